@@ -1,0 +1,89 @@
+//! The loop: wait for a message, a signal or the next visible second;
+//! apply everything pending; draw once. No fixed-rate redraw.
+
+use crate::msg::{Effect, Msg};
+use crate::sources::recorder::Recorder;
+use crate::state::State;
+use crate::term::Term;
+use crate::update::update;
+use anyhow::Result;
+use chrono::Utc;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use std::io::Write;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+/// At most this many messages are applied between two frames, so a flood
+/// (a command's output, a burst of watch events) cannot starve the screen.
+const MAX_BATCH: usize = 4096;
+
+pub struct Loop {
+    pub state: State,
+    pub recorder: Recorder,
+    pub rx: UnboundedReceiver<Msg>,
+    pub tx: UnboundedSender<Msg>,
+}
+
+fn draw(term: &mut Term, state: &State) -> Result<()> {
+    crossterm::queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
+    term.draw(|f| crate::ui::draw(state, f))?;
+    crossterm::queue!(term.backend_mut(), EndSynchronizedUpdate)?;
+    term.backend_mut().flush()?;
+    Ok(())
+}
+
+/// How long until the elapsed clock shows the next second.
+fn until_next_second(state: &State) -> std::time::Duration {
+    let now = Utc::now();
+    let base = state.incident.declared_at.unwrap_or(now);
+    let ms = (now - base).num_milliseconds().rem_euclid(1000);
+    // A few ms late rather than early, so the second has surely turned.
+    std::time::Duration::from_millis((1000 - ms) as u64 + 5)
+}
+
+impl Loop {
+    pub async fn run(mut self, term: &mut Term) -> Result<()> {
+        let mut sigterm = signal(SignalKind::terminate())?;
+        let mut sighup = signal(SignalKind::hangup())?;
+        let mut sigint = signal(SignalKind::interrupt())?;
+        let size = term.size()?;
+        update(&mut self.state, Msg::Resize(size.width, size.height), Utc::now());
+        draw(term, &self.state)?;
+        let mut quit = false;
+        while !quit {
+            let first = tokio::select! {
+                m = self.rx.recv() => m.unwrap_or(Msg::Terminate("channel closed")),
+                _ = tokio::time::sleep(until_next_second(&self.state)) => Msg::Tick,
+                _ = sigterm.recv() => Msg::Terminate("SIGTERM"),
+                _ = sighup.recv() => Msg::Terminate("SIGHUP"),
+                _ = sigint.recv() => Msg::Terminate("SIGINT"),
+            };
+            let mut next = Some(first);
+            let mut n = 0;
+            while let Some(msg) = next.take() {
+                for fx in update(&mut self.state, msg, Utc::now()) {
+                    match fx {
+                        Effect::Append(ev) => {
+                            if let Err(ev) = self.recorder.append(ev) {
+                                let _ = self.tx.send(Msg::NotRecorded {
+                                    event: Box::new(ev),
+                                    error: "the timeline writer has stopped".into(),
+                                });
+                            }
+                        }
+                        Effect::Quit => quit = true,
+                    }
+                }
+                n += 1;
+                if n < MAX_BATCH && !quit {
+                    next = self.rx.try_recv().ok();
+                }
+            }
+            if !quit {
+                draw(term, &self.state)?;
+            }
+        }
+        self.recorder.finish();
+        Ok(())
+    }
+}

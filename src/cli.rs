@@ -1,0 +1,54 @@
+//! The command line.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "incident-cockpit",
+    version,
+    about = "A full-screen terminal cockpit for running an incident",
+    long_about = "A full-screen terminal cockpit for running an incident: live pods, resources and \
+alerts beside the playbook's checklist; every action lands in an append-only timeline.\n\n\
+Try it with no cluster: incident-cockpit drill"
+)]
+pub struct Cli {
+    /// Where incidents are recorded (one directory per incident).
+    /// Default: $XDG_STATE_HOME/incident-cockpit, else ~/.local/state/incident-cockpit.
+    #[arg(long, global = true, env = "INCIDENT_COCKPIT_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a tabletop drill: a scripted scenario drives pods, alerts and
+    /// figures; nothing real is ever executed.
+    Drill {
+        /// A bundled scenario name or a scenario file (default: api-outage).
+        scenario: Option<String>,
+        /// Use this playbook instead of the one the scenario names.
+        #[arg(long, value_name = "FILE")]
+        playbook: Option<PathBuf>,
+        /// List the bundled scenarios and exit.
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+impl Cli {
+    pub fn state_dir(&self) -> PathBuf {
+        if let Some(d) = &self.state_dir {
+            return d.clone();
+        }
+        if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+            return PathBuf::from(x).join("incident-cockpit");
+        }
+        match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+            Some(h) => PathBuf::from(h).join(".local/state/incident-cockpit"),
+            None => PathBuf::from(".incident-cockpit"),
+        }
+    }
+}

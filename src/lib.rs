@@ -1,0 +1,23 @@
+//! incident-cockpit: a full-screen terminal cockpit for running an
+//! incident. Sources send messages on one channel; `update` is the only
+//! place state changes; `ui::draw` renders the state; the timeline is an
+//! append-only, fsynced log.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod drill;
+pub mod msg;
+pub mod playbook;
+pub mod sanitize;
+pub mod session;
+pub mod sources;
+pub mod state;
+pub mod term;
+pub mod time;
+pub mod timeline;
+pub mod ui;
+pub mod update;
+
+#[cfg(test)]
+pub mod testkit;

@@ -1,0 +1,15 @@
+use clap::Parser;
+use incident_cockpit::cli::Cli;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match incident_cockpit::commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            incident_cockpit::term::restore();
+            eprintln!("incident-cockpit: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Reading playbooks: YAML through serde-saphyr, errors as
+//! `file:line:column: what is wrong`, shared policy files merged in.
+//! The shipped playbooks are embedded so the binary runs anywhere.
+
+use super::model::{Playbook, Policy};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Playbooks and policy files compiled into the binary, by their path
+/// under `playbooks/`.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("dicps.yaml", include_str!("../../playbooks/dicps.yaml")),
+    (
+        "policy/dicps-policy.yaml",
+        include_str!("../../playbooks/policy/dicps-policy.yaml"),
+    ),
+];
+
+/// One or more problems, each already placed (`file:line:column: ...`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Formats a serde-saphyr error as `file:line:column: message`.
+pub fn place_yaml_error(file: &str, err: &serde_saphyr::Error) -> String {
+    let inner = err.without_snippet();
+    let text = inner.to_string();
+    match inner.location() {
+        Some(loc) => {
+            let suffix = format!(" at line {}, column {}", loc.line(), loc.column());
+            let msg = text.strip_suffix(&suffix).unwrap_or(&text);
+            format!("{file}:{}:{}: {msg}", loc.line(), loc.column())
+        }
+        None => format!("{file}: {text}"),
+    }
+}
+
+/// Parses YAML text into `T` with placed errors.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
+    let opts = serde_saphyr::Options {
+        with_snippet: false,
+        ..Default::default()
+    };
+    serde_saphyr::from_str_with_options(text, opts).map_err(|e| LoadError {
+        problems: vec![place_yaml_error(file, &e)],
+    })
+}
+
+/// Where included files come from: the disk, or the embedded set.
+trait Source {
+    fn read(&self, path: &Path) -> Result<String, String>;
+    fn name(&self, path: &Path) -> String;
+}
+
+struct Disk;
+impl Source for Disk {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+    }
+    fn name(&self, path: &Path) -> String {
+        path.display().to_string()
+    }
+}
+
+struct Embedded;
+impl Source for Embedded {
+    fn read(&self, path: &Path) -> Result<String, String> {
+        let key = normalise(path);
+        BUNDLED
+            .iter()
+            .find(|(p, _)| *p == key)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| format!("{key}: no such bundled file"))
+    }
+    fn name(&self, path: &Path) -> String {
+        format!("playbooks/{}", normalise(path))
+    }
+}
+
+fn normalise(path: &Path) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(s) => parts.push(s.to_str().unwrap_or("")),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
+
+fn load_with(src: &dyn Source, path: &Path) -> Result<Playbook, LoadError> {
+    let name = src.name(path);
+    let text = src.read(path).map_err(|p| LoadError { problems: vec![p] })?;
+    let mut pb: Playbook = parse_yaml(&name, &text)?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut problems = Vec::new();
+    for inc in pb.include.clone() {
+        let inc_path: PathBuf = base.join(&inc.value);
+        let inc_name = src.name(&inc_path);
+        let policy = src
+            .read(&inc_path)
+            .map_err(|e| {
+                format!(
+                    "{name}:{}:{}: cannot include {:?}: {e}",
+                    inc.referenced.line(),
+                    inc.referenced.column(),
+                    inc.value
+                )
+            })
+            .and_then(|t| {
+                parse_yaml::<Policy>(&inc_name, &t).map_err(|e| e.problems.join("\n"))
+            });
+        match policy {
+            Ok(p) => merge(&mut pb, p),
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(pb)
+    } else {
+        Err(LoadError { problems })
+    }
+}
+
+/// The playbook's own entries come first; the policy's follow.
+fn merge(pb: &mut Playbook, p: Policy) {
+    pb.severities.extend(p.severities);
+    pb.roles.extend(p.roles);
+    pb.contacts.extend(p.contacts);
+    pb.conditions.extend(p.conditions);
+    pb.escalation.extend(p.escalation);
+    pb.deadlines.extend(p.deadlines);
+}
+
+/// Loads a playbook file from disk, with its includes.
+pub fn load_file(path: &Path) -> Result<Playbook, LoadError> {
+    load_with(&Disk, path)
+}
+
+/// Loads one of the playbooks compiled into the binary (`dicps.yaml`).
+pub fn load_bundled(name: &str) -> Result<Playbook, LoadError> {
+    load_with(&Embedded, Path::new(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_dicps_loads_with_its_policy() {
+        let pb = load_bundled("dicps.yaml").unwrap();
+        assert_eq!(pb.name.value, "dicps");
+        assert!(pb.severity("P0").is_some(), "P0 comes from the policy file");
+        let outage = pb.procedure("api-outage").expect("api-outage procedure");
+        assert!(outage.steps().count() >= 5);
+    }
+
+    #[test]
+    fn errors_are_placed_file_line_column() {
+        let err = parse_yaml::<Playbook>("pb.yaml", "name: x\ntitle: y\nbogus: 1\n").unwrap_err();
+        let p = &err.problems[0];
+        assert!(p.starts_with("pb.yaml:3:1: "), "{p}");
+        assert!(p.contains("bogus"), "{p}");
+    }
+
+    #[test]
+    fn a_missing_include_is_placed() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("p.yaml");
+        std::fs::write(&f, "name: x\ntitle: y\ninclude:\n  - nope.yaml\n").unwrap();
+        let err = load_file(&f).unwrap_err();
+        assert!(err.problems[0].contains(":4:5: cannot include"), "{err}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Playbooks: the model (what a playbook can say), loading (YAML with
+//! file:line:column errors, shared policy includes, the bundled playbooks).
+
+pub mod load;
+pub mod model;
+
+pub use load::{LoadError, load_bundled, load_file};
+pub use model::{Command, Phase, Playbook, Procedure, Risk, Severity, Step};

@@ -1,0 +1,7 @@
+//! Sources: tasks that observe something and send owned messages on the
+//! one channel. None of them can block the screen.
+
+pub mod drill;
+pub mod host;
+pub mod input;
+pub mod recorder;

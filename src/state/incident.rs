@@ -1,0 +1,213 @@
+//! The incident as its timeline says it is. `apply` folds one record;
+//! replaying the whole log gives exactly the state lived through.
+
+use crate::timeline::{Event, Record, Status};
+use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    /// When the current severity was set (its response clock starts here).
+    pub severity_since: Option<DateTime<Utc>>,
+    pub status: Option<Status>,
+    pub declared_at: Option<DateTime<Utc>>,
+    /// First time the status left Investigating: the response clock stops.
+    pub identified_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub ic: String,
+    pub playbook: String,
+    pub procedure: String,
+    pub drill: bool,
+    /// Ticked steps: step id → (when, by whom).
+    pub checked: BTreeMap<String, (DateTime<Utc>, String)>,
+    pub records: Vec<Record>,
+}
+
+/// The response-time clock of the current severity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseClock {
+    /// No response time (e.g. "next business day") or nothing declared.
+    None,
+    Counting { left: TimeDelta },
+    Overdue { by: TimeDelta },
+    /// Stopped when the status moved past Investigating.
+    Met { after: TimeDelta },
+    Missed { after: TimeDelta },
+}
+
+impl Incident {
+    pub fn replay(records: &[Record]) -> Self {
+        let mut i = Incident::default();
+        for r in records {
+            i.apply(r);
+        }
+        i
+    }
+
+    pub fn apply(&mut self, r: &Record) {
+        match &r.event {
+            Event::Declared {
+                id,
+                title,
+                severity,
+                status,
+                ic,
+                playbook,
+                procedure,
+                drill,
+            } => {
+                self.id = id.clone();
+                self.title = title.clone();
+                self.severity = severity.clone();
+                self.severity_since = Some(r.at);
+                self.status = Some(*status);
+                self.declared_at = Some(r.at);
+                self.ic = ic.clone();
+                self.playbook = playbook.clone();
+                self.procedure = procedure.clone();
+                self.drill = *drill;
+                self.note_status(*status, r.at);
+            }
+            Event::StepChecked { step, .. } => {
+                self.checked.insert(step.clone(), (r.at, r.by.clone()));
+            }
+            Event::StepUnchecked { step, .. } => {
+                self.checked.remove(step);
+            }
+            Event::SeverityChanged { to, .. } => {
+                self.severity = to.clone();
+                self.severity_since = Some(r.at);
+            }
+            Event::StatusChanged { to, .. } => {
+                self.status = Some(*to);
+                self.note_status(*to, r.at);
+            }
+            Event::Note { .. }
+            | Event::PodChanged { .. }
+            | Event::AlertFiring { .. }
+            | Event::AlertResolved { .. }
+            | Event::Message { .. } => {}
+        }
+        self.records.push(r.clone());
+    }
+
+    fn note_status(&mut self, s: Status, at: DateTime<Utc>) {
+        if s != Status::Investigating && self.identified_at.is_none() {
+            self.identified_at = Some(at);
+        }
+        if s == Status::Resolved {
+            self.resolved_at = Some(at);
+        } else {
+            self.resolved_at = None;
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status != Some(Status::Resolved)
+    }
+
+    pub fn last_seq(&self) -> u64 {
+        self.records.last().map_or(0, |r| r.seq)
+    }
+
+    /// Time since declared; stops when resolved.
+    pub fn elapsed(&self, now: DateTime<Utc>) -> TimeDelta {
+        match self.declared_at {
+            Some(d) => self.resolved_at.unwrap_or(now) - d,
+            None => TimeDelta::zero(),
+        }
+    }
+
+    pub fn response_clock(&self, response: Option<Duration>, now: DateTime<Utc>) -> ResponseClock {
+        let (Some(start), Some(resp)) = (self.severity_since, response) else {
+            return ResponseClock::None;
+        };
+        let Ok(resp) = TimeDelta::from_std(resp) else {
+            return ResponseClock::None;
+        };
+        if let Some(done) = self.identified_at {
+            let after = (done - start).max(TimeDelta::zero());
+            return if after <= resp {
+                ResponseClock::Met { after }
+            } else {
+                ResponseClock::Missed { after }
+            };
+        }
+        let left = start + resp - now;
+        if left >= TimeDelta::zero() {
+            ResponseClock::Counting { left }
+        } else {
+            ResponseClock::Overdue { by: -left }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(seq: u64, secs: i64, event: Event) -> Record {
+        Record {
+            seq,
+            at: DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap(),
+            by: "ana@h".into(),
+            event,
+        }
+    }
+
+    fn declared() -> Event {
+        Event::Declared {
+            id: "i".into(),
+            title: "API down".into(),
+            severity: "P0".into(),
+            status: Status::Investigating,
+            ic: "ana".into(),
+            playbook: "dicps".into(),
+            procedure: "api-outage".into(),
+            drill: true,
+        }
+    }
+
+    #[test]
+    fn fold_ticks_severity_and_status() {
+        let recs = vec![
+            rec(1, 0, declared()),
+            rec(2, 10, Event::StepChecked { step: "a".into(), title: "A".into() }),
+            rec(3, 20, Event::StepChecked { step: "b".into(), title: "B".into() }),
+            rec(4, 30, Event::StepUnchecked { step: "a".into(), title: "A".into() }),
+            rec(5, 40, Event::SeverityChanged { from: "P0".into(), to: "P1".into() }),
+            rec(6, 50, Event::StatusChanged { from: Status::Investigating, to: Status::Resolved }),
+        ];
+        let i = Incident::replay(&recs);
+        assert_eq!(i.checked.keys().collect::<Vec<_>>(), vec!["b"]);
+        assert_eq!(i.severity, "P1");
+        assert!(!i.is_open());
+        assert_eq!(i.elapsed(recs[0].at + TimeDelta::hours(5)), TimeDelta::seconds(50));
+        assert_eq!(i.last_seq(), 6);
+    }
+
+    #[test]
+    fn response_clock_counts_down_then_overdue_then_met() {
+        let mut i = Incident::replay(&[rec(1, 0, declared())]);
+        let t0 = i.declared_at.unwrap();
+        let fifteen = Some(Duration::from_secs(900));
+        assert_eq!(
+            i.response_clock(fifteen, t0 + TimeDelta::seconds(60)),
+            ResponseClock::Counting { left: TimeDelta::seconds(840) }
+        );
+        assert_eq!(
+            i.response_clock(fifteen, t0 + TimeDelta::seconds(1000)),
+            ResponseClock::Overdue { by: TimeDelta::seconds(100) }
+        );
+        assert_eq!(i.response_clock(None, t0), ResponseClock::None);
+        i.apply(&rec(2, 300, Event::StatusChanged { from: Status::Investigating, to: Status::Identified }));
+        assert_eq!(
+            i.response_clock(fifteen, t0 + TimeDelta::seconds(5000)),
+            ResponseClock::Met { after: TimeDelta::seconds(300) }
+        );
+    }
+}

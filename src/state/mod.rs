@@ -1,0 +1,60 @@
+//! The cockpit's state: pure data. `update` is the only place it changes;
+//! `ui::draw` only reads it.
+//!
+//! - `incident`: the record, a fold over the timeline (replay rebuilds it)
+//! - `observed`: live observations (pods, alerts, figures, host)
+//! - `ui`: what this seat looks at (focus, selection, dialogs)
+//! - `Context`: fixed for the session (playbook, seat identity, time zone)
+
+pub mod incident;
+pub mod observed;
+pub mod ui;
+
+use crate::playbook::{Playbook, Procedure};
+use chrono::{DateTime, FixedOffset, Utc};
+use std::sync::Arc;
+
+pub use incident::{Incident, ResponseClock};
+pub use observed::{Alert, Figure, HostSnapshot, Observed, Pod};
+pub use ui::{Modal, Pane, Ui};
+
+/// Fixed for the whole session.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub playbook: Arc<Playbook>,
+    pub procedure: String,
+    /// `user@host`, written into every record this seat appends.
+    pub seat: String,
+    pub tz: FixedOffset,
+    pub drill: bool,
+}
+
+impl Context {
+    pub fn procedure(&self) -> &Procedure {
+        // The procedure is checked when the session starts.
+        self.playbook
+            .procedure(&self.procedure)
+            .unwrap_or(&self.playbook.procedures[0])
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct State {
+    pub ctx: Context,
+    pub incident: Incident,
+    pub observed: Observed,
+    pub ui: Ui,
+    pub now: DateTime<Utc>,
+}
+
+impl State {
+    pub fn new(ctx: Context, incident: Incident, now: DateTime<Utc>) -> Self {
+        Self {
+            ctx,
+            incident,
+            observed: Observed::default(),
+            ui: Ui::default(),
+            now,
+        }
+    }
+}

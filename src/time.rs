@@ -1,0 +1,179 @@
+//! Durations as people write them in playbooks ("15m", "1h 30m", "2d") and
+//! the clock formats the cockpit shows (elapsed, countdown, kubectl-style age).
+
+use chrono::{DateTime, FixedOffset, Utc};
+use std::time::Duration;
+
+/// Parses a duration such as `30s`, `15m`, `1h30m`, `1h 30m`, `2d`, `1w`,
+/// `72h`, `15 min`, `2 hours`. Returns a message for people on failure.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err("empty duration (expected a number and a unit, like 15m or 2h)".into());
+    }
+    let mut total: u64 = 0;
+    let mut rest = s;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return Err(format!(
+                "bad duration {s:?} (expected a number and a unit, like 15m, 2h or 1d)"
+            ));
+        }
+        let n: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("bad duration {s:?} (number too large)"))?;
+        rest = rest[digits..].trim_start();
+        let unit_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let secs = match unit.to_ascii_lowercase().as_str() {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60,
+            "h" | "hr" | "hrs" | "hour" | "hours" => 3600,
+            "d" | "day" | "days" => 86_400,
+            "w" | "week" | "weeks" => 7 * 86_400,
+            "" => {
+                return Err(format!(
+                    "bad duration {s:?} (the number needs a unit: s, m, h, d or w)"
+                ));
+            }
+            other => {
+                return Err(format!(
+                    "bad duration {s:?} (unknown unit {other:?}; expected s, m, h, d or w)"
+                ));
+            }
+        };
+        total = n
+            .checked_mul(secs)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| format!("bad duration {s:?} (too large)"))?;
+        parts += 1;
+    }
+    if parts == 0 {
+        return Err(format!("bad duration {s:?}"));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// `HH:MM:SS` for elapsed times; days are folded into hours (`49:02:10`).
+pub fn hms(d: chrono::TimeDelta) -> String {
+    let secs = d.num_seconds().max(0);
+    format!("{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)
+}
+
+/// `MM:SS` under an hour, `H:MM:SS` above; for countdowns.
+pub fn countdown(d: chrono::TimeDelta) -> String {
+    let secs = d.num_seconds().abs();
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)
+    } else {
+        format!("{:02}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+/// A short human duration: `45s`, `12m`, `3h`, `2d`, as kubectl prints AGE
+/// (`2m5s` under three minutes, `3h12m` under eight hours).
+pub fn age(d: chrono::TimeDelta) -> String {
+    let s = d.num_seconds().max(0);
+    let (m, h, days) = (s / 60, s / 3600, s / 86_400);
+    if s < 120 {
+        format!("{s}s")
+    } else if m < 10 {
+        let rem = s % 60;
+        if rem == 0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m{rem}s")
+        }
+    } else if h < 3 {
+        format!("{m}m")
+    } else if h < 8 {
+        let rem = m % 60;
+        if rem == 0 {
+            format!("{h}h")
+        } else {
+            format!("{h}h{rem}m")
+        }
+    } else if h < 48 {
+        format!("{h}h")
+    } else if days < 8 {
+        let rem = h % 24;
+        if rem == 0 {
+            format!("{days}d")
+        } else {
+            format!("{days}d{rem}h")
+        }
+    } else {
+        format!("{days}d")
+    }
+}
+
+/// A compact duration for people: `15m`, `1h`, `1h30m`, `3d`.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    if s == 0 {
+        return "0s".into();
+    }
+    let units = [(604_800, "w"), (86_400, "d"), (3600, "h"), (60, "m"), (1, "s")];
+    let mut out = String::new();
+    let mut rest = s;
+    for (size, name) in units {
+        if rest >= size {
+            out.push_str(&format!("{}{}", rest / size, name));
+            rest %= size;
+        }
+    }
+    out
+}
+
+/// Local wall-clock time `HH:MM:SS` in the given offset.
+pub fn local_hms(at: DateTime<Utc>, tz: FixedOffset) -> String {
+    at.with_timezone(&tz).format("%H:%M:%S").to_string()
+}
+
+/// The machine's current offset from UTC (fixed for the session, so a render
+/// never asks the OS anything).
+pub fn local_offset() -> FixedOffset {
+    *chrono::Local::now().offset()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn parses_common_forms() {
+        assert_eq!(parse_duration("15m").unwrap().as_secs(), 900);
+        assert_eq!(parse_duration("1h30m").unwrap().as_secs(), 5400);
+        assert_eq!(parse_duration("1h 30m").unwrap().as_secs(), 5400);
+        assert_eq!(parse_duration("72h").unwrap().as_secs(), 259_200);
+        assert_eq!(parse_duration("15 min").unwrap().as_secs(), 900);
+        assert_eq!(parse_duration("2 days").unwrap().as_secs(), 172_800);
+        assert_eq!(parse_duration("1w").unwrap().as_secs(), 604_800);
+    }
+
+    #[test]
+    fn rejects_bad_forms_with_reasons() {
+        assert!(parse_duration("").unwrap_err().contains("empty"));
+        assert!(parse_duration("15").unwrap_err().contains("needs a unit"));
+        assert!(parse_duration("5 fortnights").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("m5").unwrap_err().contains("expected a number"));
+        assert!(parse_duration("99999999999999999999s").is_err());
+    }
+
+    #[test]
+    fn formats_like_kubectl_and_clocks() {
+        assert_eq!(age(TimeDelta::seconds(45)), "45s");
+        assert_eq!(age(TimeDelta::seconds(125)), "2m5s");
+        assert_eq!(age(TimeDelta::seconds(600)), "10m");
+        assert_eq!(age(TimeDelta::seconds(3 * 3600 + 120)), "3h2m");
+        assert_eq!(age(TimeDelta::seconds(3 * 86_400)), "3d");
+        assert_eq!(hms(TimeDelta::seconds(3725)), "01:02:05");
+        assert_eq!(countdown(TimeDelta::seconds(-75)), "01:15");
+        assert_eq!(human(Duration::from_secs(5400)), "1h30m");
+    }
+}

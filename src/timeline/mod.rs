@@ -1,0 +1,9 @@
+//! The incident's record: an append-only JSONL timeline, one record a line.
+//! `record` is the vocabulary, `store` the durable log, `replay` the fold
+//! that rebuilds an incident from it.
+
+pub mod record;
+pub mod store;
+
+pub use record::{Event, Record, Status};
+pub use store::{FileStore, Store};

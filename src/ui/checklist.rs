@@ -1,0 +1,120 @@
+//! The active procedure's checklist: phases with progress, steps with
+//! ticks, and the selected step's detail (its command and risk).
+
+use super::{fit, pane_block, theme};
+use crate::sanitize::clean;
+use crate::state::State;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Borders, List, ListItem, ListState, Paragraph, Wrap};
+
+pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
+    let proc_ = s.ctx.procedure();
+    let total = proc_.steps().count();
+    let done = proc_
+        .steps()
+        .filter(|st| s.incident.checked.contains_key(&st.id.value))
+        .count();
+    let title = format!(" Checklist: {} {done}/{total} ", clean(&proc_.name));
+    let block = pane_block(title, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    let detail_h = if inner.height >= 14 { 5 } else if inner.height >= 8 { 3 } else { 2 };
+    let [list_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(inner);
+    let width = list_area.width as usize;
+
+    let mut items: Vec<ListItem> = Vec::new();
+    let mut selected_row = 0;
+    let mut idx = 0;
+    for phase in &proc_.phases {
+        let pdone = phase
+            .steps
+            .iter()
+            .filter(|st| s.incident.checked.contains_key(&st.id.value))
+            .count();
+        let timebox = phase
+            .timebox
+            .as_ref()
+            .map(|t| format!(" ({})", clean(&t.value)))
+            .unwrap_or_default();
+        let head = format!("▸ {}{timebox}", clean(&phase.name));
+        let count = format!(" {pdone}/{}", phase.steps.len());
+        let style = if pdone == phase.steps.len() { theme::good() } else { theme::heading() };
+        items.push(ListItem::new(Line::from(vec![
+            Span::styled(fit(&head, width.saturating_sub(count.len())), style),
+            Span::styled(count, theme::dim()),
+        ])));
+        for step in &phase.steps {
+            let id = &step.id.value;
+            let (mark, style) = if s.ui.pending_steps.contains(id) {
+                ("[…]", theme::warn())
+            } else if s.incident.checked.contains_key(id) {
+                ("[x]", theme::good())
+            } else {
+                ("[ ]", ratatui::style::Style::default())
+            };
+            let cmd = if step.command.is_some() { " $" } else { "" };
+            if idx == s.ui.step {
+                selected_row = items.len();
+            }
+            let text = fit(&clean(&step.title), width.saturating_sub(6 + cmd.len()));
+            let mut spans = vec![Span::styled(format!("  {mark} "), style), Span::raw(text)];
+            if !cmd.is_empty() {
+                spans.push(Span::styled(cmd, theme::dim()));
+            }
+            if s.incident.checked.contains_key(id) {
+                spans[1] = spans[1].clone().style(theme::dim().add_modifier(Modifier::CROSSED_OUT));
+            }
+            items.push(ListItem::new(Line::from(spans)));
+            idx += 1;
+        }
+    }
+    let list = List::new(items).highlight_style(theme::selected(focused));
+    let mut ls = ListState::default().with_selected(Some(selected_row));
+    f.render_stateful_widget(list, list_area, &mut ls);
+
+    // Detail of the selected step.
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(step) = proc_.steps().nth(s.ui.step) {
+        if let Some(cmd) = &step.command {
+            let risk = cmd.risk.as_ref().map(|r| r.value.name()).unwrap_or("unknown");
+            let risk_style = match risk {
+                "read" => theme::good(),
+                "change" => theme::warn(),
+                _ => theme::bad(),
+            };
+            lines.push(Line::from(vec![
+                Span::styled("$ ", theme::dim()),
+                Span::styled(clean(&cmd.run.value).into_owned(), theme::heading()),
+            ]));
+            let mut info = vec![Span::styled(format!("risk: {risk}"), risk_style)];
+            if cmd.shell {
+                info.push(Span::styled("  via sh -c", theme::warn()));
+            }
+            lines.push(Line::from(info));
+        }
+        if let Some(d) = &step.detail {
+            lines.push(Line::styled(clean(d).into_owned(), theme::dim()));
+        }
+        if let Some(e) = &step.expect {
+            lines.push(Line::styled(format!("expect: {}", clean(e)), theme::dim()));
+        }
+        if let Some((at, by)) = s.incident.checked.get(&step.id.value) {
+            lines.push(Line::styled(
+                format!("ticked {} by {}", crate::time::local_hms(*at, s.ctx.tz), clean(by)),
+                theme::good(),
+            ));
+        }
+        if lines.is_empty() {
+            lines.push(Line::styled("manual step: tick it with Space when done", theme::dim()));
+        }
+    }
+    let detail = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(ratatui::widgets::Block::default().borders(Borders::TOP).border_style(theme::dim()));
+    f.render_widget(detail, detail_area);
+}

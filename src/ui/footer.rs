@@ -1,0 +1,36 @@
+//! The footer: the most used keys (from the keymap), or a message.
+
+use super::keymap::{Action, Ctx, keys_for};
+use super::theme;
+use crate::sanitize::clean;
+use crate::state::{Pane, State};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(s: &State, f: &mut Frame, area: Rect) {
+    if let Some(fl) = &s.ui.flash {
+        let style = if fl.error { theme::bad() } else { theme::warn() };
+        f.render_widget(Paragraph::new(Line::styled(clean(&fl.text).into_owned(), style)), area);
+        return;
+    }
+    let mut hints: Vec<(String, &str)> = vec![(keys_for(Ctx::Global, Action::Help), "help")];
+    if s.ui.focus == Pane::Checklist {
+        hints.push((keys_for(Ctx::Checklist, Action::Toggle), "tick"));
+    }
+    hints.extend([
+        (keys_for(Ctx::Global, Action::Note), "note"),
+        (keys_for(Ctx::Global, Action::Severity), "severity"),
+        (keys_for(Ctx::Global, Action::Status), "status"),
+        (keys_for(Ctx::Global, Action::FocusNext), "focus"),
+        ("j/k".to_string(), "move"),
+        (keys_for(Ctx::Global, Action::Quit), "quit"),
+    ]);
+    let mut spans = Vec::new();
+    for (k, what) in hints {
+        spans.push(Span::styled(format!(" {k} "), theme::heading().add_modifier(ratatui::style::Modifier::REVERSED)));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

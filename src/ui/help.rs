@@ -1,0 +1,56 @@
+//! The `?` overlay, generated from the keymap table the code dispatches on.
+
+use super::keymap::{Ctx, KEYMAP};
+use super::{layout, theme};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// Every binding, grouped by where it applies, as lines of text.
+pub fn lines() -> Vec<Line<'static>> {
+    let order = [
+        Ctx::Global,
+        Ctx::Checklist,
+        Ctx::Timeline,
+        Ctx::Lists,
+        Ctx::Note,
+        Ctx::Picker,
+        Ctx::Confirm,
+        Ctx::Help,
+    ];
+    let mut out = Vec::new();
+    for ctx in order {
+        let binds: Vec<_> = KEYMAP.iter().filter(|b| b.ctx == ctx).collect();
+        if binds.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Line::from(""));
+        }
+        out.push(Line::styled(ctx.title().to_string(), theme::heading()));
+        for b in binds {
+            let keys = b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
+            out.push(Line::from(vec![
+                Span::styled(format!("  {keys:<18}"), theme::warn()),
+                Span::raw(b.help),
+            ]));
+        }
+    }
+    out
+}
+
+pub fn render(f: &mut Frame, area: Rect, scroll: u16) {
+    let r = layout::centered(area, 72, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(" Keys ")
+        .title_bottom(format!(
+            " {} close · {} scroll ",
+            super::keymap::keys_for(Ctx::Help, super::keymap::Action::Cancel),
+            super::keymap::keys_for(Ctx::Help, super::keymap::Action::Down)
+        ));
+    f.render_widget(Paragraph::new(lines()).block(block).scroll((scroll, 0)), r);
+}

@@ -1,0 +1,221 @@
+//! The keymap: one table that `update` dispatches on and the `?` help
+//! overlay is generated from, so the two cannot disagree.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies. Dialog contexts capture every key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ctx {
+    Global,
+    Checklist,
+    Timeline,
+    Lists,
+    Note,
+    Picker,
+    Confirm,
+    Help,
+}
+
+impl Ctx {
+    pub fn title(self) -> &'static str {
+        match self {
+            Ctx::Global => "Everywhere",
+            Ctx::Checklist => "Checklist",
+            Ctx::Timeline => "Timeline",
+            Ctx::Lists => "Pods and alerts",
+            Ctx::Note => "Note editor",
+            Ctx::Picker => "Severity / status picker",
+            Ctx::Confirm => "Quit confirmation",
+            Ctx::Help => "Help",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Toggle,
+    Note,
+    Severity,
+    Status,
+    Help,
+    Save,
+    Cancel,
+    Confirm,
+    Choose,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub help: &'static str,
+}
+
+const fn b(ctx: Ctx, keys: &'static [Key], action: Action, help: &'static str) -> Binding {
+    Binding {
+        ctx,
+        keys,
+        action,
+        help,
+    }
+}
+
+use Action as A;
+use Ctx as C;
+
+pub const KEYMAP: &[Binding] = &[
+    b(C::Global, &[ctrl('c')], A::ForceQuit, "quit now (the record is already saved)"),
+    b(C::Global, &[k('q')], A::Quit, "quit (asks first while the incident is open)"),
+    b(C::Global, &[code(KeyCode::Tab)], A::FocusNext, "focus the next pane"),
+    b(C::Global, &[code(KeyCode::BackTab)], A::FocusPrev, "focus the previous pane"),
+    b(C::Global, &[k('?')], A::Help, "show or hide this help"),
+    b(C::Global, &[k('n')], A::Note, "write a note to the timeline"),
+    b(C::Global, &[k('s')], A::Severity, "change severity"),
+    b(C::Global, &[k('t')], A::Status, "change status"),
+    b(C::Global, &[k('k'), code(KeyCode::Up)], A::Up, "move up"),
+    b(C::Global, &[k('j'), code(KeyCode::Down)], A::Down, "move down"),
+    b(C::Global, &[code(KeyCode::PageUp), ctrl('u')], A::PageUp, "page up"),
+    b(C::Global, &[code(KeyCode::PageDown), ctrl('d')], A::PageDown, "page down"),
+    b(C::Global, &[k('g'), code(KeyCode::Home)], A::Top, "go to the top"),
+    b(C::Global, &[k('G'), code(KeyCode::End)], A::Bottom, "go to the bottom (timeline: follow)"),
+    b(C::Checklist, &[k(' ')], A::Toggle, "tick or untick the selected step"),
+    b(C::Note, &[ctrl('s')], A::Save, "save the note to the timeline"),
+    b(C::Note, &[code(KeyCode::Esc)], A::Cancel, "cancel (the note is discarded)"),
+    b(C::Picker, &[k('k'), code(KeyCode::Up)], A::Up, "move up"),
+    b(C::Picker, &[k('j'), code(KeyCode::Down)], A::Down, "move down"),
+    b(C::Picker, &[code(KeyCode::Enter)], A::Choose, "choose"),
+    b(C::Picker, &[code(KeyCode::Esc), k('q')], A::Cancel, "cancel"),
+    b(C::Confirm, &[k('y'), k('Y')], A::Confirm, "yes, quit"),
+    b(C::Confirm, &[k('n'), k('N'), code(KeyCode::Esc)], A::Cancel, "no, stay"),
+    b(C::Help, &[k('?'), code(KeyCode::Esc), k('q')], A::Cancel, "close help"),
+    b(C::Help, &[k('j'), code(KeyCode::Down)], A::Down, "scroll down"),
+    b(C::Help, &[k('k'), code(KeyCode::Up)], A::Up, "scroll up"),
+];
+
+impl Key {
+    pub fn from_event(ev: &KeyEvent) -> Key {
+        Key {
+            code: ev.code,
+            ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
+        }
+    }
+
+    /// How the key is written in help and titles: `Ctrl-S`, `Space`, `j`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{base}")
+        } else {
+            base
+        }
+    }
+}
+
+/// The action bound to a key in the first context that has one.
+pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+    let key = Key::from_event(ev);
+    ctxs.iter().find_map(|ctx| {
+        KEYMAP
+            .iter()
+            .find(|bind| bind.ctx == *ctx && bind.keys.contains(&key))
+            .map(|bind| bind.action)
+    })
+}
+
+/// The keys bound to an action in a context, joined for display.
+pub fn keys_for(ctx: Ctx, action: Action) -> String {
+    KEYMAP
+        .iter()
+        .filter(|bind| bind.ctx == ctx && bind.action == action)
+        .flat_map(|bind| bind.keys.iter().map(Key::label))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn first_context_wins_and_dialogs_capture() {
+        let space = key(KeyCode::Char(' '), KeyModifiers::NONE);
+        assert_eq!(lookup(&[C::Checklist, C::Global], &space), Some(A::Toggle));
+        assert_eq!(lookup(&[C::Timeline, C::Global], &space), None);
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(lookup(&[C::Picker], &q), Some(A::Cancel));
+        assert_eq!(lookup(&[C::Global], &q), Some(A::Quit));
+    }
+
+    #[test]
+    fn ctrl_and_shift_tab() {
+        let cc = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&[C::Global], &cc), Some(A::ForceQuit));
+        let bt = key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(&[C::Global], &bt), Some(A::FocusPrev));
+        assert_eq!(keys_for(C::Note, A::Save), "Ctrl-S");
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for bnd in &KEYMAP[i + 1..] {
+                if a.ctx == bnd.ctx {
+                    for key in a.keys {
+                        assert!(!bnd.keys.contains(key), "{:?} bound twice in {:?}", key, a.ctx);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Where the panes go. Two arrangements for now: wide (120x40 and up) and
+//! narrow (80x24), both with every pane on one screen.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub pods: Rect,
+    pub alerts: Rect,
+    pub resources: Rect,
+    pub checklist: Rect,
+    pub timeline: Rect,
+    pub footer: Rect,
+}
+
+pub fn too_small(area: Rect) -> bool {
+    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
+}
+
+/// Sizes follow the content: the counts of pods, alerts and figures.
+pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usize) -> Areas {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if area.width >= 110 && area.height >= 30 {
+        // Wide: the live view and the timeline on the left (timeline lines
+        // want the width), the checklist and resources on the right.
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        let pods_h = (pod_count as u16 + 3).clamp(5, left.height / 3);
+        let alerts_h = (alert_count as u16 + 3).clamp(5, left.height / 4);
+        let [pods, alerts, timeline] = Layout::vertical([
+            Constraint::Length(pods_h),
+            Constraint::Length(alerts_h),
+            Constraint::Min(5),
+        ])
+        .areas(left);
+        let res_h = (figure_count as u16 + 7).min(right.height / 3);
+        let [checklist, resources] =
+            Layout::vertical([Constraint::Min(8), Constraint::Length(res_h)]).areas(right);
+        Areas {
+            header,
+            pods,
+            alerts,
+            resources,
+            checklist,
+            timeline,
+            footer,
+        }
+    } else {
+        // Narrow: pods across the full width (names need it), then alerts
+        // beside resources, then checklist beside timeline.
+        let h = body.height;
+        let pods_h = (pod_count as u16 + 3).clamp(4, (h / 3).max(4));
+        let mid_h = ((alert_count.max(figure_count / 2 + 4)) as u16 + 2).clamp(4, (h / 4).max(4));
+        let [pods, mid, bottom] = Layout::vertical([
+            Constraint::Length(pods_h),
+            Constraint::Length(mid_h),
+            Constraint::Min(0),
+        ])
+        .areas(body);
+        let [alerts, resources] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
+        let [checklist, timeline] =
+            Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(bottom);
+        Areas {
+            header,
+            pods,
+            alerts,
+            resources,
+            checklist,
+            timeline,
+            footer,
+        }
+    }
+}
+
+/// A centred rectangle for dialogs.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,97 @@
+//! Rendering: a pure function of the state. `draw` only reads; each pane
+//! has its own file.
+
+pub mod alerts;
+pub mod checklist;
+pub mod dialog;
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod keymap;
+pub mod layout;
+pub mod pods;
+pub mod resources;
+pub mod theme;
+pub mod timeline;
+
+use crate::state::{Modal, Pane, State};
+use ratatui::Frame;
+use ratatui::layout::Alignment;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(s: &State, f: &mut Frame) {
+    let area = f.area();
+    if layout::too_small(area) {
+        let msg = Paragraph::new(vec![
+            Line::from("Terminal too small"),
+            Line::from(format!(
+                "{}x{}, need {}x{}",
+                area.width,
+                area.height,
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT
+            )),
+            Line::from("The record is safe; enlarge the window."),
+        ])
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+        f.render_widget(msg, area);
+        return;
+    }
+    let o = &s.observed;
+    let a = layout::areas(area, o.pods.len(), o.alerts.len(), o.figures.len());
+    header::render(s, f, a.header);
+    pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
+    alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
+    resources::render(s, f, a.resources);
+    checklist::render(s, f, a.checklist, s.ui.focus == Pane::Checklist);
+    timeline::render(s, f, a.timeline, s.ui.focus == Pane::Timeline);
+    footer::render(s, f, a.footer);
+    match &s.ui.modal {
+        None => {}
+        Some(Modal::Help { scroll }) => help::render(f, area, *scroll),
+        Some(Modal::Note(editor)) => {
+            let r = layout::centered(area, (area.width * 4 / 5).max(40), (area.height / 2).max(8));
+            f.render_widget(Clear, r);
+            f.render_widget(editor.as_ref(), r);
+        }
+        Some(Modal::Pick { kind, selected }) => dialog::picker(s, f, area, *kind, *selected),
+        Some(Modal::ConfirmQuit) => dialog::confirm_quit(s, f, area),
+    }
+}
+
+/// A bordered pane block with its title, highlighted when focused.
+pub fn pane_block(title: String, focused: bool) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(focused))
+        .title(title)
+}
+
+/// Cuts a string to `width` columns, marking the cut with `…`.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod snapshots;

@@ -1,0 +1,73 @@
+//! The timeline: every record with its local time, newest at the bottom,
+//! scrollable. Only the records that fit are turned into lines, so a long
+//! incident costs no more to draw than a short one.
+
+use super::{fit, pane_block, theme};
+use crate::sanitize::clean_lines;
+use crate::state::State;
+use crate::timeline::{Event, Record};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+fn style_for(ev: &Event) -> Style {
+    match ev {
+        Event::Declared { .. } | Event::SeverityChanged { .. } | Event::StatusChanged { .. } => {
+            theme::heading()
+        }
+        Event::StepChecked { .. } => theme::good(),
+        Event::StepUnchecked { .. } => theme::warn(),
+        Event::AlertFiring { severity, .. } => theme::alert_severity(severity),
+        Event::AlertResolved { .. } => theme::good(),
+        Event::PodChanged { to, .. } => theme::pod_status(to),
+        Event::Message { .. } => theme::warn(),
+        Event::Note { .. } => Style::default(),
+    }
+}
+
+fn record_lines(s: &State, r: &Record, width: usize) -> Vec<Line<'static>> {
+    let time = crate::time::local_hms(r.at, s.ctx.tz);
+    let who = r.by.split('@').next().unwrap_or(&r.by);
+    let prefix = format!("{time} {} ", fit(&crate::sanitize::clean(who), 10));
+    let indent = " ".repeat(prefix.chars().count());
+    let text = r.event.summary();
+    let style = style_for(&r.event);
+    let room = width.saturating_sub(prefix.chars().count());
+    clean_lines(&text)
+        .enumerate()
+        .map(|(i, l)| {
+            let lead = if i == 0 {
+                Span::styled(prefix.clone(), theme::dim())
+            } else {
+                Span::raw(indent.clone())
+            };
+            Line::from(vec![lead, Span::styled(fit(&l, room), style)])
+        })
+        .collect()
+}
+
+pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
+    let records = &s.incident.records;
+    let height = area.height.saturating_sub(2) as usize;
+    let width = area.width.saturating_sub(2) as usize;
+    let scroll = s.ui.timeline_scroll.min(records.len().saturating_sub(1));
+    let mut title = format!(" Timeline {} records ", records.len());
+    if scroll > 0 {
+        title.push_str(&format!("↑{scroll} (G to follow) "));
+    }
+    // Walk back from the newest record not scrolled past until the pane is full.
+    let mut lines: Vec<Line> = Vec::new();
+    for r in records.iter().rev().skip(scroll) {
+        let mut l = record_lines(s, r, width);
+        l.append(&mut lines);
+        lines = l;
+        if lines.len() >= height {
+            break;
+        }
+    }
+    let start = lines.len().saturating_sub(height);
+    let shown: Vec<Line> = lines.into_iter().skip(start).collect();
+    f.render_widget(Paragraph::new(shown).block(pane_block(title, focused)), area);
+}
