@@ -47,7 +47,11 @@ impl Loop {
         let mut sighup = signal(SignalKind::hangup())?;
         let mut sigint = signal(SignalKind::interrupt())?;
         let size = term.size()?;
-        update(&mut self.state, Msg::Resize(size.width, size.height), Utc::now());
+        update(
+            &mut self.state,
+            Msg::Resize(size.width, size.height),
+            Utc::now(),
+        );
         draw(term, &self.state)?;
         let mut quit = false;
         while !quit {
@@ -66,7 +70,7 @@ impl Loop {
                         Effect::Append(ev) => {
                             if let Err(ev) = self.recorder.append(ev) {
                                 let _ = self.tx.send(Msg::NotRecorded {
-                                    event: Box::new(ev),
+                                    event: ev,
                                     error: "the timeline writer has stopped".into(),
                                 });
                             }

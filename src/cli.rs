@@ -15,7 +15,12 @@ Try it with no cluster: incident-cockpit drill"
 pub struct Cli {
     /// Where incidents are recorded (one directory per incident).
     /// Default: $XDG_STATE_HOME/incident-cockpit, else ~/.local/state/incident-cockpit.
-    #[arg(long, global = true, env = "INCIDENT_COCKPIT_STATE_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "INCIDENT_COCKPIT_STATE_DIR",
+        value_name = "DIR"
+    )]
     pub state_dir: Option<PathBuf>,
 
     #[command(subcommand)]

@@ -24,7 +24,10 @@ pub enum Msg {
     /// A record is durable in the timeline (fsynced).
     Recorded(Box<Record>),
     /// An append failed: nothing was recorded.
-    NotRecorded { event: Box<Event>, error: String },
+    NotRecorded {
+        event: Box<Event>,
+        error: String,
+    },
     /// SIGTERM, SIGHUP, SIGINT: leave cleanly.
     Terminate(&'static str),
 }

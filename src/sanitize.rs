@@ -51,7 +51,8 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 /// Multi-line text (notes, messages): split into lines, each cleaned.
 pub fn clean_lines(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    s.split('\n').map(|l| clean(l.strip_suffix('\r').unwrap_or(l)))
+    s.split('\n')
+        .map(|l| clean(l.strip_suffix('\r').unwrap_or(l)))
 }
 
 #[cfg(test)]

@@ -15,14 +15,20 @@ use std::sync::Arc;
 pub const DEFAULT_SCENARIO: &str = "api-outage";
 
 /// A drill by bundled name or file path, with its playbook.
-pub fn resolve_drill(which: Option<&str>, playbook_override: Option<&Path>) -> Result<(Scenario, Playbook)> {
+pub fn resolve_drill(
+    which: Option<&str>,
+    playbook_override: Option<&Path>,
+) -> Result<(Scenario, Playbook)> {
     let which = which.unwrap_or(DEFAULT_SCENARIO);
     let (scenario, base) = match load_bundled_scenario(which) {
         Some(res) => (res.map_err(|e| anyhow!("{e}"))?, None),
         None => {
             let path = Path::new(which);
             if !path.exists() {
-                let names: Vec<&str> = crate::drill::scenario::BUNDLED.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = crate::drill::scenario::BUNDLED
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
                 return Err(anyhow!(
                     "no drill scenario {which:?}: not a bundled scenario ({}) and no such file",
                     names.join(", ")
@@ -37,7 +43,9 @@ pub fn resolve_drill(which: Option<&str>, playbook_override: Option<&Path>) -> R
     let playbook = match playbook_override {
         Some(p) => load_file(p).map_err(|e| anyhow!("{e}"))?,
         None => {
-            let local = base.map(|b| b.join(&scenario.playbook)).filter(|p| p.exists());
+            let local = base
+                .map(|b| b.join(&scenario.playbook))
+                .filter(|p| p.exists());
             match local {
                 Some(p) => load_file(&p).map_err(|e| anyhow!("{e}"))?,
                 None => load_bundled(&scenario.playbook).map_err(|e| anyhow!("{e}"))?,
@@ -81,7 +89,13 @@ pub fn drill_incident_id(now: DateTime<Utc>, scenario: &Scenario) -> String {
     let slug: String = scenario
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("drill-{}-{slug}", now.format("%Y%m%d-%H%M%S"))
 }

@@ -61,7 +61,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// `HH:MM:SS` for elapsed times; days are folded into hours (`49:02:10`).
 pub fn hms(d: chrono::TimeDelta) -> String {
     let secs = d.num_seconds().max(0);
-    format!("{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
 }
 
 /// `MM:SS` under an hour, `H:MM:SS` above; for countdowns.
@@ -117,7 +122,13 @@ pub fn human(d: Duration) -> String {
     if s == 0 {
         return "0s".into();
     }
-    let units = [(604_800, "w"), (86_400, "d"), (3600, "h"), (60, "m"), (1, "s")];
+    let units = [
+        (604_800, "w"),
+        (86_400, "d"),
+        (3600, "h"),
+        (60, "m"),
+        (1, "s"),
+    ];
     let mut out = String::new();
     let mut rest = s;
     for (size, name) in units {
@@ -160,8 +171,16 @@ mod tests {
     fn rejects_bad_forms_with_reasons() {
         assert!(parse_duration("").unwrap_err().contains("empty"));
         assert!(parse_duration("15").unwrap_err().contains("needs a unit"));
-        assert!(parse_duration("5 fortnights").unwrap_err().contains("unknown unit"));
-        assert!(parse_duration("m5").unwrap_err().contains("expected a number"));
+        assert!(
+            parse_duration("5 fortnights")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(
+            parse_duration("m5")
+                .unwrap_err()
+                .contains("expected a number")
+        );
         assert!(parse_duration("99999999999999999999s").is_err());
     }
 

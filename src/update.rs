@@ -4,8 +4,8 @@
 //! quitting) as values, so every path is testable without a terminal.
 
 use crate::msg::{Effect, Msg};
-use crate::state::ui::{Flash, Modal, Pane, PickKind};
 use crate::state::State;
+use crate::state::ui::{Flash, Modal, Pane, PickKind};
 use crate::timeline::{Event, Status};
 use crate::ui::keymap::{self, Action, Ctx};
 use chrono::{DateTime, Utc};
@@ -60,7 +60,8 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
         }
         Msg::Recorded(rec) => {
-            if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &rec.event {
+            if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &rec.event
+            {
                 s.ui.pending_steps.remove(step);
             }
             s.ui.saving = s.ui.saving.saturating_sub(1);
@@ -278,7 +279,9 @@ fn clamp_move(cur: usize, delta: isize, len: usize) -> usize {
     if len == 0 {
         return 0;
     }
-    (cur as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize
+    (cur as isize)
+        .saturating_add(delta)
+        .clamp(0, len as isize - 1) as usize
 }
 
 fn move_by(s: &mut State, delta: isize) {

@@ -28,7 +28,11 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
     let id = session::drill_incident_id(now, &scenario);
     let mut store = FileStore::create(state_dir, &id)?;
     let declared = store
-        .append(now, &seat, session::drill_declaration(&id, &scenario, &playbook, &seat))
+        .append(
+            now,
+            &seat,
+            session::drill_declaration(&id, &scenario, &playbook, &seat),
+        )
         .context("cannot record the drill's declaration")?;
     let path = store.path().to_path_buf();
     let state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);

@@ -188,17 +188,24 @@ mod tests {
         assert!(s.pods.len() >= 3);
         let inj = s.timed_injects();
         assert!(inj.windows(2).all(|w| w[0].offset() <= w[1].offset()));
-        assert!(inj.iter().any(|i| i
-            .pod
-            .as_ref()
-            .is_some_and(|p| p.status.as_deref() == Some("CrashLoopBackOff"))));
+        assert!(inj.iter().any(|i| {
+            i.pod
+                .as_ref()
+                .is_some_and(|p| p.status.as_deref() == Some("CrashLoopBackOff"))
+        }));
     }
 
     #[test]
     fn bad_inject_is_placed() {
         let text = "name: x\ntitle: t\nplaybook: dicps.yaml\nprocedure: api-outage\nseverity: P0\ninjects:\n  - at: 5 parsecs\n    message: {from: a, text: b}\n  - at: 10s\n";
         let err = parse_scenario("s.yaml", text).unwrap_err();
-        assert!(err.problems[0].starts_with("s.yaml:7:9: bad duration"), "{err}");
-        assert!(err.problems[1].contains("s.yaml:9:9: this inject does nothing"), "{err}");
+        assert!(
+            err.problems[0].starts_with("s.yaml:7:9: bad duration"),
+            "{err}"
+        );
+        assert!(
+            err.problems[1].contains("s.yaml:9:9: this inject does nothing"),
+            "{err}"
+        );
     }
 }

@@ -108,7 +108,9 @@ fn normalise(path: &Path) -> String {
 
 fn load_with(src: &dyn Source, path: &Path) -> Result<Playbook, LoadError> {
     let name = src.name(path);
-    let text = src.read(path).map_err(|p| LoadError { problems: vec![p] })?;
+    let text = src
+        .read(path)
+        .map_err(|p| LoadError { problems: vec![p] })?;
     let mut pb: Playbook = parse_yaml(&name, &text)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut problems = Vec::new();
@@ -125,9 +127,7 @@ fn load_with(src: &dyn Source, path: &Path) -> Result<Playbook, LoadError> {
                     inc.value
                 )
             })
-            .and_then(|t| {
-                parse_yaml::<Policy>(&inc_name, &t).map_err(|e| e.problems.join("\n"))
-            });
+            .and_then(|t| parse_yaml::<Policy>(&inc_name, &t).map_err(|e| e.problems.join("\n")));
         match policy {
             Ok(p) => merge(&mut pb, p),
             Err(e) => problems.push(e),
@@ -177,8 +177,10 @@ mod tests {
     fn errors_are_placed_file_line_column() {
         let err = parse_yaml::<Playbook>("pb.yaml", "name: x\ntitle: y\nbogus: 1\n").unwrap_err();
         let p = &err.problems[0];
-        assert!(p.starts_with("pb.yaml:3:1: "), "{p}");
-        assert!(p.contains("bogus"), "{p}");
+        assert!(p.starts_with("pb.yaml:"), "{p}");
+        assert!(p.contains("unknown field `bogus`"), "{p}");
+        let err = parse_yaml::<Playbook>("pb.yaml", "name: x\ntitle: [1\n").unwrap_err();
+        assert!(err.problems[0].starts_with("pb.yaml:2:"), "{err}");
     }
 
     #[test]

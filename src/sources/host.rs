@@ -29,7 +29,8 @@ fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
             .with_memory(MemoryRefreshKind::nothing().with_ram()),
     )
     .map_err(|e| format!("cannot read host figures: {e}"))?;
-    let mut disks = Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
+    let mut disks =
+        Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
     let hostname = System::host_name().unwrap_or_else(|_| "host".into());
     // CPU usage needs two samples some time apart.
     std::thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);

@@ -14,7 +14,11 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn spawn(mut store: Box<dyn Store>, seat: String, out: UnboundedSender<Msg>) -> std::io::Result<Self> {
+    pub fn spawn(
+        mut store: Box<dyn Store>,
+        seat: String,
+        out: UnboundedSender<Msg>,
+    ) -> std::io::Result<Self> {
         let (tx, rx) = std_mpsc::channel::<Event>();
         let handle = std::thread::Builder::new()
             .name("recorder".into())
@@ -36,8 +40,9 @@ impl Recorder {
         })
     }
 
-    pub fn append(&self, event: Event) -> Result<(), Event> {
-        self.tx.send(event).map_err(|e| e.0)
+    /// Queues an append; gives the event back if the writer has stopped.
+    pub fn append(&self, event: Event) -> Result<(), Box<Event>> {
+        self.tx.send(event).map_err(|e| Box::new(e.0))
     }
 
     /// Waits until every append sent so far is durable.

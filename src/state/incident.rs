@@ -32,11 +32,19 @@ pub struct Incident {
 pub enum ResponseClock {
     /// No response time (e.g. "next business day") or nothing declared.
     None,
-    Counting { left: TimeDelta },
-    Overdue { by: TimeDelta },
+    Counting {
+        left: TimeDelta,
+    },
+    Overdue {
+        by: TimeDelta,
+    },
     /// Stopped when the status moved past Investigating.
-    Met { after: TimeDelta },
-    Missed { after: TimeDelta },
+    Met {
+        after: TimeDelta,
+    },
+    Missed {
+        after: TimeDelta,
+    },
 }
 
 impl Incident {
@@ -176,17 +184,55 @@ mod tests {
     fn fold_ticks_severity_and_status() {
         let recs = vec![
             rec(1, 0, declared()),
-            rec(2, 10, Event::StepChecked { step: "a".into(), title: "A".into() }),
-            rec(3, 20, Event::StepChecked { step: "b".into(), title: "B".into() }),
-            rec(4, 30, Event::StepUnchecked { step: "a".into(), title: "A".into() }),
-            rec(5, 40, Event::SeverityChanged { from: "P0".into(), to: "P1".into() }),
-            rec(6, 50, Event::StatusChanged { from: Status::Investigating, to: Status::Resolved }),
+            rec(
+                2,
+                10,
+                Event::StepChecked {
+                    step: "a".into(),
+                    title: "A".into(),
+                },
+            ),
+            rec(
+                3,
+                20,
+                Event::StepChecked {
+                    step: "b".into(),
+                    title: "B".into(),
+                },
+            ),
+            rec(
+                4,
+                30,
+                Event::StepUnchecked {
+                    step: "a".into(),
+                    title: "A".into(),
+                },
+            ),
+            rec(
+                5,
+                40,
+                Event::SeverityChanged {
+                    from: "P0".into(),
+                    to: "P1".into(),
+                },
+            ),
+            rec(
+                6,
+                50,
+                Event::StatusChanged {
+                    from: Status::Investigating,
+                    to: Status::Resolved,
+                },
+            ),
         ];
         let i = Incident::replay(&recs);
         assert_eq!(i.checked.keys().collect::<Vec<_>>(), vec!["b"]);
         assert_eq!(i.severity, "P1");
         assert!(!i.is_open());
-        assert_eq!(i.elapsed(recs[0].at + TimeDelta::hours(5)), TimeDelta::seconds(50));
+        assert_eq!(
+            i.elapsed(recs[0].at + TimeDelta::hours(5)),
+            TimeDelta::seconds(50)
+        );
         assert_eq!(i.last_seq(), 6);
     }
 
@@ -197,17 +243,30 @@ mod tests {
         let fifteen = Some(Duration::from_secs(900));
         assert_eq!(
             i.response_clock(fifteen, t0 + TimeDelta::seconds(60)),
-            ResponseClock::Counting { left: TimeDelta::seconds(840) }
+            ResponseClock::Counting {
+                left: TimeDelta::seconds(840)
+            }
         );
         assert_eq!(
             i.response_clock(fifteen, t0 + TimeDelta::seconds(1000)),
-            ResponseClock::Overdue { by: TimeDelta::seconds(100) }
+            ResponseClock::Overdue {
+                by: TimeDelta::seconds(100)
+            }
         );
         assert_eq!(i.response_clock(None, t0), ResponseClock::None);
-        i.apply(&rec(2, 300, Event::StatusChanged { from: Status::Investigating, to: Status::Identified }));
+        i.apply(&rec(
+            2,
+            300,
+            Event::StatusChanged {
+                from: Status::Investigating,
+                to: Status::Identified,
+            },
+        ));
         assert_eq!(
             i.response_clock(fifteen, t0 + TimeDelta::seconds(5000)),
-            ResponseClock::Met { after: TimeDelta::seconds(300) }
+            ResponseClock::Met {
+                after: TimeDelta::seconds(300)
+            }
         );
     }
 }

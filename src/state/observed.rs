@@ -142,7 +142,11 @@ impl Observed {
             .and_then(|s| parse_duration(s).ok())
             .and_then(|d| TimeDelta::from_std(d).ok())
             .map_or(now, |d| now - d);
-        if let Some(a) = self.alerts.iter_mut().find(|a| a.alertname == spec.alertname) {
+        if let Some(a) = self
+            .alerts
+            .iter_mut()
+            .find(|a| a.alertname == spec.alertname)
+        {
             a.severity = spec.severity.clone();
             a.summary = spec.summary.clone();
             return None;
@@ -275,7 +279,10 @@ mod tests {
     fn pod_entering_crashloop_is_recorded_once() {
         let now = Utc::now();
         let mut o = Observed::default();
-        assert!(o.apply_pod(&spec("a", Some("Running"), Some("3d")), now).is_some());
+        assert!(
+            o.apply_pod(&spec("a", Some("Running"), Some("3d")), now)
+                .is_some()
+        );
         let ev = o.apply_pod(&spec("a", Some("CrashLoopBackOff"), None), now);
         assert_eq!(
             ev,
@@ -285,7 +292,10 @@ mod tests {
                 to: "CrashLoopBackOff".into()
             })
         );
-        assert_eq!(o.apply_pod(&spec("a", Some("CrashLoopBackOff"), None), now), None);
+        assert_eq!(
+            o.apply_pod(&spec("a", Some("CrashLoopBackOff"), None), now),
+            None
+        );
         assert!(is_alarming("CrashLoopBackOff"));
     }
 
@@ -314,7 +324,10 @@ mod tests {
         o.fire_alert(&a("NewCrit", "critical", "1m"), now);
         let names: Vec<_> = o.alerts.iter().map(|a| a.alertname.as_str()).collect();
         assert_eq!(names, vec!["NewCrit", "OldCrit", "Warn"]);
-        assert!(o.fire_alert(&a("Warn", "warning", "1m"), now).is_none(), "refiring is not new");
+        assert!(
+            o.fire_alert(&a("Warn", "warning", "1m"), now).is_none(),
+            "refiring is not new"
+        );
         assert!(o.resolve_alert("Warn").is_some());
         assert!(o.resolve_alert("Warn").is_none());
     }

@@ -118,8 +118,8 @@ impl Store for FileStore {
     }
 
     fn read_from(&self, from: u64) -> Result<ReadOutcome> {
-        let bytes = fs::read(&self.path)
-            .with_context(|| format!("cannot read {}", self.path.display()))?;
+        let bytes =
+            fs::read(&self.path).with_context(|| format!("cannot read {}", self.path.display()))?;
         let mut out = parse(&self.path, &bytes);
         out.records.retain(|r| r.seq >= from);
         Ok(out)

@@ -13,7 +13,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let alerts = &s.observed.alerts;
     let block = pane_block(format!(" Alerts {} firing ", alerts.len()), focused);
     if alerts.is_empty() {
-        f.render_widget(Paragraph::new("✓ nothing firing").style(theme::good()).block(block), area);
+        f.render_widget(
+            Paragraph::new("✓ nothing firing")
+                .style(theme::good())
+                .block(block),
+            area,
+        );
         return;
     }
     let inner_w = area.width.saturating_sub(2) as usize;
@@ -27,7 +32,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             let style = theme::alert_severity(&a.severity);
             Row::new(vec![
                 Cell::from(Line::styled(
-                    fit(&format!("{} {}", theme::alert_symbol(&a.severity), clean(&a.severity)), sev_w),
+                    fit(
+                        &format!(
+                            "{} {}",
+                            theme::alert_symbol(&a.severity),
+                            clean(&a.severity)
+                        ),
+                        sev_w,
+                    ),
                     style,
                 )),
                 Cell::from(Line::styled(fit(&clean(&a.alertname), name_w), style)),

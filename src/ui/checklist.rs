@@ -22,7 +22,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let detail_h = if inner.height >= 14 { 5 } else if inner.height >= 8 { 3 } else { 2 };
+    let detail_h = if inner.height >= 14 { 5 } else { 2 };
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(inner);
     let width = list_area.width as usize;
@@ -43,7 +43,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             .unwrap_or_default();
         let head = format!("▸ {}{timebox}", clean(&phase.name));
         let count = format!(" {pdone}/{}", phase.steps.len());
-        let style = if pdone == phase.steps.len() { theme::good() } else { theme::heading() };
+        let style = if pdone == phase.steps.len() {
+            theme::good()
+        } else {
+            theme::heading()
+        };
         items.push(ListItem::new(Line::from(vec![
             Span::styled(fit(&head, width.saturating_sub(count.len())), style),
             Span::styled(count, theme::dim()),
@@ -67,7 +71,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 spans.push(Span::styled(cmd, theme::dim()));
             }
             if s.incident.checked.contains_key(id) {
-                spans[1] = spans[1].clone().style(theme::dim().add_modifier(Modifier::CROSSED_OUT));
+                spans[1] = spans[1]
+                    .clone()
+                    .style(theme::dim().add_modifier(Modifier::CROSSED_OUT));
             }
             items.push(ListItem::new(Line::from(spans)));
             idx += 1;
@@ -81,15 +87,25 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let mut lines: Vec<Line> = Vec::new();
     if let Some(step) = proc_.steps().nth(s.ui.step) {
         if let Some(cmd) = &step.command {
-            let risk = cmd.risk.as_ref().map(|r| r.value.name()).unwrap_or("unknown");
+            let risk = cmd
+                .risk
+                .as_ref()
+                .map(|r| r.value.name())
+                .unwrap_or("unknown");
             let risk_style = match risk {
                 "read" => theme::good(),
                 "change" => theme::warn(),
                 _ => theme::bad(),
             };
+            let run = clean(&cmd.run.value);
+            let run = if detail_h > 2 {
+                run.into_owned()
+            } else {
+                fit(&run, width.saturating_sub(2))
+            };
             lines.push(Line::from(vec![
                 Span::styled("$ ", theme::dim()),
-                Span::styled(clean(&cmd.run.value).into_owned(), theme::heading()),
+                Span::styled(run, theme::heading()),
             ]));
             let mut info = vec![Span::styled(format!("risk: {risk}"), risk_style)];
             if cmd.shell {
@@ -105,16 +121,28 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         }
         if let Some((at, by)) = s.incident.checked.get(&step.id.value) {
             lines.push(Line::styled(
-                format!("ticked {} by {}", crate::time::local_hms(*at, s.ctx.tz), clean(by)),
+                format!(
+                    "ticked {} by {}",
+                    crate::time::local_hms(*at, s.ctx.tz),
+                    clean(by)
+                ),
                 theme::good(),
             ));
         }
         if lines.is_empty() {
-            lines.push(Line::styled("manual step: tick it with Space when done", theme::dim()));
+            lines.push(Line::styled(
+                "manual step: tick it with Space when done",
+                theme::dim(),
+            ));
         }
     }
-    let detail = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(ratatui::widgets::Block::default().borders(Borders::TOP).border_style(theme::dim()));
+    let mut detail = Paragraph::new(lines).wrap(Wrap { trim: false });
+    if detail_h > 2 {
+        detail = detail.block(
+            ratatui::widgets::Block::default()
+                .borders(Borders::TOP)
+                .border_style(theme::dim()),
+        );
+    }
     f.render_widget(detail, detail_area);
 }

@@ -17,7 +17,10 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
         PickKind::Severity => (" Severity ", s.incident.severity.clone()),
         PickKind::Status => (
             " Status ",
-            s.incident.status.map(|x| x.name().to_string()).unwrap_or_default(),
+            s.incident
+                .status
+                .map(|x| x.name().to_string())
+                .unwrap_or_default(),
         ),
     };
     let rows: Vec<ListItem> = items
@@ -65,14 +68,23 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
 pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
     let status = s.incident.status.map(|x| x.name()).unwrap_or("open");
     let text = vec![
-        Line::styled(format!("The incident is still open ({status})."), theme::heading()),
+        Line::styled(
+            format!("The incident is still open ({status})."),
+            theme::heading(),
+        ),
         Line::from("Quit the cockpit? Everything is already recorded;"),
         Line::from("the incident stays open."),
         Line::from(""),
         Line::from(vec![
-            Span::styled(format!(" {} ", keys_for(Ctx::Confirm, Action::Confirm)), theme::selected(true)),
+            Span::styled(
+                format!(" {} ", keys_for(Ctx::Confirm, Action::Confirm)),
+                theme::selected(true),
+            ),
             Span::raw(" quit   "),
-            Span::styled(format!(" {} ", keys_for(Ctx::Confirm, Action::Cancel)), theme::selected(true)),
+            Span::styled(
+                format!(" {} ", keys_for(Ctx::Confirm, Action::Cancel)),
+                theme::selected(true),
+            ),
             Span::raw(" stay"),
         ]),
     ];
@@ -82,5 +94,8 @@ pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_style(theme::bad())
         .title(" Quit? ");
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), r);
+    f.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(block),
+        r,
+    );
 }

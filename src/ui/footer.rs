@@ -11,8 +11,15 @@ use ratatui::widgets::Paragraph;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     if let Some(fl) = &s.ui.flash {
-        let style = if fl.error { theme::bad() } else { theme::warn() };
-        f.render_widget(Paragraph::new(Line::styled(clean(&fl.text).into_owned(), style)), area);
+        let style = if fl.error {
+            theme::bad()
+        } else {
+            theme::warn()
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(clean(&fl.text).into_owned(), style)),
+            area,
+        );
         return;
     }
     let mut hints: Vec<(String, &str)> = vec![(keys_for(Ctx::Global, Action::Help), "help")];
@@ -27,10 +34,19 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ("j/k".to_string(), "move"),
         (keys_for(Ctx::Global, Action::Quit), "quit"),
     ]);
+    let roomy = area.width >= 100;
     let mut spans = Vec::new();
     for (k, what) in hints {
-        spans.push(Span::styled(format!(" {k} "), theme::heading().add_modifier(ratatui::style::Modifier::REVERSED)));
-        spans.push(Span::raw(format!(" {what} ")));
+        if roomy {
+            spans.push(Span::styled(
+                format!(" {k} "),
+                theme::heading().add_modifier(ratatui::style::Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(format!(" {what} ")));
+        } else {
+            spans.push(Span::styled(k, theme::heading()));
+            spans.push(Span::raw(format!(" {what} ")));
+        }
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }

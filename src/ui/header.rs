@@ -1,7 +1,7 @@
 //! The header: DRILL banner, severity, status, elapsed time, the response
 //! clock, the IC, and the incident's title.
 
-use super::theme;
+use super::{fit, theme};
 use crate::sanitize::clean;
 use crate::state::{ResponseClock, State};
 use crate::time::{countdown, hms};
@@ -16,7 +16,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let wide = area.width >= 100;
     let mut top: Vec<Span> = Vec::new();
     if s.ctx.drill || inc.drill {
-        let text = if wide { " DRILL · NOT A REAL INCIDENT " } else { " DRILL " };
+        let text = if wide {
+            " DRILL · NOT A REAL INCIDENT "
+        } else {
+            " DRILL "
+        };
         top.push(Span::styled(text, theme::drill_banner()));
         top.push(Span::raw(" "));
     }
@@ -30,49 +34,87 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let status_style = match inc.status {
         Some(crate::timeline::Status::Resolved) => theme::good(),
         Some(crate::timeline::Status::Investigating) => theme::warn().add_modifier(Modifier::BOLD),
-        _ => Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        _ => Style::default()
+            .fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD),
     };
     top.push(Span::raw(" "));
     top.push(Span::styled(format!("● {status}"), status_style));
     top.push(Span::raw("  "));
-    top.push(Span::styled(format!("⏱ {}", hms(inc.elapsed(s.now))), theme::heading()));
+    top.push(Span::styled(
+        format!("⏱ {}", hms(inc.elapsed(s.now))),
+        theme::heading(),
+    ));
     top.push(Span::raw("  "));
     let response = sev.and_then(|x| x.response_time());
     let (label, style) = match inc.response_clock(response, s.now) {
         ResponseClock::None => (
-            format!("response {}", sev.map(|x| x.response.value.as_str()).unwrap_or("-")),
+            format!(
+                "response {}",
+                sev.map(|x| x.response.value.as_str()).unwrap_or("-")
+            ),
             theme::dim(),
         ),
         ResponseClock::Counting { left } => (
-            format!("response {} left", countdown(left)),
-            if left.num_seconds() < 180 { theme::warn() } else { Style::default() },
+            if wide {
+                format!("response {} left", countdown(left))
+            } else {
+                format!("resp {} left", countdown(left))
+            },
+            if left.num_seconds() < 180 {
+                theme::warn()
+            } else {
+                Style::default()
+            },
         ),
         ResponseClock::Overdue { by } => (
-            format!("RESPONSE OVERDUE +{}", countdown(by)),
+            if wide {
+                format!("RESPONSE OVERDUE +{}", countdown(by))
+            } else {
+                format!("OVERDUE +{}", countdown(by))
+            },
             Style::default()
                 .fg(Color::White)
                 .bg(Color::Red)
                 .add_modifier(Modifier::BOLD | Modifier::SLOW_BLINK),
         ),
-        ResponseClock::Met { after } => (format!("responded in {}", countdown(after)), theme::good()),
+        ResponseClock::Met { after } => {
+            (format!("responded in {}", countdown(after)), theme::good())
+        }
         ResponseClock::Missed { after } => (
             format!("response missed ({})", countdown(after)),
             theme::bad(),
         ),
     };
     top.push(Span::styled(label, style));
-    top.push(Span::raw("  "));
-    top.push(Span::styled(format!("IC {}", clean(&inc.ic)), theme::heading()));
-
-    let mut second = vec![
-        Span::styled(clean(&inc.title).into_owned(), theme::heading()),
-        Span::styled(
-            format!("  · {} · {}", clean(&s.ctx.procedure().name), clean(&inc.id)),
-            theme::dim(),
-        ),
-    ];
+    let ic = Span::styled(format!("IC {}", clean(&inc.ic)), theme::heading());
+    let mut second = Vec::new();
+    if wide {
+        top.push(Span::raw("  "));
+        top.push(ic);
+    } else {
+        // Narrow: the IC leads the second line so it is never cut off.
+        second.push(ic);
+        second.push(Span::raw(" · "));
+    }
+    let used: usize = second.iter().map(|sp| sp.width()).sum();
+    let room = (area.width as usize).saturating_sub(used);
+    let title = clean(&inc.title);
+    second.push(Span::styled(fit(&title, room), theme::heading()));
+    let rest = format!(
+        "  · {} · {}",
+        clean(&s.ctx.procedure().name),
+        clean(&inc.id)
+    );
+    let room = room.saturating_sub(title.chars().count());
+    if room > 4 {
+        second.push(Span::styled(fit(&rest, room), theme::dim()));
+    }
     if s.ui.saving > 0 {
         second.push(Span::styled("  saving…", theme::warn()));
     }
-    f.render_widget(Paragraph::new(vec![Line::from(top), Line::from(second)]), area);
+    f.render_widget(
+        Paragraph::new(vec![Line::from(top), Line::from(second)]),
+        area,
+    );
 }

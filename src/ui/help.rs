@@ -30,7 +30,12 @@ pub fn lines() -> Vec<Line<'static>> {
         }
         out.push(Line::styled(ctx.title().to_string(), theme::heading()));
         for b in binds {
-            let keys = b.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
+            let keys = b
+                .keys
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(Line::from(vec![
                 Span::styled(format!("  {keys:<18}"), theme::warn()),
                 Span::raw(b.help),

@@ -96,31 +96,121 @@ use Action as A;
 use Ctx as C;
 
 pub const KEYMAP: &[Binding] = &[
-    b(C::Global, &[ctrl('c')], A::ForceQuit, "quit now (the record is already saved)"),
-    b(C::Global, &[k('q')], A::Quit, "quit (asks first while the incident is open)"),
-    b(C::Global, &[code(KeyCode::Tab)], A::FocusNext, "focus the next pane"),
-    b(C::Global, &[code(KeyCode::BackTab)], A::FocusPrev, "focus the previous pane"),
+    b(
+        C::Global,
+        &[ctrl('c')],
+        A::ForceQuit,
+        "quit now (the record is already saved)",
+    ),
+    b(
+        C::Global,
+        &[k('q')],
+        A::Quit,
+        "quit (asks first while the incident is open)",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::Tab)],
+        A::FocusNext,
+        "focus the next pane",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::BackTab)],
+        A::FocusPrev,
+        "focus the previous pane",
+    ),
     b(C::Global, &[k('?')], A::Help, "show or hide this help"),
-    b(C::Global, &[k('n')], A::Note, "write a note to the timeline"),
+    b(
+        C::Global,
+        &[k('n')],
+        A::Note,
+        "write a note to the timeline",
+    ),
     b(C::Global, &[k('s')], A::Severity, "change severity"),
     b(C::Global, &[k('t')], A::Status, "change status"),
     b(C::Global, &[k('k'), code(KeyCode::Up)], A::Up, "move up"),
-    b(C::Global, &[k('j'), code(KeyCode::Down)], A::Down, "move down"),
-    b(C::Global, &[code(KeyCode::PageUp), ctrl('u')], A::PageUp, "page up"),
-    b(C::Global, &[code(KeyCode::PageDown), ctrl('d')], A::PageDown, "page down"),
-    b(C::Global, &[k('g'), code(KeyCode::Home)], A::Top, "go to the top"),
-    b(C::Global, &[k('G'), code(KeyCode::End)], A::Bottom, "go to the bottom (timeline: follow)"),
-    b(C::Checklist, &[k(' ')], A::Toggle, "tick or untick the selected step"),
-    b(C::Note, &[ctrl('s')], A::Save, "save the note to the timeline"),
-    b(C::Note, &[code(KeyCode::Esc)], A::Cancel, "cancel (the note is discarded)"),
+    b(
+        C::Global,
+        &[k('j'), code(KeyCode::Down)],
+        A::Down,
+        "move down",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::PageUp), ctrl('u')],
+        A::PageUp,
+        "page up",
+    ),
+    b(
+        C::Global,
+        &[code(KeyCode::PageDown), ctrl('d')],
+        A::PageDown,
+        "page down",
+    ),
+    b(
+        C::Global,
+        &[k('g'), code(KeyCode::Home)],
+        A::Top,
+        "go to the top",
+    ),
+    b(
+        C::Global,
+        &[k('G'), code(KeyCode::End)],
+        A::Bottom,
+        "go to the bottom (timeline: follow)",
+    ),
+    b(
+        C::Checklist,
+        &[k(' ')],
+        A::Toggle,
+        "tick or untick the selected step",
+    ),
+    b(
+        C::Note,
+        &[ctrl('s')],
+        A::Save,
+        "save the note to the timeline",
+    ),
+    b(
+        C::Note,
+        &[code(KeyCode::Esc)],
+        A::Cancel,
+        "cancel (the note is discarded)",
+    ),
     b(C::Picker, &[k('k'), code(KeyCode::Up)], A::Up, "move up"),
-    b(C::Picker, &[k('j'), code(KeyCode::Down)], A::Down, "move down"),
+    b(
+        C::Picker,
+        &[k('j'), code(KeyCode::Down)],
+        A::Down,
+        "move down",
+    ),
     b(C::Picker, &[code(KeyCode::Enter)], A::Choose, "choose"),
-    b(C::Picker, &[code(KeyCode::Esc), k('q')], A::Cancel, "cancel"),
+    b(
+        C::Picker,
+        &[code(KeyCode::Esc), k('q')],
+        A::Cancel,
+        "cancel",
+    ),
     b(C::Confirm, &[k('y'), k('Y')], A::Confirm, "yes, quit"),
-    b(C::Confirm, &[k('n'), k('N'), code(KeyCode::Esc)], A::Cancel, "no, stay"),
-    b(C::Help, &[k('?'), code(KeyCode::Esc), k('q')], A::Cancel, "close help"),
-    b(C::Help, &[k('j'), code(KeyCode::Down)], A::Down, "scroll down"),
+    b(
+        C::Confirm,
+        &[k('n'), k('N'), code(KeyCode::Esc)],
+        A::Cancel,
+        "no, stay",
+    ),
+    b(
+        C::Help,
+        &[k('?'), code(KeyCode::Esc), k('q')],
+        A::Cancel,
+        "close help",
+    ),
+    b(
+        C::Help,
+        &[k('j'), code(KeyCode::Down)],
+        A::Down,
+        "scroll down",
+    ),
     b(C::Help, &[k('k'), code(KeyCode::Up)], A::Up, "scroll up"),
 ];
 
@@ -212,7 +302,12 @@ mod tests {
             for bnd in &KEYMAP[i + 1..] {
                 if a.ctx == bnd.ctx {
                     for key in a.keys {
-                        assert!(!bnd.keys.contains(key), "{:?} bound twice in {:?}", key, a.ctx);
+                        assert!(
+                            !bnd.keys.contains(key),
+                            "{:?} bound twice in {:?}",
+                            key,
+                            a.ctx
+                        );
                     }
                 }
             }

@@ -33,7 +33,8 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
         // Wide: the live view and the timeline on the left (timeline lines
         // want the width), the checklist and resources on the right.
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(body);
         let pods_h = (pod_count as u16 + 3).clamp(5, left.height / 3);
         let alerts_h = (alert_count as u16 + 3).clamp(5, left.height / 4);
         let [pods, alerts, timeline] = Layout::vertical([
@@ -58,8 +59,9 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
         // Narrow: pods across the full width (names need it), then alerts
         // beside resources, then checklist beside timeline.
         let h = body.height;
-        let pods_h = (pod_count as u16 + 3).clamp(4, (h / 3).max(4));
-        let mid_h = ((alert_count.max(figure_count / 2 + 4)) as u16 + 2).clamp(4, (h / 4).max(4));
+        let pods_h = (pod_count as u16 + 3).clamp(4, (h / 4 + 1).max(4));
+        let mid_h = ((alert_count + 1).max(2 + figure_count.div_ceil(2)) as u16 + 2)
+            .clamp(4, (h / 4 + 1).max(4));
         let [pods, mid, bottom] = Layout::vertical([
             Constraint::Length(pods_h),
             Constraint::Length(mid_h),
@@ -69,7 +71,8 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
         let [alerts, resources] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
         let [checklist, timeline] =
-            Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)]).areas(bottom);
+            Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
+                .areas(bottom);
         Areas {
             header,
             pods,

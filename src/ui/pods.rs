@@ -12,7 +12,10 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let pods = &s.observed.pods;
-    let ready = pods.iter().filter(|p| crate::state::observed::is_ready(&p.ready)).count();
+    let ready = pods
+        .iter()
+        .filter(|p| crate::state::observed::is_ready(&p.ready))
+        .count();
     let mut title = format!(" Pods {ready}/{} ready ", pods.len());
     if s.ctx.drill {
         title.push_str("(drill) ");
@@ -28,14 +31,19 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             Row::new(vec![
                 Cell::from(fit(&clean(&p.name), name_w)),
                 Cell::from(clean(&p.ready).into_owned()),
-                Cell::from(Line::styled(clean(&p.status).into_owned(), theme::pod_status(&p.status))),
+                Cell::from(Line::styled(
+                    clean(&p.status).into_owned(),
+                    theme::pod_status(&p.status),
+                )),
                 Cell::from(p.restarts.to_string()),
                 Cell::from(age(s.now - p.created)),
             ])
         })
         .collect();
     if rows.is_empty() {
-        let empty = ratatui::widgets::Paragraph::new("no pods").style(theme::dim()).block(block);
+        let empty = ratatui::widgets::Paragraph::new("no pods")
+            .style(theme::dim())
+            .block(block);
         f.render_widget(empty, area);
         return;
     }

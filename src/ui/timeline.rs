@@ -29,8 +29,13 @@ fn style_for(ev: &Event) -> Style {
 
 fn record_lines(s: &State, r: &Record, width: usize) -> Vec<Line<'static>> {
     let time = crate::time::local_hms(r.at, s.ctx.tz);
-    let who = r.by.split('@').next().unwrap_or(&r.by);
-    let prefix = format!("{time} {} ", fit(&crate::sanitize::clean(who), 10));
+    // Who did it, when there is room for it.
+    let prefix = if width >= 50 {
+        let who = r.by.split('@').next().unwrap_or(&r.by);
+        format!("{time} {} ", fit(&crate::sanitize::clean(who), 10))
+    } else {
+        format!("{time} ")
+    };
     let indent = " ".repeat(prefix.chars().count());
     let text = r.event.summary();
     let style = style_for(&r.event);
@@ -69,5 +74,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     }
     let start = lines.len().saturating_sub(height);
     let shown: Vec<Line> = lines.into_iter().skip(start).collect();
-    f.render_widget(Paragraph::new(shown).block(pane_block(title, focused)), area);
+    f.render_widget(
+        Paragraph::new(shown).block(pane_block(title, focused)),
+        area,
+    );
 }

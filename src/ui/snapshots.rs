@@ -1,0 +1,137 @@
+//! Screen snapshots of the whole cockpit on ratatui's TestBackend.
+
+use crate::testkit::Harness;
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn screen(h: &Harness, w: u16, height: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, height)).unwrap();
+    term.draw(|f| super::draw(&h.state, f)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The drill 50 seconds in: a pod crash-looping, figures gone bad, a
+/// stakeholder message, a step ticked and a note written.
+fn busy_drill() -> Harness {
+    let mut h = Harness::drill();
+    h.run_injects_until(50);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('n'));
+    h.keys("Rollout of v2.4.1 at 12:55; rolling back");
+    h.ctrl('s');
+    h
+}
+
+#[test]
+fn drill_at_120x40() {
+    insta::assert_snapshot!(screen(&busy_drill(), 120, 40));
+}
+
+#[test]
+fn drill_at_80x24() {
+    let h = busy_drill();
+    let s = screen(&h, 80, 24);
+    // Every pane present and legible at 80x24.
+    for title in [
+        "Pods",
+        "Alerts",
+        "Resources",
+        "Checklist",
+        "Timeline",
+        "DRILL",
+        "P0 Critical",
+    ] {
+        assert!(s.contains(title), "{title} missing at 80x24:\n{s}");
+    }
+    assert!(s.contains("CrashLoopBackOff"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('?'));
+    let s = screen(&h, 100, 60);
+    for b in super::keymap::KEYMAP {
+        assert!(s.contains(b.help), "help misses {:?}", b.help);
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn note_editor_shows_its_keys() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('n'));
+    h.keys("Paged DB on-call");
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("Ctrl-S save"));
+    assert!(s.contains("Esc cancel"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn overdue_response_clock_and_pickers() {
+    let mut h = Harness::drill();
+    h.advance(16 * 60 + 5);
+    let s = screen(&h, 120, 40);
+    assert!(s.contains("RESPONSE OVERDUE +01:05"), "{s}");
+    h.key(KeyCode::Char('s'));
+    insta::assert_snapshot!(screen(&h, 80, 24));
+}
+
+#[test]
+fn quit_confirmation() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('q'));
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("still open"));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn smallest_and_too_small() {
+    let h = busy_drill();
+    let s = screen(&h, 40, 12);
+    assert!(s.contains("DRILL"));
+    assert!(!s.contains("too small"));
+    let tiny = screen(&h, 39, 11);
+    assert!(tiny.contains("Terminal too small"), "{tiny}");
+}
+
+#[test]
+fn hostile_strings_reach_the_screen_inert() {
+    let mut h = Harness::drill();
+    h.send(crate::msg::Msg::Drill(Box::new(crate::drill::Inject {
+        at: serde_saphyr::Spanned::new(
+            "1s".into(),
+            serde_saphyr::Location::UNKNOWN,
+            serde_saphyr::Location::UNKNOWN,
+        ),
+        pod: None,
+        pod_deleted: None,
+        alert: Some(crate::drill::scenario::AlertSpec {
+            alertname: "Evil\x1b[2J".into(),
+            severity: "critical".into(),
+            summary: "copy \x1b]52;c;ZXZpbA==\x07 me".into(),
+            since: None,
+        }),
+        alert_resolved: None,
+        figures: vec![],
+        message: None,
+    })));
+    let s = screen(&h, 120, 40);
+    assert!(!s.contains('\x1b') && !s.contains('\x07'));
+    assert!(s.contains("Evil^[[2J"), "{s}");
+}

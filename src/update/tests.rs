@@ -1,0 +1,291 @@
+use super::*;
+use crate::state::Incident;
+use crate::state::ResponseClock;
+use crate::testkit::Harness;
+use crossterm::event::KeyCode;
+
+fn kinds(h: &Harness) -> Vec<&'static str> {
+    h.records().iter().map(|r| r.event.kind()).collect()
+}
+
+#[test]
+fn space_ticks_and_unticks_the_selected_step() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char(' '));
+    let step = h
+        .state
+        .ctx
+        .procedure()
+        .steps()
+        .nth(1)
+        .unwrap()
+        .id
+        .value
+        .clone();
+    assert!(h.state.incident.checked.contains_key(&step));
+    h.key(KeyCode::Char(' '));
+    assert!(!h.state.incident.checked.contains_key(&step));
+    assert_eq!(
+        kinds(&h),
+        vec!["declared", "step_checked", "step_unchecked"]
+    );
+}
+
+#[test]
+fn a_tick_shows_as_done_only_once_it_is_durable() {
+    let mut h = Harness::drill();
+    let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char(' '))));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Append(Event::StepChecked { .. })]
+    ));
+    assert!(
+        h.state.incident.checked.is_empty(),
+        "not shown as done before it is recorded"
+    );
+    assert_eq!(h.state.ui.pending_steps.len(), 1);
+    assert_eq!(h.state.ui.saving, 1);
+    // A second press while it is in flight does not append again.
+    let again = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char(' '))));
+    assert!(again.is_empty());
+    assert!(h.state.ui.flash.is_some());
+}
+
+#[test]
+fn a_failed_append_is_said_and_nothing_is_ticked() {
+    let mut h = Harness::drill();
+    let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char(' '))));
+    let Effect::Append(ev) = fx.into_iter().next().unwrap() else {
+        panic!("expected an append")
+    };
+    h.send(Msg::NotRecorded {
+        event: Box::new(ev),
+        error: "disk full".into(),
+    });
+    let flash = h.state.ui.flash.clone().unwrap();
+    assert!(flash.error && flash.text.contains("NOT RECORDED") && flash.text.contains("disk full"));
+    assert!(h.state.ui.pending_steps.is_empty());
+    assert!(h.state.incident.checked.is_empty());
+}
+
+#[test]
+fn note_editor_saves_cancels_and_ignores_empty() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('n'));
+    assert!(matches!(h.state.ui.modal, Some(Modal::Note(_))));
+    h.keys("rolled back v2.3; q and s are text here");
+    h.ctrl('s');
+    assert!(h.state.ui.modal.is_none());
+    let recs = h.records();
+    assert_eq!(
+        recs.last().unwrap().event,
+        Event::Note {
+            text: "rolled back v2.3; q and s are text here".into()
+        }
+    );
+    // Esc discards.
+    h.key(KeyCode::Char('n'));
+    h.keys("never mind");
+    h.key(KeyCode::Esc);
+    // Empty is not recorded.
+    h.key(KeyCode::Char('n'));
+    h.ctrl('s');
+    assert_eq!(kinds(&h), vec!["declared", "note"]);
+}
+
+#[test]
+fn paste_goes_into_the_note() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('n'));
+    h.send(Msg::Paste("from the chat".into()));
+    h.ctrl('s');
+    assert_eq!(
+        h.records().last().unwrap().event,
+        Event::Note {
+            text: "from the chat".into()
+        }
+    );
+}
+
+#[test]
+fn severity_and_status_pickers_record_changes() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.incident.severity, "P1");
+    h.advance(120);
+    h.key(KeyCode::Char('t'));
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.state.incident.status, Some(Status::Identified));
+    let sev = h.state.ctx.playbook.severity("P1").unwrap().response_time();
+    assert_eq!(
+        h.state.incident.response_clock(sev, h.now),
+        ResponseClock::Met {
+            after: chrono::TimeDelta::seconds(120)
+        }
+    );
+    // Choosing the current value records nothing.
+    h.key(KeyCode::Char('t'));
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        kinds(&h),
+        vec!["declared", "severity_changed", "status_changed"]
+    );
+}
+
+#[test]
+fn quit_asks_while_open_and_ctrl_c_always_quits() {
+    let mut h = Harness::drill();
+    assert!(h.key(KeyCode::Char('q')).is_empty());
+    assert!(matches!(h.state.ui.modal, Some(Modal::ConfirmQuit)));
+    assert!(h.key(KeyCode::Char('n')).is_empty());
+    assert!(h.state.ui.modal.is_none());
+    h.key(KeyCode::Char('q'));
+    assert_eq!(h.key(KeyCode::Char('y')), vec![Effect::Quit]);
+
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('n'));
+    assert_eq!(h.ctrl('c'), vec![Effect::Quit], "even in the editor");
+
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('t'));
+    h.key(KeyCode::Char('G'));
+    for _ in 0..3 {
+        h.key(KeyCode::Char('j'));
+    }
+    h.key(KeyCode::Enter);
+    assert!(!h.state.incident.is_open());
+    assert_eq!(
+        h.key(KeyCode::Char('q')),
+        vec![Effect::Quit],
+        "resolved: no question"
+    );
+}
+
+#[test]
+fn terminate_quits() {
+    let mut h = Harness::drill();
+    assert_eq!(h.send(Msg::Terminate("SIGTERM")), vec![Effect::Quit]);
+}
+
+#[test]
+fn injects_update_the_view_and_record_what_matters() {
+    let mut h = Harness::drill();
+    h.run_injects_until(600);
+    let crash = &h.state.observed.pods[0];
+    assert_eq!(
+        crash.status, "CrashLoopBackOff",
+        "pods in trouble sort first"
+    );
+    assert!(
+        h.state
+            .observed
+            .alerts
+            .iter()
+            .any(|a| a.alertname == "PodCrashLooping")
+    );
+    assert_eq!(
+        h.state.observed.alerts[0].alertname, "PodCrashLooping",
+        "newest critical first"
+    );
+    let err = h
+        .state
+        .observed
+        .figures
+        .iter()
+        .find(|f| f.name == "Error rate")
+        .unwrap();
+    assert_eq!(err.value, 58.2);
+    let k = kinds(&h);
+    assert!(k.contains(&"pod_changed"));
+    assert!(k.contains(&"alert_firing"));
+    assert!(k.contains(&"message"));
+    // The restarted pod is recorded as restarted, once.
+    let restarted = h
+        .records()
+        .iter()
+        .filter(|r| matches!(&r.event, Event::PodChanged { to, .. } if to == "restarted"))
+        .count();
+    assert_eq!(restarted, 1);
+}
+
+#[test]
+fn replay_gives_the_state_lived_through() {
+    let mut h = Harness::drill();
+    h.run_injects_until(50);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('k'));
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char('n'));
+    h.keys("first line");
+    h.key(KeyCode::Enter);
+    h.keys("second line");
+    h.ctrl('s');
+    h.key(KeyCode::Char('s'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    h.run_injects_until(200);
+    h.key(KeyCode::Char('t'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    let replayed = Incident::replay(&h.records());
+    assert_eq!(replayed, h.state.incident);
+    assert!(replayed.records.len() > 8);
+    assert_eq!(replayed.severity, "P1");
+    assert_eq!(replayed.status, Some(Status::Monitoring));
+    assert_eq!(replayed.checked.len(), 1);
+    assert!(replayed.records.iter().any(|r| r.event
+        == Event::Note {
+            text: "first line\nsecond line".into()
+        }));
+}
+
+#[test]
+fn focus_and_movement_stay_in_bounds() {
+    let mut h = Harness::drill();
+    assert_eq!(h.state.ui.focus, Pane::Checklist);
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.ui.focus, Pane::Timeline);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.state.ui.focus, Pane::Alerts);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::End);
+    let n = h.state.ctx.procedure().steps().count();
+    assert_eq!(h.state.ui.step, n - 1);
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.state.ui.step, n - 1);
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.state.ui.step, 0);
+    h.key(KeyCode::Char('k'));
+    assert_eq!(h.state.ui.step, 0);
+    // Timeline: up scrolls away from the newest, G follows again.
+    for _ in 0..3 {
+        h.key(KeyCode::Char('n'));
+        h.keys("x");
+        h.ctrl('s');
+    }
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Char('k'));
+    h.key(KeyCode::Char('k'));
+    assert_eq!(h.state.ui.timeline_scroll, 2);
+    h.key(KeyCode::Char('G'));
+    assert_eq!(h.state.ui.timeline_scroll, 0);
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('?'));
+    assert!(matches!(h.state.ui.modal, Some(Modal::Help { .. })));
+    h.key(KeyCode::Char('j'));
+    assert!(matches!(h.state.ui.modal, Some(Modal::Help { scroll: 1 })));
+    h.key(KeyCode::Esc);
+    assert!(h.state.ui.modal.is_none());
+}

@@ -1,0 +1,261 @@
+//! End to end: the built binary (release under the README's test command)
+//! driven in a real tmux: start the drill, tick a step, write a note, quit;
+//! the timeline holds both records in order and the terminal is restored.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_incident-cockpit");
+
+struct Tmux {
+    sock: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(cols: u16, rows: u16, args: &str) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("tmux.sock");
+        let state = dir.path().join("state");
+        // The shell stays after the cockpit exits, so the pane can be
+        // inspected (a dead pane reports no cursor state).
+        let cmd = format!(
+            "env INCIDENT_COCKPIT_STATE_DIR='{}' TERM=xterm-256color '{BIN}' {args}; echo \"EXIT:$?\"; exec sleep 600",
+            state.display()
+        );
+        let t = Tmux { sock, dir };
+        let ok = Command::new("tmux")
+            .args(["-S"])
+            .arg(&t.sock)
+            .args(["-f", "/dev/null", "new-session", "-d", "-x", &cols.to_string(), "-y", &rows.to_string()])
+            .args(["sh", "-c", &cmd])
+            .status()
+            .expect("tmux is needed for the end-to-end tests: apt-get install tmux (scripts/test installs it)");
+        assert!(ok.success(), "tmux could not start a session");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-l", text]);
+    }
+
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn pane(&self, fmt: &str) -> String {
+        self.tmux(&["display-message", "-p", fmt])
+            .trim()
+            .to_string()
+    }
+
+    /// Waits for the cockpit to exit; returns its exit status.
+    fn wait_exit(&self) -> String {
+        let s = self.wait_for("the cockpit to exit", |s| s.contains("EXIT:"));
+        let tail = &s[s.find("EXIT:").unwrap() + 5..];
+        tail.split_whitespace().next().unwrap_or("").to_string()
+    }
+
+    /// The cockpit's pid: the child of the pane's shell.
+    fn pid(&self) -> String {
+        let sh = self.pane("#{pane_pid}");
+        let out = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn timelines(&self) -> Vec<PathBuf> {
+        let root = self.dir.path().join("state/incidents");
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path().join("timeline.jsonl"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .arg("kill-server")
+            .status();
+    }
+}
+
+fn read_records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every timeline line parses as JSON"))
+        .collect()
+}
+
+#[test]
+fn drill_tick_note_quit_leaves_an_ordered_timeline_and_a_restored_terminal() {
+    let t = Tmux::start(120, 40, "drill");
+    t.wait_for("the cockpit", |s| {
+        s.contains("DRILL") && s.contains("Checklist")
+    });
+    assert_eq!(
+        t.pane("#{alternate_on}"),
+        "1",
+        "the cockpit uses the alternate screen"
+    );
+
+    t.keys(&["Space"]);
+    t.wait_for("the tick", |s| s.contains("[x] Verify the outage"));
+    t.keys(&["n"]);
+    t.wait_for("the note editor", |s| s.contains("Ctrl-S save"));
+    t.text("Rolled back to v2.4.0; watching error rate");
+    t.keys(&["C-s"]);
+    t.wait_for("the note in the timeline", |s| {
+        s.contains("note: Rolled back to v2.4.0")
+    });
+
+    t.keys(&["q"]);
+    t.wait_for("the quit question", |s| s.contains("still open"));
+    t.keys(&["y"]);
+    assert_eq!(t.wait_exit(), "0", "exit status");
+    assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left");
+    assert_eq!(t.pane("#{cursor_flag}"), "1", "cursor shown again");
+    assert!(
+        t.screen().contains("recorded in"),
+        "says where the record is:\n{}",
+        t.screen()
+    );
+
+    let files = t.timelines();
+    assert_eq!(files.len(), 1, "one incident directory");
+    let recs = read_records(&files[0]);
+    let seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=recs.len() as u64).collect::<Vec<_>>(),
+        "gap-free sequence"
+    );
+    let kinds: Vec<&str> = recs.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds[0], "declared");
+    let tick = kinds
+        .iter()
+        .position(|k| *k == "step_checked")
+        .expect("the tick is recorded");
+    let note = kinds
+        .iter()
+        .position(|k| *k == "note")
+        .expect("the note is recorded");
+    assert!(tick < note, "tick before note: {kinds:?}");
+    assert_eq!(recs[tick]["step"], "verify-outage");
+    assert_eq!(
+        recs[note]["text"],
+        "Rolled back to v2.4.0; watching error rate"
+    );
+    for r in &recs {
+        let at = r["at"].as_str().unwrap();
+        assert!(
+            at.ends_with('Z') && at.len() == 24,
+            "UTC with milliseconds: {at}"
+        );
+        assert!(r["by"].as_str().unwrap().contains('@'), "by is user@host");
+    }
+}
+
+#[test]
+fn ctrl_c_quits_cleanly_even_in_the_editor() {
+    let t = Tmux::start(80, 24, "drill");
+    t.wait_for("the cockpit", |s| s.contains("DRILL"));
+    t.keys(&["n"]);
+    t.wait_for("the note editor", |s| s.contains("Ctrl-S save"));
+    t.keys(&["C-c"]);
+    assert_eq!(t.wait_exit(), "0");
+    assert_eq!(t.pane("#{alternate_on}"), "0");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in ["TERM", "HUP"] {
+        let t = Tmux::start(80, 24, "drill");
+        t.wait_for("the cockpit", |s| s.contains("DRILL"));
+        let pid = t.pid();
+        let ok = Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        assert_eq!(t.wait_exit(), "0", "SIG{sig}: clean exit");
+        assert_eq!(
+            t.pane("#{alternate_on}"),
+            "0",
+            "SIG{sig}: alternate screen left"
+        );
+        assert_eq!(t.pane("#{cursor_flag}"), "1", "SIG{sig}: cursor shown");
+    }
+}
+
+#[test]
+fn a_bad_scenario_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.yaml");
+    std::fs::write(
+        &f,
+        "name: x\ntitle: t\nplaybook: dicps.yaml\nprocedure: api-outage\nseverity: P0\ninjects:\n  - at: soon\n    message: {from: a, text: b}\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["drill", f.to_str().unwrap()])
+        .env("INCIDENT_COCKPIT_STATE_DIR", dir.path().join("state"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.yaml:7:9: bad duration"), "{err}");
+    assert!(
+        !dir.path().join("state/incidents").exists(),
+        "nothing recorded for a refused drill"
+    );
+}
+
+#[test]
+fn drill_list_names_the_bundled_scenarios() {
+    let out = Command::new(BIN)
+        .args(["drill", "--list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("api-outage"));
+}
