@@ -63,8 +63,8 @@ fn check_refs(s: &Scenario, pb: &Playbook) -> Result<()> {
         return Err(anyhow!(
             "scenario {}:{}:{}: procedure {:?} is not in playbook {} (it has: {})",
             s.name,
-            s.procedure.referenced.line(),
-            s.procedure.referenced.column(),
+            s.procedure.line,
+            s.procedure.col,
             s.procedure.value,
             pb.name.value,
             ids.join(", ")
@@ -75,8 +75,8 @@ fn check_refs(s: &Scenario, pb: &Playbook) -> Result<()> {
         return Err(anyhow!(
             "scenario {}:{}:{}: severity {:?} is not in playbook {} (it has: {})",
             s.name,
-            s.severity.referenced.line(),
-            s.severity.referenced.column(),
+            s.severity.line,
+            s.severity.col,
             s.severity.value,
             pb.name.value,
             ids.join(", ")

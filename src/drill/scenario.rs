@@ -3,9 +3,9 @@
 //! script of injects.
 
 use crate::playbook::load::{LoadError, parse_yaml};
+use crate::playbook::model::At;
 use crate::time::parse_duration;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 use std::path::Path;
 use std::time::Duration;
 
@@ -22,8 +22,8 @@ pub struct Scenario {
     /// A bundled playbook name (`dicps.yaml`) or a path relative to the
     /// scenario file.
     pub playbook: String,
-    pub procedure: Spanned<String>,
-    pub severity: Spanned<String>,
+    pub procedure: At<String>,
+    pub severity: At<String>,
     #[serde(default)]
     pub ic: Option<String>,
     #[serde(default)]
@@ -93,7 +93,7 @@ pub struct Message {
 #[serde(deny_unknown_fields)]
 pub struct Inject {
     /// When, from the start of the drill (`45s`, `2m`).
-    pub at: Spanned<String>,
+    pub at: At<String>,
     #[serde(default)]
     pub pod: Option<PodSpec>,
     #[serde(default)]
@@ -120,7 +120,7 @@ impl Scenario {
         let mut problems = Vec::new();
         for inj in &self.injects {
             let at = &inj.at;
-            let place = format!("{file}:{}:{}", at.referenced.line(), at.referenced.column());
+            let place = format!("{file}:{}:{}", at.line, at.col);
             if let Err(e) = parse_duration(&at.value) {
                 problems.push(format!("{place}: {e}"));
             }

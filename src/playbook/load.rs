@@ -122,9 +122,7 @@ fn load_with(src: &dyn Source, path: &Path) -> Result<Playbook, LoadError> {
             .map_err(|e| {
                 format!(
                     "{name}:{}:{}: cannot include {:?}: {e}",
-                    inc.referenced.line(),
-                    inc.referenced.column(),
-                    inc.value
+                    inc.line, inc.col, inc.value
                 )
             })
             .and_then(|t| parse_yaml::<Policy>(&inc_name, &t).map_err(|e| e.problems.join("\n")));

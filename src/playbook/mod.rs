@@ -3,6 +3,8 @@
 
 pub mod load;
 pub mod model;
+pub mod placeholders;
+pub mod risk;
 
 pub use load::{LoadError, load_bundled, load_file};
 pub use model::{Command, Phase, Playbook, Procedure, Risk, Severity, Step};

@@ -114,11 +114,7 @@ fn smallest_and_too_small() {
 fn hostile_strings_reach_the_screen_inert() {
     let mut h = Harness::drill();
     h.send(crate::msg::Msg::Drill(Box::new(crate::drill::Inject {
-        at: serde_saphyr::Spanned::new(
-            "1s".into(),
-            serde_saphyr::Location::UNKNOWN,
-            serde_saphyr::Location::UNKNOWN,
-        ),
+        at: crate::playbook::model::At::new("1s".into()),
         pod: None,
         pod_deleted: None,
         alert: Some(crate::drill::scenario::AlertSpec {
