@@ -10,6 +10,7 @@ pub mod drill;
 pub mod msg;
 pub mod playbook;
 pub mod sanitize;
+pub mod schema;
 pub mod session;
 pub mod sources;
 pub mod state;

@@ -3,8 +3,10 @@
 //! The shipped playbooks are embedded so the binary runs anywhere.
 
 use super::model::{Playbook, Policy};
+use crate::schema::Node;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Playbooks and policy files compiled into the binary, by their path
 /// under `playbooks/`.
@@ -106,36 +108,70 @@ fn normalise(path: &Path) -> String {
     parts.join("/")
 }
 
+fn schema_json(policy: bool) -> &'static serde_json::Value {
+    static PLAYBOOK: OnceLock<serde_json::Value> = OnceLock::new();
+    static POLICY: OnceLock<serde_json::Value> = OnceLock::new();
+    let (cell, make): (_, fn() -> schemars::Schema) = if policy {
+        (&POLICY, || schemars::schema_for!(Policy))
+    } else {
+        (&PLAYBOOK, || schemars::schema_for!(Playbook))
+    };
+    cell.get_or_init(|| serde_json::to_value(make()).unwrap_or_default())
+}
+
+/// Reads one YAML file against its schema: every structural problem, or
+/// the typed value.
+fn read_checked<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    policy: bool,
+) -> Result<(T, Node), Vec<String>> {
+    let tree = crate::schema::parse(name, text).map_err(|e| vec![e])?;
+    let problems: Vec<String> = crate::schema::validate(&tree, schema_json(policy))
+        .into_iter()
+        .map(|p| format!("{name}:{}:{}: {}", p.line, p.col, p.msg))
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let value = parse_yaml::<T>(name, text).map_err(|e| e.problems)?;
+    Ok((value, tree))
+}
+
 fn load_with(src: &dyn Source, path: &Path) -> Result<Playbook, LoadError> {
     let name = src.name(path);
     let text = src
         .read(path)
         .map_err(|p| LoadError { problems: vec![p] })?;
-    let mut pb: Playbook = parse_yaml(&name, &text)?;
+    let (mut pb, tree) =
+        read_checked::<Playbook>(&name, &text, false).map_err(|problems| LoadError { problems })?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut problems = Vec::new();
-    for inc in pb.include.clone() {
+    let mut policies = Vec::new();
+    for inc in &pb.include {
         let inc_path: PathBuf = base.join(&inc.value);
         let inc_name = src.name(&inc_path);
-        let policy = src
-            .read(&inc_path)
-            .map_err(|e| {
-                format!(
-                    "{name}:{}:{}: cannot include {:?}: {e}",
-                    inc.line, inc.col, inc.value
-                )
-            })
-            .and_then(|t| parse_yaml::<Policy>(&inc_name, &t).map_err(|e| e.problems.join("\n")));
-        match policy {
-            Ok(p) => merge(&mut pb, p),
-            Err(e) => problems.push(e),
+        match src.read(&inc_path) {
+            Err(e) => problems.push(format!(
+                "{name}:{}:{}: cannot include {:?}: {e}",
+                inc.line, inc.col, inc.value
+            )),
+            Ok(t) => match read_checked::<Policy>(&inc_name, &t, true) {
+                Ok((p, _)) => policies.push((inc_name, p)),
+                Err(e) => problems.extend(e),
+            },
         }
     }
     if problems.is_empty() {
-        Ok(pb)
-    } else {
-        Err(LoadError { problems })
+        problems = super::lint::check(&name, &pb, &tree, &policies);
     }
+    if !problems.is_empty() {
+        return Err(LoadError { problems });
+    }
+    for (_, p) in policies {
+        merge(&mut pb, p);
+    }
+    Ok(pb)
 }
 
 /// The playbook's own entries come first; the policy's follow.

@@ -1,6 +1,7 @@
 //! Playbooks: the model (what a playbook can say), loading (YAML with
 //! file:line:column errors, shared policy includes, the bundled playbooks).
 
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod placeholders;
@@ -8,3 +9,8 @@ pub mod risk;
 
 pub use load::{LoadError, load_bundled, load_file};
 pub use model::{Command, Phase, Playbook, Procedure, Risk, Severity, Step};
+
+/// The JSON Schema of the playbook format, for editors and for lint.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(model::Playbook)
+}

@@ -1,0 +1,683 @@
+//! What a schema cannot say: duplicate ids, references to severities,
+//! roles, conditions and templates that do not exist, durations that do
+//! not parse, placeholders used but not declared (or declared but unused),
+//! patterns that do not compile, and risks declared lower than what the
+//! command does. Every problem is placed `file:line:column`.
+
+use super::model::{At, Command, Playbook, Policy};
+use super::placeholders::{self, Style};
+use super::risk;
+use crate::schema::Node;
+use crate::time::parse_duration;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Fields a communication template may use.
+pub const TEMPLATE_FIELDS: &[&str] = &[
+    "title",
+    "severity",
+    "severity_name",
+    "status",
+    "impact",
+    "ic",
+    "started",
+    "updated",
+    "next_update",
+    "date",
+    "time",
+    "incident_id",
+    "duration",
+    "root_cause",
+    "resolution",
+    "prevention",
+    "affected",
+    "channel",
+    "service",
+    "procedure",
+];
+
+/// Where a parameter may be filled from.
+pub const PARAM_SOURCES: &[&str] = &["pod", "namespace", "selector", "context"];
+
+struct Ctx<'a> {
+    out: Vec<String>,
+    file: &'a str,
+}
+
+impl Ctx<'_> {
+    fn at<T>(&mut self, a: &At<T>, msg: impl AsRef<str>) {
+        self.out.push(format!(
+            "{}:{}:{}: {}",
+            self.file,
+            a.line,
+            a.col,
+            msg.as_ref()
+        ));
+    }
+    fn node(&mut self, line: u64, col: u64, msg: impl AsRef<str>) {
+        self.out
+            .push(format!("{}:{line}:{col}: {}", self.file, msg.as_ref()));
+    }
+    fn duration(&mut self, d: &At<String>, what: &str) {
+        if let Err(e) = parse_duration(&d.value) {
+            self.at(d, format!("{what}: {e}"));
+        }
+    }
+}
+
+/// The ids a playbook and its policies define, for references.
+#[derive(Default)]
+struct Known {
+    severities: BTreeSet<String>,
+    roles: BTreeSet<String>,
+    conditions: BTreeSet<String>,
+    templates: BTreeSet<String>,
+}
+
+fn list(set: &BTreeSet<String>) -> String {
+    if set.is_empty() {
+        "none are defined".into()
+    } else {
+        format!(
+            "expected one of: {}",
+            set.iter().cloned().collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+fn reference(c: &mut Ctx, r: &At<String>, kind: &str, set: &BTreeSet<String>) {
+    if !set.contains(&r.value) {
+        c.at(r, format!("unknown {kind} \"{}\" ({})", r.value, list(set)));
+    }
+}
+
+/// Duplicate ids across files: the first definition wins, later ones are
+/// reported with where the first is.
+#[derive(Default)]
+struct Seen(BTreeMap<(String, String), String>);
+
+impl Seen {
+    fn check(&mut self, c: &mut Ctx, kind: &str, id: &At<String>) {
+        let key = (kind.to_string(), id.value.clone());
+        let here = format!("{}:{}", c.file, id.line);
+        match self.0.get(&key) {
+            Some(first) => c.at(
+                id,
+                format!(
+                    "duplicate {kind} id \"{}\" (first defined at {first})",
+                    id.value
+                ),
+            ),
+            None => {
+                self.0.insert(key, here);
+            }
+        }
+    }
+}
+
+fn is_business_day(s: &str) -> bool {
+    let s = s.trim().to_ascii_lowercase().replace('-', " ");
+    s == "next business day" || s == "next working day"
+}
+
+/// `0-15m`, `15m-30m`, `30m-4h`, or an end alone (`15m`).
+pub fn parse_timebox(s: &str) -> Result<(std::time::Duration, std::time::Duration), String> {
+    let expect = "(expected a time box like 0-15m, 15m-30m or 30m-4h)";
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => ("0m", s.trim()),
+    };
+    let end = parse_duration(b).map_err(|e| format!("bad time box {s:?}: {e} {expect}"))?;
+    let start = if a == "0" {
+        std::time::Duration::ZERO
+    } else {
+        // `15-30m`: the start takes the end's unit.
+        parse_duration(a)
+            .or_else(|_| {
+                parse_duration(&format!(
+                    "{a}{}",
+                    b.trim_start_matches(|c: char| c.is_ascii_digit())
+                ))
+            })
+            .map_err(|e| format!("bad time box {s:?}: {e} {expect}"))?
+    };
+    if start >= end {
+        return Err(format!(
+            "bad time box {s:?}: it ends before it starts {expect}"
+        ));
+    }
+    Ok((start, end))
+}
+
+fn policy_parts(c: &mut Ctx, seen: &mut Seen, known: &Known, p: &Policy) {
+    for s in &p.severities {
+        seen.check(c, "severity", &s.id);
+        if !is_business_day(&s.response.value) {
+            c.duration(&s.response, "response time");
+        }
+    }
+    for r in &p.roles {
+        seen.check(c, "role", &r.id);
+    }
+    for k in &p.conditions {
+        seen.check(c, "condition", &k.id);
+    }
+    for e in &p.escalation {
+        if let Some(s) = &e.severity {
+            reference(c, s, "severity", &known.severities);
+        }
+        if let Some(w) = &e.when {
+            reference(c, w, "condition", &known.conditions);
+        }
+        if let Some(a) = &e.after {
+            c.duration(a, "escalation after");
+        }
+        if e.severity.is_none() && e.when.is_none() && e.after.is_none() {
+            let first = e.notify.first().map(String::as_str).unwrap_or("?");
+            c.out.push(format!(
+                "{}: escalation rule notifying {first} has no trigger (expected severity, after or when)",
+                c.file
+            ));
+        }
+    }
+    for d in &p.deadlines {
+        seen.check(c, "deadline", &d.id);
+        c.duration(&d.within, "deadline within");
+        if let Some(w) = &d.when {
+            reference(c, w, "condition", &known.conditions);
+        }
+        if let Some(t) = &d.template {
+            reference(c, t, "template", &known.templates);
+        }
+    }
+}
+
+fn as_policy(pb: &Playbook) -> Policy {
+    Policy {
+        severities: pb.severities.clone(),
+        roles: pb.roles.clone(),
+        contacts: pb.contacts.clone(),
+        conditions: pb.conditions.clone(),
+        escalation: pb.escalation.clone(),
+        deadlines: pb.deadlines.clone(),
+    }
+}
+
+fn command(c: &mut Ctx, cmd: &Command, params_node: Option<&Node>) {
+    let run = &cmd.run.value;
+    // Declared risk never lower than what the command does.
+    let inferred = risk::infer(run);
+    if let Some(r) = &cmd.risk
+        && r.value < inferred
+    {
+        c.at(
+            r,
+            format!(
+                "risk \"{}\" is lower than what the command does (expected {} or higher for: {})",
+                r.value.name(),
+                inferred.name(),
+                run.lines().next().unwrap_or("")
+            ),
+        );
+    }
+    if let Some(t) = &cmd.timeout {
+        c.duration(t, "timeout");
+    }
+    // Placeholders used but not declared.
+    let mut reported = BTreeSet::new();
+    for f in placeholders::find(run) {
+        if cmd.params.contains_key(&f.name) {
+            continue;
+        }
+        // In a shell command an undeclared $VAR is the shell's own.
+        if f.style == Style::Dollar && cmd.shell {
+            continue;
+        }
+        if reported.insert(f.name.clone()) {
+            c.at(
+                &cmd.run,
+                format!(
+                    "placeholder {} is used but not declared (expected params: {{{}: {{description: ...}}}})",
+                    f.text, f.name
+                ),
+            );
+        }
+    }
+    // Declared but unused; patterns that do not compile.
+    for (name, p) in &cmd.params {
+        let key = params_node.and_then(|n| n.key(name));
+        let (line, col) = key.map_or((cmd.run.line, cmd.run.col), |k| (k.line, k.col));
+        if placeholders::texts_for(run, name, p).is_empty() {
+            c.node(
+                line,
+                col,
+                format!(
+                    "parameter \"{name}\" is declared but not used in the command (expected <{name}>, {{{{{name}}}}}{} or its token in: {})",
+                    if placeholders::is_env_name(name) { format!(", ${name}") } else { String::new() },
+                    run.lines().next().unwrap_or("")
+                ),
+            );
+        }
+        if let Some(pat) = &p.pattern {
+            match regex::Regex::new(&format!("^(?:{})$", pat.value)) {
+                Err(e) => {
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    c.at(
+                        pat,
+                        format!("pattern {:?} does not compile ({first})", pat.value),
+                    );
+                }
+                Ok(re) => {
+                    if let Some(d) = &p.default
+                        && !re.is_match(d)
+                    {
+                        c.at(
+                            pat,
+                            format!(
+                                "default {d:?} of \"{name}\" does not match its pattern {:?}",
+                                pat.value
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(from) = &p.from
+            && !PARAM_SOURCES.contains(&from.as_str())
+            && !from.starts_with("alert.")
+        {
+            c.node(
+                line,
+                col,
+                format!(
+                    "parameter \"{name}\" is filled from unknown source {from:?} (expected one of: {}, alert.<label>)",
+                    PARAM_SOURCES.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+/// Checks a parsed playbook (its own entries), its policies and the
+/// references between them.
+pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy)]) -> Vec<String> {
+    let mut known = Known::default();
+    let own = as_policy(pb);
+    for p in std::iter::once(&own).chain(policies.iter().map(|(_, p)| p)) {
+        known
+            .severities
+            .extend(p.severities.iter().map(|s| s.id.value.clone()));
+        known
+            .roles
+            .extend(p.roles.iter().map(|s| s.id.value.clone()));
+        known
+            .conditions
+            .extend(p.conditions.iter().map(|s| s.id.value.clone()));
+    }
+    known.templates = pb.templates.iter().map(|t| t.id.value.clone()).collect();
+
+    let mut seen = Seen::default();
+    let mut c = Ctx {
+        out: Vec::new(),
+        file,
+    };
+    policy_parts(&mut c, &mut seen, &known, &own);
+    let mut out = std::mem::take(&mut c.out);
+    for (pfile, p) in policies {
+        let mut pc = Ctx {
+            out: Vec::new(),
+            file: pfile,
+        };
+        policy_parts(&mut pc, &mut seen, &known, p);
+        out.extend(pc.out);
+    }
+    c.out = out;
+
+    if pb.procedures.is_empty() {
+        c.node(
+            1,
+            1,
+            "no procedures (expected at least one under procedures:)",
+        );
+    }
+    for t in &pb.templates {
+        seen.check(&mut c, "template", &t.id);
+        if let Some(cad) = &t.cadence {
+            c.duration(cad, "template cadence");
+        }
+        for field in
+            template_fields(&t.body).chain(t.subject.iter().flat_map(|s| template_fields(s)))
+        {
+            if !TEMPLATE_FIELDS.contains(&field.as_str()) {
+                c.at(
+                    &t.id,
+                    format!(
+                        "template \"{}\" uses unknown field {{{field}}} (expected one of: {})",
+                        t.id.value,
+                        TEMPLATE_FIELDS.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    for f in &pb.followups {
+        c.duration(&f.within, "follow-up within");
+    }
+    if let Some(pm) = &pb.postmortem
+        && let Some(w) = &pm.within
+    {
+        c.duration(w, "post-mortem within");
+    }
+    for t in &pb.watch.thresholds {
+        if let Some(d) = &t.for_ {
+            c.duration(d, "threshold for");
+        }
+    }
+    let procs_node = tree.get("procedures");
+    for (pi, proc_) in pb.procedures.iter().enumerate() {
+        seen.check(&mut c, "procedure", &proc_.id);
+        if let Some(s) = &proc_.severity {
+            reference(&mut c, s, "severity", &known.severities);
+        }
+        for t in &proc_.templates {
+            reference(&mut c, t, "template", &known.templates);
+        }
+        for k in &proc_.conditions {
+            reference(&mut c, k, "condition", &known.conditions);
+        }
+        if proc_.phases.is_empty() {
+            c.at(
+                &proc_.id,
+                format!(
+                    "procedure \"{}\" has no phases (expected at least one)",
+                    proc_.id.value
+                ),
+            );
+        }
+        let mut phase_ids = Seen::default();
+        let mut step_ids = Seen::default();
+        let phases_node = procs_node
+            .and_then(|n| n.index(pi))
+            .and_then(|n| n.get("phases"));
+        for (fi, phase) in proc_.phases.iter().enumerate() {
+            phase_ids.check(&mut c, "phase", &phase.id);
+            if let Some(tb) = &phase.timebox
+                && let Err(e) = parse_timebox(&tb.value)
+            {
+                c.at(tb, e);
+            }
+            if phase.steps.is_empty() {
+                c.at(
+                    &phase.id,
+                    format!(
+                        "phase \"{}\" has no steps (expected at least one)",
+                        phase.id.value
+                    ),
+                );
+            }
+            let steps_node = phases_node
+                .and_then(|n| n.index(fi))
+                .and_then(|n| n.get("steps"));
+            for (si, step) in phase.steps.iter().enumerate() {
+                step_ids.check(&mut c, "step", &step.id);
+                if let Some(r) = &step.role {
+                    reference(&mut c, r, "role", &known.roles);
+                }
+                if let Some(cmd) = &step.command {
+                    let params_node = steps_node
+                        .and_then(|n| n.index(si))
+                        .and_then(|n| n.get("command"))
+                        .and_then(|n| n.get("params"));
+                    command(&mut c, cmd, params_node);
+                }
+            }
+        }
+    }
+    c.out
+}
+
+/// `{name}` fields in a template text (`{}` and `{ x y }` are left alone).
+pub fn template_fields(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split('{').skip(1).filter_map(|rest| {
+        let end = rest.find('}')?;
+        let name = &rest[..end];
+        (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .then(|| name.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::playbook::load_file;
+
+    const BASE: &str = "name: t
+title: T
+severities:
+  - {id: P0, name: Critical, response: 15m}
+roles:
+  - {id: ic, name: Incident Commander}
+conditions:
+  - {id: breach, name: Breach confirmed}
+procedures:
+  - id: outage
+    name: Outage
+    severity: P0
+    phases:
+      - id: first
+        name: First
+        timebox: 0-15m
+        steps:
+          - id: look
+            title: Look
+            role: ic
+            command:
+              run: kubectl get pods -n <ns>
+              risk: read
+              params:
+                ns: {description: namespace, pattern: \"[a-z-]+\"}
+";
+
+    /// Lints `BASE` with `edit` applied; returns the problems.
+    fn lint(edit: impl Fn(&str) -> String) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("t.yaml");
+        std::fs::write(&f, edit(BASE)).unwrap();
+        let prefix = format!("{}:", f.display());
+        match load_file(&f) {
+            Ok(_) => vec![],
+            Err(e) => e
+                .problems
+                .into_iter()
+                .map(|p| p.replace(&prefix, "t.yaml:"))
+                .collect(),
+        }
+    }
+
+    fn one(edit: impl Fn(&str) -> String) -> String {
+        let p = lint(edit);
+        assert_eq!(p.len(), 1, "{p:#?}");
+        p[0].clone()
+    }
+
+    #[test]
+    fn the_base_is_clean() {
+        assert_eq!(lint(|s| s.to_string()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn unknown_field() {
+        assert_eq!(
+            one(|s| s.replace(
+                "            title: Look\n",
+                "            title: Look\n            titel: x\n"
+            )),
+            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: command, detail, expect, id, role, title)"
+        );
+    }
+
+    #[test]
+    fn wrong_type() {
+        assert_eq!(
+            one(|s| s.replace("risk: read", "risk: [read]")),
+            "t.yaml:23:21: \"risk\" in command is a list (expected a string)"
+        );
+    }
+
+    #[test]
+    fn missing_field() {
+        assert_eq!(
+            one(|s| s.replace("            title: Look\n", "")),
+            "t.yaml:18:13: missing field \"title\" in step"
+        );
+    }
+
+    #[test]
+    fn all_problems_not_only_the_first() {
+        let p = lint(|s| {
+            s.replace("            title: Look\n", "")
+                .replace("risk: read", "risk: loud")
+                .replace("title: T", "title: T\nbogus: 1")
+        });
+        assert_eq!(p.len(), 3, "{p:#?}");
+    }
+
+    #[test]
+    fn duplicate_id() {
+        assert_eq!(
+            one(|s| s.replace(
+                "  - {id: ic, name: Incident Commander}",
+                "  - {id: ic, name: Incident Commander}\n  - {id: ic, name: Again}"
+            )),
+            "t.yaml:7:10: duplicate role id \"ic\" (first defined at t.yaml:6)"
+        );
+    }
+
+    #[test]
+    fn duplicate_step_id_in_a_procedure() {
+        let p = one(|s| format!("{s}          - id: look\n            title: Again\n"));
+        assert!(
+            p.starts_with("t.yaml:26:17: duplicate step id \"look\""),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn unknown_role_and_severity() {
+        assert_eq!(
+            one(|s| s.replace("role: ic", "role: cto")),
+            "t.yaml:20:19: unknown role \"cto\" (expected one of: ic)"
+        );
+        assert_eq!(
+            one(|s| s.replace("    severity: P0", "    severity: P9")),
+            "t.yaml:12:15: unknown severity \"P9\" (expected one of: P0)"
+        );
+    }
+
+    #[test]
+    fn unknown_condition_in_escalation() {
+        assert_eq!(
+            one(|s| format!("{s}escalation:\n  - {{when: leak, notify: [CEO]}}\n")),
+            "t.yaml:27:12: unknown condition \"leak\" (expected one of: breach)"
+        );
+    }
+
+    #[test]
+    fn bad_duration_and_time_box() {
+        assert_eq!(
+            one(|s| s.replace("response: 15m", "response: 15 parsecs")),
+            "t.yaml:4:40: response time: bad duration \"15 parsecs\" (unknown unit \"parsecs\"; expected s, m, h, d or w)"
+        );
+        assert_eq!(
+            one(|s| s.replace("timebox: 0-15m", "timebox: 30m-15m")),
+            "t.yaml:16:18: bad time box \"30m-15m\": it ends before it starts (expected a time box like 0-15m, 15m-30m or 30m-4h)"
+        );
+    }
+
+    #[test]
+    fn placeholder_used_but_not_declared() {
+        assert_eq!(
+            one(|s| s.replace("get pods -n <ns>", "get pods -n <ns> <pod>")),
+            "t.yaml:22:20: placeholder <pod> is used but not declared (expected params: {pod: {description: ...}})"
+        );
+    }
+
+    #[test]
+    fn dollar_variables_need_declaring_unless_a_shell_runs_them() {
+        assert!(
+            one(|s| s.replace("get pods -n <ns>", "get pods -n <ns> --context $CTX"))
+                .contains("placeholder $CTX is used but not declared")
+        );
+        assert_eq!(
+            lint(|s| s
+                .replace("get pods -n <ns>", "get pods -n <ns> | grep $CTX")
+                .replace("risk: read", "risk: read\n              shell: true")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn parameter_declared_but_unused() {
+        let p = one(|s| s.replace("get pods -n <ns>", "get pods -n default"));
+        assert!(
+            p.starts_with("t.yaml:25:17: parameter \"ns\" is declared but not used"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn pattern_does_not_compile() {
+        let p = one(|s| s.replace("\"[a-z-]+\"", "\"[a-z\""));
+        assert!(
+            p.starts_with("t.yaml:25:55: pattern \"[a-z\" does not compile"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn risk_lower_than_the_command() {
+        assert_eq!(
+            one(|s| s.replace("kubectl get pods", "kubectl delete pods")),
+            "t.yaml:23:21: risk \"read\" is lower than what the command does (expected destructive or higher for: kubectl delete pods -n <ns>)"
+        );
+    }
+
+    #[test]
+    fn template_fields_are_known() {
+        let p = one(|s| {
+            format!(
+                "{s}templates:\n  - id: status\n    name: Status\n    body: \"{{title}} is {{stauts}}\"\n"
+            )
+        });
+        assert!(
+            p.starts_with("t.yaml:27:9: template \"status\" uses unknown field {stauts}"),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_and_missing_include() {
+        let p = one(|s| s.replace("name: Outage", "name: [Outage"));
+        assert!(p.starts_with("t.yaml:"), "{p}");
+        let p = one(|s| format!("{s}include: [nope.yaml]\n"));
+        assert!(
+            p.contains("t.yaml:26:11: cannot include \"nope.yaml\""),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn timeboxes() {
+        use super::parse_timebox;
+        let m = |s| parse_timebox(s).map(|(a, b)| (a.as_secs() / 60, b.as_secs() / 60));
+        assert_eq!(m("0-15m"), Ok((0, 15)));
+        assert_eq!(m("15-30m"), Ok((15, 30)));
+        assert_eq!(m("30m-4h"), Ok((30, 240)));
+        assert_eq!(m("15m"), Ok((0, 15)));
+        assert!(m("soon").is_err());
+    }
+}
