@@ -41,6 +41,32 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Check, describe and import playbooks.
+    #[command(subcommand)]
+    Playbook(PlaybookCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlaybookCommand {
+    /// Report every problem in playbooks as file:line:column (exit 1 if any).
+    Lint {
+        /// Playbook files, or bundled names (dicps).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// Print the JSON Schema of the playbook format (for editors).
+    Schema {
+        /// The schema of a shared policy file instead.
+        #[arg(long)]
+        policy: bool,
+    },
+    /// Print a readable outline of a playbook: procedures, phases, steps,
+    /// commands with their risk.
+    Show {
+        /// A playbook file, or a bundled name (dicps).
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
 }
 
 impl Cli {

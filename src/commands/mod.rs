@@ -1,8 +1,9 @@
 //! One file per subcommand; `run` dispatches.
 
 pub mod drill;
+pub mod playbook;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, PlaybookCommand};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -19,5 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             drill::run(&state_dir, scenario.as_deref(), playbook.as_deref())
         }
+        Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
+        Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
+        Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),
     }
 }

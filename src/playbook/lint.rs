@@ -438,7 +438,38 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             }
         }
     }
+    sort_placed(&mut c.out);
     c.out
+}
+
+/// Sorts placed problems by file (in first-seen order), line and column.
+pub fn sort_placed(problems: &mut [String]) {
+    let mut files: Vec<String> = Vec::new();
+    let key = |p: &String, files: &mut Vec<String>| {
+        let mut parts = p.splitn(4, ':');
+        let file = parts.next().unwrap_or("").to_string();
+        let line = parts
+            .next()
+            .and_then(|x| x.parse::<u64>().ok())
+            .unwrap_or(0);
+        let col = parts
+            .next()
+            .and_then(|x| x.parse::<u64>().ok())
+            .unwrap_or(0);
+        let fi = files.iter().position(|f| *f == file).unwrap_or_else(|| {
+            files.push(file);
+            files.len() - 1
+        });
+        (fi, line, col)
+    };
+    let mut keyed: Vec<((usize, u64, u64), String)> = problems
+        .iter()
+        .map(|p| (key(p, &mut files), p.clone()))
+        .collect();
+    keyed.sort_by_key(|k| k.0);
+    for (slot, (_, p)) in problems.iter_mut().zip(keyed) {
+        *slot = p;
+    }
 }
 
 /// `{name}` fields in a template text (`{}` and `{ x y }` are left alone).
