@@ -9,6 +9,7 @@ pub mod commands;
 pub mod drill;
 pub mod msg;
 pub mod playbook;
+pub mod runner;
 pub mod sanitize;
 pub mod schema;
 pub mod session;

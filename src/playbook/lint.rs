@@ -205,7 +205,7 @@ fn as_policy(pb: &Playbook) -> Policy {
 fn command(c: &mut Ctx, cmd: &Command, params_node: Option<&Node>) {
     let run = &cmd.run.value;
     // Declared risk never lower than what the command does.
-    let inferred = risk::infer(run);
+    let inferred = risk::analyse(run).known;
     if let Some(r) = &cmd.risk
         && r.value < inferred
     {

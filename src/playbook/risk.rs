@@ -5,7 +5,9 @@
 //! A command line is cut into simple commands at `|`, `;`, `&&`, `||`,
 //! `$(`, backticks and shell keywords; each is classified by its program
 //! and sub-command, and the line takes the highest risk. A program the
-//! rules do not know is `change`: nothing unknown runs without a yes.
+//! rules do not know is `change` unless the playbook declares its risk:
+//! the author knows their own tools (`zkp-ledger health-check`), while a
+//! known command (`kubectl delete`) can never be declared lower than it is.
 
 use super::model::Risk;
 
@@ -81,6 +83,12 @@ const READ_PROGRAMS: &[&str] = &[
     "wget",
     "http",
     "sleep",
+    "cd",
+    "pwd",
+    "find",
+    "zcat",
+    "xxd",
+    "base64",
 ];
 
 /// `kubectl` verbs that only read.
@@ -166,7 +174,9 @@ fn kubectl_risk(words: &[&str]) -> Risk {
     if verb == "exec" {
         // What runs inside decides: kubectl exec POD -- CMD...
         return match words.iter().position(|w| *w == "--") {
-            Some(p) if p + 1 < words.len() => classify_simple(&words[p + 1..]),
+            Some(p) if p + 1 < words.len() => {
+                classify_simple(&words[p + 1..]).unwrap_or(Risk::Change)
+            }
             _ => Risk::Change,
         };
     }
@@ -206,8 +216,9 @@ fn systemctl_risk(words: &[&str]) -> Risk {
     }
 }
 
-/// One simple command: program and arguments.
-fn classify_simple(words: &[&str]) -> Risk {
+/// One simple command: program and arguments. `None` for a program the
+/// rules do not know.
+fn classify_simple(words: &[&str]) -> Option<Risk> {
     // Leading wrappers and variable assignments do not decide.
     let mut w = words;
     while let Some(first) = w.first() {
@@ -224,11 +235,11 @@ fn classify_simple(words: &[&str]) -> Risk {
         }
     }
     let Some(prog) = w.first() else {
-        return Risk::Read;
+        return Some(Risk::Read);
     };
     let prog = prog.rsplit('/').next().unwrap_or(prog);
     let has = |flag: &str| w.contains(&flag);
-    match prog {
+    Some(match prog {
         "kubectl" | "oc" => kubectl_risk(w),
         "systemctl" | "service" => systemctl_risk(w),
         "aws" => aws_risk(w),
@@ -277,8 +288,11 @@ fn classify_simple(words: &[&str]) -> Risk {
         }
         "tcpdump" | "openssl" => Risk::Read,
         p if READ_PROGRAMS.contains(&p) => Risk::Read,
-        _ => Risk::Change,
-    }
+        "kill" | "pkill" | "killall" | "chown" | "chmod" | "cp" | "mv" | "rsync" | "ln"
+        | "mkdir" | "touch" | "tee" | "sed" | "npx" | "npm" | "make" | "terraform" | "ansible"
+        | "ansible-playbook" => Risk::Change,
+        _ => return None,
+    })
 }
 
 /// Splits a command line into simple commands (roughly as a shell would).
@@ -321,9 +335,40 @@ const SHELL_KEYWORDS: &[&str] = &[
     "for", "in", "do", "done", "then", "if", "fi", "else", "while", "until", "!", "{", "}",
 ];
 
-/// The risk of a command line: the highest of its simple commands, and at
-/// least `change` when it writes a file with `>` or feeds SQL with `<`.
+/// What the rules know about a command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inferred {
+    /// The highest risk of the simple commands the rules know (a floor no
+    /// declaration can lower).
+    pub known: Risk,
+    /// Some simple command uses a program the rules do not know.
+    pub unknown: bool,
+}
+
+impl Inferred {
+    /// The risk that decides the guard: the declared one, never below the
+    /// known floor; with nothing declared, unknown programs count as
+    /// `change`.
+    pub fn effective(self, declared: Option<Risk>) -> Risk {
+        let default = if self.unknown {
+            Risk::Change
+        } else {
+            Risk::Read
+        };
+        declared.unwrap_or(default).max(self.known)
+    }
+}
+
+/// The risk of a command line with nothing declared.
 pub fn infer(line: &str) -> Risk {
+    analyse(line).effective(None)
+}
+
+/// The known floor and whether unknown programs are involved: the highest
+/// of its simple commands, and at least `change` when it writes a file
+/// with `>` or feeds SQL with `<`.
+pub fn analyse(line: &str) -> Inferred {
+    let mut unknown = false;
     let mut risk = Risk::Read;
     for cmd in simple_commands(line) {
         let words: Vec<String> = shell_words::split(&cmd)
@@ -336,7 +381,13 @@ pub fn infer(line: &str) -> Risk {
         while refs.first().is_some_and(|w| SHELL_KEYWORDS.contains(w)) {
             refs.remove(0);
         }
-        let mut r = classify_simple(&refs);
+        let mut r = match classify_simple(&refs) {
+            Some(r) => r,
+            None => {
+                unknown = true;
+                Risk::Read
+            }
+        };
         // Output redirected to a file (not /dev/null) writes something.
         let redirect_out = refs.iter().enumerate().any(|(i, w)| {
             (*w == ">" || *w == ">>") && refs.get(i + 1).is_some_and(|t| *t != "/dev/null")
@@ -366,7 +417,10 @@ pub fn infer(line: &str) -> Risk {
         }
         risk = risk.max(r);
     }
-    risk
+    Inferred {
+        known: risk,
+        unknown,
+    }
 }
 
 #[cfg(test)]
@@ -399,6 +453,22 @@ mod tests {
         ] {
             assert_eq!(infer(c), Read, "{c}");
         }
+    }
+
+    #[test]
+    fn unknown_programs_take_the_declared_risk_known_ones_have_a_floor() {
+        let a = analyse("zkp-ledger health-check --verbose");
+        assert!(a.unknown);
+        assert_eq!(a.effective(None), Change);
+        assert_eq!(a.effective(Some(Read)), Read);
+        let a = analyse("kubectl delete pod x");
+        assert_eq!(a.effective(Some(Read)), Destructive);
+        let a = analyse("zkp-ledger audit | kubectl delete pod x");
+        assert_eq!(a.effective(Some(Read)), Destructive);
+        assert_eq!(
+            analyse("cd circuits/build && sha256sum -c checksums.txt").effective(None),
+            Read
+        );
     }
 
     #[test]

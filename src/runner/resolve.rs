@@ -1,0 +1,351 @@
+//! From a step's command and the values of its parameters to exactly what
+//! will run. Without a shell the command line is split into argv words once
+//! (shell-words rules) and values replace placeholders inside words, so no
+//! value can become a second word, an operator or a substitution. With a
+//! shell, every value is single-quoted.
+
+use crate::playbook::model::{Command, Param, Risk};
+use crate::playbook::{placeholders, risk};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// Executed directly: argv[0] and its arguments.
+    Argv(Vec<String>),
+    /// Executed as `sh -c SCRIPT`.
+    Shell(String),
+}
+
+impl Program {
+    /// The words handed to exec.
+    pub fn argv(&self) -> Vec<String> {
+        match self {
+            Program::Argv(v) => v.clone(),
+            Program::Shell(s) => vec!["sh".into(), "-c".into(), s.clone()],
+        }
+    }
+
+    /// One line for people, each word quoted only where it needs to be.
+    pub fn display(&self) -> String {
+        match self {
+            Program::Argv(v) => shell_words::join(v),
+            Program::Shell(s) => s.clone(),
+        }
+    }
+}
+
+/// A command ready to confirm and run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    pub program: Program,
+    /// The risk that decides the guard: declared, but never lower than
+    /// what the command does.
+    pub risk: Risk,
+    /// What a destructive command must have typed back.
+    pub target: String,
+}
+
+/// Why a value is refused, said for people.
+pub fn validate_value(name: &str, param: &Param, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("{name} is empty"));
+    }
+    if let Some(p) = &param.pattern {
+        match regex::Regex::new(&format!("^(?:{})$", p.value)) {
+            Ok(re) if re.is_match(value) => {}
+            Ok(_) => return Err(format!("{name} must match {}", p.value)),
+            Err(_) => return Err(format!("{name}: the playbook's pattern does not compile")),
+        }
+    }
+    Ok(())
+}
+
+/// `'it'\''s'`: safe inside `sh -c` whatever the value holds.
+pub fn sh_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "'\\''"))
+}
+
+/// Replaces every placeholder text in `s`, left to right, in one pass: a
+/// substituted value is never scanned again.
+fn substitute(s: &str, pairs: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    'outer: while i < s.len() {
+        for (text, value) in pairs {
+            if !text.is_empty() && s[i..].starts_with(text.as_str()) {
+                out.push_str(value);
+                i += text.len();
+                continue 'outer;
+            }
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// (placeholder text, value) pairs, longest text first.
+fn pairs(cmd: &Command, values: &BTreeMap<String, String>, quote: bool) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = Vec::new();
+    for (name, param) in &cmd.params {
+        let value = values.get(name).cloned().unwrap_or_default();
+        let value = if quote { sh_quote(&value) } else { value };
+        for text in placeholders::texts_for(&cmd.run.value, name, param) {
+            v.push((text, value.clone()));
+        }
+    }
+    v.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+    v
+}
+
+/// Resolves a command with parameter values (already validated).
+pub fn resolve(
+    cmd: &Command,
+    values: &BTreeMap<String, String>,
+    step_id: &str,
+) -> Result<Resolved, String> {
+    let run = &cmd.run.value;
+    let program = if cmd.shell {
+        Program::Shell(substitute(run, &pairs(cmd, values, true)))
+    } else {
+        let words = shell_words::split(run)
+            .map_err(|e| format!("cannot split the command into words ({e}); mark the step `shell: true` if it needs a shell"))?;
+        let p = pairs(cmd, values, false);
+        let argv: Vec<String> = words.iter().map(|w| substitute(w, &p)).collect();
+        if argv.is_empty() {
+            return Err("the command is empty".into());
+        }
+        Program::Argv(argv)
+    };
+    let argv = program.argv();
+    Ok(Resolved {
+        target: target(&argv, step_id),
+        risk: risk::analyse(run).effective(cmd.risk.as_ref().map(|r| r.value)),
+        program,
+    })
+}
+
+/// The resource a destructive command acts on, or the step id.
+pub fn target(argv: &[String], step_id: &str) -> String {
+    let words: Vec<&str> = argv.iter().map(String::as_str).collect();
+    let prog = words
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or("");
+    let positional = |from: usize| -> Vec<&str> {
+        let mut v = Vec::new();
+        let mut i = from;
+        while i < words.len() {
+            let w = words[i];
+            if matches!(
+                w,
+                "-n" | "--namespace"
+                    | "-l"
+                    | "--selector"
+                    | "--context"
+                    | "-c"
+                    | "-h"
+                    | "-U"
+                    | "-d"
+            ) {
+                i += 2;
+                continue;
+            }
+            if !w.starts_with('-') {
+                v.push(w);
+            }
+            i += 1;
+        }
+        v
+    };
+    let found = match prog {
+        "kubectl" | "oc" => {
+            let pos = positional(1);
+            // delete KIND NAME | delete KIND/NAME
+            match pos.as_slice() {
+                [verb, kind_name, ..]
+                    if kind_name.contains('/') && matches!(*verb, "delete" | "drain") =>
+                {
+                    kind_name.split('/').nth(1).map(str::to_string)
+                }
+                [_verb, _kind, name, ..] => Some(name.to_string()),
+                ["drain", node] => Some(node.to_string()),
+                _ => None,
+            }
+        }
+        "aws" => words
+            .iter()
+            .position(|w| w.starts_with("--") && w.ends_with("identifier"))
+            .and_then(|i| words.get(i + 1))
+            .map(|s| s.to_string()),
+        "rm" | "rmdir" | "dropdb" | "shred" => positional(1).last().map(|s| s.to_string()),
+        "pg_restore" => positional(1).last().map(|s| s.to_string()),
+        _ => None,
+    };
+    found
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| step_id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playbook::model::At;
+
+    fn cmd(run: &str, shell: bool, params: &[(&str, Option<&str>)]) -> Command {
+        Command {
+            run: At::new(run.into()),
+            risk: None,
+            params: params
+                .iter()
+                .map(|(n, token)| {
+                    (
+                        n.to_string(),
+                        Param {
+                            description: None,
+                            default: None,
+                            pattern: None,
+                            secret: false,
+                            from: None,
+                            token: token.map(Into::into),
+                        },
+                    )
+                })
+                .collect(),
+            timeout: None,
+            shell,
+            workdir: None,
+        }
+    }
+
+    fn vals(v: &[(&str, &str)]) -> BTreeMap<String, String> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    const HOSTILE: &[&str] = &[
+        "x; rm -rf /",
+        "$(touch /tmp/pwned)",
+        "`touch /tmp/pwned`",
+        "a'b\"c",
+        "line1\nline2",
+        "<other>",
+        "--all",
+    ];
+
+    #[test]
+    fn argv_values_are_one_literal_word() {
+        let c = cmd(
+            "kubectl label pod <pod> quarantine=true",
+            false,
+            &[("pod", None)],
+        );
+        for h in HOSTILE {
+            let r = resolve(&c, &vals(&[("pod", h)]), "s").unwrap();
+            assert_eq!(
+                r.program,
+                Program::Argv(vec![
+                    "kubectl".into(),
+                    "label".into(),
+                    "pod".into(),
+                    h.to_string(),
+                    "quarantine=true".into()
+                ]),
+                "{h}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_inside_words_and_tokens() {
+        let c = cmd(
+            "kubectl exec -n identity-platform dicps-api-xxx -- env DB=$DB_HOST",
+            false,
+            &[("pod", Some("dicps-api-xxx")), ("DB_HOST", None)],
+        );
+        let r = resolve(
+            &c,
+            &vals(&[("pod", "dicps-api-7d9f"), ("DB_HOST", "db.internal")]),
+            "s",
+        )
+        .unwrap();
+        assert_eq!(r.program.argv()[4], "dicps-api-7d9f");
+        assert_eq!(r.program.argv().last().unwrap(), "DB=db.internal");
+    }
+
+    #[test]
+    fn a_value_is_never_substituted_again() {
+        let c = cmd("echo <a> <b>", false, &[("a", None), ("b", None)]);
+        let r = resolve(&c, &vals(&[("a", "<b>"), ("b", "x")]), "s").unwrap();
+        assert_eq!(r.program.argv(), vec!["echo", "<b>", "x"]);
+    }
+
+    #[test]
+    fn shell_values_are_single_quoted() {
+        let c = cmd(
+            "kubectl exec <pod> -- env | grep DB_",
+            true,
+            &[("pod", None)],
+        );
+        let r = resolve(&c, &vals(&[("pod", "x'; touch /tmp/pwned; echo '")]), "s").unwrap();
+        assert_eq!(
+            r.program,
+            Program::Shell(
+                "kubectl exec 'x'\\''; touch /tmp/pwned; echo '\\''' -- env | grep DB_".into()
+            )
+        );
+        assert_eq!(sh_quote("it's"), "'it'\\''s'");
+    }
+
+    #[test]
+    fn risk_is_never_lower_than_inferred_and_targets_are_found() {
+        let mut c = cmd("kubectl delete secret dicps-database", false, &[]);
+        c.risk = Some(At::new(Risk::Read));
+        let r = resolve(&c, &BTreeMap::new(), "rotate").unwrap();
+        assert_eq!(r.risk, Risk::Destructive);
+        assert_eq!(r.target, "dicps-database");
+        let t = |s: &str| target(&shell_words::split(s).unwrap(), "step-id");
+        assert_eq!(
+            t("kubectl delete pod -n identity-platform -l app=dicps-api"),
+            "step-id"
+        );
+        assert_eq!(t("kubectl delete deployment/dicps-api -n x"), "dicps-api");
+        assert_eq!(t("kubectl -n x delete pod web-1"), "web-1");
+        assert_eq!(
+            t("aws rds failover-db-cluster --db-cluster-identifier dicps-production"),
+            "dicps-production"
+        );
+        assert_eq!(t("rm -rf /var/lib/x"), "/var/lib/x");
+        assert_eq!(
+            t("pg_restore -h db -U dicps -d dicps /backups/latest.dump"),
+            "/backups/latest.dump"
+        );
+    }
+
+    #[test]
+    fn validation_says_why() {
+        let mut p = cmd("x <a>", false, &[("a", None)])
+            .params
+            .remove("a")
+            .unwrap();
+        assert_eq!(validate_value("a", &p, ""), Err("a is empty".into()));
+        p.pattern = Some(At::new("[a-z0-9-]+".into()));
+        assert_eq!(validate_value("a", &p, "web-1"), Ok(()));
+        assert_eq!(
+            validate_value("a", &p, "web-1; rm"),
+            Err("a must match [a-z0-9-]+".into())
+        );
+    }
+
+    #[test]
+    fn unbalanced_quotes_without_a_shell_are_refused() {
+        let c = cmd("echo 'oops", false, &[]);
+        assert!(
+            resolve(&c, &BTreeMap::new(), "s")
+                .unwrap_err()
+                .contains("shell: true")
+        );
+    }
+}
