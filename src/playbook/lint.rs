@@ -365,6 +365,21 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             }
         }
     }
+    for r in &pb.redact {
+        if let Err(e) = regex::Regex::new(&r.value) {
+            let first = e
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            c.at(
+                r,
+                format!("redact pattern {:?} does not compile ({first})", r.value),
+            );
+        }
+    }
     for f in &pb.followups {
         c.duration(&f.within, "follow-up within");
     }

@@ -16,6 +16,14 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "policy/dicps-policy.yaml",
         include_str!("../../playbooks/policy/dicps-policy.yaml"),
     ),
+    (
+        "zkp-ledger.yaml",
+        include_str!("../../playbooks/zkp-ledger.yaml"),
+    ),
+    (
+        "policy/zkp-ledger-policy.yaml",
+        include_str!("../../playbooks/policy/zkp-ledger-policy.yaml"),
+    ),
 ];
 
 /// One or more problems, each already placed (`file:line:column: ...`).
@@ -205,6 +213,22 @@ mod tests {
         assert!(pb.severity("P0").is_some(), "P0 comes from the policy file");
         let outage = pb.procedure("api-outage").expect("api-outage procedure");
         assert!(outage.steps().count() >= 5);
+    }
+
+    #[test]
+    fn every_bundled_playbook_loads() {
+        let mut loaded = 0;
+        for (path, text) in BUNDLED {
+            if path.starts_with("policy/") {
+                parse_yaml::<Policy>(path, text).unwrap_or_else(|e| panic!("{e}"));
+                continue;
+            }
+            let pb = load_bundled(path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!pb.procedures.is_empty(), "{path}: no procedures");
+            assert!(!pb.severities.is_empty(), "{path}: no severities");
+            loaded += 1;
+        }
+        assert!(loaded >= 2, "dicps.yaml and zkp-ledger.yaml are bundled");
     }
 
     #[test]

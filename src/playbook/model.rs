@@ -99,6 +99,10 @@ pub struct Playbook {
     pub drills: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Regular expressions for more secrets to redact from commands and
+    /// their output (built in: passwords, tokens, keys, PEM blocks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redact: Vec<At<String>>,
 }
 
 /// A shared policy file: the parts a team writes once.
@@ -309,7 +313,8 @@ impl Risk {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Command {
-    /// The command as the runbook writes it, with `{param}` placeholders.
+    /// The command as the runbook writes it; placeholders are `<name>`,
+    /// `{{name}}`, `$NAME` or a parameter's `token`.
     pub run: At<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<At<Risk>>,
