@@ -2,6 +2,7 @@
 //! apply everything pending; draw once. No fixed-rate redraw.
 
 use crate::msg::{Effect, Msg};
+use crate::runner::process::{self, Handle};
 use crate::sources::recorder::Recorder;
 use crate::state::State;
 use crate::term::Term;
@@ -9,7 +10,9 @@ use crate::update::update;
 use anyhow::Result;
 use chrono::Utc;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use std::collections::HashMap;
 use std::io::Write;
+use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
@@ -42,10 +45,42 @@ fn until_next_second(state: &State) -> std::time::Duration {
 }
 
 impl Loop {
+    /// Applies one message and carries out its effects; true to quit.
+    fn apply(&mut self, msg: Msg, handles: &mut HashMap<String, Handle>) -> bool {
+        if let Msg::RunExited { run, .. } = &msg {
+            handles.remove(run);
+        }
+        let mut quit = false;
+        for fx in update(&mut self.state, msg, Utc::now()) {
+            match fx {
+                Effect::Append(ev) => {
+                    if let Err(ev) = self.recorder.append(ev) {
+                        let _ = self.tx.send(Msg::NotRecorded {
+                            event: ev,
+                            error: "the timeline writer has stopped".into(),
+                        });
+                    }
+                }
+                Effect::Spawn(spec) => {
+                    let id = spec.run.clone();
+                    handles.insert(id, process::spawn(*spec, self.tx.clone()));
+                }
+                Effect::Cancel(id) => {
+                    if let Some(h) = handles.get_mut(&id) {
+                        h.cancel();
+                    }
+                }
+                Effect::Quit => quit = true,
+            }
+        }
+        quit
+    }
+
     pub async fn run(mut self, term: &mut Term) -> Result<()> {
         let mut sigterm = signal(SignalKind::terminate())?;
         let mut sighup = signal(SignalKind::hangup())?;
         let mut sigint = signal(SignalKind::interrupt())?;
+        let mut handles: HashMap<String, Handle> = HashMap::new();
         let size = term.size()?;
         update(
             &mut self.state,
@@ -65,19 +100,7 @@ impl Loop {
             let mut next = Some(first);
             let mut n = 0;
             while let Some(msg) = next.take() {
-                for fx in update(&mut self.state, msg, Utc::now()) {
-                    match fx {
-                        Effect::Append(ev) => {
-                            if let Err(ev) = self.recorder.append(ev) {
-                                let _ = self.tx.send(Msg::NotRecorded {
-                                    event: ev,
-                                    error: "the timeline writer has stopped".into(),
-                                });
-                            }
-                        }
-                        Effect::Quit => quit = true,
-                    }
-                }
+                quit |= self.apply(msg, &mut handles);
                 n += 1;
                 if n < MAX_BATCH && !quit {
                     next = self.rx.try_recv().ok();
@@ -85,6 +108,21 @@ impl Loop {
             }
             if !quit {
                 draw(term, &self.state)?;
+            }
+        }
+        // Commands still running are cancelled, and their end recorded.
+        if !handles.is_empty() {
+            for h in handles.values_mut() {
+                h.cancel();
+            }
+            let deadline = tokio::time::Instant::now() + process::GRACE + Duration::from_secs(2);
+            while !handles.is_empty() {
+                match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                    Ok(Some(msg)) => {
+                        self.apply(msg, &mut handles);
+                    }
+                    _ => break,
+                }
             }
         }
         self.recorder.finish();

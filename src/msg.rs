@@ -28,13 +28,42 @@ pub enum Msg {
         event: Box<Event>,
         error: String,
     },
+    /// New output of a running command (redacted, at most the cap).
+    RunOutput {
+        run: String,
+        lines: Vec<crate::runner::process::Line>,
+        /// Lines that went past the cap before they could be sent.
+        dropped: u64,
+    },
+    /// A command ended.
+    RunExited {
+        run: String,
+        outcome: crate::runner::process::Outcome,
+        duration: std::time::Duration,
+    },
     /// SIGTERM, SIGHUP, SIGINT: leave cleanly.
     Terminate(&'static str),
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum Effect {
     /// Append to the timeline; the loop answers with `Recorded`.
     Append(Event),
+    /// Start a confirmed command (its start is already recorded).
+    Spawn(Box<crate::runner::process::Spec>),
+    /// Cancel a running command.
+    Cancel(String),
     Quit,
+}
+
+impl PartialEq for Effect {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Effect::Append(a), Effect::Append(b)) => a == b,
+            (Effect::Spawn(a), Effect::Spawn(b)) => a.run == b.run && a.program == b.program,
+            (Effect::Cancel(a), Effect::Cancel(b)) => a == b,
+            (Effect::Quit, Effect::Quit) => true,
+            _ => false,
+        }
+    }
 }

@@ -141,6 +141,9 @@ pub fn drill_state(
         seat: seat.to_string(),
         tz: crate::time::local_offset(),
         drill: true,
+        read_only: false,
+        canned: Arc::new(scenario.commands.clone()),
+        started: now,
     };
     let mut st = State::new(ctx, Incident::replay(declared), now);
     st.observed = initial_observed(scenario, now);

@@ -140,6 +140,17 @@ pub fn human(d: Duration) -> String {
     out
 }
 
+/// `850ms`, `4.2s`, `3m5s`.
+pub fn human_ms(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else {
+        human(Duration::from_secs(ms / 1000))
+    }
+}
+
 /// Local wall-clock time `HH:MM:SS` in the given offset.
 pub fn local_hms(at: DateTime<Utc>, tz: FixedOffset) -> String {
     at.with_timezone(&tz).format("%H:%M:%S").to_string()

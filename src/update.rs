@@ -23,11 +23,27 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
-        Msg::Paste(text) => {
-            if let Some(Modal::Note(area)) = &mut s.ui.modal {
+        Msg::Paste(text) => match s.ui.modal.take() {
+            Some(Modal::Note(mut area)) => {
                 area.insert_str(text);
+                s.ui.modal = Some(Modal::Note(area));
             }
-        }
+            Some(Modal::Run(mut d)) => {
+                run::paste(s, &mut d, &text);
+                s.ui.modal = Some(Modal::Run(d));
+            }
+            other => s.ui.modal = other,
+        },
+        Msg::RunOutput {
+            run,
+            lines,
+            dropped,
+        } => run::output(s, &run, lines, dropped),
+        Msg::RunExited {
+            run,
+            outcome,
+            duration,
+        } => run::finish(s, &run, outcome, duration, &mut fx),
         Msg::Resize(w, h) => s.ui.size = (w, h),
         Msg::Tick => {}
         Msg::Host(h) => s.observed.host = Some(h),
@@ -66,10 +82,16 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             s.ui.saving = s.ui.saving.saturating_sub(1);
             s.incident.apply(&rec);
+            if let Event::CommandStarted { run: id, .. } = &rec.event {
+                run::started(s, id, &mut fx);
+            }
         }
         Msg::NotRecorded { event, error } => {
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*event {
                 s.ui.pending_steps.remove(step);
+            }
+            if let Event::CommandStarted { run: id, .. } = &*event {
+                run::not_started(s, id);
             }
             s.ui.saving = s.ui.saving.saturating_sub(1);
             s.ui.flash = Some(Flash {
@@ -161,6 +183,7 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
                 _ => s.ui.modal = Some(Modal::Pick { kind, selected }),
             }
         }
+        Modal::Run(d) => run::on_key(s, d, key, fx),
         Modal::ConfirmQuit => match keymap::lookup(&[Ctx::Confirm], &key) {
             Some(Action::Confirm) => fx.push(Effect::Quit),
             Some(Action::Cancel) => {}
@@ -210,6 +233,7 @@ fn pane_ctx(p: Pane) -> Ctx {
     match p {
         Pane::Checklist => Ctx::Checklist,
         Pane::Timeline => Ctx::Timeline,
+        Pane::Output => Ctx::Output,
         Pane::Pods | Pane::Alerts => Ctx::Lists,
     }
 }
@@ -227,8 +251,19 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 fx.push(Effect::Quit);
             }
         }
-        Action::FocusNext => s.ui.focus = s.ui.focus.next(),
-        Action::FocusPrev => s.ui.focus = s.ui.focus.prev(),
+        Action::FocusNext => s.ui.focus = s.ui.focus.next(!s.runs.list.is_empty()),
+        Action::FocusPrev => s.ui.focus = s.ui.focus.prev(!s.runs.list.is_empty()),
+        Action::Zoom => s.ui.zoom = !s.ui.zoom,
+        Action::Run => run::open(s),
+        Action::CancelRun => run::cancel_selected(s, fx),
+        Action::PrevRun => {
+            s.runs.selected = s.runs.selected.saturating_sub(1);
+            s.runs.scroll = 0;
+        }
+        Action::NextRun => {
+            s.runs.selected = (s.runs.selected + 1).min(s.runs.list.len().saturating_sub(1));
+            s.runs.scroll = 0;
+        }
         Action::Help => s.ui.modal = Some(Modal::Help { scroll: 0 }),
         Action::Note => s.ui.modal = Some(Modal::Note(Box::new(new_note_editor()))),
         Action::Severity => {
@@ -259,7 +294,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::PageDown => move_by(s, PAGE as isize),
         Action::Top => move_by(s, isize::MIN / 2),
         Action::Bottom => move_by(s, isize::MAX / 2),
-        Action::Save | Action::Cancel | Action::Confirm | Action::Choose => {}
+        Action::Save | Action::Cancel | Action::Confirm | Action::Choose | Action::DryRun => {}
     }
 }
 
@@ -297,6 +332,10 @@ fn move_by(s: &mut State, delta: isize) {
             let n = s.incident.records.len();
             s.ui.timeline_scroll = clamp_move(s.ui.timeline_scroll, -delta, n.max(1));
         }
+        Pane::Output => {
+            let n = s.runs.selected().map_or(0, |r| r.output.len());
+            s.runs.scroll = clamp_move(s.runs.scroll, -delta, n.max(1));
+        }
     }
 }
 
@@ -323,6 +362,10 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
     s.ui.pending_steps.insert(id);
     append(s, ev, fx);
 }
+
+mod run;
+
+pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
 
 #[cfg(test)]
 mod tests;

@@ -34,6 +34,47 @@ pub struct Scenario {
     pub alerts: Vec<AlertSpec>,
     #[serde(default)]
     pub injects: Vec<Inject>,
+    /// Canned output for commands the team runs (nothing is executed).
+    #[serde(default)]
+    pub commands: Vec<Canned>,
+}
+
+/// What a command "prints" in a drill.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Canned {
+    /// A regular expression searched in the resolved command line.
+    #[serde(rename = "match")]
+    pub pattern: At<String>,
+    #[serde(default)]
+    pub output: String,
+    #[serde(default)]
+    pub exit: i32,
+    /// Only from this drill time on (`90s`): output can change after an
+    /// inject, as `kubectl get pods` does after a rollback.
+    #[serde(default)]
+    pub after: Option<At<String>>,
+}
+
+impl Scenario {
+    /// The canned answer for a command at a drill time: the last entry that
+    /// matches and is due.
+    pub fn canned_for<'a>(
+        canned: &'a [Canned],
+        command: &str,
+        elapsed: Duration,
+    ) -> Option<&'a Canned> {
+        canned
+            .iter()
+            .rev()
+            .filter(|c| {
+                c.after
+                    .as_ref()
+                    .and_then(|a| parse_duration(&a.value).ok())
+                    .is_none_or(|a| a <= elapsed)
+            })
+            .find(|c| regex::Regex::new(&c.pattern.value).is_ok_and(|re| re.is_match(command)))
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -74,6 +115,10 @@ pub struct AlertSpec {
     /// How long it has been firing at the start (initial alerts).
     #[serde(default)]
     pub since: Option<String>,
+    /// More labels (namespace, pod, service...), for commands that use
+    /// `from: alert.<label>`.
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 fn default_severity() -> String {
@@ -134,6 +179,26 @@ impl Scenario {
                 problems.push(format!(
                     "{place}: this inject does nothing (expected one of pod, pod_deleted, alert, alert_resolved, figures, message)"
                 ));
+            }
+        }
+        for c in &self.commands {
+            if let Err(e) = regex::Regex::new(&c.pattern.value) {
+                let first = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                problems.push(format!(
+                    "{file}:{}:{}: match pattern {:?} does not compile ({first})",
+                    c.pattern.line, c.pattern.col, c.pattern.value
+                ));
+            }
+            if let Some(a) = &c.after
+                && let Err(e) = parse_duration(&a.value)
+            {
+                problems.push(format!("{file}:{}:{}: {e}", a.line, a.col));
             }
         }
         for p in self.pods.iter().filter_map(|p| p.age.as_deref()) {

@@ -1,1 +1,269 @@
+//! Running a resolved command as a source: its own process group, stdout
+//! and stderr read as they come, output sent to the loop in batches at
+//! most every 50 ms (only the newest lines past the cap), cancel and
+//! timeout as SIGTERM to the whole group, SIGKILL after a grace period.
+//!
+//! Memory stays bounded whatever the command prints: lines are cut at
+//! `MAX_LINE` bytes, a batch holds at most `CAP` lines, and the pipes are
+//! read through a small bounded queue so a flood waits in the kernel, not
+//! here.
 
+use super::redact::Redactor;
+use super::resolve::Program;
+use crate::msg::Msg;
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most lines a run keeps (and a batch carries).
+pub const CAP: usize = 10_000;
+/// Longer lines are cut.
+pub const MAX_LINE: usize = 4096;
+/// Between SIGTERM and SIGKILL.
+pub const GRACE: Duration = Duration::from_secs(3);
+/// When a step gives no timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+const FLUSH: Duration = Duration::from_millis(50);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Out,
+    Err,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub stream: Stream,
+    pub text: String,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Exited(i32),
+    Signalled(i32),
+    TimedOut,
+    Cancelled,
+    FailedToStart(String),
+}
+
+impl Outcome {
+    pub fn describe(&self) -> String {
+        match self {
+            Outcome::Exited(c) => format!("exit {c}"),
+            Outcome::Signalled(s) => format!("killed by {}", signal_name(*s)),
+            Outcome::TimedOut => "timed out".into(),
+            Outcome::Cancelled => "cancelled".into(),
+            Outcome::FailedToStart(e) => format!("failed to start: {e}"),
+        }
+    }
+
+    pub fn ok(&self) -> bool {
+        *self == Outcome::Exited(0)
+    }
+}
+
+pub fn signal_name(s: i32) -> String {
+    Signal::try_from(s).map_or_else(|_| format!("signal {s}"), |sig| sig.as_str().to_string())
+}
+
+pub struct Spec {
+    pub run: String,
+    pub program: Program,
+    pub env: Vec<(String, String)>,
+    pub workdir: Option<PathBuf>,
+    pub timeout: Duration,
+    pub redactor: Arc<Redactor>,
+}
+
+/// Cancels a running command.
+pub struct Handle {
+    cancel: Option<oneshot::Sender<()>>,
+}
+
+impl Handle {
+    pub fn cancel(&mut self) {
+        if let Some(tx) = self.cancel.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Reads a pipe in chunks, cut into lines, into the run's queue.
+async fn pump<R: AsyncRead + Unpin>(mut r: R, stream: Stream, tx: mpsc::Sender<Line>) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut partial: Vec<u8> = Vec::new();
+    loop {
+        let n = match r.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if b == b'\n' || partial.len() >= MAX_LINE {
+                let text = String::from_utf8_lossy(&partial).into_owned();
+                partial.clear();
+                if tx.send(Line { stream, text }).await.is_err() {
+                    return;
+                }
+                if b == b'\n' {
+                    continue;
+                }
+            }
+            partial.push(b);
+        }
+    }
+    if !partial.is_empty() {
+        let _ = tx
+            .send(Line {
+                stream,
+                text: String::from_utf8_lossy(&partial).into_owned(),
+            })
+            .await;
+    }
+}
+
+fn signal_group(pgid: Option<u32>, sig: Signal) {
+    if let Some(p) = pgid.and_then(|p| i32::try_from(p).ok()) {
+        let _ = killpg(Pid::from_raw(p), sig);
+    }
+}
+
+/// Starts the command; messages `RunOutput` and finally `RunExited`.
+pub fn spawn(spec: Spec, tx: mpsc::UnboundedSender<Msg>) -> Handle {
+    let (cancel_tx, cancel_rx) = oneshot::channel();
+    tokio::spawn(run(spec, tx, cancel_rx));
+    Handle {
+        cancel: Some(cancel_tx),
+    }
+}
+
+async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Receiver<()>) {
+    let started = Instant::now();
+    let argv = spec.program.argv();
+    let mut cmd = tokio::process::Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(false);
+    if let Some(d) = &spec.workdir {
+        cmd.current_dir(d);
+    }
+    let id = spec.run.clone();
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = tx.send(Msg::RunExited {
+                run: id,
+                outcome: Outcome::FailedToStart(format!("{}: {e}", argv[0])),
+                duration: started.elapsed(),
+            });
+            return;
+        }
+    };
+    let pgid = child.id();
+    let (ltx, mut lrx) = mpsc::channel::<Line>(256);
+    if let Some(out) = child.stdout.take() {
+        tokio::spawn(pump(out, Stream::Out, ltx.clone()));
+    }
+    if let Some(err) = child.stderr.take() {
+        tokio::spawn(pump(err, Stream::Err, ltx.clone()));
+    }
+    drop(ltx);
+
+    let mut redact = spec.redactor.stream();
+    let mut pending: Vec<Line> = Vec::new();
+    let mut dropped: u64 = 0;
+    let mut push = |pending: &mut Vec<Line>, dropped: &mut u64, l: Line| {
+        let text = redact.line(&l.text);
+        pending.push(Line {
+            stream: l.stream,
+            text,
+        });
+        if pending.len() > CAP {
+            let extra = pending.len() - CAP;
+            pending.drain(..extra);
+            *dropped += extra as u64;
+        }
+    };
+    let send = |pending: &mut Vec<Line>, dropped: &mut u64| {
+        if !pending.is_empty() || *dropped > 0 {
+            let _ = tx.send(Msg::RunOutput {
+                run: id.clone(),
+                lines: std::mem::take(pending),
+                dropped: std::mem::take(dropped),
+            });
+        }
+    };
+    let mut flush = tokio::time::interval(FLUSH);
+    let deadline = tokio::time::sleep(spec.timeout);
+    tokio::pin!(deadline);
+    let mut ended: Option<Outcome> = None;
+    let mut kill_at: Option<tokio::time::Instant> = None;
+    let mut pipes_open = true;
+
+    // Until the leader exits.
+    let status = loop {
+        tokio::select! {
+            line = lrx.recv(), if pipes_open => match line {
+                Some(l) => push(&mut pending, &mut dropped, l),
+                None => pipes_open = false,
+            },
+            _ = flush.tick() => send(&mut pending, &mut dropped),
+            st = child.wait() => break st,
+            _ = &mut cancel, if ended.is_none() => {
+                ended = Some(Outcome::Cancelled);
+                signal_group(pgid, Signal::SIGTERM);
+                kill_at = Some(tokio::time::Instant::now() + GRACE);
+            }
+            _ = &mut deadline, if ended.is_none() => {
+                ended = Some(Outcome::TimedOut);
+                signal_group(pgid, Signal::SIGTERM);
+                kill_at = Some(tokio::time::Instant::now() + GRACE);
+            }
+            _ = tokio::time::sleep_until(kill_at.unwrap_or_else(tokio::time::Instant::now)), if kill_at.is_some() => {
+                signal_group(pgid, Signal::SIGKILL);
+                kill_at = None;
+            }
+        }
+    };
+    // A cancelled or timed-out run takes its whole group with it.
+    if ended.is_some() {
+        signal_group(pgid, Signal::SIGKILL);
+    }
+    // Read what is left; background children may hold the pipes open, so
+    // only for a moment.
+    let linger = tokio::time::sleep(Duration::from_millis(500));
+    tokio::pin!(linger);
+    while pipes_open {
+        tokio::select! {
+            line = lrx.recv() => match line {
+                Some(l) => push(&mut pending, &mut dropped, l),
+                None => pipes_open = false,
+            },
+            _ = &mut linger => break,
+        }
+    }
+    let outcome = ended.unwrap_or_else(|| match status {
+        Ok(s) => match (s.code(), s.signal()) {
+            (Some(c), _) => Outcome::Exited(c),
+            (None, Some(sig)) => Outcome::Signalled(sig),
+            _ => Outcome::Exited(-1),
+        },
+        Err(e) => Outcome::FailedToStart(e.to_string()),
+    });
+    send(&mut pending, &mut dropped);
+    let _ = tx.send(Msg::RunExited {
+        run: id,
+        outcome,
+        duration: started.elapsed(),
+    });
+}

@@ -25,6 +25,18 @@ pub struct Incident {
     /// Ticked steps: step id → (when, by whom).
     pub checked: BTreeMap<String, (DateTime<Utc>, String)>,
     pub records: Vec<Record>,
+    /// Commands run, by run id, as recorded.
+    pub runs: BTreeMap<String, RunRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRecord {
+    pub step: String,
+    pub command: String,
+    pub by: String,
+    pub started: DateTime<Utc>,
+    /// `None` while running (or if the cockpit died mid-run).
+    pub outcome: Option<String>,
 }
 
 /// The response-time clock of the current severity.
@@ -93,6 +105,25 @@ impl Incident {
             Event::StatusChanged { to, .. } => {
                 self.status = Some(*to);
                 self.note_status(*to, r.at);
+            }
+            Event::CommandStarted {
+                run, step, command, ..
+            } => {
+                self.runs.insert(
+                    run.clone(),
+                    RunRecord {
+                        step: step.clone(),
+                        command: command.clone(),
+                        by: r.by.clone(),
+                        started: r.at,
+                        outcome: None,
+                    },
+                );
+            }
+            Event::CommandFinished { run, outcome, .. } => {
+                if let Some(rr) = self.runs.get_mut(run) {
+                    rr.outcome = Some(outcome.clone());
+                }
             }
             Event::Note { .. }
             | Event::PodChanged { .. }

@@ -8,6 +8,7 @@
 
 pub mod incident;
 pub mod observed;
+pub mod runs;
 pub mod ui;
 
 use crate::playbook::{Playbook, Procedure};
@@ -27,6 +28,12 @@ pub struct Context {
     pub seat: String,
     pub tz: FixedOffset,
     pub drill: bool,
+    /// `--read-only`: only `read` commands run.
+    pub read_only: bool,
+    /// A drill's canned command output.
+    pub canned: Arc<Vec<crate::drill::scenario::Canned>>,
+    /// When this session started (drill time is measured from here).
+    pub started: DateTime<Utc>,
 }
 
 impl Context {
@@ -43,6 +50,7 @@ pub struct State {
     pub ctx: Context,
     pub incident: Incident,
     pub observed: Observed,
+    pub runs: runs::Runs,
     pub ui: Ui,
     pub now: DateTime<Utc>,
 }
@@ -53,6 +61,7 @@ impl State {
             ctx,
             incident,
             observed: Observed::default(),
+            runs: runs::Runs::default(),
             ui: Ui::default(),
             now,
         }

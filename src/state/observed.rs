@@ -23,6 +23,18 @@ pub struct Alert {
     pub severity: String,
     pub summary: String,
     pub since: DateTime<Utc>,
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+impl Alert {
+    /// A label's value; `alertname` and `severity` count as labels.
+    pub fn label(&self, name: &str) -> Option<&str> {
+        match name {
+            "alertname" => Some(&self.alertname),
+            "severity" => Some(&self.severity),
+            other => self.labels.get(other).map(String::as_str),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -156,6 +168,7 @@ impl Observed {
             severity: spec.severity.clone(),
             summary: spec.summary.clone(),
             since,
+            labels: spec.labels.clone(),
         });
         self.sort_alerts();
         Some(Event::AlertFiring {
@@ -318,6 +331,7 @@ mod tests {
             severity: s.into(),
             summary: String::new(),
             since: Some(since.into()),
+            labels: Default::default(),
         };
         o.fire_alert(&a("Warn", "warning", "1m"), now);
         o.fire_alert(&a("OldCrit", "critical", "10m"), now);

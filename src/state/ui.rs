@@ -9,22 +9,38 @@ pub enum Pane {
     #[default]
     Checklist,
     Timeline,
+    Output,
     Pods,
     Alerts,
 }
 
 impl Pane {
-    /// Focus order for Tab.
-    pub const ORDER: [Pane; 4] = [Pane::Checklist, Pane::Timeline, Pane::Pods, Pane::Alerts];
+    /// Focus order for Tab (Output only once something ran).
+    pub const ORDER: [Pane; 5] = [
+        Pane::Checklist,
+        Pane::Timeline,
+        Pane::Output,
+        Pane::Pods,
+        Pane::Alerts,
+    ];
 
-    pub fn next(self) -> Pane {
-        let i = Self::ORDER.iter().position(|p| *p == self).unwrap_or(0);
-        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    fn cycle(self, step: usize, has_output: bool) -> Pane {
+        let order: Vec<Pane> = Self::ORDER
+            .iter()
+            .copied()
+            .filter(|p| has_output || *p != Pane::Output)
+            .collect();
+        let i = order.iter().position(|p| *p == self).unwrap_or(0);
+        order[(i + step) % order.len()]
     }
 
-    pub fn prev(self) -> Pane {
-        let i = Self::ORDER.iter().position(|p| *p == self).unwrap_or(0);
-        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
+    pub fn next(self, has_output: bool) -> Pane {
+        self.cycle(1, has_output)
+    }
+
+    pub fn prev(self, has_output: bool) -> Pane {
+        let n = if has_output { 5 } else { 4 };
+        self.cycle(n - 1, has_output)
     }
 }
 
@@ -40,6 +56,44 @@ pub enum Modal {
     Note(Box<TextArea<'static>>),
     Pick { kind: PickKind, selected: usize },
     ConfirmQuit,
+    Run(Box<RunDialog>),
+}
+
+/// One parameter being filled in the run dialog.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamField {
+    pub name: String,
+    pub value: String,
+    pub description: String,
+    pub secret: bool,
+    /// Where the value came from: `default`, `pod`, `alert.namespace`...
+    pub source: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunStage {
+    /// Filling parameters.
+    Edit,
+    /// Showing exactly what would run, word by word (the dry-run key).
+    Preview,
+    /// Asking for the risk's confirmation.
+    Confirm {
+        typed: String,
+        error: Option<String>,
+    },
+}
+
+/// The run dialog of a command step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunDialog {
+    pub step: String,
+    pub title: String,
+    pub params: Vec<ParamField>,
+    pub focus: usize,
+    pub stage: RunStage,
+    /// The command resolved with the current values, or why not.
+    pub resolved: Result<crate::runner::Resolved, String>,
 }
 
 /// A message shown in the footer until the next key.
@@ -66,4 +120,6 @@ pub struct Ui {
     pub saving: usize,
     pub flash: Option<Flash>,
     pub size: (u16, u16),
+    /// The focused pane fills the screen.
+    pub zoom: bool,
 }

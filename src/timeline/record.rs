@@ -95,6 +95,37 @@ pub enum Event {
         from: String,
         text: String,
     },
+    /// A command was confirmed and is about to run. Written (and fsynced)
+    /// before the process starts.
+    CommandStarted {
+        run: String,
+        step: String,
+        /// The resolved command line, secrets redacted.
+        command: String,
+        /// The resolved argv, secrets redacted.
+        argv: Vec<String>,
+        risk: String,
+        /// The confirmation given: `enter`, `y`, `typed <target>`.
+        confirmation: String,
+        #[serde(default)]
+        shell: bool,
+        #[serde(default)]
+        drill: bool,
+        #[serde(default)]
+        dry_run: bool,
+    },
+    CommandFinished {
+        run: String,
+        /// `exit 0`, `killed by SIGKILL`, `timed out`, `cancelled`, ...
+        outcome: String,
+        exit: Option<i32>,
+        signal: Option<String>,
+        duration_ms: u64,
+        first_lines: Vec<String>,
+        last_lines: Vec<String>,
+        #[serde(default)]
+        drill: bool,
+    },
 }
 
 impl Event {
@@ -111,6 +142,8 @@ impl Event {
             Event::AlertFiring { .. } => "alert_firing",
             Event::AlertResolved { .. } => "alert_resolved",
             Event::Message { .. } => "message",
+            Event::CommandStarted { .. } => "command_started",
+            Event::CommandFinished { .. } => "command_finished",
         }
     }
 
@@ -140,6 +173,33 @@ impl Event {
             } => format!("alert firing {alertname} ({severity}): {summary}"),
             Event::AlertResolved { alertname } => format!("alert resolved {alertname}"),
             Event::Message { from, text } => format!("message from {from}: {text}"),
+            Event::CommandStarted {
+                command,
+                risk,
+                confirmation,
+                drill,
+                dry_run,
+                ..
+            } => format!(
+                "{}{}$ {command} ({risk}, {confirmation})",
+                if *drill { "[drill, not executed] " } else { "" },
+                if *dry_run { "dry run " } else { "" }
+            ),
+            Event::CommandFinished {
+                outcome,
+                duration_ms,
+                last_lines,
+                ..
+            } => {
+                let last = last_lines
+                    .last()
+                    .map(|l| format!(": {l}"))
+                    .unwrap_or_default();
+                format!(
+                    "→ {outcome} in {}{last}",
+                    crate::time::human_ms(*duration_ms)
+                )
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ pub fn lines() -> Vec<Line<'static>> {
         Ctx::Checklist,
         Ctx::Timeline,
         Ctx::Lists,
+        Ctx::Output,
+        Ctx::RunEdit,
+        Ctx::RunConfirm,
         Ctx::Note,
         Ctx::Picker,
         Ctx::Confirm,
@@ -46,7 +49,7 @@ pub fn lines() -> Vec<Line<'static>> {
 }
 
 pub fn render(f: &mut Frame, area: Rect, scroll: u16) {
-    let r = layout::centered(area, 72, area.height.saturating_sub(2));
+    let r = layout::centered(area, 96, area.height.saturating_sub(2));
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

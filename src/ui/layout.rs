@@ -14,6 +14,8 @@ pub struct Areas {
     pub resources: Rect,
     pub checklist: Rect,
     pub timeline: Rect,
+    /// Command output, once something ran.
+    pub output: Option<Rect>,
     pub footer: Rect,
 }
 
@@ -22,7 +24,13 @@ pub fn too_small(area: Rect) -> bool {
 }
 
 /// Sizes follow the content: the counts of pods, alerts and figures.
-pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usize) -> Areas {
+pub fn areas(
+    area: Rect,
+    pod_count: usize,
+    alert_count: usize,
+    figure_count: usize,
+    has_output: bool,
+) -> Areas {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
@@ -46,6 +54,7 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
         let res_h = (figure_count as u16 + 7).min(right.height / 3);
         let [checklist, resources] =
             Layout::vertical([Constraint::Min(8), Constraint::Length(res_h)]).areas(right);
+        let (timeline, output) = split_output(timeline, has_output, true);
         Areas {
             header,
             pods,
@@ -53,6 +62,7 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
             resources,
             checklist,
             timeline,
+            output,
             footer,
         }
     } else {
@@ -73,6 +83,7 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
         let [checklist, timeline] =
             Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
                 .areas(bottom);
+        let (timeline, output) = split_output(timeline, has_output, false);
         Areas {
             header,
             pods,
@@ -80,9 +91,24 @@ pub fn areas(area: Rect, pod_count: usize, alert_count: usize, figure_count: usi
             resources,
             checklist,
             timeline,
+            output,
             footer,
         }
     }
+}
+
+/// Once a command ran, its output shares the timeline's place.
+fn split_output(timeline: Rect, has_output: bool, wide: bool) -> (Rect, Option<Rect>) {
+    if !has_output {
+        return (timeline, None);
+    }
+    let share = if wide { 60 } else { 50 };
+    let [t, o] = Layout::vertical([
+        Constraint::Percentage(100 - share),
+        Constraint::Percentage(share),
+    ])
+    .areas(timeline);
+    (t, Some(o))
 }
 
 /// A centred rectangle for dialogs.

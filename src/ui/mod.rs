@@ -9,8 +9,10 @@ pub mod header;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod output;
 pub mod pods;
 pub mod resources;
+pub mod run_dialog;
 pub mod theme;
 pub mod timeline;
 
@@ -40,14 +42,33 @@ pub fn draw(s: &State, f: &mut Frame) {
         return;
     }
     let o = &s.observed;
-    let a = layout::areas(area, o.pods.len(), o.alerts.len(), o.figures.len());
+    let a = layout::areas(
+        area,
+        o.pods.len(),
+        o.alerts.len(),
+        o.figures.len(),
+        !s.runs.list.is_empty(),
+    );
     header::render(s, f, a.header);
-    pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
-    alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
-    resources::render(s, f, a.resources);
-    checklist::render(s, f, a.checklist, s.ui.focus == Pane::Checklist);
-    timeline::render(s, f, a.timeline, s.ui.focus == Pane::Timeline);
     footer::render(s, f, a.footer);
+    if s.ui.zoom {
+        // The focused pane alone, over the whole body.
+        let body = ratatui::layout::Rect {
+            y: a.header.bottom(),
+            height: a.footer.y.saturating_sub(a.header.bottom()),
+            ..area
+        };
+        pane(s, f, s.ui.focus, body);
+    } else {
+        pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
+        alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
+        resources::render(s, f, a.resources);
+        checklist::render(s, f, a.checklist, s.ui.focus == Pane::Checklist);
+        timeline::render(s, f, a.timeline, s.ui.focus == Pane::Timeline);
+        if let Some(out) = a.output {
+            output::render(s, f, out, s.ui.focus == Pane::Output);
+        }
+    }
     match &s.ui.modal {
         None => {}
         Some(Modal::Help { scroll }) => help::render(f, area, *scroll),
@@ -58,6 +79,18 @@ pub fn draw(s: &State, f: &mut Frame) {
         }
         Some(Modal::Pick { kind, selected }) => dialog::picker(s, f, area, *kind, *selected),
         Some(Modal::ConfirmQuit) => dialog::confirm_quit(s, f, area),
+        Some(Modal::Run(d)) => run_dialog::render(s, f, area, d),
+    }
+}
+
+/// One pane by name, focused.
+fn pane(s: &State, f: &mut Frame, p: Pane, area: ratatui::layout::Rect) {
+    match p {
+        Pane::Checklist => checklist::render(s, f, area, true),
+        Pane::Timeline => timeline::render(s, f, area, true),
+        Pane::Output => output::render(s, f, area, true),
+        Pane::Pods => pods::render(s, f, area, true),
+        Pane::Alerts => alerts::render(s, f, area, true),
     }
 }
 

@@ -63,7 +63,7 @@ fn drill_at_80x24() {
 fn help_overlay_lists_the_keymap() {
     let mut h = Harness::drill();
     h.key(KeyCode::Char('?'));
-    let s = screen(&h, 100, 60);
+    let s = screen(&h, 110, 100);
     for b in super::keymap::KEYMAP {
         assert!(s.contains(b.help), "help misses {:?}", b.help);
     }
@@ -122,6 +122,7 @@ fn hostile_strings_reach_the_screen_inert() {
             severity: "critical".into(),
             summary: "copy \x1b]52;c;ZXZpbA==\x07 me".into(),
             since: None,
+            labels: Default::default(),
         }),
         alert_resolved: None,
         figures: vec![],

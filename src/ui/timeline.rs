@@ -23,6 +23,18 @@ fn style_for(ev: &Event) -> Style {
         Event::AlertResolved { .. } => theme::good(),
         Event::PodChanged { to, .. } => theme::pod_status(to),
         Event::Message { .. } => theme::warn(),
+        Event::CommandStarted { risk, .. } => match risk.as_str() {
+            "read" => Style::default().fg(ratatui::style::Color::Cyan),
+            "change" => theme::warn(),
+            _ => theme::bad(),
+        },
+        Event::CommandFinished { exit, .. } => {
+            if *exit == Some(0) {
+                theme::good()
+            } else {
+                theme::bad()
+            }
+        }
         Event::Note { .. } => Style::default(),
     }
 }

@@ -289,3 +289,15 @@ fn help_opens_and_closes() {
     h.key(KeyCode::Esc);
     assert!(h.state.ui.modal.is_none());
 }
+
+#[test]
+fn enter_opens_the_run_dialog() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Enter);
+    assert!(
+        matches!(h.state.ui.modal, Some(Modal::Run(_))),
+        "{:?}",
+        h.state.ui.flash
+    );
+}

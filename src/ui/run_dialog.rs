@@ -1,0 +1,189 @@
+//! The run dialog: the command exactly as it will run, its risk, whether a
+//! shell is used, each parameter with where its value came from and why it
+//! is refused, and the confirmation the risk needs.
+
+use super::keymap::{Action, Ctx, keys_for};
+use super::{fit, layout, theme};
+use crate::playbook::model::Risk;
+use crate::runner::guard::Guard;
+use crate::runner::resolve::Program;
+use crate::sanitize::clean;
+use crate::state::State;
+use crate::state::ui::{RunDialog, RunStage};
+use crate::update::run_dialog_guard;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+fn risk_style(r: Risk) -> Style {
+    match r {
+        Risk::Read => theme::good(),
+        Risk::Change => theme::warn().add_modifier(Modifier::BOLD),
+        Risk::Destructive => theme::bad().add_modifier(Modifier::REVERSED),
+    }
+}
+
+pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
+    let width = area.width.saturating_sub(4).min(110);
+    let inner_w = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let red = crate::update::run_dialog_redactor(s, d);
+    if s.ctx.drill {
+        lines.push(Line::styled(
+            "DRILL: nothing is executed; the scenario's canned output is shown",
+            theme::drill_banner(),
+        ));
+    }
+    match &d.resolved {
+        Ok(r) => {
+            let shell = matches!(r.program, Program::Shell(_));
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(" {} ", r.risk.name().to_uppercase()),
+                    risk_style(r.risk),
+                ),
+                Span::raw(if shell {
+                    "  runs with sh -c (values single-quoted)"
+                } else {
+                    "  runs without a shell"
+                }),
+            ]));
+            lines.push(Line::styled("This exact command will run:", theme::dim()));
+            for l in red.line(&r.program.display()).lines() {
+                lines.push(Line::from(vec![
+                    Span::styled("$ ", theme::dim()),
+                    Span::styled(clean(l).into_owned(), theme::heading()),
+                ]));
+            }
+            if d.stage == RunStage::Preview {
+                lines.push(Line::styled("argv, word by word:", theme::dim()));
+                for (i, w) in r.program.argv().iter().enumerate() {
+                    lines.push(Line::raw(format!("  [{i}] {}", clean(&red.line(w)))));
+                }
+                if let Some(ws) = s
+                    .ctx
+                    .procedure()
+                    .step(&d.step)
+                    .and_then(|st| st.command.as_ref())
+                    .and_then(|c| c.workdir.clone())
+                {
+                    lines.push(Line::raw(format!("  in {}", clean(&ws))));
+                }
+                lines.push(Line::styled("any key: back", theme::dim()));
+            }
+        }
+        Err(e) if !e.is_empty() => lines.push(Line::styled(
+            format!("Not ready: {}", clean(e)),
+            theme::warn(),
+        )),
+        Err(_) => {}
+    }
+    if !d.params.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled("Parameters", theme::heading()));
+    }
+    for (i, p) in d.params.iter().enumerate() {
+        let focused = i == d.focus && d.stage == RunStage::Edit;
+        let shown = if p.secret {
+            "•".repeat(p.value.chars().count())
+        } else {
+            clean(&p.value).into_owned()
+        };
+        let cursor = if focused { "▏" } else { "" };
+        let src = p
+            .source
+            .as_ref()
+            .map(|x| format!(" (from {x})"))
+            .unwrap_or_default();
+        let style = if focused {
+            theme::selected(true)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>16} ", fit(&p.name, 16)), theme::heading()),
+            Span::styled(format!("{shown}{cursor}"), style),
+            Span::styled(src, theme::dim()),
+        ]));
+        let mut why = p.description.clone();
+        if let Some(e) = &p.error {
+            why = format!("✘ {e}");
+        }
+        if !why.is_empty() {
+            let st = if p.error.is_some() {
+                theme::bad()
+            } else {
+                theme::dim()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{:>16} {}",
+                    "",
+                    fit(&clean(&why), inner_w.saturating_sub(17))
+                ),
+                st,
+            ));
+        }
+    }
+    lines.push(Line::from(""));
+    let guard = run_dialog_guard(s, d);
+    match (&d.stage, &guard) {
+        (RunStage::Confirm { typed, error }, Some(g)) => {
+            lines.push(Line::styled(
+                g.prompt(),
+                risk_style(d.resolved.as_ref().map_or(Risk::Change, |r| r.risk)),
+            ));
+            if let Guard::TypeBack(_) = g {
+                lines.push(Line::from(vec![
+                    Span::styled("> ", theme::heading()),
+                    Span::styled(format!("{}▏", clean(typed)), theme::selected(true)),
+                ]));
+            }
+            if let Some(e) = error {
+                lines.push(Line::styled(e.clone(), theme::bad()));
+            }
+        }
+        (RunStage::Edit, _) => {
+            let next = match &guard {
+                Some(Guard::Enter) => "runs it",
+                Some(Guard::Refused) => "(refused: --read-only)",
+                Some(_) => "asks to confirm",
+                None => "when the parameters are valid",
+            };
+            lines.push(Line::styled(
+                format!(
+                    "{} {next} · {} dry run · {} next field · {} close",
+                    keys_for(Ctx::RunEdit, Action::Choose),
+                    keys_for(Ctx::RunEdit, Action::DryRun),
+                    keys_for(Ctx::RunEdit, Action::FocusNext),
+                    keys_for(Ctx::RunEdit, Action::Cancel),
+                ),
+                theme::dim(),
+            ));
+        }
+        _ => {}
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let r = layout::centered(area, width, height);
+    f.render_widget(Clear, r);
+    let risk = d.resolved.as_ref().map(|x| x.risk).unwrap_or(Risk::Read);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if risk == Risk::Read {
+            theme::border(true)
+        } else {
+            risk_style(risk)
+        })
+        .title(format!(
+            " Run: {} ",
+            fit(&clean(&d.title), inner_w.saturating_sub(8))
+        ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        r,
+    );
+}

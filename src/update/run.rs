@@ -1,0 +1,469 @@
+//! The run dialog and the life of a run: parameters filled from the
+//! incident or typed, validated; the command resolved and shown exactly;
+//! the risk's confirmation; the start recorded before anything runs; output
+//! and the end recorded. In a drill nothing is executed.
+
+use super::{append, flash};
+use crate::msg::Effect;
+use crate::playbook::model::Risk;
+use crate::runner::guard::{Guard, guard_for};
+use crate::runner::process::{self, Line, Outcome, Spec, Stream};
+use crate::runner::redact::Redactor;
+use crate::runner::resolve::{self, Program};
+use crate::state::State;
+use crate::state::runs::{Run, RunStatus};
+use crate::state::ui::{Modal, Pane, ParamField, RunDialog, RunStage};
+use crate::timeline::Event;
+use crate::ui::keymap::{self, Action, Ctx};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Where a parameter's value comes from in the incident.
+fn from_incident(s: &State, from: &str) -> Option<String> {
+    let w = &s.ctx.playbook.watch;
+    match from {
+        "pod" => s.observed.pods.get(s.ui.pod).map(|p| p.name.clone()),
+        "namespace" => w.namespace.clone(),
+        "selector" => w.selector.clone(),
+        "context" => w.context.clone(),
+        other => {
+            let label = other.strip_prefix("alert.")?;
+            s.observed
+                .alerts
+                .get(s.ui.alert)
+                .and_then(|a| a.label(label))
+                .map(str::to_string)
+        }
+    }
+}
+
+fn values(d: &RunDialog) -> BTreeMap<String, String> {
+    d.params
+        .iter()
+        .map(|p| (p.name.clone(), p.value.clone()))
+        .collect()
+}
+
+/// Validates every field and resolves the command with the values.
+fn refresh(s: &State, d: &mut RunDialog) {
+    let Some(cmd) = s
+        .ctx
+        .procedure()
+        .step(&d.step)
+        .and_then(|st| st.command.as_ref())
+    else {
+        d.resolved = Err("the step has no command".into());
+        return;
+    };
+    let mut ok = true;
+    for f in &mut d.params {
+        f.error = cmd
+            .params
+            .get(&f.name)
+            .and_then(|p| resolve::validate_value(&f.name, p, &f.value).err());
+        ok &= f.error.is_none();
+    }
+    d.resolved = if ok {
+        resolve::resolve(cmd, &values(d), &d.step)
+    } else {
+        Err("fill in the parameters".into())
+    };
+}
+
+/// Enter on a checklist step: open its run dialog.
+pub fn open(s: &mut State) {
+    let Some(step) = s.ctx.procedure().steps().nth(s.ui.step) else {
+        return;
+    };
+    let Some(cmd) = &step.command else {
+        flash(s, "This step has no command: tick it with Space when done");
+        return;
+    };
+    let params = cmd
+        .params
+        .iter()
+        .map(|(name, p)| {
+            let (value, source) = match p
+                .from
+                .as_deref()
+                .and_then(|f| from_incident(s, f).map(|v| (v, f)))
+            {
+                Some((v, f)) => (v, Some(f.to_string())),
+                None => match &p.default {
+                    Some(d) => (d.clone(), Some("default".into())),
+                    None => (String::new(), None),
+                },
+            };
+            ParamField {
+                name: name.clone(),
+                value,
+                description: p.description.clone().unwrap_or_default(),
+                secret: p.secret,
+                source,
+                error: None,
+            }
+        })
+        .collect();
+    let mut d = RunDialog {
+        step: step.id.value.clone(),
+        title: step.title.clone(),
+        params,
+        focus: 0,
+        stage: RunStage::Edit,
+        resolved: Err(String::new()),
+    };
+    refresh(s, &mut d);
+    s.ui.modal = Some(Modal::Run(Box::new(d)));
+}
+
+/// The redactor for a run: its secret values and the playbook's patterns.
+pub fn redactor(s: &State, d: &RunDialog) -> Redactor {
+    let patterns: Vec<String> = s
+        .ctx
+        .playbook
+        .redact
+        .iter()
+        .map(|r| r.value.clone())
+        .collect();
+    Redactor::new(
+        d.params
+            .iter()
+            .filter(|p| p.secret)
+            .map(|p| p.value.clone()),
+        &patterns,
+    )
+}
+
+pub fn guard(s: &State, d: &RunDialog) -> Option<Guard> {
+    d.resolved
+        .as_ref()
+        .ok()
+        .map(|r| guard_for(r.risk, &r.target, s.ctx.read_only))
+}
+
+/// `kubectl` verbs that accept `--dry-run=server`.
+fn server_dry_run(program: &Program, risk: Risk) -> Option<Vec<String>> {
+    let Program::Argv(argv) = program else {
+        return None;
+    };
+    if risk == Risk::Read || argv.first().map(String::as_str) != Some("kubectl") {
+        return None;
+    }
+    let verb = argv.iter().skip(1).find(|w| !w.starts_with('-'))?;
+    let ok = matches!(
+        verb.as_str(),
+        "apply"
+            | "create"
+            | "delete"
+            | "patch"
+            | "replace"
+            | "scale"
+            | "set"
+            | "label"
+            | "annotate"
+            | "rollout"
+            | "expose"
+            | "drain"
+            | "cordon"
+            | "uncordon"
+            | "taint"
+    );
+    ok.then(|| {
+        let mut v = argv.clone();
+        v.push("--dry-run=server".into());
+        v
+    })
+}
+
+pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
+    match d.stage.clone() {
+        RunStage::Edit => match keymap::lookup(&[Ctx::RunEdit], &key) {
+            Some(Action::Cancel) => return,
+            Some(Action::FocusNext) if !d.params.is_empty() => {
+                d.focus = (d.focus + 1) % d.params.len()
+            }
+            Some(Action::FocusPrev) if !d.params.is_empty() => {
+                d.focus = (d.focus + d.params.len() - 1) % d.params.len()
+            }
+            Some(Action::Choose) => match (&d.resolved, guard(s, &d)) {
+                (Err(e), _) => flash(s, format!("Cannot run yet: {e}")),
+                (Ok(_), Some(Guard::Enter)) => return start(s, &d, Guard::Enter, false, fx),
+                (Ok(_), _) => {
+                    d.stage = RunStage::Confirm {
+                        typed: String::new(),
+                        error: None,
+                    }
+                }
+            },
+            Some(Action::DryRun) => match &d.resolved {
+                Err(e) => flash(s, format!("Cannot run yet: {e}")),
+                Ok(r) => {
+                    if let Some(argv) = server_dry_run(&r.program, r.risk) {
+                        let mut dry = (*d).clone();
+                        if let Ok(res) = &mut dry.resolved {
+                            res.program = Program::Argv(argv);
+                            res.risk = Risk::Read;
+                        }
+                        start(s, &dry, Guard::Enter, true, fx);
+                        // Stay in the dialog to run it for real afterwards.
+                    } else {
+                        d.stage = RunStage::Preview;
+                    }
+                }
+            },
+            _ => edit_field(s, &mut d, key),
+        },
+        RunStage::Preview => {
+            // Any key goes back to the parameters.
+            d.stage = RunStage::Edit;
+        }
+        RunStage::Confirm { mut typed, .. } => {
+            let g = guard(s, &d).unwrap_or(Guard::Refused);
+            let typing = matches!(g, Guard::TypeBack(_));
+            let action = match key.code {
+                KeyCode::Enter => Some(Action::Choose),
+                KeyCode::Esc => Some(Action::Cancel),
+                _ if typing => None,
+                _ => keymap::lookup(&[Ctx::RunConfirm], &key),
+            };
+            match action {
+                Some(Action::Cancel) => d.stage = RunStage::Edit,
+                Some(Action::Confirm) if g == Guard::Yes => return start(s, &d, g, false, fx),
+                Some(Action::Choose) if typing => {
+                    if g.passes(&typed) {
+                        return start(s, &d, g, false, fx);
+                    }
+                    d.stage = RunStage::Confirm {
+                        typed,
+                        error: Some("That does not match the target: nothing was run".into()),
+                    };
+                }
+                _ if typing => {
+                    match key.code {
+                        KeyCode::Backspace => {
+                            typed.pop();
+                        }
+                        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                            typed.push(c)
+                        }
+                        _ => {}
+                    }
+                    d.stage = RunStage::Confirm { typed, error: None };
+                }
+                _ => {
+                    // Anything but the confirmation refuses: nothing runs.
+                    d.stage = RunStage::Edit;
+                    flash(s, "Not confirmed: nothing was run");
+                }
+            }
+        }
+    }
+    s.ui.modal = Some(Modal::Run(d));
+}
+
+fn edit_field(s: &State, d: &mut RunDialog, key: KeyEvent) {
+    let Some(f) = d.params.get_mut(d.focus) else {
+        return;
+    };
+    match key.code {
+        KeyCode::Backspace => {
+            f.value.pop();
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => f.value.clear(),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => f.value.push(c),
+        _ => return,
+    }
+    f.source = None;
+    refresh(s, d);
+}
+
+/// Pasted text goes into the focused parameter.
+pub fn paste(s: &State, d: &mut RunDialog, text: &str) {
+    if let (RunStage::Edit, Some(f)) = (&d.stage, d.params.get_mut(d.focus)) {
+        f.value.push_str(text);
+        f.source = None;
+        refresh(s, d);
+    }
+}
+
+/// Records the start; the process starts only once that is durable.
+fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Effect>) {
+    let Ok(res) = &d.resolved else {
+        return;
+    };
+    let Some(cmd) = s
+        .ctx
+        .procedure()
+        .step(&d.step)
+        .and_then(|st| st.command.clone())
+    else {
+        return;
+    };
+    s.runs.counter += 1;
+    let id = format!("r{}-{}", s.now.format("%H%M%S"), s.runs.counter);
+    let red = Arc::new(redactor(s, d));
+    let display = red.line(&res.program.display());
+    let argv: Vec<String> = res.program.argv().iter().map(|w| red.line(w)).collect();
+    let w = &s.ctx.playbook.watch;
+    let mut env = vec![
+        ("INCIDENT_ID".to_string(), s.incident.id.clone()),
+        ("INCIDENT_SEVERITY".to_string(), s.incident.severity.clone()),
+    ];
+    if let Some(ns) = &w.namespace {
+        env.push(("INCIDENT_NAMESPACE".into(), ns.clone()));
+    }
+    if let Some(c) = &w.context {
+        env.push(("INCIDENT_CONTEXT".into(), c.clone()));
+    }
+    let timeout = cmd
+        .timeout
+        .as_ref()
+        .and_then(|t| crate::time::parse_duration(&t.value).ok())
+        .unwrap_or(process::DEFAULT_TIMEOUT);
+    let spec = (!s.ctx.drill).then(|| {
+        Box::new(Spec {
+            run: id.clone(),
+            program: res.program.clone(),
+            env,
+            workdir: cmd.workdir.as_ref().map(Into::into),
+            timeout,
+            redactor: red.clone(),
+        })
+    });
+    s.runs.list.push(Run {
+        id: id.clone(),
+        step: d.step.clone(),
+        title: d.title.clone(),
+        display: display.clone(),
+        risk: res.risk,
+        drill: s.ctx.drill,
+        dry_run,
+        status: RunStatus::Starting,
+        started: s.now,
+        duration: None,
+        output: Default::default(),
+        first_lines: Vec::new(),
+        dropped: 0,
+        spec,
+    });
+    s.runs.selected = s.runs.list.len() - 1;
+    s.runs.scroll = 0;
+    s.ui.focus = Pane::Output;
+    append(
+        s,
+        Event::CommandStarted {
+            run: id,
+            step: d.step.clone(),
+            command: display,
+            argv,
+            risk: res.risk.name().to_string(),
+            confirmation: if dry_run {
+                "dry-run".into()
+            } else {
+                g.describe()
+            },
+            shell: matches!(res.program, Program::Shell(_)),
+            drill: s.ctx.drill,
+            dry_run,
+        },
+        fx,
+    );
+}
+
+/// The start is durable: run it (or, in a drill, show the canned output).
+pub fn started(s: &mut State, run: &str, fx: &mut Vec<Effect>) {
+    let drill = s.ctx.drill;
+    let elapsed = (s.now - s.ctx.started).to_std().unwrap_or_default();
+    let canned = s.ctx.canned.clone();
+    let Some(r) = s.runs.get_mut(run) else {
+        return;
+    };
+    if r.status != RunStatus::Starting {
+        return;
+    }
+    if drill {
+        let (lines, exit) = match crate::drill::Scenario::canned_for(&canned, &r.display, elapsed) {
+            Some(c) => (
+                c.output
+                    .lines()
+                    .map(|l| Line {
+                        stream: Stream::Out,
+                        text: l.to_string(),
+                    })
+                    .collect(),
+                c.exit,
+            ),
+            None => (
+                vec![Line {
+                    stream: Stream::Err,
+                    text: "[drill] not executed: the scenario has no output for this command"
+                        .into(),
+                }],
+                0,
+            ),
+        };
+        r.push(lines, 0);
+        finish(s, run, Outcome::Exited(exit), std::time::Duration::ZERO, fx);
+        return;
+    }
+    if let Some(spec) = r.spec.take() {
+        r.status = RunStatus::Running;
+        fx.push(Effect::Spawn(spec));
+    }
+}
+
+/// The start could not be recorded: the command never runs.
+pub fn not_started(s: &mut State, run: &str) {
+    if let Some(r) = s.runs.get_mut(run) {
+        r.spec = None;
+        r.status = RunStatus::Done(Outcome::FailedToStart(
+            "its start could not be recorded".into(),
+        ));
+    }
+}
+
+pub fn output(s: &mut State, run: &str, lines: Vec<Line>, dropped: u64) {
+    if let Some(r) = s.runs.get_mut(run) {
+        r.push(lines, dropped);
+    }
+}
+
+pub fn finish(
+    s: &mut State,
+    run: &str,
+    outcome: Outcome,
+    duration: std::time::Duration,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(r) = s.runs.get_mut(run) else {
+        return;
+    };
+    r.status = RunStatus::Done(outcome.clone());
+    r.duration = Some(duration);
+    let (exit, signal) = match &outcome {
+        Outcome::Exited(c) => (Some(*c), None),
+        Outcome::Signalled(sig) => (None, Some(process::signal_name(*sig))),
+        _ => (None, None),
+    };
+    let ev = Event::CommandFinished {
+        run: run.to_string(),
+        outcome: outcome.describe(),
+        exit,
+        signal,
+        duration_ms: duration.as_millis() as u64,
+        first_lines: r.first_lines.clone(),
+        last_lines: r.last_lines(),
+        drill: r.drill,
+    };
+    append(s, ev, fx);
+}
+
+/// Cancels the selected run if it is running.
+pub fn cancel_selected(s: &mut State, fx: &mut Vec<Effect>) {
+    match s.runs.selected() {
+        Some(r) if r.status == RunStatus::Running => fx.push(Effect::Cancel(r.id.clone())),
+        Some(_) => flash(s, "That run is not running"),
+        None => {}
+    }
+}
