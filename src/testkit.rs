@@ -131,3 +131,17 @@ impl Harness {
         self.store.read_from(1).unwrap().records
     }
 }
+
+impl Harness {
+    /// Selects a step of the procedure by id.
+    pub fn select_step(&mut self, id: &str) {
+        self.state.ui.focus = crate::state::Pane::Checklist;
+        self.state.ui.step = self
+            .state
+            .ctx
+            .procedure()
+            .steps()
+            .position(|s| s.id.value == id)
+            .unwrap_or_else(|| panic!("no step {id}"));
+    }
+}

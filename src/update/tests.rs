@@ -301,3 +301,295 @@ fn enter_opens_the_run_dialog() {
         h.state.ui.flash
     );
 }
+
+mod runs {
+    use super::*;
+    use crate::runner::resolve::Program;
+    use crate::state::runs::RunStatus;
+    use crate::state::ui::RunStage;
+
+    fn live() -> Harness {
+        let mut h = Harness::drill();
+        h.state.ctx.drill = false;
+        h
+    }
+
+    fn spawned(fx: &[Effect]) -> Vec<Vec<String>> {
+        fx.iter()
+            .filter_map(|f| match f {
+                Effect::Spawn(s) => Some(s.program.argv()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn started(h: &Harness) -> Vec<Event> {
+        h.records()
+            .into_iter()
+            .filter(|r| r.event.kind() == "command_started")
+            .map(|r| r.event)
+            .collect()
+    }
+
+    fn stage(h: &Harness) -> RunStage {
+        match &h.state.ui.modal {
+            Some(Modal::Run(d)) => d.stage.clone(),
+            other => panic!("no run dialog: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn read_runs_on_enter_after_its_start_is_recorded() {
+        let mut h = live();
+        h.select_step("pod-status");
+        assert!(
+            h.key(KeyCode::Enter).is_empty(),
+            "Enter on the step opens the dialog"
+        );
+        let fx = h.key(KeyCode::Enter);
+        assert_eq!(
+            spawned(&fx),
+            vec![vec![
+                "kubectl",
+                "get",
+                "pods",
+                "-n",
+                "identity-platform",
+                "-l",
+                "app=dicps-api"
+            ]]
+        );
+        let ev = started(&h);
+        assert!(
+            matches!(&ev[0], Event::CommandStarted { confirmation, risk, drill: false, .. } if confirmation == "enter" && risk == "read")
+        );
+        assert_eq!(h.state.runs.list[0].status, RunStatus::Running);
+        assert_eq!(h.state.ui.focus, Pane::Output);
+    }
+
+    #[test]
+    fn change_needs_an_explicit_y() {
+        let mut h = live();
+        h.select_step("rollback");
+        h.key(KeyCode::Enter);
+        assert!(h.key(KeyCode::Enter).is_empty());
+        assert!(matches!(stage(&h), RunStage::Confirm { .. }));
+        assert!(h.key(KeyCode::Char('n')).is_empty(), "n refuses");
+        assert_eq!(stage(&h), RunStage::Edit);
+        h.key(KeyCode::Enter);
+        assert!(h.key(KeyCode::Enter).is_empty(), "Enter is not y");
+        h.key(KeyCode::Enter);
+        let fx = h.key(KeyCode::Char('y'));
+        assert_eq!(spawned(&fx).len(), 1);
+        assert!(
+            matches!(&started(&h)[0], Event::CommandStarted { confirmation, .. } if confirmation == "y")
+        );
+    }
+
+    #[test]
+    fn destructive_needs_the_target_typed_back() {
+        let mut h = live();
+        h.select_step("restart-pods");
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Enter);
+        h.keys("y");
+        assert!(h.key(KeyCode::Enter).is_empty(), "y is not the target");
+        assert!(matches!(
+            stage(&h),
+            RunStage::Confirm { error: Some(_), .. }
+        ));
+        assert!(started(&h).is_empty());
+        for _ in 0..3 {
+            h.key(KeyCode::Backspace);
+        }
+        h.keys("restart-pods");
+        let fx = h.key(KeyCode::Enter);
+        assert_eq!(spawned(&fx).len(), 1);
+        assert!(
+            matches!(&started(&h)[0], Event::CommandStarted { confirmation, risk, .. } if confirmation == "typed restart-pods" && risk == "destructive")
+        );
+    }
+
+    #[test]
+    fn read_only_refuses_everything_but_read() {
+        let mut h = live();
+        h.state.ctx.read_only = true;
+        for step in ["rollback", "restart-pods"] {
+            h.select_step(step);
+            h.key(KeyCode::Enter);
+            h.key(KeyCode::Enter);
+            h.keys("y");
+            h.keys(step);
+            assert!(h.key(KeyCode::Enter).is_empty());
+            h.key(KeyCode::Esc);
+            h.key(KeyCode::Esc);
+        }
+        assert!(started(&h).is_empty());
+        h.select_step("pod-status");
+        h.key(KeyCode::Enter);
+        assert_eq!(spawned(&h.key(KeyCode::Enter)).len(), 1);
+    }
+
+    #[test]
+    fn a_drill_run_spawns_no_process_and_is_marked() {
+        let mut h = Harness::drill();
+        for (step, confirm) in [
+            ("pod-status", ""),
+            ("rollback", "y"),
+            ("restart-pods", "restart-pods"),
+        ] {
+            h.select_step(step);
+            h.key(KeyCode::Enter);
+            let mut fx = h.key(KeyCode::Enter);
+            h.keys(confirm);
+            if confirm.len() > 1 {
+                fx.extend(h.key(KeyCode::Enter));
+            }
+            assert!(spawned(&fx).is_empty());
+        }
+        let recs = h.records();
+        let kinds: Vec<_> = recs
+            .iter()
+            .map(|r| r.event.kind())
+            .filter(|k| k.starts_with("command"))
+            .collect();
+        assert_eq!(kinds.len(), 6, "{kinds:?}");
+        assert!(recs.iter().all(|r| match &r.event {
+            Event::CommandStarted { drill, .. } | Event::CommandFinished { drill, .. } => *drill,
+            _ => true,
+        }));
+        assert!(h.state.runs.list.iter().all(|r| r.spec.is_none()));
+    }
+
+    #[test]
+    fn a_start_that_cannot_be_recorded_never_runs() {
+        let mut h = live();
+        h.select_step("pod-status");
+        h.key(KeyCode::Enter);
+        let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Enter)));
+        let Some(Effect::Append(ev)) = fx.into_iter().next() else {
+            panic!("expected the start record")
+        };
+        let fx = h.send(Msg::NotRecorded {
+            event: Box::new(ev),
+            error: "disk full".into(),
+        });
+        assert!(spawned(&fx).is_empty());
+        assert!(matches!(h.state.runs.list[0].status, RunStatus::Done(_)));
+        assert!(h.state.runs.list[0].spec.is_none());
+    }
+
+    #[test]
+    fn parameters_come_from_the_incident_and_are_validated() {
+        let mut h = live();
+        h.run_injects_until(20);
+        // The selected pod fills `from: pod`.
+        h.state.ui.pod = 0;
+        let pod = h.state.observed.pods[0].name.clone();
+        h.select_step("db-env");
+        h.key(KeyCode::Enter);
+        let Some(Modal::Run(d)) = &h.state.ui.modal else {
+            panic!()
+        };
+        assert_eq!(d.params[0].value, pod);
+        assert_eq!(d.params[0].source.as_deref(), Some("pod"));
+        let Ok(r) = &d.resolved else {
+            panic!("{:?}", d.resolved)
+        };
+        assert_eq!(
+            r.program,
+            Program::Shell(format!(
+                "kubectl exec -n identity-platform '{pod}' -- env | grep DB_"
+            ))
+        );
+        // A value that breaks the pattern is refused with the reason.
+        h.keys("; rm -rf /");
+        let Some(Modal::Run(d)) = &h.state.ui.modal else {
+            panic!()
+        };
+        assert!(d.params[0].error.as_deref().unwrap().contains("must match"));
+        assert!(h.key(KeyCode::Enter).is_empty());
+        assert!(
+            h.state
+                .ui
+                .flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("Cannot run yet")
+        );
+        assert!(started(&h).is_empty());
+    }
+
+    #[test]
+    fn dry_run_offers_server_side_dry_run_for_kubectl_changes() {
+        let mut h = live();
+        h.select_step("rollback");
+        h.key(KeyCode::Enter);
+        let fx = h.ctrl('d');
+        let argv = spawned(&fx);
+        assert_eq!(argv[0].last().unwrap(), "--dry-run=server");
+        assert!(
+            matches!(&started(&h)[0], Event::CommandStarted { dry_run: true, risk, .. } if risk == "read")
+        );
+        // Still in the dialog, to run it for real afterwards.
+        assert!(matches!(h.state.ui.modal, Some(Modal::Run(_))));
+        // For other commands the dry-run key shows the argv.
+        h.key(KeyCode::Esc);
+        h.select_step("verify-outage");
+        h.key(KeyCode::Enter);
+        assert!(h.ctrl('d').is_empty());
+        assert_eq!(stage(&h), RunStage::Preview);
+    }
+
+    #[test]
+    fn output_and_the_end_are_recorded() {
+        use crate::runner::process::{Line, Outcome, Stream};
+        let mut h = live();
+        h.select_step("pod-status");
+        h.key(KeyCode::Enter);
+        h.key(KeyCode::Enter);
+        let id = h.state.runs.list[0].id.clone();
+        let lines = (0..20)
+            .map(|i| Line {
+                stream: Stream::Out,
+                text: format!("line {i}"),
+            })
+            .collect();
+        h.send(Msg::RunOutput {
+            run: id.clone(),
+            lines,
+            dropped: 0,
+        });
+        h.send(Msg::RunExited {
+            run: id.clone(),
+            outcome: Outcome::Exited(1),
+            duration: std::time::Duration::from_millis(1500),
+        });
+        let last = h.records().pop().unwrap();
+        let Event::CommandFinished {
+            exit,
+            duration_ms,
+            first_lines,
+            last_lines,
+            outcome,
+            ..
+        } = last.event
+        else {
+            panic!("{last:?}")
+        };
+        assert_eq!(
+            (exit, duration_ms, outcome.as_str()),
+            (Some(1), 1500, "exit 1")
+        );
+        assert_eq!(first_lines.len(), 5);
+        assert_eq!(last_lines.last().unwrap(), "line 19");
+        assert_eq!(
+            h.state.incident.runs[&id].outcome.as_deref(),
+            Some("exit 1")
+        );
+        // Cancel asks the loop to stop only a running run.
+        h.state.ui.focus = Pane::Output;
+        assert!(h.key(KeyCode::Char('x')).is_empty());
+    }
+}

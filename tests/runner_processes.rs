@@ -1,0 +1,305 @@
+//! The runner with real processes: hostile parameter values never execute,
+//! cancel kills the whole tree, timeouts, floods stay within the cap, exit
+//! codes and signals are reported.
+
+use incident_cockpit::msg::Msg;
+use incident_cockpit::playbook::model::{At, Command, Param};
+use incident_cockpit::runner::process::{self, CAP, Outcome, Spec, Stream};
+use incident_cockpit::runner::redact::Redactor;
+use incident_cockpit::runner::resolve::{Program, resolve};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+fn cmd(run: &str, shell: bool, params: &[&str]) -> Command {
+    Command {
+        run: At::new(run.into()),
+        risk: None,
+        params: params
+            .iter()
+            .map(|n| {
+                (
+                    n.to_string(),
+                    Param {
+                        description: None,
+                        default: None,
+                        pattern: None,
+                        secret: false,
+                        from: None,
+                        token: None,
+                    },
+                )
+            })
+            .collect(),
+        timeout: None,
+        shell,
+        workdir: None,
+    }
+}
+
+fn spec(program: Program, timeout: Duration) -> Spec {
+    Spec {
+        run: "r1".into(),
+        program,
+        env: vec![("INCIDENT_ID".into(), "inc-test".into())],
+        workdir: None,
+        timeout,
+        redactor: Arc::new(Redactor::default()),
+    }
+}
+
+struct Finished {
+    lines: Vec<(Stream, String)>,
+    batches: Vec<usize>,
+    dropped: u64,
+    outcome: Outcome,
+    duration: Duration,
+}
+
+/// Runs to the end; `cancel_after` cancels once that much time passed.
+async fn run(spec: Spec, cancel_after: Option<Duration>) -> Finished {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut handle = process::spawn(spec, tx);
+    let start = Instant::now();
+    let mut f = Finished {
+        lines: vec![],
+        batches: vec![],
+        dropped: 0,
+        outcome: Outcome::Exited(-99),
+        duration: Duration::ZERO,
+    };
+    let mut cancelled = false;
+    loop {
+        let msg = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await;
+        if let Some(after) = cancel_after
+            && !cancelled
+            && start.elapsed() >= after
+        {
+            handle.cancel();
+            cancelled = true;
+        }
+        match msg {
+            Ok(Some(Msg::RunOutput { lines, dropped, .. })) => {
+                f.batches.push(lines.len());
+                f.dropped += dropped;
+                f.lines
+                    .extend(lines.into_iter().map(|l| (l.stream, l.text)));
+            }
+            Ok(Some(Msg::RunExited {
+                outcome, duration, ..
+            })) => {
+                f.outcome = outcome;
+                f.duration = duration;
+                return f;
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("channel closed before the run ended"),
+            Err(_) => assert!(start.elapsed() < Duration::from_secs(30), "run never ended"),
+        }
+    }
+}
+
+const HOSTILE: &[&str] = &[
+    "x; touch {M}",
+    "$(touch {M})",
+    "`touch {M}`",
+    "x' ; touch {M} ; echo '",
+    "x\" ; touch {M} ; echo \"",
+    "x\ntouch {M}",
+    "x && touch {M}",
+    "| touch {M}",
+];
+
+#[tokio::test]
+async fn hostile_values_never_execute_in_argv_or_shell_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("pwned");
+    let m = marker.display().to_string();
+    for shell in [false, true] {
+        let c = if shell {
+            cmd("echo <v> | cat", true, &["v"])
+        } else {
+            cmd("echo <v>", false, &["v"])
+        };
+        for h in HOSTILE {
+            let value = h.replace("{M}", &m);
+            let values: BTreeMap<String, String> = [("v".to_string(), value.clone())].into();
+            let r = resolve(&c, &values, "s").unwrap();
+            let f = run(spec(r.program, Duration::from_secs(10)), None).await;
+            assert_eq!(f.outcome, Outcome::Exited(0), "{value:?} shell={shell}");
+            let printed: Vec<&str> = f.lines.iter().map(|(_, l)| l.as_str()).collect();
+            assert_eq!(
+                printed.join("\n"),
+                value,
+                "echo prints the value as one literal argument"
+            );
+            assert!(
+                !Path::new(&marker).exists(),
+                "{value:?} executed (shell={shell})"
+            );
+        }
+    }
+}
+
+/// Live (not zombie) processes of a process group.
+fn group_alive(pgid: &str) -> Vec<String> {
+    let out = std::process::Command::new("ps")
+        .args(["-o", "pid=,stat=,args=", "-g", pgid])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.split_whitespace().nth(1).unwrap_or("").starts_with('Z'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn cancel_kills_the_whole_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("pgid");
+    let script = format!("echo $$ > {}; sleep 100 & sleep 100", pidfile.display());
+    let f = run(
+        spec(Program::Shell(script), Duration::from_secs(60)),
+        Some(Duration::from_millis(500)),
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::Cancelled);
+    assert!(f.duration < Duration::from_secs(10), "{:?}", f.duration);
+    let pgid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+    std::thread::sleep(Duration::from_millis(200));
+    let alive = group_alive(&pgid);
+    assert!(alive.is_empty(), "survived the cancel: {alive:?}");
+}
+
+#[tokio::test]
+async fn a_process_ignoring_sigterm_is_killed_after_the_grace_period() {
+    let script = "trap '' TERM; echo ready; sleep 100".to_string();
+    let f = run(
+        spec(Program::Shell(script), Duration::from_secs(60)),
+        Some(Duration::from_millis(300)),
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::Cancelled);
+    assert!(f.duration >= process::GRACE, "{:?}", f.duration);
+    assert!(
+        f.duration < process::GRACE + Duration::from_secs(5),
+        "{:?}",
+        f.duration
+    );
+}
+
+#[tokio::test]
+async fn timeout_ends_the_run() {
+    let f = run(
+        spec(
+            Program::Argv(vec!["sleep".into(), "100".into()]),
+            Duration::from_millis(400),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::TimedOut);
+    assert!(f.duration < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_flood_stays_within_the_cap() {
+    let f = run(
+        spec(
+            Program::Argv(vec!["yes".into(), "flood".into()]),
+            Duration::from_secs(2),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::TimedOut);
+    assert!(
+        f.batches.iter().all(|b| *b <= CAP),
+        "a batch over the cap: {:?}",
+        f.batches.iter().max()
+    );
+    assert!(f.lines.len() > CAP, "yes printed plenty: {}", f.lines.len());
+    // A very long line is cut, not held whole.
+    let f = run(
+        spec(
+            Program::Shell("head -c 100000 /dev/zero | tr '\\0' 'a'".into()),
+            Duration::from_secs(10),
+        ),
+        None,
+    )
+    .await;
+    assert!(f.lines.iter().all(|(_, l)| l.len() <= process::MAX_LINE));
+    assert_eq!(f.lines.iter().map(|(_, l)| l.len()).sum::<usize>(), 100_000);
+}
+
+#[tokio::test]
+async fn exit_codes_signals_streams_and_environment() {
+    let f = run(
+        spec(
+            Program::Shell("echo out; echo err >&2; exit 3".into()),
+            Duration::from_secs(10),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::Exited(3));
+    assert!(f.lines.contains(&(Stream::Out, "out".into())));
+    assert!(f.lines.contains(&(Stream::Err, "err".into())));
+    let f = run(
+        spec(
+            Program::Shell("kill -KILL $$".into()),
+            Duration::from_secs(10),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::Signalled(9));
+    assert_eq!(f.outcome.describe(), "killed by SIGKILL");
+    let f = run(
+        spec(
+            Program::Argv(vec!["no-such-program-xyz".into()]),
+            Duration::from_secs(10),
+        ),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(f.outcome, Outcome::FailedToStart(ref e) if e.contains("no-such-program-xyz"))
+    );
+    let f = run(
+        spec(
+            Program::Shell("echo $INCIDENT_ID".into()),
+            Duration::from_secs(10),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(f.lines, vec![(Stream::Out, "inc-test".to_string())]);
+}
+
+#[tokio::test]
+async fn output_is_redacted_before_it_leaves_the_runner() {
+    let mut s = spec(
+        Program::Shell("echo password=hunter2; echo the s3cret-value; printf -- '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n'".into()),
+        Duration::from_secs(10),
+    );
+    s.redactor = Arc::new(Redactor::new(["s3cret-value".to_string()], &[]));
+    let f = run(s, None).await;
+    let text: Vec<&str> = f.lines.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        text,
+        vec![
+            "password=[redacted]",
+            "the [redacted]",
+            "-----BEGIN PRIVATE KEY----- [redacted]",
+            "[redacted]",
+            "-----END PRIVATE KEY-----"
+        ]
+    );
+}
