@@ -41,6 +41,36 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Declare a live incident from a playbook and open its cockpit.
+    Open {
+        /// A playbook file, or a bundled name (dicps, zkp-ledger).
+        #[arg(long, value_name = "FILE")]
+        playbook: String,
+        /// The procedure to run (default: the playbook's first).
+        #[arg(long, value_name = "ID")]
+        procedure: Option<String>,
+        /// Severity id, e.g. P0 (default: the procedure's).
+        #[arg(long, value_name = "ID")]
+        severity: Option<String>,
+        /// Incident title (default: the playbook's and procedure's names).
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// Who is incident commander (default: you, as user@host).
+        #[arg(long, value_name = "NAME")]
+        ic: Option<String>,
+        /// Kubernetes context (overrides the playbook's watch).
+        #[arg(long, value_name = "CTX")]
+        context: Option<String>,
+        /// Namespace (overrides the playbook's watch).
+        #[arg(long, value_name = "NS")]
+        namespace: Option<String>,
+        /// Label selector (overrides the playbook's watch).
+        #[arg(long, value_name = "LABELS")]
+        selector: Option<String>,
+        /// Refuse every command that is not read-only.
+        #[arg(long)]
+        read_only: bool,
+    },
     /// Check, describe and import playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),

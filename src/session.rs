@@ -144,6 +144,12 @@ pub fn drill_state(
         read_only: false,
         canned: Arc::new(scenario.commands.clone()),
         started: now,
+        watch: Default::default(),
+        observes_cluster: true,
+    };
+    let ctx = Context {
+        watch: ctx.playbook.watch.clone(),
+        ..ctx
     };
     let mut st = State::new(ctx, Incident::replay(declared), now);
     st.observed = initial_observed(scenario, now);
@@ -174,4 +180,106 @@ fn user_from_passwd() -> Option<String> {
         let _pw = f.next()?;
         (f.next()?.parse::<u32>().ok()? == uid).then(|| name.to_string())
     })
+}
+
+/// What `open` declares.
+pub struct LiveSpec {
+    pub procedure: Option<String>,
+    pub severity: Option<String>,
+    pub title: Option<String>,
+    pub ic: Option<String>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+    pub selector: Option<String>,
+    pub read_only: bool,
+}
+
+/// Checks the choices against the playbook; returns the procedure id,
+/// severity id and title.
+pub fn resolve_live(pb: &Playbook, spec: &LiveSpec) -> Result<(String, String, String)> {
+    let ids = |v: Vec<&str>| v.join(", ");
+    let proc_ = match &spec.procedure {
+        Some(p) => pb.procedure(p).ok_or_else(|| {
+            anyhow!(
+                "no procedure {p:?} in playbook {} (it has: {})",
+                pb.name.value,
+                ids(pb.procedures.iter().map(|x| x.id.value.as_str()).collect())
+            )
+        })?,
+        None => pb
+            .procedures
+            .first()
+            .ok_or_else(|| anyhow!("playbook {} has no procedures", pb.name.value))?,
+    };
+    let severity = spec
+        .severity
+        .clone()
+        .or_else(|| proc_.severity.as_ref().map(|s| s.value.clone()))
+        .or_else(|| pb.severities.first().map(|s| s.id.value.clone()))
+        .ok_or_else(|| {
+            anyhow!(
+                "playbook {} defines no severities: pass --severity",
+                pb.name.value
+            )
+        })?;
+    if pb.severity(&severity).is_none() {
+        return Err(anyhow!(
+            "no severity {severity:?} in playbook {} (it has: {})",
+            pb.name.value,
+            ids(pb.severities.iter().map(|x| x.id.value.as_str()).collect())
+        ));
+    }
+    let title = spec
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{}: {}", pb.title, proc_.name));
+    Ok((proc_.id.value.clone(), severity, title))
+}
+
+pub fn live_incident_id(now: DateTime<Utc>, procedure: &str) -> String {
+    let slug: String = procedure
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}-{slug}", now.format("%Y%m%d-%H%M%S"))
+}
+
+/// The state of a live incident once its declaration is durable.
+pub fn live_state(
+    playbook: Arc<Playbook>,
+    procedure: &str,
+    spec: &LiveSpec,
+    seat: &str,
+    declared: &[Record],
+    now: DateTime<Utc>,
+) -> State {
+    let mut watch = playbook.watch.clone();
+    if let Some(c) = &spec.context {
+        watch.context = Some(c.clone());
+    }
+    if let Some(n) = &spec.namespace {
+        watch.namespace = Some(n.clone());
+    }
+    if let Some(s) = &spec.selector {
+        watch.selector = Some(s.clone());
+    }
+    let ctx = Context {
+        playbook,
+        procedure: procedure.to_string(),
+        seat: seat.to_string(),
+        tz: crate::time::local_offset(),
+        drill: false,
+        read_only: spec.read_only,
+        canned: Arc::new(Vec::new()),
+        started: now,
+        watch,
+        observes_cluster: false,
+    };
+    State::new(ctx, Incident::replay(declared), now)
 }

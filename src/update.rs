@@ -229,6 +229,16 @@ fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) 
     }
 }
 
+/// Whether a pane is on screen: output once something ran, pods and
+/// alerts when something observes them.
+pub fn shown(s: &State, p: Pane) -> bool {
+    match p {
+        Pane::Output => !s.runs.list.is_empty(),
+        Pane::Pods | Pane::Alerts => s.ctx.observes_cluster,
+        Pane::Checklist | Pane::Timeline => true,
+    }
+}
+
 fn pane_ctx(p: Pane) -> Ctx {
     match p {
         Pane::Checklist => Ctx::Checklist,
@@ -251,8 +261,8 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 fx.push(Effect::Quit);
             }
         }
-        Action::FocusNext => s.ui.focus = s.ui.focus.next(!s.runs.list.is_empty()),
-        Action::FocusPrev => s.ui.focus = s.ui.focus.prev(!s.runs.list.is_empty()),
+        Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, |p| shown(s, p)),
+        Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, |p| shown(s, p)),
         Action::Zoom => s.ui.zoom = !s.ui.zoom,
         Action::Run => run::open(s),
         Action::CancelRun => run::cancel_selected(s, fx),

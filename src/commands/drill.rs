@@ -1,10 +1,8 @@
 //! `incident-cockpit drill [SCENARIO]`: run a tabletop drill.
 
-use crate::app::Loop;
 use crate::drill::scenario::{BUNDLED, parse_scenario};
-use crate::msg::Msg;
 use crate::session;
-use crate::sources::{self, recorder::Recorder};
+use crate::sources;
 use crate::timeline::{FileStore, Store};
 use anyhow::{Context, Result};
 use chrono::Utc;
@@ -37,30 +35,10 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
     let path = store.path().to_path_buf();
     let state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let result = rt.block_on(async move {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Msg>();
-        let recorder = Recorder::spawn(Box::new(store), seat, tx.clone())?;
-        let (mut term, guard) = crate::term::setup().context("cannot set up the terminal")?;
-        sources::input::spawn(tx.clone());
-        sources::host::spawn(tx.clone());
-        sources::drill::spawn(&scenario, tx.clone());
-        let res = Loop {
-            state,
-            recorder,
-            rx,
-            tx,
-        }
-        .run(&mut term)
-        .await;
-        drop(guard);
-        res
-    });
-    rt.shutdown_timeout(std::time::Duration::from_millis(100));
-    result?;
+    let scenario_for_source = scenario.clone();
+    super::run_cockpit(state, Box::new(store), seat, move |tx| {
+        sources::drill::spawn(&scenario_for_source, tx);
+    })?;
     println!("Drill {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand; `run` dispatches.
 
 pub mod drill;
+pub mod open;
 pub mod playbook;
 
 use crate::cli::{Cli, Command, PlaybookCommand};
@@ -20,8 +21,67 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             drill::run(&state_dir, scenario.as_deref(), playbook.as_deref())
         }
+        Command::Open {
+            playbook: pb,
+            procedure,
+            severity,
+            title,
+            ic,
+            context,
+            namespace,
+            selector,
+            read_only,
+        } => open::run(
+            &state_dir,
+            &pb,
+            crate::session::LiveSpec {
+                procedure,
+                severity,
+                title,
+                ic,
+                context,
+                namespace,
+                selector,
+                read_only,
+            },
+        ),
         Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
         Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
         Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),
     }
+}
+
+/// Runs the cockpit on a state whose declaration is already durable: the
+/// terminal, the recorder, input and host sources, plus `extra` sources.
+pub fn run_cockpit(
+    state: crate::state::State,
+    store: Box<dyn crate::timeline::Store>,
+    seat: String,
+    extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(async move {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let recorder = crate::sources::recorder::Recorder::spawn(store, seat, tx.clone())?;
+        let (mut term, guard) = crate::term::setup().context("cannot set up the terminal")?;
+        crate::sources::input::spawn(tx.clone());
+        crate::sources::host::spawn(tx.clone());
+        extra(tx.clone());
+        let res = crate::app::Loop {
+            state,
+            recorder,
+            rx,
+            tx,
+        }
+        .run(&mut term)
+        .await;
+        drop(guard);
+        res
+    });
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    result
 }

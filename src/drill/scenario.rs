@@ -261,6 +261,17 @@ mod tests {
     }
 
     #[test]
+    fn canned_output_changes_as_the_drill_goes() {
+        let s = load_bundled_scenario("api-outage").unwrap().unwrap();
+        let cmd = "kubectl get pods -n identity-platform -l app=dicps-api";
+        let early = Scenario::canned_for(&s.commands, cmd, Duration::from_secs(5)).unwrap();
+        assert!(!early.output.contains("CrashLoopBackOff"));
+        let late = Scenario::canned_for(&s.commands, cmd, Duration::from_secs(60)).unwrap();
+        assert!(late.output.contains("CrashLoopBackOff"));
+        assert!(Scenario::canned_for(&s.commands, "rm -rf /", Duration::ZERO).is_none());
+    }
+
+    #[test]
     fn bad_inject_is_placed() {
         let text = "name: x\ntitle: t\nplaybook: dicps.yaml\nprocedure: api-outage\nseverity: P0\ninjects:\n  - at: 5 parsecs\n    message: {from: a, text: b}\n  - at: 10s\n";
         let err = parse_scenario("s.yaml", text).unwrap_err();

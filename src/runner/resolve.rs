@@ -25,13 +25,25 @@ impl Program {
         }
     }
 
-    /// One line for people, each word quoted only where it needs to be.
+    /// One line for people, each word quoted only where a shell would
+    /// need it, so it reads like the runbook and pastes into a terminal.
     pub fn display(&self) -> String {
         match self {
-            Program::Argv(v) => shell_words::join(v),
+            Program::Argv(v) => v
+                .iter()
+                .map(|w| display_word(w))
+                .collect::<Vec<_>>()
+                .join(" "),
             Program::Shell(s) => s.clone(),
         }
     }
+}
+
+fn display_word(w: &str) -> String {
+    let plain = !w.is_empty()
+        && w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=+:,./@%^".contains(c));
+    if plain { w.to_string() } else { sh_quote(w) }
 }
 
 /// A command ready to confirm and run.
@@ -337,6 +349,19 @@ mod tests {
             validate_value("a", &p, "web-1; rm"),
             Err("a must match [a-z0-9-]+".into())
         );
+    }
+
+    #[test]
+    fn display_quotes_only_what_needs_it() {
+        let p = Program::Argv(vec![
+            "kubectl".into(),
+            "-l".into(),
+            "app=x".into(),
+            "a b".into(),
+            "it's".into(),
+            "".into(),
+        ]);
+        assert_eq!(p.display(), "kubectl -l app=x 'a b' 'it'\\''s' ''");
     }
 
     #[test]

@@ -34,6 +34,11 @@ pub struct Context {
     pub canned: Arc<Vec<crate::drill::scenario::Canned>>,
     /// When this session started (drill time is measured from here).
     pub started: DateTime<Utc>,
+    /// What to watch: the playbook's `watch`, with command-line overrides.
+    pub watch: crate::playbook::model::Watch,
+    /// Pods and alerts are observed (a drill's scenario, or a live source);
+    /// without one their panes are not shown.
+    pub observes_cluster: bool,
 }
 
 impl Context {

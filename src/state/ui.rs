@@ -24,23 +24,15 @@ impl Pane {
         Pane::Alerts,
     ];
 
-    fn cycle(self, step: usize, has_output: bool) -> Pane {
-        let order: Vec<Pane> = Self::ORDER
-            .iter()
-            .copied()
-            .filter(|p| has_output || *p != Pane::Output)
-            .collect();
+    /// The next (or previous) pane among those shown.
+    pub fn cycle(self, forward: bool, shown: impl Fn(Pane) -> bool) -> Pane {
+        let order: Vec<Pane> = Self::ORDER.iter().copied().filter(|p| shown(*p)).collect();
+        if order.is_empty() {
+            return self;
+        }
         let i = order.iter().position(|p| *p == self).unwrap_or(0);
+        let step = if forward { 1 } else { order.len() - 1 };
         order[(i + step) % order.len()]
-    }
-
-    pub fn next(self, has_output: bool) -> Pane {
-        self.cycle(1, has_output)
-    }
-
-    pub fn prev(self, has_output: bool) -> Pane {
-        let n = if has_output { 5 } else { 4 };
-        self.cycle(n - 1, has_output)
     }
 }
 

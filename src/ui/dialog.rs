@@ -67,28 +67,35 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
 
 pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
     let status = s.incident.status.map(|x| x.name()).unwrap_or("open");
-    let text = vec![
+    let running = s.runs.running();
+    let mut text = vec![
         Line::styled(
             format!("The incident is still open ({status})."),
             theme::heading(),
         ),
         Line::from("Quit the cockpit? Everything is already recorded;"),
         Line::from("the incident stays open."),
-        Line::from(""),
-        Line::from(vec![
-            Span::styled(
-                format!(" {} ", keys_for(Ctx::Confirm, Action::Confirm)),
-                theme::selected(true),
-            ),
-            Span::raw(" quit   "),
-            Span::styled(
-                format!(" {} ", keys_for(Ctx::Confirm, Action::Cancel)),
-                theme::selected(true),
-            ),
-            Span::raw(" stay"),
-        ]),
     ];
-    let r = layout::centered(area, 54, 7);
+    if running > 0 {
+        text.push(Line::styled(
+            format!("{running} running command(s) will be cancelled; their end is recorded."),
+            theme::warn(),
+        ));
+    }
+    text.push(Line::from(""));
+    text.push(Line::from(vec![
+        Span::styled(
+            format!(" {} ", keys_for(Ctx::Confirm, Action::Confirm)),
+            theme::selected(true),
+        ),
+        Span::raw(" quit   "),
+        Span::styled(
+            format!(" {} ", keys_for(Ctx::Confirm, Action::Cancel)),
+            theme::selected(true),
+        ),
+        Span::raw(" stay"),
+    ]));
+    let r = layout::centered(area, 60, text.len() as u16 + 2);
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

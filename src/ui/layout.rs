@@ -24,13 +24,24 @@ pub fn too_small(area: Rect) -> bool {
 }
 
 /// Sizes follow the content: the counts of pods, alerts and figures.
-pub fn areas(
-    area: Rect,
-    pod_count: usize,
-    alert_count: usize,
-    figure_count: usize,
-    has_output: bool,
-) -> Areas {
+/// What the layout has to place.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Content {
+    pub pods: usize,
+    pub alerts: usize,
+    pub figures: usize,
+    /// Pods and alerts are observed at all.
+    pub cluster: bool,
+    /// Something ran: show its output.
+    pub output: bool,
+}
+
+pub fn areas(area: Rect, c: Content) -> Areas {
+    let (pod_count, alert_count, figure_count, has_output) =
+        (c.pods, c.alerts, c.figures, c.output);
+    if !c.cluster {
+        return without_cluster(area, figure_count, has_output);
+    }
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
@@ -94,6 +105,44 @@ pub fn areas(
             output,
             footer,
         }
+    }
+}
+
+/// No pods or alerts to show: the timeline and output take their place.
+fn without_cluster(area: Rect, figure_count: usize, has_output: bool) -> Areas {
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let wide = area.width >= 110 && area.height >= 30;
+    let [left, right] = if wide {
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+    } else {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body)
+    };
+    let res_h = if wide {
+        figure_count as u16 + 7
+    } else {
+        4 + figure_count.div_ceil(2) as u16
+    };
+    let [checklist, resources] = Layout::vertical([
+        Constraint::Min(6),
+        Constraint::Length(res_h.min(right.height / 3)),
+    ])
+    .areas(right);
+    let (timeline, output) = split_output(left, has_output, wide);
+    let none = Rect::new(0, 0, 0, 0);
+    Areas {
+        header,
+        pods: none,
+        alerts: none,
+        resources,
+        checklist,
+        timeline,
+        output,
+        footer,
     }
 }
 

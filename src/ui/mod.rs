@@ -44,10 +44,13 @@ pub fn draw(s: &State, f: &mut Frame) {
     let o = &s.observed;
     let a = layout::areas(
         area,
-        o.pods.len(),
-        o.alerts.len(),
-        o.figures.len(),
-        !s.runs.list.is_empty(),
+        layout::Content {
+            pods: o.pods.len(),
+            alerts: o.alerts.len(),
+            figures: o.figures.len(),
+            cluster: s.ctx.observes_cluster,
+            output: !s.runs.list.is_empty(),
+        },
     );
     header::render(s, f, a.header);
     footer::render(s, f, a.footer);
@@ -60,8 +63,10 @@ pub fn draw(s: &State, f: &mut Frame) {
         };
         pane(s, f, s.ui.focus, body);
     } else {
-        pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
-        alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
+        if s.ctx.observes_cluster {
+            pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
+            alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
+        }
         resources::render(s, f, a.resources);
         checklist::render(s, f, a.checklist, s.ui.focus == Pane::Checklist);
         timeline::render(s, f, a.timeline, s.ui.focus == Pane::Timeline);

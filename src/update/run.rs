@@ -12,7 +12,7 @@ use crate::runner::redact::Redactor;
 use crate::runner::resolve::{self, Program};
 use crate::state::State;
 use crate::state::runs::{Run, RunStatus};
-use crate::state::ui::{Modal, Pane, ParamField, RunDialog, RunStage};
+use crate::state::ui::{Modal, ParamField, RunDialog, RunStage};
 use crate::timeline::Event;
 use crate::ui::keymap::{self, Action, Ctx};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 /// Where a parameter's value comes from in the incident.
 fn from_incident(s: &State, from: &str) -> Option<String> {
-    let w = &s.ctx.playbook.watch;
+    let w = &s.ctx.watch;
     match from {
         "pod" => s.observed.pods.get(s.ui.pod).map(|p| p.name.clone()),
         "namespace" => w.namespace.clone(),
@@ -305,7 +305,7 @@ fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Eff
     let red = Arc::new(redactor(s, d));
     let display = red.line(&res.program.display());
     let argv: Vec<String> = res.program.argv().iter().map(|w| red.line(w)).collect();
-    let w = &s.ctx.playbook.watch;
+    let w = &s.ctx.watch;
     let mut env = vec![
         ("INCIDENT_ID".to_string(), s.incident.id.clone()),
         ("INCIDENT_SEVERITY".to_string(), s.incident.severity.clone()),
@@ -347,9 +347,9 @@ fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Eff
         dropped: 0,
         spec,
     });
+    // The output pane shows the new run; focus stays where the IC works.
     s.runs.selected = s.runs.list.len() - 1;
     s.runs.scroll = 0;
-    s.ui.focus = Pane::Output;
     append(
         s,
         Event::CommandStarted {

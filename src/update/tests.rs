@@ -364,7 +364,11 @@ mod runs {
             matches!(&ev[0], Event::CommandStarted { confirmation, risk, drill: false, .. } if confirmation == "enter" && risk == "read")
         );
         assert_eq!(h.state.runs.list[0].status, RunStatus::Running);
-        assert_eq!(h.state.ui.focus, Pane::Output);
+        assert_eq!(
+            h.state.ui.focus,
+            Pane::Checklist,
+            "focus stays on the checklist"
+        );
     }
 
     #[test]

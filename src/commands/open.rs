@@ -1,0 +1,40 @@
+//! `incident-cockpit open`: declare a live incident and run its cockpit.
+
+use crate::commands::playbook::load_named;
+use crate::session::{self, LiveSpec};
+use crate::timeline::{Event, FileStore, Status, Store};
+use anyhow::{Context, Result, anyhow};
+use chrono::Utc;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode> {
+    let pb = load_named(playbook).map_err(|e| anyhow!("{e}"))?;
+    let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
+    let seat = session::seat_identity();
+    let now = Utc::now();
+    let id = session::live_incident_id(now, &procedure);
+    let mut store = FileStore::create(state_dir, &id)?;
+    let declared = store
+        .append(
+            now,
+            &seat,
+            Event::Declared {
+                id: id.clone(),
+                title,
+                severity,
+                status: Status::Investigating,
+                ic: spec.ic.clone().unwrap_or_else(|| seat.clone()),
+                playbook: pb.name.value.clone(),
+                procedure: procedure.clone(),
+                drill: false,
+            },
+        )
+        .context("cannot record the incident's declaration")?;
+    let path = store.path().to_path_buf();
+    let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
+    super::run_cockpit(state, Box::new(store), seat, |_| {})?;
+    println!("Incident {id} recorded in {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}

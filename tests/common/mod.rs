@@ -1,0 +1,126 @@
+//! Driving the built binary in a real tmux, shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_incident-cockpit");
+
+pub struct Tmux {
+    pub sock: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    pub fn start(cols: u16, rows: u16, args: &str) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("tmux.sock");
+        let state = dir.path().join("state");
+        // The shell stays after the cockpit exits, so the pane can be
+        // inspected (a dead pane reports no cursor state).
+        let cmd = format!(
+            "env INCIDENT_COCKPIT_STATE_DIR='{}' TERM=xterm-256color '{BIN}' {args}; echo \"EXIT:$?\"; exec sleep 600",
+            state.display()
+        );
+        let t = Tmux { sock, dir };
+        let ok = Command::new("tmux")
+            .args(["-S"])
+            .arg(&t.sock)
+            .args(["-f", "/dev/null", "new-session", "-d", "-x", &cols.to_string(), "-y", &rows.to_string()])
+            .args(["sh", "-c", &cmd])
+            .status()
+            .expect("tmux is needed for the end-to-end tests: apt-get install tmux (scripts/test installs it)");
+        assert!(ok.success(), "tmux could not start a session");
+        t
+    }
+
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    pub fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-l", text]);
+    }
+
+    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn pane(&self, fmt: &str) -> String {
+        self.tmux(&["display-message", "-p", fmt])
+            .trim()
+            .to_string()
+    }
+
+    /// Waits for the cockpit to exit; returns its exit status.
+    pub fn wait_exit(&self) -> String {
+        let s = self.wait_for("the cockpit to exit", |s| s.contains("EXIT:"));
+        let tail = &s[s.find("EXIT:").unwrap() + 5..];
+        tail.split_whitespace().next().unwrap_or("").to_string()
+    }
+
+    /// The cockpit's pid: the child of the pane's shell.
+    pub fn pid(&self) -> String {
+        let sh = self.pane("#{pane_pid}");
+        let out = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    pub fn timelines(&self) -> Vec<PathBuf> {
+        let root = self.dir.path().join("state/incidents");
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.path().join("timeline.jsonl"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.sock)
+            .arg("kill-server")
+            .status();
+    }
+}
+
+pub fn read_records(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every timeline line parses as JSON"))
+        .collect()
+}
