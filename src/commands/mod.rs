@@ -1,6 +1,7 @@
 //! One file per subcommand; `run` dispatches.
 
 pub mod drill;
+pub mod playbook_import;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
