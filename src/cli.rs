@@ -97,6 +97,16 @@ pub enum PlaybookCommand {
         #[arg(value_name = "FILE")]
         file: String,
     },
+    /// Turn a markdown runbook into a playbook (review it, then lint it).
+    Import {
+        /// The markdown runbook.
+        #[arg(value_name = "RUNBOOK.md")]
+        runbook: PathBuf,
+        /// Write the playbook here instead of standard output (never
+        /// overwrites an existing file).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 impl Cli {

@@ -3,6 +3,7 @@
 pub mod drill;
 pub mod open;
 pub mod playbook;
+pub mod playbook_import;
 
 use crate::cli::{Cli, Command, PlaybookCommand};
 use std::process::ExitCode;
@@ -48,6 +49,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
         Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
         Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),
+        Command::Playbook(PlaybookCommand::Import { runbook, output }) => {
+            playbook_import::run(&runbook, output.as_deref())
+        }
     }
 }
 
