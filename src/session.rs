@@ -15,13 +15,73 @@ use std::sync::Arc;
 pub const DEFAULT_SCENARIO: &str = "api-outage";
 
 /// A drill by bundled name or file path, with its playbook.
+/// Where a session's playbook and scenario came from, recorded in the
+/// declaration so another seat can join with the same ones.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Origin {
+    /// A file path (absolute), or `bundled:NAME`.
+    pub playbook: String,
+    pub scenario: Option<String>,
+}
+
+/// The absolute form of a path that exists.
+fn absolute(p: &Path) -> String {
+    std::fs::canonicalize(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// A playbook by its recorded source (`bundled:NAME` or a path).
+pub fn load_source(source: &str) -> Result<Playbook> {
+    match source.strip_prefix("bundled:") {
+        Some(name) => load_bundled(name).map_err(|e| anyhow!("{e}")),
+        None => load_file(Path::new(source)).map_err(|e| anyhow!("{e}")),
+    }
+}
+
+/// A playbook by a name a user typed: a file, or a bundled name
+/// (`dicps`, `dicps.yaml`); with its source.
+pub fn load_named(arg: &str) -> Result<(Playbook, String), crate::playbook::LoadError> {
+    let path = Path::new(arg);
+    if path.exists() {
+        return load_file(path).map(|pb| (pb, absolute(path)));
+    }
+    let bundled = if arg.ends_with(".yaml") {
+        arg.to_string()
+    } else {
+        format!("{arg}.yaml")
+    };
+    if crate::playbook::load::BUNDLED
+        .iter()
+        .any(|(n, _)| *n == bundled)
+    {
+        return load_bundled(&bundled).map(|pb| (pb, format!("bundled:{bundled}")));
+    }
+    let names: Vec<&str> = crate::playbook::load::BUNDLED
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !n.starts_with("policy/"))
+        .collect();
+    Err(crate::playbook::LoadError {
+        problems: vec![format!(
+            "{arg}: no such file, and not a bundled playbook (bundled: {})",
+            names.join(", ")
+        )],
+    })
+}
+
 pub fn resolve_drill(
     which: Option<&str>,
     playbook_override: Option<&Path>,
-) -> Result<(Scenario, Playbook)> {
+) -> Result<(Scenario, Playbook, Origin)> {
     let which = which.unwrap_or(DEFAULT_SCENARIO);
+    let mut origin = Origin::default();
     let (scenario, base) = match load_bundled_scenario(which) {
-        Some(res) => (res.map_err(|e| anyhow!("{e}"))?, None),
+        Some(res) => {
+            origin.scenario = Some(which.to_string());
+            (res.map_err(|e| anyhow!("{e}"))?, None)
+        }
         None => {
             let path = Path::new(which);
             if !path.exists() {
@@ -34,6 +94,7 @@ pub fn resolve_drill(
                     names.join(", ")
                 ));
             }
+            origin.scenario = Some(absolute(path));
             (
                 load_scenario_file(path).map_err(|e| anyhow!("{e}"))?,
                 path.parent().map(Path::to_path_buf),
@@ -41,19 +102,28 @@ pub fn resolve_drill(
         }
     };
     let playbook = match playbook_override {
-        Some(p) => load_file(p).map_err(|e| anyhow!("{e}"))?,
+        Some(p) => {
+            origin.playbook = absolute(p);
+            load_file(p).map_err(|e| anyhow!("{e}"))?
+        }
         None => {
             let local = base
                 .map(|b| b.join(&scenario.playbook))
                 .filter(|p| p.exists());
             match local {
-                Some(p) => load_file(&p).map_err(|e| anyhow!("{e}"))?,
-                None => load_bundled(&scenario.playbook).map_err(|e| anyhow!("{e}"))?,
+                Some(p) => {
+                    origin.playbook = absolute(&p);
+                    load_file(&p).map_err(|e| anyhow!("{e}"))?
+                }
+                None => {
+                    origin.playbook = format!("bundled:{}", scenario.playbook);
+                    load_bundled(&scenario.playbook).map_err(|e| anyhow!("{e}"))?
+                }
             }
         }
     };
     check_refs(&scenario, &playbook)?;
-    Ok((scenario, playbook))
+    Ok((scenario, playbook, origin))
 }
 
 /// The scenario must name a procedure and severity the playbook has.
@@ -101,7 +171,13 @@ pub fn drill_incident_id(now: DateTime<Utc>, scenario: &Scenario) -> String {
 }
 
 /// The first record of a drill.
-pub fn drill_declaration(id: &str, s: &Scenario, pb: &Playbook, seat: &str) -> Event {
+pub fn drill_declaration(
+    id: &str,
+    s: &Scenario,
+    pb: &Playbook,
+    origin: &Origin,
+    seat: &str,
+) -> Event {
     Event::Declared {
         id: id.to_string(),
         title: s.title.clone(),
@@ -111,6 +187,9 @@ pub fn drill_declaration(id: &str, s: &Scenario, pb: &Playbook, seat: &str) -> E
         playbook: pb.name.value.clone(),
         procedure: s.procedure.value.clone(),
         drill: true,
+        source: Some(origin.playbook.clone()),
+        scenario: origin.scenario.clone(),
+        watch: Default::default(),
     }
 }
 
@@ -236,6 +315,38 @@ pub fn resolve_live(pb: &Playbook, spec: &LiveSpec) -> Result<(String, String, S
     Ok((proc_.id.value.clone(), severity, title))
 }
 
+/// The watch a live incident uses: the playbook's, overridden by flags.
+pub fn effective_watch(pb: &Playbook, spec: &LiveSpec) -> crate::playbook::model::Watch {
+    let mut watch = pb.watch.clone();
+    if let Some(c) = &spec.context {
+        watch.context = Some(c.clone());
+    }
+    if let Some(n) = &spec.namespace {
+        watch.namespace = Some(n.clone());
+    }
+    if let Some(s) = &spec.selector {
+        watch.selector = Some(s.clone());
+    }
+    watch
+}
+
+/// The watch as recorded in a declaration.
+pub fn watch_record(
+    w: &crate::playbook::model::Watch,
+) -> std::collections::BTreeMap<String, String> {
+    let mut m = std::collections::BTreeMap::new();
+    for (k, v) in [
+        ("context", &w.context),
+        ("namespace", &w.namespace),
+        ("selector", &w.selector),
+    ] {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v.clone());
+        }
+    }
+    m
+}
+
 pub fn live_incident_id(now: DateTime<Utc>, procedure: &str) -> String {
     let slug: String = procedure
         .chars()
@@ -259,16 +370,7 @@ pub fn live_state(
     declared: &[Record],
     now: DateTime<Utc>,
 ) -> State {
-    let mut watch = playbook.watch.clone();
-    if let Some(c) = &spec.context {
-        watch.context = Some(c.clone());
-    }
-    if let Some(n) = &spec.namespace {
-        watch.namespace = Some(n.clone());
-    }
-    if let Some(s) = &spec.selector {
-        watch.selector = Some(s.clone());
-    }
+    let watch = effective_watch(&playbook, spec);
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),

@@ -42,7 +42,7 @@ impl Harness {
     /// The bundled API-outage drill, declared at `t0`, in UTC.
     pub fn drill() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let (scenario, playbook) = session::resolve_drill(None, None).unwrap();
+        let (scenario, playbook, origin) = session::resolve_drill(None, None).unwrap();
         let seat = "ana@bastion-1";
         let id = session::drill_incident_id(t0(), &scenario);
         let mut store = FileStore::create(dir.path(), &id).unwrap();
@@ -50,7 +50,7 @@ impl Harness {
             .append(
                 t0(),
                 seat,
-                session::drill_declaration(&id, &scenario, &playbook, seat),
+                session::drill_declaration(&id, &scenario, &playbook, &origin, seat),
             )
             .unwrap();
         let mut state =
@@ -116,7 +116,7 @@ impl Harness {
 
     /// Fires every scenario inject due by `secs` after the start.
     pub fn run_injects_until(&mut self, secs: u64) {
-        let (scenario, _) = session::resolve_drill(None, None).unwrap();
+        let (scenario, _, _) = session::resolve_drill(None, None).unwrap();
         for inj in scenario.timed_injects() {
             if inj.offset().as_secs() <= secs {
                 self.now = t0() + TimeDelta::seconds(inj.offset().as_secs() as i64);

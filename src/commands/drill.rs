@@ -20,7 +20,7 @@ pub fn list() {
 }
 
 pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) -> Result<ExitCode> {
-    let (scenario, playbook) = session::resolve_drill(scenario, playbook)?;
+    let (scenario, playbook, origin) = session::resolve_drill(scenario, playbook)?;
     let seat = session::seat_identity();
     let now = Utc::now();
     let id = session::drill_incident_id(now, &scenario);
@@ -29,7 +29,7 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
         .append(
             now,
             &seat,
-            session::drill_declaration(&id, &scenario, &playbook, &seat),
+            session::drill_declaration(&id, &scenario, &playbook, &origin, &seat),
         )
         .context("cannot record the drill's declaration")?;
     let path = store.path().to_path_buf();

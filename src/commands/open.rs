@@ -1,6 +1,5 @@
 //! `incident-cockpit open`: declare a live incident and run its cockpit.
 
-use crate::commands::playbook::load_named;
 use crate::session::{self, LiveSpec};
 use crate::timeline::{Event, FileStore, Status, Store};
 use anyhow::{Context, Result, anyhow};
@@ -10,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode> {
-    let pb = load_named(playbook).map_err(|e| anyhow!("{e}"))?;
+    let (pb, source) = session::load_named(playbook).map_err(|e| anyhow!("{e}"))?;
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
     let seat = session::seat_identity();
     let now = Utc::now();
@@ -29,6 +28,9 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
                 playbook: pb.name.value.clone(),
                 procedure: procedure.clone(),
                 drill: false,
+                source: Some(source),
+                scenario: None,
+                watch: session::watch_record(&session::effective_watch(&pb, &spec)),
             },
         )
         .context("cannot record the incident's declaration")?;

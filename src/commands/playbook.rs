@@ -1,44 +1,15 @@
 //! `incident-cockpit playbook lint|schema|show`.
 
-use crate::playbook::{LoadError, Playbook, load_bundled, load_file};
+use crate::playbook::{LoadError, Playbook};
 use crate::time::parse_duration;
 use anyhow::Result;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// A path on disk, or the name of a bundled playbook (`dicps`,
 /// `dicps.yaml`).
 pub fn load_named(arg: &str) -> Result<Playbook, LoadError> {
-    let path = Path::new(arg);
-    if path.exists() {
-        return load_file(path);
-    }
-    let bundled = if arg.ends_with(".yaml") {
-        arg.to_string()
-    } else {
-        format!("{arg}.yaml")
-    };
-    if crate::playbook::load::BUNDLED
-        .iter()
-        .any(|(n, _)| *n == bundled)
-    {
-        return load_bundled(&bundled);
-    }
-    Err(LoadError {
-        problems: vec![format!(
-            "{arg}: no such file, and not a bundled playbook (bundled: {})",
-            bundled_names().join(", ")
-        )],
-    })
-}
-
-pub fn bundled_names() -> Vec<&'static str> {
-    crate::playbook::load::BUNDLED
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| !n.starts_with("policy/"))
-        .collect()
+    crate::session::load_named(arg).map(|(pb, _)| pb)
 }
 
 /// Lints every file; exit 1 if any has a problem.

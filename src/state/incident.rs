@@ -27,6 +27,18 @@ pub struct Incident {
     pub records: Vec<Record>,
     /// Commands run, by run id, as recorded.
     pub runs: BTreeMap<String, RunRecord>,
+    /// Who holds each role (role id → person).
+    pub roles: BTreeMap<String, String>,
+    /// Conditions the IC set, and when.
+    pub conditions: BTreeMap<String, DateTime<Utc>>,
+    /// Post-mortem marks, first time each was set.
+    pub marks: BTreeMap<String, DateTime<Utc>>,
+    /// Timers that fell due, and when.
+    pub due: BTreeMap<String, DateTime<Utc>>,
+    /// Due timers the IC acknowledged, and when.
+    pub acknowledged: BTreeMap<String, DateTime<Utc>>,
+    /// The last time each template went out.
+    pub comms: BTreeMap<String, DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +91,7 @@ impl Incident {
                 playbook,
                 procedure,
                 drill,
+                ..
             } => {
                 self.id = id.clone();
                 self.title = title.clone();
@@ -87,6 +100,7 @@ impl Incident {
                 self.status = Some(*status);
                 self.declared_at = Some(r.at);
                 self.ic = ic.clone();
+                self.roles.insert("ic".into(), ic.clone());
                 self.playbook = playbook.clone();
                 self.procedure = procedure.clone();
                 self.drill = *drill;
@@ -124,6 +138,27 @@ impl Incident {
                 if let Some(rr) = self.runs.get_mut(run) {
                     rr.outcome = Some(outcome.clone());
                 }
+            }
+            Event::Marked { mark, .. } => {
+                self.marks.entry(mark.clone()).or_insert(r.at);
+            }
+            Event::RoleAssigned { role, person } => {
+                self.roles.insert(role.clone(), person.clone());
+                if role == "ic" {
+                    self.ic = person.clone();
+                }
+            }
+            Event::ConditionSet { condition } => {
+                self.conditions.entry(condition.clone()).or_insert(r.at);
+            }
+            Event::TimerDue { timer, .. } => {
+                self.due.entry(timer.clone()).or_insert(r.at);
+            }
+            Event::TimerAcknowledged { timer, .. } => {
+                self.acknowledged.entry(timer.clone()).or_insert(r.at);
+            }
+            Event::CommsSent { template, .. } => {
+                self.comms.insert(template.clone(), r.at);
             }
             Event::Note { .. }
             | Event::PodChanged { .. }
@@ -208,6 +243,9 @@ mod tests {
             playbook: "dicps".into(),
             procedure: "api-outage".into(),
             drill: true,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
         }
     }
 

@@ -55,6 +55,16 @@ pub enum Event {
         procedure: String,
         #[serde(default)]
         drill: bool,
+        /// Where the playbook came from: a file path, or `bundled:NAME`,
+        /// so other seats can join with the same playbook.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        /// The drill's scenario (a bundled name or a file path).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scenario: Option<String>,
+        /// What is watched: context, namespace, selector, alertmanager.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        watch: std::collections::BTreeMap<String, String>,
     },
     StepChecked {
         step: String,
@@ -114,6 +124,42 @@ pub enum Event {
         #[serde(default)]
         dry_run: bool,
     },
+    /// A moment the IC marks for the post-mortem: `detected`, `paged`,
+    /// `root_cause_identified`, `fix_implemented`, ... (see `Mark`).
+    Marked {
+        mark: String,
+        #[serde(default)]
+        text: String,
+    },
+    /// A role of the playbook given to someone (or handed over).
+    RoleAssigned {
+        role: String,
+        person: String,
+    },
+    /// The IC declares a playbook condition true ("data breach confirmed");
+    /// escalation rules and deadlines start on it.
+    ConditionSet {
+        condition: String,
+    },
+    /// A clock fell due (response time, phase time box, escalation,
+    /// deadline, comms cadence). Recorded once per timer.
+    TimerDue {
+        timer: String,
+        label: String,
+    },
+    /// The IC acknowledged a due timer.
+    TimerAcknowledged {
+        timer: String,
+        label: String,
+    },
+    /// A communication went out (resets the cadence clock).
+    CommsSent {
+        template: String,
+        #[serde(default)]
+        file: Option<String>,
+        /// The text as sent.
+        text: String,
+    },
     CommandFinished {
         run: String,
         /// `exit 0`, `killed by SIGKILL`, `timed out`, `cancelled`, ...
@@ -143,6 +189,12 @@ impl Event {
             Event::AlertResolved { .. } => "alert_resolved",
             Event::Message { .. } => "message",
             Event::CommandStarted { .. } => "command_started",
+            Event::Marked { .. } => "marked",
+            Event::RoleAssigned { .. } => "role_assigned",
+            Event::ConditionSet { .. } => "condition_set",
+            Event::TimerDue { .. } => "timer_due",
+            Event::TimerAcknowledged { .. } => "timer_acknowledged",
+            Event::CommsSent { .. } => "comms_sent",
             Event::CommandFinished { .. } => "command_finished",
         }
     }
@@ -185,6 +237,22 @@ impl Event {
                 if *drill { "[drill, not executed] " } else { "" },
                 if *dry_run { "dry run " } else { "" }
             ),
+            Event::Marked { mark, text } => {
+                let t = if text.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {text}")
+                };
+                format!("◆ {}{t}", Mark::label_of(mark))
+            }
+            Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
+            Event::ConditionSet { condition } => format!("condition set: {condition}"),
+            Event::TimerDue { label, .. } => format!("⏰ DUE: {label}"),
+            Event::TimerAcknowledged { label, .. } => format!("acknowledged: {label}"),
+            Event::CommsSent { template, file, .. } => format!(
+                "comms sent: {template}{}",
+                file.as_ref().map(|f| format!(" ({f})")).unwrap_or_default()
+            ),
             Event::CommandFinished {
                 outcome,
                 duration_ms,
@@ -201,6 +269,50 @@ impl Event {
                 )
             }
         }
+    }
+}
+
+/// The post-mortem timeline's moments (seed 002, section 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Detected,
+    Paged,
+    RootCauseIdentified,
+    FixImplemented,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 4] = [
+        Mark::Detected,
+        Mark::Paged,
+        Mark::RootCauseIdentified,
+        Mark::FixImplemented,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Mark::Detected => "detected",
+            Mark::Paged => "paged",
+            Mark::RootCauseIdentified => "root_cause_identified",
+            Mark::FixImplemented => "fix_implemented",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mark::Detected => "Detection",
+            Mark::Paged => "Page sent",
+            Mark::RootCauseIdentified => "Root cause identified",
+            Mark::FixImplemented => "Fix implemented",
+        }
+    }
+
+    /// The label of a mark id (unknown ids as written).
+    pub fn label_of(id: &str) -> String {
+        Mark::ALL
+            .iter()
+            .find(|m| m.id() == id)
+            .map_or_else(|| id.to_string(), |m| m.label().to_string())
     }
 }
 

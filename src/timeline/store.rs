@@ -207,6 +207,9 @@ mod tests {
             playbook: "dicps".into(),
             procedure: "api-outage".into(),
             drill: true,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
         }
     }
 

@@ -23,6 +23,11 @@ fn style_for(ev: &Event) -> Style {
         Event::AlertResolved { .. } => theme::good(),
         Event::PodChanged { to, .. } => theme::pod_status(to),
         Event::Message { .. } => theme::warn(),
+        Event::TimerDue { .. } => theme::bad(),
+        Event::Marked { .. } | Event::RoleAssigned { .. } | Event::ConditionSet { .. } => {
+            theme::heading()
+        }
+        Event::TimerAcknowledged { .. } | Event::CommsSent { .. } => theme::good(),
         Event::CommandStarted { risk, .. } => match risk.as_str() {
             "read" => Style::default().fg(ratatui::style::Color::Cyan),
             "change" => theme::warn(),
