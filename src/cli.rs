@@ -71,6 +71,28 @@ pub enum Command {
         #[arg(long)]
         read_only: bool,
     },
+    /// List open incidents (and, with --all, closed ones and drills).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Open the cockpit on an incident another seat declared (default: the
+    /// only open one).
+    Join {
+        id: Option<String>,
+        /// Read only: see everything, record nothing, own viewport.
+        #[arg(long)]
+        viewer: bool,
+    },
+    /// Come back to an incident after a crash or a quit (default: the only
+    /// open one); a drill's script goes on where it was.
+    Resume { id: Option<String> },
+    /// Append a note from a script (a chat bot, cron, a deploy hook).
+    Note {
+        /// [ID] TEXT...: the incident id is optional when one is open.
+        #[arg(required = true, value_name = "[ID] TEXT")]
+        args: Vec<String>,
+    },
     /// Check, describe and import playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),

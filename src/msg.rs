@@ -23,6 +23,13 @@ pub enum Msg {
     Drill(Box<Inject>),
     /// A record is durable in the timeline (fsynced).
     Recorded(Box<Record>),
+    /// A record another seat appended.
+    Followed(Box<Record>),
+    /// An append was not written: an equal record (from another seat)
+    /// already says it.
+    Deduplicated(Box<Event>),
+    /// Something about the log a person should know (a torn line skipped).
+    StoreWarning(String),
     /// An append failed: nothing was recorded.
     NotRecorded {
         event: Box<Event>,

@@ -225,6 +225,8 @@ pub fn drill_state(
         started: now,
         watch: Default::default(),
         observes_cluster: true,
+        viewer: false,
+        records_observations: true,
     };
     let ctx = Context {
         watch: ctx.playbook.watch.clone(),
@@ -382,6 +384,126 @@ pub fn live_state(
         started: now,
         watch,
         observes_cluster: false,
+        viewer: false,
+        records_observations: true,
     };
     State::new(ctx, Incident::replay(declared), now)
+}
+
+/// How a seat comes to an existing incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seat {
+    /// `join`: another seat on the incident.
+    Join,
+    /// `join --viewer`: reads only.
+    Viewer,
+    /// `resume`: the seat that ran it, back after a crash or a quit.
+    Resume,
+}
+
+/// An existing incident's state, rebuilt from its records; for a drill,
+/// also its scenario and how far into it the drill is.
+pub fn existing_state(
+    records: &[Record],
+    seat_id: &str,
+    seat: Seat,
+    now: DateTime<Utc>,
+) -> Result<(State, Option<(Scenario, std::time::Duration)>)> {
+    let Some(Record {
+        event:
+            Event::Declared {
+                source,
+                scenario,
+                watch,
+                procedure,
+                drill,
+                ..
+            },
+        at: declared_at,
+        ..
+    }) = records.first()
+    else {
+        return Err(anyhow!("the timeline does not start with a declaration"));
+    };
+    let incident = Incident::replay(records);
+    let mut drill_part = None;
+    let mut st = if *drill {
+        let which = scenario
+            .clone()
+            .ok_or_else(|| anyhow!("the drill's declaration does not say which scenario it ran"))?;
+        let pb_override = source
+            .as_deref()
+            .filter(|s| !s.starts_with("bundled:"))
+            .map(std::path::PathBuf::from);
+        let (sc, pb, _) = resolve_drill(Some(&which), pb_override.as_deref())?;
+        let elapsed = (now - *declared_at).to_std().unwrap_or_default();
+        let mut st = drill_state(&sc, Arc::new(pb), seat_id, records, *declared_at);
+        // The script up to now, observed again without recording it again.
+        for inj in sc.timed_injects() {
+            if inj.offset() <= elapsed {
+                let at =
+                    *declared_at + chrono::TimeDelta::from_std(inj.offset()).unwrap_or_default();
+                apply_inject_silently(&mut st, &inj, at);
+            }
+        }
+        st.incident = incident;
+        drill_part = Some((sc, elapsed));
+        st
+    } else {
+        let source = source.clone().ok_or_else(|| {
+            anyhow!("the declaration does not say which playbook the incident uses")
+        })?;
+        let pb = load_source(&source)?;
+        let spec = LiveSpec {
+            procedure: Some(procedure.clone()),
+            severity: None,
+            title: None,
+            ic: None,
+            context: watch.get("context").cloned(),
+            namespace: watch.get("namespace").cloned(),
+            selector: watch.get("selector").cloned(),
+            read_only: seat == Seat::Viewer,
+        };
+        if pb.procedure(procedure).is_none() {
+            return Err(anyhow!(
+                "playbook {source} no longer has procedure {procedure:?}"
+            ));
+        }
+        live_state(
+            Arc::new(pb),
+            procedure,
+            &spec,
+            seat_id,
+            records,
+            *declared_at,
+        )
+    };
+    st.now = now;
+    st.ctx.viewer = seat == Seat::Viewer;
+    // A drill's script is recorded by the seat running it; live
+    // observations by every seat (the store writes each once).
+    st.ctx.records_observations = match seat {
+        Seat::Resume => true,
+        Seat::Join => !*drill,
+        Seat::Viewer => false,
+    };
+    st.ctx.started = *declared_at;
+    Ok((st, drill_part))
+}
+
+fn apply_inject_silently(st: &mut State, inj: &crate::drill::Inject, at: DateTime<Utc>) {
+    let o = &mut st.observed;
+    if let Some(p) = &inj.pod {
+        o.apply_pod(p, at);
+    }
+    if let Some(name) = &inj.pod_deleted {
+        o.delete_pod(name);
+    }
+    if let Some(a) = &inj.alert {
+        o.fire_alert(a, at);
+    }
+    if let Some(name) = &inj.alert_resolved {
+        o.resolve_alert(name);
+    }
+    o.set_figures(&inj.figures);
 }

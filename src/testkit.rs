@@ -52,6 +52,8 @@ impl Harness {
                 seat,
                 session::drill_declaration(&id, &scenario, &playbook, &origin, seat),
             )
+            .unwrap()
+            .record
             .unwrap();
         let mut state =
             session::drill_state(&scenario, Arc::new(playbook), seat, &[declared], t0());
@@ -74,16 +76,18 @@ impl Harness {
     /// `Recorded`, as in the loop. Returns the other effects.
     pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
         let mut rest = Vec::new();
-        let mut queue = vec![msg];
-        while let Some(m) = queue.pop() {
+        let mut queue = std::collections::VecDeque::from([msg]);
+        while let Some(m) = queue.pop_front() {
             for fx in update(&mut self.state, m, self.now) {
                 match fx {
                     Effect::Append(ev) => {
-                        let rec = self
-                            .store
-                            .append(self.now, &self.state.ctx.seat.clone(), ev)
-                            .unwrap();
-                        queue.push(Msg::Recorded(Box::new(rec)));
+                        let seat = self.state.ctx.seat.clone();
+                        let a = self.store.append(self.now, &seat, ev.clone()).unwrap();
+                        queue.extend(a.others.into_iter().map(|r| Msg::Followed(Box::new(r))));
+                        queue.push_back(match a.record {
+                            Some(rec) => Msg::Recorded(Box::new(rec)),
+                            None => Msg::Deduplicated(Box::new(ev)),
+                        });
                     }
                     other => rest.push(other),
                 }

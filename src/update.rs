@@ -71,9 +71,31 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                     text: m.text.clone(),
                 });
             }
-            for ev in events {
-                append(s, ev, &mut fx);
+            // The seat that owns the script records it; others only watch.
+            if s.ctx.records_observations {
+                for ev in events {
+                    append(s, ev, &mut fx);
+                }
             }
+        }
+        Msg::Followed(rec) => {
+            // Another seat's record; ours come back as `Recorded`.
+            if rec.seq > s.incident.last_seq() {
+                s.incident.apply(&rec);
+            }
+        }
+        Msg::Deduplicated(ev) => {
+            if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*ev {
+                s.ui.pending_steps.remove(step);
+            }
+            s.ui.saving = s.ui.saving.saturating_sub(1);
+        }
+        Msg::StoreWarning(w) => {
+            s.ui.flash = Some(Flash {
+                text: w,
+                error: true,
+                at: s.now,
+            })
         }
         Msg::Recorded(rec) => {
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &rec.event
@@ -81,7 +103,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 s.ui.pending_steps.remove(step);
             }
             s.ui.saving = s.ui.saving.saturating_sub(1);
-            s.incident.apply(&rec);
+            if rec.seq > s.incident.last_seq() {
+                s.incident.apply(&rec);
+            }
             if let Event::CommandStarted { run: id, .. } = &rec.event {
                 run::started(s, id, &mut fx);
             }
@@ -105,8 +129,13 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     fx
 }
 
-/// Asks the loop to append, and remembers that a write is in flight.
+/// Asks the loop to append, and remembers that a write is in flight. A
+/// viewer seat records nothing.
 fn append(s: &mut State, ev: Event, fx: &mut Vec<Effect>) {
+    if s.ctx.viewer {
+        flash(s, "Viewer seat: nothing is recorded from here");
+        return;
+    }
     s.ui.saving += 1;
     fx.push(Effect::Append(ev));
 }
@@ -350,6 +379,10 @@ fn move_by(s: &mut State, delta: isize) {
 }
 
 fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
+    if s.ctx.viewer {
+        flash(s, "Viewer seat: nothing is recorded from here");
+        return;
+    }
     let Some(step) = s.ctx.procedure().steps().nth(s.ui.step) else {
         return;
     };

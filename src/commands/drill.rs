@@ -31,7 +31,9 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
             &seat,
             session::drill_declaration(&id, &scenario, &playbook, &origin, &seat),
         )
-        .context("cannot record the drill's declaration")?;
+        .context("cannot record the drill's declaration")?
+        .record
+        .context("the declaration was not written")?;
     let path = store.path().to_path_buf();
     let state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
 

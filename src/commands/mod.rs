@@ -1,6 +1,7 @@
 //! One file per subcommand; `run` dispatches.
 
 pub mod drill;
+pub mod incidents;
 pub mod open;
 pub mod playbook;
 pub mod playbook_import;
@@ -46,6 +47,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 read_only,
             },
         ),
+        Command::List { all } => incidents::list(&state_dir, all),
+        Command::Join { id, viewer } => incidents::join(
+            &state_dir,
+            id.as_deref(),
+            if viewer {
+                crate::session::Seat::Viewer
+            } else {
+                crate::session::Seat::Join
+            },
+        ),
+        Command::Resume { id } => {
+            incidents::join(&state_dir, id.as_deref(), crate::session::Seat::Resume)
+        }
+        Command::Note { args } => incidents::note(&state_dir, &args),
         Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
         Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
         Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),

@@ -33,7 +33,9 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
                 watch: session::watch_record(&session::effective_watch(&pb, &spec)),
             },
         )
-        .context("cannot record the incident's declaration")?;
+        .context("cannot record the incident's declaration")?
+        .record
+        .context("the declaration was not written")?;
     let path = store.path().to_path_buf();
     let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
     super::run_cockpit(state, Box::new(store), seat, |_| {})?;

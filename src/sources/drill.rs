@@ -7,8 +7,17 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
 pub fn spawn(scenario: &Scenario, tx: UnboundedSender<Msg>) {
-    let injects = scenario.timed_injects();
-    let start = Instant::now();
+    spawn_from(scenario, std::time::Duration::ZERO, tx);
+}
+
+/// Continues a drill `elapsed` into its script: only later injects fire.
+pub fn spawn_from(scenario: &Scenario, elapsed: std::time::Duration, tx: UnboundedSender<Msg>) {
+    let injects: Vec<_> = scenario
+        .timed_injects()
+        .into_iter()
+        .filter(|i| i.offset() > elapsed)
+        .collect();
+    let start = Instant::now() - elapsed.min(std::time::Duration::from_secs(365 * 86_400));
     tokio::spawn(async move {
         for inj in injects {
             tokio::time::sleep_until(start + inj.offset()).await;

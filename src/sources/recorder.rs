@@ -1,16 +1,35 @@
-//! The timeline writer: one thread owns the store, appends in order,
-//! fsyncs, and only then reports `Recorded`, so nothing is shown as done
-//! before it is durable.
+//! The timeline writer and follower: one thread owns the store. It appends
+//! in order (under the store's lock), fsyncs, and only then reports
+//! `Recorded`, so nothing is shown as done before it is durable. Between
+//! appends it reads what other seats appended and reports it as `Followed`
+//! within a fraction of a second.
 
 use crate::msg::Msg;
 use crate::timeline::{Event, Store};
 use chrono::Utc;
 use std::sync::mpsc as std_mpsc;
+use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
+
+/// How often other seats' records are looked for.
+pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 
 pub struct Recorder {
     tx: std_mpsc::Sender<Event>,
     handle: Option<std::thread::JoinHandle<()>>,
+}
+
+fn deliver(
+    out: &UnboundedSender<Msg>,
+    records: Vec<crate::timeline::Record>,
+    warnings: Vec<String>,
+) {
+    for r in records {
+        let _ = out.send(Msg::Followed(Box::new(r)));
+    }
+    for w in warnings {
+        let _ = out.send(Msg::StoreWarning(w));
+    }
 }
 
 impl Recorder {
@@ -23,15 +42,34 @@ impl Recorder {
         let handle = std::thread::Builder::new()
             .name("recorder".into())
             .spawn(move || {
-                while let Ok(event) = rx.recv() {
-                    let msg = match store.append(Utc::now(), &seat, event.clone()) {
-                        Ok(rec) => Msg::Recorded(Box::new(rec)),
-                        Err(e) => Msg::NotRecorded {
-                            event: Box::new(event),
-                            error: format!("{e:#}"),
+                loop {
+                    match rx.recv_timeout(FOLLOW_EVERY) {
+                        Ok(event) => {
+                            let msg = match store.append(Utc::now(), &seat, event.clone()) {
+                                Ok(a) => {
+                                    deliver(&out, a.others, Vec::new());
+                                    match a.record {
+                                        Some(rec) => Msg::Recorded(Box::new(rec)),
+                                        None => Msg::Deduplicated(Box::new(event)),
+                                    }
+                                }
+                                Err(e) => Msg::NotRecorded {
+                                    event: Box::new(event),
+                                    error: format!("{e:#}"),
+                                },
+                            };
+                            let _ = out.send(msg);
+                        }
+                        Err(std_mpsc::RecvTimeoutError::Timeout) => match store.read_new() {
+                            Ok(new) => deliver(&out, new.records, new.warnings),
+                            Err(e) => {
+                                let _ = out.send(Msg::StoreWarning(format!(
+                                    "cannot read the timeline: {e:#}"
+                                )));
+                            }
                         },
-                    };
-                    let _ = out.send(msg);
+                        Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
                 }
             })?;
         Ok(Self {

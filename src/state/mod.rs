@@ -39,6 +39,11 @@ pub struct Context {
     /// Pods and alerts are observed (a drill's scenario, or a live source);
     /// without one their panes are not shown.
     pub observes_cluster: bool,
+    /// A `--viewer` seat: reads, never records.
+    pub viewer: bool,
+    /// This seat records what it observes (pod changes, alerts). A drill's
+    /// other seats observe the same script without recording it again.
+    pub records_observations: bool,
 }
 
 impl Context {

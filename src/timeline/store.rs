@@ -1,19 +1,42 @@
-//! The durable log. One small interface (`Store`: append, read from a
-//! sequence number) so that another backend can share an incident later.
-//! `FileStore` keeps `incidents/<id>/timeline.jsonl` under the state
-//! directory; every append is written with one `write` on an `O_APPEND` file
-//! and fsynced before it is acknowledged.
+//! The durable log. One small interface (`Store`: append, read new
+//! records, read from a sequence number) so that another backend can share
+//! an incident across hosts later. `FileStore` keeps
+//! `incidents/<id>/timeline.jsonl` under the state directory.
+//!
+//! Several seats (processes) may append to one incident: each append takes
+//! an exclusive `flock`, first reads whatever other seats appended, numbers
+//! its record after the last one, writes it with one `write` on an
+//! `O_APPEND` file and fsyncs before the lock is released and the record is
+//! acknowledged. Records never interleave and sequence numbers are
+//! gap-free. Records that several seats could observe at once (a pod
+//! entering CrashLoopBackOff, a clock falling due) carry a dedupe key and are
+//! written once.
 
 use super::record::{Event, Record, at_millis};
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+use nix::fcntl::{Flock, FlockArg};
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+/// What an append did.
+#[derive(Debug)]
+pub struct Appended {
+    /// Records other seats appended since this store last read.
+    pub others: Vec<Record>,
+    /// This append's record; `None` when an equal record already existed
+    /// (deduplicated).
+    pub record: Option<Record>,
+}
+
 pub trait Store: Send {
-    /// Appends one record and makes it durable before returning it.
-    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Record>;
+    /// Appends one record and makes it durable before returning it, with
+    /// what other seats appended meanwhile.
+    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Appended>;
+    /// Records appended (by anyone) since the last call or append.
+    fn read_new(&mut self) -> Result<ReadOutcome>;
     /// Every readable record with `seq >= from`, and warnings about lines
     /// that could not be read (a torn last line after a crash, say).
     fn read_from(&self, from: u64) -> Result<ReadOutcome>;
@@ -25,10 +48,32 @@ pub struct ReadOutcome {
     pub warnings: Vec<String>,
 }
 
+/// How long a record observed by several seats counts as the same.
+const DEDUPE_WINDOW: TimeDelta = TimeDelta::minutes(2);
+
+/// The key under which seats deduplicate a record, if it has one.
+pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
+    // (key, exact): exact keys dedupe forever, others within the window.
+    match ev {
+        Event::TimerDue { timer, .. } => Some((format!("due:{timer}"), true)),
+        Event::TimerAcknowledged { timer, .. } => Some((format!("ack:{timer}"), true)),
+        Event::AlertFiring { alertname, .. } => Some((format!("firing:{alertname}"), false)),
+        Event::AlertResolved { alertname } => Some((format!("resolved:{alertname}"), false)),
+        Event::PodChanged { pod, from, to } => Some((format!("pod:{pod}:{from}:{to}"), false)),
+        _ => None,
+    }
+}
+
 pub struct FileStore {
     path: PathBuf,
     file: File,
-    next_seq: u64,
+    /// Bytes of the file already read.
+    offset: u64,
+    last_seq: u64,
+    /// Dedupe keys seen, with the last time.
+    keys: HashMap<String, DateTime<Utc>>,
+    /// The offset of a torn tail already reported.
+    torn_reported: Option<u64>,
 }
 
 impl FileStore {
@@ -39,6 +84,7 @@ impl FileStore {
 
     /// Creates a new, empty incident log; fails if the incident exists.
     pub fn create(state_dir: &Path, id: &str) -> Result<Self> {
+        validate_id(id)?;
         let path = Self::path_for(state_dir, id);
         let dir = path.parent().context("incident path has no parent")?;
         fs::create_dir_all(dir).with_context(|| {
@@ -53,6 +99,7 @@ impl FileStore {
             .create_new(true)
             .open(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
+        share_with_group(state_dir, dir, &path);
         // Make the new directory entry itself durable.
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
@@ -60,52 +107,143 @@ impl FileStore {
         Ok(Self {
             path,
             file,
-            next_seq: 1,
+            offset: 0,
+            last_seq: 0,
+            keys: HashMap::new(),
+            torn_reported: None,
         })
     }
 
-    /// Opens an existing log for appending; returns it with what it holds.
+    /// Opens an existing log; returns it with what it holds.
     pub fn open(path: &Path) -> Result<(Self, ReadOutcome)> {
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .append(true)
             .read(true)
             .open(path)
             .with_context(|| format!("cannot open the timeline {}", path.display()))?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        // A torn last line (no newline) is closed off so the next record
-        // starts on a line of its own; the torn bytes stay, never rewritten.
-        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-            file.write_all(b"\n")?;
-            file.sync_data()?;
-        }
-        let outcome = parse(path, &bytes);
-        let next_seq = outcome.records.last().map_or(1, |r| r.seq + 1);
-        Ok((
-            Self {
-                path: path.to_path_buf(),
-                file,
-                next_seq,
-            },
-            outcome,
-        ))
+        let mut s = Self {
+            path: path.to_path_buf(),
+            file,
+            offset: 0,
+            last_seq: 0,
+            keys: HashMap::new(),
+            torn_reported: None,
+        };
+        let outcome = s.read_new()?;
+        Ok((s, outcome))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    fn remember(&mut self, r: &Record) {
+        self.last_seq = self.last_seq.max(r.seq);
+        if let Some((k, _)) = dedupe_key(&r.event) {
+            self.keys.insert(k, r.at);
+        }
+    }
+
+    fn is_duplicate(&self, ev: &Event, at: DateTime<Utc>) -> bool {
+        match dedupe_key(ev) {
+            Some((k, exact)) => self
+                .keys
+                .get(&k)
+                .is_some_and(|seen| exact || at - *seen < DEDUPE_WINDOW),
+            None => false,
+        }
+    }
+
+    /// Reads complete lines past `offset`; a trailing partial line is left
+    /// for later (another seat may be writing it) unless `final_read`.
+    fn read_tail(&mut self) -> Result<ReadOutcome> {
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start(self.offset))?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {}", self.path.display()))?;
+        let complete = match bytes.iter().rposition(|b| *b == b'\n') {
+            Some(i) => i + 1,
+            None => 0,
+        };
+        let first_line = line_number(&self.path, self.offset);
+        let out = parse_from(&self.path, &bytes[..complete], first_line, self.last_seq);
+        self.offset += complete as u64;
+        for r in &out.records {
+            self.remember(r);
+        }
+        Ok(out)
+    }
+}
+
+/// On a bastion the state directory is group-writable (and setgid), so
+/// seats of different Unix users can all append: a new incident's
+/// directory and log are made group-writable too, whatever the umask.
+fn share_with_group(state_dir: &Path, dir: &Path, file: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let shared = fs::metadata(state_dir)
+        .map(|m| m.permissions().mode() & 0o020 != 0)
+        .unwrap_or(false);
+    if !shared {
+        return;
+    }
+    for (p, extra) in [
+        (state_dir.join("incidents"), 0o2070),
+        (dir.to_path_buf(), 0o2070),
+        (file.to_path_buf(), 0o060),
+    ] {
+        if let Ok(m) = fs::metadata(&p) {
+            let mut perm = m.permissions();
+            perm.set_mode(perm.mode() | extra);
+            let _ = fs::set_permissions(&p, perm);
+        }
+    }
+}
+
+/// The 1-based line number at a byte offset (for messages).
+fn line_number(path: &Path, offset: u64) -> usize {
+    if offset == 0 {
+        return 1;
+    }
+    fs::read(path)
+        .map(|b| {
+            b[..(offset as usize).min(b.len())]
+                .iter()
+                .filter(|c| **c == b'\n')
+                .count()
+                + 1
+        })
+        .unwrap_or(1)
 }
 
 impl Store for FileStore {
-    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Record> {
+    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Appended> {
+        let lock_file = self.file.try_clone()?;
+        let _lock = Flock::lock(lock_file, FlockArg::LockExclusive)
+            .map_err(|(_, e)| anyhow::anyhow!("cannot lock {}: {e}", self.path.display()))?;
+        let others = self.read_tail()?.records;
+        let at = at_millis(at);
+        if self.is_duplicate(&event, at) {
+            return Ok(Appended {
+                others,
+                record: None,
+            });
+        }
+        // A torn last line (a seat killed mid-write) is closed off so this
+        // record starts on a line of its own; the torn bytes stay.
+        let len = self.file.metadata()?.len();
+        let mut prefix = Vec::new();
+        if len > self.offset {
+            prefix.push(b'\n');
+        }
         let rec = Record {
-            seq: self.next_seq,
-            at: at_millis(at),
+            seq: self.last_seq + 1,
+            at,
             by: by.to_string(),
             event,
         };
-        let mut line = serde_json::to_vec(&rec)?;
+        let mut line = prefix;
+        line.extend(serde_json::to_vec(&rec)?);
         line.push(b'\n');
         self.file
             .write_all(&line)
@@ -113,8 +251,31 @@ impl Store for FileStore {
         self.file
             .sync_data()
             .with_context(|| format!("cannot fsync {}", self.path.display()))?;
-        self.next_seq += 1;
-        Ok(rec)
+        self.offset = len + line.len() as u64;
+        self.remember(&rec);
+        Ok(Appended {
+            others,
+            record: Some(rec),
+        })
+    }
+
+    fn read_new(&mut self) -> Result<ReadOutcome> {
+        // Only complete lines; shared lock so a write in progress finishes.
+        let lock_file = self.file.try_clone()?;
+        let _lock = Flock::lock(lock_file, FlockArg::LockShared)
+            .map_err(|(_, e)| anyhow::anyhow!("cannot lock {}: {e}", self.path.display()))?;
+        let mut out = self.read_tail()?;
+        // Under the lock nobody is writing: a partial last line is torn.
+        let len = self.file.metadata()?.len();
+        if len > self.offset && self.torn_reported != Some(self.offset) {
+            self.torn_reported = Some(self.offset);
+            out.warnings.push(format!(
+                "{}:{}: torn last line (a seat was stopped mid-write); skipped",
+                self.path.display(),
+                line_number(&self.path, self.offset)
+            ));
+        }
+        Ok(out)
     }
 
     fn read_from(&self, from: u64) -> Result<ReadOutcome> {
@@ -135,7 +296,13 @@ pub fn read_file(path: &Path) -> Result<ReadOutcome> {
 /// Parses log bytes. Never fails: a line that cannot be read is reported
 /// with its place and skipped; every other line is kept.
 pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
+    parse_from(path, bytes, 1, 0)
+}
+
+/// Parses bytes that start at line `first_line`, after record `last_seq`.
+fn parse_from(path: &Path, bytes: &[u8], first_line: usize, last_seq: u64) -> ReadOutcome {
     let mut out = ReadOutcome::default();
+    let mut prev_seq = last_seq;
     let ends_clean = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let n = lines.len();
@@ -146,18 +313,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
         }
         match serde_json::from_slice::<Record>(raw) {
             Ok(rec) => {
-                if let Some(prev) = out.records.last()
-                    && rec.seq <= prev.seq
-                {
+                if rec.seq <= prev_seq {
                     out.warnings.push(format!(
                         "{}:{}: record seq {} does not follow seq {}; skipped",
                         path.display(),
-                        i + 1,
+                        first_line + i,
                         rec.seq,
-                        prev.seq
+                        prev_seq
                     ));
                     continue;
                 }
+                prev_seq = rec.seq;
                 out.records.push(rec);
             }
             Err(e) => {
@@ -169,7 +335,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
                 out.warnings.push(format!(
                     "{}:{}:{}: {what}: {e}; skipped",
                     path.display(),
-                    i + 1,
+                    first_line + i,
                     e.column()
                 ));
             }
@@ -217,9 +383,15 @@ mod tests {
     fn append_then_read_back_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = FileStore::create(dir.path(), "inc-1").unwrap();
-        let a = s.append(Utc::now(), "ana@h", declared()).unwrap();
+        let a = s
+            .append(Utc::now(), "ana@h", declared())
+            .unwrap()
+            .record
+            .unwrap();
         let b = s
             .append(Utc::now(), "ana@h", Event::Note { text: "hi".into() })
+            .unwrap()
+            .record
             .unwrap();
         assert_eq!((a.seq, b.seq), (1, 2));
         let back = s.read_from(1).unwrap();
@@ -253,14 +425,113 @@ mod tests {
         assert_eq!(read.warnings.len(), 1);
         assert!(read.warnings[0].contains(":3:"), "{}", read.warnings[0]);
         assert!(read.warnings[0].contains("torn last line"));
+        assert!(s.read_new().unwrap().warnings.is_empty(), "reported once");
         let next = s
             .append(Utc::now(), "a@h", Event::Note { text: "two".into() })
+            .unwrap()
+            .record
             .unwrap();
         assert_eq!(next.seq, 3);
         let again = s.read_from(1).unwrap();
         assert_eq!(again.records.len(), 3);
         assert_eq!(again.records[2].event, Event::Note { text: "two".into() });
         assert!(again.warnings[0].contains("unreadable line"));
+    }
+
+    #[test]
+    fn two_seats_interleave_without_gaps_and_see_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = FileStore::create(dir.path(), "inc-1").unwrap();
+        a.append(Utc::now(), "a@h", declared()).unwrap();
+        let (mut b, read) = FileStore::open(a.path()).unwrap();
+        assert_eq!(read.records.len(), 1);
+        let rb = b
+            .append(
+                Utc::now(),
+                "b@h",
+                Event::Note {
+                    text: "from b".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(rb.record.unwrap().seq, 2);
+        let ra = a
+            .append(
+                Utc::now(),
+                "a@h",
+                Event::Note {
+                    text: "from a".into(),
+                },
+            )
+            .unwrap();
+        assert_eq!(ra.others.len(), 1, "a sees b's record first");
+        assert_eq!(ra.others[0].by, "b@h");
+        assert_eq!(ra.record.unwrap().seq, 3);
+        let new = b.read_new().unwrap();
+        assert_eq!(
+            new.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![3]
+        );
+    }
+
+    #[test]
+    fn records_several_seats_observe_are_written_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = FileStore::create(dir.path(), "inc-1").unwrap();
+        a.append(Utc::now(), "a@h", declared()).unwrap();
+        let (mut b, _) = FileStore::open(a.path()).unwrap();
+        let due = Event::TimerDue {
+            timer: "response".into(),
+            label: "Response time".into(),
+        };
+        assert!(
+            a.append(Utc::now(), "a@h", due.clone())
+                .unwrap()
+                .record
+                .is_some()
+        );
+        let again = b.append(Utc::now(), "b@h", due).unwrap();
+        assert!(again.record.is_none(), "deduplicated");
+        assert_eq!(again.others.len(), 1);
+        let crash = Event::PodChanged {
+            pod: "p".into(),
+            from: "Running".into(),
+            to: "CrashLoopBackOff".into(),
+        };
+        let t = Utc::now();
+        assert!(a.append(t, "a@h", crash.clone()).unwrap().record.is_some());
+        assert!(
+            b.append(t + TimeDelta::seconds(5), "b@h", crash.clone())
+                .unwrap()
+                .record
+                .is_none()
+        );
+        assert!(
+            b.append(t + TimeDelta::minutes(10), "b@h", crash)
+                .unwrap()
+                .record
+                .is_some(),
+            "a new crash later"
+        );
+    }
+
+    #[test]
+    fn a_group_writable_state_directory_makes_group_writable_incidents() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o2775)).unwrap();
+        let s = FileStore::create(dir.path(), "inc-1").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(s.path()) & 0o060, 0o060);
+        assert_eq!(mode(s.path().parent().unwrap()) & 0o2070, 0o2070);
+        let private = tempfile::tempdir().unwrap();
+        fs::set_permissions(private.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        let p = FileStore::create(private.path(), "inc-2").unwrap();
+        assert_eq!(
+            mode(p.path()) & 0o020,
+            0,
+            "a private state directory stays private"
+        );
     }
 
     #[test]

@@ -73,6 +73,10 @@ fn refresh(s: &State, d: &mut RunDialog) {
 
 /// Enter on a checklist step: open its run dialog.
 pub fn open(s: &mut State) {
+    if s.ctx.viewer {
+        flash(s, "Viewer seat: commands run from the other seats");
+        return;
+    }
     let Some(step) = s.ctx.procedure().steps().nth(s.ui.step) else {
         return;
     };

@@ -10,20 +10,36 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_incident-cockpit");
 pub struct Tmux {
     pub sock: PathBuf,
     pub dir: tempfile::TempDir,
+    pub state: PathBuf,
 }
 
 impl Tmux {
     pub fn start(cols: u16, rows: u16, args: &str) -> Tmux {
         let dir = tempfile::tempdir().unwrap();
-        let sock = dir.path().join("tmux.sock");
         let state = dir.path().join("state");
+        Self::start_in(dir, &state, cols, rows, args)
+    }
+
+    /// A seat on a given state directory (several seats share one).
+    pub fn start_in(
+        dir: tempfile::TempDir,
+        state: &Path,
+        cols: u16,
+        rows: u16,
+        args: &str,
+    ) -> Tmux {
+        let sock = dir.path().join("tmux.sock");
         // The shell stays after the cockpit exits, so the pane can be
         // inspected (a dead pane reports no cursor state).
         let cmd = format!(
             "env INCIDENT_COCKPIT_STATE_DIR='{}' TERM=xterm-256color '{BIN}' {args}; echo \"EXIT:$?\"; exec sleep 600",
             state.display()
         );
-        let t = Tmux { sock, dir };
+        let t = Tmux {
+            sock,
+            dir,
+            state: state.to_path_buf(),
+        };
         let ok = Command::new("tmux")
             .args(["-S"])
             .arg(&t.sock)
@@ -94,8 +110,14 @@ impl Tmux {
     }
 
     pub fn timelines(&self) -> Vec<PathBuf> {
-        let root = self.dir.path().join("state/incidents");
-        let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+        timelines_in(&self.state.join("incidents"))
+    }
+}
+
+/// The timeline files under `<state>/incidents`.
+pub fn timelines_in(root: &Path) -> Vec<PathBuf> {
+    {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(root)
             .map(|d| {
                 d.filter_map(|e| e.ok())
                     .map(|e| e.path().join("timeline.jsonl"))

@@ -1,0 +1,80 @@
+//! `list`, `join`, `resume` and `note`: working with incidents that exist.
+
+use crate::incidents;
+use crate::session::{self, Seat};
+use crate::sources;
+use crate::timeline::{Event, FileStore, Store};
+use anyhow::{Context, Result, anyhow};
+use chrono::Utc;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn list(state_dir: &Path, all: bool) -> Result<ExitCode> {
+    let list: Vec<_> = incidents::all(state_dir)?
+        .into_iter()
+        .filter(|s| all || s.is_open())
+        .collect();
+    if list.is_empty() {
+        println!(
+            "No {}incidents in {}.",
+            if all { "" } else { "open " },
+            state_dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{}", incidents::table(&list, Utc::now()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the cockpit on an existing incident.
+pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> {
+    let chosen = incidents::choose(state_dir, id)?;
+    let (store, read) = FileStore::open(&chosen.path)?;
+    let seat_id = session::seat_identity();
+    let now = Utc::now();
+    let (mut state, drill) = session::existing_state(&read.records, &seat_id, seat, now)
+        .with_context(|| format!("cannot rebuild incident {}", chosen.id))?;
+    if !read.warnings.is_empty() {
+        state.ui.flash = Some(crate::state::ui::Flash {
+            text: read.warnings.join("; "),
+            error: true,
+            at: now,
+        });
+    }
+    if seat == Seat::Viewer {
+        state.ctx.read_only = true;
+    }
+    let path = store.path().to_path_buf();
+    crate::commands::run_cockpit(state, Box::new(store), seat_id, move |tx| {
+        if let Some((scenario, elapsed)) = drill {
+            sources::drill::spawn_from(&scenario, elapsed, tx);
+        }
+    })?;
+    println!("Incident {} is recorded in {}", chosen.id, path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `note [ID] TEXT...`: a note from a script, with the same lock and fsync.
+pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
+    let known = incidents::all(state_dir)?;
+    let (id, words) = match args.split_first() {
+        Some((first, rest)) if !rest.is_empty() && known.iter().any(|s| &s.id == first) => {
+            (Some(first.as_str()), rest)
+        }
+        _ => (None, args),
+    };
+    let text = words.join(" ");
+    if text.trim().is_empty() {
+        return Err(anyhow!(
+            "the note is empty (usage: incident-cockpit note [ID] TEXT)"
+        ));
+    }
+    let chosen = incidents::choose(state_dir, id)?;
+    let (mut store, _) = FileStore::open(&chosen.path)?;
+    let a = store.append(Utc::now(), &session::seat_identity(), Event::Note { text })?;
+    let rec = a
+        .record
+        .ok_or_else(|| anyhow!("the note was not written"))?;
+    println!("noted as record {} of incident {}", rec.seq, chosen.id);
+    Ok(ExitCode::SUCCESS)
+}

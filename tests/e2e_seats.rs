@@ -1,0 +1,137 @@
+//! End to end: several seats on one incident, scripts' notes, viewers, and
+//! kill -9 followed by resume.
+
+mod common;
+
+use common::{BIN, Tmux, read_records, timelines_in};
+use std::process::Command;
+
+fn seat(state: &std::path::Path, args: &str) -> Tmux {
+    Tmux::start_in(tempfile::tempdir().unwrap(), state, 100, 30, args)
+}
+
+#[test]
+fn seats_see_each_others_records_and_script_notes() {
+    let shared = tempfile::tempdir().unwrap();
+    let state = shared.path().join("state");
+    let a = seat(&state, "drill");
+    a.wait_for("seat a", |s| s.contains("DRILL"));
+    // `list` shows it; `join` opens it.
+    let out = Command::new(BIN)
+        .args(["--state-dir", state.to_str().unwrap(), "list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("[DRILL] DICPS API outage"), "{listed}");
+    let b = seat(&state, "join");
+    b.wait_for("seat b", |s| s.contains("DRILL") && s.contains("Checklist"));
+
+    a.keys(&["Space"]);
+    b.wait_for("a's tick on b", |s| s.contains("[x] Verify the outage"));
+    b.keys(&["j", "Space"]);
+    a.wait_for("b's tick on a", |s| s.contains("[x] Check pod status"));
+    let out = Command::new(BIN)
+        .args([
+            "--state-dir",
+            state.to_str().unwrap(),
+            "note",
+            "deploy",
+            "hook:",
+            "v2.4.0",
+            "rolled",
+            "out",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    a.wait_for("the script's note on a", |s| {
+        s.contains("deploy hook: v2.4.0 rolled out")
+    });
+    b.wait_for("the script's note on b", |s| {
+        s.contains("deploy hook: v2.4.0 rolled out")
+    });
+
+    // A viewer sees it all and records nothing.
+    let v = seat(&state, "join --viewer");
+    v.wait_for("the viewer", |s| s.contains("[x] Check pod status"));
+    v.keys(&["j", "j", "Space"]);
+    v.wait_for("the refusal", |s| s.contains("Viewer seat"));
+
+    for t in [&a, &b, &v] {
+        t.keys(&["C-c"]);
+        assert_eq!(t.wait_exit(), "0");
+    }
+    let recs = read_records(&timelines_in(&state.join("incidents"))[0]);
+    let seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=recs.len() as u64).collect::<Vec<_>>(),
+        "gap-free"
+    );
+    let ticks = recs.iter().filter(|r| r["kind"] == "step_checked").count();
+    assert_eq!(ticks, 2, "the viewer recorded nothing");
+    // The drill's script was recorded by the seat running it only, once.
+    let crash = recs
+        .iter()
+        .filter(|r| r["kind"] == "pod_changed" && r["to"] == "CrashLoopBackOff")
+        .count();
+    assert!(crash <= 1, "recorded {crash} times");
+}
+
+#[test]
+fn kill_9_then_resume_rebuilds_the_exact_state() {
+    let t = Tmux::start(100, 30, "drill");
+    t.wait_for("the drill", |s| s.contains("DRILL"));
+    for _ in 0..4 {
+        t.keys(&["Space", "j"]);
+    }
+    t.wait_for("four ticks", |s| s.contains("4/18"));
+    let pid = t.pid();
+    assert!(
+        Command::new("kill")
+            .args(["-9", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_exit();
+    let path = t.timelines()[0].clone();
+    let before = read_records(&path);
+    // A torn line as a power cut would leave it.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .map(|mut f| std::io::Write::write_all(&mut f, br#"{"seq":99,"at":"2026-"#))
+        .unwrap()
+        .unwrap();
+
+    let r = Tmux::start_in(tempfile::tempdir().unwrap(), &t.state, 100, 30, "resume");
+    let s = r.wait_for("the resumed drill", |s| s.contains("4/18"));
+    assert!(
+        s.contains("torn last line"),
+        "the torn line is reported:\n{s}"
+    );
+    r.keys(&["j", "j", "j", "j", "Space"]);
+    r.wait_for("a fifth tick", |s| s.contains("5/18"));
+    r.keys(&["C-c"]);
+    assert_eq!(r.wait_exit(), "0");
+    let after = std::fs::read_to_string(&path).unwrap();
+    let good: Vec<serde_json::Value> = after
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(
+        &good[..before.len()],
+        &before[..],
+        "no earlier record changed or lost"
+    );
+    assert_eq!(
+        good.last().unwrap()["seq"].as_u64().unwrap(),
+        before.len() as u64 + 1,
+        "seq continues"
+    );
+}
