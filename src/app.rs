@@ -25,6 +25,8 @@ pub struct Loop {
     pub recorder: Recorder,
     pub rx: UnboundedReceiver<Msg>,
     pub tx: UnboundedSender<Msg>,
+    /// Where communications are written (the incident's directory).
+    pub comms_dir: Option<std::path::PathBuf>,
 }
 
 fn draw(term: &mut Term, state: &State) -> Result<()> {
@@ -46,7 +48,7 @@ fn until_next_second(state: &State) -> std::time::Duration {
 
 impl Loop {
     /// Applies one message and carries out its effects; true to quit.
-    fn apply(&mut self, msg: Msg, handles: &mut HashMap<String, Handle>) -> bool {
+    fn apply(&mut self, msg: Msg, handles: &mut HashMap<String, Handle>, term: &mut Term) -> bool {
         if let Msg::RunExited { run, .. } = &msg {
             handles.remove(run);
         }
@@ -70,10 +72,51 @@ impl Loop {
                         h.cancel();
                     }
                 }
+                Effect::SendComms { template, text } => {
+                    let msg = self.send_comms(template, text, term);
+                    let _ = self.tx.send(msg);
+                }
                 Effect::Quit => quit = true,
             }
         }
         quit
+    }
+
+    /// Writes a communication to the incident's `comms/` directory and
+    /// copies it to the clipboard with OSC 52 (works over SSH and in tmux).
+    fn send_comms(&self, template: String, text: String, term: &mut Term) -> Msg {
+        let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+        let written = self.comms_dir.as_ref().map(|dir| {
+            let path = dir.join(format!("{stamp}-{template}.md"));
+            std::fs::create_dir_all(dir)
+                .and_then(|_| std::fs::write(&path, format!("{text}\n")))
+                .map(|_| path.display().to_string())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        });
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        let _ = write!(term.backend_mut(), "\x1b]52;c;{b64}\x07");
+        let _ = term.backend_mut().flush();
+        match written {
+            Some(Ok(file)) => Msg::CommsWritten {
+                template,
+                text,
+                file: Some(file),
+                error: None,
+            },
+            Some(Err(e)) => Msg::CommsWritten {
+                template,
+                text,
+                file: None,
+                error: Some(e),
+            },
+            None => Msg::CommsWritten {
+                template,
+                text,
+                file: None,
+                error: None,
+            },
+        }
     }
 
     pub async fn run(mut self, term: &mut Term) -> Result<()> {
@@ -100,7 +143,7 @@ impl Loop {
             let mut next = Some(first);
             let mut n = 0;
             while let Some(msg) = next.take() {
-                quit |= self.apply(msg, &mut handles);
+                quit |= self.apply(msg, &mut handles, term);
                 n += 1;
                 if n < MAX_BATCH && !quit {
                     next = self.rx.try_recv().ok();
@@ -119,7 +162,7 @@ impl Loop {
             while !handles.is_empty() {
                 match tokio::time::timeout_at(deadline, self.rx.recv()).await {
                     Ok(Some(msg)) => {
-                        self.apply(msg, &mut handles);
+                        self.apply(msg, &mut handles, term);
                     }
                     _ => break,
                 }

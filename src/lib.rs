@@ -5,7 +5,9 @@
 
 pub mod app;
 pub mod cli;
+pub mod clocks;
 pub mod commands;
+pub mod comms;
 pub mod drill;
 pub mod incidents;
 pub mod msg;

@@ -48,6 +48,13 @@ pub enum Msg {
         outcome: crate::runner::process::Outcome,
         duration: std::time::Duration,
     },
+    /// A communication was written to its file (and the clipboard).
+    CommsWritten {
+        template: String,
+        text: String,
+        file: Option<String>,
+        error: Option<String>,
+    },
     /// SIGTERM, SIGHUP, SIGINT: leave cleanly.
     Terminate(&'static str),
 }
@@ -60,6 +67,12 @@ pub enum Effect {
     Spawn(Box<crate::runner::process::Spec>),
     /// Cancel a running command.
     Cancel(String),
+    /// Write a communication to a file and copy it (OSC 52); the loop
+    /// answers with `CommsWritten`.
+    SendComms {
+        template: String,
+        text: String,
+    },
     Quit,
 }
 
@@ -69,6 +82,16 @@ impl PartialEq for Effect {
             (Effect::Append(a), Effect::Append(b)) => a == b,
             (Effect::Spawn(a), Effect::Spawn(b)) => a.run == b.run && a.program == b.program,
             (Effect::Cancel(a), Effect::Cancel(b)) => a == b,
+            (
+                Effect::SendComms {
+                    template: a,
+                    text: x,
+                },
+                Effect::SendComms {
+                    template: b,
+                    text: y,
+                },
+            ) => a == b && x == y,
             (Effect::Quit, Effect::Quit) => true,
             _ => false,
         }

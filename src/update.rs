@@ -45,7 +45,13 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             duration,
         } => run::finish(s, &run, outcome, duration, &mut fx),
         Msg::Resize(w, h) => s.ui.size = (w, h),
-        Msg::Tick => {}
+        Msg::Tick => record::check_timers(s, &mut fx),
+        Msg::CommsWritten {
+            template,
+            text,
+            file,
+            error,
+        } => record::comms_written(s, template, text, file, error, &mut fx),
         Msg::Host(h) => s.observed.host = Some(h),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::Drill(inject) => {
@@ -213,6 +219,18 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
         }
         Modal::Run(d) => run::on_key(s, d, key, fx),
+        Modal::Prompt { title, value, kind } => record::prompt_key(s, title, value, kind, key, fx),
+        Modal::Comms { template, editor } => record::comms_key(s, template, editor, key, fx),
+        Modal::Timers { scroll } => match keymap::lookup(&[Ctx::Help], &key) {
+            Some(Action::Cancel) => {}
+            Some(Action::Down) => s.ui.modal = Some(Modal::Timers { scroll: scroll + 1 }),
+            Some(Action::Up) => {
+                s.ui.modal = Some(Modal::Timers {
+                    scroll: scroll.saturating_sub(1),
+                })
+            }
+            _ => s.ui.modal = Some(Modal::Timers { scroll }),
+        },
         Modal::ConfirmQuit => match keymap::lookup(&[Ctx::Confirm], &key) {
             Some(Action::Confirm) => fx.push(Effect::Quit),
             Some(Action::Cancel) => {}
@@ -232,6 +250,7 @@ pub fn picker_items(s: &State, kind: PickKind) -> Vec<String> {
             .map(|sev| sev.id.value.clone())
             .collect(),
         PickKind::Status => Status::ALL.iter().map(|st| st.name().to_string()).collect(),
+        other => record::items(s, other),
     }
 }
 
@@ -253,6 +272,11 @@ fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) 
             let from = s.incident.status.unwrap_or(Status::Investigating);
             if to != from {
                 append(s, Event::StatusChanged { from, to }, fx);
+            }
+        }
+        other => {
+            if let Some(id) = picker_items(s, other).into_iter().nth(selected) {
+                record::choose(s, other, id, fx);
             }
         }
     }
@@ -293,6 +317,12 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, |p| shown(s, p)),
         Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, |p| shown(s, p)),
         Action::Zoom => s.ui.zoom = !s.ui.zoom,
+        Action::Acknowledge => record::acknowledge(s, fx),
+        Action::Timers => s.ui.modal = Some(Modal::Timers { scroll: 0 }),
+        Action::Roles => record::open_picker(s, PickKind::Role),
+        Action::Conditions => record::open_picker(s, PickKind::Condition),
+        Action::Mark => record::open_picker(s, PickKind::Mark),
+        Action::Comms => record::open_picker(s, PickKind::Template),
         Action::Run => run::open(s),
         Action::CancelRun => run::cancel_selected(s, fx),
         Action::PrevRun => {
@@ -406,7 +436,10 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
     append(s, ev, fx);
 }
 
+mod record;
 mod run;
+
+pub use record::{label as picker_label, unacknowledged};
 
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
 

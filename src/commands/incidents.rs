@@ -45,11 +45,17 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         state.ctx.read_only = true;
     }
     let path = store.path().to_path_buf();
-    crate::commands::run_cockpit(state, Box::new(store), seat_id, move |tx| {
-        if let Some((scenario, elapsed)) = drill {
-            sources::drill::spawn_from(&scenario, elapsed, tx);
-        }
-    })?;
+    crate::commands::run_cockpit(
+        state,
+        Box::new(store),
+        path.parent().map(Path::to_path_buf),
+        seat_id,
+        move |tx| {
+            if let Some((scenario, elapsed)) = drill {
+                sources::drill::spawn_from(&scenario, elapsed, tx);
+            }
+        },
+    )?;
     println!("Incident {} is recorded in {}", chosen.id, path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -75,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub fn run_cockpit(
     state: crate::state::State,
     store: Box<dyn crate::timeline::Store>,
+    incident_dir: Option<std::path::PathBuf>,
     seat: String,
     extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
 ) -> anyhow::Result<()> {
@@ -95,6 +96,7 @@ pub fn run_cockpit(
             recorder,
             rx,
             tx,
+            comms_dir: incident_dir.map(|d| d.join("comms")),
         }
         .run(&mut term)
         .await;

@@ -38,7 +38,13 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
         .context("the declaration was not written")?;
     let path = store.path().to_path_buf();
     let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
-    super::run_cockpit(state, Box::new(store), seat, |_| {})?;
+    super::run_cockpit(
+        state,
+        Box::new(store),
+        path.parent().map(Path::to_path_buf),
+        seat,
+        |_| {},
+    )?;
     println!("Incident {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

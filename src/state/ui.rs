@@ -40,15 +40,45 @@ impl Pane {
 pub enum PickKind {
     Severity,
     Status,
+    Role,
+    Condition,
+    Mark,
+    Template,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Who now holds this role.
+    RoleHolder(String),
 }
 
 #[derive(Clone, Debug)]
 pub enum Modal {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Note(Box<TextArea<'static>>),
-    Pick { kind: PickKind, selected: usize },
+    Pick {
+        kind: PickKind,
+        selected: usize,
+    },
     ConfirmQuit,
     Run(Box<RunDialog>),
+    /// One line of text to type.
+    Prompt {
+        title: String,
+        value: String,
+        kind: PromptKind,
+    },
+    /// A communication, filled from its template, being edited.
+    Comms {
+        template: String,
+        editor: Box<TextArea<'static>>,
+    },
+    /// Every running clock.
+    Timers {
+        scroll: u16,
+    },
 }
 
 /// One parameter being filled in the run dialog.
@@ -114,4 +144,6 @@ pub struct Ui {
     pub size: (u16, u16),
     /// The focused pane fills the screen.
     pub zoom: bool,
+    /// Timers whose falling due was sent to the log.
+    pub due_requested: BTreeSet<String>,
 }

@@ -1,11 +1,12 @@
-//! Small dialogs: the severity and status pickers, the quit confirmation.
+//! Small dialogs: pickers (severity, status, roles, conditions, marks,
+//! templates), a text prompt, the quit confirmation.
 
 use super::keymap::{Action, Ctx, keys_for};
 use super::{layout, theme};
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::PickKind;
-use crate::update::picker_items;
+use crate::update::{picker_items, picker_label};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,6 +23,13 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
                 .map(|x| x.name().to_string())
                 .unwrap_or_default(),
         ),
+        PickKind::Role => (" Assign a role ", String::new()),
+        PickKind::Condition => (
+            " Set a condition (starts its escalations and deadlines) ",
+            String::new(),
+        ),
+        PickKind::Mark => (" Mark this moment for the post-mortem ", String::new()),
+        PickKind::Template => (" Communication ", String::new()),
     };
     let rows: Vec<ListItem> = items
         .iter()
@@ -32,11 +40,12 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
                     None => id.clone(),
                 },
                 PickKind::Status => id.clone(),
+                other => picker_label(s, other, id),
             };
             let mark = if *id == current { "● " } else { "  " };
             let style = match kind {
                 PickKind::Severity => theme::severity(id),
-                PickKind::Status => ratatui::style::Style::default(),
+                _ => ratatui::style::Style::default(),
             };
             ListItem::new(Line::from(vec![
                 Span::raw(mark),
@@ -44,7 +53,16 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
             ]))
         })
         .collect();
-    let width = 46;
+    let width = (items
+        .iter()
+        .map(|id| match kind {
+            PickKind::Severity | PickKind::Status => 40,
+            other => picker_label(s, other, id).chars().count() + 8,
+        })
+        .max()
+        .unwrap_or(40)
+        .max(title.len() + 4) as u16)
+        .clamp(46, area.width.saturating_sub(4).max(20));
     let r = layout::centered(area, width, items.len() as u16 + 3);
     f.render_widget(Clear, r);
     let hint = format!(
@@ -63,6 +81,29 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
         .highlight_symbol("▶ ");
     let mut ls = ListState::default().with_selected(Some(selected));
     f.render_stateful_widget(list, r, &mut ls);
+}
+
+/// One line of text to type.
+pub fn prompt(f: &mut Frame, area: Rect, title: &str, value: &str) {
+    let r = layout::centered(area, 60, 4);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(format!(" {} ", clean(title)))
+        .title_bottom(format!(
+            " {} done · {} cancel ",
+            keys_for(Ctx::Prompt, Action::Choose),
+            keys_for(Ctx::Prompt, Action::Cancel)
+        ));
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("> ", theme::heading()),
+            Span::styled(format!("{}▏", clean(value)), theme::selected(true)),
+        ]))
+        .block(block),
+        r,
+    );
 }
 
 pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {

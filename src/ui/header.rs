@@ -97,6 +97,27 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         second.push(ic);
         second.push(Span::raw(" · "));
     }
+    // A clock that fell due and is not acknowledged takes the line.
+    let due = crate::update::unacknowledged(s);
+    if let Some((_, label)) = due.first() {
+        let more = if due.len() > 1 {
+            format!(" (+{} more)", due.len() - 1)
+        } else {
+            String::new()
+        };
+        second.push(Span::styled(
+            fit(
+                &format!(" ⏰ DUE: {}{more} · a acknowledge ", clean(label)),
+                area.width as usize,
+            ),
+            theme::bad().add_modifier(Modifier::REVERSED),
+        ));
+        f.render_widget(
+            Paragraph::new(vec![Line::from(top), Line::from(second)]),
+            area,
+        );
+        return;
+    }
     let used: usize = second.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
     let title = clean(&inc.title);

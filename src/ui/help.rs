@@ -18,6 +18,7 @@ pub fn lines() -> Vec<Line<'static>> {
         Ctx::RunEdit,
         Ctx::RunConfirm,
         Ctx::Note,
+        Ctx::Prompt,
         Ctx::Picker,
         Ctx::Confirm,
         Ctx::Help,

@@ -16,6 +16,8 @@ pub struct Areas {
     pub timeline: Rect,
     /// Command output, once something ran.
     pub output: Option<Rect>,
+    /// The clocks, where there is room (wide layouts).
+    pub timers: Option<Rect>,
     pub footer: Rect,
 }
 
@@ -34,13 +36,15 @@ pub struct Content {
     pub cluster: bool,
     /// Something ran: show its output.
     pub output: bool,
+    /// Running clocks.
+    pub timers: usize,
 }
 
 pub fn areas(area: Rect, c: Content) -> Areas {
     let (pod_count, alert_count, figure_count, has_output) =
         (c.pods, c.alerts, c.figures, c.output);
     if !c.cluster {
-        return without_cluster(area, figure_count, has_output);
+        return without_cluster(area, figure_count, has_output, c.timers);
     }
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
@@ -63,8 +67,14 @@ pub fn areas(area: Rect, c: Content) -> Areas {
         ])
         .areas(left);
         let res_h = (figure_count as u16 + 7).min(right.height / 3);
-        let [checklist, resources] =
-            Layout::vertical([Constraint::Min(8), Constraint::Length(res_h)]).areas(right);
+        let tim_h = (c.timers as u16 + 2).clamp(3, 8);
+        let [checklist, timers, resources] = Layout::vertical([
+            Constraint::Min(8),
+            Constraint::Length(tim_h),
+            Constraint::Length(res_h),
+        ])
+        .areas(right);
+        let timers = Some(timers);
         let (timeline, output) = split_output(timeline, has_output, true);
         Areas {
             header,
@@ -74,6 +84,7 @@ pub fn areas(area: Rect, c: Content) -> Areas {
             checklist,
             timeline,
             output,
+            timers,
             footer,
         }
     } else {
@@ -103,13 +114,14 @@ pub fn areas(area: Rect, c: Content) -> Areas {
             checklist,
             timeline,
             output,
+            timers: None,
             footer,
         }
     }
 }
 
 /// No pods or alerts to show: the timeline and output take their place.
-fn without_cluster(area: Rect, figure_count: usize, has_output: bool) -> Areas {
+fn without_cluster(area: Rect, figure_count: usize, has_output: bool, timer_count: usize) -> Areas {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
@@ -127,11 +139,18 @@ fn without_cluster(area: Rect, figure_count: usize, has_output: bool) -> Areas {
     } else {
         4 + figure_count.div_ceil(2) as u16
     };
-    let [checklist, resources] = Layout::vertical([
+    let tim_h = if wide {
+        (timer_count as u16 + 2).clamp(3, 8)
+    } else {
+        0
+    };
+    let [checklist, timers, resources] = Layout::vertical([
         Constraint::Min(6),
+        Constraint::Length(tim_h),
         Constraint::Length(res_h.min(right.height / 3)),
     ])
     .areas(right);
+    let timers = wide.then_some(timers);
     let (timeline, output) = split_output(left, has_output, wide);
     let none = Rect::new(0, 0, 0, 0);
     Areas {
@@ -142,6 +161,7 @@ fn without_cluster(area: Rect, figure_count: usize, has_output: bool) -> Areas {
         checklist,
         timeline,
         output,
+        timers,
         footer,
     }
 }

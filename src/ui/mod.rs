@@ -15,6 +15,7 @@ pub mod resources;
 pub mod run_dialog;
 pub mod theme;
 pub mod timeline;
+pub mod timers;
 
 use crate::state::{Modal, Pane, State};
 use ratatui::Frame;
@@ -50,6 +51,7 @@ pub fn draw(s: &State, f: &mut Frame) {
             figures: o.figures.len(),
             cluster: s.ctx.observes_cluster,
             output: !s.runs.list.is_empty(),
+            timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
         },
     );
     header::render(s, f, a.header);
@@ -73,6 +75,9 @@ pub fn draw(s: &State, f: &mut Frame) {
         if let Some(out) = a.output {
             output::render(s, f, out, s.ui.focus == Pane::Output);
         }
+        if let Some(t) = a.timers {
+            timers::render(s, f, t);
+        }
     }
     match &s.ui.modal {
         None => {}
@@ -85,6 +90,17 @@ pub fn draw(s: &State, f: &mut Frame) {
         Some(Modal::Pick { kind, selected }) => dialog::picker(s, f, area, *kind, *selected),
         Some(Modal::ConfirmQuit) => dialog::confirm_quit(s, f, area),
         Some(Modal::Run(d)) => run_dialog::render(s, f, area, d),
+        Some(Modal::Prompt { title, value, .. }) => dialog::prompt(f, area, title, value),
+        Some(Modal::Comms { editor, .. }) => {
+            let r = layout::centered(
+                area,
+                (area.width * 9 / 10).max(40),
+                (area.height * 3 / 4).max(10),
+            );
+            f.render_widget(Clear, r);
+            f.render_widget(editor.as_ref(), r);
+        }
+        Some(Modal::Timers { scroll }) => timers::overlay(s, f, area, *scroll),
     }
 }
 

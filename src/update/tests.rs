@@ -597,3 +597,184 @@ mod runs {
         assert!(h.key(KeyCode::Char('x')).is_empty());
     }
 }
+
+mod record_keeping {
+    use super::*;
+    use crate::state::ui::PickKind;
+
+    fn pick(h: &mut Harness, key: char, id: &str) {
+        h.key(KeyCode::Char(key));
+        let Some(Modal::Pick { kind, .. }) = &h.state.ui.modal else {
+            panic!("no picker for {key}: {:?}", h.state.ui.flash)
+        };
+        let items = picker_items(&h.state, *kind);
+        let i = items
+            .iter()
+            .position(|x| x == id)
+            .unwrap_or_else(|| panic!("{id} not in {items:?}"));
+        for _ in 0..i {
+            h.key(KeyCode::Down);
+        }
+        h.key(KeyCode::Enter);
+    }
+
+    #[test]
+    fn clocks_fall_due_once_and_are_acknowledged() {
+        let mut h = Harness::drill();
+        h.advance(14 * 60);
+        assert!(h.records().iter().all(|r| r.event.kind() != "timer_due"));
+        h.advance(61);
+        let due: Vec<_> = h
+            .records()
+            .into_iter()
+            .filter(|r| r.event.kind() == "timer_due")
+            .collect();
+        // The response time, the first phase's time box, the status page cadence.
+        assert_eq!(due.len(), 3, "{due:?}");
+        h.advance(1);
+        h.advance(1);
+        assert_eq!(
+            h.records()
+                .iter()
+                .filter(|r| r.event.kind() == "timer_due")
+                .count(),
+            3,
+            "once each"
+        );
+        assert_eq!(unacknowledged(&h.state).len(), 3);
+        h.key(KeyCode::Char('a'));
+        assert_eq!(unacknowledged(&h.state).len(), 2);
+        h.key(KeyCode::Char('a'));
+        h.key(KeyCode::Char('a'));
+        h.key(KeyCode::Char('a'));
+        assert!(
+            h.state
+                .ui
+                .flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("Nothing is due")
+        );
+        assert_eq!(
+            h.records()
+                .iter()
+                .filter(|r| r.event.kind() == "timer_acknowledged")
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn roles_are_assigned_and_the_ic_handed_over() {
+        let mut h = Harness::drill();
+        pick(&mut h, 'r', "ic");
+        let Some(Modal::Prompt { value, .. }) = &h.state.ui.modal else {
+            panic!()
+        };
+        assert_eq!(value, "drill IC", "the current holder to edit");
+        for _ in 0..8 {
+            h.key(KeyCode::Backspace);
+        }
+        h.keys("Bo Chen");
+        h.key(KeyCode::Enter);
+        assert_eq!(h.state.incident.ic, "Bo Chen");
+        pick(&mut h, 'r', "tech-lead");
+        h.keys("Ana");
+        h.key(KeyCode::Enter);
+        assert_eq!(h.state.incident.roles["tech-lead"], "Ana");
+        let kinds: Vec<_> = h.records().iter().map(|r| r.event.kind()).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "role_assigned").count(), 2);
+    }
+
+    #[test]
+    fn a_condition_starts_its_clocks_and_marks_are_recorded() {
+        let mut h = Harness::drill();
+        pick(&mut h, 'C', "data-breach-confirmed");
+        assert!(
+            h.state
+                .incident
+                .conditions
+                .contains_key("data-breach-confirmed")
+        );
+        h.advance(1);
+        let due: Vec<String> = h
+            .records()
+            .into_iter()
+            .filter_map(|r| match r.event {
+                Event::TimerDue { label, .. } => Some(label),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            due.iter().any(|l| l.contains("Notify CEO, Legal, PR")),
+            "{due:?}"
+        );
+        pick(&mut h, 'C', "data-breach-confirmed");
+        assert!(
+            h.state
+                .ui
+                .flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("already set")
+        );
+        pick(&mut h, 'm', "root_cause_identified");
+        assert!(h.state.incident.marks.contains_key("root_cause_identified"));
+    }
+
+    #[test]
+    fn a_communication_is_filled_edited_sent_and_resets_the_cadence() {
+        let mut h = Harness::drill();
+        pick(&mut h, 'c', "status-page");
+        let Some(Modal::Comms { editor, .. }) = &h.state.ui.modal else {
+            panic!()
+        };
+        let text = editor.lines().join("\n");
+        assert!(
+            text.contains("Status: Investigating") && text.contains("[impact]"),
+            "{text}"
+        );
+        let fx = h.ctrl('s');
+        let [Effect::SendComms { template, text }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(template, "status-page");
+        // The loop wrote it; the record follows.
+        h.send(Msg::CommsWritten {
+            template: template.clone(),
+            text: text.clone(),
+            file: Some("/x/comms/1-status-page.md".into()),
+            error: None,
+        });
+        assert_eq!(h.state.incident.comms["status-page"], h.now);
+        // A failed write records nothing and says so.
+        h.send(Msg::CommsWritten {
+            template: "status-page".into(),
+            text: "x".into(),
+            file: None,
+            error: Some("disk full".into()),
+        });
+        assert!(h.state.ui.flash.as_ref().unwrap().error);
+        assert_eq!(
+            h.records()
+                .iter()
+                .filter(|r| r.event.kind() == "comms_sent")
+                .count(),
+            1
+        );
+        let _ = PickKind::Template;
+    }
+
+    #[test]
+    fn a_viewer_cannot_record() {
+        let mut h = Harness::drill();
+        h.state.ctx.viewer = true;
+        h.key(KeyCode::Char(' '));
+        h.key(KeyCode::Char('r'));
+        h.key(KeyCode::Char('a'));
+        h.advance(20 * 60);
+        assert_eq!(h.records().len(), 1, "only the declaration");
+    }
+}

@@ -1,0 +1,454 @@
+//! Every clock an incident runs on, computed purely from the playbook, the
+//! incident's record and the time: the response time of the current
+//! severity, phase time boxes, escalation rules (after a duration at a
+//! severity, or on a condition the IC sets), regulatory deadlines started by
+//! a condition, and the comms cadence. Nothing here reads the real clock.
+
+use crate::playbook::lint::parse_timebox;
+use crate::playbook::model::{Playbook, Procedure};
+use crate::state::Incident;
+use crate::time::parse_duration;
+use chrono::{DateTime, TimeDelta, Utc};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Response,
+    Escalation,
+    Deadline,
+    Phase,
+    Cadence,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Response => "response",
+            Kind::Escalation => "escalation",
+            Kind::Deadline => "deadline",
+            Kind::Phase => "phase",
+            Kind::Cadence => "comms",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timer {
+    /// Stable id: recorded when due and when acknowledged.
+    pub id: String,
+    pub kind: Kind,
+    pub label: String,
+    pub due: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Upcoming,
+    Due,
+    Acknowledged,
+}
+
+impl Timer {
+    pub fn state(&self, inc: &Incident, now: DateTime<Utc>) -> State {
+        if inc.acknowledged.contains_key(&self.id) {
+            State::Acknowledged
+        } else if self.due <= now {
+            State::Due
+        } else {
+            State::Upcoming
+        }
+    }
+}
+
+fn dur(s: &str) -> Option<TimeDelta> {
+    parse_duration(s)
+        .ok()
+        .and_then(|d| TimeDelta::from_std(d).ok())
+}
+
+/// Every running clock, soonest first. Clocks that have stopped (the
+/// response met, a phase done, a deadline's notice sent, the incident
+/// resolved) are not listed.
+pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer> {
+    let Some(declared) = inc.declared_at else {
+        return Vec::new();
+    };
+    let open = inc.is_open();
+    let mut out = Vec::new();
+
+    // The response time of the current severity.
+    if open
+        && inc.identified_at.is_none()
+        && let (Some(sev), Some(since)) = (pb.severity(&inc.severity), inc.severity_since)
+        && let Some(d) = dur(&sev.response.value)
+    {
+        out.push(Timer {
+            id: format!("response-{}-{}", sev.id.value, since.timestamp()),
+            kind: Kind::Response,
+            label: format!("{} response time ({})", sev.id.value, sev.response.value),
+            due: since + d,
+        });
+    }
+
+    // Escalation rules.
+    for (i, e) in pb.escalation.iter().enumerate() {
+        if !open {
+            break;
+        }
+        let who = e.notify.join(", ");
+        if let Some(cond) = &e.when {
+            if let Some(at) = inc.conditions.get(&cond.value) {
+                let name = pb
+                    .conditions
+                    .iter()
+                    .find(|c| c.id.value == cond.value)
+                    .map_or(cond.value.as_str(), |c| c.name.as_str());
+                let delay = e
+                    .after
+                    .as_ref()
+                    .and_then(|a| dur(&a.value))
+                    .unwrap_or_default();
+                out.push(Timer {
+                    id: format!("escalation-{i}-{}", cond.value),
+                    kind: Kind::Escalation,
+                    label: format!("Notify {who} ({name})"),
+                    due: *at + delay,
+                });
+            }
+            continue;
+        }
+        let Some(after) = e.after.as_ref().and_then(|a| dur(&a.value)) else {
+            continue;
+        };
+        let (start, at_sev) = match &e.severity {
+            Some(s) if s.value != inc.severity => continue,
+            Some(s) => (
+                inc.severity_since.unwrap_or(declared),
+                format!("{} ", s.value),
+            ),
+            None => (declared, String::new()),
+        };
+        let level = e
+            .level
+            .as_ref()
+            .map(|l| format!(" [{l}]"))
+            .unwrap_or_default();
+        out.push(Timer {
+            id: format!("escalation-{i}-{}-{}", inc.severity, start.timestamp()),
+            kind: Kind::Escalation,
+            label: format!(
+                "Escalate to {who}{level} ({at_sev}unresolved {})",
+                crate::time::human(after.to_std().unwrap_or_default())
+            ),
+            due: start + after,
+        });
+    }
+
+    // Regulatory deadlines: from their condition (or the declaration); they
+    // go on after resolution, until the notice they call for is sent.
+    for d in &pb.deadlines {
+        let start = match &d.when {
+            Some(c) => match inc.conditions.get(&c.value) {
+                Some(at) => *at,
+                None => continue,
+            },
+            None => declared,
+        };
+        let Some(within) = dur(&d.within.value) else {
+            continue;
+        };
+        let sent = d
+            .template
+            .as_ref()
+            .and_then(|t| inc.comms.get(&t.value))
+            .is_some_and(|at| *at >= start);
+        if sent {
+            continue;
+        }
+        out.push(Timer {
+            id: format!("deadline-{}", d.id.value),
+            kind: Kind::Deadline,
+            label: format!("{} (within {})", d.name, d.within.value),
+            due: start + within,
+        });
+    }
+
+    // Phase time boxes, counted from the declaration.
+    for ph in &procedure.phases {
+        if !open {
+            break;
+        }
+        let Some(end) = ph
+            .timebox
+            .as_ref()
+            .and_then(|t| parse_timebox(&t.value).ok())
+            .map(|(_, e)| e)
+        else {
+            continue;
+        };
+        let done = ph
+            .steps
+            .iter()
+            .all(|s| inc.checked.contains_key(&s.id.value));
+        if done {
+            continue;
+        }
+        out.push(Timer {
+            id: format!("phase-{}", ph.id.value),
+            kind: Kind::Phase,
+            label: format!(
+                "{} time box ({})",
+                ph.name,
+                ph.timebox.as_ref().map_or("", |t| t.value.as_str())
+            ),
+            due: declared + TimeDelta::from_std(end).unwrap_or_default(),
+        });
+    }
+
+    // Comms cadence: the procedure's templates, or all with a cadence.
+    for t in &pb.templates {
+        if !open {
+            break;
+        }
+        let Some(cad) = t.cadence.as_ref().and_then(|c| dur(&c.value)) else {
+            continue;
+        };
+        let used = procedure.templates.is_empty()
+            || procedure.templates.iter().any(|x| x.value == t.id.value);
+        if !used {
+            continue;
+        }
+        let last = inc.comms.get(&t.id.value).copied().unwrap_or(declared);
+        out.push(Timer {
+            id: format!("cadence-{}-{}", t.id.value, last.timestamp()),
+            kind: Kind::Cadence,
+            label: format!(
+                "{} update (every {})",
+                t.name,
+                t.cadence.as_ref().map_or("", |c| c.value.as_str())
+            ),
+            due: last + cad,
+        });
+    }
+
+    out.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)));
+    out
+}
+
+/// Timers due and not yet recorded as due: what to record now.
+pub fn newly_due<'a>(all: &'a [Timer], inc: &Incident, now: DateTime<Utc>) -> Vec<&'a Timer> {
+    all.iter()
+        .filter(|t| t.due <= now && !inc.due.contains_key(&t.id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::{Event, Record, Status};
+
+    fn pb() -> Playbook {
+        crate::playbook::load_bundled("dicps.yaml").unwrap()
+    }
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap()
+    }
+
+    fn rec(seq: u64, secs: i64, event: Event) -> Record {
+        Record {
+            seq,
+            at: t(secs),
+            by: "ana@h".into(),
+            event,
+        }
+    }
+
+    fn declared() -> Event {
+        Event::Declared {
+            id: "i".into(),
+            title: "API down".into(),
+            severity: "P0".into(),
+            status: Status::Investigating,
+            ic: "ana".into(),
+            playbook: "dicps".into(),
+            procedure: "api-outage".into(),
+            drill: false,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
+        }
+    }
+
+    fn labels(ts: &[Timer]) -> Vec<String> {
+        ts.iter().map(|x| x.label.clone()).collect()
+    }
+
+    #[test]
+    fn a_p0_api_outage_runs_response_escalation_phase_and_cadence_clocks() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let inc = Incident::replay(&[rec(1, 0, declared())]);
+        let ts = timers(&pb, proc_, &inc);
+        let first = &ts[0];
+        assert_eq!(first.kind, Kind::Response);
+        assert_eq!(first.due, t(900));
+        let l = labels(&ts);
+        assert!(
+            l.iter().any(|x| x.contains("Escalate to VP Engineering")),
+            "{l:#?}"
+        );
+        assert!(l.iter().any(|x| x.contains("Escalate to CTO")), "{l:#?}");
+        assert!(
+            l.iter()
+                .any(|x| x.starts_with("Immediate Actions time box")),
+            "{l:#?}"
+        );
+        assert!(
+            l.iter().any(|x| x.starts_with("Status Page Update update")),
+            "{l:#?}"
+        );
+        let vp = ts
+            .iter()
+            .find(|x| x.label.contains("VP Engineering"))
+            .unwrap();
+        assert_eq!(vp.due, t(3600));
+        // The SOC 2 deadline has no condition: it runs from the declaration.
+        assert!(l.iter().any(|x| x.contains("SOC 2")), "{l:#?}");
+        // GDPR waits for its condition.
+        assert!(!l.iter().any(|x| x.contains("GDPR")), "{l:#?}");
+    }
+
+    #[test]
+    fn conditions_start_escalations_and_deadlines_and_comms_stop_them() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let mut inc = Incident::replay(&[rec(1, 0, declared())]);
+        inc.apply(&rec(
+            2,
+            600,
+            Event::ConditionSet {
+                condition: "data-breach-confirmed".into(),
+            },
+        ));
+        inc.apply(&rec(
+            3,
+            700,
+            Event::ConditionSet {
+                condition: "personal-data-breach".into(),
+            },
+        ));
+        let ts = timers(&pb, proc_, &inc);
+        let notify = ts
+            .iter()
+            .find(|x| x.label.contains("Notify CEO, Legal, PR"))
+            .unwrap();
+        assert_eq!(notify.due, t(600));
+        let gdpr = ts
+            .iter()
+            .find(|x| x.id == "deadline-gdpr-notification")
+            .unwrap();
+        assert_eq!(gdpr.due, t(700 + 72 * 3600));
+        // Sending the regulator notice stops the GDPR clock.
+        inc.apply(&rec(
+            4,
+            800,
+            Event::CommsSent {
+                template: "gdpr-notice".into(),
+                file: None,
+                text: String::new(),
+            },
+        ));
+        assert!(
+            !timers(&pb, proc_, &inc)
+                .iter()
+                .any(|x| x.id == "deadline-gdpr-notification")
+        );
+        // Due, then acknowledged.
+        let now = t(1000);
+        let due = newly_due(&ts, &inc, now);
+        assert!(due.iter().any(|x| x.id == notify.id));
+        assert_eq!(notify.state(&inc, now), State::Due);
+        inc.apply(&rec(
+            5,
+            1001,
+            Event::TimerAcknowledged {
+                timer: notify.id.clone(),
+                label: notify.label.clone(),
+            },
+        ));
+        assert_eq!(notify.state(&inc, now), State::Acknowledged);
+    }
+
+    #[test]
+    fn severity_changes_move_the_clocks_and_resolution_stops_them() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let mut inc = Incident::replay(&[rec(1, 0, declared())]);
+        inc.apply(&rec(
+            2,
+            1200,
+            Event::SeverityChanged {
+                from: "P0".into(),
+                to: "P1".into(),
+            },
+        ));
+        let ts = timers(&pb, proc_, &inc);
+        let resp = ts.iter().find(|x| x.kind == Kind::Response).unwrap();
+        assert_eq!(resp.due, t(1200 + 3600), "P1's hour from the change");
+        assert!(
+            !ts.iter().any(|x| x.label.contains("VP Engineering")),
+            "P0 rules no longer apply"
+        );
+        // The comms cadence restarts when an update goes out.
+        inc.apply(&rec(
+            3,
+            1300,
+            Event::CommsSent {
+                template: "status-page".into(),
+                file: None,
+                text: String::new(),
+            },
+        ));
+        let cad = timers(&pb, proc_, &inc)
+            .into_iter()
+            .find(|x| x.kind == Kind::Cadence)
+            .unwrap();
+        assert_eq!(cad.due, t(1300 + 900));
+        inc.apply(&rec(
+            4,
+            1400,
+            Event::StatusChanged {
+                from: Status::Investigating,
+                to: Status::Resolved,
+            },
+        ));
+        let left = timers(&pb, proc_, &inc);
+        assert!(
+            left.iter().all(|x| x.kind == Kind::Deadline),
+            "{:#?}",
+            labels(&left)
+        );
+    }
+
+    #[test]
+    fn a_phase_done_stops_its_time_box() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let mut inc = Incident::replay(&[rec(1, 0, declared())]);
+        for (i, s) in proc_.phases[0].steps.iter().enumerate() {
+            inc.apply(&rec(
+                2 + i as u64,
+                10,
+                Event::StepChecked {
+                    step: s.id.value.clone(),
+                    title: s.title.clone(),
+                },
+            ));
+        }
+        assert!(
+            !timers(&pb, proc_, &inc)
+                .iter()
+                .any(|x| x.id == format!("phase-{}", proc_.phases[0].id.value))
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! Communication templates filled from the incident: `{title}`,
+//! `{severity}`, `{status}`, `{ic}`, `{started}`, `{updated}`,
+//! `{next_update}`... Fields only people know (`{impact}`, `{root_cause}`)
+//! stay as `[impact]` for the editor.
+
+use crate::playbook::model::Template;
+use crate::state::State;
+use crate::time::parse_duration;
+use chrono::TimeDelta;
+use std::collections::BTreeMap;
+
+/// The values the incident can fill now.
+pub fn fields(s: &State, t: &Template) -> BTreeMap<&'static str, String> {
+    let inc = &s.incident;
+    let tz = s.ctx.tz;
+    let local =
+        |at: chrono::DateTime<chrono::Utc>, f: &str| at.with_timezone(&tz).format(f).to_string();
+    let mut m = BTreeMap::new();
+    m.insert("title", inc.title.clone());
+    m.insert("severity", inc.severity.clone());
+    if let Some(sev) = s.ctx.playbook.severity(&inc.severity) {
+        m.insert("severity_name", sev.name.clone());
+    }
+    m.insert("status", inc.status.map_or("-", |x| x.name()).to_string());
+    m.insert("ic", inc.ic.clone());
+    if let Some(d) = inc.declared_at {
+        m.insert("started", local(d, "%Y-%m-%d %H:%M %Z"));
+    }
+    m.insert("updated", local(s.now, "%Y-%m-%d %H:%M %Z"));
+    m.insert("date", local(s.now, "%Y-%m-%d"));
+    m.insert("time", local(s.now, "%H:%M"));
+    if let Some(c) = t
+        .cadence
+        .as_ref()
+        .and_then(|c| parse_duration(&c.value).ok())
+    {
+        let next = s.now + TimeDelta::from_std(c).unwrap_or_default();
+        m.insert("next_update", local(next, "%H:%M %Z"));
+    }
+    m.insert("incident_id", inc.id.clone());
+    m.insert("duration", crate::time::hms(inc.elapsed(s.now)));
+    m.insert("procedure", s.ctx.procedure().name.clone());
+    m.insert("service", s.ctx.playbook.title.clone());
+    m
+}
+
+/// Replaces every `{field}`; unknown ones become `[field]` to be filled.
+pub fn fill(text: &str, fields: &BTreeMap<&'static str, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.find('}') {
+            Some(end)
+                if !after[..end].is_empty()
+                    && after[..end]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                let name = &after[..end];
+                match fields.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => {
+                        out.push('[');
+                        out.push_str(name);
+                        out.push(']');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The whole message: recipients, subject and body, filled.
+pub fn compose(s: &State, t: &Template) -> String {
+    let f = fields(s, t);
+    let mut out = String::new();
+    if let Some(to) = &t.to {
+        out.push_str(&format!("To: {}\n", fill(to, &f)));
+    }
+    if let Some(sub) = &t.subject {
+        out.push_str(&format!("Subject: {}\n\n", fill(sub, &f)));
+    }
+    out.push_str(&fill(&t.body, &f));
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_fields_are_filled_and_unknown_are_left_for_people() {
+        let f: BTreeMap<&'static str, String> = [
+            ("title", "API down".to_string()),
+            ("status", "Identified".to_string()),
+        ]
+        .into();
+        assert_eq!(
+            fill(
+                "{title} is {status}; impact: {impact}; json {} and {not a field}",
+                &f
+            ),
+            "API down is Identified; impact: [impact]; json {} and {not a field}"
+        );
+    }
+
+    #[test]
+    fn the_status_page_template_from_the_drill() {
+        let h = crate::testkit::Harness::drill();
+        let t = h
+            .state
+            .ctx
+            .playbook
+            .templates
+            .iter()
+            .find(|t| t.id.value == "status-page")
+            .unwrap()
+            .clone();
+        let text = compose(&h.state, &t);
+        assert!(
+            text.starts_with("Subject: API Service Disruption"),
+            "{text}"
+        );
+        assert!(text.contains("Status: Investigating"), "{text}");
+        assert!(text.contains("Last Updated: 2026-11-22 13:00"), "{text}");
+    }
+}

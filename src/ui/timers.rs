@@ -1,0 +1,66 @@
+//! Clocks: what is due next, with time left; what fell due and whether it
+//! was acknowledged. A pane in the wide layout, an overlay (`T`) anywhere.
+
+use super::{fit, layout, pane_block, theme};
+use crate::clocks::{self, State as TimerState};
+use crate::sanitize::clean;
+use crate::state::State;
+use crate::time::countdown;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// One line a clock.
+pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
+    let all = clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
+    let mut out = Vec::new();
+    for t in &all {
+        let state = t.state(&s.incident, s.now);
+        let (when, style) = match state {
+            TimerState::Upcoming => (
+                format!("in {}", countdown(t.due - s.now)),
+                ratatui::style::Style::default(),
+            ),
+            TimerState::Due => (format!("DUE +{}", countdown(s.now - t.due)), theme::bad()),
+            TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim()),
+        };
+        let kind = t.kind.name();
+        let text = format!("{when:>12} {kind:<10} {}", clean(&t.label));
+        out.push(Line::from(Span::styled(fit(&text, width), style)));
+    }
+    if out.is_empty() {
+        out.push(Line::styled("no clocks running", theme::dim()));
+    }
+    out
+}
+
+pub fn render(s: &State, f: &mut Frame, area: Rect) {
+    let due = crate::update::unacknowledged(s).len();
+    let title = if due > 0 {
+        format!(" Clocks: {due} due (a: acknowledge) ")
+    } else {
+        " Clocks ".to_string()
+    };
+    let width = area.width.saturating_sub(2) as usize;
+    f.render_widget(
+        Paragraph::new(lines(s, width)).block(pane_block(title, due > 0)),
+        area,
+    );
+}
+
+pub fn overlay(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
+    let r = layout::centered(area, 100, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let width = r.width.saturating_sub(2) as usize;
+    let block = pane_block(
+        " Clocks: ?/Esc close · a acknowledges from the main view ".into(),
+        true,
+    );
+    f.render_widget(
+        Paragraph::new(lines(s, width))
+            .block(block)
+            .scroll((scroll, 0)),
+        r,
+    );
+}

@@ -1,0 +1,298 @@
+//! The IC's record-keeping actions: roles, conditions, post-mortem marks,
+//! communications from templates, and the clocks (recording what falls due,
+//! acknowledging it).
+
+use super::{append, flash};
+use crate::clocks;
+use crate::msg::Effect;
+use crate::state::State;
+use crate::state::ui::{Modal, PickKind, PromptKind};
+use crate::timeline::{Event, Mark};
+use crate::ui::keymap::{self, Action, Ctx};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::widgets::{Block, Borders};
+use ratatui_textarea::TextArea;
+
+/// The ids a picker offers for the record-keeping kinds.
+pub fn items(s: &State, kind: PickKind) -> Vec<String> {
+    let pb = &s.ctx.playbook;
+    match kind {
+        PickKind::Role => pb.roles.iter().map(|r| r.id.value.clone()).collect(),
+        PickKind::Condition => pb.conditions.iter().map(|c| c.id.value.clone()).collect(),
+        PickKind::Mark => Mark::ALL.iter().map(|m| m.id().to_string()).collect(),
+        PickKind::Template => pb.templates.iter().map(|t| t.id.value.clone()).collect(),
+        PickKind::Severity | PickKind::Status => Vec::new(),
+    }
+}
+
+/// How a picker shows an id.
+pub fn label(s: &State, kind: PickKind, id: &str) -> String {
+    let pb = &s.ctx.playbook;
+    let inc = &s.incident;
+    let at = |t: chrono::DateTime<chrono::Utc>| crate::time::local_hms(t, s.ctx.tz);
+    match kind {
+        PickKind::Role => {
+            let name = pb
+                .roles
+                .iter()
+                .find(|r| r.id.value == id)
+                .map_or(id, |r| r.name.as_str());
+            match inc.roles.get(id) {
+                Some(p) => format!("{name}: {p}"),
+                None => format!("{name}: (unassigned)"),
+            }
+        }
+        PickKind::Condition => {
+            let name = pb
+                .conditions
+                .iter()
+                .find(|c| c.id.value == id)
+                .map_or(id, |c| c.name.as_str());
+            match inc.conditions.get(id) {
+                Some(t) => format!("{name} (set {})", at(*t)),
+                None => name.to_string(),
+            }
+        }
+        PickKind::Mark => {
+            let name = Mark::label_of(id);
+            match inc.marks.get(id) {
+                Some(t) => format!("{name} (marked {})", at(*t)),
+                None => name,
+            }
+        }
+        PickKind::Template => {
+            let t = pb.templates.iter().find(|t| t.id.value == id);
+            let name = t.map_or(id, |t| t.name.as_str());
+            match inc.comms.get(id) {
+                Some(t) => format!("{name} (last sent {})", at(*t)),
+                None => name.to_string(),
+            }
+        }
+        PickKind::Severity | PickKind::Status => id.to_string(),
+    }
+}
+
+pub fn open_picker(s: &mut State, kind: PickKind) {
+    if s.ctx.viewer {
+        flash(s, "Viewer seat: nothing is recorded from here");
+        return;
+    }
+    if items(s, kind).is_empty() {
+        let what = match kind {
+            PickKind::Role => "roles",
+            PickKind::Condition => "conditions",
+            PickKind::Template => "communication templates",
+            _ => "choices",
+        };
+        flash(s, format!("The playbook defines no {what}"));
+        return;
+    }
+    s.ui.modal = Some(Modal::Pick { kind, selected: 0 });
+}
+
+pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
+    match kind {
+        PickKind::Role => {
+            let name = s
+                .ctx
+                .playbook
+                .roles
+                .iter()
+                .find(|r| r.id.value == id)
+                .map_or(id.clone(), |r| r.name.clone());
+            let value = s.incident.roles.get(&id).cloned().unwrap_or_default();
+            s.ui.modal = Some(Modal::Prompt {
+                title: format!("Who is {name} now?"),
+                value,
+                kind: PromptKind::RoleHolder(id),
+            });
+        }
+        PickKind::Condition => {
+            if s.incident.conditions.contains_key(&id) {
+                flash(s, "That condition is already set");
+            } else {
+                append(s, Event::ConditionSet { condition: id }, fx);
+            }
+        }
+        PickKind::Mark => append(
+            s,
+            Event::Marked {
+                mark: id,
+                text: String::new(),
+            },
+            fx,
+        ),
+        PickKind::Template => {
+            let Some(t) = s
+                .ctx
+                .playbook
+                .templates
+                .iter()
+                .find(|t| t.id.value == id)
+                .cloned()
+            else {
+                return;
+            };
+            let text = crate::comms::compose(s, &t);
+            let mut editor = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
+            editor.set_block(Block::default().borders(Borders::ALL).title(format!(
+                " {}: {} send (file, clipboard, timeline) · {} cancel · fill the [fields] ",
+                t.name,
+                keymap::keys_for(Ctx::Note, Action::Save),
+                keymap::keys_for(Ctx::Note, Action::Cancel)
+            )));
+            s.ui.modal = Some(Modal::Comms {
+                template: id,
+                editor: Box::new(editor),
+            });
+        }
+        PickKind::Severity | PickKind::Status => {}
+    }
+}
+
+pub fn prompt_key(
+    s: &mut State,
+    title: String,
+    mut value: String,
+    kind: PromptKind,
+    key: KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    match keymap::lookup(&[Ctx::Prompt], &key) {
+        Some(Action::Cancel) => return,
+        Some(Action::Choose) => {
+            let v = value.trim().to_string();
+            if v.is_empty() {
+                flash(s, "Nothing typed: nothing recorded");
+                return;
+            }
+            match kind {
+                PromptKind::RoleHolder(role) => {
+                    append(s, Event::RoleAssigned { role, person: v }, fx)
+                }
+            }
+            return;
+        }
+        _ => match key.code {
+            KeyCode::Backspace => {
+                value.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => value.push(c),
+            _ => {}
+        },
+    }
+    s.ui.modal = Some(Modal::Prompt { title, value, kind });
+}
+
+pub fn comms_key(
+    s: &mut State,
+    template: String,
+    mut editor: Box<TextArea<'static>>,
+    key: KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    match keymap::lookup(&[Ctx::Note], &key) {
+        Some(Action::Save) => {
+            let text = editor.lines().join("\n").trim().to_string();
+            if text.is_empty() {
+                flash(s, "Empty: nothing sent");
+            } else {
+                fx.push(Effect::SendComms { template, text });
+            }
+        }
+        Some(Action::Cancel) => flash(s, "Communication discarded"),
+        _ => {
+            editor.input(key);
+            s.ui.modal = Some(Modal::Comms { template, editor });
+        }
+    }
+}
+
+/// The communication is on disk (and in the clipboard): record it.
+pub fn comms_written(
+    s: &mut State,
+    template: String,
+    text: String,
+    file: Option<String>,
+    error: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if let Some(e) = error {
+        s.ui.flash = Some(crate::state::ui::Flash {
+            text: format!("Communication not written: {e} (nothing recorded; try again)"),
+            error: true,
+            at: s.now,
+        });
+        return;
+    }
+    append(
+        s,
+        Event::CommsSent {
+            template,
+            file,
+            text,
+        },
+        fx,
+    );
+}
+
+/// Records every clock that fell due (once; the store dedupes seats).
+pub fn check_timers(s: &mut State, fx: &mut Vec<Effect>) {
+    if s.ctx.viewer || !s.ctx.records_observations {
+        return;
+    }
+    let all = clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
+    let due: Vec<(String, String)> = clocks::newly_due(&all, &s.incident, s.now)
+        .into_iter()
+        .filter(|t| !s.ui.due_requested.contains(&t.id))
+        .map(|t| (t.id.clone(), t.label.clone()))
+        .collect();
+    for (timer, label) in due {
+        s.ui.due_requested.insert(timer.clone());
+        append(s, Event::TimerDue { timer, label }, fx);
+    }
+}
+
+/// Due and not acknowledged, oldest first.
+pub fn unacknowledged(s: &State) -> Vec<(String, String)> {
+    let mut v: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = s
+        .incident
+        .due
+        .iter()
+        .filter(|(id, _)| !s.incident.acknowledged.contains_key(*id))
+        .map(|(id, at)| {
+            let label = s
+                .incident
+                .records
+                .iter()
+                .rev()
+                .find_map(|r| match &r.event {
+                    Event::TimerDue { timer, label } if timer == id => Some(label.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| id.clone());
+            (*at, id.clone(), label)
+        })
+        .collect();
+    // Oldest first; at the same moment, the response clock before
+    // escalations, deadlines, time boxes and comms.
+    let rank = |id: &str| {
+        ["response", "escalation", "deadline", "phase", "cadence"]
+            .iter()
+            .position(|p| id.starts_with(p))
+            .unwrap_or(9)
+    };
+    v.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(rank(&a.1).cmp(&rank(&b.1)))
+            .then(a.1.cmp(&b.1))
+    });
+    v.into_iter().map(|(_, id, l)| (id, l)).collect()
+}
+
+pub fn acknowledge(s: &mut State, fx: &mut Vec<Effect>) {
+    match unacknowledged(s).into_iter().next() {
+        Some((timer, label)) => append(s, Event::TimerAcknowledged { timer, label }, fx),
+        None => flash(s, "Nothing is due"),
+    }
+}
