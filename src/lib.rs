@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod drill;
+pub mod export;
 pub mod msg;
 pub mod playbook;
 pub mod runner;
