@@ -1,6 +1,7 @@
 //! One file per subcommand; `run` dispatches.
 
 pub mod drill;
+pub mod export;
 pub mod open;
 pub mod playbook;
 pub mod playbook_import;
@@ -46,6 +47,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 read_only,
             },
         ),
+        Command::Export {
+            id,
+            format,
+            output,
+            force,
+        } => export::run(&state_dir, id.as_deref(), format, output.as_deref(), force),
         Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
         Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
         Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),
