@@ -96,6 +96,21 @@ pub enum Command {
     /// Check, describe and import playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// Write an incident's post-mortem from its timeline: markdown in the
+    /// post-mortem template, or the same facts as JSON.
+    Export {
+        /// The incident id (default: the most recently declared incident).
+        #[arg(value_name = "ID")]
+        id: Option<String>,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: crate::export::Format,
+        /// Write it to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Overwrite the -o file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -9,6 +9,7 @@ pub mod clocks;
 pub mod commands;
 pub mod comms;
 pub mod drill;
+pub mod export;
 pub mod incidents;
 pub mod msg;
 pub mod playbook;

@@ -1,6 +1,7 @@
 //! One file per subcommand; `run` dispatches.
 
 pub mod drill;
+pub mod export;
 pub mod incidents;
 pub mod open;
 pub mod playbook;
@@ -61,6 +62,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             incidents::join(&state_dir, id.as_deref(), crate::session::Seat::Resume)
         }
         Command::Note { args } => incidents::note(&state_dir, &args),
+        Command::Export {
+            id,
+            format,
+            output,
+            force,
+        } => export::run(&state_dir, id.as_deref(), format, output.as_deref(), force),
         Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
         Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
         Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),

@@ -1,0 +1,263 @@
+//! `incident-cockpit export [ID] [--format markdown|json] [-o FILE [--force]]`:
+//! the post-mortem of an incident under the state directory (the most
+//! recently declared one by default), from its timeline and the playbook
+//! its declaration names.
+
+use crate::export::{Format, facts, render};
+use crate::playbook::Playbook;
+use crate::timeline::store::{read_file, validate_id};
+use crate::timeline::{Event, FileStore, Record};
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{DateTime, Utc};
+use std::io::{BufRead, ErrorKind, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How many known incidents an error lists.
+const LISTED: usize = 10;
+
+/// An incident found under the state directory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Known {
+    pub id: String,
+    /// When its first record (the declaration) was written, if readable.
+    pub declared: Option<DateTime<Utc>>,
+}
+
+/// The incidents under `state_dir`, most recently declared first (those
+/// whose declaration cannot be read last).
+pub fn known_incidents(state_dir: &Path) -> Result<Vec<Known>> {
+    let dir = state_dir.join("incidents");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut known = Vec::new();
+    for entry in entries.flatten() {
+        let id = entry.file_name().to_string_lossy().into_owned();
+        if validate_id(&id).is_err() {
+            continue;
+        }
+        let path = FileStore::path_for(state_dir, &id);
+        if !path.is_file() {
+            continue;
+        }
+        known.push(Known {
+            declared: first_record(&path).and_then(|r| match r.event {
+                Event::Declared { .. } => Some(r.at),
+                _ => None,
+            }),
+            id,
+        });
+    }
+    known.sort_by(|a, b| {
+        b.declared
+            .is_some()
+            .cmp(&a.declared.is_some())
+            .then(b.declared.cmp(&a.declared))
+            .then(b.id.cmp(&a.id))
+    });
+    Ok(known)
+}
+
+/// The first line of a timeline, if it reads as a record.
+fn first_record(path: &Path) -> Option<Record> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(file).read_line(&mut line).ok()?;
+    serde_json::from_str(&line).ok()
+}
+
+/// Which incident to export: the one named (it must exist), else the most
+/// recently declared.
+pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<String> {
+    let known = known_incidents(state_dir)?;
+    let listing = || {
+        let mut ids: Vec<&str> = known.iter().take(LISTED).map(|k| k.id.as_str()).collect();
+        if known.len() > LISTED {
+            ids.push("…");
+        }
+        ids.join(", ")
+    };
+    match id {
+        Some(id) if validate_id(id).is_ok() && known.iter().any(|k| k.id == id) => {
+            Ok(id.to_string())
+        }
+        Some(id) if known.is_empty() => bail!(
+            "no incident {id:?} under {}: there are no incidents there (pass --state-dir to look elsewhere)",
+            state_dir.display()
+        ),
+        Some(id) => bail!(
+            "no incident {id:?} under {}; known incidents, most recent first: {}",
+            state_dir.display(),
+            listing()
+        ),
+        None => known.first().map(|k| k.id.clone()).ok_or_else(|| {
+            anyhow!(
+                "no incident has been declared under {} (declare one with `incident-cockpit open` \
+                 or `incident-cockpit drill`, or pass --state-dir)",
+                state_dir.display()
+            )
+        }),
+    }
+}
+
+/// The playbook a declaration names, or why it could not be loaded.
+fn playbook_of(records: &[Record]) -> (Option<Playbook>, Option<String>) {
+    let Some(Event::Declared {
+        playbook, source, ..
+    }) = records.first().map(|r| &r.event)
+    else {
+        return (None, None);
+    };
+    let source = source
+        .clone()
+        .unwrap_or_else(|| format!("bundled:{playbook}.yaml"));
+    match crate::session::load_source(&source) {
+        Ok(pb) if pb.name.value != *playbook => {
+            let warning = format!(
+                "the playbook loaded from {source} is now named {:?}, not {playbook:?} as declared; \
+                 its procedure and follow-ups may have changed since",
+                pb.name.value
+            );
+            (Some(pb), Some(warning))
+        }
+        Ok(pb) => (Some(pb), None),
+        Err(e) => {
+            let why = e.to_string().replace('\n', "; ");
+            (
+                None,
+                Some(format!(
+                    "the playbook {source} could not be loaded ({why}): the post-incident \
+                     follow-ups are not listed and the steps have no total"
+                )),
+            )
+        }
+    }
+}
+
+pub fn run(
+    state_dir: &Path,
+    id: Option<&str>,
+    format: Format,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode> {
+    let id = choose(state_dir, id)?;
+    let path = FileStore::path_for(state_dir, &id);
+    let read = read_file(&path)?;
+    let (playbook, warning) = playbook_of(&read.records);
+    let mut f = facts(
+        &read.records,
+        playbook.as_ref(),
+        crate::time::local_offset(),
+    )
+    .with_context(|| format!("cannot export {}", path.display()))?;
+    f.warnings.extend(warning);
+    f.warnings.extend(read.warnings);
+    for w in &f.warnings {
+        eprintln!("incident-cockpit: warning: {}", crate::sanitize::clean(w));
+    }
+    let doc = render(&f, format);
+
+    let Some(out) = output else {
+        let mut stdout = std::io::stdout().lock();
+        return match stdout
+            .write_all(doc.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e).context("cannot write to stdout"),
+            _ => Ok(ExitCode::SUCCESS),
+        };
+    };
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if force {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    let mut file = match opts.open(out) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => bail!(
+            "{} already exists; not overwriting it (pass --force to replace it, or choose another -o)",
+            out.display()
+        ),
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", out.display())),
+    };
+    file.write_all(doc.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "{}: the post-mortem of {id} ({} records)",
+        out.display(),
+        f.records.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::{Status, Store};
+
+    fn declare(dir: &Path, id: &str, at: &str) {
+        let mut s = FileStore::create(dir, id).unwrap();
+        let at = DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .with_timezone(&Utc);
+        s.append(
+            at,
+            "ana@h",
+            Event::Declared {
+                id: id.into(),
+                title: "t".into(),
+                severity: "P0".into(),
+                status: Status::Investigating,
+                ic: "ana".into(),
+                playbook: "dicps".into(),
+                procedure: "api-outage".into(),
+                drill: false,
+                source: None,
+                scenario: None,
+                watch: Default::default(),
+            },
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn the_most_recent_declaration_is_chosen_and_unknown_ids_list_the_known() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = choose(dir.path(), None).unwrap_err().to_string();
+        assert!(err.contains("no incident has been declared under"), "{err}");
+        assert!(err.contains(&dir.path().display().to_string()));
+
+        // Names do not sort like declarations: "zz" is the oldest.
+        declare(dir.path(), "zz", "2026-01-01T00:00:00Z");
+        declare(dir.path(), "aa", "2026-03-01T00:00:00Z");
+        declare(dir.path(), "mm", "2026-02-01T00:00:00Z");
+        // A directory whose timeline cannot be read comes last.
+        let broken = FileStore::path_for(dir.path(), "broken");
+        std::fs::create_dir_all(broken.parent().unwrap()).unwrap();
+        std::fs::write(&broken, "not json\n").unwrap();
+        assert_eq!(choose(dir.path(), None).unwrap(), "aa");
+        assert_eq!(choose(dir.path(), Some("mm")).unwrap(), "mm");
+        let err = choose(dir.path(), Some("nope")).unwrap_err().to_string();
+        assert!(
+            err.ends_with("known incidents, most recent first: aa, mm, zz, broken"),
+            "{err}"
+        );
+        let err = choose(dir.path(), Some("../aa")).unwrap_err().to_string();
+        assert!(err.contains("no incident \"../aa\""), "{err}");
+
+        for i in 0..12 {
+            declare(dir.path(), &format!("n{i:02}"), "2025-01-01T00:00:00Z");
+        }
+        let err = choose(dir.path(), Some("nope")).unwrap_err().to_string();
+        let listed = err.rsplit(": ").next().unwrap();
+        assert_eq!(listed.split(", ").count(), LISTED + 1, "{err}");
+        assert!(listed.starts_with("aa, mm, zz, n11") && listed.ends_with(", …"));
+    }
+}

@@ -1,0 +1,575 @@
+//! The post-mortem in the seed's template (seed 002, section 4), filled
+//! with what the record knows; what only people know keeps the template's
+//! placeholder lines. Everything taken from records is made inert: terminal
+//! control characters become visible (`sanitize::clean`), markdown
+//! punctuation is escaped, pipes cannot split a table cell and a newline
+//! cannot end one.
+
+use super::{CommandRun, Facts, Moment, Ts};
+use crate::sanitize::{clean, clean_lines};
+use chrono::TimeDelta;
+use std::fmt::Write;
+
+/// The sections, in order (plus the playbook's own extra sections before
+/// Commands Run).
+pub const SECTIONS: [&str; 13] = [
+    "Summary",
+    "Timeline",
+    "Metrics",
+    "Root Cause",
+    "Impact",
+    "What Went Well",
+    "What Went Wrong",
+    "Commands Run",
+    "Notes",
+    "Escalations and Clocks",
+    "Communications",
+    "Action Items",
+    "Lessons Learned",
+];
+
+/// One line of text from a record, safe inline: controls visible,
+/// markdown punctuation escaped (`|` included, so it is safe in a cell).
+pub fn text(s: &str) -> String {
+    let s = clean(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Like `text`, for a line that starts a block (a continuation line of a
+/// note): what would open a heading, quote, list, rule or setext heading
+/// is escaped too.
+fn line_start(s: &str) -> String {
+    let t = text(s.trim_start());
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    match t.chars().next() {
+        Some('-' | '+' | '=') => format!("\\{t}"),
+        Some(_) if digits > 0 && matches!(t[digits..].chars().next(), Some('.' | ')')) => {
+            format!("{}\\{}", &t[..digits], &t[digits..])
+        }
+        _ => t,
+    }
+}
+
+/// A code span for a table cell: controls visible, a fence longer than any
+/// backtick run inside, and pipes escaped (GFM unescapes them in cells).
+pub fn code_cell(s: &str) -> String {
+    let s = clean(s);
+    let longest = s
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.starts_with(' ') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
+}
+
+/// A fenced block of verbatim text (a message as sent), indented for a
+/// list item.
+fn fenced(out: &mut String, indent: &str, s: &str) {
+    let lines: Vec<String> = clean_lines(s).map(|l| l.into_owned()).collect();
+    let longest = lines
+        .iter()
+        .flat_map(|l| l.split(|c| c != '`').map(str::len))
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat((longest + 1).max(3));
+    let _ = writeln!(out, "{indent}{fence}text");
+    for l in &lines {
+        let _ = writeln!(out, "{indent}{l}");
+    }
+    let _ = writeln!(out, "{indent}{fence}");
+}
+
+/// `HH:MM:SS` with days folded into hours.
+fn hms(secs: i64) -> String {
+    crate::time::hms(TimeDelta::seconds(secs))
+}
+
+/// `HH:MM` with days folded into hours (the template's Duration).
+fn hm(secs: i64) -> String {
+    let s = secs.max(0);
+    format!("{:02}:{:02}", s / 3600, (s / 60) % 60)
+}
+
+struct Clock<'a> {
+    f: &'a Facts,
+}
+
+impl Clock<'_> {
+    fn day(&self, t: Ts) -> String {
+        t.0.with_timezone(&self.f.tz).format("%Y-%m-%d").to_string()
+    }
+
+    fn same_day(&self, t: Ts) -> bool {
+        self.day(t) == self.day(self.f.incident.declared_at)
+    }
+
+    /// `HH:MM`, with the date when it is not the declaration's day.
+    fn hm(&self, t: Ts) -> String {
+        let local = t.0.with_timezone(&self.f.tz);
+        if self.same_day(t) {
+            local.format("%H:%M").to_string()
+        } else {
+            local.format("%Y-%m-%d %H:%M").to_string()
+        }
+    }
+
+    /// `HH:MM:SS`, with the date when it is not the declaration's day.
+    fn hms(&self, t: Ts) -> String {
+        let local = t.0.with_timezone(&self.f.tz);
+        if self.same_day(t) {
+            local.format("%H:%M:%S").to_string()
+        } else {
+            local.format("%Y-%m-%d %H:%M:%S").to_string()
+        }
+    }
+}
+
+fn severity(f: &Facts, id: &str) -> String {
+    match f.incident.severity.names.get(id) {
+        Some(name) => format!("{} {}", text(id), text(name)),
+        None => text(id),
+    }
+}
+
+/// The whole document.
+pub fn render(f: &Facts) -> String {
+    let c = Clock { f };
+    let i = &f.incident;
+    let mut out = String::new();
+    let o = &mut out;
+
+    // Header.
+    let drill = if i.drill { "[DRILL] " } else { "" };
+    let _ = writeln!(o, "# Post-Incident Review: {drill}{}\n", text(&i.title));
+    let _ = writeln!(o, "- Date: {}", c.day(i.declared_at));
+    let _ = writeln!(o, "- Incident ID: {}", text(&i.id));
+    let sev = &i.severity;
+    let _ = if sev.current == sev.highest {
+        writeln!(o, "- Severity: {}", severity(f, &sev.highest))
+    } else {
+        writeln!(
+            o,
+            "- Severity: {} (highest reached); now {}",
+            severity(f, &sev.highest),
+            severity(f, &sev.current)
+        )
+    };
+    let _ = match i.duration_seconds {
+        Some(d) => writeln!(o, "- Duration: {}", hm(d)),
+        None => writeln!(o, "- Duration: ongoing"),
+    };
+    let _ = writeln!(o, "- Affected Users: [Count]");
+    let _ = writeln!(o, "- Times: UTC{}", f.time_zone);
+    if let Some(pm) = &f.postmortem {
+        let _ = match pm.due {
+            Some(due) => writeln!(
+                o,
+                "- Post-mortem due: {} (within {} of resolution)",
+                c.day(due),
+                text(&pm.within)
+            ),
+            None => writeln!(
+                o,
+                "- Post-mortem due: within {} after resolution",
+                text(&pm.within)
+            ),
+        };
+    }
+    o.push('\n');
+    if i.drill {
+        let _ = writeln!(
+            o,
+            "> **DRILL.** A tabletop exercise: no command was executed.\n"
+        );
+    }
+    for w in &f.warnings {
+        let _ = writeln!(o, "> **Export note:** {}\n", text(w));
+    }
+
+    summary(o, f, &c);
+    timeline(o, f, &c);
+    metrics(o, f, &c);
+
+    let _ = writeln!(o, "## Root Cause\n\n[Technical details]\n");
+    if let Some(m) = &f.moments.root_cause_identified
+        && !m.text.is_empty()
+    {
+        let _ = writeln!(
+            o,
+            "Marked at {} by {}: {}\n",
+            c.hm(m.at),
+            text(&m.by),
+            text(&m.text)
+        );
+    }
+    impact(o, f);
+    let _ = writeln!(o, "## What Went Well\n\n1. [Item]\n2. [Item]\n");
+    let _ = writeln!(o, "## What Went Wrong\n\n1. [Item]\n2. [Item]\n");
+    for s in &f.extra_sections {
+        let _ = writeln!(o, "## {}\n\n[To complete]\n", text(s));
+    }
+    commands(o, f, &c);
+    notes(o, f, &c);
+    clocks(o, f, &c);
+    communications(o, f, &c);
+    action_items(o, f, &c);
+    let _ = writeln!(o, "## Lessons Learned\n\n[Key takeaways]");
+    out
+}
+
+fn summary(o: &mut String, f: &Facts, c: &Clock) {
+    let i = &f.incident;
+    let _ = writeln!(o, "## Summary\n");
+    let procedure = match &i.procedure_name {
+        Some(n) => format!("{} ({})", text(n), text(&i.procedure)),
+        None => text(&i.procedure),
+    };
+    let playbook = match &i.playbook_title {
+        Some(t) => format!("{} ({})", text(t), text(&i.playbook)),
+        None => text(&i.playbook),
+    };
+    let _ = writeln!(o, "- Procedure: {procedure}, playbook {playbook}");
+    let _ = match &f.moments.resolved {
+        Some(m) => writeln!(o, "- Status: {} at {}", i.status, c.hm(m.at)),
+        None => writeln!(o, "- Status: {} (not resolved when exported)", i.status),
+    };
+    let _ = writeln!(o, "- Incident commander: {}", text(&i.ic));
+    let others: Vec<String> = i
+        .roles
+        .iter()
+        .filter(|(r, _)| r.as_str() != "ic")
+        .map(|(r, p)| format!("{} → {}", text(r), text(p)))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(o, "- Roles: {}", others.join(", "));
+    }
+    let _ = match f.steps.total {
+        Some(t) => writeln!(o, "- Steps done: {} of {t}", f.steps.done),
+        None => writeln!(
+            o,
+            "- Steps done: {} (total unknown: the playbook was not loaded)",
+            f.steps.done
+        ),
+    };
+    let failed = f
+        .commands
+        .iter()
+        .filter(|r| !r.succeeded() && !r.drill)
+        .count();
+    let _ = match (f.commands.len(), failed) {
+        (0, _) => writeln!(o, "- Commands run: none"),
+        (n, 0) => writeln!(o, "- Commands run: {n}"),
+        (n, k) => writeln!(o, "- Commands run: {n} ({k} did not exit 0)"),
+    };
+    let _ = writeln!(o, "\n[2-3 sentence summary]\n");
+}
+
+fn moment_line(o: &mut String, c: &Clock, what: &str, m: Option<&Moment>, unset: &str) {
+    let _ = match m {
+        Some(m) if m.text.is_empty() => writeln!(o, "- [{}] - {what}", c.hm(m.at)),
+        Some(m) => writeln!(o, "- [{}] - {what}: {}", c.hm(m.at), text(&m.text)),
+        None => writeln!(o, "- [--:--] - {what} ({unset})"),
+    };
+}
+
+fn timeline(o: &mut String, f: &Facts, c: &Clock) {
+    let m = &f.moments;
+    let _ = writeln!(o, "## Timeline\n");
+    moment_line(o, c, "Detection", m.detected.as_ref(), "not marked");
+    moment_line(o, c, "Page sent", m.paged.as_ref(), "not marked");
+    moment_line(o, c, "Incident declared", Some(&m.declared), "");
+    let rc = m.root_cause_identified.as_ref();
+    moment_line(o, c, "Root cause identified", rc, "not marked");
+    let fix = m.fix_implemented.as_ref();
+    moment_line(o, c, "Fix implemented", fix, "not marked");
+    moment_line(
+        o,
+        c,
+        "Incident resolved",
+        m.resolved.as_ref(),
+        "not resolved",
+    );
+    let _ = writeln!(o, "\n### Full record\n");
+    for r in &f.records {
+        let _ = writeln!(
+            o,
+            "- {} — {} — {}",
+            c.hms(Ts(r.at)),
+            text(&r.by),
+            text(&r.event.summary())
+        );
+    }
+    o.push('\n');
+}
+
+fn metrics(o: &mut String, f: &Facts, c: &Clock) {
+    let m = &f.metrics;
+    let declared = f.moments.declared.at;
+    let _ = writeln!(o, "## Metrics\n");
+    let _ = match (&f.moments.detected, m.time_to_detect_seconds) {
+        (Some(d), Some(s)) => writeln!(
+            o,
+            "- Time to detect: {} (detection {} → declared {})",
+            hms(s),
+            c.hm(d.at),
+            c.hm(declared)
+        ),
+        (Some(d), None) => writeln!(
+            o,
+            "- Time to detect: not measured (detection marked at {}, after the declaration at {})",
+            c.hm(d.at),
+            c.hm(declared)
+        ),
+        (None, _) => writeln!(o, "- Time to detect: not measured (detection not marked)"),
+    };
+    let _ = match (&m.first_action, m.time_to_acknowledge_seconds) {
+        (Some(a), Some(s)) => writeln!(
+            o,
+            "- Time to acknowledge: {} (first action at {} by {}: {})",
+            hms(s),
+            c.hms(a.at),
+            text(&a.by),
+            text(&a.summary)
+        ),
+        _ => writeln!(o, "- Time to acknowledge: no team action recorded"),
+    };
+    let _ = match m.time_to_resolve_seconds {
+        Some(s) => writeln!(o, "- Time to resolve: {}", hms(s)),
+        None => writeln!(o, "- Time to resolve: ongoing (not resolved)"),
+    };
+    if let Some(r) = &m.response {
+        let target = crate::time::human(std::time::Duration::from_secs(
+            r.target_seconds.max(0) as u64
+        ));
+        let _ = match (r.met, r.after_seconds) {
+            (Some(true), Some(a)) => writeln!(
+                o,
+                "- Response time ({}, target {target}): met, status left Investigating after {}",
+                text(&r.severity),
+                hms(a)
+            ),
+            (Some(false), Some(a)) => writeln!(
+                o,
+                "- Response time ({}, target {target}): MISSED, status left Investigating after {}",
+                text(&r.severity),
+                hms(a)
+            ),
+            _ => writeln!(
+                o,
+                "- Response time ({}, target {target}): still Investigating when exported",
+                text(&r.severity)
+            ),
+        };
+    }
+    o.push('\n');
+}
+
+fn impact(o: &mut String, f: &Facts) {
+    let _ = writeln!(
+        o,
+        "## Impact\n\n- Affected Services: [List]\n- User Impact: [Description]\n- Revenue Impact: $[Amount]\n- SLA Impact: [%]\n"
+    );
+    let mut alerts: Vec<String> = Vec::new();
+    let mut pods: Vec<String> = Vec::new();
+    for r in &f.records {
+        match &r.event {
+            crate::timeline::Event::AlertFiring {
+                alertname,
+                severity,
+                ..
+            } => {
+                let a = format!("{} ({})", text(alertname), text(severity));
+                if !alerts.contains(&a) {
+                    alerts.push(a);
+                }
+            }
+            crate::timeline::Event::PodChanged { pod, .. } => {
+                let p = text(pod);
+                if !pods.contains(&p) {
+                    pods.push(p);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !alerts.is_empty() {
+        let _ = writeln!(o, "Alerts that fired: {}.\n", alerts.join(", "));
+    }
+    if !pods.is_empty() {
+        let _ = writeln!(o, "Pods that changed: {}.\n", pods.join(", "));
+    }
+}
+
+fn outcome(r: &CommandRun) -> String {
+    let mut s = match &r.outcome {
+        Some(out) => {
+            let mut s = text(out);
+            if let Some(code) = r.exit
+                && !out.contains(&code.to_string())
+            {
+                let _ = write!(s, " (exit {code})");
+            }
+            s
+        }
+        None => "no end recorded".into(),
+    };
+    if r.drill {
+        s.push_str(", drill: not executed");
+    } else if r.dry_run {
+        s.push_str(", dry run");
+    }
+    s
+}
+
+fn commands(o: &mut String, f: &Facts, c: &Clock) {
+    let _ = writeln!(o, "## Commands Run\n");
+    if f.commands.is_empty() {
+        let _ = writeln!(o, "No command was run.\n");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "| Time | Who | Command | Risk | Confirmation | Outcome | Duration |\n|---|---|---|---|---|---|---|"
+    );
+    for r in &f.commands {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            c.hms(r.started_at),
+            text(&r.by),
+            code_cell(&r.command),
+            text(&r.risk),
+            text(&r.confirmation),
+            outcome(r),
+            r.duration_ms
+                .map(crate::time::human_ms)
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+    o.push('\n');
+}
+
+fn notes(o: &mut String, f: &Facts, c: &Clock) {
+    let _ = writeln!(o, "## Notes\n");
+    if f.notes.is_empty() {
+        let _ = writeln!(o, "No note was written.\n");
+        return;
+    }
+    for n in &f.notes {
+        let _ = write!(o, "- {} — {}: ", c.hms(n.at), text(&n.by));
+        let mut first = true;
+        let mut gap = false;
+        for line in clean_lines(&n.text) {
+            if line.trim().is_empty() {
+                gap = !first;
+                continue;
+            }
+            if first {
+                o.push_str(&text(line.trim()));
+                first = false;
+            } else if gap {
+                let _ = write!(o, "\n\n  {}", line_start(&line));
+                gap = false;
+            } else {
+                let _ = write!(o, "\\\n  {}", line_start(&line));
+            }
+        }
+        o.push('\n');
+    }
+    o.push('\n');
+}
+
+fn clocks(o: &mut String, f: &Facts, c: &Clock) {
+    let _ = writeln!(o, "## Escalations and Clocks\n");
+    let conditions = &f.incident.conditions;
+    if f.timers.is_empty() && conditions.is_empty() {
+        let _ = writeln!(o, "No clock fell due and no condition was set.\n");
+        return;
+    }
+    for k in conditions {
+        let _ = writeln!(
+            o,
+            "- Condition set at {} by {}: {}",
+            c.hms(k.at),
+            text(&k.by),
+            text(&k.condition)
+        );
+    }
+    if !conditions.is_empty() {
+        o.push('\n');
+    }
+    if f.timers.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "| Fell due | Clock | Acknowledged |\n|---|---|---|");
+    for t in &f.timers {
+        let ack = match (t.acknowledged_at, &t.acknowledged_by) {
+            (Some(at), Some(by)) => format!("{} by {}", c.hms(at), text(by)),
+            _ => "not acknowledged".into(),
+        };
+        let _ = writeln!(o, "| {} | {} | {ack} |", c.hms(t.due_at), text(&t.label));
+    }
+    o.push('\n');
+}
+
+fn communications(o: &mut String, f: &Facts, c: &Clock) {
+    let _ = writeln!(o, "## Communications\n");
+    if f.comms.is_empty() {
+        let _ = writeln!(o, "No communication was recorded as sent.\n");
+        return;
+    }
+    for m in &f.comms {
+        let file = m
+            .file
+            .as_ref()
+            .map(|p| format!(" ({})", text(p)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "- {} — {}: {}{file}\n",
+            c.hms(m.at),
+            text(&m.by),
+            text(&m.template)
+        );
+        fenced(o, "  ", &m.text);
+        o.push('\n');
+    }
+}
+
+fn action_items(o: &mut String, f: &Facts, c: &Clock) {
+    let _ = writeln!(o, "## Action Items\n");
+    if f.action_items.is_none() {
+        let _ = writeln!(
+            o,
+            "The playbook could not be loaded, so its post-incident follow-ups are not listed.\n"
+        );
+    }
+    let _ = writeln!(
+        o,
+        "| Action | Owner | Deadline | Priority |\n|--------|-------|----------|----------|"
+    );
+    for a in f.action_items.iter().flatten() {
+        let deadline = match a.due {
+            Some(due) => c.day(due),
+            None => format!("within {} after resolution", text(&a.within)),
+        };
+        let _ = writeln!(o, "| {} |  | {deadline} |  |", text(&a.item));
+    }
+    let _ = writeln!(o, "| [Fix] | @name | YYYY-MM-DD | P0 |\n");
+}

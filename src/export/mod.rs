@@ -1,0 +1,626 @@
+//! The post-mortem from an incident's timeline. Pure: `facts` folds the
+//! records (with the playbook when it could be loaded, for the procedure,
+//! severities and post-incident follow-ups) into `Facts`; `markdown`
+//! renders them in the seed's post-mortem template and `json` as a
+//! machine-readable document. No clock, no files: the command reads the
+//! timeline and writes the result.
+
+pub mod json;
+pub mod markdown;
+
+use crate::playbook::Playbook;
+use crate::state::Incident;
+use crate::timeline::{Event, Mark, Record, Status};
+use anyhow::{Result, bail};
+use chrono::{DateTime, FixedOffset, SecondsFormat, TimeDelta, Utc};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+
+/// What `export --format` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+/// Renders the post-mortem of `records` in `format`.
+pub fn render(facts: &Facts, format: Format) -> String {
+    match format {
+        Format::Markdown => markdown::render(facts),
+        Format::Json => json::render(facts),
+    }
+}
+
+/// The version of the JSON document's shape.
+pub const JSON_FORMAT: &str = "incident-cockpit.postmortem.v1";
+
+/// A UTC instant, written as the timeline writes it (RFC 3339, ms, `Z`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ts(pub DateTime<Utc>);
+
+impl Serialize for Ts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+}
+
+/// Everything the post-mortem says, in both formats.
+#[derive(Clone, Debug, Serialize)]
+pub struct Facts {
+    pub format: &'static str,
+    /// The offset local times are shown in (`+00:00`).
+    pub time_zone: String,
+    pub incident: IncidentFacts,
+    /// The post-mortem's key moments (seed 002, section 4).
+    pub moments: Moments,
+    pub metrics: Metrics,
+    pub steps: Steps,
+    pub commands: Vec<CommandRun>,
+    pub notes: Vec<NoteFact>,
+    pub timers: Vec<TimerFact>,
+    pub comms: Vec<CommsFact>,
+    /// The playbook's post-incident follow-ups, one per item; `null` when
+    /// the playbook could not be loaded.
+    pub action_items: Option<Vec<ActionItem>>,
+    /// When the playbook says the post-mortem is due.
+    pub postmortem: Option<PostmortemDue>,
+    /// What the export could not do (a playbook that did not load, lines
+    /// of the timeline that could not be read).
+    pub warnings: Vec<String>,
+    /// The timeline, record for record as written.
+    pub records: Vec<Record>,
+    #[serde(skip)]
+    pub tz: FixedOffset,
+    /// Sections the playbook's post-mortem template asks for beyond the
+    /// seed's (to fill in).
+    #[serde(skip)]
+    pub extra_sections: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentFacts {
+    pub id: String,
+    pub title: String,
+    pub drill: bool,
+    pub playbook: String,
+    pub playbook_title: Option<String>,
+    pub playbook_source: Option<String>,
+    pub scenario: Option<String>,
+    pub procedure: String,
+    pub procedure_name: Option<String>,
+    /// The incident commander at the end of the record.
+    pub ic: String,
+    /// Who held each role at the end of the record (role id → person).
+    pub roles: BTreeMap<String, String>,
+    pub severity: SeverityFacts,
+    pub status: Status,
+    pub declared_at: Ts,
+    pub resolved_at: Option<Ts>,
+    /// Declared → resolved; `null` while ongoing.
+    pub duration_seconds: Option<i64>,
+    pub conditions: Vec<ConditionFact>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SeverityFacts {
+    pub declared: String,
+    pub current: String,
+    /// The highest reached (the playbook's order, most severe first; without
+    /// the playbook, the smallest id: P0 before P1).
+    pub highest: String,
+    /// Names of these severities from the playbook (id → name).
+    pub names: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConditionFact {
+    pub condition: String,
+    pub at: Ts,
+    pub by: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Moment {
+    pub seq: u64,
+    pub at: Ts,
+    pub by: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Moments {
+    pub detected: Option<Moment>,
+    pub paged: Option<Moment>,
+    pub declared: Moment,
+    pub root_cause_identified: Option<Moment>,
+    pub fix_implemented: Option<Moment>,
+    pub resolved: Option<Moment>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Metrics {
+    /// Detection mark → declared; `null` when not marked, or marked after
+    /// the declaration.
+    pub time_to_detect_seconds: Option<i64>,
+    /// Declared → the first team action (a tick, note, command, severity,
+    /// status or role change).
+    pub time_to_acknowledge_seconds: Option<i64>,
+    pub first_action: Option<FirstAction>,
+    /// Declared → resolved.
+    pub time_to_resolve_seconds: Option<i64>,
+    /// The current severity's response time against when the status first
+    /// left Investigating.
+    pub response: Option<ResponseFact>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FirstAction {
+    pub seq: u64,
+    pub kind: &'static str,
+    pub at: Ts,
+    pub by: String,
+    pub summary: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ResponseFact {
+    pub severity: String,
+    pub target_seconds: i64,
+    /// `null` while still investigating.
+    pub after_seconds: Option<i64>,
+    pub met: Option<bool>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Steps {
+    /// Steps ticked at the end of the record.
+    pub done: usize,
+    /// Steps in the procedure; `null` without the playbook.
+    pub total: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CommandRun {
+    pub run: String,
+    pub seq: u64,
+    pub started_at: Ts,
+    pub by: String,
+    pub step: String,
+    /// As recorded: secrets already redacted.
+    pub command: String,
+    pub argv: Vec<String>,
+    pub risk: String,
+    pub confirmation: String,
+    pub shell: bool,
+    pub drill: bool,
+    pub dry_run: bool,
+    pub finished_at: Option<Ts>,
+    /// `null` when no end was recorded.
+    pub outcome: Option<String>,
+    pub exit: Option<i32>,
+    pub signal: Option<String>,
+    pub duration_ms: Option<u64>,
+}
+
+impl CommandRun {
+    /// Ended with exit 0 (a drill's canned run counts as it says).
+    pub fn succeeded(&self) -> bool {
+        self.exit == Some(0)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NoteFact {
+    pub seq: u64,
+    pub at: Ts,
+    pub by: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimerFact {
+    pub timer: String,
+    pub label: String,
+    pub due_at: Ts,
+    pub acknowledged_at: Option<Ts>,
+    pub acknowledged_by: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CommsFact {
+    pub seq: u64,
+    pub at: Ts,
+    pub by: String,
+    pub template: String,
+    pub file: Option<String>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionItem {
+    /// The follow-up group ("Within 24 Hours").
+    pub group: Option<String>,
+    /// As the playbook writes it (`24h`, `1w`).
+    pub within: String,
+    pub item: String,
+    /// Resolved + within; `null` while unresolved (or if `within` does not
+    /// parse).
+    pub due: Option<Ts>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PostmortemDue {
+    pub within: String,
+    pub due: Option<Ts>,
+}
+
+/// The kinds that count as the team acting on the incident.
+fn is_team_action(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::StepChecked { .. }
+            | Event::StepUnchecked { .. }
+            | Event::Note { .. }
+            | Event::CommandStarted { .. }
+            | Event::SeverityChanged { .. }
+            | Event::StatusChanged { .. }
+            | Event::RoleAssigned { .. }
+    )
+}
+
+/// The post-mortem's sections from the seed's template; a playbook's
+/// section is covered when its name contains one of these.
+const SEED_SECTIONS: [&str; 9] = [
+    "summary",
+    "timeline",
+    "root cause",
+    "impact",
+    "what went well",
+    "what went wrong",
+    "action items",
+    "lessons learned",
+    "communications",
+];
+
+/// Folds the records into the post-mortem's facts. The first record must
+/// be the declaration. Without the playbook, steps have no total and there
+/// are no action items (the caller says why in `warnings`).
+pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -> Result<Facts> {
+    let Some(first) = records.first() else {
+        bail!("the timeline holds no records");
+    };
+    let Event::Declared {
+        id,
+        title,
+        severity: declared_severity,
+        playbook: playbook_name,
+        procedure,
+        drill,
+        source,
+        scenario,
+        ..
+    } = &first.event
+    else {
+        bail!(
+            "the timeline's first record (seq {}) is a {}, not the declaration",
+            first.seq,
+            first.event.kind()
+        );
+    };
+    let inc = Incident::replay(records);
+    let declared_at = first.at;
+    let proc_ = playbook.and_then(|pb| pb.procedure(procedure));
+
+    // Severities: every one the incident was at, the highest by the
+    // playbook's order (most severe first), else by id.
+    let mut seen = vec![declared_severity.clone()];
+    for r in records {
+        if let Event::SeverityChanged { to, .. } = &r.event {
+            seen.push(to.clone());
+        }
+    }
+    let rank = |s: &String| {
+        let idx = playbook
+            .and_then(|pb| pb.severities.iter().position(|x| &x.id.value == s))
+            .unwrap_or(usize::MAX);
+        (idx, s.clone())
+    };
+    let highest = seen
+        .iter()
+        .min_by_key(|s| rank(s))
+        .cloned()
+        .unwrap_or_default();
+    let mut names = BTreeMap::new();
+    for s in [declared_severity, &inc.severity, &highest] {
+        if let Some(sev) = playbook.and_then(|pb| pb.severity(s)) {
+            names.insert(s.clone(), sev.name.clone());
+        }
+    }
+
+    // Key moments: the first of each mark; declared; the standing resolution.
+    let mark = |m: Mark| {
+        records.iter().find_map(|r| match &r.event {
+            Event::Marked { mark, text } if mark == m.id() => Some(Moment {
+                seq: r.seq,
+                at: Ts(r.at),
+                by: r.by.clone(),
+                text: text.clone(),
+            }),
+            _ => None,
+        })
+    };
+    let resolved = inc.resolved_at.and_then(|at| {
+        records.iter().rev().find_map(|r| match &r.event {
+            Event::StatusChanged {
+                to: Status::Resolved,
+                ..
+            }
+            | Event::Declared {
+                status: Status::Resolved,
+                ..
+            } if r.at == at => Some(Moment {
+                seq: r.seq,
+                at: Ts(r.at),
+                by: r.by.clone(),
+                text: String::new(),
+            }),
+            _ => None,
+        })
+    });
+    let moments = Moments {
+        detected: mark(Mark::Detected),
+        paged: mark(Mark::Paged),
+        declared: Moment {
+            seq: first.seq,
+            at: Ts(declared_at),
+            by: first.by.clone(),
+            text: String::new(),
+        },
+        root_cause_identified: mark(Mark::RootCauseIdentified),
+        fix_implemented: mark(Mark::FixImplemented),
+        resolved,
+    };
+
+    // Metrics.
+    let secs = |d: TimeDelta| d.num_seconds();
+    let time_to_detect_seconds = moments
+        .detected
+        .as_ref()
+        .map(|m| declared_at - m.at.0)
+        .filter(|d| *d >= TimeDelta::zero())
+        .map(secs);
+    let first_action = records[1..]
+        .iter()
+        .find(|r| is_team_action(&r.event))
+        .map(|r| FirstAction {
+            seq: r.seq,
+            kind: r.event.kind(),
+            at: Ts(r.at),
+            by: r.by.clone(),
+            summary: r.event.summary(),
+        });
+    let time_to_resolve_seconds = inc.resolved_at.map(|at| secs(at - declared_at));
+    let response = playbook
+        .and_then(|pb| pb.severity(&inc.severity))
+        .and_then(|sev| Some((sev, sev.response_time()?)))
+        .and_then(|(sev, resp)| {
+            let target = TimeDelta::from_std(resp).ok()?;
+            let start = inc.severity_since?;
+            let after = inc
+                .identified_at
+                .map(|done| (done - start).max(TimeDelta::zero()));
+            Some(ResponseFact {
+                severity: sev.id.value.clone(),
+                target_seconds: secs(target),
+                after_seconds: after.map(secs),
+                met: after.map(|a| a <= target),
+            })
+        });
+    let metrics = Metrics {
+        time_to_detect_seconds,
+        time_to_acknowledge_seconds: first_action.as_ref().map(|a| secs(a.at.0 - declared_at)),
+        first_action,
+        time_to_resolve_seconds,
+        response,
+    };
+
+    let steps = Steps {
+        done: match proc_ {
+            Some(p) => p
+                .steps()
+                .filter(|s| inc.checked.contains_key(&s.id.value))
+                .count(),
+            None => inc.checked.len(),
+        },
+        total: proc_.map(|p| p.steps().count()),
+    };
+
+    // Commands, notes, clocks, comms, conditions.
+    let mut commands: Vec<CommandRun> = Vec::new();
+    let mut notes = Vec::new();
+    let mut timers: Vec<TimerFact> = Vec::new();
+    let mut comms = Vec::new();
+    let mut conditions = Vec::new();
+    for r in records {
+        match &r.event {
+            Event::CommandStarted {
+                run,
+                step,
+                command,
+                argv,
+                risk,
+                confirmation,
+                shell,
+                drill,
+                dry_run,
+            } => commands.push(CommandRun {
+                run: run.clone(),
+                seq: r.seq,
+                started_at: Ts(r.at),
+                by: r.by.clone(),
+                step: step.clone(),
+                command: command.clone(),
+                argv: argv.clone(),
+                risk: risk.clone(),
+                confirmation: confirmation.clone(),
+                shell: *shell,
+                drill: *drill,
+                dry_run: *dry_run,
+                finished_at: None,
+                outcome: None,
+                exit: None,
+                signal: None,
+                duration_ms: None,
+            }),
+            Event::CommandFinished {
+                run,
+                outcome,
+                exit,
+                signal,
+                duration_ms,
+                ..
+            } => {
+                if let Some(c) = commands
+                    .iter_mut()
+                    .rev()
+                    .find(|c| &c.run == run && c.outcome.is_none())
+                {
+                    c.finished_at = Some(Ts(r.at));
+                    c.outcome = Some(outcome.clone());
+                    c.exit = *exit;
+                    c.signal = signal.clone();
+                    c.duration_ms = Some(*duration_ms);
+                }
+            }
+            Event::Note { text } => notes.push(NoteFact {
+                seq: r.seq,
+                at: Ts(r.at),
+                by: r.by.clone(),
+                text: text.clone(),
+            }),
+            Event::TimerDue { timer, label } => timers.push(TimerFact {
+                timer: timer.clone(),
+                label: label.clone(),
+                due_at: Ts(r.at),
+                acknowledged_at: None,
+                acknowledged_by: None,
+            }),
+            Event::TimerAcknowledged { timer, .. } => {
+                if let Some(t) = timers
+                    .iter_mut()
+                    .find(|t| &t.timer == timer && t.acknowledged_at.is_none())
+                {
+                    t.acknowledged_at = Some(Ts(r.at));
+                    t.acknowledged_by = Some(r.by.clone());
+                }
+            }
+            Event::CommsSent {
+                template,
+                file,
+                text,
+            } => comms.push(CommsFact {
+                seq: r.seq,
+                at: Ts(r.at),
+                by: r.by.clone(),
+                template: template.clone(),
+                file: file.clone(),
+                text: text.clone(),
+            }),
+            Event::ConditionSet { condition }
+                if !conditions
+                    .iter()
+                    .any(|c: &ConditionFact| &c.condition == condition) =>
+            {
+                conditions.push(ConditionFact {
+                    condition: condition.clone(),
+                    at: Ts(r.at),
+                    by: r.by.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    // Follow-ups: due from the resolution.
+    let due_after = |within: &str| {
+        let resolved = inc.resolved_at?;
+        let d = crate::time::parse_duration(within).ok()?;
+        Some(Ts(resolved + TimeDelta::from_std(d).ok()?))
+    };
+    let action_items = playbook.map(|pb| {
+        pb.followups
+            .iter()
+            .flat_map(|f| {
+                f.items.iter().map(|item| ActionItem {
+                    group: f.name.clone(),
+                    within: f.within.value.clone(),
+                    item: item.clone(),
+                    due: due_after(&f.within.value),
+                })
+            })
+            .collect()
+    });
+    let pm = playbook.and_then(|pb| pb.postmortem.as_ref());
+    let postmortem = pm.and_then(|pm| pm.within.as_ref()).map(|w| PostmortemDue {
+        within: w.value.clone(),
+        due: due_after(&w.value),
+    });
+    let extra_sections = pm
+        .map(|pm| {
+            pm.sections
+                .iter()
+                .filter(|s| {
+                    let l = s.to_lowercase();
+                    !SEED_SECTIONS.iter().any(|k| l.contains(k))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+
+    Ok(Facts {
+        format: JSON_FORMAT,
+        time_zone: tz.to_string(),
+        incident: IncidentFacts {
+            id: id.clone(),
+            title: title.clone(),
+            drill: *drill,
+            playbook: playbook_name.clone(),
+            playbook_title: playbook.map(|pb| pb.title.clone()),
+            playbook_source: source.clone(),
+            scenario: scenario.clone(),
+            procedure: procedure.clone(),
+            procedure_name: proc_.map(|p| p.name.clone()),
+            ic: inc.ic.clone(),
+            roles: inc.roles.clone(),
+            severity: SeverityFacts {
+                declared: declared_severity.clone(),
+                current: inc.severity.clone(),
+                highest,
+                names,
+            },
+            status: inc.status.unwrap_or(Status::Investigating),
+            declared_at: Ts(declared_at),
+            resolved_at: inc.resolved_at.map(Ts),
+            duration_seconds: time_to_resolve_seconds,
+            conditions,
+        },
+        moments,
+        metrics,
+        steps,
+        commands,
+        notes,
+        timers,
+        comms,
+        action_items,
+        postmortem,
+        warnings: Vec::new(),
+        records: records.to_vec(),
+        tz,
+        extra_sections,
+    })
+}
+
+#[cfg(test)]
+mod tests;

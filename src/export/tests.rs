@@ -1,0 +1,661 @@
+//! The export over hand-built records, in UTC.
+
+use super::*;
+use crate::playbook::load::parse_yaml;
+use crate::timeline::{Event, Record, Status};
+use chrono::{DateTime, FixedOffset, Utc};
+use pulldown_cmark::{Event as Md, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+const PLAYBOOK: &str = r#"
+name: mini
+title: Mini Service
+severities:
+  - {id: P0, name: Critical, response: 15m}
+  - {id: P1, name: High, response: 1h}
+  - {id: P2, name: Medium, response: 4h}
+procedures:
+  - id: outage
+    name: Outage
+    phases:
+      - id: p
+        name: P
+        steps:
+          - {id: a, title: A}
+          - {id: b, title: B}
+          - {id: c, title: C}
+followups:
+  - within: 24h
+    name: Within 24 Hours
+    items: [File incident report, "Update | status page"]
+  - within: 1w
+    items: [Update runbooks]
+postmortem:
+  within: 48h
+  sections: [Summary, Timeline, Communication effectiveness]
+"#;
+
+fn playbook() -> Playbook {
+    parse_yaml("mini.yaml", PLAYBOOK).unwrap()
+}
+
+fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).unwrap()
+}
+
+fn t(secs: i64) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+        + TimeDelta::seconds(secs)
+}
+
+fn declared(title: &str, drill: bool) -> Event {
+    Event::Declared {
+        id: "inc-1".into(),
+        title: title.into(),
+        severity: "P1".into(),
+        status: Status::Investigating,
+        ic: "ana@h".into(),
+        playbook: "mini".into(),
+        procedure: "outage".into(),
+        drill,
+        source: Some("bundled:mini.yaml".into()),
+        scenario: None,
+        watch: Default::default(),
+    }
+}
+
+fn mark(m: Mark, text: &str) -> Event {
+    Event::Marked {
+        mark: m.id().into(),
+        text: text.into(),
+    }
+}
+
+/// A whole incident: detection marked before the declaration, a tick, two
+/// commands (one failing, with a pipe and backticks), a hostile note, a
+/// clock, a message sent, severity up then down, resolved after 65 min.
+fn records(title: &str, drill: bool) -> Vec<Record> {
+    let evs: Vec<(i64, &str, Event)> = vec![
+        (0, "ana@h", declared(title, drill)),
+        (-240, "ana@h", mark(Mark::Detected, "pager alert")),
+        (
+            30,
+            "alertmanager",
+            Event::AlertFiring {
+                alertname: "APIDown".into(),
+                severity: "critical".into(),
+                summary: "down".into(),
+            },
+        ),
+        (
+            50,
+            "bob@h",
+            Event::StepChecked {
+                step: "a".into(),
+                title: "A".into(),
+            },
+        ),
+        (60, "ana@h", mark(Mark::Paged, "")),
+        (
+            70,
+            "ana@h",
+            Event::SeverityChanged {
+                from: "P1".into(),
+                to: "P0".into(),
+            },
+        ),
+        (
+            90,
+            "bob@h",
+            Event::CommandStarted {
+                run: "r1".into(),
+                step: "b".into(),
+                command: "kubectl get pods | grep api".into(),
+                argv: vec![
+                    "sh".into(),
+                    "-c".into(),
+                    "kubectl get pods | grep api".into(),
+                ],
+                risk: "read".into(),
+                confirmation: "enter".into(),
+                shell: true,
+                drill: false,
+                dry_run: false,
+            },
+        ),
+        (
+            92,
+            "bob@h",
+            Event::CommandFinished {
+                run: "r1".into(),
+                outcome: "exit 0".into(),
+                exit: Some(0),
+                signal: None,
+                duration_ms: 1500,
+                first_lines: vec![],
+                last_lines: vec![],
+                drill: false,
+            },
+        ),
+        (
+            100,
+            "bob@h",
+            Event::CommandStarted {
+                run: "r2".into(),
+                step: "c".into(),
+                command: "kubectl rollout undo `x`".into(),
+                argv: vec!["kubectl".into()],
+                risk: "change".into(),
+                confirmation: "y".into(),
+                shell: false,
+                drill: false,
+                dry_run: false,
+            },
+        ),
+        (
+            130,
+            "bob@h",
+            Event::CommandFinished {
+                run: "r2".into(),
+                outcome: "exit 1".into(),
+                exit: Some(1),
+                signal: None,
+                duration_ms: 30_000,
+                first_lines: vec![],
+                last_lines: vec![],
+                drill: false,
+            },
+        ),
+        (
+            200,
+            "cy@h",
+            Event::Note {
+                text: "Rolled back | v2\n# not a heading\n\x1b[2Jcleared".into(),
+            },
+        ),
+        (
+            300,
+            "ana@h",
+            Event::StatusChanged {
+                from: Status::Investigating,
+                to: Status::Identified,
+            },
+        ),
+        (310, "ana@h", mark(Mark::RootCauseIdentified, "bad deploy")),
+        (
+            900,
+            "cockpit",
+            Event::TimerDue {
+                timer: "response".into(),
+                label: "Response time P0".into(),
+            },
+        ),
+        (
+            960,
+            "ana@h",
+            Event::TimerAcknowledged {
+                timer: "response".into(),
+                label: "Response time P0".into(),
+            },
+        ),
+        (
+            1000,
+            "dee@h",
+            Event::CommsSent {
+                template: "status-page".into(),
+                file: None,
+                text: "We are investigating.\n```\nend".into(),
+            },
+        ),
+        (1200, "ana@h", mark(Mark::FixImplemented, "")),
+        (
+            1500,
+            "ana@h",
+            Event::SeverityChanged {
+                from: "P0".into(),
+                to: "P2".into(),
+            },
+        ),
+        (
+            3900,
+            "ana@h",
+            Event::StatusChanged {
+                from: Status::Identified,
+                to: Status::Resolved,
+            },
+        ),
+    ];
+    evs.into_iter()
+        .enumerate()
+        .map(|(i, (secs, by, event))| Record {
+            seq: i as u64 + 1,
+            at: t(secs),
+            by: by.into(),
+            event,
+        })
+        .collect()
+}
+
+fn full() -> Facts {
+    facts(&records("API down", false), Some(&playbook()), utc()).unwrap()
+}
+
+#[test]
+fn metrics_from_marks_and_first_action() {
+    let f = full();
+    assert_eq!(f.metrics.time_to_detect_seconds, Some(240));
+    assert_eq!(f.metrics.time_to_acknowledge_seconds, Some(50));
+    let first = f.metrics.first_action.as_ref().unwrap();
+    assert_eq!(
+        (first.seq, first.kind, first.by.as_str()),
+        (4, "step_checked", "bob@h")
+    );
+    assert_eq!(f.metrics.time_to_resolve_seconds, Some(3900));
+    assert_eq!(f.incident.duration_seconds, Some(3900));
+    assert_eq!(f.incident.status, Status::Resolved);
+    assert_eq!(
+        (
+            f.incident.severity.declared.as_str(),
+            f.incident.severity.highest.as_str(),
+            f.incident.severity.current.as_str()
+        ),
+        ("P1", "P0", "P2")
+    );
+    assert_eq!((f.steps.done, f.steps.total), (1, Some(3)));
+    assert_eq!(f.commands.len(), 2);
+    assert_eq!(f.commands[1].exit, Some(1));
+    assert_eq!(f.commands[1].duration_ms, Some(30_000));
+    assert_eq!(f.timers[0].acknowledged_at, Some(Ts(t(960))));
+
+    let md = markdown::render(&f);
+    assert!(md.contains("- Duration: 01:05\n"), "{md}");
+    assert!(
+        md.contains("- Severity: P0 Critical (highest reached); now P2 Medium\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Time to detect: 00:04:00 (detection 12:56 → declared 13:00)"),
+        "{md}"
+    );
+    assert!(md.contains("- Time to acknowledge: 00:00:50 (first action at 13:00:50 by bob@h"));
+    assert!(md.contains("- Time to resolve: 01:05:00\n"));
+    assert!(md.contains("- Steps done: 1 of 3\n"));
+    assert!(md.contains("- Commands run: 2 (1 did not exit 0)\n"));
+}
+
+#[test]
+fn no_team_action_and_a_late_detection_mark_are_said_plainly() {
+    let recs = vec![
+        Record {
+            seq: 1,
+            at: t(0),
+            by: "ana@h".into(),
+            event: declared("x", false),
+        },
+        Record {
+            seq: 2,
+            at: t(120),
+            by: "ana@h".into(),
+            event: mark(Mark::Detected, ""),
+        },
+        Record {
+            seq: 3,
+            at: t(130),
+            by: "am".into(),
+            event: Event::AlertResolved {
+                alertname: "A".into(),
+            },
+        },
+    ];
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    assert_eq!(f.metrics.time_to_detect_seconds, None);
+    assert_eq!(f.metrics.time_to_acknowledge_seconds, None);
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("not measured (detection marked at 13:02, after the declaration at 13:00)"),
+        "{md}"
+    );
+    assert!(md.contains("- Time to acknowledge: no team action recorded"));
+    assert!(md.contains("- Time to resolve: ongoing"));
+    assert!(md.contains("still Investigating when exported"), "{md}");
+}
+
+#[test]
+fn key_moments_in_the_seed_timeline() {
+    let md = markdown::render(&full());
+    let expected = "## Timeline\n\n\
+        - [12:56] - Detection: pager alert\n\
+        - [13:01] - Page sent\n\
+        - [13:00] - Incident declared\n\
+        - [13:05] - Root cause identified: bad deploy\n\
+        - [13:20] - Fix implemented\n\
+        - [14:05] - Incident resolved\n";
+    assert!(md.contains(expected), "{md}");
+    // Followed by every record, in order, with who and what.
+    let full = md.split("### Full record\n\n").nth(1).unwrap();
+    let lines: Vec<&str> = full.lines().take_while(|l| l.starts_with("- ")).collect();
+    assert_eq!(lines.len(), 19);
+    assert_eq!(
+        lines[0],
+        "- 13:00:00 — ana@h — declared P1: API down (IC ana@h)"
+    );
+    assert_eq!(lines[3], "- 13:00:50 — bob@h — ✔ A \\[a\\]");
+
+    // Unset moments say so; an unresolved incident is ongoing.
+    let mut recs = records("API down", false);
+    recs.retain(|r| !matches!(r.event, Event::Marked { .. }));
+    recs.pop();
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    let md = markdown::render(&f);
+    assert!(md.contains("- [--:--] - Detection (not marked)\n"), "{md}");
+    assert!(md.contains("- [--:--] - Page sent (not marked)\n"));
+    assert!(md.contains("- [--:--] - Root cause identified (not marked)\n"));
+    assert!(md.contains("- [--:--] - Fix implemented (not marked)\n"));
+    assert!(md.contains("- [--:--] - Incident resolved (not resolved)\n"));
+    assert!(md.contains("- Duration: ongoing\n"));
+    assert!(md.contains("- Time to detect: not measured (detection not marked)"));
+    assert_eq!(f.moments.resolved.as_ref().map(|m| m.seq), None);
+}
+
+#[test]
+fn a_moment_on_another_day_carries_its_date() {
+    let mut recs = records("API down", false);
+    recs.last_mut().unwrap().at = t(86_400 + 600);
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("- [2026-11-23 13:10] - Incident resolved\n"),
+        "{md}"
+    );
+    assert!(md.contains("- Duration: 24:10\n"));
+}
+
+#[test]
+fn a_drill_says_so_in_its_title() {
+    let f = facts(&records("API down", true), Some(&playbook()), utc()).unwrap();
+    let md = markdown::render(&f);
+    assert!(
+        md.starts_with("# Post-Incident Review: [DRILL] API down\n"),
+        "{md}"
+    );
+    assert!(md.contains("> **DRILL.**"));
+    let live = markdown::render(&full());
+    assert!(live.starts_with("# Post-Incident Review: API down\n"));
+    assert!(!live.contains("DRILL"));
+}
+
+#[test]
+fn record_text_cannot_break_the_document() {
+    let f = facts(
+        &records("API | down\n## Injected\x1b]52;c;x\x07", false),
+        Some(&playbook()),
+        utc(),
+    )
+    .unwrap();
+    let md = markdown::render(&f);
+    assert!(!md.contains('\x1b') && !md.contains('\x07'), "{md}");
+    let title = md.lines().next().unwrap();
+    assert_eq!(
+        title,
+        "# Post-Incident Review: API \\| down⏎\\#\\# Injected^\\[\\]52;c;x^G"
+    );
+    // The note: its pipe escaped, its second line not a heading, the
+    // screen-clear visible and inert.
+    assert!(
+        md.contains(
+            "- 13:03:20 — cy@h: Rolled back \\| v2\\\n  \\# not a heading\\\n  ^\\[\\[2Jcleared\n"
+        ),
+        "{md}"
+    );
+    // Code spans outlast the backticks inside; pipes in cells are escaped.
+    assert!(md.contains("| `kubectl get pods \\| grep api` |"), "{md}");
+    assert!(md.contains("| `` kubectl rollout undo `x` `` |"), "{md}");
+    // A message as sent is fenced by more backticks than it holds.
+    assert!(
+        md.contains("  ````text\n  We are investigating.\n  ```\n  end\n  ````\n"),
+        "{md}"
+    );
+    assert_eq!(markdown::text("a*b_c<d>"), "a\\*b\\_c\\<d\\>");
+    assert_eq!(markdown::code_cell("a|b"), "`a\\|b`");
+}
+
+#[test]
+fn action_items_are_due_from_the_resolution() {
+    let f = full();
+    let items = f.action_items.as_ref().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].due, Some(Ts(t(3900 + 86_400))));
+    assert_eq!(items[2].due, Some(Ts(t(3900 + 7 * 86_400))));
+    assert_eq!(items[2].group, None);
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("| File incident report |  | 2026-11-23 |  |\n"),
+        "{md}"
+    );
+    assert!(md.contains("| Update \\| status page |  | 2026-11-23 |  |\n"));
+    assert!(md.contains("| Update runbooks |  | 2026-11-29 |  |\n"));
+    assert!(md.contains("- Post-mortem due: 2026-11-24 (within 48h of resolution)"));
+
+    // Unresolved: due after the resolution, whenever that is.
+    let mut recs = records("API down", false);
+    recs.pop();
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    assert!(
+        f.action_items
+            .as_ref()
+            .unwrap()
+            .iter()
+            .all(|a| a.due.is_none())
+    );
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("| File incident report |  | within 24h after resolution |  |\n"),
+        "{md}"
+    );
+    assert!(md.contains("| Update runbooks |  | within 1w after resolution |  |\n"));
+
+    // In another time zone the date is local.
+    let east = FixedOffset::east_opt(11 * 3600).unwrap();
+    let f = facts(&records("API down", false), Some(&playbook()), east).unwrap();
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("| File incident report |  | 2026-11-24 |  |\n"),
+        "{md}"
+    );
+    assert!(md.contains("- Date: 2026-11-23\n"));
+}
+
+#[test]
+fn without_the_playbook_there_are_no_follow_ups_and_it_says_so() {
+    let mut f = facts(&records("API down", false), None, utc()).unwrap();
+    f.warnings
+        .push("playbook bundled:mini.yaml: not found".into());
+    assert!(f.action_items.is_none());
+    assert_eq!(f.steps.total, None);
+    // The highest severity by id when the playbook's order is unknown.
+    assert_eq!(f.incident.severity.highest, "P0");
+    let md = markdown::render(&f);
+    assert!(md.contains("> **Export note:** playbook bundled:mini.yaml: not found"));
+    assert!(
+        md.contains("its post-incident follow-ups are not listed"),
+        "{md}"
+    );
+    assert!(md.contains("- Steps done: 1 (total unknown"));
+    let json: serde_json::Value = serde_json::from_str(&json::render(&f)).unwrap();
+    assert!(json["action_items"].is_null());
+    assert_eq!(json["warnings"][0], "playbook bundled:mini.yaml: not found");
+}
+
+#[test]
+fn a_timeline_must_start_with_its_declaration() {
+    assert!(facts(&[], None, utc()).is_err());
+    let recs = records("x", false);
+    let err = facts(&recs[1..], None, utc()).unwrap_err().to_string();
+    assert!(err.contains("not the declaration"), "{err}");
+}
+
+#[test]
+fn json_holds_the_same_facts_and_the_records_as_written() {
+    let recs = records("API down", false);
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json::render(&f)).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "format",
+            "time_zone",
+            "incident",
+            "moments",
+            "metrics",
+            "steps",
+            "commands",
+            "notes",
+            "timers",
+            "comms",
+            "action_items",
+            "postmortem",
+            "warnings",
+            "records"
+        ]
+    );
+    assert_eq!(v["format"], JSON_FORMAT);
+    assert_eq!(v["incident"]["declared_at"], "2026-11-22T13:00:00.000Z");
+    assert_eq!(v["incident"]["severity"]["highest"], "P0");
+    assert_eq!(v["metrics"]["time_to_detect_seconds"], 240);
+    assert_eq!(v["metrics"]["time_to_acknowledge_seconds"], 50);
+    assert_eq!(v["metrics"]["time_to_resolve_seconds"], 3900);
+    assert_eq!(v["moments"]["paged"]["at"], "2026-11-22T13:01:00.000Z");
+    assert_eq!(v["commands"][0]["command"], "kubectl get pods | grep api");
+    assert_eq!(v["commands"][1]["exit"], 1);
+    assert_eq!(v["notes"][0]["by"], "cy@h");
+    assert_eq!(v["action_items"][0]["due"], "2026-11-23T14:05:00.000Z");
+    assert_eq!(v["action_items"][1]["item"], "Update | status page");
+    let as_written: Vec<serde_json::Value> = recs
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
+    assert_eq!(v["records"], serde_json::Value::Array(as_written));
+}
+
+/// Headings (level 2) and tables of a markdown document, as parsed.
+struct Parsed {
+    title: String,
+    h2: Vec<String>,
+    /// Each table: its rows (the header first), each a list of cells.
+    tables: Vec<Vec<Vec<String>>>,
+}
+
+fn parse(md: &str) -> Parsed {
+    let mut p = Parsed {
+        title: String::new(),
+        h2: Vec::new(),
+        tables: Vec::new(),
+    };
+    let mut heading: Option<HeadingLevel> = None;
+    let mut text = String::new();
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match ev {
+            Md::Start(Tag::Heading { level, .. }) => {
+                heading = Some(level);
+                text.clear();
+            }
+            Md::End(TagEnd::Heading(_)) => {
+                match heading.take() {
+                    Some(HeadingLevel::H1) => p.title = text.clone(),
+                    Some(HeadingLevel::H2) => p.h2.push(text.clone()),
+                    _ => {}
+                }
+                text.clear();
+            }
+            Md::Start(Tag::Table(_)) => p.tables.push(Vec::new()),
+            Md::Start(Tag::TableHead | Tag::TableRow) => {
+                p.tables.last_mut().unwrap().push(Vec::new());
+            }
+            Md::Start(Tag::TableCell) => text.clear(),
+            Md::End(TagEnd::TableCell) => {
+                let row = p.tables.last_mut().unwrap().last_mut().unwrap();
+                row.push(text.trim().to_string());
+                text.clear();
+            }
+            Md::Text(t) | Md::Code(t) => text.push_str(&t),
+            Md::SoftBreak | Md::HardBreak => text.push('\n'),
+            _ => {}
+        }
+    }
+    p
+}
+
+#[test]
+fn the_markdown_parses_into_the_templates_sections_and_tables() {
+    let f = facts(&records("API | down `now`", true), Some(&playbook()), utc()).unwrap();
+    let md = markdown::render(&f);
+    let p = parse(&md);
+    assert_eq!(p.title, "Post-Incident Review: [DRILL] API | down `now`");
+    let mut expected: Vec<&str> = markdown::SECTIONS.to_vec();
+    // The playbook's own section goes before Commands Run.
+    expected.insert(7, "Communication effectiveness");
+    assert_eq!(p.h2, expected);
+
+    let table = |first: &str| {
+        p.tables
+            .iter()
+            .find(|t| t[0][0] == first)
+            .unwrap_or_else(|| panic!("no table headed {first}: {:?}", p.tables))
+    };
+    let cmds = table("Time");
+    assert_eq!(
+        cmds[0],
+        [
+            "Time",
+            "Who",
+            "Command",
+            "Risk",
+            "Confirmation",
+            "Outcome",
+            "Duration"
+        ]
+    );
+    assert_eq!(cmds.len(), 3, "{cmds:?}");
+    assert!(cmds.iter().all(|r| r.len() == 7), "{cmds:?}");
+    assert_eq!(
+        cmds[1],
+        [
+            "13:01:30",
+            "bob@h",
+            "kubectl get pods | grep api",
+            "read",
+            "enter",
+            "exit 0",
+            "1.5s"
+        ]
+    );
+    assert_eq!(cmds[2][2], "kubectl rollout undo `x`");
+    assert_eq!(cmds[2][4], "y");
+    assert_eq!(cmds[2][5], "exit 1");
+    assert_eq!(cmds[2][6], "30.0s");
+
+    let items = table("Action");
+    assert_eq!(items[0], ["Action", "Owner", "Deadline", "Priority"]);
+    assert!(items.iter().all(|r| r.len() == 4), "{items:?}");
+    let rows: Vec<(&str, &str)> = items[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("File incident report", "2026-11-23"),
+            ("Update | status page", "2026-11-23"),
+            ("Update runbooks", "2026-11-29"),
+            ("[Fix]", "YYYY-MM-DD"),
+        ]
+    );
+
+    let clocks = table("Fell due");
+    assert_eq!(
+        clocks[1],
+        ["13:15:00", "Response time P0", "13:16:00 by ana@h"]
+    );
+}
