@@ -49,3 +49,26 @@ fn dicps_import_matches_the_shipped_playbook() {
 fn zkp_ledger_import_matches_the_shipped_playbook() {
     check("000_491fbd48c38daa10.txt", "zkp-ledger.yaml");
 }
+
+/// Every import, written as YAML, passes the full lint.
+#[test]
+fn every_import_passes_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/runbooks");
+    let mut n = 0;
+    for e in std::fs::read_dir(fixtures).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let pb = import(&text, &path.display().to_string()).unwrap();
+        let out = dir.path().join(format!("{n}.yaml"));
+        std::fs::write(&out, incident_cockpit::playbook::import::to_yaml(&pb)).unwrap();
+        if let Err(e) = incident_cockpit::playbook::load_file(&out) {
+            panic!(
+                "{} imports to a playbook lint refuses:\n{e}",
+                path.display()
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 6, "{n} runbooks");
+}

@@ -247,7 +247,7 @@ impl Event {
             }
             Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
             Event::ConditionSet { condition } => format!("condition set: {condition}"),
-            Event::TimerDue { label, .. } => format!("⏰ DUE: {label}"),
+            Event::TimerDue { label, .. } => format!("⚑ DUE: {label}"),
             Event::TimerAcknowledged { label, .. } => format!("acknowledged: {label}"),
             Event::CommsSent { template, file, .. } => format!(
                 "comms sent: {template}{}",

@@ -41,6 +41,22 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             .as_ref()
             .map(|t| format!(" ({})", clean(&t.value)))
             .unwrap_or_default();
+        // A time box that ran out with steps still open says so.
+        let overdue = phase
+            .timebox
+            .as_ref()
+            .and_then(|t| crate::playbook::lint::parse_timebox(&t.value).ok())
+            .zip(s.incident.declared_at)
+            .is_some_and(|((_, end), at)| {
+                pdone < phase.steps.len()
+                    && s.incident.is_open()
+                    && s.now >= at + chrono::TimeDelta::from_std(end).unwrap_or_default()
+            });
+        let timebox = if overdue {
+            format!("{timebox} ⚑ OVERDUE")
+        } else {
+            timebox
+        };
         let head = format!("▸ {}{timebox}", clean(&phase.name));
         let count = format!(" {pdone}/{}", phase.steps.len());
         let style = if pdone == phase.steps.len() {

@@ -107,7 +107,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         };
         second.push(Span::styled(
             fit(
-                &format!(" ⏰ DUE: {}{more} · a acknowledge ", clean(label)),
+                &format!(" ⚑ DUE: {}{more} · a acknowledge ", clean(label)),
                 area.width as usize,
             ),
             theme::bad().add_modifier(Modifier::REVERSED),

@@ -132,3 +132,14 @@ fn hostile_strings_reach_the_screen_inert() {
     assert!(!s.contains('\x1b') && !s.contains('\x07'));
     assert!(s.contains("Evil^[[2J"), "{s}");
 }
+
+#[test]
+fn an_overdue_phase_is_shown() {
+    let mut h = Harness::drill();
+    let s = screen(&h, 120, 40);
+    assert!(!s.contains("OVERDUE"));
+    h.advance(15 * 60 + 1);
+    let s = screen(&h, 120, 40);
+    assert!(s.contains("Immediate Actions (0-15m) ⚑ OVERDUE"), "{s}");
+    assert!(!s.contains("Investigation (15m-30m) ⚑ OVERDUE"), "{s}");
+}
