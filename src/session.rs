@@ -227,6 +227,9 @@ pub fn drill_state(
         observes_cluster: true,
         viewer: false,
         records_observations: true,
+        layouts: Arc::new(crate::ui::layout::bundled()),
+        theme: crate::ui::theme::Kind::default(),
+        low_bandwidth: false,
     };
     let ctx = Context {
         watch: ctx.playbook.watch.clone(),
@@ -386,6 +389,9 @@ pub fn live_state(
         observes_cluster: false,
         viewer: false,
         records_observations: true,
+        layouts: Arc::new(crate::ui::layout::bundled()),
+        theme: crate::ui::theme::Kind::default(),
+        low_bandwidth: false,
     };
     State::new(ctx, Incident::replay(declared), now)
 }

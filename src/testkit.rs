@@ -59,6 +59,7 @@ impl Harness {
             session::drill_state(&scenario, Arc::new(playbook), seat, &[declared], t0());
         state.ctx.tz = FixedOffset::east_opt(0).unwrap();
         state.observed.host = Some(host());
+        state.ui.size = (120, 40);
         Self {
             state,
             store,

@@ -282,22 +282,13 @@ fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) 
     }
 }
 
-/// Whether a pane is on screen: output once something ran, pods and
-/// alerts when something observes them.
-pub fn shown(s: &State, p: Pane) -> bool {
-    match p {
-        Pane::Output => !s.runs.list.is_empty(),
-        Pane::Pods | Pane::Alerts => s.ctx.observes_cluster,
-        Pane::Checklist | Pane::Timeline => true,
-    }
-}
-
 fn pane_ctx(p: Pane) -> Ctx {
     match p {
         Pane::Checklist => Ctx::Checklist,
         Pane::Timeline => Ctx::Timeline,
         Pane::Output => Ctx::Output,
         Pane::Pods | Pane::Alerts => Ctx::Lists,
+        Pane::Timers | Pane::Resources => Ctx::Timeline,
     }
 }
 
@@ -314,8 +305,25 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 fx.push(Effect::Quit);
             }
         }
-        Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, |p| shown(s, p)),
-        Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, |p| shown(s, p)),
+        Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, &crate::ui::focus_order(s)),
+        Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, &crate::ui::focus_order(s)),
+        Action::Layout => {
+            // auto → each layout in turn → auto
+            let n = s.ctx.layouts.len();
+            s.ui.layout = match s.ui.layout {
+                None => Some(0),
+                Some(i) if i + 1 < n => Some(i + 1),
+                Some(_) => None,
+            };
+            let name =
+                s.ui.layout
+                    .map_or("auto".to_string(), |i| s.ctx.layouts[i].name.clone());
+            flash(s, format!("Layout: {name}"));
+            let order = crate::ui::focus_order(s);
+            if !order.contains(&s.ui.focus) {
+                s.ui.focus = order.first().copied().unwrap_or_default();
+            }
+        }
         Action::Zoom => s.ui.zoom = !s.ui.zoom,
         Action::Acknowledge => record::acknowledge(s, fx),
         Action::Timers => s.ui.modal = Some(Modal::Timers { scroll: 0 }),
@@ -405,6 +413,7 @@ fn move_by(s: &mut State, delta: isize) {
             let n = s.runs.selected().map_or(0, |r| r.output.len());
             s.runs.scroll = clamp_move(s.runs.scroll, -delta, n.max(1));
         }
+        Pane::Timers | Pane::Resources => {}
     }
 }
 

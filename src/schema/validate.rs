@@ -119,8 +119,52 @@ fn check(node: &Node, sch: &J, root: &J, ctx: &str, field: Option<&str>, out: &m
         msg,
     };
 
+    if let Some(c) = sch.get("const") {
+        let ok = match (&node.value, c) {
+            (Value::Str(v), J::String(want)) => v == want,
+            (Value::Bool(v), J::Bool(want)) => v == want,
+            _ => false,
+        };
+        if !ok {
+            out.push(place(format!(
+                "{} is {} (expected {c})",
+                what(field, ctx),
+                node.kind()
+            )));
+        }
+        return;
+    }
+
     for key in ["anyOf", "oneOf"] {
         if let Some(J::Array(branches)) = sch.get(key) {
+            // A choice of constants (an enum with documented variants).
+            let consts: Option<Vec<String>> = branches
+                .iter()
+                .map(|b| {
+                    let b = resolve(root, b, "").0;
+                    b.get("const")
+                        .and_then(J::as_str)
+                        .map(|c| vec![c.to_string()])
+                        .or_else(|| {
+                            b.get("enum")
+                                .and_then(J::as_array)
+                                .map(|v| v.iter().filter_map(J::as_str).map(String::from).collect())
+                        })
+                })
+                .collect::<Option<Vec<Vec<String>>>>()
+                .map(|v| v.concat());
+            if let Some(names) = consts {
+                let text = node.as_str().map(str::to_string);
+                if !text.as_ref().is_some_and(|t| names.contains(t)) {
+                    out.push(place(format!(
+                        "{} is {} (expected one of: {})",
+                        what(field, ctx),
+                        text.map_or_else(|| node.kind().to_string(), |t| format!("\"{t}\"")),
+                        names.join(", ")
+                    )));
+                }
+                return;
+            }
             let fitting: Vec<&J> = branches
                 .iter()
                 .filter(|b| branch_fits(root, b, node))

@@ -44,6 +44,11 @@ pub struct Context {
     /// This seat records what it observes (pod changes, alerts). A drill's
     /// other seats observe the same script without recording it again.
     pub records_observations: bool,
+    /// The layouts `L` cycles through (bundled, plus `--layout FILE`).
+    pub layouts: Arc<Vec<crate::ui::layout::Spec>>,
+    pub theme: crate::ui::theme::Kind,
+    /// `--low-bandwidth`: fewer frames, no bars.
+    pub low_bandwidth: bool,
 }
 
 impl Context {

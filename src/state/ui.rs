@@ -12,27 +12,35 @@ pub enum Pane {
     Output,
     Pods,
     Alerts,
+    Timers,
+    Resources,
 }
 
 impl Pane {
-    /// Focus order for Tab (Output only once something ran).
-    pub const ORDER: [Pane; 5] = [
-        Pane::Checklist,
-        Pane::Timeline,
-        Pane::Output,
-        Pane::Pods,
-        Pane::Alerts,
-    ];
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Checklist => "Checklist",
+            Pane::Timeline => "Timeline",
+            Pane::Output => "Output",
+            Pane::Pods => "Pods",
+            Pane::Alerts => "Alerts",
+            Pane::Timers => "Clocks",
+            Pane::Resources => "Resources",
+        }
+    }
 
-    /// The next (or previous) pane among those shown.
-    pub fn cycle(self, forward: bool, shown: impl Fn(Pane) -> bool) -> Pane {
-        let order: Vec<Pane> = Self::ORDER.iter().copied().filter(|p| shown(*p)).collect();
+    /// The next (or previous) pane in `order` (the panes on screen).
+    pub fn cycle(self, forward: bool, order: &[Pane]) -> Pane {
         if order.is_empty() {
             return self;
         }
-        let i = order.iter().position(|p| *p == self).unwrap_or(0);
-        let step = if forward { 1 } else { order.len() - 1 };
-        order[(i + step) % order.len()]
+        let i = order.iter().position(|p| *p == self);
+        let n = order.len();
+        match (i, forward) {
+            (Some(i), true) => order[(i + 1) % n],
+            (Some(i), false) => order[(i + n - 1) % n],
+            (None, _) => order[0],
+        }
     }
 }
 
@@ -146,4 +154,7 @@ pub struct Ui {
     pub zoom: bool,
     /// Timers whose falling due was sent to the log.
     pub due_requested: BTreeSet<String>,
+    /// The layout chosen with `L` or `--layout` (an index into the
+    /// context's layouts); `None` picks by terminal size.
+    pub layout: Option<usize>,
 }

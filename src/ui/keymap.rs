@@ -72,6 +72,7 @@ pub enum Action {
     Mark,
     Comms,
     Timers,
+    Layout,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,6 +198,12 @@ pub const KEYMAP: &[Binding] = &[
         &[k('a')],
         A::Acknowledge,
         "acknowledge the clock that fell due",
+    ),
+    b(
+        C::Global,
+        &[k('L')],
+        A::Layout,
+        "next layout (default, split, compact, wallboard, auto)",
     ),
     b(
         C::Global,

@@ -1,183 +1,385 @@
-//! Where the panes go. Two arrangements for now: wide (120x40 and up) and
-//! narrow (80x24), both with every pane on one screen.
+//! Layouts as data (`layouts/*.yaml`): panes, their arrangement in rows,
+//! columns or tabs, and their sizes (a length, a percentage, `fill`, or
+//! `content` with `min`/`max`), shown `when` there is something to show and
+//! hidden below a terminal size. Validated with every problem placed
+//! file:line:column. Placing is pure: the same function serves drawing and
+//! mouse hit-testing.
 
+use crate::playbook::load::LoadError;
+use crate::playbook::model::At;
 use ratatui::layout::{Constraint, Layout, Rect};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::path::Path;
+use std::sync::OnceLock;
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Areas {
-    pub header: Rect,
-    pub pods: Rect,
-    pub alerts: Rect,
-    pub resources: Rect,
-    pub checklist: Rect,
-    pub timeline: Rect,
-    /// Command output, once something ran.
-    pub output: Option<Rect>,
-    /// The clocks, where there is room (wide layouts).
-    pub timers: Option<Rect>,
-    pub footer: Rect,
+/// The layouts compiled into the binary, in the order `L` cycles them.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("default", include_str!("../../layouts/default.yaml")),
+    ("split", include_str!("../../layouts/split.yaml")),
+    ("compact", include_str!("../../layouts/compact.yaml")),
+    ("wallboard", include_str!("../../layouts/wallboard.yaml")),
+];
+
+/// Every pane a layout can place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaneId {
+    Header,
+    /// Severity, elapsed time and the response clock in big digits.
+    Bigclock,
+    Footer,
+    Pods,
+    Alerts,
+    Resources,
+    Checklist,
+    /// The checklist's progress, phase by phase (for a wallboard).
+    Progress,
+    Timeline,
+    Output,
+    Timers,
+}
+
+/// When a pane or split is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum When {
+    /// Pods and alerts are observed.
+    Cluster,
+    /// A command ran.
+    Output,
+    /// A clock is running.
+    Timers,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Size {
+    pub width: u16,
+    pub height: u16,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    #[serde(default)]
+    pub pane: Option<PaneId>,
+    #[serde(default)]
+    pub rows: Option<Vec<Node>>,
+    #[serde(default)]
+    pub columns: Option<Vec<Node>>,
+    /// Panes shown one at a time, with a tab bar (Tab moves between them).
+    #[serde(default)]
+    pub tabs: Option<Vec<PaneId>>,
+    /// `12` (lines or columns), `40%`, `fill`, or `content`.
+    #[serde(default)]
+    pub size: Option<At<String>>,
+    #[serde(default)]
+    pub min: Option<u16>,
+    /// `8` or `33%` of the parent.
+    #[serde(default)]
+    pub max: Option<At<String>>,
+    #[serde(default)]
+    pub when: Option<When>,
+    /// Hidden when the terminal is narrower or lower than this.
+    #[serde(default)]
+    pub hide_below: Option<Size>,
+}
+
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Chosen automatically when the terminal is at least this big (the
+    /// biggest that fits wins); without it, only when named.
+    #[serde(default)]
+    pub min_size: Option<Size>,
+    pub root: Node,
+}
+
+/// What the layout places, and how much of it there is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Content {
+    pub pods: usize,
+    pub alerts: usize,
+    pub figures: usize,
+    pub timers: usize,
+    pub phases: usize,
+    pub cluster: bool,
+    pub output: bool,
+}
+
+/// Where each pane goes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Placement {
+    pub panes: Vec<(PaneId, Rect)>,
+    /// A tab bar, the panes it offers, and the area they share.
+    pub tabs: Option<(Rect, Vec<PaneId>, Rect)>,
+}
+
+impl Placement {
+    pub fn get(&self, p: PaneId) -> Option<Rect> {
+        self.panes.iter().find(|(q, _)| *q == p).map(|(_, r)| *r)
+    }
 }
 
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// Sizes follow the content: the counts of pods, alerts and figures.
-/// What the layout has to place.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Content {
-    pub pods: usize,
-    pub alerts: usize,
-    pub figures: usize,
-    /// Pods and alerts are observed at all.
-    pub cluster: bool,
-    /// Something ran: show its output.
-    pub output: bool,
-    /// Running clocks.
-    pub timers: usize,
+fn available(p: PaneId, c: &Content) -> bool {
+    match p {
+        PaneId::Pods | PaneId::Alerts => c.cluster,
+        PaneId::Output => c.output,
+        _ => true,
+    }
 }
 
-pub fn areas(area: Rect, c: Content) -> Areas {
-    let (pod_count, alert_count, figure_count, has_output) =
-        (c.pods, c.alerts, c.figures, c.output);
-    if !c.cluster {
-        return without_cluster(area, figure_count, has_output, c.timers);
-    }
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    if area.width >= 110 && area.height >= 30 {
-        // Wide: the live view and the timeline on the left (timeline lines
-        // want the width), the checklist and resources on the right.
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(body);
-        let pods_h = (pod_count as u16 + 3).clamp(5, left.height / 3);
-        let alerts_h = (alert_count as u16 + 3).clamp(5, left.height / 4);
-        let [pods, alerts, timeline] = Layout::vertical([
-            Constraint::Length(pods_h),
-            Constraint::Length(alerts_h),
-            Constraint::Min(5),
-        ])
-        .areas(left);
-        let res_h = (figure_count as u16 + 7).min(right.height / 3);
-        let tim_h = (c.timers as u16 + 2).clamp(3, 8);
-        let [checklist, timers, resources] = Layout::vertical([
-            Constraint::Min(8),
-            Constraint::Length(tim_h),
-            Constraint::Length(res_h),
-        ])
-        .areas(right);
-        let timers = Some(timers);
-        let (timeline, output) = split_output(timeline, has_output, true);
-        Areas {
-            header,
-            pods,
-            alerts,
-            resources,
-            checklist,
-            timeline,
-            output,
-            timers,
-            footer,
+fn shown(n: &Node, c: &Content, term: Rect) -> bool {
+    let when = match n.when {
+        None => true,
+        Some(When::Cluster) => c.cluster,
+        Some(When::Output) => c.output,
+        Some(When::Timers) => c.timers > 0,
+    };
+    let big_enough = n
+        .hide_below
+        .is_none_or(|s| term.width >= s.width && term.height >= s.height);
+    when && big_enough && n.pane.is_none_or(|p| available(p, c))
+}
+
+/// The lines a pane's content wants at a width.
+fn content_height(p: PaneId, c: &Content, width: u16) -> u16 {
+    let n = |x: usize| x.min(200) as u16;
+    match p {
+        PaneId::Header => 2,
+        PaneId::Bigclock => 7,
+        PaneId::Footer => 1,
+        PaneId::Pods => n(c.pods).max(1) + 3,
+        PaneId::Alerts => n(c.alerts).max(1) + 3,
+        PaneId::Timers => n(c.timers).max(1) + 2,
+        PaneId::Progress => n(c.phases) + 3,
+        PaneId::Resources => {
+            if width >= 46 {
+                4 + if c.figures > 0 { 1 + n(c.figures) } else { 0 } + 2
+            } else {
+                2 + n(c.figures.div_ceil(2)) + 2
+            }
         }
+        PaneId::Checklist | PaneId::Timeline | PaneId::Output => 10,
+    }
+}
+
+fn node_content(n: &Node, c: &Content, width: u16) -> u16 {
+    if let Some(p) = n.pane {
+        return content_height(p, c, width);
+    }
+    if let Some(rows) = &n.rows {
+        return rows.iter().map(|r| node_content(r, c, width)).sum();
+    }
+    if let Some(cols) = &n.columns {
+        let w = width / cols.len().max(1) as u16;
+        return cols
+            .iter()
+            .map(|r| node_content(r, c, w))
+            .max()
+            .unwrap_or(0);
+    }
+    10
+}
+
+/// `12` or `33%` of `whole`.
+fn amount(s: &str, whole: u16) -> Option<u16> {
+    let s = s.trim();
+    if let Some(p) = s.strip_suffix('%') {
+        let p: u32 = p.trim().parse().ok()?;
+        return Some((whole as u32 * p.min(100) / 100) as u16);
+    }
+    s.parse().ok()
+}
+
+fn constraint(n: &Node, c: &Content, whole: u16, cross: u16, vertical: bool) -> Constraint {
+    let size = n.size.as_ref().map_or("fill", |s| s.value.as_str());
+    let max = n.max.as_ref().and_then(|m| amount(&m.value, whole));
+    let min = n.min.unwrap_or(0);
+    let clamp = |v: u16| v.max(min).min(max.unwrap_or(u16::MAX).max(min));
+    match size {
+        "fill" => {
+            if min > 0 {
+                Constraint::Min(min)
+            } else {
+                Constraint::Fill(1)
+            }
+        }
+        "content" => {
+            let want = if vertical {
+                node_content(n, c, cross)
+            } else {
+                20
+            };
+            Constraint::Length(clamp(want))
+        }
+        s if s.ends_with('%') => {
+            Constraint::Percentage(s.trim_end_matches('%').trim().parse().unwrap_or(50))
+        }
+        s => Constraint::Length(clamp(s.parse().unwrap_or(1))),
+    }
+}
+
+fn place_node(n: &Node, area: Rect, c: &Content, term: Rect, out: &mut Placement) {
+    if let Some(p) = n.pane {
+        out.panes.push((p, area));
+        return;
+    }
+    if let Some(tabs) = &n.tabs {
+        let offered: Vec<PaneId> = tabs.iter().copied().filter(|p| available(*p, c)).collect();
+        let [bar, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        out.tabs = Some((bar, offered, body));
+        return;
+    }
+    let (kids, vertical) = match (&n.rows, &n.columns) {
+        (Some(r), _) => (r, true),
+        (None, Some(cl)) => (cl, false),
+        _ => return,
+    };
+    let kids: Vec<&Node> = kids.iter().filter(|k| shown(k, c, term)).collect();
+    if kids.is_empty() {
+        return;
+    }
+    let whole = if vertical { area.height } else { area.width };
+    let cross = if vertical { area.width } else { area.height };
+    let cons: Vec<Constraint> = kids
+        .iter()
+        .map(|k| constraint(k, c, whole, cross, vertical))
+        .collect();
+    let rects = if vertical {
+        Layout::vertical(cons).split(area)
     } else {
-        // Narrow: pods across the full width (names need it), then alerts
-        // beside resources, then checklist beside timeline.
-        let h = body.height;
-        let pods_h = (pod_count as u16 + 3).clamp(4, (h / 4 + 1).max(4));
-        let mid_h = ((alert_count + 1).max(2 + figure_count.div_ceil(2)) as u16 + 2)
-            .clamp(4, (h / 4 + 1).max(4));
-        let [pods, mid, bottom] = Layout::vertical([
-            Constraint::Length(pods_h),
-            Constraint::Length(mid_h),
-            Constraint::Min(0),
-        ])
-        .areas(body);
-        let [alerts, resources] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
-        let [checklist, timeline] =
-            Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
-                .areas(bottom);
-        let (timeline, output) = split_output(timeline, has_output, false);
-        Areas {
-            header,
-            pods,
-            alerts,
-            resources,
-            checklist,
-            timeline,
-            output,
-            timers: None,
-            footer,
+        Layout::horizontal(cons).split(area)
+    };
+    for (k, r) in kids.iter().zip(rects.iter()) {
+        place_node(k, *r, c, term, out);
+    }
+}
+
+/// Where every pane of `spec` goes in `area`.
+pub fn place(spec: &Spec, area: Rect, c: &Content) -> Placement {
+    let mut out = Placement::default();
+    place_node(&spec.root, area, c, area, &mut out);
+    out
+}
+
+/// The biggest layout whose `min_size` fits the terminal.
+pub fn auto(specs: &[Spec], w: u16, h: u16) -> usize {
+    specs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.min_size.map(|m| (i, m)))
+        .filter(|(_, m)| w >= m.width && h >= m.height)
+        .max_by_key(|(_, m)| (m.width as u32) * (m.height as u32))
+        .map(|(i, _)| i)
+        .unwrap_or(0)
+}
+
+fn schema() -> &'static serde_json::Value {
+    static S: OnceLock<serde_json::Value> = OnceLock::new();
+    S.get_or_init(|| serde_json::to_value(schemars::schema_for!(Spec)).unwrap_or_default())
+}
+
+fn check_node(file: &str, n: &Node, problems: &mut Vec<String>) {
+    let kinds = [
+        n.pane.is_some(),
+        n.rows.is_some(),
+        n.columns.is_some(),
+        n.tabs.is_some(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    let place = n
+        .size
+        .as_ref()
+        .map(|s| format!("{file}:{}:{}", s.line, s.col));
+    if kinds != 1 {
+        problems.push(format!(
+            "{}: a layout node needs exactly one of pane, rows, columns or tabs (it has {kinds})",
+            place.clone().unwrap_or_else(|| file.to_string())
+        ));
+    }
+    if let Some(s) = &n.size {
+        let v = s.value.trim();
+        let ok = v == "fill" || v == "content" || amount(v, 100).is_some();
+        if !ok {
+            problems.push(format!(
+                "{file}:{}:{}: bad size {:?} (expected a number, a percentage like 40%, fill or content)",
+                s.line, s.col, s.value
+            ));
         }
     }
-}
-
-/// No pods or alerts to show: the timeline and output take their place.
-fn without_cluster(area: Rect, figure_count: usize, has_output: bool, timer_count: usize) -> Areas {
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let wide = area.width >= 110 && area.height >= 30;
-    let [left, right] = if wide {
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
-    } else {
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body)
-    };
-    let res_h = if wide {
-        figure_count as u16 + 7
-    } else {
-        4 + figure_count.div_ceil(2) as u16
-    };
-    let tim_h = if wide {
-        (timer_count as u16 + 2).clamp(3, 8)
-    } else {
-        0
-    };
-    let [checklist, timers, resources] = Layout::vertical([
-        Constraint::Min(6),
-        Constraint::Length(tim_h),
-        Constraint::Length(res_h.min(right.height / 3)),
-    ])
-    .areas(right);
-    let timers = wide.then_some(timers);
-    let (timeline, output) = split_output(left, has_output, wide);
-    let none = Rect::new(0, 0, 0, 0);
-    Areas {
-        header,
-        pods: none,
-        alerts: none,
-        resources,
-        checklist,
-        timeline,
-        output,
-        timers,
-        footer,
+    if let Some(m) = &n.max
+        && amount(&m.value, 100).is_none()
+    {
+        problems.push(format!(
+            "{file}:{}:{}: bad max {:?} (expected a number or a percentage like 33%)",
+            m.line, m.col, m.value
+        ));
+    }
+    for k in n.rows.iter().chain(n.columns.iter()).flatten() {
+        check_node(file, k, problems);
     }
 }
 
-/// Once a command ran, its output shares the timeline's place.
-fn split_output(timeline: Rect, has_output: bool, wide: bool) -> (Rect, Option<Rect>) {
-    if !has_output {
-        return (timeline, None);
+/// Parses and checks a layout.
+pub fn parse(file: &str, text: &str) -> Result<Spec, LoadError> {
+    let tree = crate::schema::parse(file, text).map_err(|e| LoadError { problems: vec![e] })?;
+    let problems: Vec<String> = crate::schema::validate(&tree, schema())
+        .into_iter()
+        .map(|p| format!("{file}:{}:{}: {}", p.line, p.col, p.msg))
+        .collect();
+    if !problems.is_empty() {
+        return Err(LoadError { problems });
     }
-    let share = if wide { 60 } else { 50 };
-    let [t, o] = Layout::vertical([
-        Constraint::Percentage(100 - share),
-        Constraint::Percentage(share),
-    ])
-    .areas(timeline);
-    (t, Some(o))
+    let spec: Spec = crate::playbook::load::parse_yaml(file, text)?;
+    let mut problems = Vec::new();
+    check_node(file, &spec.root, &mut problems);
+    if problems.is_empty() {
+        Ok(spec)
+    } else {
+        Err(LoadError { problems })
+    }
+}
+
+/// The bundled layouts.
+pub fn bundled() -> Vec<Spec> {
+    BUNDLED
+        .iter()
+        .filter_map(|(n, t)| parse(&format!("layouts/{n}.yaml"), t).ok())
+        .collect()
+}
+
+/// `--layout NAME|FILE`: a bundled name or a file.
+pub fn load(which: &str) -> Result<Spec, LoadError> {
+    if let Some((n, t)) = BUNDLED.iter().find(|(n, _)| *n == which) {
+        return parse(&format!("layouts/{n}.yaml"), t);
+    }
+    let path = Path::new(which);
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        problems: vec![format!(
+            "{which}: not a bundled layout ({}) and cannot read it as a file: {e}",
+            BUNDLED
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+    })?;
+    parse(&path.display().to_string(), &text)
 }
 
 /// A centred rectangle for dialogs.
@@ -189,5 +391,116 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c() -> Content {
+        Content {
+            pods: 5,
+            alerts: 2,
+            figures: 4,
+            timers: 6,
+            phases: 4,
+            cluster: true,
+            output: false,
+        }
+    }
+
+    #[test]
+    fn every_bundled_layout_parses() {
+        assert_eq!(bundled().len(), BUNDLED.len());
+    }
+
+    #[test]
+    fn auto_picks_the_biggest_that_fits() {
+        let specs = bundled();
+        let name = |w, h| specs[auto(&specs, w, h)].name.clone();
+        assert_eq!(name(120, 40), "default");
+        assert_eq!(name(100, 30), "split");
+        assert_eq!(name(80, 24), "split");
+        assert_eq!(name(79, 24), "compact");
+        assert_eq!(name(40, 12), "compact");
+    }
+
+    #[test]
+    fn places_every_pane_inside_and_without_overlap() {
+        for spec in bundled() {
+            for (w, h) in [(120, 40), (80, 24), (40, 12), (200, 60)] {
+                let area = Rect::new(0, 0, w, h);
+                let p = place(&spec, area, &c());
+                for (i, (a, ra)) in p.panes.iter().enumerate() {
+                    assert!(
+                        area.contains(ra.as_position()) || ra.area() == 0,
+                        "{} {a:?} outside at {w}x{h}",
+                        spec.name
+                    );
+                    for (b, rb) in &p.panes[i + 1..] {
+                        assert!(
+                            !ra.intersects(*rb),
+                            "{}: {a:?} overlaps {b:?} at {w}x{h}",
+                            spec.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn when_and_content_sizes() {
+        let spec = load("default").unwrap();
+        let area = Rect::new(0, 0, 120, 40);
+        let mut content = c();
+        let p = place(&spec, area, &content);
+        assert!(
+            p.get(PaneId::Output).is_none(),
+            "no output until something ran"
+        );
+        assert_eq!(
+            p.get(PaneId::Pods).unwrap().height,
+            8,
+            "5 pods + header + borders"
+        );
+        content.output = true;
+        content.cluster = false;
+        let p = place(&spec, area, &content);
+        assert!(p.get(PaneId::Output).is_some());
+        assert!(p.get(PaneId::Pods).is_none());
+    }
+
+    #[test]
+    fn bad_layouts_are_placed() {
+        let e = parse(
+            "l.yaml",
+            "name: x\nroot:\n  rows:\n    - {pane: header, size: big}\n    - {pane: nope}\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.problems[0]
+                .starts_with("l.yaml:5:14: \"pane\" in node is \"nope\" (expected one of: header,"),
+            "{e}"
+        );
+        let e = parse(
+            "l.yaml",
+            "name: x\nroot:\n  rows:\n    - {pane: header, size: big}\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.problems[0].starts_with("l.yaml:4:28: bad size \"big\""),
+            "{e}"
+        );
+        let e = parse(
+            "l.yaml",
+            "name: x\nroot:\n  rows:\n    - {pane: header, rows: [], size: 2}\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.problems[0].contains("exactly one of pane, rows, columns or tabs"),
+            "{e}"
+        );
     }
 }

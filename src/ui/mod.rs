@@ -2,6 +2,7 @@
 //! has its own file.
 
 pub mod alerts;
+pub mod bigclock;
 pub mod checklist;
 pub mod dialog;
 pub mod footer;
@@ -11,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 pub mod output;
 pub mod pods;
+pub mod progress;
 pub mod resources;
 pub mod run_dialog;
 pub mod theme;
@@ -23,7 +25,74 @@ use ratatui::layout::Alignment;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+/// What the layout has to place, from the state.
+pub fn content(s: &State) -> layout::Content {
+    let o = &s.observed;
+    layout::Content {
+        pods: o.pods.len(),
+        alerts: o.alerts.len(),
+        figures: o.figures.len(),
+        timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
+        phases: s.ctx.procedure().phases.len(),
+        cluster: s.ctx.observes_cluster,
+        output: !s.runs.list.is_empty(),
+    }
+}
+
+/// The layout in use: the one chosen (flag, config or `L`), else the
+/// biggest that fits the terminal.
+pub fn active_layout(s: &State) -> &layout::Spec {
+    let (w, h) = s.ui.size;
+    layout_for(s, w, h)
+}
+
+fn layout_for(s: &State, w: u16, h: u16) -> &layout::Spec {
+    let specs = &s.ctx.layouts;
+    let i = s.ui.layout.unwrap_or_else(|| layout::auto(specs, w, h));
+    &specs[i.min(specs.len().saturating_sub(1))]
+}
+
+/// Where everything goes at the state's terminal size.
+pub fn placement(s: &State) -> layout::Placement {
+    let (w, h) = s.ui.size;
+    layout::place(
+        active_layout(s),
+        ratatui::layout::Rect::new(0, 0, w, h),
+        &content(s),
+    )
+}
+
+/// The focusable pane behind a layout pane.
+pub fn focusable(p: layout::PaneId) -> Option<Pane> {
+    use layout::PaneId as P;
+    match p {
+        P::Checklist => Some(Pane::Checklist),
+        P::Timeline => Some(Pane::Timeline),
+        P::Output => Some(Pane::Output),
+        P::Pods => Some(Pane::Pods),
+        P::Alerts => Some(Pane::Alerts),
+        P::Timers => Some(Pane::Timers),
+        P::Resources => Some(Pane::Resources),
+        P::Header | P::Bigclock | P::Footer | P::Progress => None,
+    }
+}
+
+/// Panes Tab moves through, in reading order.
+pub fn focus_order(s: &State) -> Vec<Pane> {
+    let p = placement(s);
+    let mut v: Vec<Pane> = p
+        .panes
+        .iter()
+        .filter_map(|(id, _)| focusable(*id))
+        .collect();
+    if let Some((_, tabs, _)) = &p.tabs {
+        v.extend(tabs.iter().filter_map(|id| focusable(*id)));
+    }
+    v
+}
+
 pub fn draw(s: &State, f: &mut Frame) {
+    theme::set(s.ctx.theme);
     let area = f.area();
     if layout::too_small(area) {
         let msg = Paragraph::new(vec![
@@ -42,41 +111,35 @@ pub fn draw(s: &State, f: &mut Frame) {
         f.render_widget(msg, area);
         return;
     }
-    let o = &s.observed;
-    let a = layout::areas(
-        area,
-        layout::Content {
-            pods: o.pods.len(),
-            alerts: o.alerts.len(),
-            figures: o.figures.len(),
-            cluster: s.ctx.observes_cluster,
-            output: !s.runs.list.is_empty(),
-            timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
-        },
-    );
-    header::render(s, f, a.header);
-    footer::render(s, f, a.footer);
+    let spec = layout_for(s, area.width, area.height);
+    let placed = layout::place(spec, area, &content(s));
+    let header = placed.get(layout::PaneId::Header);
+    let footer = placed.get(layout::PaneId::Footer);
     if s.ui.zoom {
-        // The focused pane alone, over the whole body.
-        let body = ratatui::layout::Rect {
-            y: a.header.bottom(),
-            height: a.footer.y.saturating_sub(a.header.bottom()),
-            ..area
-        };
-        pane(s, f, s.ui.focus, body);
+        // The focused pane alone, between the header and the footer.
+        let top = header.map_or(0, |h| h.bottom());
+        let bottom = footer.map_or(area.height, |f| f.y);
+        let body = ratatui::layout::Rect::new(0, top, area.width, bottom.saturating_sub(top));
+        if let Some(h) = header {
+            header::render(s, f, h);
+        }
+        if let Some(ft) = footer {
+            footer::render(s, f, ft);
+        }
+        pane(s, f, s.ui.focus, body, true);
     } else {
-        if s.ctx.observes_cluster {
-            pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
-            alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
+        for (id, r) in &placed.panes {
+            render_id(s, f, *id, *r);
         }
-        resources::render(s, f, a.resources);
-        checklist::render(s, f, a.checklist, s.ui.focus == Pane::Checklist);
-        timeline::render(s, f, a.timeline, s.ui.focus == Pane::Timeline);
-        if let Some(out) = a.output {
-            output::render(s, f, out, s.ui.focus == Pane::Output);
-        }
-        if let Some(t) = a.timers {
-            timers::render(s, f, t);
+        if let Some((bar, tabs, body)) = &placed.tabs {
+            let shown = focusable_in(tabs, s.ui.focus).unwrap_or(
+                tabs.first()
+                    .copied()
+                    .and_then(focusable)
+                    .unwrap_or(Pane::Checklist),
+            );
+            tabbar(s, f, *bar, tabs, shown);
+            pane(s, f, shown, *body, true);
         }
     }
     match &s.ui.modal {
@@ -104,15 +167,71 @@ pub fn draw(s: &State, f: &mut Frame) {
     }
 }
 
-/// One pane by name, focused.
-fn pane(s: &State, f: &mut Frame, p: Pane, area: ratatui::layout::Rect) {
+/// One focusable pane.
+fn pane(s: &State, f: &mut Frame, p: Pane, area: ratatui::layout::Rect, focused: bool) {
     match p {
-        Pane::Checklist => checklist::render(s, f, area, true),
-        Pane::Timeline => timeline::render(s, f, area, true),
-        Pane::Output => output::render(s, f, area, true),
-        Pane::Pods => pods::render(s, f, area, true),
-        Pane::Alerts => alerts::render(s, f, area, true),
+        Pane::Checklist => checklist::render(s, f, area, focused),
+        Pane::Timeline => timeline::render(s, f, area, focused),
+        Pane::Output => output::render(s, f, area, focused),
+        Pane::Pods => pods::render(s, f, area, focused),
+        Pane::Alerts => alerts::render(s, f, area, focused),
+        Pane::Timers => timers::render(s, f, area, focused),
+        Pane::Resources => resources::render(s, f, area, focused),
     }
+}
+
+/// Any pane a layout places.
+fn render_id(s: &State, f: &mut Frame, id: layout::PaneId, r: ratatui::layout::Rect) {
+    use layout::PaneId as P;
+    match id {
+        P::Header => header::render(s, f, r),
+        P::Footer => footer::render(s, f, r),
+        P::Bigclock => bigclock::render(s, f, r),
+        P::Progress => progress::render(s, f, r),
+        other => {
+            if let Some(p) = focusable(other) {
+                pane(s, f, p, r, s.ui.focus == p);
+            }
+        }
+    }
+}
+
+fn focusable_in(tabs: &[layout::PaneId], focus: Pane) -> Option<Pane> {
+    tabs.iter()
+        .filter_map(|t| focusable(*t))
+        .find(|p| *p == focus)
+}
+
+/// The compact layout's tabs: every pane one Tab away.
+fn tabbar(
+    s: &State,
+    f: &mut Frame,
+    r: ratatui::layout::Rect,
+    tabs: &[layout::PaneId],
+    shown: Pane,
+) {
+    use ratatui::text::Span;
+    let mut spans = Vec::new();
+    for t in tabs {
+        let Some(p) = focusable(*t) else { continue };
+        let name = p.title();
+        let extra = match p {
+            Pane::Alerts if !s.observed.alerts.is_empty() => {
+                format!(" {}", s.observed.alerts.len())
+            }
+            Pane::Output if s.runs.running() > 0 => format!(" {}●", s.runs.running()),
+            Pane::Timers if !crate::update::unacknowledged(s).is_empty() => " ⚑".to_string(),
+            _ => String::new(),
+        };
+        let style = if p == shown {
+            theme::selected(true)
+        } else {
+            theme::dim()
+        };
+        spans.push(Span::styled(format!(" {name}{extra} "), style));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
 /// A bordered pane block with its title, highlighted when focused.

@@ -57,7 +57,11 @@ fn gauge_line(
         None if percent >= 90.0 => theme::warn(),
         None => Style::default(),
     };
-    let bar_w = if width >= 44 { 10 } else { 0 };
+    let bar_w = if width >= 44 && !s.ctx.low_bandwidth {
+        10
+    } else {
+        0
+    };
     let mut spans = vec![Span::styled(format!("{label:<4} "), theme::heading())];
     if bar_w > 0 {
         spans.push(Span::styled(bar(percent, bar_w), style));
@@ -71,12 +75,12 @@ fn gauge_line(
     Line::from(spans)
 }
 
-pub fn render(s: &State, f: &mut Frame, area: Rect) {
+pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let width = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(2) as usize;
     let full = 4 + usize::from(!s.observed.figures.is_empty()) + s.observed.figures.len();
     if height < full {
-        return compact(s, f, area, width);
+        return compact(s, f, area, width, focused);
     }
     let mut lines: Vec<Line> = Vec::new();
     match &s.observed.host {
@@ -173,12 +177,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         .as_ref()
         .map(|h| h.hostname.as_str())
         .unwrap_or("");
-    let block = pane_block(format!(" Resources {} ", clean(host)), false);
+    let block = pane_block(format!(" Resources {} ", clean(host)), focused);
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// Few lines: the host in two lines, figures two to a line.
-fn compact(s: &State, f: &mut Frame, area: Rect, width: usize) {
+fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
     let mut lines: Vec<Line> = Vec::new();
     let styled = |metric: &str, v: f64, text: String| {
         let style = if over(s, metric, v).is_some() {
@@ -252,7 +256,7 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize) {
         .as_ref()
         .map(|h| h.hostname.as_str())
         .unwrap_or("");
-    let block = pane_block(format!(" Resources {} {sim}", clean(host)), false);
+    let block = pane_block(format!(" Resources {} {sim}", clean(host)), focused);
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 

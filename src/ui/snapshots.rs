@@ -143,3 +143,84 @@ fn an_overdue_phase_is_shown() {
     assert!(s.contains("Immediate Actions (0-15m) ⚑ OVERDUE"), "{s}");
     assert!(!s.contains("Investigation (15m-30m) ⚑ OVERDUE"), "{s}");
 }
+
+/// Every shipped layout at its target size and at the smallest supported.
+#[test]
+fn every_layout_at_its_size_and_at_40x12() {
+    let targets = [
+        ("default", 120, 40),
+        ("split", 80, 24),
+        ("compact", 80, 24),
+        ("wallboard", 120, 40),
+    ];
+    for (name, w, hgt) in targets {
+        let mut h = busy_drill();
+        let i = h
+            .state
+            .ctx
+            .layouts
+            .iter()
+            .position(|l| l.name == name)
+            .unwrap();
+        h.state.ui.layout = Some(i);
+        let s = screen(&h, w, hgt);
+        assert!(
+            s.contains("DRILL"),
+            "{name}: the DRILL banner on every frame\n{s}"
+        );
+        insta::assert_snapshot!(format!("layout_{name}_{w}x{hgt}"), s);
+        let small = screen(&h, 40, 12);
+        assert!(small.contains("DRILL"), "{name} at 40x12\n{small}");
+        insta::assert_snapshot!(format!("layout_{name}_40x12"), small);
+    }
+}
+
+#[test]
+fn the_compact_layout_reaches_every_pane_with_tab() {
+    let mut h = busy_drill();
+    let i = h
+        .state
+        .ctx
+        .layouts
+        .iter()
+        .position(|l| l.name == "compact")
+        .unwrap();
+    h.state.ui.layout = Some(i);
+    h.state.ui.size = (80, 24);
+    let order = crate::ui::focus_order(&h.state);
+    assert_eq!(
+        order.len(),
+        6,
+        "checklist, timeline, pods, alerts, clocks, resources: {order:?}"
+    );
+    let mut seen = Vec::new();
+    for _ in 0..order.len() {
+        h.key(KeyCode::Tab);
+        let s = screen(&h, 80, 24);
+        let title = h.state.ui.focus.title();
+        assert!(s.contains(title), "{title} shown after Tab:\n{s}");
+        seen.push(h.state.ui.focus);
+    }
+    seen.sort_by_key(|p| format!("{p:?}"));
+    seen.dedup();
+    assert_eq!(seen.len(), order.len());
+}
+
+#[test]
+fn no_color_draws_without_colour() {
+    use ratatui::style::Color;
+    let mut h = busy_drill();
+    h.state.ctx.theme = crate::ui::theme::Kind::Mono;
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| super::draw(&h.state, f)).unwrap();
+    let buf = term.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "a coloured cell {:?}",
+            cell.symbol()
+        );
+    }
+    crate::ui::theme::set(crate::ui::theme::Kind::Dark);
+}

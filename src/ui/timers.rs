@@ -35,7 +35,7 @@ pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(s: &State, f: &mut Frame, area: Rect) {
+pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let due = crate::update::unacknowledged(s).len();
     let title = if due > 0 {
         format!(" Clocks: {due} due (a: acknowledge) ")
@@ -44,7 +44,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     };
     let width = area.width.saturating_sub(2) as usize;
     f.render_widget(
-        Paragraph::new(lines(s, width)).block(pane_block(title, due > 0)),
+        Paragraph::new(lines(s, width)).block(pane_block(title, focused || due > 0)),
         area,
     );
 }

@@ -250,11 +250,24 @@ fn replay_gives_the_state_lived_through() {
 fn focus_and_movement_stay_in_bounds() {
     let mut h = Harness::drill();
     assert_eq!(h.state.ui.focus, Pane::Checklist);
+    // Tab follows the layout's reading order: the default layout at 120x40.
+    let order = crate::ui::focus_order(&h.state);
+    assert_eq!(
+        order,
+        vec![
+            Pane::Pods,
+            Pane::Alerts,
+            Pane::Timeline,
+            Pane::Checklist,
+            Pane::Timers,
+            Pane::Resources
+        ]
+    );
     h.key(KeyCode::Tab);
+    assert_eq!(h.state.ui.focus, Pane::Timers);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
     assert_eq!(h.state.ui.focus, Pane::Timeline);
-    h.key(KeyCode::BackTab);
-    h.key(KeyCode::BackTab);
-    assert_eq!(h.state.ui.focus, Pane::Alerts);
     h.key(KeyCode::Tab);
     h.key(KeyCode::End);
     let n = h.state.ctx.procedure().steps().count();
@@ -271,7 +284,7 @@ fn focus_and_movement_stay_in_bounds() {
         h.keys("x");
         h.ctrl('s');
     }
-    h.key(KeyCode::Tab);
+    h.state.ui.focus = Pane::Timeline;
     h.key(KeyCode::Char('k'));
     h.key(KeyCode::Char('k'));
     assert_eq!(h.state.ui.timeline_scroll, 2);

@@ -1,0 +1,127 @@
+//! The wallboard's big clocks: severity, elapsed time and the response
+//! clock in digits five lines high, readable from across a room.
+
+use super::theme;
+use crate::state::{ResponseClock, State};
+use crate::time::{countdown, hms};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// A 3x5 font for the characters clocks need.
+fn glyph(c: char) -> [&'static str; 5] {
+    match c {
+        '0' => ["███", "█ █", "█ █", "█ █", "███"],
+        '1' => [" █ ", "██ ", " █ ", " █ ", "███"],
+        '2' => ["███", "  █", "███", "█  ", "███"],
+        '3' => ["███", "  █", "███", "  █", "███"],
+        '4' => ["█ █", "█ █", "███", "  █", "  █"],
+        '5' => ["███", "█  ", "███", "  █", "███"],
+        '6' => ["███", "█  ", "███", "█ █", "███"],
+        '7' => ["███", "  █", "  █", "  █", "  █"],
+        '8' => ["███", "█ █", "███", "█ █", "███"],
+        '9' => ["███", "█ █", "███", "  █", "███"],
+        ':' => ["   ", " █ ", "   ", " █ ", "   "],
+        '+' => ["   ", " █ ", "███", " █ ", "   "],
+        '-' => ["   ", "   ", "███", "   ", "   "],
+        'P' => ["███", "█ █", "███", "█  ", "█  "],
+        _ => ["   ", "   ", "   ", "   ", "   "],
+    }
+}
+
+/// Text in the big font, as five lines.
+pub fn big(text: &str) -> [String; 5] {
+    let mut rows: [String; 5] = Default::default();
+    for c in text.chars() {
+        let g = glyph(c);
+        for (row, part) in rows.iter_mut().zip(g) {
+            row.push_str(part);
+            row.push(' ');
+        }
+    }
+    rows
+}
+
+fn block(f: &mut Frame, area: Rect, label: &str, text: &str, style: Style) {
+    let mut lines = vec![Line::styled(
+        label.to_string(),
+        style.add_modifier(ratatui::style::Modifier::BOLD),
+    )];
+    let rows = big(text);
+    let fits = rows[0].chars().count() as u16 <= area.width;
+    if fits && area.height >= 6 {
+        lines.extend(rows.iter().map(|r| Line::styled(r.clone(), style)));
+    } else {
+        lines.push(Line::styled(text.to_string(), style));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+pub fn render(s: &State, f: &mut Frame, area: Rect) {
+    let inc = &s.incident;
+    let sev = s.ctx.playbook.severity(&inc.severity);
+    let [a, b, c] = Layout::horizontal([
+        Constraint::Percentage(25),
+        Constraint::Percentage(40),
+        Constraint::Percentage(35),
+    ])
+    .areas(area);
+    let drill = if s.ctx.drill { "DRILL · " } else { "" };
+    let name = sev.map_or("", |x| x.name.as_str());
+    block(
+        f,
+        a,
+        &format!("{drill}{} {name}", inc.severity),
+        &inc.severity,
+        theme::severity(&inc.severity),
+    );
+    block(
+        f,
+        b,
+        &format!(
+            "ELAPSED · {} · IC {}",
+            inc.status.map_or("-", |x| x.name()),
+            crate::sanitize::clean(&inc.ic)
+        ),
+        &hms(inc.elapsed(s.now)),
+        theme::heading(),
+    );
+    let (label, text, style) = match inc.response_clock(sev.and_then(|x| x.response_time()), s.now)
+    {
+        ResponseClock::Counting { left } => (
+            "RESPONSE LEFT".to_string(),
+            countdown(left),
+            theme::heading(),
+        ),
+        ResponseClock::Overdue { by } => (
+            "RESPONSE OVERDUE".to_string(),
+            format!("+{}", countdown(by)),
+            theme::bad(),
+        ),
+        ResponseClock::Met { after } => {
+            ("RESPONDED IN".to_string(), countdown(after), theme::good())
+        }
+        ResponseClock::Missed { after } => (
+            "RESPONSE MISSED".to_string(),
+            countdown(after),
+            theme::bad(),
+        ),
+        ResponseClock::None => ("RESPONSE".to_string(), "-".to_string(), theme::dim()),
+    };
+    block(f, c, &label, &text, style);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_are_five_lines_high() {
+        let rows = super::big("P0 12:05");
+        assert_eq!(rows[0], "███ ███      █  ███     ███ ███ ");
+        assert!(
+            rows.iter()
+                .all(|r| r.chars().count() == rows[0].chars().count())
+        );
+    }
+}
