@@ -38,13 +38,19 @@ fn draw(term: &mut Term, state: &State) -> Result<()> {
 }
 
 /// How long until the elapsed clock shows the next second.
+/// How long until the clocks should move on screen: the next second, or
+/// with `--low-bandwidth` the next fifth second.
 fn until_next_second(state: &State) -> std::time::Duration {
     let now = Utc::now();
     let base = state.incident.declared_at.unwrap_or(now);
-    let ms = (now - base).num_milliseconds().rem_euclid(1000);
+    let period: i64 = if state.ctx.low_bandwidth { 5000 } else { 1000 };
+    let ms = (now - base).num_milliseconds().rem_euclid(period);
     // A few ms late rather than early, so the second has surely turned.
-    std::time::Duration::from_millis((1000 - ms) as u64 + 5)
+    std::time::Duration::from_millis((period - ms) as u64 + 5)
 }
+
+/// With `--low-bandwidth`, frames at most this often.
+const LOW_BANDWIDTH_GAP: Duration = Duration::from_secs(1);
 
 impl Loop {
     /// Applies one message and carries out its effects; true to quit.
@@ -132,10 +138,18 @@ impl Loop {
         );
         draw(term, &self.state)?;
         let mut quit = false;
+        let mut last_draw = tokio::time::Instant::now();
+        let mut pending_draw = false;
         while !quit {
+            let wait = if pending_draw {
+                (last_draw + LOW_BANDWIDTH_GAP)
+                    .saturating_duration_since(tokio::time::Instant::now())
+            } else {
+                until_next_second(&self.state)
+            };
             let first = tokio::select! {
                 m = self.rx.recv() => m.unwrap_or(Msg::Terminate("channel closed")),
-                _ = tokio::time::sleep(until_next_second(&self.state)) => Msg::Tick,
+                _ = tokio::time::sleep(wait) => Msg::Tick,
                 _ = sigterm.recv() => Msg::Terminate("SIGTERM"),
                 _ = sighup.recv() => Msg::Terminate("SIGHUP"),
                 _ = sigint.recv() => Msg::Terminate("SIGINT"),
@@ -150,7 +164,14 @@ impl Loop {
                 }
             }
             if !quit {
-                draw(term, &self.state)?;
+                let now = tokio::time::Instant::now();
+                if self.state.ctx.low_bandwidth && now < last_draw + LOW_BANDWIDTH_GAP {
+                    pending_draw = true;
+                } else {
+                    draw(term, &self.state)?;
+                    last_draw = now;
+                    pending_draw = false;
+                }
             }
         }
         // Commands still running are cancelled, and their end recorded.

@@ -23,8 +23,36 @@ pub struct Cli {
     )]
     pub state_dir: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub ui: UiFlags,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How the cockpit looks; flags win over the config file.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct UiFlags {
+    /// Layout: a bundled name (default, split, compact, wallboard) or a
+    /// layouts/*.yaml file. Default: chosen by terminal size.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub layout: Option<String>,
+    /// Colour theme.
+    #[arg(long, global = true, value_enum)]
+    pub theme: Option<crate::ui::theme::Kind>,
+    /// No colour at all (also when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// For slow links: at most one frame a second, no bars.
+    #[arg(long, global = true)]
+    pub low_bandwidth: bool,
+    /// Click to focus and select, wheel to scroll (turns off the
+    /// terminal's own text selection while the cockpit runs).
+    #[arg(long, global = true)]
+    pub mouse: bool,
+    /// The config file (default: $XDG_CONFIG_HOME/incident-cockpit/config.yaml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -96,6 +124,9 @@ pub enum Command {
     /// Check, describe and import playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// The configuration file: its defaults and where it is read from.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Write an incident's post-mortem from its timeline: markdown in the
     /// post-mortem template, or the same facts as JSON.
     Export {
@@ -111,6 +142,15 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Print a complete config file with every default (theme, layout,
+    /// mouse, every key binding).
+    Defaults,
+    /// Print where the config file is read from, and check it.
+    Check,
 }
 
 #[derive(Subcommand, Debug)]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clocks;
 pub mod commands;
 pub mod comms;
+pub mod config;
 pub mod drill;
 pub mod export;
 pub mod incidents;

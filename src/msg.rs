@@ -10,6 +10,8 @@ use crossterm::event::KeyEvent;
 pub enum Msg {
     /// A key from the terminal.
     Key(KeyEvent),
+    /// A click or the wheel (with `--mouse`).
+    Mouse(crossterm::event::MouseEvent),
     /// Bracketed paste (goes to the note editor when it is open).
     Paste(String),
     Resize(u16, u16),

@@ -2,7 +2,9 @@
 //! always restored on the way out (normal exit, signals, panic).
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -22,6 +24,7 @@ pub fn restore() {
         let _ = disable_raw_mode();
         let _ = execute!(
             io::stdout(),
+            DisableMouseCapture,
             DisableBracketedPaste,
             LeaveAlternateScreen,
             Show
@@ -38,7 +41,7 @@ impl Drop for Guard {
     }
 }
 
-pub fn setup() -> io::Result<(Term, Guard)> {
+pub fn setup(mouse: bool) -> io::Result<(Term, Guard)> {
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
@@ -53,6 +56,9 @@ pub fn setup() -> io::Result<(Term, Guard)> {
         EnableBracketedPaste,
         Hide
     )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
     let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((term, guard))
 }

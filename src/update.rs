@@ -45,6 +45,11 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             duration,
         } => run::finish(s, &run, outcome, duration, &mut fx),
         Msg::Resize(w, h) => s.ui.size = (w, h),
+        Msg::Mouse(m) => {
+            if s.ui.modal.is_none() {
+                mouse(s, m);
+            }
+        }
         Msg::Tick => record::check_timers(s, &mut fx),
         Msg::CommsWritten {
             template,
@@ -385,6 +390,68 @@ pub fn new_note_editor() -> TextArea<'static> {
     )));
     area.set_placeholder_text("What happened, what was decided, who is doing what…");
     area
+}
+
+/// Click to focus (and, in the checklist, select a step); the wheel
+/// scrolls the pane under the pointer.
+fn mouse(s: &mut State, m: crossterm::event::MouseEvent) {
+    use crossterm::event::{MouseButton, MouseEventKind};
+    let at = ratatui::layout::Position::new(m.column, m.row);
+    let placed = crate::ui::placement(s);
+    // A click on the compact layout's tab bar picks the tab.
+    if let (MouseEventKind::Down(MouseButton::Left), Some((bar, tabs, _))) = (m.kind, &placed.tabs)
+        && bar.contains(at)
+    {
+        let mut x = bar.x;
+        for t in tabs {
+            let Some(p) = crate::ui::focusable(*t) else {
+                continue;
+            };
+            let w = p.title().len() as u16 + 3;
+            if m.column < x + w {
+                s.ui.focus = p;
+                return;
+            }
+            x += w;
+        }
+        return;
+    }
+    let mut hit = placed
+        .panes
+        .iter()
+        .find(|(_, r)| r.contains(at))
+        .and_then(|(id, r)| crate::ui::focusable(*id).map(|p| (p, *r)));
+    if hit.is_none()
+        && let Some((_, _, body)) = &placed.tabs
+        && body.contains(at)
+    {
+        hit = Some((s.ui.focus, *body));
+    }
+    let Some((pane, rect)) = hit else { return };
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            s.ui.focus = pane;
+            if pane == Pane::Checklist
+                && let Some(step) = crate::ui::checklist::step_at(s, rect, m.row)
+            {
+                s.ui.step = step;
+            }
+        }
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+            let before = s.ui.focus;
+            s.ui.focus = pane;
+            move_by(
+                s,
+                if m.kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                },
+            );
+            s.ui.focus = before;
+        }
+        _ => {}
+    }
 }
 
 fn clamp_move(cur: usize, delta: isize, len: usize) -> usize {

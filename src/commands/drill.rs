@@ -23,8 +23,8 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
     let (scenario, playbook, origin) = session::resolve_drill(scenario, playbook)?;
     let seat = session::seat_identity();
     let now = Utc::now();
-    let id = session::drill_incident_id(now, &scenario);
-    let mut store = FileStore::create(state_dir, &id)?;
+    let (mut store, id) =
+        FileStore::create_unique(state_dir, &session::drill_incident_id(now, &scenario))?;
     let declared = store
         .append(
             now,

@@ -7,11 +7,23 @@ pub mod open;
 pub mod playbook;
 pub mod playbook_import;
 
-use crate::cli::{Cli, Command, PlaybookCommand};
+use crate::cli::{Cli, Command, ConfigCommand, PlaybookCommand, UiFlags};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let state_dir = cli.state_dir();
+    let ui = cli.ui.clone();
+    // The config and layout are checked before anything is declared.
+    if matches!(
+        cli.command,
+        Command::Drill { list: false, .. }
+            | Command::Open { .. }
+            | Command::Join { .. }
+            | Command::Resume { .. }
+    ) {
+        let settings = ui_settings(&ui)?;
+        UI.set(settings).ok();
+    }
     match cli.command {
         Command::Drill {
             scenario,
@@ -68,6 +80,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             force,
         } => export::run(&state_dir, id.as_deref(), format, output.as_deref(), force),
+        Command::Config(ConfigCommand::Defaults) => {
+            print!("{}", crate::config::defaults_text());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config(ConfigCommand::Check) => {
+            let path = ui.config.clone().or_else(crate::config::default_path);
+            match crate::config::load(path.as_deref()) {
+                Ok(_) => {
+                    match &path {
+                        Some(p) if p.exists() => println!("{}: ok", p.display()),
+                        Some(p) => println!("{}: no such file (the defaults apply)", p.display()),
+                        None => println!(
+                            "no config file location (HOME is not set): the defaults apply"
+                        ),
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         Command::Playbook(PlaybookCommand::Lint { files }) => Ok(playbook::lint(&files)),
         Command::Playbook(PlaybookCommand::Schema { policy }) => playbook::schema(policy),
         Command::Playbook(PlaybookCommand::Show { file }) => playbook::show(&file),
@@ -87,6 +122,12 @@ pub fn run_cockpit(
     extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
+    let mut state = state;
+    let settings = match UI.get() {
+        Some(s) => s.clone(),
+        None => ui_settings(&UiFlags::default())?,
+    };
+    let mouse = settings.apply(&mut state);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -94,7 +135,7 @@ pub fn run_cockpit(
     let result = rt.block_on(async move {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let recorder = crate::sources::recorder::Recorder::spawn(store, seat, tx.clone())?;
-        let (mut term, guard) = crate::term::setup().context("cannot set up the terminal")?;
+        let (mut term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
         crate::sources::input::spawn(tx.clone());
         crate::sources::host::spawn(tx.clone());
         extra(tx.clone());
@@ -112,4 +153,63 @@ pub fn run_cockpit(
     });
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
     result
+}
+
+static UI: std::sync::OnceLock<UiSettings> = std::sync::OnceLock::new();
+
+/// The look of the cockpit, from the config file and the flags (flags win).
+#[derive(Clone)]
+pub struct UiSettings {
+    theme: crate::ui::theme::Kind,
+    low_bandwidth: bool,
+    mouse: bool,
+    layout: Option<crate::ui::layout::Spec>,
+}
+
+/// Reads the config file and the chosen layout, and installs the keymap;
+/// any problem stops here, before an incident is declared.
+pub fn ui_settings(flags: &UiFlags) -> anyhow::Result<UiSettings> {
+    let (cfg, keymap) =
+        crate::config::load(flags.config.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::ui::keymap::install(keymap);
+    let no_color = flags.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color {
+        crate::ui::theme::Kind::Mono
+    } else {
+        flags.theme.or(cfg.theme).unwrap_or_default()
+    };
+    let layout = match flags.layout.clone().or(cfg.layout).filter(|l| l != "auto") {
+        Some(which) => Some(crate::ui::layout::load(&which).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None => None,
+    };
+    Ok(UiSettings {
+        theme,
+        low_bandwidth: flags.low_bandwidth || cfg.low_bandwidth.unwrap_or(false),
+        mouse: flags.mouse || cfg.mouse.unwrap_or(false),
+        layout,
+    })
+}
+
+impl UiSettings {
+    /// Applies to a session about to start; returns whether the mouse is wanted.
+    fn apply(&self, state: &mut crate::state::State) -> bool {
+        state.ctx.theme = self.theme;
+        state.ctx.low_bandwidth = self.low_bandwidth;
+        if let Some(spec) = &self.layout {
+            let mut specs = (*state.ctx.layouts).clone();
+            let i = match specs.iter().position(|s| s.name == spec.name) {
+                Some(i) => {
+                    specs[i] = spec.clone();
+                    i
+                }
+                None => {
+                    specs.push(spec.clone());
+                    specs.len() - 1
+                }
+            };
+            state.ctx.layouts = std::sync::Arc::new(specs);
+            state.ui.layout = Some(i);
+        }
+        self.mouse
+    }
 }

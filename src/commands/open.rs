@@ -13,8 +13,8 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
     let seat = session::seat_identity();
     let now = Utc::now();
-    let id = session::live_incident_id(now, &procedure);
-    let mut store = FileStore::create(state_dir, &id)?;
+    let (mut store, id) =
+        FileStore::create_unique(state_dir, &session::live_incident_id(now, &procedure))?;
     let declared = store
         .append(
             now,

@@ -13,6 +13,7 @@ pub fn spawn(tx: UnboundedSender<Msg>) {
                 Ok(Event::Key(k)) => Msg::Key(k),
                 Ok(Event::Paste(p)) => Msg::Paste(p),
                 Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
                 Ok(_) => continue,
                 Err(_) => Msg::Terminate("terminal input closed"),
             };

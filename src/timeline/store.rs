@@ -114,6 +114,32 @@ impl FileStore {
         })
     }
 
+    /// Creates a new incident under `base`, or `base-2`, `base-3`... when
+    /// another was declared in the same second. Returns the id used.
+    pub fn create_unique(state_dir: &Path, base: &str) -> Result<(Self, String)> {
+        for n in 1..100 {
+            let id = if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            };
+            if Self::path_for(state_dir, &id).exists() {
+                continue;
+            }
+            match Self::create(state_dir, &id) {
+                Ok(s) => return Ok((s, id)),
+                Err(e) if Self::path_for(state_dir, &id).exists() => {
+                    let _ = e; // lost a race with another seat: next name
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        bail!(
+            "cannot find a free incident id for {base} in {}",
+            state_dir.display()
+        )
+    }
+
     /// Opens an existing log; returns it with what it holds.
     pub fn open(path: &Path) -> Result<(Self, ReadOutcome)> {
         let file = OpenOptions::new()
@@ -405,6 +431,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         FileStore::create(dir.path(), "inc-1").unwrap();
         assert!(FileStore::create(dir.path(), "inc-1").is_err());
+        let (_, id) = FileStore::create_unique(dir.path(), "inc-1").unwrap();
+        assert_eq!(id, "inc-1-2", "two incidents declared in the same second");
     }
 
     #[test]

@@ -162,3 +162,30 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     }
     f.render_widget(detail, detail_area);
 }
+
+/// The step index under a row of the checklist pane at `area` (the same
+/// geometry `render` uses: borders, the detail area, and a list that
+/// scrolls just enough to show the selected step).
+pub fn step_at(s: &State, area: Rect, row: u16) -> Option<usize> {
+    let inner = area.inner(ratatui::layout::Margin::new(1, 1));
+    let detail_h = if inner.height >= 14 { 5 } else { 2 };
+    let list_h = inner.height.saturating_sub(detail_h) as usize;
+    if row < inner.y || row >= inner.y + list_h as u16 {
+        return None;
+    }
+    // Rows: a phase header, then its steps.
+    let mut rows: Vec<Option<usize>> = Vec::new();
+    let mut idx = 0;
+    for ph in &s.ctx.procedure().phases {
+        rows.push(None);
+        for _ in &ph.steps {
+            rows.push(Some(idx));
+            idx += 1;
+        }
+    }
+    let selected_row = rows.iter().position(|r| *r == Some(s.ui.step)).unwrap_or(0);
+    let offset = (selected_row + 1).saturating_sub(list_h);
+    rows.get(offset + (row - inner.y) as usize)
+        .copied()
+        .flatten()
+}

@@ -1,6 +1,6 @@
 //! The `?` overlay, generated from the keymap table the code dispatches on.
 
-use super::keymap::{Ctx, KEYMAP};
+use super::keymap::Ctx;
 use super::{layout, theme};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,7 +25,11 @@ pub fn lines() -> Vec<Line<'static>> {
     ];
     let mut out = Vec::new();
     for ctx in order {
-        let binds: Vec<_> = KEYMAP.iter().filter(|b| b.ctx == ctx).collect();
+        let binds: Vec<_> = super::keymap::active()
+            .bindings
+            .iter()
+            .filter(|b| b.ctx == ctx)
+            .collect();
         if binds.is_empty() {
             continue;
         }

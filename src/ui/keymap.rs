@@ -2,6 +2,7 @@
 //! overlay is generated from, so the two cannot disagree.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::OnceLock;
 
 /// Where a binding applies. Dialog contexts capture every key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -361,6 +362,10 @@ impl Key {
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),
             KeyCode::End => "End".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
         if self.ctrl {
@@ -371,11 +376,55 @@ impl Key {
     }
 }
 
+/// One binding of the keymap in use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bound {
+    pub ctx: Ctx,
+    pub keys: Vec<Key>,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+/// The keymap in use: the defaults, with the user's overrides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    pub bindings: Vec<Bound>,
+}
+
+impl Keymap {
+    pub fn defaults() -> Self {
+        Self {
+            bindings: KEYMAP
+                .iter()
+                .map(|b| Bound {
+                    ctx: b.ctx,
+                    keys: b.keys.to_vec(),
+                    action: b.action,
+                    help: b.help,
+                })
+                .collect(),
+        }
+    }
+}
+
+static ACTIVE: OnceLock<Keymap> = OnceLock::new();
+
+/// Installs the keymap for this process (once, at start).
+pub fn install(k: Keymap) {
+    let _ = ACTIVE.set(k);
+}
+
+/// The keymap the code dispatches on and the help shows.
+pub fn active() -> &'static Keymap {
+    ACTIVE.get_or_init(Keymap::defaults)
+}
+
 /// The action bound to a key in the first context that has one.
 pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
     let key = Key::from_event(ev);
+    let map = active();
     ctxs.iter().find_map(|ctx| {
-        KEYMAP
+        map.bindings
             .iter()
             .find(|bind| bind.ctx == *ctx && bind.keys.contains(&key))
             .map(|bind| bind.action)
@@ -384,12 +433,115 @@ pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
 
 /// The keys bound to an action in a context, joined for display.
 pub fn keys_for(ctx: Ctx, action: Action) -> String {
-    KEYMAP
+    active()
+        .bindings
         .iter()
         .filter(|bind| bind.ctx == ctx && bind.action == action)
         .flat_map(|bind| bind.keys.iter().map(Key::label))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+impl Ctx {
+    pub const ALL: [Ctx; 12] = [
+        Ctx::Global,
+        Ctx::Checklist,
+        Ctx::Timeline,
+        Ctx::Lists,
+        Ctx::Output,
+        Ctx::RunEdit,
+        Ctx::RunConfirm,
+        Ctx::Prompt,
+        Ctx::Note,
+        Ctx::Picker,
+        Ctx::Confirm,
+        Ctx::Help,
+    ];
+
+    /// The name used in the config file.
+    pub fn id(self) -> &'static str {
+        match self {
+            Ctx::Global => "global",
+            Ctx::Checklist => "checklist",
+            Ctx::Timeline => "timeline",
+            Ctx::Lists => "lists",
+            Ctx::Output => "output",
+            Ctx::RunEdit => "run",
+            Ctx::RunConfirm => "confirm_run",
+            Ctx::Prompt => "prompt",
+            Ctx::Note => "editor",
+            Ctx::Picker => "picker",
+            Ctx::Confirm => "confirm_quit",
+            Ctx::Help => "help",
+        }
+    }
+}
+
+impl Action {
+    /// The name used in the config file (`note`, `focus_next`).
+    pub fn id(self) -> String {
+        let dbg = format!("{self:?}");
+        let mut out = String::new();
+        for (i, c) in dbg.chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+impl Key {
+    /// Parses `q`, `Space`, `Enter`, `Esc`, `Tab`, `Shift-Tab`, `Up`,
+    /// `PgDn`, `Ctrl-S`, `F1`...
+    pub fn parse(s: &str) -> Result<Key, String> {
+        let t = s.trim();
+        let (ctrl, rest) = match t
+            .strip_prefix("Ctrl-")
+            .or_else(|| t.strip_prefix("ctrl-"))
+            .or_else(|| t.strip_prefix("C-"))
+        {
+            Some(r) => (true, r),
+            None => (false, t),
+        };
+        let code = match rest {
+            "Space" | "space" => KeyCode::Char(' '),
+            "Enter" | "enter" | "Return" => KeyCode::Enter,
+            "Esc" | "esc" | "Escape" => KeyCode::Esc,
+            "Tab" | "tab" => KeyCode::Tab,
+            "Shift-Tab" | "BackTab" => KeyCode::BackTab,
+            "Up" | "↑" => KeyCode::Up,
+            "Down" | "↓" => KeyCode::Down,
+            "Left" | "←" => KeyCode::Left,
+            "Right" | "→" => KeyCode::Right,
+            "PgUp" | "PageUp" => KeyCode::PageUp,
+            "PgDn" | "PageDown" => KeyCode::PageDown,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
+            "Backspace" => KeyCode::Backspace,
+            f if f.len() >= 2
+                && f.starts_with('F')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            c if c.chars().count() == 1 => {
+                let ch = c.chars().next().unwrap_or(' ');
+                KeyCode::Char(if ctrl { ch.to_ascii_lowercase() } else { ch })
+            }
+            _ => {
+                return Err(format!(
+                    "unknown key {s:?} (expected a character, Space, Enter, Esc, Tab, Shift-Tab, Up, Down, Left, Right, PgUp, PgDn, Home, End, Backspace, F1-F12, or Ctrl- with one of them)"
+                ));
+            }
+        };
+        Ok(Key { code, ctrl })
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@ use super::*;
 use crate::state::Incident;
 use crate::state::ResponseClock;
 use crate::testkit::Harness;
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers};
 
 fn kinds(h: &Harness) -> Vec<&'static str> {
     h.records().iter().map(|r| r.event.kind()).collect()
@@ -790,4 +790,41 @@ mod record_keeping {
         h.advance(20 * 60);
         assert_eq!(h.records().len(), 1, "only the declaration");
     }
+}
+
+#[test]
+fn the_mouse_focuses_selects_and_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut h = Harness::drill();
+    let click = |kind, column, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let placed = crate::ui::placement(&h.state);
+    let cl = placed.get(crate::ui::layout::PaneId::Checklist).unwrap();
+    // The third row of the list is the second step (row 1 is a phase).
+    h.state.ui.focus = Pane::Timeline;
+    h.send(click(
+        MouseEventKind::Down(MouseButton::Left),
+        cl.x + 3,
+        cl.y + 3,
+    ));
+    assert_eq!(h.state.ui.focus, Pane::Checklist);
+    assert_eq!(h.state.ui.step, 1);
+    let tl = placed.get(crate::ui::layout::PaneId::Timeline).unwrap();
+    for _ in 0..3 {
+        h.key(KeyCode::Char('n'));
+        h.keys("x");
+        h.ctrl('s');
+    }
+    h.send(click(MouseEventKind::ScrollUp, tl.x + 2, tl.y + 2));
+    assert_eq!(
+        h.state.ui.timeline_scroll, 3,
+        "the wheel scrolls the pane under it"
+    );
+    assert_eq!(h.state.ui.focus, Pane::Checklist, "without taking focus");
 }

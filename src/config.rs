@@ -1,0 +1,276 @@
+//! The user's configuration, `$XDG_CONFIG_HOME/incident-cockpit/config.yaml`
+//! (else `~/.config/incident-cockpit/config.yaml`): theme, layout, mouse,
+//! low bandwidth, and key overrides. `incident-cockpit config defaults`
+//! prints a complete file to start from. Every problem is placed
+//! file:line:column; a bad file stops the cockpit before it starts.
+
+use crate::playbook::load::{LoadError, parse_yaml};
+use crate::playbook::model::At;
+use crate::ui::keymap::{Action, Ctx, Key, Keymap};
+use crate::ui::theme::Kind;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub theme: Option<Kind>,
+    /// `auto`, a bundled layout name, or a layout file.
+    #[serde(default)]
+    pub layout: Option<String>,
+    #[serde(default)]
+    pub mouse: Option<bool>,
+    #[serde(default)]
+    pub low_bandwidth: Option<bool>,
+    /// `action: [keys]` for the main view, `context.action: [keys]` for a
+    /// dialog's keys (`editor.save: [Ctrl-S]`).
+    #[serde(default)]
+    pub keys: BTreeMap<String, Vec<At<String>>>,
+}
+
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(x) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(x).join("incident-cockpit/config.yaml"));
+    }
+    std::env::var_os("HOME")
+        .filter(|v| !v.is_empty())
+        .map(|h| PathBuf::from(h).join(".config/incident-cockpit/config.yaml"))
+}
+
+/// Reads the config file if there is one.
+pub fn load(path: Option<&Path>) -> Result<(Config, Keymap), LoadError> {
+    let Some(path) = path.map(Path::to_path_buf).or_else(default_path) else {
+        return Ok((Config::default(), Keymap::defaults()));
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Config::default(), Keymap::defaults()));
+        }
+        Err(e) => {
+            return Err(LoadError {
+                problems: vec![format!("{}: cannot read: {e}", path.display())],
+            });
+        }
+    };
+    parse(&path.display().to_string(), &text)
+}
+
+pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
+    let cfg: Config = if text.trim().is_empty() {
+        Config::default()
+    } else {
+        parse_yaml(file, text)?
+    };
+    let tree = crate::schema::parse(file, text).ok();
+    let keys_node = tree.as_ref().and_then(|t| t.get("keys"));
+    let mut map = Keymap::defaults();
+    let mut problems = Vec::new();
+    for (name, keys) in &cfg.keys {
+        let place = keys_node
+            .and_then(|n| n.key(name))
+            .map_or(file.to_string(), |k| format!("{file}:{}:{}", k.line, k.col));
+        let (ctx_id, action_id) = name.split_once('.').unwrap_or(("global", name.as_str()));
+        let Some(ctx) = Ctx::ALL.iter().copied().find(|c| c.id() == ctx_id) else {
+            problems.push(format!(
+                "{place}: unknown context {ctx_id:?} (expected one of: {})",
+                Ctx::ALL
+                    .iter()
+                    .map(|c| c.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            continue;
+        };
+        let known: Vec<Action> = map
+            .bindings
+            .iter()
+            .filter(|b| b.ctx == ctx)
+            .map(|b| b.action)
+            .collect();
+        let Some(action) = known.iter().copied().find(|a| a.id() == action_id) else {
+            problems.push(format!(
+                "{place}: unknown action {action_id:?} in {} (expected one of: {})",
+                ctx.id(),
+                known.iter().map(|a| a.id()).collect::<Vec<_>>().join(", ")
+            ));
+            continue;
+        };
+        let mut parsed = Vec::new();
+        for k in keys {
+            match Key::parse(&k.value) {
+                Ok(key) => parsed.push(key),
+                Err(e) => problems.push(format!("{file}:{}:{}: {e}", k.line, k.col)),
+            }
+        }
+        if parsed.is_empty() && !keys.is_empty() {
+            continue;
+        }
+        if keys.is_empty() {
+            problems.push(format!(
+                "{place}: no keys for {name} (an action needs at least one key)"
+            ));
+            continue;
+        }
+        for b in map
+            .bindings
+            .iter_mut()
+            .filter(|b| b.ctx == ctx && b.action == action)
+        {
+            b.keys.clear();
+        }
+        if let Some(b) = map
+            .bindings
+            .iter_mut()
+            .find(|b| b.ctx == ctx && b.action == action)
+        {
+            b.keys = parsed;
+        }
+    }
+    // One key, one action, in each context (the main view shares the
+    // global keys with every pane).
+    for ctx in Ctx::ALL {
+        let mut seen: BTreeMap<String, Action> = BTreeMap::new();
+        for b in map.bindings.iter().filter(|b| {
+            b.ctx == ctx
+                || (b.ctx == Ctx::Global
+                    && matches!(
+                        ctx,
+                        Ctx::Checklist | Ctx::Timeline | Ctx::Lists | Ctx::Output
+                    ))
+        }) {
+            for k in &b.keys {
+                if let Some(other) = seen.insert(k.label(), b.action)
+                    && other != b.action
+                {
+                    problems.push(format!(
+                        "{file}: key {} is bound to both {} and {} in {} (give each action its own key)",
+                        k.label(),
+                        other.id(),
+                        b.action.id(),
+                        ctx.id()
+                    ));
+                }
+            }
+        }
+    }
+    problems.dedup();
+    if problems.is_empty() {
+        Ok((cfg, map))
+    } else {
+        Err(LoadError { problems })
+    }
+}
+
+/// A complete config file with every default, for `config defaults`.
+pub fn defaults_text() -> String {
+    let mut out = String::from(
+        "# incident-cockpit configuration: copy to $XDG_CONFIG_HOME/incident-cockpit/config.yaml\n\
+         # (or ~/.config/incident-cockpit/config.yaml) and change what you need.\n\
+         theme: dark            # dark | light | high-contrast | mono (NO_COLOR also means mono)\n\
+         layout: auto           # auto (by terminal size) | default | split | compact | wallboard | a file\n\
+         mouse: false           # click to focus and select, wheel to scroll (stops terminal text selection)\n\
+         low_bandwidth: false   # fewer frames, no bars: for slow links\n\
+         keys:                  # action: [keys]; context.action for dialogs\n",
+    );
+    for b in &Keymap::defaults().bindings {
+        let name = if b.ctx == Ctx::Global {
+            b.action.id()
+        } else {
+            format!("{}.{}", b.ctx.id(), b.action.id())
+        };
+        let keys: Vec<String> = b
+            .keys
+            .iter()
+            .map(|k| {
+                let l = match k.code {
+                    crossterm::event::KeyCode::Up => "Up".to_string(),
+                    crossterm::event::KeyCode::Down => "Down".to_string(),
+                    crossterm::event::KeyCode::Left => "Left".to_string(),
+                    crossterm::event::KeyCode::Right => "Right".to_string(),
+                    _ => k.label(),
+                };
+                format!("\"{}\"", l.replace('\\', "\\\\").replace('"', "\\\""))
+            })
+            .collect();
+        out.push_str(&format!(
+            "  {name}: [{}]    # {}\n",
+            keys.join(", "),
+            b.help
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn the_defaults_file_parses_to_the_default_keymap() {
+        let (cfg, map) = parse("defaults.yaml", &defaults_text()).unwrap();
+        assert_eq!(map, Keymap::defaults());
+        assert_eq!(cfg.theme, Some(Kind::Dark));
+    }
+
+    #[test]
+    fn overrides_replace_keys_and_errors_are_placed() {
+        let (_, map) = parse(
+            "c.yaml",
+            "keys:\n  note: [\"N\", Ctrl-N]\n  editor.save: [Ctrl-X]\n",
+        )
+        .unwrap();
+        let find = |ctx: Ctx, key: KeyEvent| {
+            let k = Key::from_event(&key);
+            map.bindings
+                .iter()
+                .find(|b| b.ctx == ctx && b.keys.contains(&k))
+                .map(|b| b.action)
+        };
+        assert_eq!(
+            find(
+                Ctx::Global,
+                KeyEvent::new(KeyCode::Char('N'), KeyModifiers::SHIFT)
+            ),
+            Some(Action::Note)
+        );
+        assert_eq!(
+            find(
+                Ctx::Global,
+                KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Note)
+        );
+        assert_eq!(
+            find(
+                Ctx::Global,
+                KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)
+            ),
+            None
+        );
+        assert_eq!(
+            find(
+                Ctx::Note,
+                KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Save)
+        );
+
+        let e = parse("c.yaml", "keys:\n  nite: [n]\n  note: [Hyper-Q]\n").unwrap_err();
+        assert!(
+            e.problems[0].starts_with("c.yaml:2:3: unknown action \"nite\" in global"),
+            "{e}"
+        );
+        assert!(
+            e.problems[1].starts_with("c.yaml:3:10: unknown key \"Hyper-Q\""),
+            "{e}"
+        );
+        let e = parse("c.yaml", "keys:\n  note: [q]\n").unwrap_err();
+        assert!(e.problems[0].contains("key q is bound to both"), "{e}");
+        let e = parse("c.yaml", "theme: purple\n").unwrap_err();
+        assert!(e.problems[0].starts_with("c.yaml:1:"), "{e}");
+    }
+}
