@@ -35,6 +35,8 @@ pub struct Incident {
     pub marks: BTreeMap<String, DateTime<Utc>>,
     /// Timers that fell due, and when.
     pub due: BTreeMap<String, DateTime<Utc>>,
+    /// What each due timer was about (its label).
+    pub due_labels: BTreeMap<String, String>,
     /// Due timers the IC acknowledged, and when.
     pub acknowledged: BTreeMap<String, DateTime<Utc>>,
     /// The last time each template went out.
@@ -151,8 +153,9 @@ impl Incident {
             Event::ConditionSet { condition } => {
                 self.conditions.entry(condition.clone()).or_insert(r.at);
             }
-            Event::TimerDue { timer, .. } => {
+            Event::TimerDue { timer, label } => {
                 self.due.entry(timer.clone()).or_insert(r.at);
+                self.due_labels.entry(timer.clone()).or_insert_with(|| label.clone());
             }
             Event::TimerAcknowledged { timer, .. } => {
                 self.acknowledged.entry(timer.clone()).or_insert(r.at);
