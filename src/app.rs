@@ -25,6 +25,8 @@ pub struct Loop {
     pub recorder: Recorder,
     pub rx: UnboundedReceiver<Msg>,
     pub tx: UnboundedSender<Msg>,
+    /// Where silence actions go, when Alertmanager is watched.
+    pub alertmanager: Option<UnboundedSender<crate::msg::AmCommand>>,
 }
 
 fn draw(term: &mut Term, state: &State) -> Result<()> {
@@ -68,6 +70,19 @@ impl Loop {
                 Effect::Cancel(id) => {
                     if let Some(h) = handles.get_mut(&id) {
                         h.cancel();
+                    }
+                }
+                Effect::Alertmanager(cmd) => {
+                    let request = cmd.request().to_string();
+                    let sent = self
+                        .alertmanager
+                        .as_ref()
+                        .is_some_and(|am| am.send(cmd).is_ok());
+                    if !sent {
+                        let _ = self.tx.send(Msg::SilenceDone {
+                            request,
+                            result: Err("the Alertmanager source is not running".into()),
+                        });
                     }
                 }
                 Effect::Quit => quit = true,

@@ -25,9 +25,13 @@ pub fn host() -> HostSnapshot {
         mem_used: 6 * 1024 * 1024 * 1024,
         mem_total: 24 * 1024 * 1024 * 1024,
         load: [0.42, 0.31, 0.2],
-        disk_used: 100 * 1024 * 1024 * 1024,
-        disk_total: 252 * 1024 * 1024 * 1024,
-        disk_mount: "/".into(),
+        cores: vec![10.0, 15.0],
+        disks: vec![crate::state::observed::DiskUse {
+            mount: "/".into(),
+            used: 100 * 1024 * 1024 * 1024,
+            total: 252 * 1024 * 1024 * 1024,
+        }],
+        ..Default::default()
     }
 }
 

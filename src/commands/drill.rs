@@ -36,7 +36,7 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
     let state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
 
     let scenario_for_source = scenario.clone();
-    super::run_cockpit(state, Box::new(store), seat, move |tx| {
+    super::run_cockpit(state, Box::new(store), seat, None, move |tx| {
         sources::drill::spawn(&scenario_for_source, tx);
     })?;
     println!("Drill {id} recorded in {}", path.display());

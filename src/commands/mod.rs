@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             context,
             namespace,
             selector,
+            alertmanager,
             read_only,
         } => open::run(
             &state_dir,
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 context,
                 namespace,
                 selector,
+                alertmanager,
                 read_only,
             },
         ),
@@ -61,6 +63,7 @@ pub fn run_cockpit(
     state: crate::state::State,
     store: Box<dyn crate::timeline::Store>,
     seat: String,
+    alertmanager: Option<crate::sources::alertmanager::Config>,
     extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
@@ -74,12 +77,20 @@ pub fn run_cockpit(
         let (mut term, guard) = crate::term::setup().context("cannot set up the terminal")?;
         crate::sources::input::spawn(tx.clone());
         crate::sources::host::spawn(tx.clone());
+        let alertmanager = match alertmanager {
+            Some(cfg) => Some(
+                crate::sources::alertmanager::spawn(cfg, tx.clone())
+                    .map_err(|e| anyhow::anyhow!(e))?,
+            ),
+            None => None,
+        };
         extra(tx.clone());
         let res = crate::app::Loop {
             state,
             recorder,
             rx,
             tx,
+            alertmanager,
         }
         .run(&mut term)
         .await;

@@ -12,6 +12,7 @@ use std::sync::Arc;
 pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode> {
     let pb = load_named(playbook).map_err(|e| anyhow!("{e}"))?;
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
+    let alertmanager = session::alertmanager_config(&pb, &spec)?;
     let seat = session::seat_identity();
     let now = Utc::now();
     let id = session::live_incident_id(now, &procedure);
@@ -34,7 +35,7 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
         .context("cannot record the incident's declaration")?;
     let path = store.path().to_path_buf();
     let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
-    super::run_cockpit(state, Box::new(store), seat, |_| {})?;
+    super::run_cockpit(state, Box::new(store), seat, alertmanager, |_| {})?;
     println!("Incident {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

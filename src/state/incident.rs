@@ -27,6 +27,21 @@ pub struct Incident {
     pub records: Vec<Record>,
     /// Commands run, by run id, as recorded.
     pub runs: BTreeMap<String, RunRecord>,
+    /// Alerts recorded as firing and not yet resolved: fingerprint →
+    /// alertname (drill alerts, which have no fingerprint, are not here).
+    pub alerts_firing: BTreeMap<String, String>,
+    /// Silences this incident created, by id.
+    pub silences: BTreeMap<String, SilenceRecord>,
+    /// Host metrics recorded over their threshold and not yet back.
+    pub thresholds_crossed: std::collections::BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SilenceRecord {
+    pub matchers: Vec<String>,
+    pub ends_at: DateTime<Utc>,
+    pub by: String,
+    pub expired: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,10 +140,51 @@ impl Incident {
                     rr.outcome = Some(outcome.clone());
                 }
             }
+            Event::AlertFiring {
+                alertname,
+                fingerprint,
+                ..
+            } if !fingerprint.is_empty() => {
+                self.alerts_firing
+                    .insert(fingerprint.clone(), alertname.clone());
+            }
+            Event::AlertResolved { fingerprint, .. } if !fingerprint.is_empty() => {
+                self.alerts_firing.remove(fingerprint);
+            }
+            Event::SilenceCreated {
+                id,
+                matchers,
+                ends_at,
+                ..
+            } => {
+                self.silences.insert(
+                    id.clone(),
+                    SilenceRecord {
+                        matchers: matchers.clone(),
+                        ends_at: *ends_at,
+                        by: r.by.clone(),
+                        expired: false,
+                    },
+                );
+            }
+            Event::SilenceExpired { id, .. } => {
+                if let Some(s) = self.silences.get_mut(id) {
+                    s.expired = true;
+                }
+            }
+            Event::ThresholdCrossed { metric, .. } => {
+                self.thresholds_crossed.insert(metric.clone());
+            }
+            Event::ThresholdRecovered { metric, .. } => {
+                self.thresholds_crossed.remove(metric);
+            }
             Event::Note { .. }
             | Event::PodChanged { .. }
             | Event::AlertFiring { .. }
             | Event::AlertResolved { .. }
+            | Event::SilenceRequested { .. }
+            | Event::SilenceExpireRequested { .. }
+            | Event::SilenceFailed { .. }
             | Event::Message { .. } => {}
         }
         self.records.push(r.clone());

@@ -82,13 +82,71 @@ pub enum Event {
         from: String,
         to: String,
     },
+    /// An alert started firing (once per firing, by fingerprint; drill
+    /// alerts have none).
     AlertFiring {
         alertname: String,
         severity: String,
         summary: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        fingerprint: String,
     },
     AlertResolved {
         alertname: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        fingerprint: String,
+    },
+    /// A silence was confirmed in the cockpit; written (and fsynced)
+    /// before it is sent to Alertmanager.
+    SilenceRequested {
+        request: String,
+        /// What it was made from: `alert APIDown`, `group APIDown (3)`.
+        target: String,
+        matchers: Vec<String>,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        ends_at: DateTime<Utc>,
+        duration: String,
+        comment: String,
+        created_by: String,
+    },
+    /// Alertmanager created it.
+    SilenceCreated {
+        request: String,
+        id: String,
+        matchers: Vec<String>,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        ends_at: DateTime<Utc>,
+    },
+    /// Expiring a silence was confirmed; written before it is sent.
+    SilenceExpireRequested {
+        request: String,
+        id: String,
+    },
+    SilenceExpired {
+        request: String,
+        id: String,
+    },
+    /// Creating or expiring a silence failed (nothing changed).
+    SilenceFailed {
+        request: String,
+        /// `create` or `expire`.
+        action: String,
+        error: String,
+    },
+    /// A host metric stayed over the playbook's threshold for its duration.
+    ThresholdCrossed {
+        metric: String,
+        value: f64,
+        above: f64,
+        /// The threshold's `for` (`10m`), empty when immediate.
+        #[serde(default, rename = "for", skip_serializing_if = "String::is_empty")]
+        for_: String,
+    },
+    /// ...and came back under it.
+    ThresholdRecovered {
+        metric: String,
+        value: f64,
+        above: f64,
     },
     /// A message from a stakeholder (in a drill: a scripted inject).
     Message {
@@ -141,6 +199,13 @@ impl Event {
             Event::PodChanged { .. } => "pod_changed",
             Event::AlertFiring { .. } => "alert_firing",
             Event::AlertResolved { .. } => "alert_resolved",
+            Event::SilenceRequested { .. } => "silence_requested",
+            Event::SilenceCreated { .. } => "silence_created",
+            Event::SilenceExpireRequested { .. } => "silence_expire_requested",
+            Event::SilenceExpired { .. } => "silence_expired",
+            Event::SilenceFailed { .. } => "silence_failed",
+            Event::ThresholdCrossed { .. } => "threshold_crossed",
+            Event::ThresholdRecovered { .. } => "threshold_recovered",
             Event::Message { .. } => "message",
             Event::CommandStarted { .. } => "command_started",
             Event::CommandFinished { .. } => "command_finished",
@@ -170,8 +235,49 @@ impl Event {
                 alertname,
                 severity,
                 summary,
+                ..
             } => format!("alert firing {alertname} ({severity}): {summary}"),
-            Event::AlertResolved { alertname } => format!("alert resolved {alertname}"),
+            Event::AlertResolved { alertname, .. } => format!("alert resolved {alertname}"),
+            Event::SilenceRequested {
+                target,
+                matchers,
+                duration,
+                comment,
+                ..
+            } => format!(
+                "silence requested for {target}, {duration}: {{{}}} \"{comment}\"",
+                matchers.join(", ")
+            ),
+            Event::SilenceCreated { id, ends_at, .. } => format!(
+                "silence {} created, until {} UTC",
+                short_id(id),
+                ends_at.format("%H:%M")
+            ),
+            Event::SilenceExpireRequested { id, .. } => {
+                format!("silence {} expiry requested", short_id(id))
+            }
+            Event::SilenceExpired { id, .. } => format!("silence {} expired", short_id(id)),
+            Event::SilenceFailed { action, error, .. } => {
+                format!("silence {action} FAILED: {error}")
+            }
+            Event::ThresholdCrossed {
+                metric,
+                value,
+                above,
+                for_,
+            } => {
+                let dur = if for_.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {for_}")
+                };
+                format!("threshold {metric} {value:.1} over {above}{dur}")
+            }
+            Event::ThresholdRecovered {
+                metric,
+                value,
+                above,
+            } => format!("threshold {metric} back to {value:.1} (≤ {above})"),
             Event::Message { from, text } => format!("message from {from}: {text}"),
             Event::CommandStarted {
                 command,
@@ -202,6 +308,11 @@ impl Event {
             }
         }
     }
+}
+
+/// The first 8 characters of a silence id (a UUID), as the pane shows it.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
 }
 
 /// One line of the timeline.

@@ -1,5 +1,6 @@
-//! Where the panes go. Two arrangements for now: wide (120x40 and up) and
-//! narrow (80x24), both with every pane on one screen.
+//! Where the panes go. Two arrangements: wide (110x30 and up) and narrow
+//! (80x24), both with every pane on one screen. Panes that observe nothing
+//! (no pods, no alerts) give their room to the others.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -23,24 +24,30 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// Sizes follow the content: the counts of pods, alerts and figures.
-/// What the layout has to place.
+pub fn is_wide(area: Rect) -> bool {
+    area.width >= 110 && area.height >= 30
+}
+
+/// What the layout has to place; sizes follow the content.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Content {
     pub pods: usize,
+    /// Rows the alerts pane wants (alerts, group headings, notices).
     pub alerts: usize,
     pub figures: usize,
-    /// Pods and alerts are observed at all.
-    pub cluster: bool,
+    /// Lines the resources pane's full form needs.
+    pub resources: usize,
+    /// The pods pane is shown.
+    pub show_pods: bool,
+    /// The alerts pane is shown.
+    pub show_alerts: bool,
     /// Something ran: show its output.
     pub output: bool,
 }
 
 pub fn areas(area: Rect, c: Content) -> Areas {
-    let (pod_count, alert_count, figure_count, has_output) =
-        (c.pods, c.alerts, c.figures, c.output);
-    if !c.cluster {
-        return without_cluster(area, figure_count, has_output);
+    if !c.show_pods && !c.show_alerts {
+        return without_cluster(area, c);
     }
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
@@ -48,28 +55,44 @@ pub fn areas(area: Rect, c: Content) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
-    if area.width >= 110 && area.height >= 30 {
+    let none = Rect::new(0, 0, 0, 0);
+    if is_wide(area) {
         // Wide: the live view and the timeline on the left (timeline lines
         // want the width), the checklist and resources on the right.
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(body);
-        let pods_h = (pod_count as u16 + 3).clamp(5, left.height / 3);
-        let alerts_h = (alert_count as u16 + 3).clamp(5, left.height / 4);
+        let pods_h = if c.show_pods {
+            (c.pods as u16 + 3).clamp(5, left.height / 3)
+        } else {
+            0
+        };
+        let alerts_max = if c.show_pods {
+            left.height / 4
+        } else {
+            left.height / 3
+        };
+        let alerts_h = if c.show_alerts {
+            (c.alerts as u16 + 3).clamp(5, alerts_max.max(5))
+        } else {
+            0
+        };
         let [pods, alerts, timeline] = Layout::vertical([
             Constraint::Length(pods_h),
             Constraint::Length(alerts_h),
             Constraint::Min(5),
         ])
         .areas(left);
-        let res_h = (figure_count as u16 + 7).min(right.height / 3);
-        let [checklist, resources] =
-            Layout::vertical([Constraint::Min(8), Constraint::Length(res_h)]).areas(right);
-        let (timeline, output) = split_output(timeline, has_output, true);
+        let [checklist, resources] = Layout::vertical([
+            Constraint::Min(8),
+            Constraint::Length(resources_height(&c, right.height)),
+        ])
+        .areas(right);
+        let (timeline, output) = split_output(timeline, c.output, true);
         Areas {
             header,
-            pods,
-            alerts,
+            pods: if c.show_pods { pods } else { none },
+            alerts: if c.show_alerts { alerts } else { none },
             resources,
             checklist,
             timeline,
@@ -80,24 +103,35 @@ pub fn areas(area: Rect, c: Content) -> Areas {
         // Narrow: pods across the full width (names need it), then alerts
         // beside resources, then checklist beside timeline.
         let h = body.height;
-        let pods_h = (pod_count as u16 + 3).clamp(4, (h / 4 + 1).max(4));
-        let mid_h = ((alert_count + 1).max(2 + figure_count.div_ceil(2)) as u16 + 2)
-            .clamp(4, (h / 4 + 1).max(4));
+        let pods_h = if c.show_pods {
+            (c.pods as u16 + 3).clamp(4, (h / 4 + 1).max(4))
+        } else {
+            0
+        };
+        let alert_rows = if c.show_alerts { c.alerts + 1 } else { 0 };
+        let cap = if c.show_pods { h / 4 + 1 } else { h / 3 };
+        let mid_h = (alert_rows.max(2 + c.figures.div_ceil(2)) as u16 + 2).clamp(4, cap.max(4));
         let [pods, mid, bottom] = Layout::vertical([
             Constraint::Length(pods_h),
             Constraint::Length(mid_h),
             Constraint::Min(0),
         ])
         .areas(body);
-        let [alerts, resources] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
+        let (alerts, resources) = if c.show_alerts {
+            let [a, r] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(mid);
+            (a, r)
+        } else {
+            (none, mid)
+        };
         let [checklist, timeline] =
             Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
                 .areas(bottom);
-        let (timeline, output) = split_output(timeline, has_output, false);
+        let (timeline, output) = split_output(timeline, c.output, false);
         Areas {
             header,
-            pods,
+            pods: if c.show_pods { pods } else { none },
             alerts,
             resources,
             checklist,
@@ -108,31 +142,39 @@ pub fn areas(area: Rect, c: Content) -> Areas {
     }
 }
 
+/// The resources pane in the wide arrangement: its full form when it fits
+/// in half the column, else what the compact form needs.
+fn resources_height(c: &Content, column: u16) -> u16 {
+    let full = c.resources as u16 + 2;
+    if full <= column / 2 {
+        full
+    } else {
+        (4 + c.figures.div_ceil(2) as u16).min(column / 3)
+    }
+}
+
 /// No pods or alerts to show: the timeline and output take their place.
-fn without_cluster(area: Rect, figure_count: usize, has_output: bool) -> Areas {
+fn without_cluster(area: Rect, c: Content) -> Areas {
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
-    let wide = area.width >= 110 && area.height >= 30;
+    let wide = is_wide(area);
     let [left, right] = if wide {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
     } else {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body)
     };
     let res_h = if wide {
-        figure_count as u16 + 7
+        resources_height(&c, right.height)
     } else {
-        4 + figure_count.div_ceil(2) as u16
+        (4 + c.figures.div_ceil(2) as u16).min(right.height / 3)
     };
-    let [checklist, resources] = Layout::vertical([
-        Constraint::Min(6),
-        Constraint::Length(res_h.min(right.height / 3)),
-    ])
-    .areas(right);
-    let (timeline, output) = split_output(left, has_output, wide);
+    let [checklist, resources] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(res_h)]).areas(right);
+    let (timeline, output) = split_output(left, c.output, wide);
     let none = Rect::new(0, 0, 0, 0);
     Areas {
         header,

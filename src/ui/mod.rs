@@ -13,6 +13,7 @@ pub mod output;
 pub mod pods;
 pub mod resources;
 pub mod run_dialog;
+pub mod silence_dialog;
 pub mod theme;
 pub mod timeline;
 
@@ -42,13 +43,22 @@ pub fn draw(s: &State, f: &mut Frame) {
         return;
     }
     let o = &s.observed;
+    let wide = layout::is_wide(area);
+    // The resources pane's width in the arrangement chosen, for its height.
+    let res_w = if wide {
+        area.width * 45 / 100
+    } else {
+        area.width / 2
+    };
     let a = layout::areas(
         area,
         layout::Content {
             pods: o.pods.len(),
-            alerts: o.alerts.len(),
+            alerts: alerts::wanted_rows(s),
             figures: o.figures.len(),
-            cluster: s.ctx.observes_cluster,
+            resources: resources::full_height(s, res_w.saturating_sub(2) as usize),
+            show_pods: s.ctx.observes_pods,
+            show_alerts: s.ctx.observes_alerts,
             output: !s.runs.list.is_empty(),
         },
     );
@@ -63,8 +73,10 @@ pub fn draw(s: &State, f: &mut Frame) {
         };
         pane(s, f, s.ui.focus, body);
     } else {
-        if s.ctx.observes_cluster {
+        if s.ctx.observes_pods {
             pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
+        }
+        if s.ctx.observes_alerts {
             alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
         }
         resources::render(s, f, a.resources);
@@ -85,6 +97,13 @@ pub fn draw(s: &State, f: &mut Frame) {
         Some(Modal::Pick { kind, selected }) => dialog::picker(s, f, area, *kind, *selected),
         Some(Modal::ConfirmQuit) => dialog::confirm_quit(s, f, area),
         Some(Modal::Run(d)) => run_dialog::render(s, f, area, d),
+        Some(Modal::AlertDetail {
+            fingerprint,
+            alertname,
+            scroll,
+        }) => alerts::detail(s, f, area, fingerprint, alertname, *scroll),
+        Some(Modal::Silence(d)) => silence_dialog::render(s, f, area, d),
+        Some(Modal::ExpireSilence { id }) => silence_dialog::expire(s, f, area, id),
     }
 }
 
