@@ -407,3 +407,6 @@ pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod alert_tests;

@@ -369,4 +369,60 @@ mod tests {
         let back: Record = serde_json::from_str(&line).unwrap();
         assert_eq!(back, rec);
     }
+
+    #[test]
+    fn alert_records_from_before_fingerprints_still_read() {
+        let old = r#"{"seq":4,"at":"2026-11-22T13:01:00.000Z","by":"a@b","kind":"alert_firing","alertname":"APIDown","severity":"critical","summary":"down"}"#;
+        let r: Record = serde_json::from_str(old).unwrap();
+        assert!(
+            matches!(r.event, Event::AlertFiring { ref fingerprint, .. } if fingerprint.is_empty())
+        );
+        let old = r#"{"seq":5,"at":"2026-11-22T13:02:00.000Z","by":"a@b","kind":"alert_resolved","alertname":"APIDown"}"#;
+        let r: Record = serde_json::from_str(old).unwrap();
+        // Written back, it is the same line: no empty fingerprint appears.
+        assert_eq!(serde_json::to_string(&r).unwrap(), old);
+    }
+
+    #[test]
+    fn silence_and_threshold_records_round_trip() {
+        let at = DateTime::parse_from_rfc3339("2026-11-22T15:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for ev in [
+            Event::SilenceRequested {
+                request: "s1".into(),
+                target: "group APIDown (2)".into(),
+                matchers: vec!["alertname=\"APIDown\"".into()],
+                ends_at: at,
+                duration: "2h".into(),
+                comment: "rolling back".into(),
+                created_by: "ana@bastion".into(),
+            },
+            Event::SilenceCreated {
+                request: "s1".into(),
+                id: "5f2c9a4e-1111".into(),
+                matchers: vec!["alertname=\"APIDown\"".into()],
+                ends_at: at,
+            },
+            Event::ThresholdCrossed {
+                metric: "cpu".into(),
+                value: 95.5,
+                above: 90.0,
+                for_: "10m".into(),
+            },
+        ] {
+            let rec = Record {
+                seq: 1,
+                at,
+                by: "ana@bastion".into(),
+                event: ev,
+            };
+            let line = serde_json::to_string(&rec).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Record>(&line).unwrap(),
+                rec,
+                "{line}"
+            );
+        }
+    }
 }

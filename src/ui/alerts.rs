@@ -134,15 +134,17 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
         return;
     }
     let w = area.width as usize;
-    let narrow = w < 70;
+    let narrow = w < 60;
     let sev_w = 10;
-    // Narrow, the state gets a column only when some alert is not active
-    // (then it is written); wide, always.
+    // When every alert is active and room is short, the state column
+    // goes (the title says "firing"); otherwise the state is written.
     let all_active = alerts.iter().all(|a| a.state == AlertState::Active);
-    let state_w = match (narrow, all_active) {
-        (false, _) => 11,
-        (true, true) => 0,
-        (true, false) => 6,
+    let state_w = if all_active && w < 70 {
+        0
+    } else if narrow {
+        6
+    } else {
+        11
     };
     let since_w = 5;
     let name_w = if narrow {
@@ -169,7 +171,9 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
         .map(|(ri, r)| match *r {
             GRow::Group(gi) => {
                 let g = &groups[gi];
-                let extra = if g.suppressed > 0 {
+                let extra = if g.suppressed > 0 && narrow {
+                    format!("{} sup.", g.suppressed)
+                } else if g.suppressed > 0 {
                     format!("{} suppr.", g.suppressed)
                 } else {
                     String::new()
@@ -194,9 +198,18 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                 let name = match g {
                     Some(g) if g.len > 1 => {
                         let diff = group::distinguishing(&alerts[g.range()]);
+                        // One label tells them apart: its value says it.
                         let tag: Vec<String> = diff
                             .iter()
-                            .filter_map(|k| a.labels.get(k).map(|v| format!("{k}={v}")))
+                            .filter_map(|k| {
+                                a.labels.get(k).map(|v| {
+                                    if diff.len() == 1 {
+                                        v.clone()
+                                    } else {
+                                        format!("{k}={v}")
+                                    }
+                                })
+                            })
                             .collect();
                         format!(" └ {}", clean(&tag.join(" ")))
                     }
@@ -282,9 +295,9 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             let soon = ours && x.ends_at - s.now <= crate::update::alerts::EXPIRY_WARNING;
             let what = format!(
                 "{} · {} · {}",
-                x.matchers.join(", "),
+                x.comment,
                 x.created_by,
-                x.comment
+                x.matchers.join(", ")
             );
             Row::new(vec![
                 Cell::from(format!(
@@ -308,7 +321,7 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             Constraint::Min(0),
         ],
     )
-    .header(Row::new(["ID", "LEFT", "MATCHERS · BY · COMMENT"]).style(theme::heading()))
+    .header(Row::new(["ID", "LEFT", "COMMENT · BY · MATCHERS"]).style(theme::heading()))
     .row_highlight_style(theme::selected(focused));
     let mut ts =
         TableState::default().with_selected(Some(s.ui.silence.min(list.len().saturating_sub(1))));

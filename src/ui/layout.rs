@@ -109,7 +109,7 @@ pub fn areas(area: Rect, c: Content) -> Areas {
             0
         };
         let alert_rows = if c.show_alerts { c.alerts + 1 } else { 0 };
-        let cap = if c.show_pods { h / 4 + 1 } else { h / 3 };
+        let cap = if c.show_pods { h / 4 + 1 } else { h / 2 };
         let mid_h = (alert_rows.max(2 + c.figures.div_ceil(2)) as u16 + 2).clamp(4, cap.max(4));
         let [pods, mid, bottom] = Layout::vertical([
             Constraint::Length(pods_h),
@@ -170,7 +170,7 @@ fn without_cluster(area: Rect, c: Content) -> Areas {
     let res_h = if wide {
         resources_height(&c, right.height)
     } else {
-        (4 + c.figures.div_ceil(2) as u16).min(right.height / 3)
+        (5 + c.figures.div_ceil(2) as u16).min(right.height / 3)
     };
     let [checklist, resources] =
         Layout::vertical([Constraint::Min(6), Constraint::Length(res_h)]).areas(right);

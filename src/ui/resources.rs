@@ -372,14 +372,27 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize) {
             }
             second.push(Span::styled("LOAD ", theme::heading()));
             second.push(styled("load", h.load[0], format!("{:.2}", h.load[0])));
+            let mut net_line = None;
             if let (Some(rx), Some(tx)) = (h.net_rx, h.net_tx) {
                 let net = format!("  ↓{} ↑{}", rate(rx), rate(tx));
                 let used: usize = second.iter().map(|sp| sp.content.chars().count()).sum();
                 if used + net.chars().count() <= width {
                     second.push(Span::raw(net));
+                } else {
+                    net_line = Some(Line::from(vec![
+                        Span::styled("NET ", theme::heading()),
+                        Span::raw(format!("↓{} ↑{}", rate(rx), rate(tx))),
+                    ]));
                 }
             }
             lines.push(Line::from(second));
+            // A third line when the pane has one and no figures need it.
+            if let Some(l) = net_line
+                && s.observed.figures.is_empty()
+                && area.height >= 5
+            {
+                lines.push(l);
+            }
         }
     }
     let half = width.saturating_sub(2) / 2;

@@ -39,6 +39,9 @@ pub fn polled(s: &mut State, poll: Poll, fx: &mut Vec<Effect>) {
     h.retry_at = None;
     h.took_ms = poll.took_ms;
     let keep = selected_fingerprint(s);
+    let mut poll = poll;
+    // Records in display order: the most severe first.
+    group::sort(&mut poll.alerts);
     let events = alerts::reconcile(
         &s.incident.alerts_firing,
         &s.observed.feed.pending,
@@ -46,11 +49,8 @@ pub fn polled(s: &mut State, poll: Poll, fx: &mut Vec<Effect>) {
         now,
     );
     let Poll {
-        mut alerts,
-        silences,
-        ..
+        alerts, silences, ..
     } = poll;
-    group::sort(&mut alerts);
     s.observed.alerts = alerts;
     s.observed.feed.silences = silences;
     s.ui.alert = keep
