@@ -27,6 +27,8 @@ pub struct Loop {
     pub tx: UnboundedSender<Msg>,
     /// Where communications are written (the incident's directory).
     pub comms_dir: Option<std::path::PathBuf>,
+    /// Where silence actions go, when Alertmanager is watched.
+    pub alertmanager: Option<UnboundedSender<crate::msg::AmCommand>>,
 }
 
 fn draw(term: &mut Term, state: &State) -> Result<()> {
@@ -81,6 +83,19 @@ impl Loop {
                 Effect::SendComms { template, text } => {
                     let msg = self.send_comms(template, text, term);
                     let _ = self.tx.send(msg);
+                }
+                Effect::Alertmanager(cmd) => {
+                    let request = cmd.request().to_string();
+                    let sent = self
+                        .alertmanager
+                        .as_ref()
+                        .is_some_and(|am| am.send(cmd).is_ok());
+                    if !sent {
+                        let _ = self.tx.send(Msg::SilenceDone {
+                            request,
+                            result: Err("the Alertmanager source is not running".into()),
+                        });
+                    }
                 }
                 Effect::Quit => quit = true,
             }

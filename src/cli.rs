@@ -95,7 +95,11 @@ pub enum Command {
         /// Label selector (overrides the playbook's watch).
         #[arg(long, value_name = "LABELS")]
         selector: Option<String>,
-        /// Refuse every command that is not read-only.
+        /// Alertmanager to poll for the playbook's alerts and to silence
+        /// them (overrides the playbook's watch.alertmanager).
+        #[arg(long, value_name = "URL", env = "INCIDENT_COCKPIT_ALERTMANAGER")]
+        alertmanager: Option<String>,
+        /// Refuse every command that is not read-only (silences included).
         #[arg(long)]
         read_only: bool,
     },

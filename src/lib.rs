@@ -3,6 +3,7 @@
 //! place state changes; `ui::draw` renders the state; the timeline is an
 //! append-only, fsynced log.
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod clocks;

@@ -21,6 +21,20 @@ pub enum Msg {
     Host(HostSnapshot),
     /// Host figures cannot be read on this machine.
     HostUnavailable(String),
+    /// Alertmanager answered a poll.
+    AlertsPolled(Box<crate::alerts::Poll>),
+    /// A poll failed (timeout, refused, bad answer); the source retries in
+    /// `retry_in`.
+    AlertsFailed {
+        error: String,
+        retry_in: std::time::Duration,
+    },
+    /// A silence action ended: the new silence's id (create), or the
+    /// expired one's (expire); or why it failed.
+    SilenceDone {
+        request: String,
+        result: Result<String, String>,
+    },
     /// A drill inject fell due.
     Drill(Box<Inject>),
     /// A record is durable in the timeline (fsynced).
@@ -75,7 +89,32 @@ pub enum Effect {
         template: String,
         text: String,
     },
+    /// Create or expire a silence (its request is already recorded).
+    Alertmanager(AmCommand),
     Quit,
+}
+
+/// What the Alertmanager source is asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AmCommand {
+    CreateSilence {
+        request: String,
+        silence: crate::alerts::silence::NewSilence,
+    },
+    ExpireSilence {
+        request: String,
+        id: String,
+    },
+}
+
+impl AmCommand {
+    pub fn request(&self) -> &str {
+        match self {
+            AmCommand::CreateSilence { request, .. } | AmCommand::ExpireSilence { request, .. } => {
+                request
+            }
+        }
+    }
 }
 
 impl PartialEq for Effect {
@@ -94,6 +133,7 @@ impl PartialEq for Effect {
                     text: y,
                 },
             ) => a == b && x == y,
+            (Effect::Alertmanager(a), Effect::Alertmanager(b)) => a == b,
             (Effect::Quit, Effect::Quit) => true,
             _ => false,
         }

@@ -224,12 +224,14 @@ pub fn drill_state(
         canned: Arc::new(scenario.commands.clone()),
         started: now,
         watch: Default::default(),
-        observes_cluster: true,
         viewer: false,
         records_observations: true,
         layouts: Arc::new(crate::ui::layout::bundled()),
         theme: crate::ui::theme::Kind::default(),
         low_bandwidth: false,
+        observes_pods: true,
+        observes_alerts: true,
+        alertmanager: None,
     };
     let ctx = Context {
         watch: ctx.playbook.watch.clone(),
@@ -275,6 +277,8 @@ pub struct LiveSpec {
     pub context: Option<String>,
     pub namespace: Option<String>,
     pub selector: Option<String>,
+    /// Alertmanager's URL (overrides the playbook's `watch.alertmanager`).
+    pub alertmanager: Option<String>,
     pub read_only: bool,
 }
 
@@ -332,6 +336,9 @@ pub fn effective_watch(pb: &Playbook, spec: &LiveSpec) -> crate::playbook::model
     if let Some(s) = &spec.selector {
         watch.selector = Some(s.clone());
     }
+    if let Some(a) = &spec.alertmanager {
+        watch.alertmanager = Some(a.clone());
+    }
     watch
 }
 
@@ -376,6 +383,7 @@ pub fn live_state(
     now: DateTime<Utc>,
 ) -> State {
     let watch = effective_watch(&playbook, spec);
+    let alertmanager = watch.alertmanager.clone().filter(|u| !u.trim().is_empty());
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),
@@ -386,14 +394,46 @@ pub fn live_state(
         canned: Arc::new(Vec::new()),
         started: now,
         watch,
-        observes_cluster: false,
         viewer: false,
         records_observations: true,
         layouts: Arc::new(crate::ui::layout::bundled()),
         theme: crate::ui::theme::Kind::default(),
         low_bandwidth: false,
+        observes_pods: false,
+        observes_alerts: alertmanager.is_some(),
+        alertmanager,
     };
-    State::new(ctx, Incident::replay(declared), now)
+    let mut st = State::new(ctx, Incident::replay(declared), now);
+    if let Some(url) = &st.ctx.alertmanager {
+        st.observed.feed.health.url = crate::sources::alertmanager::display_url(url);
+    }
+    st
+}
+
+/// The Alertmanager source's settings for a live incident, if it has
+/// one: the URL (`--alertmanager`, else the playbook's) and the
+/// playbook's matchers, both checked before anything is declared.
+pub fn alertmanager_config(
+    pb: &Playbook,
+    spec: &LiveSpec,
+) -> Result<Option<crate::sources::alertmanager::Config>> {
+    let Some(url) = spec
+        .alertmanager
+        .clone()
+        .or_else(|| pb.watch.alertmanager.clone())
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    crate::sources::alertmanager::check_url(&url).map_err(|e| anyhow!(e))?;
+    for m in &pb.watch.alerts {
+        crate::alerts::matcher::parse_one(m)
+            .map_err(|e| anyhow!("playbook {}: watch.alerts: {e}", pb.name.value))?;
+    }
+    Ok(Some(crate::sources::alertmanager::Config::new(
+        url.trim(),
+        &pb.watch.alerts,
+    )))
 }
 
 /// How a seat comes to an existing incident.
@@ -468,6 +508,7 @@ pub fn existing_state(
             context: watch.get("context").cloned(),
             namespace: watch.get("namespace").cloned(),
             selector: watch.get("selector").cloned(),
+            alertmanager: watch.get("alertmanager").cloned(),
             read_only: seat == Seat::Viewer,
         };
         if pb.procedure(procedure).is_none() {

@@ -25,9 +25,80 @@ pub fn host() -> HostSnapshot {
         mem_used: 6 * 1024 * 1024 * 1024,
         mem_total: 24 * 1024 * 1024 * 1024,
         load: [0.42, 0.31, 0.2],
-        disk_used: 100 * 1024 * 1024 * 1024,
-        disk_total: 252 * 1024 * 1024 * 1024,
-        disk_mount: "/".into(),
+        cores: vec![10.0, 15.0],
+        disks: vec![crate::state::observed::DiskUse {
+            mount: "/".into(),
+            used: 100 * 1024 * 1024 * 1024,
+            total: 252 * 1024 * 1024 * 1024,
+        }],
+        ..Default::default()
+    }
+}
+
+/// An alert as Alertmanager would list it.
+pub fn am_alert(
+    name: &str,
+    instance: &str,
+    severity: &str,
+    state: crate::state::AlertState,
+    since_secs: i64,
+) -> crate::state::Alert {
+    let labels: std::collections::BTreeMap<String, String> = [
+        ("alertname", name),
+        ("instance", instance),
+        ("severity", severity),
+        ("service", "dicps-api"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    crate::state::Alert {
+        fingerprint: format!("{:016x}", {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (name, instance).hash(&mut h);
+            h.finish()
+        }),
+        alertname: name.into(),
+        severity: severity.into(),
+        summary: format!("{name} on {instance}"),
+        since: t0() - TimeDelta::seconds(since_secs),
+        labels,
+        annotations: [
+            ("summary".to_string(), format!("{name} on {instance}")),
+            (
+                "runbook_url".to_string(),
+                format!("https://runbooks.example/{name}"),
+            ),
+        ]
+        .into(),
+        state,
+        silenced_by: if state == crate::state::AlertState::Suppressed {
+            vec!["5f2c9a4e-1111-2222-3333-444455556666".into()]
+        } else {
+            vec![]
+        },
+        inhibited_by: vec![],
+        generator_url: format!(
+            "http://prometheus.example/graph?g0.expr=up%7Binstance%3D%22{instance}%22%7D"
+        ),
+    }
+}
+
+/// A poll of the usual four alerts: APIDown on two instances (one
+/// silenced), HighErrorRate, and an unprocessed CertExpiring.
+pub fn am_poll() -> crate::alerts::Poll {
+    use crate::state::AlertState::*;
+    crate::alerts::Poll {
+        alerts: vec![
+            am_alert("HighErrorRate", "lb-1:443", "warning", Active, 110),
+            am_alert("APIDown", "api-1:8080", "critical", Active, 170),
+            am_alert("APIDown", "api-2:8080", "critical", Suppressed, 150),
+            am_alert("CertExpiring", "lb-1:443", "info", Unprocessed, 30),
+        ],
+        silences: vec![],
+        resolve_after: None,
+        took_ms: 12,
     }
 }
 
@@ -68,6 +139,70 @@ impl Harness {
         }
     }
 
+    /// A live incident from a bundled playbook, declared at `t0`, in UTC,
+    /// watching a (fake) Alertmanager.
+    pub fn live(playbook: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let pb = crate::playbook::load_bundled(&format!("{playbook}.yaml")).unwrap();
+        let seat = "ana@bastion-1";
+        let spec = session::LiveSpec {
+            procedure: None,
+            severity: None,
+            title: None,
+            ic: None,
+            context: None,
+            namespace: None,
+            selector: None,
+            alertmanager: Some("http://alertmanager.test:9093".into()),
+            read_only: false,
+        };
+        let (procedure, severity, title) = session::resolve_live(&pb, &spec).unwrap();
+        let id = session::live_incident_id(t0(), &procedure);
+        let mut store = FileStore::create(dir.path(), &id).unwrap();
+        let declared = store
+            .append(
+                t0(),
+                seat,
+                crate::timeline::Event::Declared {
+                    id: id.clone(),
+                    title,
+                    severity,
+                    status: crate::timeline::Status::Investigating,
+                    ic: seat.into(),
+                    playbook: pb.name.value.clone(),
+                    procedure: procedure.clone(),
+                    drill: false,
+                    source: Some("bundled:dicps.yaml".into()),
+                    scenario: None,
+                    watch: Default::default(),
+                },
+            )
+            .unwrap()
+            .record
+            .unwrap();
+        let mut state =
+            session::live_state(Arc::new(pb), &procedure, &spec, seat, &[declared], t0());
+        state.ctx.tz = FixedOffset::east_opt(0).unwrap();
+        state.ui.size = (120, 40);
+        Self {
+            state,
+            store,
+            now: t0(),
+            _dir: dir,
+        }
+    }
+
+    /// Appends a record as if this seat had (it comes back as `Recorded`).
+    pub fn record(&mut self, ev: crate::timeline::Event) {
+        let rec = self
+            .store
+            .append(self.now, &self.state.ctx.seat.clone(), ev)
+            .unwrap()
+            .record
+            .unwrap();
+        self.send(Msg::Recorded(Box::new(rec)));
+    }
+
     pub fn advance(&mut self, secs: i64) {
         self.now += TimeDelta::seconds(secs);
         self.send(Msg::Tick);
@@ -77,6 +212,7 @@ impl Harness {
     /// `Recorded`, as in the loop. Returns the other effects.
     pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
         let mut rest = Vec::new();
+        // In order, as the recorder answers.
         let mut queue = std::collections::VecDeque::from([msg]);
         while let Some(m) = queue.pop_front() {
             for fx in update(&mut self.state, m, self.now) {

@@ -5,7 +5,7 @@
 
 use crate::msg::{Effect, Msg};
 use crate::state::State;
-use crate::state::ui::{Flash, Modal, Pane, PickKind};
+use crate::state::ui::{AlertsView, Flash, Modal, Pane, PickKind};
 use crate::timeline::{Event, Status};
 use crate::ui::keymap::{self, Action, Ctx};
 use chrono::{DateTime, Utc};
@@ -32,6 +32,10 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 run::paste(s, &mut d, &text);
                 s.ui.modal = Some(Modal::Run(d));
             }
+            Some(Modal::Silence(mut d)) => {
+                alerts::paste(&mut d, &text);
+                s.ui.modal = Some(Modal::Silence(d));
+            }
             other => s.ui.modal = other,
         },
         Msg::RunOutput {
@@ -57,8 +61,11 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             file,
             error,
         } => record::comms_written(s, template, text, file, error, &mut fx),
-        Msg::Host(h) => s.observed.host = Some(h),
+        Msg::Host(h) => alerts::host(s, h, &mut fx),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
+        Msg::AlertsPolled(poll) => alerts::polled(s, *poll, &mut fx),
+        Msg::AlertsFailed { error, retry_in } => alerts::failed(s, error, retry_in),
+        Msg::SilenceDone { request, result } => alerts::silence_done(s, &request, result, &mut fx),
         Msg::Drill(inject) => {
             let now = s.now;
             let o = &mut s.observed;
@@ -120,6 +127,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             if let Event::CommandStarted { run: id, .. } = &rec.event {
                 run::started(s, id, &mut fx);
             }
+            alerts::recorded(s, &rec, &mut fx);
         }
         Msg::NotRecorded { event, error } => {
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*event {
@@ -128,6 +136,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             if let Event::CommandStarted { run: id, .. } = &*event {
                 run::not_started(s, id);
             }
+            alerts::not_recorded(s, &event);
             s.ui.saving = s.ui.saving.saturating_sub(1);
             s.ui.flash = Some(Flash {
                 text: format!("NOT RECORDED ({}): {error}", event.kind()),
@@ -236,6 +245,13 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
             _ => s.ui.modal = Some(Modal::Timers { scroll }),
         },
+        Modal::AlertDetail {
+            fingerprint,
+            alertname,
+            scroll,
+        } => alerts::detail_key(s, fingerprint, alertname, scroll, key),
+        Modal::Silence(d) => alerts::silence_key(s, d, key, fx),
+        Modal::ExpireSilence { id } => alerts::expire_key(s, id, key, fx),
         Modal::ConfirmQuit => match keymap::lookup(&[Ctx::Confirm], &key) {
             Some(Action::Confirm) => fx.push(Effect::Quit),
             Some(Action::Cancel) => {}
@@ -287,18 +303,23 @@ fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) 
     }
 }
 
-fn pane_ctx(p: Pane) -> Ctx {
-    match p {
-        Pane::Checklist => Ctx::Checklist,
-        Pane::Timeline => Ctx::Timeline,
-        Pane::Output => Ctx::Output,
-        Pane::Pods | Pane::Alerts => Ctx::Lists,
-        Pane::Timers | Pane::Resources => Ctx::Timeline,
+/// The key contexts of the focused pane, most specific first.
+fn pane_ctx(s: &State) -> Vec<Ctx> {
+    match s.ui.focus {
+        Pane::Checklist => vec![Ctx::Checklist, Ctx::Global],
+        Pane::Timeline => vec![Ctx::Timeline, Ctx::Global],
+        Pane::Output => vec![Ctx::Output, Ctx::Global],
+        Pane::Pods => vec![Ctx::Lists, Ctx::Global],
+        Pane::Alerts => match s.ui.alerts_view {
+            AlertsView::Alerts => vec![Ctx::Alerts, Ctx::Lists, Ctx::Global],
+            AlertsView::Silences => vec![Ctx::Silences, Ctx::Lists, Ctx::Global],
+        },
+        Pane::Timers | Pane::Resources => vec![Ctx::Timeline, Ctx::Global],
     }
 }
 
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let Some(action) = keymap::lookup(&[pane_ctx(s.ui.focus), Ctx::Global], &key) else {
+    let Some(action) = keymap::lookup(&pane_ctx(s), &key) else {
         return;
     };
     match action {
@@ -376,6 +397,11 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::PageDown => move_by(s, PAGE as isize),
         Action::Top => move_by(s, isize::MIN / 2),
         Action::Bottom => move_by(s, isize::MAX / 2),
+        Action::Detail
+        | Action::SilenceAlert
+        | Action::SilenceGroup
+        | Action::ToggleSilences
+        | Action::ExpireSilence => alerts::on_pane_action(s, action),
         Action::Save | Action::Cancel | Action::Confirm | Action::Choose | Action::DryRun => {}
     }
 }
@@ -470,7 +496,7 @@ fn move_by(s: &mut State, delta: isize) {
             s.ui.step = clamp_move(s.ui.step, delta, n);
         }
         Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, s.observed.pods.len()),
-        Pane::Alerts => s.ui.alert = clamp_move(s.ui.alert, delta, s.observed.alerts.len()),
+        Pane::Alerts => alerts::move_by(s, delta),
         Pane::Timeline => {
             // Scrolling up moves away from the newest record.
             let n = s.incident.records.len();
@@ -512,6 +538,7 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
     append(s, ev, fx);
 }
 
+pub mod alerts;
 mod record;
 mod run;
 
@@ -521,3 +548,6 @@ pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod alert_tests;

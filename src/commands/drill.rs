@@ -43,6 +43,7 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat,
+        None,
         move |tx| {
             sources::drill::spawn(&scenario_for_source, tx);
         },

@@ -45,11 +45,26 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         state.ctx.read_only = true;
     }
     let path = store.path().to_path_buf();
+    let alertmanager = session::alertmanager_config(
+        &state.ctx.playbook,
+        &session::LiveSpec {
+            procedure: None,
+            severity: None,
+            title: None,
+            ic: None,
+            context: None,
+            namespace: None,
+            selector: None,
+            alertmanager: state.ctx.alertmanager.clone(),
+            read_only: false,
+        },
+    )?;
     crate::commands::run_cockpit(
         state,
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat_id,
+        alertmanager,
         move |tx| {
             if let Some((scenario, elapsed)) = drill {
                 sources::drill::spawn_from(&scenario, elapsed, tx);

@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             context,
             namespace,
             selector,
+            alertmanager,
             read_only,
         } => open::run(
             &state_dir,
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 context,
                 namespace,
                 selector,
+                alertmanager,
                 read_only,
             },
         ),
@@ -119,6 +121,7 @@ pub fn run_cockpit(
     store: Box<dyn crate::timeline::Store>,
     incident_dir: Option<std::path::PathBuf>,
     seat: String,
+    alertmanager: Option<crate::sources::alertmanager::Config>,
     extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
@@ -138,6 +141,13 @@ pub fn run_cockpit(
         let (mut term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
         crate::sources::input::spawn(tx.clone());
         crate::sources::host::spawn(tx.clone());
+        let alertmanager = match alertmanager {
+            Some(cfg) => Some(
+                crate::sources::alertmanager::spawn(cfg, tx.clone())
+                    .map_err(|e| anyhow::anyhow!(e))?,
+            ),
+            None => None,
+        };
         extra(tx.clone());
         let res = crate::app::Loop {
             state,
@@ -145,6 +155,7 @@ pub fn run_cockpit(
             rx,
             tx,
             comms_dir: incident_dir.map(|d| d.join("comms")),
+            alertmanager,
         }
         .run(&mut term)
         .await;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode> {
     let (pb, source) = session::load_named(playbook).map_err(|e| anyhow!("{e}"))?;
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
+    let alertmanager = session::alertmanager_config(&pb, &spec)?;
     let seat = session::seat_identity();
     let now = Utc::now();
     let (mut store, id) =
@@ -43,6 +44,7 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat,
+        alertmanager,
         |_| {},
     )?;
     println!("Incident {id} recorded in {}", path.display());

@@ -91,6 +91,12 @@ pub fn outline(pb: &Playbook) -> String {
     if !w.alerts.is_empty() {
         watch.push(format!("alerts {}", w.alerts.join(", ")));
     }
+    if let Some(a) = &w.alertmanager {
+        watch.push(format!(
+            "alertmanager {}",
+            crate::sources::alertmanager::display_url(a)
+        ));
+    }
     for t in &w.thresholds {
         watch.push(format!(
             "{} > {}{}{}",

@@ -84,6 +84,7 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
             "alertmanager",
             Event::AlertFiring {
                 alertname: "APIDown".into(),
+                fingerprint: String::new(),
                 severity: "critical".into(),
                 summary: "down".into(),
             },
@@ -305,6 +306,7 @@ fn no_team_action_and_a_late_detection_mark_are_said_plainly() {
             by: "am".into(),
             event: Event::AlertResolved {
                 alertname: "A".into(),
+                fingerprint: String::new(),
             },
         },
     ];

@@ -393,6 +393,25 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             c.duration(d, "threshold for");
         }
     }
+    // Alertmanager's matchers and URL, placed where they are written.
+    let watch_node = tree.get("watch");
+    for (i, m) in pb.watch.alerts.iter().enumerate() {
+        if let Err(e) = crate::alerts::matcher::parse_one(m) {
+            let (line, col) = watch_node
+                .and_then(|w| w.get("alerts"))
+                .and_then(|a| a.index(i))
+                .map_or((0, 0), |n| (n.line, n.col));
+            c.node(line, col, format!("watch.alerts: {e}"));
+        }
+    }
+    if let Some(url) = &pb.watch.alertmanager
+        && let Err(e) = crate::sources::alertmanager::check_url(url)
+    {
+        let (line, col) = watch_node
+            .and_then(|w| w.get("alertmanager"))
+            .map_or((0, 0), |n| (n.line, n.col));
+        c.node(line, col, format!("watch.alertmanager: {e}"));
+    }
     let procs_node = tree.get("procedures");
     for (pi, proc_) in pb.procedures.iter().enumerate() {
         seen.check(&mut c, "procedure", &proc_.id);
@@ -548,6 +567,33 @@ procedures:
         let p = lint(edit);
         assert_eq!(p.len(), 1, "{p:#?}");
         p[0].clone()
+    }
+
+    #[test]
+    fn alert_matchers_and_the_alertmanager_url_are_checked_in_place() {
+        let watch = |m: &str, url: &str| {
+            let (m, url) = (m.to_string(), url.to_string());
+            move |s: &str| {
+                s.replace(
+                    "severities:",
+                    &format!("watch:\n  alertmanager: {url}\n  alerts:\n    - {m}\nseverities:"),
+                )
+            }
+        };
+        assert_eq!(
+            lint(watch("'service=\"api\"'", "http://am:9093")),
+            Vec::<String>::new()
+        );
+        let p = lint(watch("'service dicps'", "ftp://am"));
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(
+            p[0].starts_with("t.yaml:4:17: watch.alertmanager:") && p[0].contains("http or https"),
+            "{p:#?}"
+        );
+        assert!(
+            p[1].starts_with("t.yaml:6:7: watch.alerts:") && p[1].contains("expected ="),
+            "{p:#?}"
+        );
     }
 
     #[test]

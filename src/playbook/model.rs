@@ -135,6 +135,10 @@ pub struct Watch {
     /// Alertmanager matchers, such as `service="dicps-api"`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<String>,
+    /// Alertmanager's URL (`http://alertmanager:9093`); `open
+    /// --alertmanager URL` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alertmanager: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
 }
@@ -398,6 +402,7 @@ impl Watch {
             && self.namespace.is_none()
             && self.selector.is_none()
             && self.alerts.is_empty()
+            && self.alertmanager.is_none()
             && self.thresholds.is_empty()
     }
 }

@@ -1,6 +1,8 @@
 //! Sources: tasks that observe something and send owned messages on the
 //! one channel. None of them can block the screen.
 
+pub mod alertmanager;
+pub mod cgroup;
 pub mod drill;
 pub mod host;
 pub mod input;

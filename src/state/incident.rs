@@ -41,6 +41,21 @@ pub struct Incident {
     pub acknowledged: BTreeMap<String, DateTime<Utc>>,
     /// The last time each template went out.
     pub comms: BTreeMap<String, DateTime<Utc>>,
+    /// Alerts recorded as firing and not yet resolved: fingerprint →
+    /// alertname (drill alerts, which have no fingerprint, are not here).
+    pub alerts_firing: BTreeMap<String, String>,
+    /// Silences this incident created, by id.
+    pub silences: BTreeMap<String, SilenceRecord>,
+    /// Host metrics recorded over their threshold and not yet back.
+    pub thresholds_crossed: std::collections::BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SilenceRecord {
+    pub matchers: Vec<String>,
+    pub ends_at: DateTime<Utc>,
+    pub by: String,
+    pub expired: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -155,7 +170,9 @@ impl Incident {
             }
             Event::TimerDue { timer, label } => {
                 self.due.entry(timer.clone()).or_insert(r.at);
-                self.due_labels.entry(timer.clone()).or_insert_with(|| label.clone());
+                self.due_labels
+                    .entry(timer.clone())
+                    .or_insert_with(|| label.clone());
             }
             Event::TimerAcknowledged { timer, .. } => {
                 self.acknowledged.entry(timer.clone()).or_insert(r.at);
@@ -163,10 +180,51 @@ impl Incident {
             Event::CommsSent { template, .. } => {
                 self.comms.insert(template.clone(), r.at);
             }
+            Event::AlertFiring {
+                alertname,
+                fingerprint,
+                ..
+            } if !fingerprint.is_empty() => {
+                self.alerts_firing
+                    .insert(fingerprint.clone(), alertname.clone());
+            }
+            Event::AlertResolved { fingerprint, .. } if !fingerprint.is_empty() => {
+                self.alerts_firing.remove(fingerprint);
+            }
+            Event::SilenceCreated {
+                id,
+                matchers,
+                ends_at,
+                ..
+            } => {
+                self.silences.insert(
+                    id.clone(),
+                    SilenceRecord {
+                        matchers: matchers.clone(),
+                        ends_at: *ends_at,
+                        by: r.by.clone(),
+                        expired: false,
+                    },
+                );
+            }
+            Event::SilenceExpired { id, .. } => {
+                if let Some(s) = self.silences.get_mut(id) {
+                    s.expired = true;
+                }
+            }
+            Event::ThresholdCrossed { metric, .. } => {
+                self.thresholds_crossed.insert(metric.clone());
+            }
+            Event::ThresholdRecovered { metric, .. } => {
+                self.thresholds_crossed.remove(metric);
+            }
             Event::Note { .. }
             | Event::PodChanged { .. }
             | Event::AlertFiring { .. }
             | Event::AlertResolved { .. }
+            | Event::SilenceRequested { .. }
+            | Event::SilenceExpireRequested { .. }
+            | Event::SilenceFailed { .. }
             | Event::Message { .. } => {}
         }
         self.records.push(r.clone());

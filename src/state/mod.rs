@@ -9,6 +9,7 @@
 pub mod incident;
 pub mod observed;
 pub mod runs;
+pub mod thresholds;
 pub mod ui;
 
 use crate::playbook::{Playbook, Procedure};
@@ -16,8 +17,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use std::sync::Arc;
 
 pub use incident::{Incident, ResponseClock};
-pub use observed::{Alert, Figure, HostSnapshot, Observed, Pod};
-pub use ui::{Modal, Pane, Ui};
+pub use observed::{Alert, AlertState, Figure, HostSnapshot, Observed, Pod};
+pub use ui::{AlertsView, Modal, Pane, Ui};
 
 /// Fixed for the whole session.
 #[derive(Clone, Debug)]
@@ -36,9 +37,6 @@ pub struct Context {
     pub started: DateTime<Utc>,
     /// What to watch: the playbook's `watch`, with command-line overrides.
     pub watch: crate::playbook::model::Watch,
-    /// Pods and alerts are observed (a drill's scenario, or a live source);
-    /// without one their panes are not shown.
-    pub observes_cluster: bool,
     /// A `--viewer` seat: reads, never records.
     pub viewer: bool,
     /// This seat records what it observes (pod changes, alerts). A drill's
@@ -49,6 +47,14 @@ pub struct Context {
     pub theme: crate::ui::theme::Kind,
     /// `--low-bandwidth`: fewer frames, no bars.
     pub low_bandwidth: bool,
+    /// Pods are observed (a drill's scenario, or a live source); without
+    /// one their pane is not shown.
+    pub observes_pods: bool,
+    /// Alerts are observed (a drill's scenario, or Alertmanager).
+    pub observes_alerts: bool,
+    /// The Alertmanager polled, if any (`--alertmanager`, or the
+    /// playbook's `watch.alertmanager`).
+    pub alertmanager: Option<String>,
 }
 
 impl Context {

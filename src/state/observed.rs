@@ -17,13 +17,52 @@ pub struct Pod {
     pub node: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// Alertmanager's word for where an alert stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AlertState {
+    /// Firing and notifying.
+    #[default]
+    Active,
+    /// Silenced or inhibited.
+    Suppressed,
+    /// Received, not yet processed.
+    Unprocessed,
+}
+
+impl AlertState {
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertState::Active => "active",
+            AlertState::Suppressed => "suppressed",
+            AlertState::Unprocessed => "unprocessed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "suppressed" => AlertState::Suppressed,
+            "unprocessed" => AlertState::Unprocessed,
+            _ => AlertState::Active,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Alert {
+    /// Alertmanager's fingerprint (a hash of the labels); empty in drills.
+    pub fingerprint: String,
     pub alertname: String,
     pub severity: String,
     pub summary: String,
     pub since: DateTime<Utc>,
     pub labels: std::collections::BTreeMap<String, String>,
+    pub annotations: std::collections::BTreeMap<String, String>,
+    pub state: AlertState,
+    /// Silence ids that suppress it.
+    pub silenced_by: Vec<String>,
+    /// Fingerprints of the alerts that inhibit it.
+    pub inhibited_by: Vec<String>,
+    pub generator_url: String,
 }
 
 impl Alert {
@@ -47,14 +86,138 @@ pub struct Figure {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct HostSnapshot {
     pub hostname: String,
+    /// All cores together, 0-100.
     pub cpu_percent: f32,
     pub cpus: usize,
+    /// Each core, 0-100.
+    pub cores: Vec<f32>,
     pub mem_used: u64,
     pub mem_total: u64,
+    pub swap_used: u64,
+    pub swap_total: u64,
     pub load: [f64; 3],
-    pub disk_used: u64,
-    pub disk_total: u64,
-    pub disk_mount: String,
+    /// Mounted disks (pseudo and duplicate file systems left out), fullest first.
+    pub disks: Vec<DiskUse>,
+    /// Bytes per second received and sent over all interfaces but loopback
+    /// (`None` until two samples exist).
+    pub net_rx: Option<f64>,
+    pub net_tx: Option<f64>,
+    /// The container's cgroup v2 limits, when it has any.
+    pub cgroup: Option<CgroupUse>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DiskUse {
+    pub mount: String,
+    pub used: u64,
+    pub total: u64,
+}
+
+impl DiskUse {
+    pub fn percent(&self) -> f64 {
+        percent(self.used, self.total)
+    }
+}
+
+/// What a container may really use: cgroup v2 `memory.max` and `cpu.max`,
+/// and its use against them.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CgroupUse {
+    /// `memory.max` in bytes (`None`: "max", no limit).
+    pub memory_max: Option<u64>,
+    /// `memory.current`.
+    pub memory_current: Option<u64>,
+    /// `cpu.max` as cores (quota / period; `None`: "max").
+    pub cpu_limit: Option<f64>,
+    /// CPU used by the cgroup as a percentage of its limit, from
+    /// `cpu.stat` usage between two samples.
+    pub cpu_percent_of_limit: Option<f64>,
+}
+
+pub fn percent(used: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        used as f64 * 100.0 / total as f64
+    }
+}
+
+impl HostSnapshot {
+    /// CPU use against what this process may use: the cgroup's limit when
+    /// there is one, else the whole machine.
+    pub fn cpu_effective(&self) -> f64 {
+        self.cgroup
+            .as_ref()
+            .and_then(|c| c.cpu_percent_of_limit)
+            .unwrap_or(self.cpu_percent as f64)
+    }
+
+    /// Memory use against the cgroup's `memory.max` when there is one.
+    pub fn memory_effective(&self) -> f64 {
+        match &self.cgroup {
+            Some(CgroupUse {
+                memory_max: Some(max),
+                memory_current: Some(cur),
+                ..
+            }) if *max > 0 => percent(*cur, *max),
+            _ => percent(self.mem_used, self.mem_total),
+        }
+    }
+
+    /// The fullest disk.
+    pub fn fullest_disk(&self) -> Option<&DiskUse> {
+        self.disks
+            .iter()
+            .max_by(|a, b| a.percent().total_cmp(&b.percent()))
+    }
+
+    /// The value a playbook threshold's metric names (`cpu`, `memory`,
+    /// `disk`, `load`), as the pane shows it.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        match name.to_ascii_lowercase().as_str() {
+            "cpu" => Some(self.cpu_effective()),
+            "memory" | "mem" => Some(self.memory_effective()),
+            "disk" => self.fullest_disk().map(DiskUse::percent),
+            "load" => Some(self.load[0]),
+            "swap" => Some(percent(self.swap_used, self.swap_total)),
+            _ => None,
+        }
+    }
+}
+
+/// The state of the Alertmanager source, for the line in its pane.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceHealth {
+    /// Where it polls (shown without credentials).
+    pub url: String,
+    /// The last successful poll.
+    pub last_ok: Option<DateTime<Utc>>,
+    /// The first failure since the last success.
+    pub stale_since: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// When the next attempt is due after a failure.
+    pub retry_at: Option<DateTime<Utc>>,
+    pub took_ms: u64,
+}
+
+/// Alertmanager as the cockpit sees it, beside the alerts themselves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AlertFeed {
+    pub health: SourceHealth,
+    /// Silences Alertmanager lists (active and pending; expired ones left
+    /// out), soonest to end first.
+    pub silences: Vec<crate::alerts::silence::Silence>,
+    /// Fingerprints with a firing or resolved record on its way.
+    pub pending: std::collections::BTreeSet<String>,
+    /// Silence actions confirmed here, waiting for their request record to
+    /// be durable before they are sent.
+    pub ops: std::collections::BTreeMap<String, crate::msg::AmCommand>,
+    /// Silence actions sent to Alertmanager, waiting for its answer.
+    pub inflight: std::collections::BTreeMap<String, crate::msg::AmCommand>,
+    /// Silences whose expiry warning was flashed already.
+    pub warned: std::collections::BTreeSet<String>,
+    /// Requests counter, for ids.
+    pub counter: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -64,6 +227,9 @@ pub struct Observed {
     pub figures: Vec<Figure>,
     pub host: Option<HostSnapshot>,
     pub host_error: Option<String>,
+    pub feed: AlertFeed,
+    /// The playbook's host thresholds: how long each has been over.
+    pub thresholds: crate::state::thresholds::Clocks,
 }
 
 /// Alert severity labels, most severe first.
@@ -163,18 +329,25 @@ impl Observed {
             a.summary = spec.summary.clone();
             return None;
         }
+        let mut annotations = std::collections::BTreeMap::new();
+        if !spec.summary.is_empty() {
+            annotations.insert("summary".to_string(), spec.summary.clone());
+        }
         self.alerts.push(Alert {
             alertname: spec.alertname.clone(),
             severity: spec.severity.clone(),
             summary: spec.summary.clone(),
             since,
             labels: spec.labels.clone(),
+            annotations,
+            ..Alert::default()
         });
-        self.sort_alerts();
+        crate::alerts::group::sort(&mut self.alerts);
         Some(Event::AlertFiring {
             alertname: spec.alertname.clone(),
             severity: spec.severity.clone(),
             summary: spec.summary.clone(),
+            fingerprint: String::new(),
         })
     }
 
@@ -183,17 +356,8 @@ impl Observed {
         self.alerts.remove(idx);
         Some(Event::AlertResolved {
             alertname: alertname.to_string(),
+            fingerprint: String::new(),
         })
-    }
-
-    /// Most severe first, then newest first.
-    fn sort_alerts(&mut self) {
-        self.alerts.sort_by(|a, b| {
-            alert_rank(&a.severity)
-                .cmp(&alert_rank(&b.severity))
-                .then(b.since.cmp(&a.since))
-                .then(a.alertname.cmp(&b.alertname))
-        });
     }
 
     pub fn set_figures(&mut self, figures: &[FigureSpec]) {

@@ -87,6 +87,43 @@ pub enum Modal {
     Timers {
         scroll: u16,
     },
+    /// Every label, annotation and the generator URL of one alert.
+    AlertDetail {
+        fingerprint: String,
+        alertname: String,
+        scroll: u16,
+    },
+    Silence(Box<SilenceDialog>),
+    /// Asking before a silence is expired.
+    ExpireSilence {
+        id: String,
+    },
+}
+
+/// What the alerts pane lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AlertsView {
+    #[default]
+    Alerts,
+    Silences,
+}
+
+/// The silence dialog: matchers (editable), duration, a required comment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SilenceDialog {
+    /// What it was opened on: `alert APIDown`, `group APIDown (3)`.
+    pub target: String,
+    /// Matchers, duration, comment.
+    pub fields: [String; 3],
+    pub focus: usize,
+    /// Showing the confirmation.
+    pub confirm: bool,
+    /// The first problem, and the field it is in (0-2).
+    pub error: Option<(usize, String)>,
+}
+
+impl SilenceDialog {
+    pub const LABELS: [&'static str; 3] = ["matchers", "duration", "comment"];
 }
 
 /// One parameter being filled in the run dialog.
@@ -157,4 +194,7 @@ pub struct Ui {
     /// The layout chosen with `L` or `--layout` (an index into the
     /// context's layouts); `None` picks by terminal size.
     pub layout: Option<usize>,
+    pub alerts_view: AlertsView,
+    /// The selected silence in the silences view.
+    pub silence: usize,
 }

@@ -92,13 +92,71 @@ pub enum Event {
         from: String,
         to: String,
     },
+    /// An alert started firing (once per firing, by fingerprint; drill
+    /// alerts have none).
     AlertFiring {
         alertname: String,
         severity: String,
         summary: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        fingerprint: String,
     },
     AlertResolved {
         alertname: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        fingerprint: String,
+    },
+    /// A silence was confirmed in the cockpit; written (and fsynced)
+    /// before it is sent to Alertmanager.
+    SilenceRequested {
+        request: String,
+        /// What it was made from: `alert APIDown`, `group APIDown (3)`.
+        target: String,
+        matchers: Vec<String>,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        ends_at: DateTime<Utc>,
+        duration: String,
+        comment: String,
+        created_by: String,
+    },
+    /// Alertmanager created it.
+    SilenceCreated {
+        request: String,
+        id: String,
+        matchers: Vec<String>,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        ends_at: DateTime<Utc>,
+    },
+    /// Expiring a silence was confirmed; written before it is sent.
+    SilenceExpireRequested {
+        request: String,
+        id: String,
+    },
+    SilenceExpired {
+        request: String,
+        id: String,
+    },
+    /// Creating or expiring a silence failed (nothing changed).
+    SilenceFailed {
+        request: String,
+        /// `create` or `expire`.
+        action: String,
+        error: String,
+    },
+    /// A host metric stayed over the playbook's threshold for its duration.
+    ThresholdCrossed {
+        metric: String,
+        value: f64,
+        above: f64,
+        /// The threshold's `for` (`10m`), empty when immediate.
+        #[serde(default, rename = "for", skip_serializing_if = "String::is_empty")]
+        for_: String,
+    },
+    /// ...and came back under it.
+    ThresholdRecovered {
+        metric: String,
+        value: f64,
+        above: f64,
     },
     /// A message from a stakeholder (in a drill: a scripted inject).
     Message {
@@ -187,6 +245,13 @@ impl Event {
             Event::PodChanged { .. } => "pod_changed",
             Event::AlertFiring { .. } => "alert_firing",
             Event::AlertResolved { .. } => "alert_resolved",
+            Event::SilenceRequested { .. } => "silence_requested",
+            Event::SilenceCreated { .. } => "silence_created",
+            Event::SilenceExpireRequested { .. } => "silence_expire_requested",
+            Event::SilenceExpired { .. } => "silence_expired",
+            Event::SilenceFailed { .. } => "silence_failed",
+            Event::ThresholdCrossed { .. } => "threshold_crossed",
+            Event::ThresholdRecovered { .. } => "threshold_recovered",
             Event::Message { .. } => "message",
             Event::CommandStarted { .. } => "command_started",
             Event::Marked { .. } => "marked",
@@ -222,8 +287,49 @@ impl Event {
                 alertname,
                 severity,
                 summary,
+                ..
             } => format!("alert firing {alertname} ({severity}): {summary}"),
-            Event::AlertResolved { alertname } => format!("alert resolved {alertname}"),
+            Event::AlertResolved { alertname, .. } => format!("alert resolved {alertname}"),
+            Event::SilenceRequested {
+                target,
+                matchers,
+                duration,
+                comment,
+                ..
+            } => format!(
+                "silence requested for {target}, {duration}: {{{}}} \"{comment}\"",
+                matchers.join(", ")
+            ),
+            Event::SilenceCreated { id, ends_at, .. } => format!(
+                "silence {} created, until {} UTC",
+                short_id(id),
+                ends_at.format("%H:%M")
+            ),
+            Event::SilenceExpireRequested { id, .. } => {
+                format!("silence {} expiry requested", short_id(id))
+            }
+            Event::SilenceExpired { id, .. } => format!("silence {} expired", short_id(id)),
+            Event::SilenceFailed { action, error, .. } => {
+                format!("silence {action} FAILED: {error}")
+            }
+            Event::ThresholdCrossed {
+                metric,
+                value,
+                above,
+                for_,
+            } => {
+                let dur = if for_.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {for_}")
+                };
+                format!("threshold {metric} {value:.1} over {above}{dur}")
+            }
+            Event::ThresholdRecovered {
+                metric,
+                value,
+                above,
+            } => format!("threshold {metric} back to {value:.1} (≤ {above})"),
             Event::Message { from, text } => format!("message from {from}: {text}"),
             Event::CommandStarted {
                 command,
@@ -316,6 +422,11 @@ impl Mark {
     }
 }
 
+/// The first 8 characters of a silence id (a UUID), as the pane shows it.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
 /// One line of the timeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -369,5 +480,61 @@ mod tests {
         );
         let back: Record = serde_json::from_str(&line).unwrap();
         assert_eq!(back, rec);
+    }
+
+    #[test]
+    fn alert_records_from_before_fingerprints_still_read() {
+        let old = r#"{"seq":4,"at":"2026-11-22T13:01:00.000Z","by":"a@b","kind":"alert_firing","alertname":"APIDown","severity":"critical","summary":"down"}"#;
+        let r: Record = serde_json::from_str(old).unwrap();
+        assert!(
+            matches!(r.event, Event::AlertFiring { ref fingerprint, .. } if fingerprint.is_empty())
+        );
+        let old = r#"{"seq":5,"at":"2026-11-22T13:02:00.000Z","by":"a@b","kind":"alert_resolved","alertname":"APIDown"}"#;
+        let r: Record = serde_json::from_str(old).unwrap();
+        // Written back, it is the same line: no empty fingerprint appears.
+        assert_eq!(serde_json::to_string(&r).unwrap(), old);
+    }
+
+    #[test]
+    fn silence_and_threshold_records_round_trip() {
+        let at = DateTime::parse_from_rfc3339("2026-11-22T15:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for ev in [
+            Event::SilenceRequested {
+                request: "s1".into(),
+                target: "group APIDown (2)".into(),
+                matchers: vec!["alertname=\"APIDown\"".into()],
+                ends_at: at,
+                duration: "2h".into(),
+                comment: "rolling back".into(),
+                created_by: "ana@bastion".into(),
+            },
+            Event::SilenceCreated {
+                request: "s1".into(),
+                id: "5f2c9a4e-1111".into(),
+                matchers: vec!["alertname=\"APIDown\"".into()],
+                ends_at: at,
+            },
+            Event::ThresholdCrossed {
+                metric: "cpu".into(),
+                value: 95.5,
+                above: 90.0,
+                for_: "10m".into(),
+            },
+        ] {
+            let rec = Record {
+                seq: 1,
+                at,
+                by: "ana@bastion".into(),
+                event: ev,
+            };
+            let line = serde_json::to_string(&rec).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Record>(&line).unwrap(),
+                rec,
+                "{line}"
+            );
+        }
     }
 }

@@ -57,8 +57,15 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
     match ev {
         Event::TimerDue { timer, .. } => Some((format!("due:{timer}"), true)),
         Event::TimerAcknowledged { timer, .. } => Some((format!("ack:{timer}"), true)),
-        Event::AlertFiring { alertname, .. } => Some((format!("firing:{alertname}"), false)),
-        Event::AlertResolved { alertname } => Some((format!("resolved:{alertname}"), false)),
+        Event::AlertFiring {
+            alertname,
+            fingerprint,
+            ..
+        } => Some((format!("firing:{alertname}:{fingerprint}"), false)),
+        Event::AlertResolved {
+            alertname,
+            fingerprint,
+        } => Some((format!("resolved:{alertname}:{fingerprint}"), false)),
         Event::PodChanged { pod, from, to } => Some((format!("pod:{pod}:{from}:{to}"), false)),
         _ => None,
     }

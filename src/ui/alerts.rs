@@ -1,65 +1,443 @@
-//! Firing alerts, most severe and newest first.
+//! Alerts, grouped by alertname with counts, the most severe group first;
+//! each alert's severity (coloured and written), state, since and summary.
+//! Or the silences, with time left. The source's state (connected, or
+//! stale since when, the error, when it retries) is the pane's last line.
 
 use super::{fit, pane_block, theme};
+use crate::alerts::group::{self, Row as GRow};
 use crate::sanitize::clean;
-use crate::state::State;
-use crate::time::age;
+use crate::state::observed::AlertState;
+use crate::state::{AlertsView, State};
+use crate::time::{age, countdown};
+use crate::timeline::record::short_id;
+use crate::update::alerts::{expiring_soon, health_line};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+/// How many rows the pane wants (for the layout): rows, heading, notices.
+pub fn wanted_rows(s: &State) -> usize {
+    let notices = notices(s).len();
+    let rows = match s.ui.alerts_view {
+        AlertsView::Alerts => group::rows(&group::groups(&s.observed.alerts)).len(),
+        AlertsView::Silences => s.observed.feed.silences.len(),
+    };
+    rows.max(1) + notices
+}
+
+/// Lines above the list: the last error, and silences of ours ending soon.
+fn notices(s: &State) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let h = &s.observed.feed.health;
+    if let (Some(_), Some(e)) = (&h.stale_since, &h.last_error) {
+        out.push(Line::styled(format!("✖ {}", clean(e)), theme::bad()));
+    }
+    for x in expiring_soon(s) {
+        let left = x.ends_at - s.now;
+        out.push(Line::styled(
+            format!(
+                "⚠ our silence {} ends in {} ({})",
+                short_id(&x.id),
+                countdown(left),
+                clean(&x.matchers.join(", "))
+            ),
+            theme::bad(),
+        ));
+    }
+    out
+}
+
+fn state_text(st: AlertState, narrow: bool) -> &'static str {
+    match (st, narrow) {
+        (AlertState::Active, _) => "active",
+        (AlertState::Suppressed, false) => "suppressed",
+        (AlertState::Suppressed, true) => "suppr.",
+        (AlertState::Unprocessed, false) => "unprocessed",
+        (AlertState::Unprocessed, true) => "unproc",
+    }
+}
+
+fn state_style(st: AlertState) -> Style {
+    match st {
+        AlertState::Active => Style::default(),
+        AlertState::Suppressed | AlertState::Unprocessed => theme::dim(),
+    }
+}
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let alerts = &s.observed.alerts;
-    let block = pane_block(format!(" Alerts {} firing ", alerts.len()), focused);
+    let groups = group::groups(alerts);
+    let title = match s.ui.alerts_view {
+        AlertsView::Alerts => {
+            let suppressed = groups.iter().map(|g| g.suppressed).sum::<usize>();
+            let mut t = format!(" Alerts {} firing ", alerts.len());
+            if groups.len() != alerts.len() {
+                t.push_str(&format!("· {} groups ", groups.len()));
+            }
+            if suppressed > 0 {
+                t.push_str(&format!("· {suppressed} suppressed "));
+            }
+            t
+        }
+        AlertsView::Silences => {
+            format!(" Silences {} ", s.observed.feed.silences.len())
+        }
+    };
+    let mut block = pane_block(title, focused);
+    if s.ctx.alertmanager.is_some() {
+        let (text, bad) = health_line(&s.observed.feed.health, s.now, s.ctx.tz);
+        let w = area.width.saturating_sub(4) as usize;
+        block = block.title_bottom(Line::styled(
+            format!(" {} ", fit(&text, w.saturating_sub(2))),
+            if bad { theme::bad() } else { theme::dim() },
+        ));
+    }
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let notes = notices(s);
+    let [top, list] = Layout::vertical([
+        Constraint::Length((notes.len() as u16).min(inner.height / 2)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    if !notes.is_empty() {
+        let w = top.width as usize;
+        let notes: Vec<Line> = notes
+            .into_iter()
+            .map(|l| {
+                let text: String = l.spans.iter().map(|sp| sp.content.as_ref()).collect();
+                Line::styled(fit(&text, w), l.style)
+            })
+            .collect();
+        f.render_widget(Paragraph::new(notes), top);
+    }
+    match s.ui.alerts_view {
+        AlertsView::Alerts => alert_table(s, f, list, focused, &groups),
+        AlertsView::Silences => silence_table(s, f, list, focused),
+    }
+}
+
+fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[group::Group]) {
+    let alerts = &s.observed.alerts;
     if alerts.is_empty() {
+        let stale = s.observed.feed.health.stale_since.is_some();
+        let (text, style) = if stale {
+            ("nothing known: Alertmanager cannot be read", theme::warn())
+        } else if s.ctx.alertmanager.is_some() && s.observed.feed.health.last_ok.is_none() {
+            ("asking Alertmanager…", theme::dim())
+        } else {
+            ("✓ nothing firing", theme::good())
+        };
+        f.render_widget(Paragraph::new(text).style(style), area);
+        return;
+    }
+    let w = area.width as usize;
+    let narrow = w < 60;
+    let sev_w = 10;
+    // When every alert is active and room is short, the state column
+    // goes (the title says "firing"); otherwise the state is written.
+    let all_active = alerts.iter().all(|a| a.state == AlertState::Active);
+    let state_w = if all_active && w < 70 {
+        0
+    } else if narrow {
+        6
+    } else {
+        11
+    };
+    let since_w = 5;
+    let name_w = if narrow {
+        14.min(w / 3).max(8)
+    } else {
+        24.min(w / 3)
+    };
+    let gaps = if state_w == 0 { 3 } else { 4 };
+    let summary_w = w.saturating_sub(sev_w + name_w + state_w + since_w + gaps);
+    let sev_cell = |sev: &str| {
+        Cell::from(Line::styled(
+            fit(
+                &format!("{} {}", theme::alert_symbol(sev), clean(sev)),
+                sev_w,
+            ),
+            theme::alert_severity(sev),
+        ))
+    };
+    let rows_idx = group::rows(groups);
+    let mut selected_row = 0;
+    let rows: Vec<Vec<Cell>> = rows_idx
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| match *r {
+            GRow::Group(gi) => {
+                let g = &groups[gi];
+                let extra = if g.suppressed > 0 && narrow {
+                    format!("{} sup.", g.suppressed)
+                } else if g.suppressed > 0 {
+                    format!("{} suppr.", g.suppressed)
+                } else {
+                    String::new()
+                };
+                vec![
+                    sev_cell(&g.severity),
+                    Cell::from(Line::styled(
+                        fit(&format!("{} ×{}", clean(&g.alertname), g.len), name_w),
+                        theme::alert_severity(&g.severity).patch(theme::heading()),
+                    )),
+                    Cell::from(Line::styled(fit(&extra, state_w), theme::dim())),
+                    Cell::from(age(s.now - g.since)),
+                    Cell::from(""),
+                ]
+            }
+            GRow::Alert(ai) => {
+                if ai == s.ui.alert.min(alerts.len() - 1) {
+                    selected_row = ri;
+                }
+                let a = &alerts[ai];
+                let g = groups.iter().find(|g| g.range().contains(&ai));
+                let name = match g {
+                    Some(g) if g.len > 1 => {
+                        let diff = group::distinguishing(&alerts[g.range()]);
+                        // One label tells them apart: its value says it.
+                        let tag: Vec<String> = diff
+                            .iter()
+                            .filter_map(|k| {
+                                a.labels.get(k).map(|v| {
+                                    if diff.len() == 1 {
+                                        v.clone()
+                                    } else {
+                                        format!("{k}={v}")
+                                    }
+                                })
+                            })
+                            .collect();
+                        format!(" └ {}", clean(&tag.join(" ")))
+                    }
+                    _ => clean(&a.alertname).into_owned(),
+                };
+                let style = theme::alert_severity(&a.severity);
+                let style = if a.state == AlertState::Active {
+                    style
+                } else {
+                    style.patch(theme::dim())
+                };
+                vec![
+                    sev_cell(&a.severity),
+                    Cell::from(Line::styled(fit(&name, name_w), style)),
+                    Cell::from(Line::styled(
+                        state_text(a.state, narrow),
+                        state_style(a.state),
+                    )),
+                    Cell::from(age(s.now - a.since)),
+                    Cell::from(fit(&clean(&a.summary), summary_w)),
+                ]
+            }
+        })
+        .collect();
+    let (rows, header, widths) = if state_w == 0 {
+        // Drop the state column.
+        let rows: Vec<Row> = rows
+            .into_iter()
+            .map(|mut r| {
+                r.remove(2);
+                Row::new(r)
+            })
+            .collect();
+        (
+            rows,
+            Row::new(["SEVERITY", "ALERTNAME", "SINCE", "SUMMARY"]),
+            vec![
+                Constraint::Length(sev_w as u16),
+                Constraint::Length(name_w as u16),
+                Constraint::Length(since_w as u16),
+                Constraint::Min(0),
+            ],
+        )
+    } else {
+        (
+            rows.into_iter().map(Row::new).collect(),
+            Row::new(["SEVERITY", "ALERTNAME", "STATE", "SINCE", "SUMMARY"]),
+            vec![
+                Constraint::Length(sev_w as u16),
+                Constraint::Length(name_w as u16),
+                Constraint::Length(state_w as u16),
+                Constraint::Length(since_w as u16),
+                Constraint::Min(0),
+            ],
+        )
+    };
+    let table = Table::new(rows, widths)
+        .header(header.style(theme::heading()))
+        .row_highlight_style(theme::selected(focused));
+    let mut ts = TableState::default().with_selected(Some(selected_row));
+    f.render_stateful_widget(table, area, &mut ts);
+}
+
+fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
+    let list = &s.observed.feed.silences;
+    if list.is_empty() {
         f.render_widget(
-            Paragraph::new("✓ nothing firing")
-                .style(theme::good())
-                .block(block),
+            Paragraph::new("no active silences").style(theme::dim()),
             area,
         );
         return;
     }
-    let inner_w = area.width.saturating_sub(2) as usize;
-    let name_w = 22.min(inner_w / 3).max(8);
-    let sev_w = 10;
-    let since_w = 5;
-    let summary_w = inner_w.saturating_sub(name_w + sev_w + since_w + 3);
-    let rows: Vec<Row> = alerts
+    let w = area.width as usize;
+    let rows: Vec<Row> = list
         .iter()
-        .map(|a| {
-            let style = theme::alert_severity(&a.severity);
+        .map(|x| {
+            let ours = s.incident.silences.contains_key(&x.id);
+            let left = if x.state == "pending" {
+                format!("starts {}", countdown(x.starts_at - s.now))
+            } else {
+                countdown(x.ends_at - s.now)
+            };
+            let soon = ours && x.ends_at - s.now <= crate::update::alerts::EXPIRY_WARNING;
+            let what = format!(
+                "{} · {} · {}",
+                x.comment,
+                x.created_by,
+                x.matchers.join(", ")
+            );
             Row::new(vec![
-                Cell::from(Line::styled(
-                    fit(
-                        &format!(
-                            "{} {}",
-                            theme::alert_symbol(&a.severity),
-                            clean(&a.severity)
-                        ),
-                        sev_w,
-                    ),
-                    style,
+                Cell::from(format!(
+                    "{}{}",
+                    if ours { "★" } else { " " },
+                    short_id(&x.id)
                 )),
-                Cell::from(Line::styled(fit(&clean(&a.alertname), name_w), style)),
-                Cell::from(age(s.now - a.since)),
-                Cell::from(fit(&clean(&a.summary), summary_w)),
+                Cell::from(Line::styled(
+                    left,
+                    if soon { theme::bad() } else { Style::default() },
+                )),
+                Cell::from(fit(&clean(&what), w.saturating_sub(9 + 10 + 2))),
             ])
         })
         .collect();
     let table = Table::new(
         rows,
         [
-            Constraint::Length(sev_w as u16),
-            Constraint::Length(name_w as u16),
-            Constraint::Length(since_w as u16),
+            Constraint::Length(9),
+            Constraint::Length(10),
             Constraint::Min(0),
         ],
     )
-    .header(Row::new(["SEVERITY", "ALERTNAME", "SINCE", "SUMMARY"]).style(theme::heading()))
-    .block(block)
+    .header(Row::new(["ID", "LEFT", "COMMENT · BY · MATCHERS"]).style(theme::heading()))
     .row_highlight_style(theme::selected(focused));
-    let mut ts = TableState::default().with_selected(Some(s.ui.alert.min(alerts.len() - 1)));
+    let mut ts =
+        TableState::default().with_selected(Some(s.ui.silence.min(list.len().saturating_sub(1))));
     f.render_stateful_widget(table, area, &mut ts);
+}
+
+/// The `Enter` overlay: everything Alertmanager says about one alert.
+pub fn detail(
+    s: &State,
+    f: &mut Frame,
+    area: Rect,
+    fingerprint: &str,
+    alertname: &str,
+    scroll: u16,
+) {
+    let r = super::layout::centered(
+        area,
+        (area.width * 9 / 10).max(40),
+        area.height.saturating_sub(2),
+    );
+    f.render_widget(ratatui::widgets::Clear, r);
+    let found = s
+        .observed
+        .alerts
+        .iter()
+        .find(|a| a.fingerprint == fingerprint && a.alertname == alertname);
+    let mut lines: Vec<Line> = Vec::new();
+    match found {
+        None => lines.push(Line::styled(
+            "This alert is no longer listed (resolved).",
+            theme::good(),
+        )),
+        Some(a) => {
+            lines.push(Line::from(vec![
+                Span::styled(clean(&a.alertname).into_owned(), theme::heading()),
+                Span::raw("  "),
+                Span::styled(
+                    format!(
+                        "{} {}",
+                        theme::alert_symbol(&a.severity),
+                        clean(&a.severity)
+                    ),
+                    theme::alert_severity(&a.severity),
+                ),
+                Span::raw(format!(
+                    "  {}  since {} ({} ago)",
+                    a.state.name(),
+                    a.since.with_timezone(&s.ctx.tz).format("%Y-%m-%d %H:%M:%S"),
+                    age(s.now - a.since)
+                )),
+            ]));
+            if !a.fingerprint.is_empty() {
+                lines.push(Line::styled(
+                    format!("fingerprint {}", clean(&a.fingerprint)),
+                    theme::dim(),
+                ));
+            }
+            let section = |lines: &mut Vec<Line>, title: &str| {
+                lines.push(Line::from(""));
+                lines.push(Line::styled(title.to_string(), theme::heading()));
+            };
+            section(&mut lines, "Labels");
+            let labels = crate::alerts::silence::all_labels(a);
+            for (k, v) in &labels {
+                lines.push(Line::raw(format!("  {} = {}", clean(k), clean(v))));
+            }
+            section(&mut lines, "Annotations");
+            if a.annotations.is_empty() {
+                lines.push(Line::styled("  (none)", theme::dim()));
+            }
+            for (k, v) in &a.annotations {
+                lines.push(Line::raw(format!("  {} = {}", clean(k), clean(v))));
+            }
+            section(&mut lines, "Generator URL");
+            lines.push(Line::raw(format!(
+                "  {}",
+                if a.generator_url.is_empty() {
+                    "(none)".into()
+                } else {
+                    clean(&a.generator_url)
+                }
+            )));
+            if !a.silenced_by.is_empty() {
+                section(&mut lines, "Silenced by");
+                for id in &a.silenced_by {
+                    let ours = if s.incident.silences.contains_key(id) {
+                        " (this incident)"
+                    } else {
+                        ""
+                    };
+                    lines.push(Line::raw(format!("  {}{ours}", clean(id))));
+                }
+            }
+            if !a.inhibited_by.is_empty() {
+                section(&mut lines, "Inhibited by");
+                for id in &a.inhibited_by {
+                    lines.push(Line::raw(format!("  {}", clean(id))));
+                }
+            }
+        }
+    }
+    let keys = |a| crate::ui::keymap::keys_for(crate::ui::keymap::Ctx::AlertDetail, a);
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(theme::border(true))
+        .title(format!(" Alert {} ", clean(alertname)))
+        .title_bottom(format!(
+            " {} close · {} scroll · x/X in the pane: silence ",
+            keys(crate::ui::keymap::Action::Cancel),
+            keys(crate::ui::keymap::Action::Down)
+        ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        r,
+    );
 }

@@ -110,7 +110,10 @@ pub struct Content {
     pub figures: usize,
     pub timers: usize,
     pub phases: usize,
-    pub cluster: bool,
+    /// Lines the resources pane's full form needs.
+    pub resources: usize,
+    pub show_pods: bool,
+    pub show_alerts: bool,
     pub output: bool,
 }
 
@@ -134,7 +137,8 @@ pub fn too_small(area: Rect) -> bool {
 
 fn available(p: PaneId, c: &Content) -> bool {
     match p {
-        PaneId::Pods | PaneId::Alerts => c.cluster,
+        PaneId::Pods => c.show_pods,
+        PaneId::Alerts => c.show_alerts,
         PaneId::Output => c.output,
         _ => true,
     }
@@ -143,7 +147,7 @@ fn available(p: PaneId, c: &Content) -> bool {
 fn shown(n: &Node, c: &Content, term: Rect) -> bool {
     let when = match n.when {
         None => true,
-        Some(When::Cluster) => c.cluster,
+        Some(When::Cluster) => c.show_pods || c.show_alerts,
         Some(When::Output) => c.output,
         Some(When::Timers) => c.timers > 0,
     };
@@ -166,7 +170,7 @@ fn content_height(p: PaneId, c: &Content, width: u16) -> u16 {
         PaneId::Progress => n(c.phases) + 3,
         PaneId::Resources => {
             if width >= 46 {
-                4 + if c.figures > 0 { 1 + n(c.figures) } else { 0 } + 2
+                n(c.resources) + 2
             } else {
                 2 + n(c.figures.div_ceil(2)) + 2
             }
@@ -405,7 +409,9 @@ mod tests {
             figures: 4,
             timers: 6,
             phases: 4,
-            cluster: true,
+            resources: 9,
+            show_pods: true,
+            show_alerts: true,
             output: false,
         }
     }
@@ -466,7 +472,8 @@ mod tests {
             "5 pods + header + borders"
         );
         content.output = true;
-        content.cluster = false;
+        content.show_pods = false;
+        content.show_alerts = false;
         let p = place(&spec, area, &content);
         assert!(p.get(PaneId::Output).is_some());
         assert!(p.get(PaneId::Pods).is_none());

@@ -15,6 +15,7 @@ pub mod pods;
 pub mod progress;
 pub mod resources;
 pub mod run_dialog;
+pub mod silence_dialog;
 pub mod theme;
 pub mod timeline;
 pub mod timers;
@@ -30,11 +31,13 @@ pub fn content(s: &State) -> layout::Content {
     let o = &s.observed;
     layout::Content {
         pods: o.pods.len(),
-        alerts: o.alerts.len(),
+        alerts: alerts::wanted_rows(s),
         figures: o.figures.len(),
+        resources: resources::full_height(s, 52),
         timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
         phases: s.ctx.procedure().phases.len(),
-        cluster: s.ctx.observes_cluster,
+        show_pods: s.ctx.observes_pods,
+        show_alerts: s.ctx.observes_alerts,
         output: !s.runs.list.is_empty(),
     }
 }
@@ -164,6 +167,13 @@ pub fn draw(s: &State, f: &mut Frame) {
             f.render_widget(editor.as_ref(), r);
         }
         Some(Modal::Timers { scroll }) => timers::overlay(s, f, area, *scroll),
+        Some(Modal::AlertDetail {
+            fingerprint,
+            alertname,
+            scroll,
+        }) => alerts::detail(s, f, area, fingerprint, alertname, *scroll),
+        Some(Modal::Silence(d)) => silence_dialog::render(s, f, area, d),
+        Some(Modal::ExpireSilence { id }) => silence_dialog::expire(s, f, area, id),
     }
 }
 

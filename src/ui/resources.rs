@@ -1,10 +1,12 @@
-//! Resources: the real host (CPU, memory, load, disk, from sysinfo) and the
-//! service's figures (simulated in a drill), marked when over a playbook
-//! threshold.
+//! Resources: the real host (CPU in total and per core, memory, swap,
+//! load, disks, network rates, from sysinfo; a container's cgroup limits)
+//! and the service's figures (simulated in a drill), marked when over a
+//! playbook threshold, with how long they have been over.
 
 use super::{fit, pane_block, theme};
 use crate::sanitize::clean;
 use crate::state::State;
+use crate::state::observed::{HostSnapshot, percent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -13,22 +15,16 @@ use ratatui::widgets::Paragraph;
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
-fn pct(used: u64, total: u64) -> f64 {
-    if total == 0 {
-        0.0
-    } else {
-        used as f64 * 100.0 / total as f64
-    }
-}
+/// At most this many cores get a number each; more get one bar each.
+const NUMBERED_CORES: usize = 16;
 
 /// The playbook's threshold for a metric, if any.
 fn threshold(s: &State, metric: &str) -> Option<f64> {
     s.ctx
-        .playbook
         .watch
         .thresholds
         .iter()
-        .find(|t| t.metric.eq_ignore_ascii_case(metric))
+        .find(|t| t.metric.trim().eq_ignore_ascii_case(metric))
         .map(|t| t.above)
 }
 
@@ -43,15 +39,52 @@ fn over(s: &State, metric: &str, value: f64) -> Option<f64> {
     threshold(s, metric).filter(|t| value > *t)
 }
 
+/// `▲ >90% 3m` (over for 3 minutes): the marker that says the same as
+/// the colour.
+fn over_text(s: &State, metric: &str, t: f64, unit: &str) -> String {
+    let since = s
+        .observed
+        .thresholds
+        .over_since
+        .get(metric)
+        .map(|t0| format!(" {}", crate::time::age(s.now - *t0)))
+        .unwrap_or_default();
+    format!(" ▲ >{}{unit}{since}", trim_float(t))
+}
+
+/// Bytes as people read them: `512M`, `6.0G`.
+fn size(b: u64) -> String {
+    let g = b as f64 / GIB;
+    if g >= 100.0 {
+        format!("{g:.0}G")
+    } else if g >= 1.0 {
+        format!("{g:.1}G")
+    } else {
+        format!("{:.0}M", b as f64 / 1024.0 / 1024.0)
+    }
+}
+
+/// A rate: `850 B/s`, `12.3 kB/s`, `1.2 MB/s`.
+fn rate(bps: f64) -> String {
+    if bps >= 1e6 {
+        format!("{:.1} MB/s", bps / 1e6)
+    } else if bps >= 1e3 {
+        format!("{:.1} kB/s", bps / 1e3)
+    } else {
+        format!("{bps:.0} B/s")
+    }
+}
+
+/// A labelled bar; `metric` names the threshold that applies, if any.
 fn gauge_line(
     s: &State,
     label: &str,
-    metric: &str,
+    metric: Option<&str>,
     percent: f64,
     detail: String,
     width: usize,
 ) -> Line<'static> {
-    let hot = over(s, metric, percent);
+    let hot = metric.and_then(|m| over(s, m, percent).map(|t| (m, t)));
     let style = match hot {
         Some(_) => theme::bad(),
         None if percent >= 90.0 => theme::warn(),
@@ -68,18 +101,170 @@ fn gauge_line(
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(format!("{percent:>5.1}%"), style));
-    spans.push(Span::styled(format!(" {detail}"), theme::dim()));
-    if let Some(t) = hot {
-        spans.push(Span::styled(format!(" ▲ over {t}%"), theme::bad()));
+    let mut used = 5 + bar_w + usize::from(bar_w > 0) + 6;
+    if let Some((metric, t)) = hot {
+        let text = over_text(s, metric, t, "%");
+        used += text.chars().count();
+        spans.push(Span::styled(text, theme::bad()));
     }
+    spans.push(Span::styled(
+        fit(&format!(" {detail}"), width.saturating_sub(used)),
+        theme::dim(),
+    ));
     Line::from(spans)
+}
+
+/// Per-core use: numbers for a few cores, one bar character each for many.
+fn core_lines(h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
+    if h.cores.len() < 2 {
+        return Vec::new();
+    }
+    let room = width.saturating_sub(5).max(4);
+    let mut out = Vec::new();
+    let label = |first: bool| {
+        Span::styled(
+            if first { "CORE " } else { "     " }.to_string(),
+            theme::heading(),
+        )
+    };
+    let style = |p: f32| {
+        if p >= 90.0 {
+            theme::bad()
+        } else if p >= 70.0 {
+            theme::warn()
+        } else {
+            Style::default()
+        }
+    };
+    if h.cores.len() <= NUMBERED_CORES {
+        let per_line = (room / 5).max(1);
+        for (i, chunk) in h.cores.chunks(per_line).enumerate() {
+            let mut spans = vec![label(i == 0)];
+            for c in chunk {
+                spans.push(Span::styled(format!("{:>3.0}% ", c), style(*c)));
+            }
+            out.push(Line::from(spans));
+        }
+    } else {
+        const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+        for (i, chunk) in h.cores.chunks(room).enumerate() {
+            let mut spans = vec![label(i == 0)];
+            for c in chunk {
+                let lvl = ((c / 100.0) * 7.0).round().clamp(0.0, 7.0) as usize;
+                spans.push(Span::styled(LEVELS[lvl].to_string(), style(*c)));
+            }
+            out.push(Line::from(spans));
+        }
+    }
+    out
+}
+
+/// The host in full: one line a figure, per-core CPU, every disk.
+fn host_lines(s: &State, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let cg = h.cgroup.as_ref();
+    let cpu_detail = match cg.and_then(|c| c.cpu_limit) {
+        Some(limit) => format!(
+            "of {} cores (cgroup) · host {:.0}% of {}",
+            trim_float(limit),
+            h.cpu_percent,
+            h.cpus
+        ),
+        None => format!("{} cores", h.cpus),
+    };
+    lines.push(gauge_line(
+        s,
+        "CPU",
+        Some("cpu"),
+        h.cpu_effective(),
+        cpu_detail,
+        width,
+    ));
+    lines.extend(core_lines(h, width));
+    let mem_detail = match cg.and_then(|c| c.memory_max.zip(c.memory_current)) {
+        Some((max, cur)) => format!(
+            "{}/{} (cgroup) · host {}/{}",
+            size(cur),
+            size(max),
+            size(h.mem_used),
+            size(h.mem_total)
+        ),
+        None => format!("{}/{}", size(h.mem_used), size(h.mem_total)),
+    };
+    lines.push(gauge_line(
+        s,
+        "MEM",
+        Some("memory"),
+        h.memory_effective(),
+        mem_detail,
+        width,
+    ));
+    if h.swap_total > 0 {
+        lines.push(gauge_line(
+            s,
+            "SWAP",
+            Some("swap"),
+            percent(h.swap_used, h.swap_total),
+            format!("{}/{}", size(h.swap_used), size(h.swap_total)),
+            width,
+        ));
+    }
+    let load_hot = over(s, "load", h.load[0]);
+    let mut load = vec![
+        Span::styled("LOAD ", theme::heading()),
+        Span::styled(
+            format!("{:.2} {:.2} {:.2}", h.load[0], h.load[1], h.load[2]),
+            if load_hot.is_some() {
+                theme::bad()
+            } else {
+                Style::default()
+            },
+        ),
+    ];
+    if let Some(t) = load_hot {
+        load.push(Span::styled(over_text(s, "load", t, ""), theme::bad()));
+    }
+    lines.push(Line::from(load));
+    let fullest = h.fullest_disk().map(|d| d.mount.clone());
+    for (i, d) in h.disks.iter().enumerate() {
+        // The threshold is on the fullest disk; the others are shown plain.
+        let metric = (Some(&d.mount) == fullest.as_ref()).then_some("disk");
+        let mut line = gauge_line(
+            s,
+            "DISK",
+            metric,
+            d.percent(),
+            format!("{} {}/{}", clean(&d.mount), size(d.used), size(d.total)),
+            width,
+        );
+        if i > 0 {
+            line.spans[0] = Span::styled("     ", theme::heading());
+        }
+        lines.push(line);
+    }
+    if let (Some(rx), Some(tx)) = (h.net_rx, h.net_tx) {
+        lines.push(Line::from(vec![
+            Span::styled("NET  ", theme::heading()),
+            Span::raw(format!("↓ {}  ↑ {}", rate(rx), rate(tx))),
+        ]));
+    }
+    lines
+}
+
+/// How many lines the full form needs (the layout sizes the pane by it).
+pub fn full_height(s: &State, width: usize) -> usize {
+    let host = match &s.observed.host {
+        Some(h) => host_lines(s, h, width).len(),
+        None => 1,
+    };
+    let figures = s.observed.figures.len();
+    host + if figures > 0 { figures + 1 } else { 0 }
 }
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let width = area.width.saturating_sub(2) as usize;
     let height = area.height.saturating_sub(2) as usize;
-    let full = 4 + usize::from(!s.observed.figures.is_empty()) + s.observed.figures.len();
-    if height < full {
+    if height < full_height(s, width) {
         return compact(s, f, area, width, focused);
     }
     let mut lines: Vec<Line> = Vec::new();
@@ -88,53 +273,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             Some(e) => lines.push(Line::styled(format!("host: {}", clean(e)), theme::warn())),
             None => lines.push(Line::styled("host: sampling…", theme::dim())),
         },
-        Some(h) => {
-            lines.push(gauge_line(
-                s,
-                "CPU",
-                "cpu",
-                h.cpu_percent as f64,
-                format!("{} cores", h.cpus),
-                width,
-            ));
-            lines.push(gauge_line(
-                s,
-                "MEM",
-                "memory",
-                pct(h.mem_used, h.mem_total),
-                format!(
-                    "{:.1}/{:.1}G",
-                    h.mem_used as f64 / GIB,
-                    h.mem_total as f64 / GIB
-                ),
-                width,
-            ));
-            lines.push(gauge_line(
-                s,
-                "DISK",
-                "disk",
-                pct(h.disk_used, h.disk_total),
-                format!(
-                    "{} {:.0}/{:.0}G",
-                    clean(&h.disk_mount),
-                    h.disk_used as f64 / GIB,
-                    h.disk_total as f64 / GIB
-                ),
-                width,
-            ));
-            let load_hot = threshold(s, "load").filter(|t| h.load[0] > *t);
-            lines.push(Line::from(vec![
-                Span::styled("LOAD ", theme::heading()),
-                Span::styled(
-                    format!("{:.2} {:.2} {:.2}", h.load[0], h.load[1], h.load[2]),
-                    if load_hot.is_some() {
-                        theme::bad()
-                    } else {
-                        Style::default()
-                    },
-                ),
-            ]));
-        }
+        Some(h) => lines.extend(host_lines(s, h, width)),
     }
     if !s.observed.figures.is_empty() {
         let label = if s.ctx.drill {
@@ -171,26 +310,36 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             lines.push(Line::from(spans));
         }
     }
+    f.render_widget(Paragraph::new(lines).block(block(s, false, focused)), area);
+}
+
+fn block(s: &State, compact: bool, focused: bool) -> ratatui::widgets::Block<'static> {
     let host = s
         .observed
         .host
         .as_ref()
         .map(|h| h.hostname.as_str())
         .unwrap_or("");
-    let block = pane_block(format!(" Resources {} ", clean(host)), focused);
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let cg = if s.observed.host.as_ref().is_some_and(|h| h.cgroup.is_some()) {
+        "· cgroup limits "
+    } else {
+        ""
+    };
+    let sim = if compact && s.ctx.drill && !s.observed.figures.is_empty() {
+        "· service simulated "
+    } else {
+        ""
+    };
+    pane_block(format!(" Resources {} {cg}{sim}", clean(host)), focused)
 }
 
 /// Few lines: the host in two lines, figures two to a line.
 fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
     let mut lines: Vec<Line> = Vec::new();
     let styled = |metric: &str, v: f64, text: String| {
-        let style = if over(s, metric, v).is_some() {
-            theme::bad()
-        } else {
-            Style::default()
-        };
-        Span::styled(text, style)
+        let hot = over(s, metric, v).is_some();
+        let style = if hot { theme::bad() } else { Style::default() };
+        Span::styled(if hot { format!("▲{text}") } else { text }, style)
     };
     match &s.observed.host {
         None => lines.push(Line::styled(
@@ -203,24 +352,51 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
             theme::dim(),
         )),
         Some(h) => {
-            let mem = pct(h.mem_used, h.mem_total);
-            let disk = pct(h.disk_used, h.disk_total);
-            lines.push(Line::from(vec![
+            let cpu = h.cpu_effective();
+            let mem = h.memory_effective();
+            let mut first = vec![
                 Span::styled("CPU ", theme::heading()),
-                styled(
-                    "cpu",
-                    h.cpu_percent as f64,
-                    format!("{:.1}%  ", h.cpu_percent),
-                ),
+                styled("cpu", cpu, format!("{cpu:.1}%  ")),
                 Span::styled("MEM ", theme::heading()),
-                styled("memory", mem, format!("{mem:.1}%")),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled("DISK ", theme::heading()),
-                styled("disk", disk, format!("{disk:.1}%  ")),
-                Span::styled("LOAD ", theme::heading()),
-                styled("load", h.load[0], format!("{:.2}", h.load[0])),
-            ]));
+                styled("memory", mem, format!("{mem:.1}%  ")),
+            ];
+            if h.swap_total > 0 {
+                first.push(Span::styled("SWP ", theme::heading()));
+                first.push(Span::raw(format!(
+                    "{:.0}%",
+                    percent(h.swap_used, h.swap_total)
+                )));
+            }
+            lines.push(Line::from(first));
+            let mut second = Vec::new();
+            if let Some(d) = h.fullest_disk() {
+                let disk = d.percent();
+                second.push(Span::styled("DISK ", theme::heading()));
+                second.push(styled("disk", disk, format!("{disk:.1}%  ")));
+            }
+            second.push(Span::styled("LOAD ", theme::heading()));
+            second.push(styled("load", h.load[0], format!("{:.2}", h.load[0])));
+            let mut net_line = None;
+            if let (Some(rx), Some(tx)) = (h.net_rx, h.net_tx) {
+                let net = format!("  ↓{} ↑{}", rate(rx), rate(tx));
+                let used: usize = second.iter().map(|sp| sp.content.chars().count()).sum();
+                if used + net.chars().count() <= width {
+                    second.push(Span::raw(net));
+                } else {
+                    net_line = Some(Line::from(vec![
+                        Span::styled("NET ", theme::heading()),
+                        Span::raw(format!("↓{} ↑{}", rate(rx), rate(tx))),
+                    ]));
+                }
+            }
+            lines.push(Line::from(second));
+            // A third line when the pane has one and no figures need it.
+            if let Some(l) = net_line
+                && s.observed.figures.is_empty()
+                && area.height >= 5
+            {
+                lines.push(l);
+            }
         }
     }
     let half = width.saturating_sub(2) / 2;
@@ -245,19 +421,7 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
         }
         lines.push(Line::from(spans));
     }
-    let sim = if s.ctx.drill && !s.observed.figures.is_empty() {
-        "· service simulated "
-    } else {
-        ""
-    };
-    let host = s
-        .observed
-        .host
-        .as_ref()
-        .map(|h| h.hostname.as_str())
-        .unwrap_or("");
-    let block = pane_block(format!(" Resources {} {sim}", clean(host)), focused);
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    f.render_widget(Paragraph::new(lines).block(block(s, true, focused)), area);
 }
 
 /// `41` rather than `41.0`, `58.2` as is.

@@ -224,3 +224,171 @@ fn no_color_draws_without_colour() {
     }
     crate::ui::theme::set(crate::ui::theme::Kind::Dark);
 }
+
+/// A live incident watching Alertmanager: four alerts in three groups,
+/// one of them silenced by a silence this incident made, which ends soon.
+fn live_alerts() -> Harness {
+    use crate::testkit::am_poll;
+    let mut h = Harness::live("dicps");
+    h.state.observed.host = Some(crate::testkit::host());
+    h.record(crate::timeline::Event::SilenceCreated {
+        request: "s125900-1".into(),
+        id: "5f2c9a4e-1111-2222-3333-444455556666".into(),
+        matchers: vec![
+            "alertname=\"APIDown\"".into(),
+            "instance=\"api-2:8080\"".into(),
+        ],
+        ends_at: crate::testkit::t0() + chrono::TimeDelta::minutes(6),
+    });
+    let mut poll = am_poll();
+    poll.silences = vec![crate::alerts::silence::Silence {
+        id: "5f2c9a4e-1111-2222-3333-444455556666".into(),
+        matchers: vec![
+            "alertname=\"APIDown\"".into(),
+            "instance=\"api-2:8080\"".into(),
+        ],
+        starts_at: crate::testkit::t0() - chrono::TimeDelta::minutes(54),
+        ends_at: crate::testkit::t0() + chrono::TimeDelta::minutes(6),
+        created_by: "ana@bastion-1".into(),
+        comment: "api-2 drained for the rollback".into(),
+        state: "active".into(),
+    }];
+    h.send(crate::msg::Msg::AlertsPolled(Box::new(poll)));
+    h.state.ui.focus = crate::state::Pane::Alerts;
+    h.key(KeyCode::Char('j'));
+    h
+}
+
+#[test]
+fn live_alerts_grouped_at_120x40() {
+    let h = live_alerts();
+    let s = screen(&h, 120, 40);
+    for want in [
+        "Alerts 4 firing · 3 groups · 1 suppressed",
+        "APIDown ×2",
+        "‼ critical",
+        "▲ warning",
+        "suppressed",
+        "unprocessed",
+        "● connected",
+        "⚠ our silence 5f2c9a4e ends in 06:00",
+        "alert firing APIDown",
+    ] {
+        assert!(s.contains(want), "{want:?} missing:\n{s}");
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn live_alerts_at_80x24_and_the_silences_view() {
+    let mut h = live_alerts();
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("suppr."), "{s}");
+    insta::assert_snapshot!("live_alerts_at_80x24", s);
+    h.key(KeyCode::Char('S'));
+    let s = screen(&h, 120, 40);
+    assert!(s.contains("★5f2c9a4e"), "{s}");
+    assert!(s.contains("06:00"), "{s}");
+    insta::assert_snapshot!("live_silences_at_120x40", s);
+}
+
+#[test]
+fn alert_detail_view() {
+    let mut h = live_alerts();
+    h.key(KeyCode::Enter);
+    let s = screen(&h, 100, 30);
+    for want in [
+        "fingerprint",
+        "instance = api-2:8080",
+        "5f2c9a4e-1111-2222-3333-444455556666 (this incident)",
+        "runbook_url = https://runbooks.example/APIDown",
+        "http://prometheus.example/graph",
+    ] {
+        assert!(s.contains(want), "{want:?} missing:\n{s}");
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn silence_dialog_from_a_group() {
+    let mut h = live_alerts();
+    h.key(KeyCode::Char('X'));
+    h.keys("rolling back v2.4.1");
+    let s = screen(&h, 100, 30);
+    assert!(s.contains("covers 2 of 4 firing alerts"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+/// The resources of a bastion pod: 8 cores, cgroup limits (memory over
+/// the playbook's 80 % for two minutes), swap, two disks, network.
+fn live_resources() -> Harness {
+    use crate::state::observed::{CgroupUse, DiskUse};
+    const G: u64 = 1024 * 1024 * 1024;
+    let mut h = Harness::live("zkp-ledger");
+    h.state.ctx.alertmanager = None;
+    h.state.ctx.observes_alerts = false;
+    let snap = crate::state::HostSnapshot {
+        hostname: "bastion-pod-7f9c".into(),
+        cpu_percent: 43.5,
+        cpus: 8,
+        cores: vec![12.0, 85.0, 40.0, 93.0, 5.0, 30.0, 22.0, 61.0],
+        mem_used: 9 * G,
+        mem_total: 31 * G,
+        swap_used: G / 2,
+        swap_total: 2 * G,
+        load: [2.41, 1.9, 1.2],
+        disks: vec![
+            DiskUse {
+                mount: "/".into(),
+                used: 81 * G,
+                total: 100 * G,
+            },
+            DiskUse {
+                mount: "/var/lib/incident".into(),
+                used: 3 * G,
+                total: 20 * G,
+            },
+        ],
+        net_rx: Some(1.25e6),
+        net_tx: Some(3.1e4),
+        cgroup: Some(CgroupUse {
+            memory_max: Some(2 * G),
+            memory_current: Some(2 * G * 85 / 100),
+            cpu_limit: Some(2.0),
+            cpu_percent_of_limit: Some(61.0),
+        }),
+    };
+    h.send(crate::msg::Msg::Host(snap.clone()));
+    h.advance(120);
+    h.send(crate::msg::Msg::Host(snap));
+    h
+}
+
+#[test]
+fn resources_per_core_at_120x40() {
+    let h = live_resources();
+    let s = screen(&h, 120, 40);
+    for want in [
+        "CORE",
+        "93%",
+        "of 2 cores (cgroup)",
+        "(cgroup) · host",
+        "▲ >80% 2m",
+        "SWAP",
+        "/var/lib/incident",
+        "NET  ↓ 1.2 MB/s  ↑ 31.0 kB/s",
+        "threshold memory 85.0 over 80",
+    ] {
+        assert!(s.contains(want), "{want:?} missing:\n{s}");
+    }
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn resources_compact_at_80x24() {
+    let h = live_resources();
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("▲85.0%"), "{s}");
+    assert!(s.contains("Resources bastion-pod-7f9c"), "{s}");
+    insta::assert_snapshot!(s);
+}

@@ -40,6 +40,12 @@ fn style_for(ev: &Event) -> Style {
                 theme::bad()
             }
         }
+        Event::SilenceRequested { .. }
+        | Event::SilenceExpireRequested { .. }
+        | Event::SilenceCreated { .. }
+        | Event::SilenceExpired { .. } => theme::warn(),
+        Event::SilenceFailed { .. } | Event::ThresholdCrossed { .. } => theme::bad(),
+        Event::ThresholdRecovered { .. } => theme::good(),
         Event::Note { .. } => Style::default(),
     }
 }

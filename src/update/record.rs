@@ -261,7 +261,12 @@ pub fn unacknowledged(s: &State) -> Vec<(String, String)> {
         .iter()
         .filter(|(id, _)| !s.incident.acknowledged.contains_key(*id))
         .map(|(id, at)| {
-            let label = s.incident.due_labels.get(id).cloned().unwrap_or_else(|| id.clone());
+            let label = s
+                .incident
+                .due_labels
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.clone());
             (*at, id.clone(), label)
         })
         .collect();

@@ -146,3 +146,4 @@ pub fn read_records(path: &Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("every timeline line parses as JSON"))
         .collect()
 }
+pub mod alertmanager;

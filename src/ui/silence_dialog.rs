@@ -1,0 +1,153 @@
+//! The silence dialog (matchers, duration, a required comment; how many
+//! firing alerts it would cover; then its confirmation) and the question
+//! before a silence is expired.
+
+use super::keymap::{Action, Ctx, keys_for};
+use super::{fit, layout, theme};
+use crate::sanitize::clean;
+use crate::state::State;
+use crate::state::ui::SilenceDialog;
+use crate::timeline::record::short_id;
+use crate::update::alerts::check;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
+    let width = (area.width * 9 / 10).clamp(40, 100);
+    let r = layout::centered(area, width, 14);
+    f.render_widget(Clear, r);
+    let w = r.width.saturating_sub(4) as usize;
+    let label_w = 10;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, label) in SilenceDialog::LABELS.iter().enumerate() {
+        let focused = i == d.focus && !d.confirm;
+        let value = clean(&d.fields[i]).into_owned();
+        let shown = if focused {
+            format!("{value}▏")
+        } else if value.is_empty() {
+            "(empty)".to_string()
+        } else {
+            value
+        };
+        let bad = d.error.as_ref().is_some_and(|(f, _)| *f == i);
+        let style = if bad {
+            theme::bad()
+        } else if focused {
+            theme::selected(true)
+        } else {
+            ratatui::style::Style::default()
+        };
+        // The end of a long value is where the cursor is.
+        let room = w.saturating_sub(label_w);
+        let chars: Vec<char> = shown.chars().collect();
+        let tail: String = if chars.len() > room && focused {
+            std::iter::once('…')
+                .chain(chars[chars.len() - room + 1..].iter().copied())
+                .collect()
+        } else {
+            fit(&shown, room)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label:<label_w$}"), theme::heading()),
+            Span::styled(tail, style),
+        ]));
+    }
+    lines.push(Line::styled(
+        format!("created by {}", clean(&s.ctx.seat)),
+        theme::dim(),
+    ));
+    match check(s, d) {
+        Ok(new) => {
+            let covered = s.observed.alerts.iter().filter(|a| new.covers(a)).count();
+            lines.push(Line::raw(format!(
+                "covers {covered} of {} firing alerts · until {}",
+                s.observed.alerts.len(),
+                new.ends_at
+                    .with_timezone(&s.ctx.tz)
+                    .format("%Y-%m-%d %H:%M")
+            )));
+        }
+        Err((_, e)) if d.error.is_none() => {
+            lines.push(Line::styled(fit(&format!("· {e}"), w), theme::dim()))
+        }
+        Err(_) => {}
+    }
+    if let Some((_, e)) = &d.error {
+        lines.push(Line::styled(format!("✖ {e}"), theme::bad()));
+    }
+    lines.push(Line::from(""));
+    if d.confirm {
+        lines.push(Line::styled(
+            format!(
+                "Create this silence? {} create · {} back",
+                keys_for(Ctx::SilenceConfirm, Action::Confirm),
+                keys_for(Ctx::SilenceConfirm, Action::Cancel)
+            ),
+            theme::warn(),
+        ));
+        lines.push(Line::styled(
+            "It is recorded in the timeline before it is sent.",
+            theme::dim(),
+        ));
+    }
+    let hint = format!(
+        " {} field · {} check · {} cancel ",
+        keys_for(Ctx::SilenceEdit, Action::FocusNext),
+        keys_for(Ctx::SilenceEdit, Action::Choose),
+        keys_for(Ctx::SilenceEdit, Action::Cancel)
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(format!(" Silence {} ", clean(&d.target)))
+        .title_bottom(hint);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
+
+pub fn expire(s: &State, f: &mut Frame, area: Rect, id: &str) {
+    let r = layout::centered(area, (area.width * 4 / 5).clamp(40, 90), 9);
+    f.render_widget(Clear, r);
+    let mut lines = vec![Line::styled(
+        format!("Expire silence {} now?", short_id(id)),
+        theme::heading(),
+    )];
+    if let Some(x) = s.observed.feed.silences.iter().find(|x| x.id == id) {
+        lines.push(Line::raw(clean(&x.matchers.join(", ")).into_owned()));
+        lines.push(Line::styled(
+            format!(
+                "by {} · {} · {} left",
+                clean(&x.created_by),
+                clean(&x.comment),
+                crate::time::countdown(x.ends_at - s.now)
+            ),
+            theme::dim(),
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "The alerts it covers will notify again.",
+        theme::warn(),
+    ));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(true))
+        .title(" Expire silence ")
+        .title_bottom(format!(
+            " {} expire · {} keep ",
+            keys_for(Ctx::ExpireConfirm, Action::Confirm),
+            keys_for(Ctx::ExpireConfirm, Action::Cancel)
+        ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}

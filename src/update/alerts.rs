@@ -1,0 +1,546 @@
+//! Alertmanager in the cockpit: polls become the alerts and silences on
+//! screen and, once each, firing and resolved records; silences are
+//! created and expired as guarded actions whose request is recorded
+//! (durably) before anything is sent, and whose outcome is recorded too.
+//! Host samples meet the playbook's thresholds here as well.
+
+use super::{append, clamp_move, flash};
+use crate::alerts::silence::{self, Field};
+use crate::alerts::{self, Poll, group, matcher};
+use crate::msg::{AmCommand, Effect};
+use crate::state::observed::SourceHealth;
+use crate::state::ui::{AlertsView, Modal, SilenceDialog};
+use crate::state::{HostSnapshot, State, thresholds};
+use crate::timeline::{Event, Record};
+use crate::ui::keymap::{self, Action, Ctx};
+use chrono::TimeDelta;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A silence this incident created is flagged this long before it ends.
+pub const EXPIRY_WARNING: TimeDelta = TimeDelta::minutes(10);
+
+/// The duration a new silence is offered with.
+pub const DEFAULT_DURATION: &str = "2h";
+
+fn selected_fingerprint(s: &State) -> Option<String> {
+    s.observed
+        .alerts
+        .get(s.ui.alert)
+        .map(|a| a.fingerprint.clone())
+}
+
+/// A successful poll.
+pub fn polled(s: &mut State, poll: Poll, fx: &mut Vec<Effect>) {
+    let now = s.now;
+    let h = &mut s.observed.feed.health;
+    h.last_ok = Some(now);
+    h.stale_since = None;
+    h.last_error = None;
+    h.retry_at = None;
+    h.took_ms = poll.took_ms;
+    let keep = selected_fingerprint(s);
+    let mut poll = poll;
+    // Records in display order: the most severe first.
+    group::sort(&mut poll.alerts);
+    let events = alerts::reconcile(
+        &s.incident.alerts_firing,
+        &s.observed.feed.pending,
+        &poll,
+        now,
+    );
+    let Poll {
+        alerts, silences, ..
+    } = poll;
+    s.observed.alerts = alerts;
+    s.observed.feed.silences = silences;
+    s.ui.alert = keep
+        .and_then(|fp| s.observed.alerts.iter().position(|a| a.fingerprint == fp))
+        .unwrap_or(s.ui.alert)
+        .min(s.observed.alerts.len().saturating_sub(1));
+    s.ui.silence =
+        s.ui.silence
+            .min(s.observed.feed.silences.len().saturating_sub(1));
+    for ev in events {
+        if let Event::AlertFiring { fingerprint, .. } | Event::AlertResolved { fingerprint, .. } =
+            &ev
+        {
+            s.observed.feed.pending.insert(fingerprint.clone());
+        }
+        append(s, ev, fx);
+    }
+    warn_expiring(s);
+}
+
+/// A failed poll: the alerts stay on screen, marked stale.
+pub fn failed(s: &mut State, error: String, retry_in: std::time::Duration) {
+    let now = s.now;
+    let h = &mut s.observed.feed.health;
+    if h.stale_since.is_none() {
+        h.stale_since = Some(now);
+    }
+    h.last_error = Some(error);
+    h.retry_at = Some(now + TimeDelta::from_std(retry_in).unwrap_or_default());
+}
+
+/// Silences this incident created that end within the warning time.
+pub fn expiring_soon(s: &State) -> Vec<&silence::Silence> {
+    s.observed
+        .feed
+        .silences
+        .iter()
+        .filter(|x| x.is_active())
+        .filter(|x| s.incident.silences.get(&x.id).is_some_and(|r| !r.expired))
+        .filter(|x| x.ends_at - s.now <= EXPIRY_WARNING)
+        .collect()
+}
+
+/// Says once, in the footer, that a silence of ours is about to end (the
+/// alerts pane keeps saying it until it has).
+fn warn_expiring(s: &mut State) {
+    let new: Vec<(String, TimeDelta)> = expiring_soon(s)
+        .into_iter()
+        .filter(|x| !s.observed.feed.warned.contains(&x.id))
+        .map(|x| (x.id.clone(), x.ends_at - s.now))
+        .collect();
+    for (id, left) in new {
+        s.observed.feed.warned.insert(id.clone());
+        s.ui.flash = Some(crate::state::ui::Flash {
+            text: format!(
+                "Silence {} created in this incident expires in {}: extend it or let the alerts page again",
+                crate::timeline::record::short_id(&id),
+                crate::time::countdown(left)
+            ),
+            error: true,
+            at: s.now,
+        });
+    }
+}
+
+/// A record is durable: clear what waited for it, send what it allowed.
+pub fn recorded(s: &mut State, rec: &Record, fx: &mut Vec<Effect>) {
+    match &rec.event {
+        Event::AlertFiring { fingerprint, .. } | Event::AlertResolved { fingerprint, .. } => {
+            s.observed.feed.pending.remove(fingerprint);
+        }
+        Event::SilenceRequested { request, .. } | Event::SilenceExpireRequested { request, .. } => {
+            if let Some(cmd) = s.observed.feed.ops.remove(request) {
+                s.observed
+                    .feed
+                    .inflight
+                    .insert(request.clone(), cmd.clone());
+                fx.push(Effect::Alertmanager(cmd));
+            }
+        }
+        Event::ThresholdCrossed { metric, .. } | Event::ThresholdRecovered { metric, .. } => {
+            s.observed.thresholds.pending.remove(metric);
+        }
+        _ => {}
+    }
+}
+
+/// An append failed: nothing waits for it any more, nothing is sent.
+pub fn not_recorded(s: &mut State, ev: &Event) {
+    match ev {
+        Event::AlertFiring { fingerprint, .. } | Event::AlertResolved { fingerprint, .. } => {
+            s.observed.feed.pending.remove(fingerprint);
+        }
+        Event::SilenceRequested { request, .. } | Event::SilenceExpireRequested { request, .. } => {
+            s.observed.feed.ops.remove(request);
+        }
+        Event::ThresholdCrossed { metric, .. } | Event::ThresholdRecovered { metric, .. } => {
+            s.observed.thresholds.pending.remove(metric);
+        }
+        _ => {}
+    }
+}
+
+/// Alertmanager answered a silence action.
+pub fn silence_done(
+    s: &mut State,
+    request: &str,
+    result: Result<String, String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(cmd) = s.observed.feed.inflight.remove(request) else {
+        return;
+    };
+    let request = request.to_string();
+    match (cmd, result) {
+        (AmCommand::CreateSilence { silence, .. }, Ok(id)) => {
+            flash(
+                s,
+                format!(
+                    "Silence {} created until {}",
+                    crate::timeline::record::short_id(&id),
+                    silence.ends_at.with_timezone(&s.ctx.tz).format("%H:%M")
+                ),
+            );
+            append(
+                s,
+                Event::SilenceCreated {
+                    request,
+                    id,
+                    matchers: silence.matcher_texts(),
+                    ends_at: silence.ends_at,
+                },
+                fx,
+            );
+        }
+        (AmCommand::ExpireSilence { id, .. }, Ok(_)) => {
+            flash(
+                s,
+                format!("Silence {} expired", crate::timeline::record::short_id(&id)),
+            );
+            append(s, Event::SilenceExpired { request, id }, fx);
+        }
+        (cmd, Err(error)) => {
+            let action = match cmd {
+                AmCommand::CreateSilence { .. } => "create",
+                AmCommand::ExpireSilence { .. } => "expire",
+            };
+            s.ui.flash = Some(crate::state::ui::Flash {
+                text: format!("Silence {action} failed: {error}"),
+                error: true,
+                at: s.now,
+            });
+            append(
+                s,
+                Event::SilenceFailed {
+                    request,
+                    action: action.into(),
+                    error,
+                },
+                fx,
+            );
+        }
+    }
+}
+
+/// A host sample: the playbook's thresholds (live incidents only: in a
+/// drill the host is not part of the scenario).
+pub fn host(s: &mut State, h: HostSnapshot, fx: &mut Vec<Effect>) {
+    if !s.ctx.drill {
+        let now = s.now;
+        let mut events = Vec::new();
+        for t in s
+            .ctx
+            .watch
+            .thresholds
+            .iter()
+            .filter(|t| thresholds::is_host_metric(t))
+        {
+            let metric = t.metric.trim().to_ascii_lowercase();
+            let Some(value) = h.metric(&metric) else {
+                continue;
+            };
+            let clocks = &mut s.observed.thresholds;
+            let mut since = clocks.over_since.get(&metric).copied();
+            let recorded = s.incident.thresholds_crossed.contains(&metric);
+            let tr = thresholds::step(
+                &mut since,
+                recorded,
+                value,
+                t.above,
+                thresholds::hold(t),
+                now,
+            );
+            match since {
+                Some(t0) => clocks.over_since.insert(metric.clone(), t0),
+                None => clocks.over_since.remove(&metric),
+            };
+            if let Some(tr) = tr
+                && clocks.pending.insert(metric.clone())
+            {
+                let value = (value * 10.0).round() / 10.0;
+                events.push(match tr {
+                    thresholds::Transition::Crossed => Event::ThresholdCrossed {
+                        metric,
+                        value,
+                        above: t.above,
+                        for_: t.for_.as_ref().map(|f| f.value.clone()).unwrap_or_default(),
+                    },
+                    thresholds::Transition::Recovered => Event::ThresholdRecovered {
+                        metric,
+                        value,
+                        above: t.above,
+                    },
+                });
+            }
+        }
+        for ev in events {
+            append(s, ev, fx);
+        }
+    }
+    s.observed.host = Some(h);
+    s.observed.host_error = None;
+}
+
+/// Keys on the alerts pane.
+pub fn on_pane_action(s: &mut State, action: Action) {
+    match action {
+        Action::ToggleSilences => {
+            s.ui.alerts_view = match s.ui.alerts_view {
+                AlertsView::Alerts => AlertsView::Silences,
+                AlertsView::Silences => AlertsView::Alerts,
+            }
+        }
+        Action::Detail => match s.observed.alerts.get(s.ui.alert) {
+            Some(a) => {
+                s.ui.modal = Some(Modal::AlertDetail {
+                    fingerprint: a.fingerprint.clone(),
+                    alertname: a.alertname.clone(),
+                    scroll: 0,
+                })
+            }
+            None => flash(s, "No alert selected"),
+        },
+        Action::SilenceAlert => open_silence(s, false),
+        Action::SilenceGroup => open_silence(s, true),
+        Action::ExpireSilence => open_expire(s),
+        _ => {}
+    }
+}
+
+/// Why silences cannot be changed from here, if they cannot.
+fn cannot_change(s: &State) -> Option<&'static str> {
+    if s.ctx.read_only {
+        Some("--read-only: silences cannot be created or expired from this seat")
+    } else if s.ctx.alertmanager.is_none() {
+        Some("No Alertmanager: open the incident with --alertmanager URL to silence alerts")
+    } else {
+        None
+    }
+}
+
+fn open_silence(s: &mut State, whole_group: bool) {
+    if let Some(why) = cannot_change(s) {
+        return flash(s, why);
+    }
+    let Some(a) = s.observed.alerts.get(s.ui.alert) else {
+        return flash(s, "No alert selected");
+    };
+    let (target, labels) = if whole_group {
+        let groups = group::groups(&s.observed.alerts);
+        let g = groups
+            .iter()
+            .find(|g| g.range().contains(&s.ui.alert))
+            .cloned();
+        match g {
+            Some(g) => (
+                format!("group {} ({})", g.alertname, g.len),
+                silence::common_labels(&s.observed.alerts[g.range()]),
+            ),
+            None => return,
+        }
+    } else {
+        (format!("alert {}", a.alertname), silence::all_labels(a))
+    };
+    let matchers = matcher::display_list(&silence::matchers_for_labels(&labels));
+    s.ui.modal = Some(Modal::Silence(Box::new(SilenceDialog {
+        target,
+        fields: [matchers, DEFAULT_DURATION.into(), String::new()],
+        focus: 2,
+        confirm: false,
+        error: None,
+    })));
+}
+
+fn open_expire(s: &mut State) {
+    if let Some(why) = cannot_change(s) {
+        return flash(s, why);
+    }
+    match s.observed.feed.silences.get(s.ui.silence) {
+        Some(x) => {
+            s.ui.modal = Some(Modal::ExpireSilence { id: x.id.clone() });
+        }
+        None => flash(s, "No silence selected"),
+    }
+}
+
+/// Moves the selection in the alerts pane (alerts or silences).
+pub fn move_by(s: &mut State, delta: isize) {
+    match s.ui.alerts_view {
+        AlertsView::Alerts => s.ui.alert = clamp_move(s.ui.alert, delta, s.observed.alerts.len()),
+        AlertsView::Silences => {
+            s.ui.silence = clamp_move(s.ui.silence, delta, s.observed.feed.silences.len())
+        }
+    }
+}
+
+pub fn detail_key(
+    s: &mut State,
+    fingerprint: String,
+    alertname: String,
+    scroll: u16,
+    key: KeyEvent,
+) {
+    let scroll = match keymap::lookup(&[Ctx::AlertDetail], &key) {
+        Some(Action::Cancel) => return,
+        Some(Action::Down) => scroll.saturating_add(1),
+        Some(Action::Up) => scroll.saturating_sub(1),
+        _ => scroll,
+    };
+    s.ui.modal = Some(Modal::AlertDetail {
+        fingerprint,
+        alertname,
+        scroll,
+    });
+}
+
+fn field_index(f: Field) -> usize {
+    match f {
+        Field::Matchers => 0,
+        Field::Duration => 1,
+        Field::Comment => 2,
+    }
+}
+
+/// Checks the dialog as it stands.
+pub fn check(s: &State, d: &SilenceDialog) -> Result<silence::NewSilence, (usize, String)> {
+    silence::build(&d.fields[0], &d.fields[1], &d.fields[2], &s.ctx.seat, s.now)
+        .map_err(|(f, e)| (field_index(f), e))
+}
+
+pub fn silence_key(s: &mut State, mut d: Box<SilenceDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
+    if d.confirm {
+        match keymap::lookup(&[Ctx::SilenceConfirm], &key) {
+            Some(Action::Confirm) => match check(s, &d) {
+                Ok(new) => return request_silence(s, &d, new, fx),
+                Err(e) => {
+                    d.confirm = false;
+                    d.error = Some(e);
+                }
+            },
+            Some(Action::Cancel) => d.confirm = false,
+            _ => {
+                d.confirm = false;
+                flash(s, "Not confirmed: nothing was silenced");
+            }
+        }
+        s.ui.modal = Some(Modal::Silence(d));
+        return;
+    }
+    match keymap::lookup(&[Ctx::SilenceEdit], &key) {
+        Some(Action::Cancel) => return flash(s, "Nothing was silenced"),
+        Some(Action::FocusNext) => d.focus = (d.focus + 1) % 3,
+        Some(Action::FocusPrev) => d.focus = (d.focus + 2) % 3,
+        Some(Action::Choose) => match check(s, &d) {
+            Ok(_) => {
+                d.error = None;
+                d.confirm = true;
+            }
+            Err(e) => {
+                d.focus = e.0;
+                d.error = Some(e);
+            }
+        },
+        _ => {
+            let f = &mut d.fields[d.focus];
+            match key.code {
+                KeyCode::Backspace => {
+                    f.pop();
+                }
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => f.clear(),
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => f.push(c),
+                _ => {}
+            }
+            d.error = None;
+        }
+    }
+    s.ui.modal = Some(Modal::Silence(d));
+}
+
+/// Pasted text goes into the focused field (one line).
+pub fn paste(d: &mut SilenceDialog, text: &str) {
+    if !d.confirm {
+        d.fields[d.focus].push_str(&text.replace(['\n', '\r'], " "));
+        d.error = None;
+    }
+}
+
+fn next_request(s: &mut State) -> String {
+    s.observed.feed.counter += 1;
+    format!("s{}-{}", s.now.format("%H%M%S"), s.observed.feed.counter)
+}
+
+fn request_silence(
+    s: &mut State,
+    d: &SilenceDialog,
+    new: silence::NewSilence,
+    fx: &mut Vec<Effect>,
+) {
+    let request = next_request(s);
+    let ev = Event::SilenceRequested {
+        request: request.clone(),
+        target: d.target.clone(),
+        matchers: new.matcher_texts(),
+        ends_at: new.ends_at,
+        duration: d.fields[1].trim().to_string(),
+        comment: new.comment.clone(),
+        created_by: new.created_by.clone(),
+    };
+    s.observed.feed.ops.insert(
+        request.clone(),
+        AmCommand::CreateSilence {
+            request,
+            silence: new,
+        },
+    );
+    flash(
+        s,
+        "Silence requested: recording, then sending to Alertmanager…",
+    );
+    append(s, ev, fx);
+}
+
+pub fn expire_key(s: &mut State, id: String, key: KeyEvent, fx: &mut Vec<Effect>) {
+    match keymap::lookup(&[Ctx::ExpireConfirm], &key) {
+        Some(Action::Confirm) => {
+            let request = next_request(s);
+            s.observed.feed.ops.insert(
+                request.clone(),
+                AmCommand::ExpireSilence {
+                    request: request.clone(),
+                    id: id.clone(),
+                },
+            );
+            append(s, Event::SilenceExpireRequested { request, id }, fx);
+        }
+        Some(Action::Cancel) => flash(s, "Silence kept"),
+        _ => s.ui.modal = Some(Modal::ExpireSilence { id }),
+    }
+}
+
+/// The source line of the alerts pane: connected, or stale since when,
+/// the last error and when it retries.
+pub fn health_line(
+    h: &SourceHealth,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono::FixedOffset,
+) -> (String, bool) {
+    match (&h.stale_since, &h.last_ok) {
+        (Some(since), _) => {
+            let retry = h
+                .retry_at
+                .map(|t| format!(" · retry in {}s", (t - now).num_seconds().max(0)))
+                .unwrap_or_default();
+            (
+                format!(
+                    "✖ stale since {} ({} ago){retry}",
+                    since.with_timezone(&tz).format("%H:%M:%S"),
+                    crate::time::age(now - *since)
+                ),
+                true,
+            )
+        }
+        (None, Some(ok)) => (
+            format!(
+                "● connected · polled {} ago · {}ms",
+                crate::time::age(now - *ok),
+                h.took_ms
+            ),
+            false,
+        ),
+        (None, None) => ("… connecting".to_string(), false),
+    }
+}
