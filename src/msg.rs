@@ -19,6 +19,8 @@ pub enum Msg {
     Host(HostSnapshot),
     /// Host figures cannot be read on this machine.
     HostUnavailable(String),
+    /// The Kubernetes pod source: pods, metrics, or how it is doing.
+    Kube(crate::state::kube::KubeUpdate),
     /// A drill inject fell due.
     Drill(Box<Inject>),
     /// A record is durable in the timeline (fsynced).

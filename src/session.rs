@@ -145,7 +145,8 @@ pub fn drill_state(
         canned: Arc::new(scenario.commands.clone()),
         started: now,
         watch: Default::default(),
-        observes_cluster: true,
+        observes_pods: true,
+        observes_alerts: true,
     };
     let ctx = Context {
         watch: ctx.playbook.watch.clone(),
@@ -269,6 +270,11 @@ pub fn live_state(
     if let Some(s) = &spec.selector {
         watch.selector = Some(s.clone());
     }
+    // Pods are watched when there is a namespace to watch.
+    let kube = watch
+        .namespace
+        .as_deref()
+        .map(|ns| crate::state::kube::KubeView::new(watch_label(ns, watch.selector.as_deref())));
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),
@@ -279,7 +285,18 @@ pub fn live_state(
         canned: Arc::new(Vec::new()),
         started: now,
         watch,
-        observes_cluster: false,
+        observes_pods: kube.is_some(),
+        observes_alerts: false,
     };
-    State::new(ctx, Incident::replay(declared), now)
+    let mut st = State::new(ctx, Incident::replay(declared), now);
+    st.observed.kube = kube;
+    st
+}
+
+/// What the pods pane watches, for people: `identity-platform app=api`.
+pub fn watch_label(namespace: &str, selector: Option<&str>) -> String {
+    match selector.filter(|s| !s.trim().is_empty()) {
+        Some(sel) => format!("{namespace} {sel}"),
+        None => namespace.to_string(),
+    }
 }

@@ -65,6 +65,60 @@ impl Harness {
         }
     }
 
+    /// A live incident on the bundled DICPS playbook, whose `watch` names
+    /// namespace identity-platform and selector app=dicps-api, declared at
+    /// `t0`, in UTC. No source runs: tests send its messages.
+    pub fn live() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let playbook = crate::playbook::load_bundled("dicps.yaml").unwrap();
+        let spec = session::LiveSpec {
+            procedure: None,
+            severity: None,
+            title: None,
+            ic: None,
+            context: None,
+            namespace: None,
+            selector: None,
+            read_only: false,
+        };
+        let seat = "ana@bastion-1";
+        let (procedure, severity, title) = session::resolve_live(&playbook, &spec).unwrap();
+        let id = session::live_incident_id(t0(), &procedure);
+        let mut store = FileStore::create(dir.path(), &id).unwrap();
+        let declared = store
+            .append(
+                t0(),
+                seat,
+                crate::timeline::Event::Declared {
+                    id: id.clone(),
+                    title,
+                    severity,
+                    status: crate::timeline::Status::Investigating,
+                    ic: seat.into(),
+                    playbook: playbook.name.value.clone(),
+                    procedure: procedure.clone(),
+                    drill: false,
+                },
+            )
+            .unwrap();
+        let mut state = session::live_state(
+            Arc::new(playbook),
+            &procedure,
+            &spec,
+            seat,
+            &[declared],
+            t0(),
+        );
+        state.ctx.tz = FixedOffset::east_opt(0).unwrap();
+        state.observed.host = Some(host());
+        Self {
+            state,
+            store,
+            now: t0(),
+            _dir: dir,
+        }
+    }
+
     pub fn advance(&mut self, secs: i64) {
         self.now += TimeDelta::seconds(secs);
         self.send(Msg::Tick);

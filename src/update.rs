@@ -5,11 +5,11 @@
 
 use crate::msg::{Effect, Msg};
 use crate::state::State;
-use crate::state::ui::{Flash, Modal, Pane, PickKind};
+use crate::state::ui::{Flash, Modal, Pane, PickKind, PodSort};
 use crate::timeline::{Event, Status};
 use crate::ui::keymap::{self, Action, Ctx};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::widgets::{Block, Borders};
 use ratatui_textarea::TextArea;
 
@@ -32,6 +32,12 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 run::paste(s, &mut d, &text);
                 s.ui.modal = Some(Modal::Run(d));
             }
+            Some(Modal::PodFilter) => {
+                let line = text.lines().next().unwrap_or_default();
+                s.ui.pod_filter.push_str(line);
+                s.ui.pod = 0;
+                s.ui.modal = Some(Modal::PodFilter);
+            }
             other => s.ui.modal = other,
         },
         Msg::RunOutput {
@@ -45,7 +51,19 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             duration,
         } => run::finish(s, &run, outcome, duration, &mut fx),
         Msg::Resize(w, h) => s.ui.size = (w, h),
-        Msg::Tick => {}
+        Msg::Tick => {
+            let now = s.now;
+            if let Some(ev) = s.observed.check_ready(now) {
+                append(s, ev, &mut fx);
+            }
+        }
+        Msg::Kube(u) => {
+            let now = s.now;
+            for ev in s.observed.apply_kube(u, now) {
+                append(s, ev, &mut fx);
+            }
+            clamp_pod(s);
+        }
         Msg::Host(h) => s.observed.host = Some(h),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::Drill(inject) => {
@@ -184,6 +202,30 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
         }
         Modal::Run(d) => run::on_key(s, d, key, fx),
+        Modal::PodFilter => match keymap::lookup(&[Ctx::PodFilter], &key) {
+            Some(Action::Choose) => {}
+            Some(Action::Cancel) => {
+                s.ui.pod_filter.clear();
+                s.ui.pod = 0;
+            }
+            _ => {
+                match key.code {
+                    KeyCode::Backspace => {
+                        s.ui.pod_filter.pop();
+                    }
+                    KeyCode::Char(c)
+                        if !key.modifiers.contains(KeyModifiers::CONTROL)
+                            && !c.is_control()
+                            && s.ui.pod_filter.chars().count() < 64 =>
+                    {
+                        s.ui.pod_filter.push(c)
+                    }
+                    _ => {}
+                }
+                s.ui.pod = 0;
+                s.ui.modal = Some(Modal::PodFilter);
+            }
+        },
         Modal::ConfirmQuit => match keymap::lookup(&[Ctx::Confirm], &key) {
             Some(Action::Confirm) => fx.push(Effect::Quit),
             Some(Action::Cancel) => {}
@@ -234,22 +276,36 @@ fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) 
 pub fn shown(s: &State, p: Pane) -> bool {
     match p {
         Pane::Output => !s.runs.list.is_empty(),
-        Pane::Pods | Pane::Alerts => s.ctx.observes_cluster,
+        Pane::Pods => s.ctx.observes_pods,
+        Pane::Alerts => s.ctx.observes_alerts,
         Pane::Checklist | Pane::Timeline => true,
     }
 }
 
-fn pane_ctx(p: Pane) -> Ctx {
+/// The keymap contexts of a pane, most specific first.
+fn pane_ctxs(p: Pane) -> &'static [Ctx] {
     match p {
-        Pane::Checklist => Ctx::Checklist,
-        Pane::Timeline => Ctx::Timeline,
-        Pane::Output => Ctx::Output,
-        Pane::Pods | Pane::Alerts => Ctx::Lists,
+        Pane::Checklist => &[Ctx::Checklist, Ctx::Global],
+        Pane::Timeline => &[Ctx::Timeline, Ctx::Global],
+        Pane::Output => &[Ctx::Output, Ctx::Global],
+        Pane::Pods => &[Ctx::Pods, Ctx::Lists, Ctx::Global],
+        Pane::Alerts => &[Ctx::Lists, Ctx::Global],
     }
 }
 
+/// The pods as the pane lists them.
+pub fn pods_shown(s: &State) -> Vec<&crate::state::Pod> {
+    crate::state::observed::pod_view(&s.observed.pods, s.ui.pod_sort, &s.ui.pod_filter)
+}
+
+/// Keeps the pod selection on the list after it changed.
+fn clamp_pod(s: &mut State) {
+    let n = pods_shown(s).len();
+    s.ui.pod = s.ui.pod.min(n.saturating_sub(1));
+}
+
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let Some(action) = keymap::lookup(&[pane_ctx(s.ui.focus), Ctx::Global], &key) else {
+    let Some(action) = keymap::lookup(pane_ctxs(s.ui.focus), &key) else {
         return;
     };
     match action {
@@ -304,6 +360,18 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::PageDown => move_by(s, PAGE as isize),
         Action::Top => move_by(s, isize::MIN / 2),
         Action::Bottom => move_by(s, isize::MAX / 2),
+        Action::Filter => s.ui.modal = Some(Modal::PodFilter),
+        Action::ClearFilter => {
+            s.ui.pod_filter.clear();
+            clamp_pod(s);
+        }
+        Action::Sort => {
+            s.ui.pod_sort = match s.ui.pod_sort {
+                PodSort::Status => PodSort::Restarts,
+                PodSort::Restarts => PodSort::Status,
+            };
+            s.ui.pod = 0;
+        }
         Action::Save | Action::Cancel | Action::Confirm | Action::Choose | Action::DryRun => {}
     }
 }
@@ -335,7 +403,7 @@ fn move_by(s: &mut State, delta: isize) {
             let n = s.ctx.procedure().steps().count();
             s.ui.step = clamp_move(s.ui.step, delta, n);
         }
-        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, s.observed.pods.len()),
+        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, pods_shown(s).len()),
         Pane::Alerts => s.ui.alert = clamp_move(s.ui.alert, delta, s.observed.alerts.len()),
         Pane::Timeline => {
             // Scrolling up moves away from the newest record.

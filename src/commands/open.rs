@@ -2,6 +2,7 @@
 
 use crate::commands::playbook::load_named;
 use crate::session::{self, LiveSpec};
+use crate::sources::kube;
 use crate::timeline::{Event, FileStore, Status, Store};
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
@@ -34,7 +35,22 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
         .context("cannot record the incident's declaration")?;
     let path = store.path().to_path_buf();
     let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
-    super::run_cockpit(state, Box::new(store), seat, |_| {})?;
+    // Pods are watched when the playbook or --namespace names a namespace.
+    let kube = state
+        .ctx
+        .watch
+        .namespace
+        .clone()
+        .map(|namespace| kube::Target {
+            context: state.ctx.watch.context.clone(),
+            namespace,
+            selector: state.ctx.watch.selector.clone(),
+        });
+    super::run_cockpit(state, Box::new(store), seat, move |tx| {
+        if let Some(target) = kube {
+            kube::spawn(target, tx);
+        }
+    })?;
     println!("Incident {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

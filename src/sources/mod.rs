@@ -4,4 +4,5 @@
 pub mod drill;
 pub mod host;
 pub mod input;
+pub mod kube;
 pub mod recorder;

@@ -27,6 +27,10 @@ pub struct Incident {
     pub records: Vec<Record>,
     /// Commands run, by run id, as recorded.
     pub runs: BTreeMap<String, RunRecord>,
+    /// The watched pods' ready count as last recorded, `(ready, total)`.
+    pub pods_ready: Option<(u32, u32)>,
+    /// The lowest ready count recorded, and when.
+    pub lowest_ready: Option<((u32, u32), DateTime<Utc>)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -123,6 +127,19 @@ impl Incident {
             Event::CommandFinished { run, outcome, .. } => {
                 if let Some(rr) = self.runs.get_mut(run) {
                     rr.outcome = Some(outcome.clone());
+                }
+            }
+            Event::ReadyChanged {
+                from_ready,
+                from_total,
+                ready,
+                total,
+                ..
+            } => {
+                let _ = (from_ready, from_total);
+                self.pods_ready = Some((*ready, *total));
+                if self.lowest_ready.is_none_or(|((r, _), _)| *ready < r) {
+                    self.lowest_ready = Some(((*ready, *total), r.at));
                 }
             }
             Event::Note { .. }

@@ -7,6 +7,7 @@
 //! - `Context`: fixed for the session (playbook, seat identity, time zone)
 
 pub mod incident;
+pub mod kube;
 pub mod observed;
 pub mod runs;
 pub mod ui;
@@ -36,9 +37,12 @@ pub struct Context {
     pub started: DateTime<Utc>,
     /// What to watch: the playbook's `watch`, with command-line overrides.
     pub watch: crate::playbook::model::Watch,
-    /// Pods and alerts are observed (a drill's scenario, or a live source);
-    /// without one their panes are not shown.
-    pub observes_cluster: bool,
+    /// Pods are observed (a drill's scenario, or the Kubernetes source of a
+    /// live incident with a namespace); without it the pods pane is hidden.
+    pub observes_pods: bool,
+    /// Alerts are observed (a drill's scenario, or an alert source); without
+    /// it the alerts pane is hidden.
+    pub observes_alerts: bool,
 }
 
 impl Context {

@@ -44,11 +44,28 @@ pub enum PickKind {
 
 #[derive(Clone, Debug)]
 pub enum Modal {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Note(Box<TextArea<'static>>),
-    Pick { kind: PickKind, selected: usize },
+    Pick {
+        kind: PickKind,
+        selected: usize,
+    },
     ConfirmQuit,
     Run(Box<RunDialog>),
+    /// Typing the pods filter (`Ui::pod_filter` follows every key).
+    PodFilter,
+}
+
+/// The order of the pods pane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PodSort {
+    /// Pods in trouble first, then by name.
+    #[default]
+    Status,
+    /// Most restarts first.
+    Restarts,
 }
 
 /// One parameter being filled in the run dialog.
@@ -101,7 +118,11 @@ pub struct Ui {
     pub focus: Pane,
     /// Index into the procedure's steps (phases flattened).
     pub step: usize,
+    /// Index into the pods as shown (sorted and filtered).
     pub pod: usize,
+    pub pod_sort: PodSort,
+    /// Case-insensitive part of a pod's name, status or node.
+    pub pod_filter: String,
     pub alert: usize,
     /// Lines scrolled up from the newest record (0 = follow the end).
     pub timeline_scroll: usize,

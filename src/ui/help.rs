@@ -14,6 +14,8 @@ pub fn lines() -> Vec<Line<'static>> {
         Ctx::Checklist,
         Ctx::Timeline,
         Ctx::Lists,
+        Ctx::Pods,
+        Ctx::PodFilter,
         Ctx::Output,
         Ctx::RunEdit,
         Ctx::RunConfirm,

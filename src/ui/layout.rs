@@ -30,8 +30,10 @@ pub struct Content {
     pub pods: usize,
     pub alerts: usize,
     pub figures: usize,
-    /// Pods and alerts are observed at all.
-    pub cluster: bool,
+    /// The pods pane is shown (something observes pods).
+    pub show_pods: bool,
+    /// The alerts pane is shown (something observes alerts).
+    pub show_alerts: bool,
     /// Something ran: show its output.
     pub output: bool,
 }
@@ -39,9 +41,10 @@ pub struct Content {
 pub fn areas(area: Rect, c: Content) -> Areas {
     let (pod_count, alert_count, figure_count, has_output) =
         (c.pods, c.alerts, c.figures, c.output);
-    if !c.cluster {
+    if !c.show_pods && !c.show_alerts {
         return without_cluster(area, figure_count, has_output);
     }
+    let none = Rect::new(0, 0, 0, 0);
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(0),
@@ -54,8 +57,22 @@ pub fn areas(area: Rect, c: Content) -> Areas {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
                 .areas(body);
-        let pods_h = (pod_count as u16 + 3).clamp(5, left.height / 3);
-        let alerts_h = (alert_count as u16 + 3).clamp(5, left.height / 4);
+        // A list alone gets the room of both.
+        let (pods_max, alerts_max) = match (c.show_pods, c.show_alerts) {
+            (true, true) => (left.height / 3, left.height / 4),
+            (true, false) => (left.height / 2, 0),
+            _ => (0, left.height / 2),
+        };
+        let pods_h = if c.show_pods {
+            (pod_count as u16 + 3).clamp(5, pods_max.max(5))
+        } else {
+            0
+        };
+        let alerts_h = if c.show_alerts {
+            (alert_count as u16 + 3).clamp(5, alerts_max.max(5))
+        } else {
+            0
+        };
         let [pods, alerts, timeline] = Layout::vertical([
             Constraint::Length(pods_h),
             Constraint::Length(alerts_h),
@@ -68,8 +85,8 @@ pub fn areas(area: Rect, c: Content) -> Areas {
         let (timeline, output) = split_output(timeline, has_output, true);
         Areas {
             header,
-            pods,
-            alerts,
+            pods: if c.show_pods { pods } else { none },
+            alerts: if c.show_alerts { alerts } else { none },
             resources,
             checklist,
             timeline,
@@ -80,24 +97,39 @@ pub fn areas(area: Rect, c: Content) -> Areas {
         // Narrow: pods across the full width (names need it), then alerts
         // beside resources, then checklist beside timeline.
         let h = body.height;
-        let pods_h = (pod_count as u16 + 3).clamp(4, (h / 4 + 1).max(4));
-        let mid_h = ((alert_count + 1).max(2 + figure_count.div_ceil(2)) as u16 + 2)
-            .clamp(4, (h / 4 + 1).max(4));
+        let pods_h = if c.show_pods {
+            let room = if c.show_alerts { h / 4 + 1 } else { h / 3 + 1 };
+            (pod_count as u16 + 3).clamp(4, room.max(4))
+        } else {
+            0
+        };
+        let mid_rows = if c.show_alerts {
+            (alert_count + 1).max(2 + figure_count.div_ceil(2))
+        } else {
+            2 + figure_count.div_ceil(2)
+        };
+        let mid_h = (mid_rows as u16 + 2).clamp(4, (h / 4 + 1).max(4));
         let [pods, mid, bottom] = Layout::vertical([
             Constraint::Length(pods_h),
             Constraint::Length(mid_h),
             Constraint::Min(0),
         ])
         .areas(body);
-        let [alerts, resources] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(mid);
+        let (alerts, resources) = if c.show_alerts {
+            let [a, r] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(mid);
+            (a, r)
+        } else {
+            (none, mid)
+        };
         let [checklist, timeline] =
             Layout::horizontal([Constraint::Percentage(52), Constraint::Percentage(48)])
                 .areas(bottom);
         let (timeline, output) = split_output(timeline, has_output, false);
         Areas {
             header,
-            pods,
+            pods: if c.show_pods { pods } else { none },
             alerts,
             resources,
             checklist,

@@ -45,10 +45,16 @@ pub fn draw(s: &State, f: &mut Frame) {
     let a = layout::areas(
         area,
         layout::Content {
-            pods: o.pods.len(),
+            // The live source's lines count as rows.
+            pods: o.pods.len()
+                + o.kube.as_ref().map_or(0, |v| {
+                    let w = area.width.saturating_sub(2) as usize;
+                    pods::status_lines(s, v, w).len()
+                }),
             alerts: o.alerts.len(),
             figures: o.figures.len(),
-            cluster: s.ctx.observes_cluster,
+            show_pods: s.ctx.observes_pods,
+            show_alerts: s.ctx.observes_alerts,
             output: !s.runs.list.is_empty(),
         },
     );
@@ -63,8 +69,10 @@ pub fn draw(s: &State, f: &mut Frame) {
         };
         pane(s, f, s.ui.focus, body);
     } else {
-        if s.ctx.observes_cluster {
+        if s.ctx.observes_pods {
             pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
+        }
+        if s.ctx.observes_alerts {
             alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
         }
         resources::render(s, f, a.resources);
@@ -85,6 +93,8 @@ pub fn draw(s: &State, f: &mut Frame) {
         Some(Modal::Pick { kind, selected }) => dialog::picker(s, f, area, *kind, *selected),
         Some(Modal::ConfirmQuit) => dialog::confirm_quit(s, f, area),
         Some(Modal::Run(d)) => run_dialog::render(s, f, area, d),
+        // Typed into the pods pane's title; the footer says the keys.
+        Some(Modal::PodFilter) => {}
     }
 }
 
@@ -129,6 +139,60 @@ pub fn fit(s: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// Cuts a string to `width` columns in the middle, keeping its end: pod
+/// names differ in their suffix (`api-7d9f8b6c5-2xkqp` → `api-7d…-2xkqp`).
+pub fn fit_middle(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    if width < 4 {
+        return fit(s, width);
+    }
+    let tail_w = (width - 1) / 2;
+    let head_w = width - 1 - tail_w;
+    let mut head = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > head_w {
+            break;
+        }
+        head.push(c);
+        w += cw;
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > tail_w {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn middle_cut_keeps_the_suffix() {
+        assert_eq!(
+            fit_middle("dicps-api-7d9f8b6c5-2xkqp", 15),
+            "dicps-a…5-2xkqp"
+        );
+        assert_eq!(fit_middle("short", 15), "short");
+        assert_eq!(fit_middle("abcdefgh", 3), "ab…");
+        assert_eq!(fit_middle("abcdefgh", 7).chars().count(), 7);
+    }
 }
 
 #[cfg(test)]
