@@ -94,7 +94,7 @@ pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>>
         Link::Live { context, since, .. } => {
             let mut t = format!("● live since {} · context {context}", local_hms(*since, tz));
             match (&v.metrics_note, v.metrics_at) {
-                (Some(note), _) => t.push_str(&format!(" · no CPU/memory: {note}")),
+                (Some(note), _) => t.push_str(&format!(" · {note}")),
                 (None, Some(at)) => t.push_str(&format!(" · CPU/memory {}", local_hms(at, tz))),
                 (None, None) => {}
             }
@@ -105,7 +105,8 @@ pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>>
                 Some(at) => format!("stale since {}", local_hms(at, tz)),
                 None => "no data yet".to_string(),
             };
-            let left = (*retry_at - s.now).num_seconds().max(0);
+            // Rounded up: "retry in 0s" would be a lie until it happens.
+            let left = ((*retry_at - s.now).num_milliseconds().max(0) + 999) / 1000;
             (
                 format!("✖ {stale} · retry in {left}s · {error}"),
                 theme::bad(),

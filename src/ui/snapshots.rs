@@ -249,10 +249,10 @@ fn live_without_metrics_api_says_so_once() {
     let mut h = live_cluster();
     h.send(crate::msg::Msg::Kube(
         crate::state::kube::KubeUpdate::MetricsUnavailable(
-            "no metrics API (metrics.k8s.io/v1beta1 not served: metrics-server missing?)".into(),
+            "no metrics API (metrics.k8s.io not served: no metrics-server?)".into(),
         ),
     ));
     let s = screen(&h, 160, 40);
-    assert_eq!(s.matches("no CPU/memory").count(), 1, "{s}");
+    assert_eq!(s.matches("no metrics API").count(), 1, "{s}");
     assert!(!s.contains("MEMORY"), "{s}");
 }

@@ -64,7 +64,7 @@ pub async fn poll(
 fn explain(e: &kube::Error) -> String {
     match e {
         kube::Error::Api(s) if s.code == 404 => {
-            "no metrics API (metrics.k8s.io/v1beta1 not served: metrics-server missing?)".into()
+            "no metrics API (metrics.k8s.io not served: no metrics-server?)".into()
         }
         kube::Error::Api(s) if s.code == 403 => format!("metrics forbidden: {}", s.message),
         kube::Error::Api(s) if s.code == 503 => {
