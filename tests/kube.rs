@@ -566,3 +566,55 @@ mod end_to_end {
         .await;
     }
 }
+
+/// Not a test: serves the fake API server for measuring the binary (see
+/// BENCHMARKS.md). `FAKE_KUBE_KUBECONFIG` (where to write the kubeconfig),
+/// `FAKE_KUBE_PODS` (how many pods, app=web), `FAKE_KUBE_SECONDS` (how
+/// long), `FAKE_KUBE_CHURN_MS` (one pod changes this often; 0: never).
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+#[ignore = "a server for benchmarks, run by hand"]
+async fn serve_fake_for_measurement() {
+    let var = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let (pods, secs, churn) = (
+        var("FAKE_KUBE_PODS", 200),
+        var("FAKE_KUBE_SECONDS", 30),
+        var("FAKE_KUBE_CHURN_MS", 0),
+    );
+    let fake = Fake::start("shop").await;
+    for i in 0..pods {
+        fake.apply(running_pod(&format!("web-{i:04}-7d9f8b6c5"), web(), true));
+    }
+    fake.set_metrics(Some(
+        (0..pods)
+            .map(|i| metrics_item(&format!("web-{i:04}-7d9f8b6c5"), &[("app", "12m", "64Mi")]))
+            .collect(),
+    ));
+    let path = std::env::var("FAKE_KUBE_KUBECONFIG").unwrap_or("/tmp/fake-kubeconfig".into());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fake.kubeconfig(dir.path()), &path).unwrap();
+    eprintln!(
+        "fake API server {} with {pods} pods; kubeconfig {path}",
+        fake.url()
+    );
+    let end = tokio::time::Instant::now() + Duration::from_secs(secs);
+    let mut n = 0u32;
+    while tokio::time::Instant::now() < end {
+        if churn == 0 {
+            tokio::time::sleep_until(end).await;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(churn)).await;
+        n += 1;
+        let name = format!("web-{:04}-7d9f8b6c5", n as u64 % pods);
+        if n.is_multiple_of(2) {
+            fake.apply(running_pod(&name, web(), true));
+        } else {
+            fake.apply(crashlooping_pod(&name, web(), n));
+        }
+    }
+}

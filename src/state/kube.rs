@@ -152,6 +152,35 @@ fn shown_state(p: &Pod) -> String {
     }
 }
 
+/// Pods in trouble first, then by name.
+fn live_order(a: &Pod, b: &Pod) -> std::cmp::Ordering {
+    super::observed::pod_rank(a)
+        .cmp(&super::observed::pod_rank(b))
+        .then(a.name.cmp(&b.name))
+}
+
+/// What to record when a pod appears (`before` is None) or changes: its
+/// creation, or its entering an alarming state it was not recorded in.
+fn live_change(view: &mut KubeView, before: Option<&Pod>, after: &Pod) -> Option<Event> {
+    let keys = alarm_keys(after);
+    let seen = view.alarmed.entry(after.name.clone()).or_default();
+    let new_alarm = keys.iter().any(|k| !seen.contains(k));
+    seen.extend(keys);
+    match before {
+        None => Some(Event::PodChanged {
+            pod: after.name.clone(),
+            from: "(none)".into(),
+            to: shown_state(after),
+        }),
+        Some(old) if new_alarm => Some(Event::PodChanged {
+            pod: after.name.clone(),
+            from: old.status.clone(),
+            to: shown_state(after),
+        }),
+        Some(_) => None,
+    }
+}
+
 impl Observed {
     /// Applies a message of the pod source; returns what to record.
     pub fn apply_kube(&mut self, u: KubeUpdate, now: DateTime<Utc>) -> Vec<Event> {
@@ -229,75 +258,60 @@ impl Observed {
     }
 
     /// A full list: the first one is taken as it is; a later one (after a
-    /// reconnect) records what changed while the watch was away.
-    fn replace_pods(&mut self, pods: Vec<Pod>, first: bool) -> Vec<Event> {
+    /// reconnect) records what changed while the watch was away. Linear in
+    /// the pods, plus one sort.
+    fn replace_pods(&mut self, mut pods: Vec<Pod>, first: bool) -> Vec<Event> {
         let mut events = Vec::new();
+        let Some(view) = self.kube.as_mut() else {
+            return events;
+        };
         if first {
-            if let Some(view) = self.kube.as_mut() {
-                // Already in trouble when we arrived: not "entering" it.
-                view.alarmed = pods
-                    .iter()
-                    .map(|p| (p.name.clone(), alarm_keys(p)))
-                    .collect();
-            }
-            self.pods = pods;
-        } else {
-            let gone: Vec<String> = self
-                .pods
+            // Already in trouble when we arrived: not "entering" it.
+            view.alarmed = pods
                 .iter()
-                .filter(|old| !pods.iter().any(|p| p.name == old.name))
-                .map(|p| p.name.clone())
+                .map(|p| (p.name.clone(), alarm_keys(p)))
                 .collect();
-            for name in gone {
-                if let Some(view) = self.kube.as_mut() {
-                    view.alarmed.remove(&name);
-                }
-                events.extend(self.delete_pod(&name));
+        } else {
+            let mut old: std::collections::HashMap<String, Pod> = std::mem::take(&mut self.pods)
+                .into_iter()
+                .map(|p| (p.name.clone(), p))
+                .collect();
+            for p in &pods {
+                let before = old.remove(&p.name);
+                events.extend(live_change(view, before.as_ref(), p));
             }
-            for p in pods {
-                events.extend(self.upsert_live_pod(p));
+            let mut gone: Vec<Pod> = old.into_values().collect();
+            gone.sort_by(|a, b| a.name.cmp(&b.name));
+            for p in gone {
+                view.alarmed.remove(&p.name);
+                view.metrics.remove(&p.name);
+                events.push(Event::PodChanged {
+                    pod: p.name,
+                    from: p.status,
+                    to: "deleted".into(),
+                });
             }
         }
-        self.sort_live();
+        pods.sort_by(live_order);
+        self.pods = pods;
         events
     }
 
-    /// A pod added or modified by the watch.
+    /// A pod added or modified by the watch: put in its place (no full
+    /// sort, so a burst of events on many pods stays cheap).
     fn upsert_live_pod(&mut self, pod: Pod) -> Option<Event> {
-        let keys = alarm_keys(&pod);
-        let before = match self.pods.iter_mut().find(|p| p.name == pod.name) {
-            Some(slot) => Some(std::mem::replace(slot, pod.clone())),
-            None => {
-                self.pods.push(pod.clone());
-                None
-            }
-        };
-        self.sort_live();
+        let before = self
+            .pods
+            .iter()
+            .position(|p| p.name == pod.name)
+            .map(|i| self.pods.remove(i));
+        let at = self
+            .pods
+            .partition_point(|p| live_order(p, &pod) == std::cmp::Ordering::Less);
         let view = self.kube.as_mut()?;
-        let seen = view.alarmed.entry(pod.name.clone()).or_default();
-        let new_alarm = keys.iter().any(|k| !seen.contains(k));
-        seen.extend(keys);
-        match before {
-            None => Some(Event::PodChanged {
-                pod: pod.name.clone(),
-                from: "(none)".into(),
-                to: shown_state(&pod),
-            }),
-            Some(old) if new_alarm => Some(Event::PodChanged {
-                pod: pod.name.clone(),
-                from: old.status,
-                to: shown_state(&pod),
-            }),
-            Some(_) => None,
-        }
-    }
-
-    fn sort_live(&mut self) {
-        self.pods.sort_by(|a, b| {
-            super::observed::pod_rank(a)
-                .cmp(&super::observed::pod_rank(b))
-                .then(a.name.cmp(&b.name))
-        });
+        let ev = live_change(view, before.as_ref(), &pod);
+        self.pods.insert(at, pod);
+        ev
     }
 
     /// Records the ready count dropping below the last recorded level, or

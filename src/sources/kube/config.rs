@@ -343,6 +343,26 @@ mod tests {
         assert!(e.starts_with("kubeconfig ") && e.contains("bad"), "{e}");
     }
 
+    #[tokio::test]
+    async fn no_kubeconfig_in_a_pod_means_the_service_account() {
+        // In a pod (KUBERNETES_SERVICE_HOST set) with no kubeconfig, kubectl
+        // uses the service account; here there is none, and that is said.
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env {
+            kubeconfig: None,
+            home: Some(dir.path().to_path_buf()),
+            in_cluster: true,
+        };
+        let e = load(&env, None).await.unwrap_err();
+        assert!(e.starts_with("in-cluster config:"), "{e}");
+        // With --context, a kubeconfig is required: no fallback.
+        let e = load(&env, Some("prod")).await.unwrap_err();
+        assert!(
+            e.contains("context \"prod\" is not in the kubeconfig"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn chains_drop_repeats() {
         #[derive(Debug)]

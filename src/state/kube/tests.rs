@@ -326,3 +326,28 @@ fn a_drill_ignores_kube_updates() {
     );
     assert!(o.pods.is_empty());
 }
+
+#[test]
+fn pods_stay_in_order_through_watch_events() {
+    let mut o = synced(
+        (0..50)
+            .map(|i| pod(&format!("p{i:02}"), "1/1", "Running"))
+            .collect(),
+    );
+    for i in (0..50).step_by(7) {
+        o.apply_kube(
+            KubeUpdate::Applied(pod(&format!("p{i:02}"), "0/1", "CrashLoopBackOff")),
+            t(i),
+        );
+        o.apply_kube(
+            KubeUpdate::Applied(pod(&format!("q{i:02}"), "0/1", "Pending")),
+            t(i),
+        );
+    }
+    o.apply_kube(KubeUpdate::Applied(pod("p00", "1/1", "Running")), t(60));
+    let mut sorted = o.pods.clone();
+    sorted.sort_by(live_order);
+    assert_eq!(o.pods, sorted);
+    assert_eq!(o.pods[0].status, "CrashLoopBackOff");
+    assert_eq!(o.pods.len(), 58);
+}
