@@ -203,3 +203,36 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         height: h,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(pods: bool, alerts: bool) -> Content {
+        Content {
+            pods: 4,
+            alerts: 2,
+            figures: 3,
+            show_pods: pods,
+            show_alerts: alerts,
+            output: false,
+        }
+    }
+
+    #[test]
+    fn pods_and_alerts_are_placed_only_when_observed() {
+        for area in [Rect::new(0, 0, 120, 40), Rect::new(0, 0, 80, 24)] {
+            for (p, a) in [(true, true), (true, false), (false, true), (false, false)] {
+                let r = areas(area, content(p, a));
+                assert_eq!(r.pods.area() > 0, p, "{area:?} pods={p} alerts={a}");
+                assert_eq!(r.alerts.area() > 0, a, "{area:?} pods={p} alerts={a}");
+                for pane in [r.checklist, r.timeline, r.resources] {
+                    assert!(pane.area() > 0, "{area:?} pods={p} alerts={a}");
+                }
+                if p && a {
+                    assert!(!r.pods.intersects(r.alerts));
+                }
+            }
+        }
+    }
+}
