@@ -96,8 +96,10 @@ pub struct KubeView {
     /// The pod list is complete as of this time; the pods shown are stale
     /// from here while the link is failing. `None` until the first sync.
     pub synced_at: Option<DateTime<Utc>>,
-    /// The last time the source said anything good (stale since).
+    /// The last time the source said anything good.
     pub last_ok: Option<DateTime<Utc>>,
+    /// When a working watch broke: the pods shown are as of then.
+    pub stale_since: Option<DateTime<Utc>>,
     pub metrics: BTreeMap<String, Usage>,
     pub metrics_at: Option<DateTime<Utc>>,
     /// Why there are no metrics, when there are none.
@@ -198,6 +200,11 @@ impl Observed {
                 }
             }
             KubeUpdate::Failed { error, retry_in } => {
+                // A quiet watch was still right until it broke: stale from
+                // the first failure, not from the last event.
+                if matches!(view.link, Link::Live { .. }) {
+                    view.stale_since = Some(now);
+                }
                 let retry = TimeDelta::from_std(retry_in).unwrap_or(TimeDelta::MAX);
                 view.link = Link::Failing {
                     error,
@@ -248,6 +255,7 @@ impl Observed {
             return;
         };
         view.last_ok = Some(now);
+        view.stale_since = None;
         if !matches!(view.link, Link::Live { .. }) {
             view.link = Link::Live {
                 context: view.context.clone().unwrap_or_default(),

@@ -101,7 +101,7 @@ pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>>
             (t, theme::good())
         }
         Link::Failing { error, retry_at } => {
-            let stale = match v.last_ok {
+            let stale = match v.stale_since.or(v.last_ok) {
                 Some(at) => format!("stale since {}", local_hms(at, tz)),
                 None => "no data yet".to_string(),
             };

@@ -281,8 +281,22 @@ fn link_states_follow_the_source() {
         },
         t(20),
     );
+    assert_eq!(
+        o.kube.as_ref().unwrap().stale_since,
+        Some(t(20)),
+        "stale from the failure, not from the last event (t(6))"
+    );
+    o.apply_kube(
+        KubeUpdate::Failed {
+            error: "again".into(),
+            retry_in: std::time::Duration::from_secs(2),
+        },
+        t(21),
+    );
+    assert_eq!(o.kube.as_ref().unwrap().stale_since, Some(t(20)));
     o.apply_kube(KubeUpdate::Watching, t(22));
     let v = o.kube.as_ref().unwrap();
+    assert_eq!(v.stale_since, None);
     assert!(matches!(v.link, Link::Live { since, .. } if since == t(22)));
     assert_eq!(v.last_ok, Some(t(22)));
 }
