@@ -618,3 +618,33 @@ async fn serve_fake_for_measurement() {
         }
     }
 }
+
+/// https goes through rustls with its one crypto provider (aws-lc-rs):
+/// building the client does not panic, and a server that does not speak
+/// TLS is a reason on screen ("received corrupt message"), like any other.
+#[tokio::test]
+async fn tls_to_a_server_that_does_not_speak_it_is_a_reason_not_a_panic() {
+    let fake = Fake::start("shop").await;
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kc");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: tls\nclusters:\n- name: tls\n  cluster: {{server: \"https://{}\", insecure-skip-tls-verify: true}}\nusers:\n- name: u\n  user: {{token: t}}\ncontexts:\n- name: tls\n  context: {{cluster: tls, user: u}}\n",
+            fake.addr
+        ),
+    )
+    .unwrap();
+    let mut w = Watcher::start(target("shop", None), options(Some(kc)));
+    let KubeUpdate::Failed { error, .. } = w
+        .until("a failure", |u| matches!(u, KubeUpdate::Failed { .. }))
+        .await
+    else {
+        unreachable!()
+    };
+    assert!(
+        error.starts_with(&format!("cannot reach https://{}", fake.addr)),
+        "{error}"
+    );
+    assert!(error.contains("corrupt message"), "{error}");
+}
