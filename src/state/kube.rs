@@ -1,6 +1,6 @@
 //! The live Kubernetes view: what the pod source last said, the pods' CPU
 //! and memory, and which changes have already gone to the record. The
-//! source sends owned `KubeUpdate`s; `update` hands them to `apply`, which
+//! source sends owned `KubeUpdate`s; `update` hands them to `apply_kube`, which
 //! returns the timeline events worth recording, once each:
 //!
 //! - a pod created or deleted after the first sync (never the pods that
