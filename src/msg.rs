@@ -35,6 +35,8 @@ pub enum Msg {
         request: String,
         result: Result<String, String>,
     },
+    /// The Kubernetes pod source: pods, metrics, or how it is doing.
+    Kube(crate::state::kube::KubeUpdate),
     /// A drill inject fell due.
     Drill(Box<Inject>),
     /// A record is durable in the timeline (fsynced).

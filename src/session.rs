@@ -384,6 +384,11 @@ pub fn live_state(
 ) -> State {
     let watch = effective_watch(&playbook, spec);
     let alertmanager = watch.alertmanager.clone().filter(|u| !u.trim().is_empty());
+    // Pods are watched when there is a namespace to watch.
+    let kube = watch
+        .namespace
+        .as_deref()
+        .map(|ns| crate::state::kube::KubeView::new(watch_label(ns, watch.selector.as_deref())));
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),
@@ -399,11 +404,12 @@ pub fn live_state(
         layouts: Arc::new(crate::ui::layout::bundled()),
         theme: crate::ui::theme::Kind::default(),
         low_bandwidth: false,
-        observes_pods: false,
+        observes_pods: kube.is_some(),
         observes_alerts: alertmanager.is_some(),
         alertmanager,
     };
     let mut st = State::new(ctx, Incident::replay(declared), now);
+    st.observed.kube = kube;
     if let Some(url) = &st.ctx.alertmanager {
         st.observed.feed.health.url = crate::sources::alertmanager::display_url(url);
     }
@@ -553,4 +559,12 @@ fn apply_inject_silently(st: &mut State, inj: &crate::drill::Inject, at: DateTim
         o.resolve_alert(name);
     }
     o.set_figures(&inj.figures);
+}
+
+/// What the pods pane watches, for people: `identity-platform app=api`.
+pub fn watch_label(namespace: &str, selector: Option<&str>) -> String {
+    match selector.filter(|s| !s.trim().is_empty()) {
+        Some(sel) => format!("{namespace} {sel}"),
+        None => namespace.to_string(),
+    }
 }

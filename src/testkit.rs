@@ -139,9 +139,23 @@ impl Harness {
         }
     }
 
+    /// A live incident on the bundled DICPS playbook, whose `watch` names
+    /// namespace identity-platform and selector app=dicps-api, declared at
+    /// `t0`, in UTC, without Alertmanager. No source runs: tests send its
+    /// messages.
+    pub fn live_kube() -> Self {
+        let mut h = Self::live_with("dicps", None);
+        h.state.observed.host = Some(host());
+        h
+    }
+
     /// A live incident from a bundled playbook, declared at `t0`, in UTC,
     /// watching a (fake) Alertmanager.
     pub fn live(playbook: &str) -> Self {
+        Self::live_with(playbook, Some("http://alertmanager.test:9093"))
+    }
+
+    fn live_with(playbook: &str, alertmanager: Option<&str>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let pb = crate::playbook::load_bundled(&format!("{playbook}.yaml")).unwrap();
         let seat = "ana@bastion-1";
@@ -153,7 +167,7 @@ impl Harness {
             context: None,
             namespace: None,
             selector: None,
-            alertmanager: Some("http://alertmanager.test:9093".into()),
+            alertmanager: alertmanager.map(Into::into),
             read_only: false,
         };
         let (procedure, severity, title) = session::resolve_live(&pb, &spec).unwrap();

@@ -79,8 +79,9 @@ pub fn countdown(d: chrono::TimeDelta) -> String {
     }
 }
 
-/// A short human duration: `45s`, `12m`, `3h`, `2d`, as kubectl prints AGE
-/// (`2m5s` under three minutes, `3h12m` under eight hours).
+/// A short human duration: `45s`, `12m`, `3h`, `2d`, exactly as kubectl
+/// prints AGE (`2m5s` under ten minutes, `3h12m` under eight hours, `5d3h`
+/// under eight days, `2y30d` under eight years).
 pub fn age(d: chrono::TimeDelta) -> String {
     let s = d.num_seconds().max(0);
     let (m, h, days) = (s / 60, s / 3600, s / 86_400);
@@ -93,7 +94,7 @@ pub fn age(d: chrono::TimeDelta) -> String {
         } else {
             format!("{m}m{rem}s")
         }
-    } else if h < 3 {
+    } else if m < 180 {
         format!("{m}m")
     } else if h < 8 {
         let rem = m % 60;
@@ -104,15 +105,24 @@ pub fn age(d: chrono::TimeDelta) -> String {
         }
     } else if h < 48 {
         format!("{h}h")
-    } else if days < 8 {
+    } else if h < 24 * 8 {
         let rem = h % 24;
         if rem == 0 {
             format!("{days}d")
         } else {
             format!("{days}d{rem}h")
         }
-    } else {
+    } else if h < 24 * 365 * 2 {
         format!("{days}d")
+    } else if h < 24 * 365 * 8 {
+        let rem = days % 365;
+        if rem == 0 {
+            format!("{}y", days / 365)
+        } else {
+            format!("{}y{rem}d", days / 365)
+        }
+    } else {
+        format!("{}y", days / 365)
     }
 }
 
@@ -202,6 +212,11 @@ mod tests {
         assert_eq!(age(TimeDelta::seconds(600)), "10m");
         assert_eq!(age(TimeDelta::seconds(3 * 3600 + 120)), "3h2m");
         assert_eq!(age(TimeDelta::seconds(3 * 86_400)), "3d");
+        assert_eq!(age(TimeDelta::seconds(3 * 86_400 + 5 * 3600)), "3d5h");
+        assert_eq!(age(TimeDelta::seconds(400 * 86_400)), "400d");
+        assert_eq!(age(TimeDelta::seconds(800 * 86_400)), "2y70d");
+        assert_eq!(age(TimeDelta::seconds(730 * 86_400)), "2y");
+        assert_eq!(age(TimeDelta::seconds(3000 * 86_400)), "8y");
         assert_eq!(hms(TimeDelta::seconds(3725)), "01:02:05");
         assert_eq!(countdown(TimeDelta::seconds(-75)), "01:15");
         assert_eq!(human(Duration::from_secs(5400)), "1h30m");

@@ -5,11 +5,11 @@
 
 use crate::msg::{Effect, Msg};
 use crate::state::State;
-use crate::state::ui::{AlertsView, Flash, Modal, Pane, PickKind};
+use crate::state::ui::{AlertsView, Flash, Modal, Pane, PickKind, PodSort};
 use crate::timeline::{Event, Status};
 use crate::ui::keymap::{self, Action, Ctx};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::widgets::{Block, Borders};
 use ratatui_textarea::TextArea;
 
@@ -36,6 +36,12 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 alerts::paste(&mut d, &text);
                 s.ui.modal = Some(Modal::Silence(d));
             }
+            Some(Modal::PodFilter) => {
+                let line = text.lines().next().unwrap_or_default();
+                s.ui.pod_filter.push_str(line);
+                s.ui.pod = 0;
+                s.ui.modal = Some(Modal::PodFilter);
+            }
             other => s.ui.modal = other,
         },
         Msg::RunOutput {
@@ -54,13 +60,26 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 mouse(s, m);
             }
         }
-        Msg::Tick => record::check_timers(s, &mut fx),
+        Msg::Tick => {
+            record::check_timers(s, &mut fx);
+            let now = s.now;
+            if let Some(ev) = s.observed.check_ready(now) {
+                append(s, ev, &mut fx);
+            }
+        }
         Msg::CommsWritten {
             template,
             text,
             file,
             error,
         } => record::comms_written(s, template, text, file, error, &mut fx),
+        Msg::Kube(u) => {
+            let now = s.now;
+            for ev in s.observed.apply_kube(u, now) {
+                append(s, ev, &mut fx);
+            }
+            clamp_pod(s);
+        }
         Msg::Host(h) => alerts::host(s, h, &mut fx),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::AlertsPolled(poll) => alerts::polled(s, *poll, &mut fx),
@@ -252,6 +271,30 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
         } => alerts::detail_key(s, fingerprint, alertname, scroll, key),
         Modal::Silence(d) => alerts::silence_key(s, d, key, fx),
         Modal::ExpireSilence { id } => alerts::expire_key(s, id, key, fx),
+        Modal::PodFilter => match keymap::lookup(&[Ctx::PodFilter], &key) {
+            Some(Action::Choose) => {}
+            Some(Action::Cancel) => {
+                s.ui.pod_filter.clear();
+                s.ui.pod = 0;
+            }
+            _ => {
+                match key.code {
+                    KeyCode::Backspace => {
+                        s.ui.pod_filter.pop();
+                    }
+                    KeyCode::Char(c)
+                        if !key.modifiers.contains(KeyModifiers::CONTROL)
+                            && !c.is_control()
+                            && s.ui.pod_filter.chars().count() < 64 =>
+                    {
+                        s.ui.pod_filter.push(c)
+                    }
+                    _ => {}
+                }
+                s.ui.pod = 0;
+                s.ui.modal = Some(Modal::PodFilter);
+            }
+        },
         Modal::ConfirmQuit => match keymap::lookup(&[Ctx::Confirm], &key) {
             Some(Action::Confirm) => fx.push(Effect::Quit),
             Some(Action::Cancel) => {}
@@ -309,13 +352,24 @@ fn pane_ctx(s: &State) -> Vec<Ctx> {
         Pane::Checklist => vec![Ctx::Checklist, Ctx::Global],
         Pane::Timeline => vec![Ctx::Timeline, Ctx::Global],
         Pane::Output => vec![Ctx::Output, Ctx::Global],
-        Pane::Pods => vec![Ctx::Lists, Ctx::Global],
+        Pane::Pods => vec![Ctx::Pods, Ctx::Lists, Ctx::Global],
         Pane::Alerts => match s.ui.alerts_view {
             AlertsView::Alerts => vec![Ctx::Alerts, Ctx::Lists, Ctx::Global],
             AlertsView::Silences => vec![Ctx::Silences, Ctx::Lists, Ctx::Global],
         },
         Pane::Timers | Pane::Resources => vec![Ctx::Timeline, Ctx::Global],
     }
+}
+
+/// The pods as the pane lists them.
+pub fn pods_shown(s: &State) -> Vec<&crate::state::Pod> {
+    crate::state::observed::pod_view(&s.observed.pods, s.ui.pod_sort, &s.ui.pod_filter)
+}
+
+/// Keeps the pod selection on the list after it changed.
+fn clamp_pod(s: &mut State) {
+    let n = pods_shown(s).len();
+    s.ui.pod = s.ui.pod.min(n.saturating_sub(1));
 }
 
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -402,6 +456,18 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         | Action::SilenceGroup
         | Action::ToggleSilences
         | Action::ExpireSilence => alerts::on_pane_action(s, action),
+        Action::Filter => s.ui.modal = Some(Modal::PodFilter),
+        Action::ClearFilter => {
+            s.ui.pod_filter.clear();
+            clamp_pod(s);
+        }
+        Action::Sort => {
+            s.ui.pod_sort = match s.ui.pod_sort {
+                PodSort::Status => PodSort::Restarts,
+                PodSort::Restarts => PodSort::Status,
+            };
+            s.ui.pod = 0;
+        }
         Action::Save | Action::Cancel | Action::Confirm | Action::Choose | Action::DryRun => {}
     }
 }
@@ -495,7 +561,7 @@ fn move_by(s: &mut State, delta: isize) {
             let n = s.ctx.procedure().steps().count();
             s.ui.step = clamp_move(s.ui.step, delta, n);
         }
-        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, s.observed.pods.len()),
+        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, pods_shown(s).len()),
         Pane::Alerts => alerts::move_by(s, delta),
         Pane::Timeline => {
             // Scrolling up moves away from the newest record.

@@ -45,6 +45,18 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         state.ctx.read_only = true;
     }
     let path = store.path().to_path_buf();
+    // A live incident's pods are watched from every seat.
+    let kube = state
+        .ctx
+        .watch
+        .namespace
+        .clone()
+        .filter(|_| !state.ctx.drill)
+        .map(|namespace| sources::kube::Target {
+            context: state.ctx.watch.context.clone(),
+            namespace,
+            selector: state.ctx.watch.selector.clone(),
+        });
     let alertmanager = session::alertmanager_config(
         &state.ctx.playbook,
         &session::LiveSpec {
@@ -68,6 +80,8 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         move |tx| {
             if let Some((scenario, elapsed)) = drill {
                 sources::drill::spawn_from(&scenario, elapsed, tx);
+            } else if let Some(target) = kube {
+                sources::kube::spawn(target, tx);
             }
         },
     )?;

@@ -1,6 +1,7 @@
 //! `incident-cockpit open`: declare a live incident and run its cockpit.
 
 use crate::session::{self, LiveSpec};
+use crate::sources::kube;
 use crate::timeline::{Event, FileStore, Status, Store};
 use anyhow::{Context, Result, anyhow};
 use chrono::Utc;
@@ -39,13 +40,28 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
         .context("the declaration was not written")?;
     let path = store.path().to_path_buf();
     let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
+    // Pods are watched when the playbook or --namespace names a namespace.
+    let kube = state
+        .ctx
+        .watch
+        .namespace
+        .clone()
+        .map(|namespace| kube::Target {
+            context: state.ctx.watch.context.clone(),
+            namespace,
+            selector: state.ctx.watch.selector.clone(),
+        });
     super::run_cockpit(
         state,
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat,
         alertmanager,
-        |_| {},
+        move |tx| {
+            if let Some(target) = kube {
+                kube::spawn(target, tx);
+            }
+        },
     )?;
     println!("Incident {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)

@@ -6,4 +6,5 @@ pub mod cgroup;
 pub mod drill;
 pub mod host;
 pub mod input;
+pub mod kube;
 pub mod recorder;

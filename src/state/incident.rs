@@ -48,6 +48,10 @@ pub struct Incident {
     pub silences: BTreeMap<String, SilenceRecord>,
     /// Host metrics recorded over their threshold and not yet back.
     pub thresholds_crossed: std::collections::BTreeSet<String>,
+    /// The watched pods' ready count as last recorded, `(ready, total)`.
+    pub pods_ready: Option<(u32, u32)>,
+    /// The lowest ready count recorded, and when.
+    pub lowest_ready: Option<((u32, u32), DateTime<Utc>)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -217,6 +221,12 @@ impl Incident {
             }
             Event::ThresholdRecovered { metric, .. } => {
                 self.thresholds_crossed.remove(metric);
+            }
+            Event::ReadyChanged { ready, total, .. } => {
+                self.pods_ready = Some((*ready, *total));
+                if self.lowest_ready.is_none_or(|((r, _), _)| *ready < r) {
+                    self.lowest_ready = Some(((*ready, *total), r.at));
+                }
             }
             Event::Note { .. }
             | Event::PodChanged { .. }
@@ -398,5 +408,41 @@ mod tests {
                 after: TimeDelta::seconds(300)
             }
         );
+    }
+
+    #[test]
+    fn ready_changes_fold_into_the_last_and_lowest_count() {
+        let ready = |seq, secs, from: (u32, u32), to: (u32, u32)| {
+            rec(
+                seq,
+                secs,
+                Event::ReadyChanged {
+                    pods: "shop app=web".into(),
+                    from_ready: from.0,
+                    from_total: from.1,
+                    ready: to.0,
+                    total: to.1,
+                },
+            )
+        };
+        let recs = [
+            rec(1, 0, declared()),
+            ready(2, 10, (5, 5), (3, 5)),
+            ready(3, 20, (3, 5), (1, 5)),
+            ready(4, 90, (1, 5), (5, 5)),
+        ];
+        // Through JSON, as replay reads it.
+        let lines: Vec<String> = recs
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        assert!(lines[1].contains(r#""kind":"ready_changed","pods":"shop app=web","from_ready":5,"from_total":5,"ready":3,"total":5"#), "{}", lines[1]);
+        let back: Vec<Record> = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let i = Incident::replay(&back);
+        assert_eq!(i.pods_ready, Some((5, 5)));
+        assert_eq!(i.lowest_ready, Some(((1, 5), recs[2].at)));
     }
 }

@@ -7,6 +7,7 @@
 //! - `Context`: fixed for the session (playbook, seat identity, time zone)
 
 pub mod incident;
+pub mod kube;
 pub mod observed;
 pub mod runs;
 pub mod thresholds;

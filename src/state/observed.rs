@@ -13,8 +13,12 @@ pub struct Pod {
     pub ready: String,
     pub status: String,
     pub restarts: u32,
+    /// When a container last ended before its restart (RESTARTS' "(5m ago)").
+    pub last_restart: Option<DateTime<Utc>>,
     pub created: DateTime<Utc>,
     pub node: Option<String>,
+    /// The pod's phase (`Running`, `Failed`...), when the source knows it.
+    pub phase: Option<String>,
 }
 
 /// Alertmanager's word for where an alert stands.
@@ -230,6 +234,8 @@ pub struct Observed {
     pub feed: AlertFeed,
     /// The playbook's host thresholds: how long each has been over.
     pub thresholds: crate::state::thresholds::Clocks,
+    /// The live Kubernetes source, when one watches the pods.
+    pub kube: Option<super::kube::KubeView>,
 }
 
 /// Alert severity labels, most severe first.
@@ -280,8 +286,10 @@ impl Observed {
                     ready: spec.ready.clone().unwrap_or_else(|| "0/1".into()),
                     status: spec.status.clone().unwrap_or_else(|| "Pending".into()),
                     restarts: spec.restarts.unwrap_or(0),
+                    last_restart: None,
                     created: now - age.unwrap_or_default(),
                     node: spec.node.clone(),
+                    phase: None,
                 };
                 let ev = Event::PodChanged {
                     pod: pod.name.clone(),
@@ -377,6 +385,35 @@ impl Observed {
             }
         }
     }
+}
+
+/// The pods as the pods pane lists them: filtered by a case-insensitive
+/// part of the name, status or node, in the chosen order.
+pub fn pod_view<'a>(pods: &'a [Pod], sort: super::ui::PodSort, filter: &str) -> Vec<&'a Pod> {
+    let needle = filter.trim().to_lowercase();
+    let mut v: Vec<&Pod> = pods
+        .iter()
+        .filter(|p| {
+            needle.is_empty()
+                || p.name.to_lowercase().contains(&needle)
+                || p.status.to_lowercase().contains(&needle)
+                || p.node
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&needle))
+        })
+        .collect();
+    match sort {
+        super::ui::PodSort::Status => {
+            v.sort_by(|a, b| pod_rank(a).cmp(&pod_rank(b)).then(a.name.cmp(&b.name)))
+        }
+        super::ui::PodSort::Restarts => v.sort_by(|a, b| {
+            b.restarts
+                .cmp(&a.restarts)
+                .then(pod_rank(a).cmp(&pod_rank(b)))
+                .then(a.name.cmp(&b.name))
+        }),
+    }
+    v
 }
 
 /// 0: alarming, 1: not running, 2: running but not ready, 3: healthy.

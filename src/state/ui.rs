@@ -98,6 +98,8 @@ pub enum Modal {
     ExpireSilence {
         id: String,
     },
+    /// Typing the pods filter (`Ui::pod_filter` follows every key).
+    PodFilter,
 }
 
 /// What the alerts pane lists.
@@ -124,6 +126,16 @@ pub struct SilenceDialog {
 
 impl SilenceDialog {
     pub const LABELS: [&'static str; 3] = ["matchers", "duration", "comment"];
+}
+
+/// The order of the pods pane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PodSort {
+    /// Pods in trouble first, then by name.
+    #[default]
+    Status,
+    /// Most restarts first.
+    Restarts,
 }
 
 /// One parameter being filled in the run dialog.
@@ -176,7 +188,11 @@ pub struct Ui {
     pub focus: Pane,
     /// Index into the procedure's steps (phases flattened).
     pub step: usize,
+    /// Index into the pods as shown (sorted and filtered).
     pub pod: usize,
+    pub pod_sort: PodSort,
+    /// Case-insensitive part of a pod's name, status or node.
+    pub pod_filter: String,
     pub alert: usize,
     /// Lines scrolled up from the newest record (0 = follow the end).
     pub timeline_scroll: usize,

@@ -92,6 +92,16 @@ pub enum Event {
         from: String,
         to: String,
     },
+    /// The ready count of the watched pods dropped, or recovered (every pod
+    /// ready again).
+    ReadyChanged {
+        /// What is watched: `namespace selector`.
+        pods: String,
+        from_ready: u32,
+        from_total: u32,
+        ready: u32,
+        total: u32,
+    },
     /// An alert started firing (once per firing, by fingerprint; drill
     /// alerts have none).
     AlertFiring {
@@ -243,6 +253,7 @@ impl Event {
             Event::SeverityChanged { .. } => "severity_changed",
             Event::StatusChanged { .. } => "status_changed",
             Event::PodChanged { .. } => "pod_changed",
+            Event::ReadyChanged { .. } => "ready_changed",
             Event::AlertFiring { .. } => "alert_firing",
             Event::AlertResolved { .. } => "alert_resolved",
             Event::SilenceRequested { .. } => "silence_requested",
@@ -283,6 +294,20 @@ impl Event {
             Event::SeverityChanged { from, to } => format!("severity {from} → {to}"),
             Event::StatusChanged { from, to } => format!("status {from} → {to}"),
             Event::PodChanged { pod, from, to } => format!("pod {pod}: {from} → {to}"),
+            Event::ReadyChanged {
+                pods,
+                from_ready,
+                from_total,
+                ready,
+                total,
+            } => format!(
+                "{} ready {pods}: {from_ready}/{from_total} → {ready}/{total}",
+                if *total > 0 && ready == total {
+                    "recovered:"
+                } else {
+                    "DROPPED:"
+                }
+            ),
             Event::AlertFiring {
                 alertname,
                 severity,

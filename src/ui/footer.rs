@@ -3,7 +3,7 @@
 use super::keymap::{Action, Ctx, keys_for};
 use super::theme;
 use crate::sanitize::clean;
-use crate::state::{Pane, State};
+use crate::state::{Modal, Pane, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,18 +22,32 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         );
         return;
     }
-    let mut hints: Vec<(String, &str)> = vec![(keys_for(Ctx::Global, Action::Help), "help")];
-    if s.ui.focus == Pane::Checklist {
-        hints.push((keys_for(Ctx::Checklist, Action::Toggle), "tick"));
-    }
-    hints.extend([
-        (keys_for(Ctx::Global, Action::Note), "note"),
-        (keys_for(Ctx::Global, Action::Severity), "severity"),
-        (keys_for(Ctx::Global, Action::Status), "status"),
-        (keys_for(Ctx::Global, Action::FocusNext), "focus"),
-        ("j/k".to_string(), "move"),
-        (keys_for(Ctx::Global, Action::Quit), "quit"),
-    ]);
+    let hints: Vec<(String, &str)> = if matches!(s.ui.modal, Some(Modal::PodFilter)) {
+        vec![
+            ("type".to_string(), "filter pods"),
+            (keys_for(Ctx::PodFilter, Action::Choose), "keep"),
+            (keys_for(Ctx::PodFilter, Action::Cancel), "clear"),
+        ]
+    } else {
+        let mut h = vec![(keys_for(Ctx::Global, Action::Help), "help")];
+        match s.ui.focus {
+            Pane::Checklist => h.push((keys_for(Ctx::Checklist, Action::Toggle), "tick")),
+            Pane::Pods => h.extend([
+                (keys_for(Ctx::Pods, Action::Filter), "filter"),
+                (keys_for(Ctx::Pods, Action::Sort), "sort"),
+            ]),
+            _ => {}
+        }
+        h.extend([
+            (keys_for(Ctx::Global, Action::Note), "note"),
+            (keys_for(Ctx::Global, Action::Severity), "severity"),
+            (keys_for(Ctx::Global, Action::Status), "status"),
+            (keys_for(Ctx::Global, Action::FocusNext), "focus"),
+            ("j/k".to_string(), "move"),
+            (keys_for(Ctx::Global, Action::Quit), "quit"),
+        ]);
+        h
+    };
     let roomy = area.width >= 100;
     let mut spans = Vec::new();
     for (k, what) in hints {

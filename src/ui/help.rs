@@ -17,6 +17,8 @@ pub fn lines() -> Vec<Line<'static>> {
         Ctx::Alerts,
         Ctx::Silences,
         Ctx::AlertDetail,
+        Ctx::Pods,
+        Ctx::PodFilter,
         Ctx::Output,
         Ctx::RunEdit,
         Ctx::RunConfirm,

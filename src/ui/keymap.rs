@@ -13,6 +13,8 @@ pub enum Ctx {
     Lists,
     Alerts,
     Silences,
+    Pods,
+    PodFilter,
     Output,
     RunEdit,
     RunConfirm,
@@ -40,6 +42,8 @@ impl Ctx {
             Ctx::SilenceEdit => "Silence dialog",
             Ctx::SilenceConfirm => "Silence dialog: confirmation",
             Ctx::ExpireConfirm => "Expire a silence: confirmation",
+            Ctx::Pods => "Pods",
+            Ctx::PodFilter => "Pod filter (type a part of a name, status or node)",
             Ctx::Output => "Command output",
             Ctx::RunEdit => "Run dialog: parameters",
             Ctx::RunConfirm => "Run dialog: confirmation",
@@ -91,6 +95,9 @@ pub enum Action {
     SilenceGroup,
     ToggleSilences,
     ExpireSilence,
+    Filter,
+    ClearFilter,
+    Sort,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,6 +268,36 @@ pub const KEYMAP: &[Binding] = &[
         &[k('x')],
         A::CancelRun,
         "cancel the selected run (SIGTERM, then SIGKILL)",
+    ),
+    b(
+        C::Pods,
+        &[k('/')],
+        A::Filter,
+        "filter pods: type a part of a name, status or node",
+    ),
+    b(
+        C::Pods,
+        &[k('o')],
+        A::Sort,
+        "sort pods by status (trouble first) or by restarts",
+    ),
+    b(
+        C::Pods,
+        &[code(KeyCode::Esc)],
+        A::ClearFilter,
+        "clear the pod filter",
+    ),
+    b(
+        C::PodFilter,
+        &[code(KeyCode::Enter)],
+        A::Choose,
+        "keep the filter and go back to the list",
+    ),
+    b(
+        C::PodFilter,
+        &[code(KeyCode::Esc)],
+        A::Cancel,
+        "clear the filter and close it",
     ),
     b(C::Output, &[k('[')], A::PrevRun, "show the previous run"),
     b(C::Output, &[k(']')], A::NextRun, "show the next run"),
@@ -562,11 +599,13 @@ pub fn keys_for(ctx: Ctx, action: Action) -> String {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 18] = [
+    pub const ALL: [Ctx; 20] = [
         Ctx::Global,
         Ctx::Checklist,
         Ctx::Timeline,
         Ctx::Lists,
+        Ctx::Pods,
+        Ctx::PodFilter,
         Ctx::Alerts,
         Ctx::Silences,
         Ctx::AlertDetail,
@@ -590,6 +629,8 @@ impl Ctx {
             Ctx::Checklist => "checklist",
             Ctx::Timeline => "timeline",
             Ctx::Lists => "lists",
+            Ctx::Pods => "pods",
+            Ctx::PodFilter => "pod_filter",
             Ctx::Alerts => "alerts",
             Ctx::Silences => "silences",
             Ctx::AlertDetail => "alert_detail",

@@ -30,7 +30,11 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub fn content(s: &State) -> layout::Content {
     let o = &s.observed;
     layout::Content {
-        pods: o.pods.len(),
+        // The live source's lines count as rows.
+        pods: o.pods.len()
+            + o.kube.as_ref().map_or(0, |v| {
+                pods::status_lines(s, v, s.ui.size.0.saturating_sub(2) as usize).len()
+            }),
         alerts: alerts::wanted_rows(s),
         figures: o.figures.len(),
         resources: resources::full_height(s, 52),
@@ -174,6 +178,8 @@ pub fn draw(s: &State, f: &mut Frame) {
         }) => alerts::detail(s, f, area, fingerprint, alertname, *scroll),
         Some(Modal::Silence(d)) => silence_dialog::render(s, f, area, d),
         Some(Modal::ExpireSilence { id }) => silence_dialog::expire(s, f, area, id),
+        // Typed into the pods pane's title; the footer says the keys.
+        Some(Modal::PodFilter) => {}
     }
 }
 
@@ -274,6 +280,60 @@ pub fn fit(s: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// Cuts a string to `width` columns in the middle, keeping its end: pod
+/// names differ in their suffix (`api-7d9f8b6c5-2xkqp` → `api-7d…-2xkqp`).
+pub fn fit_middle(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    if width < 4 {
+        return fit(s, width);
+    }
+    let tail_w = (width - 1) / 2;
+    let head_w = width - 1 - tail_w;
+    let mut head = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > head_w {
+            break;
+        }
+        head.push(c);
+        w += cw;
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut w = 0;
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > tail_w {
+            break;
+        }
+        tail.push(c);
+        w += cw;
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    head
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn middle_cut_keeps_the_suffix() {
+        assert_eq!(
+            fit_middle("dicps-api-7d9f8b6c5-2xkqp", 15),
+            "dicps-a…5-2xkqp"
+        );
+        assert_eq!(fit_middle("short", 15), "short");
+        assert_eq!(fit_middle("abcdefgh", 3), "ab…");
+        assert_eq!(fit_middle("abcdefgh", 7).chars().count(), 7);
+    }
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ fn drill_at_80x24() {
 fn help_overlay_lists_the_keymap() {
     let mut h = Harness::drill();
     h.key(KeyCode::Char('?'));
-    let s = screen(&h, 110, 100);
+    let s = screen(&h, 110, 160);
     for b in super::keymap::KEYMAP {
         assert!(s.contains(b.help), "help misses {:?}", b.help);
     }
@@ -364,6 +364,75 @@ fn live_resources() -> Harness {
     h
 }
 
+/// A live incident ten minutes in: the pod source connected, pods in
+/// several states, one restarted five minutes ago, CPU and memory known.
+fn live_cluster() -> Harness {
+    use crate::state::Pod;
+    use crate::state::kube::{KubeUpdate, Usage};
+    use chrono::TimeDelta;
+    let mut h = Harness::live_kube();
+    h.advance(600);
+    let now = h.now;
+    let pod =
+        |name: &str, ready: &str, status: &str, restarts: u32, ago: Option<i64>, node: &str| Pod {
+            name: name.into(),
+            ready: ready.into(),
+            status: status.into(),
+            restarts,
+            last_restart: ago.map(|m| now - TimeDelta::minutes(m)),
+            created: now - TimeDelta::days(3),
+            node: Some(node.into()),
+            phase: Some("Running".into()),
+        };
+    h.send(crate::msg::Msg::Kube(KubeUpdate::Connecting {
+        context: "prod-eu".into(),
+        server: "https://10.0.0.1:6443".into(),
+    }));
+    h.send(crate::msg::Msg::Kube(KubeUpdate::Synced(vec![
+        pod(
+            "dicps-api-7d9f8b6c5-2xkqp",
+            "0/1",
+            "CrashLoopBackOff",
+            4,
+            Some(5),
+            "node-a",
+        ),
+        pod(
+            "dicps-api-7d9f8b6c5-9mtrw",
+            "1/1",
+            "Running",
+            0,
+            None,
+            "node-b",
+        ),
+        pod(
+            "dicps-api-7d9f8b6c5-h4zzl",
+            "1/1",
+            "Running",
+            1,
+            Some(180),
+            "node-c",
+        ),
+        pod(
+            "dicps-api-7d9f8b6c5-kq7mn",
+            "0/1",
+            "Init:1/2",
+            0,
+            None,
+            "node-a",
+        ),
+    ])));
+    let u = |cpu_m: u128, mem_mi: u128| Usage {
+        cpu_nano: cpu_m * 1_000_000,
+        mem_bytes: mem_mi << 20,
+    };
+    h.send(crate::msg::Msg::Kube(KubeUpdate::Metrics(vec![
+        ("dicps-api-7d9f8b6c5-9mtrw".into(), u(250, 310)),
+        ("dicps-api-7d9f8b6c5-h4zzl".into(), u(1200, 1024)),
+    ])));
+    h
+}
+
 #[test]
 fn resources_per_core_at_120x40() {
     let h = live_resources();
@@ -385,10 +454,63 @@ fn resources_per_core_at_120x40() {
 }
 
 #[test]
+fn live_pods_pane_with_restarts_ago_metrics_and_node() {
+    let mut h = live_cluster();
+    h.state.ui.focus = crate::state::Pane::Pods;
+    let wide = screen(&h, 160, 40);
+    assert!(wide.contains("4 (5m ago)"), "{wide}");
+    assert!(wide.contains("1 (3h ago)"), "{wide}");
+    assert!(wide.contains("NODE") && wide.contains("node-a"), "{wide}");
+    assert!(wide.contains("250m") && wide.contains("1024Mi"), "{wide}");
+    assert!(
+        wide.contains("Pods 2/4 ready · identity-platform app=dicps-api"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("● live since 13:10:00 · context prod-eu"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("live_pods_160x40", wide);
+    // At 80x24 NODE gives way to the names.
+    let narrow = screen(&h, 80, 24);
+    assert!(narrow.contains("4 (5m ago)"), "{narrow}");
+    insta::assert_snapshot!("live_pods_80x24", narrow);
+}
+
+#[test]
+fn live_source_failing_says_why_and_when_it_retries() {
+    let mut h = live_cluster();
+    h.send(crate::msg::Msg::Kube(crate::state::kube::KubeUpdate::Failed {
+        error: "cannot reach https://10.0.0.1:6443: tcp connect error: Connection refused (os error 111)".into(),
+        retry_in: std::time::Duration::from_secs(7),
+    }));
+    h.advance(2);
+    let s = screen(&h, 120, 40);
+    assert!(
+        s.contains("✖ stale since 13:10:00 · retry in 5s · cannot reach"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+}
+
+#[test]
 fn resources_compact_at_80x24() {
     let h = live_resources();
     let s = screen(&h, 80, 24);
     assert!(s.contains("▲85.0%"), "{s}");
     assert!(s.contains("Resources bastion-pod-7f9c"), "{s}");
     insta::assert_snapshot!(s);
+}
+
+#[test]
+fn live_without_metrics_api_says_so_once() {
+    let mut h = live_cluster();
+    h.send(crate::msg::Msg::Kube(
+        crate::state::kube::KubeUpdate::MetricsUnavailable(
+            "no metrics API (metrics.k8s.io not served: no metrics-server?)".into(),
+        ),
+    ));
+    let s = screen(&h, 160, 40);
+    assert_eq!(s.matches("no metrics API").count(), 1, "{s}");
+    assert!(!s.contains("MEMORY"), "{s}");
 }

@@ -22,6 +22,13 @@ fn style_for(ev: &Event) -> Style {
         Event::AlertFiring { severity, .. } => theme::alert_severity(severity),
         Event::AlertResolved { .. } => theme::good(),
         Event::PodChanged { to, .. } => theme::pod_status(to),
+        Event::ReadyChanged { ready, total, .. } => {
+            if *total > 0 && ready == total {
+                theme::good()
+            } else {
+                theme::bad()
+            }
+        }
         Event::Message { .. } => theme::warn(),
         Event::TimerDue { .. } => theme::bad(),
         Event::Marked { .. } | Event::RoleAssigned { .. } | Event::ConditionSet { .. } => {

@@ -23,7 +23,7 @@ use std::sync::Arc;
 fn from_incident(s: &State, from: &str) -> Option<String> {
     let w = &s.ctx.watch;
     match from {
-        "pod" => s.observed.pods.get(s.ui.pod).map(|p| p.name.clone()),
+        "pod" => super::pods_shown(s).get(s.ui.pod).map(|p| p.name.clone()),
         "namespace" => w.namespace.clone(),
         "selector" => w.selector.clone(),
         "context" => w.context.clone(),

@@ -828,3 +828,150 @@ fn the_mouse_focuses_selects_and_scrolls() {
     );
     assert_eq!(h.state.ui.focus, Pane::Checklist, "without taking focus");
 }
+
+mod live_pods {
+    use super::*;
+    use crate::state::Pod;
+    use crate::state::kube::{KubeUpdate, Link};
+    use crate::state::ui::PodSort;
+    use chrono::TimeDelta;
+
+    fn pod(name: &str, ready: &str, status: &str, restarts: u32) -> Pod {
+        Pod {
+            name: name.into(),
+            ready: ready.into(),
+            status: status.into(),
+            restarts,
+            last_restart: None,
+            created: crate::testkit::t0() - TimeDelta::days(2),
+            node: Some("node-a".into()),
+            phase: Some("Running".into()),
+        }
+    }
+
+    fn synced() -> Harness {
+        let mut h = Harness::live_kube();
+        h.send(Msg::Kube(KubeUpdate::Synced(vec![
+            pod("api-1", "1/1", "Running", 0),
+            pod("api-2", "1/1", "Running", 7),
+            pod("api-3", "1/1", "Running", 2),
+        ])));
+        h
+    }
+
+    #[test]
+    fn a_namespace_shows_the_pods_pane_and_not_the_alerts_pane() {
+        let h = Harness::live_kube();
+        let order = crate::ui::focus_order(&h.state);
+        assert!(order.contains(&Pane::Pods));
+        assert!(!order.contains(&Pane::Alerts), "alerts have their own flag");
+        let v = h.state.observed.kube.as_ref().unwrap();
+        assert_eq!(v.target, "identity-platform app=dicps-api");
+        let d = Harness::drill();
+        let order = crate::ui::focus_order(&d.state);
+        assert!(order.contains(&Pane::Pods) && order.contains(&Pane::Alerts));
+    }
+
+    #[test]
+    fn watch_events_reach_the_state_and_the_record_once() {
+        let mut h = synced();
+        assert_eq!(
+            kinds(&h),
+            vec!["declared"],
+            "the first sync records nothing"
+        );
+        h.now += TimeDelta::seconds(5);
+        h.send(Msg::Kube(KubeUpdate::Applied(pod(
+            "api-1",
+            "0/1",
+            "CrashLoopBackOff",
+            1,
+        ))));
+        assert_eq!(h.state.observed.pods[0].status, "CrashLoopBackOff");
+        assert_eq!(kinds(&h), vec!["declared", "pod_changed", "ready_changed"]);
+        // The same state again (a resync, a restart count) is not a record.
+        h.send(Msg::Kube(KubeUpdate::Applied(pod(
+            "api-1",
+            "0/1",
+            "CrashLoopBackOff",
+            2,
+        ))));
+        assert_eq!(h.records().len(), 3);
+        // Recovered for long enough: recorded on the clock.
+        h.send(Msg::Kube(KubeUpdate::Applied(pod(
+            "api-1", "1/1", "Running", 2,
+        ))));
+        h.advance(10);
+        assert_eq!(h.records().len(), 3);
+        h.advance(30);
+        let last = h.records().last().unwrap().event.summary();
+        assert_eq!(
+            last,
+            "recovered: ready identity-platform app=dicps-api: 2/3 → 3/3"
+        );
+        assert_eq!(h.state.incident.pods_ready, Some((3, 3)));
+        assert_eq!(h.state.incident.lowest_ready.map(|l| l.0), Some((2, 3)));
+    }
+
+    #[test]
+    fn a_failure_is_shown_with_its_retry_time() {
+        let mut h = synced();
+        h.send(Msg::Kube(KubeUpdate::Failed {
+            error: "cannot reach https://10.0.0.1:6443: connection refused".into(),
+            retry_in: std::time::Duration::from_secs(8),
+        }));
+        let v = h.state.observed.kube.as_ref().unwrap();
+        assert!(
+            matches!(&v.link, Link::Failing { retry_at, .. } if *retry_at == h.now + TimeDelta::seconds(8))
+        );
+        assert_eq!(h.state.observed.pods.len(), 3, "the last known pods stay");
+    }
+
+    #[test]
+    fn sort_by_restarts_and_filter_with_slash() {
+        let mut h = synced();
+        h.state.ui.focus = Pane::Pods;
+        let names = |h: &Harness| -> Vec<String> {
+            pods_shown(&h.state)
+                .iter()
+                .map(|p| p.name.clone())
+                .collect()
+        };
+        assert_eq!(names(&h), vec!["api-1", "api-2", "api-3"]);
+        h.key(KeyCode::Char('o'));
+        assert_eq!(h.state.ui.pod_sort, PodSort::Restarts);
+        assert_eq!(names(&h), vec!["api-2", "api-3", "api-1"]);
+        h.key(KeyCode::Char('/'));
+        h.keys("i-3");
+        assert!(matches!(h.state.ui.modal, Some(Modal::PodFilter)));
+        assert_eq!(names(&h), vec!["api-3"]);
+        // Keys are text while typing: q does not quit.
+        h.key(KeyCode::Char('q'));
+        assert_eq!(h.state.ui.pod_filter, "i-3q");
+        assert!(names(&h).is_empty());
+        h.key(KeyCode::Backspace);
+        h.key(KeyCode::Enter);
+        assert!(h.state.ui.modal.is_none());
+        assert_eq!(names(&h), vec!["api-3"]);
+        // The run dialog's `pod` placeholder takes the pod as shown.
+        assert_eq!(pods_shown(&h.state)[h.state.ui.pod].name, "api-3");
+        h.key(KeyCode::Esc);
+        assert_eq!(names(&h).len(), 3, "Esc in the pane clears the filter");
+        h.key(KeyCode::Char('/'));
+        h.keys("running");
+        h.key(KeyCode::Esc);
+        assert!(h.state.ui.pod_filter.is_empty() && h.state.ui.modal.is_none());
+        h.key(KeyCode::Char('o'));
+        assert_eq!(h.state.ui.pod_sort, PodSort::Status);
+    }
+
+    #[test]
+    fn selection_stays_on_the_list_when_pods_go() {
+        let mut h = synced();
+        h.state.ui.focus = Pane::Pods;
+        h.key(KeyCode::Char('G'));
+        assert_eq!(h.state.ui.pod, 2);
+        h.send(Msg::Kube(KubeUpdate::Deleted("api-3".into())));
+        assert_eq!(h.state.ui.pod, 1);
+    }
+}

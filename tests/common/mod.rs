@@ -31,9 +31,13 @@ impl Tmux {
         let sock = dir.path().join("tmux.sock");
         // The shell stays after the cockpit exits, so the pane can be
         // inspected (a dead pane reports no cursor state).
+        // No cluster from the machine's kubeconfig or service account: a
+        // test names its own with KUBECONFIG in `args` (`env K=V ...`).
         let cmd = format!(
-            "env INCIDENT_COCKPIT_STATE_DIR='{}' TERM=xterm-256color '{BIN}' {args}; echo \"EXIT:$?\"; exec sleep 600",
-            state.display()
+            "env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {} ; echo \"EXIT:$?\"; exec sleep 600",
+            state.display(),
+            dir.path().join("no-kubeconfig").display(),
+            command_line(args),
         );
         let t = Tmux {
             sock,
@@ -126,6 +130,18 @@ pub fn timelines_in(root: &Path) -> Vec<PathBuf> {
             .unwrap_or_default();
         v.sort();
         v
+    }
+}
+
+/// `[env K=V ...] ARGS` → the binary with those args, after the env.
+fn command_line(args: &str) -> String {
+    match args.strip_prefix("env ") {
+        Some(rest) => {
+            let words: Vec<&str> = rest.split(' ').collect();
+            let n = words.iter().take_while(|w| w.contains('=')).count();
+            format!("{} '{BIN}' {}", words[..n].join(" "), words[n..].join(" "))
+        }
+        None => format!("'{BIN}' {args}"),
     }
 }
 

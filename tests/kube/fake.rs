@@ -1,0 +1,532 @@
+//! A fake Kubernetes API server on 127.0.0.1 for the tests: enough of the
+//! API for kube's watcher and for the real kubectl.
+//!
+//! - discovery: `/version`, `/api`, `/apis`, `/api/v1`, and
+//!   `/apis/metrics.k8s.io/v1beta1` when metrics are on;
+//! - pods of a namespace: LIST (with `resourceVersion`, `limit`,
+//!   `labelSelector`), as JSON or as a `meta.k8s.io/v1` Table when asked
+//!   (kubectl does), and WATCH from a resourceVersion: ADDED, MODIFIED,
+//!   DELETED and BOOKMARK events as JSON lines; an ERROR 410 Gone event
+//!   for a resourceVersion older than what the server keeps;
+//! - PodMetrics (`metrics.k8s.io/v1beta1`).
+//!
+//! Tests change pods, send bookmarks, drop watches, expire history and
+//! make the next requests fail; every request is logged.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, broadcast};
+
+/// A Table's cells for a pod: READY, STATUS, RESTARTS, AGE, IP, NODE.
+pub type TableCells = Arc<dyn Fn(&Value) -> Vec<Value> + Send + Sync>;
+
+#[derive(Default)]
+struct Store {
+    rv: u64,
+    /// Watches from a resourceVersion below this get 410 Gone.
+    oldest: u64,
+    pods: BTreeMap<String, Value>,
+    /// Every change: (resourceVersion, namespace, event).
+    history: Vec<(u64, String, Value)>,
+    log: Vec<String>,
+    fail_list: VecDeque<u16>,
+    fail_watch: VecDeque<u16>,
+    metrics: Option<Vec<Value>>,
+    table: Option<TableCells>,
+}
+
+#[derive(Clone)]
+pub struct Fake {
+    store: Arc<Mutex<Store>>,
+    events: broadcast::Sender<(u64, String, Value)>,
+    drop_watches: Arc<Notify>,
+    pub addr: std::net::SocketAddr,
+    pub namespace: String,
+}
+
+impl Fake {
+    /// Serves on `port` (0: any free port) until the test ends.
+    pub async fn start_on(port: u16, namespace: &str) -> Fake {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().unwrap();
+        let (events, _) = broadcast::channel(1024);
+        let fake = Fake {
+            store: Arc::new(Mutex::new(Store {
+                rv: 100,
+                ..Default::default()
+            })),
+            events,
+            drop_watches: Arc::new(Notify::new()),
+            addr,
+            namespace: namespace.to_string(),
+        };
+        let app = Router::new()
+            .route("/version", get(version))
+            .route("/api", get(api))
+            .route("/apis", get(apis))
+            .route("/api/v1", get(api_v1))
+            .route("/apis/metrics.k8s.io/v1beta1", get(metrics_v1beta1))
+            .route("/api/v1/namespaces/{ns}/pods", get(pods))
+            .route(
+                "/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods",
+                get(pod_metrics),
+            )
+            .fallback(not_found)
+            .with_state(fake.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.ok();
+        });
+        fake
+    }
+
+    pub async fn start(namespace: &str) -> Fake {
+        Self::start_on(0, namespace).await
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A kubeconfig file for this server, with one context `fake`.
+    pub fn kubeconfig(&self, dir: &std::path::Path) -> std::path::PathBuf {
+        let p = dir.join("kubeconfig");
+        std::fs::write(
+            &p,
+            format!(
+                "apiVersion: v1\nkind: Config\ncurrent-context: fake\nclusters:\n- name: fake\n  cluster: {{server: \"{}\"}}\nusers:\n- name: u\n  user: {{token: not-checked}}\ncontexts:\n- name: fake\n  context: {{cluster: fake, user: u, namespace: {}}}\n",
+                self.url(),
+                self.namespace
+            ),
+        )
+        .unwrap();
+        p
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
+        f(&mut self.store.lock().unwrap())
+    }
+
+    /// Adds or replaces a pod (ADDED or MODIFIED to watchers). Fills in
+    /// namespace, uid, resourceVersion and creationTimestamp.
+    pub fn apply(&self, mut pod: Value) -> u64 {
+        let ns = self.namespace.clone();
+        let ev = self.with(|s| {
+            s.rv += 1;
+            let rv = s.rv;
+            let name = pod["metadata"]["name"].as_str().unwrap().to_string();
+            let meta = pod["metadata"].as_object_mut().unwrap();
+            meta.insert("namespace".into(), json!(ns));
+            meta.insert("resourceVersion".into(), json!(rv.to_string()));
+            meta.entry("uid").or_insert(json!(format!("uid-{name}")));
+            meta.entry("creationTimestamp")
+                .or_insert(json!("2026-11-22T12:00:00Z"));
+            pod["apiVersion"] = json!("v1");
+            pod["kind"] = json!("Pod");
+            let kind = if s.pods.contains_key(&name) {
+                "MODIFIED"
+            } else {
+                "ADDED"
+            };
+            s.pods.insert(name, pod.clone());
+            let ev = json!({"type": kind, "object": pod});
+            s.history.push((rv, ns.clone(), ev.clone()));
+            (rv, ev)
+        });
+        let rv = ev.0;
+        let _ = self.events.send((ev.0, ns, ev.1));
+        rv
+    }
+
+    pub fn delete(&self, name: &str) {
+        let ns = self.namespace.clone();
+        let ev = self.with(|s| {
+            let mut pod = s.pods.remove(name).expect("no such pod");
+            s.rv += 1;
+            pod["metadata"]["resourceVersion"] = json!(s.rv.to_string());
+            let ev = json!({"type": "DELETED", "object": pod});
+            s.history.push((s.rv, ns.clone(), ev.clone()));
+            (s.rv, ev)
+        });
+        let _ = self.events.send((ev.0, ns, ev.1));
+    }
+
+    /// A BOOKMARK at the current resourceVersion to every watch.
+    pub fn bookmark(&self) -> u64 {
+        let rv = self.with(|s| {
+            s.rv += 1;
+            s.rv
+        });
+        let ev = json!({"type": "BOOKMARK", "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"resourceVersion": rv.to_string(), "annotations": {}}}});
+        let _ = self.events.send((rv, self.namespace.clone(), ev));
+        rv
+    }
+
+    /// Ends every open watch stream (as a load balancer cutting idle
+    /// connections does).
+    pub fn drop_watches(&self) {
+        self.drop_watches.notify_waiters();
+    }
+
+    /// Forgets history: watches from any resourceVersion seen so far get
+    /// 410 Gone.
+    pub fn expire(&self) {
+        self.with(|s| {
+            s.rv += 1;
+            s.oldest = s.rv;
+            s.history.clear();
+        });
+    }
+
+    pub fn fail_next_lists(&self, codes: &[u16]) {
+        self.with(|s| s.fail_list.extend(codes));
+    }
+
+    pub fn fail_next_watches(&self, codes: &[u16]) {
+        self.with(|s| s.fail_watch.extend(codes));
+    }
+
+    /// PodMetrics items, or None: no metrics API at all (404).
+    pub fn set_metrics(&self, m: Option<Vec<Value>>) {
+        self.with(|s| s.metrics = m);
+    }
+
+    pub fn set_table(&self, cells: TableCells) {
+        self.with(|s| s.table = Some(cells));
+    }
+
+    pub fn log(&self) -> Vec<String> {
+        self.with(|s| s.log.clone())
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.with(|s| s.rv)
+    }
+}
+
+fn json_response(code: StatusCode, v: Value) -> Response {
+    (
+        code,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+fn status(code: u16, reason: &str, message: &str) -> Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+           "message": message, "reason": reason, "code": code})
+}
+
+fn fail(code: u16) -> Response {
+    let reason = match code {
+        500 => "InternalError",
+        503 => "ServiceUnavailable",
+        403 => "Forbidden",
+        _ => "Unknown",
+    };
+    json_response(
+        StatusCode::from_u16(code).unwrap(),
+        status(
+            code,
+            reason,
+            &format!("fake server told to fail with {code}"),
+        ),
+    )
+}
+
+async fn version() -> Response {
+    json_response(
+        StatusCode::OK,
+        json!({"major": "1", "minor": "33", "gitVersion": "v1.33.0-fake", "platform": "linux/amd64"}),
+    )
+}
+
+async fn api() -> Response {
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "APIVersions", "versions": ["v1"],
+               "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}),
+    )
+}
+
+async fn apis(State(f): State<Fake>) -> Response {
+    let groups = if f.with(|s| s.metrics.is_some()) {
+        json!([{"name": "metrics.k8s.io",
+                "versions": [{"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"}],
+                "preferredVersion": {"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"}}])
+    } else {
+        json!([])
+    };
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+    )
+}
+
+async fn api_v1() -> Response {
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+            {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod",
+             "verbs": ["get", "list", "watch"], "shortNames": ["po"], "categories": ["all"]},
+            {"name": "namespaces", "singularName": "namespace", "namespaced": false,
+             "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]}
+        ]}),
+    )
+}
+
+async fn metrics_v1beta1(State(f): State<Fake>) -> Response {
+    if f.with(|s| s.metrics.is_none()) {
+        return not_found().await;
+    }
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "metrics.k8s.io/v1beta1",
+               "resources": [{"name": "pods", "singularName": "", "namespaced": true,
+                              "kind": "PodMetrics", "verbs": ["get", "list"]}]}),
+    )
+}
+
+async fn not_found() -> Response {
+    json_response(
+        StatusCode::NOT_FOUND,
+        status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
+    )
+}
+
+/// `app=web,tier=api` (equality only, what the tests use).
+fn matches(selector: Option<&String>, pod: &Value) -> bool {
+    let Some(sel) = selector.filter(|s| !s.is_empty()) else {
+        return true;
+    };
+    sel.split(',').all(|term| {
+        let (k, v) = term.split_once('=').unwrap_or((term, ""));
+        let v = v.trim_start_matches('=');
+        pod["metadata"]["labels"][k.trim()].as_str() == Some(v.trim())
+    })
+}
+
+async fn pods(
+    State(f): State<Fake>,
+    Path(ns): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let mut keys: Vec<_> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    keys.sort();
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    f.with(|s| {
+        s.log
+            .push(format!("GET pods {ns} ?{} accept={accept}", keys.join("&")))
+    });
+    if ns != f.namespace {
+        return json_response(
+            StatusCode::OK,
+            json!({"kind": "PodList", "apiVersion": "v1",
+                   "metadata": {"resourceVersion": f.resource_version().to_string()}, "items": []}),
+        );
+    }
+    if q.get("watch").map(String::as_str) == Some("true") {
+        return watch(f, ns, q).await;
+    }
+    if let Some(code) = f.with(|s| s.fail_list.pop_front()) {
+        return fail(code);
+    }
+    let selector = q.get("labelSelector");
+    let (rv, items, table) = f.with(|s| {
+        let items: Vec<Value> = s
+            .pods
+            .values()
+            .filter(|p| matches(selector, p))
+            .cloned()
+            .collect();
+        (s.rv, items, s.table.clone())
+    });
+    if accept.contains("as=Table") {
+        let Some(cells) = table else {
+            return json_response(
+                StatusCode::NOT_ACCEPTABLE,
+                status(406, "NotAcceptable", "no Table for this test"),
+            );
+        };
+        let rows: Vec<Value> = items
+            .iter()
+            .map(|p| {
+                let mut c = vec![p["metadata"]["name"].clone()];
+                c.extend(cells(p));
+                json!({"cells": c, "object": {"kind": "PartialObjectMetadata",
+                        "apiVersion": "meta.k8s.io/v1", "metadata": p["metadata"]}})
+            })
+            .collect();
+        let col = |name: &str, prio: u8| {
+            json!({"name": name, "type": "string", "format": if name == "Name" {"name"} else {""},
+                   "description": "", "priority": prio})
+        };
+        return json_response(
+            StatusCode::OK,
+            json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+                   "metadata": {"resourceVersion": rv.to_string()},
+                   "columnDefinitions": [col("Name", 0), col("Ready", 0), col("Status", 0),
+                       col("Restarts", 0), col("Age", 0), col("IP", 1), col("Node", 1)],
+                   "rows": rows}),
+        );
+    }
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "PodList", "apiVersion": "v1",
+               "metadata": {"resourceVersion": rv.to_string()}, "items": items}),
+    )
+}
+
+async fn watch(f: Fake, ns: String, q: HashMap<String, String>) -> Response {
+    if let Some(code) = f.with(|s| s.fail_watch.pop_front()) {
+        return fail(code);
+    }
+    let from: u64 = q
+        .get("resourceVersion")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let selector = q.get("labelSelector").cloned();
+    let bookmarks = q.get("allowWatchBookmarks").map(String::as_str) == Some("true");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+    let line = |v: &Value| Bytes::from(format!("{v}\n"));
+    // Under the lock: what was missed, then subscribe, so nothing falls
+    // between the two.
+    // Cut by `drop_watches` from here on (registered before the answer).
+    let dropped = f.drop_watches.clone().notified_owned();
+    let (gone, backlog, mut live) = f.with(|s| {
+        if from < s.oldest {
+            return (true, Vec::new(), f.events.subscribe());
+        }
+        let backlog: Vec<(u64, Value)> = s
+            .history
+            .iter()
+            .filter(|(rv, n, _)| *rv > from && *n == ns)
+            .map(|(rv, _, e)| (*rv, e.clone()))
+            .collect();
+        (false, backlog, f.events.subscribe())
+    });
+    if gone {
+        let ev = json!({"type": "ERROR", "object": status(410, "Expired",
+            &format!("too old resource version: {from} (fake history was expired)"))});
+        let _ = tx.send(line(&ev));
+        drop(tx);
+    } else {
+        tokio::spawn(async move {
+            let mut last = from;
+            let send = |ev: &Value, last: &mut u64, rv: u64| -> bool {
+                *last = rv;
+                let keep = ev["type"] == "BOOKMARK" || matches(selector.as_ref(), &ev["object"]);
+                !keep || tx.send(line(ev)).is_ok()
+            };
+            for (rv, ev) in backlog {
+                if !send(&ev, &mut last, rv) {
+                    return;
+                }
+            }
+            tokio::pin!(dropped);
+            loop {
+                tokio::select! {
+                    biased;
+                    _ = &mut dropped => return,
+                    ev = live.recv() => match ev {
+                        Ok((rv, n, ev)) if n == ns && rv > last => {
+                            if ev["type"] == "BOOKMARK" && !bookmarks {
+                                continue;
+                            }
+                            if !send(&ev, &mut last, rv) {
+                                return;
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(_) => return,
+                    }
+                }
+            }
+        });
+    }
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<Bytes, std::convert::Infallible>(b), rx))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
+async fn pod_metrics(
+    State(f): State<Fake>,
+    Path(ns): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    f.with(|s| s.log.push(format!("GET podmetrics {ns}")));
+    let Some(items) = f.with(|s| s.metrics.clone()) else {
+        return not_found().await;
+    };
+    let selector = q.get("labelSelector");
+    let pods = f.with(|s| s.pods.clone());
+    let items: Vec<Value> = items
+        .into_iter()
+        .filter(|m| {
+            let name = m["metadata"]["name"].as_str().unwrap_or("");
+            pods.get(name).is_none_or(|p| matches(selector, p))
+        })
+        .map(|mut m| {
+            m["metadata"]["namespace"] = json!(ns);
+            m
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1",
+               "metadata": {}, "items": items}),
+    )
+}
+
+/// A PodMetrics item.
+pub fn metrics_item(pod: &str, containers: &[(&str, &str, &str)]) -> Value {
+    json!({"kind": "PodMetrics", "apiVersion": "metrics.k8s.io/v1beta1",
+           "metadata": {"name": pod, "creationTimestamp": "2026-11-22T13:00:00Z"},
+           "timestamp": "2026-11-22T13:00:00Z", "window": "15s",
+           "containers": containers.iter().map(|(n, cpu, mem)| json!({"name": n, "usage": {"cpu": cpu, "memory": mem}})).collect::<Vec<_>>()})
+}
+
+/// A running pod with one container.
+pub fn running_pod(name: &str, labels: Value, ready: bool) -> Value {
+    json!({"metadata": {"name": name, "labels": labels},
+           "spec": {"nodeName": "node-a", "containers": [{"name": "app", "image": "web:1"}]},
+           "status": {"phase": "Running",
+               "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}}],
+               "containerStatuses": [{"name": "app", "image": "web:1", "imageID": "", "ready": ready,
+                   "restartCount": 0, "started": true, "state": {"running": {"startedAt": "2026-11-22T12:00:05Z"}}}]}})
+}
+
+/// The same pod crash-looping.
+pub fn crashlooping_pod(name: &str, labels: Value, restarts: u32) -> Value {
+    json!({"metadata": {"name": name, "labels": labels},
+           "spec": {"nodeName": "node-a", "containers": [{"name": "app", "image": "web:2"}]},
+           "status": {"phase": "Running",
+               "containerStatuses": [{"name": "app", "image": "web:2", "imageID": "", "ready": false,
+                   "restartCount": restarts, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                   "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": "2026-11-22T12:55:00Z"}}}]}})
+}
