@@ -128,31 +128,7 @@ pub fn resolve_drill(
 
 /// The scenario must name a procedure and severity the playbook has.
 fn check_refs(s: &Scenario, pb: &Playbook) -> Result<()> {
-    if pb.procedure(&s.procedure.value).is_none() {
-        let ids: Vec<&str> = pb.procedures.iter().map(|p| p.id.value.as_str()).collect();
-        return Err(anyhow!(
-            "scenario {}:{}:{}: procedure {:?} is not in playbook {} (it has: {})",
-            s.name,
-            s.procedure.line,
-            s.procedure.col,
-            s.procedure.value,
-            pb.name.value,
-            ids.join(", ")
-        ));
-    }
-    if pb.severity(&s.severity.value).is_none() {
-        let ids: Vec<&str> = pb.severities.iter().map(|p| p.id.value.as_str()).collect();
-        return Err(anyhow!(
-            "scenario {}:{}:{}: severity {:?} is not in playbook {} (it has: {})",
-            s.name,
-            s.severity.line,
-            s.severity.col,
-            s.severity.value,
-            pb.name.value,
-            ids.join(", ")
-        ));
-    }
-    Ok(())
+    s.check_playbook(pb).map_err(|e| anyhow!("{e}"))
 }
 
 pub fn drill_incident_id(now: DateTime<Utc>, scenario: &Scenario) -> String {
@@ -492,18 +468,5 @@ pub fn existing_state(
 }
 
 fn apply_inject_silently(st: &mut State, inj: &crate::drill::Inject, at: DateTime<Utc>) {
-    let o = &mut st.observed;
-    if let Some(p) = &inj.pod {
-        o.apply_pod(p, at);
-    }
-    if let Some(name) = &inj.pod_deleted {
-        o.delete_pod(name);
-    }
-    if let Some(a) = &inj.alert {
-        o.fire_alert(a, at);
-    }
-    if let Some(name) = &inj.alert_resolved {
-        o.resolve_alert(name);
-    }
-    o.set_figures(&inj.figures);
+    inj.apply(&mut st.observed, at);
 }

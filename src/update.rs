@@ -55,28 +55,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::Host(h) => s.observed.host = Some(h),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::Drill(inject) => {
-            let now = s.now;
-            let o = &mut s.observed;
-            let mut events = Vec::new();
-            if let Some(p) = &inject.pod {
-                events.extend(o.apply_pod(p, now));
-            }
-            if let Some(name) = &inject.pod_deleted {
-                events.extend(o.delete_pod(name));
-            }
-            if let Some(a) = &inject.alert {
-                events.extend(o.fire_alert(a, now));
-            }
-            if let Some(name) = &inject.alert_resolved {
-                events.extend(o.resolve_alert(name));
-            }
-            o.set_figures(&inject.figures);
-            if let Some(m) = &inject.message {
-                events.push(Event::Message {
-                    from: m.from.clone(),
-                    text: m.text.clone(),
-                });
-            }
+            let events = inject.apply(&mut s.observed, s.now);
             // The seat that owns the script records it; others only watch.
             if s.ctx.records_observations {
                 for ev in events {

@@ -125,6 +125,7 @@ fn hostile_strings_reach_the_screen_inert() {
             labels: Default::default(),
         }),
         alert_resolved: None,
+        rollout: None,
         figures: vec![],
         message: None,
     })));
