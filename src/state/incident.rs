@@ -39,6 +39,10 @@ pub struct Incident {
     pub acknowledged: BTreeMap<String, DateTime<Utc>>,
     /// The last time each template went out.
     pub comms: BTreeMap<String, DateTime<Utc>>,
+    /// A drill's clock (a fold of its `drill_clock` records).
+    pub drill_clock: Option<crate::drill::clock::Clock>,
+    /// A drill's scripted injects that fired (number → when).
+    pub fired: BTreeMap<u32, DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,6 +108,7 @@ impl Incident {
                 self.playbook = playbook.clone();
                 self.procedure = procedure.clone();
                 self.drill = *drill;
+                self.drill_clock = drill.then(|| crate::drill::clock::Clock::start(r.at));
                 self.note_status(*status, r.at);
             }
             Event::StepChecked { step, .. } => {
@@ -160,7 +165,18 @@ impl Incident {
             Event::CommsSent { template, .. } => {
                 self.comms.insert(template.clone(), r.at);
             }
-            Event::Note { .. }
+            Event::DrillClock { .. } => {
+                if let Some(c) = &mut self.drill_clock {
+                    c.apply_record(r);
+                }
+            }
+            Event::InjectFired {
+                inject: Some(n), ..
+            } => {
+                self.fired.entry(*n).or_insert(r.at);
+            }
+            Event::InjectFired { inject: None, .. }
+            | Event::Note { .. }
             | Event::PodChanged { .. }
             | Event::AlertFiring { .. }
             | Event::AlertResolved { .. }
@@ -178,6 +194,11 @@ impl Incident {
         } else {
             self.resolved_at = None;
         }
+    }
+
+    /// Drill time at `now` (zero for a real incident).
+    pub fn drill_time(&self, now: DateTime<Utc>) -> TimeDelta {
+        self.drill_clock.map_or(TimeDelta::zero(), |c| c.at(now))
     }
 
     pub fn is_open(&self) -> bool {

@@ -60,6 +60,10 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
         Event::AlertFiring { alertname, .. } => Some((format!("firing:{alertname}"), false)),
         Event::AlertResolved { alertname } => Some((format!("resolved:{alertname}"), false)),
         Event::PodChanged { pod, from, to } => Some((format!("pod:{pod}:{from}:{to}"), false)),
+        // Every seat of a drill proposes its script's injects: one fires.
+        Event::InjectFired {
+            inject: Some(n), ..
+        } => Some((format!("inject:{n}"), true)),
         _ => None,
     }
 }
@@ -513,6 +517,44 @@ mod tests {
                 .is_some(),
             "a new crash later"
         );
+    }
+
+    #[test]
+    fn a_scripted_inject_fires_once_whichever_seats_propose_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = FileStore::create(dir.path(), "d-1").unwrap();
+        a.append(Utc::now(), "a@h", declared()).unwrap();
+        let (mut b, _) = FileStore::open(a.path()).unwrap();
+        let fired = |n: Option<u32>| Event::InjectFired {
+            inject: n,
+            drill_ms: 30_000,
+            summary: "message from Support: tickets".into(),
+            from: None,
+            text: None,
+        };
+        assert!(
+            a.append(Utc::now(), "a@h", fired(Some(2)))
+                .unwrap()
+                .record
+                .is_some()
+        );
+        let later = Utc::now() + TimeDelta::hours(1);
+        assert!(
+            b.append(later, "b@h", fired(Some(2)))
+                .unwrap()
+                .record
+                .is_none(),
+            "once, ever"
+        );
+        for _ in 0..2 {
+            assert!(
+                b.append(later, "b@h", fired(None))
+                    .unwrap()
+                    .record
+                    .is_some(),
+                "ad hoc injects are each their own"
+            );
+        }
     }
 
     #[test]

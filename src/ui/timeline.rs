@@ -41,6 +41,8 @@ fn style_for(ev: &Event) -> Style {
             }
         }
         Event::Note { .. } => Style::default(),
+        Event::DrillClock { .. } => theme::heading(),
+        Event::InjectFired { .. } => theme::warn(),
     }
 }
 
