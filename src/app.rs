@@ -27,6 +27,8 @@ pub struct Loop {
     pub tx: UnboundedSender<Msg>,
     /// Where communications are written (the incident's directory).
     pub comms_dir: Option<std::path::PathBuf>,
+    /// A drill's script: clock changes are sent to it.
+    pub drill: Option<UnboundedSender<crate::drill::clock::Clock>>,
 }
 
 fn draw(term: &mut Term, state: &State) -> Result<()> {
@@ -75,6 +77,11 @@ impl Loop {
                 Effect::SendComms { template, text } => {
                     let msg = self.send_comms(template, text, term);
                     let _ = self.tx.send(msg);
+                }
+                Effect::DrillClock(c) => {
+                    if let Some(d) = &self.drill {
+                        let _ = d.send(c);
+                    }
                 }
                 Effect::Quit => quit = true,
             }

@@ -1,7 +1,6 @@
 //! The one message type every source sends on the one channel, and the
 //! effects `update` asks the loop to carry out.
 
-use crate::drill::Inject;
 use crate::state::HostSnapshot;
 use crate::timeline::{Event, Record};
 use crossterm::event::KeyEvent;
@@ -19,8 +18,8 @@ pub enum Msg {
     Host(HostSnapshot),
     /// Host figures cannot be read on this machine.
     HostUnavailable(String),
-    /// A drill inject fell due.
-    Drill(Box<Inject>),
+    /// A drill's scripted inject (its number) fell due on the drill clock.
+    InjectDue(u32),
     /// A record is durable in the timeline (fsynced).
     Recorded(Box<Record>),
     /// A record another seat appended.
@@ -73,6 +72,8 @@ pub enum Effect {
         template: String,
         text: String,
     },
+    /// The drill clock changed: the drill source reschedules.
+    DrillClock(crate::drill::clock::Clock),
     Quit,
 }
 
@@ -93,6 +94,7 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Quit, Effect::Quit) => true,
+            (Effect::DrillClock(a), Effect::DrillClock(b)) => a == b,
             _ => false,
         }
     }

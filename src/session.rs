@@ -198,6 +198,8 @@ pub fn drill_state(
         drill: true,
         read_only: false,
         canned: Arc::new(scenario.commands.clone()),
+        injects: Arc::new(scenario.timed_injects()),
+        facilitator: false,
         started: now,
         watch: Default::default(),
         observes_cluster: true,
@@ -357,6 +359,8 @@ pub fn live_state(
         drill: false,
         read_only: spec.read_only,
         canned: Arc::new(Vec::new()),
+        injects: Arc::new(Vec::new()),
+        facilitator: false,
         started: now,
         watch,
         observes_cluster: false,
@@ -375,16 +379,19 @@ pub enum Seat {
     Viewer,
     /// `resume`: the seat that ran it, back after a crash or a quit.
     Resume,
+    /// `drill --facilitator ID`: a drill's facilitator, beside the players.
+    Facilitator,
 }
 
-/// An existing incident's state, rebuilt from its records; for a drill,
-/// also its scenario and how far into it the drill is.
+/// An existing incident's state, rebuilt from its records. A drill's
+/// pods, alerts and figures are rebuilt by applying every inject the record
+/// says fired, at the time it fired.
 pub fn existing_state(
     records: &[Record],
     seat_id: &str,
     seat: Seat,
     now: DateTime<Utc>,
-) -> Result<(State, Option<(Scenario, std::time::Duration)>)> {
+) -> Result<State> {
     let Some(Record {
         event:
             Event::Declared {
@@ -402,7 +409,12 @@ pub fn existing_state(
         return Err(anyhow!("the timeline does not start with a declaration"));
     };
     let incident = Incident::replay(records);
-    let mut drill_part = None;
+    if seat == Seat::Facilitator && !*drill {
+        return Err(anyhow!(
+            "{} is a real incident, not a drill: it has no facilitator",
+            incident.id
+        ));
+    }
     let mut st = if *drill {
         let which = scenario
             .clone()
@@ -412,18 +424,18 @@ pub fn existing_state(
             .filter(|s| !s.starts_with("bundled:"))
             .map(std::path::PathBuf::from);
         let (sc, pb, _) = resolve_drill(Some(&which), pb_override.as_deref())?;
-        let elapsed = (now - *declared_at).to_std().unwrap_or_default();
         let mut st = drill_state(&sc, Arc::new(pb), seat_id, records, *declared_at);
-        // The script up to now, observed again without recording it again.
-        for inj in sc.timed_injects() {
-            if inj.offset() <= elapsed {
-                let at =
-                    *declared_at + chrono::TimeDelta::from_std(inj.offset()).unwrap_or_default();
-                apply_inject_silently(&mut st, &inj, at);
+        // What the script did, observed again without recording it again.
+        for r in records {
+            if let Event::InjectFired {
+                inject: Some(n), ..
+            } = &r.event
+                && let Some(inj) = st.ctx.injects.get(*n as usize).cloned()
+            {
+                inj.apply(&mut st.observed, r.at);
             }
         }
         st.incident = incident;
-        drill_part = Some((sc, elapsed));
         st
     } else {
         let source = source.clone().ok_or_else(|| {
@@ -460,13 +472,10 @@ pub fn existing_state(
     // observations by every seat (the store writes each once).
     st.ctx.records_observations = match seat {
         Seat::Resume => true,
-        Seat::Join => !*drill,
+        Seat::Join | Seat::Facilitator => !*drill,
         Seat::Viewer => false,
     };
+    st.ctx.facilitator = seat == Seat::Facilitator;
     st.ctx.started = *declared_at;
-    Ok((st, drill_part))
-}
-
-fn apply_inject_silently(st: &mut State, inj: &crate::drill::Inject, at: DateTime<Utc>) {
-    inj.apply(&mut st.observed, at);
+    Ok(st)
 }

@@ -54,22 +54,16 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         } => record::comms_written(s, template, text, file, error, &mut fx),
         Msg::Host(h) => s.observed.host = Some(h),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
-        Msg::Drill(inject) => {
-            let events = inject.apply(&mut s.observed, s.now);
-            // The seat that owns the script records it; others only watch.
-            if s.ctx.records_observations {
-                for ev in events {
-                    append(s, ev, &mut fx);
-                }
-            }
-        }
+        Msg::InjectDue(n) => drill::inject_due(s, n, &mut fx),
         Msg::Followed(rec) => {
             // Another seat's record; ours come back as `Recorded`.
             if rec.seq > s.incident.last_seq() {
                 s.incident.apply(&rec);
+                drill::after_record(s, &rec, false, &mut fx);
             }
         }
         Msg::Deduplicated(ev) => {
+            drill::not_written(s, &ev);
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*ev {
                 s.ui.pending_steps.remove(step);
             }
@@ -90,12 +84,14 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             s.ui.saving = s.ui.saving.saturating_sub(1);
             if rec.seq > s.incident.last_seq() {
                 s.incident.apply(&rec);
+                drill::after_record(s, &rec, true, &mut fx);
             }
             if let Event::CommandStarted { run: id, .. } = &rec.event {
                 run::started(s, id, &mut fx);
             }
         }
         Msg::NotRecorded { event, error } => {
+            drill::not_written(s, &event);
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*event {
                 s.ui.pending_steps.remove(step);
             }
@@ -281,7 +277,13 @@ fn pane_ctx(p: Pane) -> Ctx {
 }
 
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let Some(action) = keymap::lookup(&[pane_ctx(s.ui.focus), Ctx::Global], &key) else {
+    // A drill's facilitator keys exist on the facilitator's seat only.
+    let ctxs: &[Ctx] = if s.ctx.facilitator {
+        &[pane_ctx(s.ui.focus), Ctx::Facilitator, Ctx::Global]
+    } else {
+        &[pane_ctx(s.ui.focus), Ctx::Global]
+    };
+    let Some(action) = keymap::lookup(ctxs, &key) else {
         return;
     };
     match action {
@@ -336,6 +338,11 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             });
         }
         Action::Toggle => toggle_step(s, fx),
+        Action::DrillPause => drill::toggle_pause(s, fx),
+        Action::DrillFaster => drill::change_speed(s, true, fx),
+        Action::DrillSlower => drill::change_speed(s, false, fx),
+        Action::DrillJump => drill::jump(s, fx),
+        Action::DrillInject => drill::open_adhoc(s),
         Action::Up => move_by(s, -1),
         Action::Down => move_by(s, 1),
         Action::PageUp => move_by(s, -(PAGE as isize)),
@@ -415,9 +422,11 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
     append(s, ev, fx);
 }
 
+mod drill;
 mod record;
 mod run;
 
+pub use drill::next_inject;
 pub use record::{label as picker_label, unacknowledged};
 
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};

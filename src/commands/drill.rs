@@ -37,15 +37,13 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
     let path = store.path().to_path_buf();
     let state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
 
-    let scenario_for_source = scenario.clone();
+    let script = sources::drill::Script::of(&state);
     super::run_cockpit(
         state,
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat,
-        move |tx| {
-            sources::drill::spawn(&scenario_for_source, tx);
-        },
+        move |tx| script.map(|sc| sc.spawn(tx)),
     )?;
     println!("Drill {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)

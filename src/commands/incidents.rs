@@ -32,7 +32,7 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
     let (store, read) = FileStore::open(&chosen.path)?;
     let seat_id = session::seat_identity();
     let now = Utc::now();
-    let (mut state, drill) = session::existing_state(&read.records, &seat_id, seat, now)
+    let mut state = session::existing_state(&read.records, &seat_id, seat, now)
         .with_context(|| format!("cannot rebuild incident {}", chosen.id))?;
     if !read.warnings.is_empty() {
         state.ui.flash = Some(crate::state::ui::Flash {
@@ -45,16 +45,13 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         state.ctx.read_only = true;
     }
     let path = store.path().to_path_buf();
+    let script = sources::drill::Script::of(&state);
     crate::commands::run_cockpit(
         state,
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat_id,
-        move |tx| {
-            if let Some((scenario, elapsed)) = drill {
-                sources::drill::spawn_from(&scenario, elapsed, tx);
-            }
-        },
+        move |tx| script.map(|sc| sc.spawn(tx)),
     )?;
     println!("Incident {} is recorded in {}", chosen.id, path.display());
     Ok(ExitCode::SUCCESS)

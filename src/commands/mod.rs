@@ -78,13 +78,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs the cockpit on a state whose declaration is already durable: the
-/// terminal, the recorder, input and host sources, plus `extra` sources.
+/// terminal, the recorder, input and host sources, plus `extra` sources
+/// (which may return a drill script's control channel).
 pub fn run_cockpit(
     state: crate::state::State,
     store: Box<dyn crate::timeline::Store>,
     incident_dir: Option<std::path::PathBuf>,
     seat: String,
-    extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
+    extra: impl FnOnce(
+        tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>,
+    ) -> Option<tokio::sync::mpsc::UnboundedSender<crate::drill::clock::Clock>>
+    + Send
+    + 'static,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -97,13 +102,14 @@ pub fn run_cockpit(
         let (mut term, guard) = crate::term::setup().context("cannot set up the terminal")?;
         crate::sources::input::spawn(tx.clone());
         crate::sources::host::spawn(tx.clone());
-        extra(tx.clone());
+        let drill = extra(tx.clone());
         let res = crate::app::Loop {
             state,
             recorder,
             rx,
             tx,
             comms_dir: incident_dir.map(|d| d.join("comms")),
+            drill,
         }
         .run(&mut term)
         .await;

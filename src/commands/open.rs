@@ -43,7 +43,7 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
         Box::new(store),
         path.parent().map(Path::to_path_buf),
         seat,
-        |_| {},
+        |_| None,
     )?;
     println!("Incident {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)

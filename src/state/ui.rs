@@ -50,6 +50,10 @@ pub enum PickKind {
 pub enum PromptKind {
     /// Who now holds this role.
     RoleHolder(String),
+    /// An ad hoc drill inject: who the message is from.
+    InjectFrom,
+    /// An ad hoc drill inject: the message.
+    InjectText { from: String },
 }
 
 #[derive(Clone, Debug)]
@@ -146,4 +150,6 @@ pub struct Ui {
     pub zoom: bool,
     /// Timers whose falling due was sent to the log.
     pub due_requested: BTreeSet<String>,
+    /// Scripted drill injects this seat proposed, not yet written.
+    pub injects_pending: BTreeSet<u32>,
 }

@@ -315,12 +315,12 @@ impl Event {
                 ..
             } => match inject {
                 Some(n) => format!(
-                    "⚡ inject {} at {}: {summary}",
+                    "↯ inject {} at {}: {summary}",
                     n + 1,
                     crate::drill::clock::stamp_ms(*drill_ms)
                 ),
                 None => format!(
-                    "⚡ ad hoc inject at {}: {summary}",
+                    "↯ ad hoc inject at {}: {summary}",
                     crate::drill::clock::stamp_ms(*drill_ms)
                 ),
             },

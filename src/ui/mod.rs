@@ -7,6 +7,7 @@ pub mod dialog;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod injects;
 pub mod keymap;
 pub mod layout;
 pub mod output;
@@ -48,7 +49,13 @@ pub fn draw(s: &State, f: &mut Frame) {
         layout::Content {
             pods: o.pods.len(),
             alerts: o.alerts.len(),
-            figures: o.figures.len(),
+            // A facilitator's upcoming injects take the resources' place
+            // and want as many lines.
+            figures: if s.ctx.facilitator {
+                o.figures.len().max(injects::upcoming(s).len() + 1)
+            } else {
+                o.figures.len()
+            },
             cluster: s.ctx.observes_cluster,
             output: !s.runs.list.is_empty(),
             timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
@@ -69,7 +76,11 @@ pub fn draw(s: &State, f: &mut Frame) {
             pods::render(s, f, a.pods, s.ui.focus == Pane::Pods);
             alerts::render(s, f, a.alerts, s.ui.focus == Pane::Alerts);
         }
-        resources::render(s, f, a.resources);
+        if s.ctx.facilitator {
+            injects::render(s, f, a.resources);
+        } else {
+            resources::render(s, f, a.resources);
+        }
         checklist::render(s, f, a.checklist, s.ui.focus == Pane::Checklist);
         timeline::render(s, f, a.timeline, s.ui.focus == Pane::Timeline);
         if let Some(out) = a.output {
@@ -81,7 +92,7 @@ pub fn draw(s: &State, f: &mut Frame) {
     }
     match &s.ui.modal {
         None => {}
-        Some(Modal::Help { scroll }) => help::render(f, area, *scroll),
+        Some(Modal::Help { scroll }) => help::render(f, area, *scroll, s.ctx.facilitator),
         Some(Modal::Note(editor)) => {
             let r = layout::centered(area, (area.width * 4 / 5).max(40), (area.height / 2).max(8));
             f.render_widget(Clear, r);
