@@ -126,7 +126,7 @@ fn a_bad_scenario_is_refused_with_its_place() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.yaml:7:9: bad duration"), "{err}");
     assert!(
-        !dir.path().join("state/incidents").exists(),
+        !dir.path().join("state/incidents").exists() && !dir.path().join("state/drills").exists(),
         "nothing recorded for a refused drill"
     );
 }

@@ -1,7 +1,9 @@
-//! `incident-cockpit drill [SCENARIO]`: run a tabletop drill.
+//! `incident-cockpit drill [SCENARIO]`: run a tabletop drill, on a player's
+//! seat or (`--facilitator`) the facilitator's.
 
 use crate::drill::scenario::{BUNDLED, parse_scenario};
-use crate::session;
+use crate::incidents;
+use crate::session::{self, Seat};
 use crate::sources;
 use crate::timeline::{FileStore, Store};
 use anyhow::{Context, Result};
@@ -15,16 +17,22 @@ pub fn list() {
         let title = parse_scenario(name, text)
             .map(|s| s.title)
             .unwrap_or_else(|e| format!("(invalid: {e})"));
-        println!("{name:<20} {title}");
+        println!("{name:<28} {title}");
     }
 }
 
-pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) -> Result<ExitCode> {
+/// Starts a new drill; `facilitator` for the facilitator's seat.
+pub fn run(
+    state_dir: &Path,
+    scenario: Option<&str>,
+    playbook: Option<&Path>,
+    facilitator: bool,
+) -> Result<ExitCode> {
     let (scenario, playbook, origin) = session::resolve_drill(scenario, playbook)?;
     let seat = session::seat_identity();
     let now = Utc::now();
     let id = session::drill_incident_id(now, &scenario);
-    let mut store = FileStore::create(state_dir, &id)?;
+    let mut store = FileStore::create_drill(state_dir, &id)?;
     let declared = store
         .append(
             now,
@@ -35,8 +43,8 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
         .record
         .context("the declaration was not written")?;
     let path = store.path().to_path_buf();
-    let state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
-
+    let mut state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
+    state.ctx.facilitator = facilitator;
     let script = sources::drill::Script::of(&state);
     super::run_cockpit(
         state,
@@ -47,4 +55,23 @@ pub fn run(state_dir: &Path, scenario: Option<&str>, playbook: Option<&Path>) ->
     )?;
     println!("Drill {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `drill --facilitator [SCENARIO|ID]`: joins the drill named by its id, or
+/// the only open drill; else starts one (the scenario named, or the
+/// default) on the facilitator's seat.
+pub fn facilitate(
+    state_dir: &Path,
+    arg: Option<&str>,
+    playbook: Option<&Path>,
+) -> Result<ExitCode> {
+    let named = match arg {
+        Some(a) => incidents::choose_drill(state_dir, Some(a))?,
+        None if playbook.is_none() => incidents::choose_drill(state_dir, None)?,
+        None => None,
+    };
+    match named {
+        Some(d) => super::incidents::join(state_dir, Some(&d.id), Seat::Facilitator),
+        None => run(state_dir, arg, playbook, true),
+    }
 }

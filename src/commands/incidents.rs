@@ -9,15 +9,20 @@ use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn list(state_dir: &Path, all: bool) -> Result<ExitCode> {
-    let list: Vec<_> = incidents::all(state_dir)?
-        .into_iter()
-        .filter(|s| all || s.is_open())
-        .collect();
+/// `list [--all] [--drills]`: open incidents; with `--all` closed ones
+/// too; with `--drills` drills too (never otherwise).
+pub fn list(state_dir: &Path, all: bool, drills: bool) -> Result<ExitCode> {
+    let mut list: Vec<_> = incidents::all(state_dir)?;
+    if drills {
+        list.extend(incidents::drills(state_dir)?);
+        list.sort_by_key(|s| std::cmp::Reverse(s.incident.declared_at));
+    }
+    list.retain(|s| all || s.is_open());
     if list.is_empty() {
         println!(
-            "No {}incidents in {}.",
+            "No {}incidents{} in {}.",
             if all { "" } else { "open " },
+            if drills { " or drills" } else { "" },
             state_dir.display()
         );
         return Ok(ExitCode::SUCCESS);
@@ -59,9 +64,8 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
 
 /// `note [ID] TEXT...`: a note from a script, with the same lock and fsync.
 pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
-    let known = incidents::all(state_dir)?;
     let (id, words) = match args.split_first() {
-        Some((first, rest)) if !rest.is_empty() && known.iter().any(|s| &s.id == first) => {
+        Some((first, rest)) if !rest.is_empty() && incidents::find(state_dir, first)?.is_some() => {
             (Some(first.as_str()), rest)
         }
         _ => (None, args),

@@ -17,12 +17,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             playbook,
             list,
+            facilitator,
         } => {
             if list {
                 drill::list();
                 return Ok(ExitCode::SUCCESS);
             }
-            drill::run(&state_dir, scenario.as_deref(), playbook.as_deref())
+            if facilitator {
+                return drill::facilitate(&state_dir, scenario.as_deref(), playbook.as_deref());
+            }
+            drill::run(&state_dir, scenario.as_deref(), playbook.as_deref(), false)
         }
         Command::Open {
             playbook: pb,
@@ -48,7 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 read_only,
             },
         ),
-        Command::List { all } => incidents::list(&state_dir, all),
+        Command::List { all, drills } => incidents::list(&state_dir, all, drills),
         Command::Join { id, viewer } => incidents::join(
             &state_dir,
             id.as_deref(),
