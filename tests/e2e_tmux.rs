@@ -43,6 +43,15 @@ fn drill_tick_note_quit_leaves_an_ordered_timeline_and_a_restored_terminal() {
 
     let files = t.timelines();
     assert_eq!(files.len(), 1, "one incident directory");
+    // The after-action report is written beside the drill's timeline.
+    let report = files[0].parent().unwrap().join("after-action.md");
+    assert!(
+        t.screen().contains("After-action report:"),
+        "says where the report is:\n{}",
+        t.screen()
+    );
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.starts_with("# After-Action Report: [DRILL]"), "{md}");
     let recs = read_records(&files[0]);
     let seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
     assert_eq!(

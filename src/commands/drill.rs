@@ -54,7 +54,68 @@ pub fn run(
         move |tx| script.map(|sc| sc.spawn(tx)),
     )?;
     println!("Drill {id} recorded in {}", path.display());
+    report_after_action(&path);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The after-action report of a drill's records, with the playbook given
+/// (else the declared one) and the declared scenario when it still loads.
+pub fn after_action(
+    records: &[crate::timeline::Record],
+    playbook: Option<&crate::playbook::Playbook>,
+) -> Result<String> {
+    let loaded;
+    let playbook = match playbook {
+        Some(pb) => Some(pb),
+        None => {
+            loaded = super::export::playbook_of(records).0;
+            loaded.as_ref()
+        }
+    };
+    let scenario = match records.first().map(|r| &r.event) {
+        Some(crate::timeline::Event::Declared {
+            scenario: Some(sc),
+            source,
+            ..
+        }) => {
+            let pb = source
+                .as_deref()
+                .filter(|s| !s.starts_with("bundled:"))
+                .map(std::path::PathBuf::from);
+            session::resolve_drill(Some(sc), pb.as_deref())
+                .ok()
+                .map(|x| x.0)
+        }
+        _ => None,
+    };
+    crate::export::after_action::render(
+        records,
+        playbook,
+        scenario.as_ref(),
+        crate::time::local_offset(),
+    )
+}
+
+/// Writes `<drill dir>/after-action.md` from the drill's timeline (replacing
+/// an older one whole: written aside, then renamed).
+pub fn write_after_action(timeline: &Path) -> Result<std::path::PathBuf> {
+    let read = crate::timeline::store::read_file(timeline)?;
+    let doc = after_action(&read.records, None)?;
+    let dir = timeline.parent().context("the timeline has no directory")?;
+    let out = dir.join("after-action.md");
+    let tmp = dir.join(format!(".after-action.md.{}", std::process::id()));
+    std::fs::write(&tmp, doc)
+        .and_then(|()| std::fs::rename(&tmp, &out))
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(out)
+}
+
+/// Writes the after-action report when a drill seat quits, and says where.
+pub fn report_after_action(timeline: &Path) {
+    match write_after_action(timeline) {
+        Ok(p) => println!("After-action report: {}", p.display()),
+        Err(e) => eprintln!("incident-cockpit: no after-action report: {e:#}"),
+    }
 }
 
 /// `drill --facilitator [SCENARIO|ID]`: joins the drill named by its id, or

@@ -139,7 +139,7 @@ pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<Chosen> {
 }
 
 /// The playbook a declaration names, or why it could not be loaded.
-fn playbook_of(records: &[Record]) -> (Option<Playbook>, Option<String>) {
+pub fn playbook_of(records: &[Record]) -> (Option<Playbook>, Option<String>) {
     let Some(Event::Declared {
         playbook, source, ..
     }) = records.first().map(|r| &r.event)
@@ -193,7 +193,19 @@ pub fn run(
     for w in &f.warnings {
         eprintln!("incident-cockpit: warning: {}", crate::sanitize::clean(w));
     }
-    let doc = render(&f, format);
+    // A drill's markdown is its after-action report.
+    let doc = if f.incident.drill && format == Format::Markdown {
+        let mut doc = super::drill::after_action(&read.records, playbook.as_ref())?;
+        for w in &f.warnings {
+            doc.push_str(&format!(
+                "> Warning: {}\n\n",
+                crate::export::markdown::text(w)
+            ));
+        }
+        doc
+    } else {
+        render(&f, format)
+    };
 
     let Some(out) = output else {
         let mut stdout = std::io::stdout().lock();
@@ -224,8 +236,13 @@ pub fn run(
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!(
-        "{}: the post-mortem of {id} ({} records)",
+        "{}: the {} of {id} ({} records)",
         out.display(),
+        if f.incident.drill && format == Format::Markdown {
+            "after-action report"
+        } else {
+            "post-mortem"
+        },
         f.records.len()
     );
     Ok(ExitCode::SUCCESS)

@@ -58,7 +58,14 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         seat_id,
         move |tx| script.map(|sc| sc.spawn(tx)),
     )?;
-    println!("Incident {} is recorded in {}", chosen.id, path.display());
+    if chosen.is_drill() {
+        println!("Drill {} is recorded in {}", chosen.id, path.display());
+        if seat != Seat::Viewer {
+            super::drill::report_after_action(&path);
+        }
+    } else {
+        println!("Incident {} is recorded in {}", chosen.id, path.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
