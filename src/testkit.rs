@@ -41,8 +41,13 @@ pub struct Harness {
 impl Harness {
     /// The bundled API-outage drill, declared at `t0`, in UTC.
     pub fn drill() -> Self {
+        Self::drill_of(session::DEFAULT_SCENARIO)
+    }
+
+    /// A bundled drill by name, declared at `t0`, in UTC.
+    pub fn drill_of(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let (scenario, playbook, origin) = session::resolve_drill(None, None).unwrap();
+        let (scenario, playbook, origin) = session::resolve_drill(Some(name), None).unwrap();
         let seat = "ana@bastion-1";
         let id = session::drill_incident_id(t0(), &scenario);
         let mut store = FileStore::create(dir.path(), &id).unwrap();

@@ -24,10 +24,37 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 /// The scenarios compiled into the binary, by name.
-pub const BUNDLED: &[(&str, &str)] = &[(
-    "api-outage",
-    include_str!("../../assets/scenarios/api-outage.yaml"),
-)];
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "api-outage",
+        include_str!("../../assets/scenarios/api-outage.yaml"),
+    ),
+    (
+        "data-breach",
+        include_str!("../../assets/scenarios/data-breach.yaml"),
+    ),
+    (
+        "zk-circuit-compromise",
+        include_str!("../../assets/scenarios/zk-circuit-compromise.yaml"),
+    ),
+    ("ddos", include_str!("../../assets/scenarios/ddos.yaml")),
+    (
+        "database-failure",
+        include_str!("../../assets/scenarios/database-failure.yaml"),
+    ),
+    (
+        "data-corruption",
+        include_str!("../../assets/scenarios/data-corruption.yaml"),
+    ),
+    (
+        "cryptographic-vulnerability",
+        include_str!("../../assets/scenarios/cryptographic-vulnerability.yaml"),
+    ),
+    (
+        "performance-degradation",
+        include_str!("../../assets/scenarios/performance-degradation.yaml"),
+    ),
+];
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -893,7 +893,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let md = render(&records(), Some(&playbook()), Some(&sc), utc()).unwrap();
-        assert!(md.contains("- Injects: 2 of 8 scripted fired"), "{md}");
+        assert!(md.contains("- Injects: 2 of 12 scripted fired"), "{md}");
         assert!(md.contains("Not reached before the drill ended:"), "{md}");
         assert!(md.contains("- 3 at T+00:30: message from Support"), "{md}");
         assert!(!md.contains("- 1 at T+00:15"), "{md}");

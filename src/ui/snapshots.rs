@@ -95,7 +95,10 @@ fn facilitated() -> (Harness, Harness) {
 fn facilitator_sees_upcoming_injects_at_120x40() {
     let (f, p) = facilitated();
     let s = screen(&f, 120, 40);
-    assert!(s.contains("Upcoming injects 4/8 · T+00:50 ⏸ paused"), "{s}");
+    assert!(
+        s.contains("Upcoming injects 8/12 · T+00:50 ⏸ paused"),
+        "{s}"
+    );
     assert!(s.contains("paused T+01:30 #6"), "{s}");
     assert!(s.contains(" p  resume "), "{s}");
     assert!(s.contains("↯ inject 1 at T+00:15"), "{s}");
@@ -113,7 +116,7 @@ fn facilitator_sees_upcoming_injects_at_120x40() {
 fn facilitator_at_80x24() {
     let (f, _) = facilitated();
     let s = screen(&f, 80, 24);
-    assert!(s.contains("Upcoming injects 4/8"), "{s}");
+    assert!(s.contains("Upcoming injects 8/12"), "{s}");
     assert!(s.contains("DRILL T+00:50⏸"), "{s}");
     insta::assert_snapshot!(s);
 }
@@ -195,4 +198,29 @@ fn an_overdue_phase_is_shown() {
     let s = screen(&h, 120, 40);
     assert!(s.contains("Immediate Actions (0-15m) ⚑ OVERDUE"), "{s}");
     assert!(!s.contains("Investigation (15m-30m) ⚑ OVERDUE"), "{s}");
+}
+
+#[test]
+fn every_bundled_scenario_plays_to_its_end_on_both_seats() {
+    for (name, _) in crate::drill::scenario::BUNDLED {
+        let mut f = Harness::drill_of(name);
+        f.state.ctx.facilitator = true;
+        let first = screen(&f, 120, 40);
+        assert!(!first.contains("Upcoming injects 0/"), "{name}:\n{first}");
+        f.run_injects_until(31 * 60);
+        assert_eq!(
+            f.state.incident.fired.len(),
+            f.state.ctx.injects.len(),
+            "{name}: every inject fired"
+        );
+        for (w, h) in [(120, 40), (80, 24)] {
+            let s = screen(&f, w, h);
+            assert!(s.contains("DRILL"), "{name} at {w}x{h}:\n{s}");
+            assert!(s.contains("Upcoming injects 0/"), "{name} at {w}x{h}:\n{s}");
+        }
+        let p = f.join("pl@h", crate::session::Seat::Join);
+        assert_eq!(p.state.observed, f.state.observed, "{name}: seats agree");
+        let s = screen(&p, 80, 24);
+        assert!(!s.contains("Upcoming"), "{name}:\n{s}");
+    }
 }

@@ -166,6 +166,40 @@ fn quit_asks_while_open_and_ctrl_c_always_quits() {
 }
 
 #[test]
+fn after_the_rollback_the_pods_are_the_ones_the_canned_output_shows() {
+    let mut h = Harness::drill();
+    h.run_injects_until(13 * 60);
+    let api: Vec<&str> = h
+        .state
+        .observed
+        .pods
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| n.starts_with("dicps-api-"))
+        .collect();
+    assert_eq!(api.len(), 3, "{api:?}");
+    assert!(api.iter().all(|n| n.starts_with("dicps-api-6c8d7b9f5-")));
+    let out = crate::drill::Scenario::canned_for(
+        &h.state.ctx.canned,
+        "kubectl get pods -n identity-platform -l app=dicps-api",
+        std::time::Duration::from_secs(13 * 60),
+    )
+    .unwrap();
+    for name in &api {
+        assert!(out.output.contains(name), "{name} not in:\n{}", out.output);
+    }
+    assert!(
+        !h.state
+            .observed
+            .alerts
+            .iter()
+            .any(|a| a.alertname == "APIDown" || a.alertname == "PodCrashLooping")
+    );
+    let k = kinds(&h);
+    assert!(k.contains(&"alert_resolved"));
+}
+
+#[test]
 fn terminate_quits() {
     let mut h = Harness::drill();
     assert_eq!(h.send(Msg::Terminate("SIGTERM")), vec![Effect::Quit]);
@@ -174,7 +208,7 @@ fn terminate_quits() {
 #[test]
 fn injects_update_the_view_and_record_what_matters() {
     let mut h = Harness::drill();
-    h.run_injects_until(600);
+    h.run_injects_until(300);
     let crash = &h.state.observed.pods[0];
     assert_eq!(
         crash.status, "CrashLoopBackOff",
