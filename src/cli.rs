@@ -49,6 +49,14 @@ pub enum Command {
         /// named), else starts one.
         #[arg(long)]
         facilitator: bool,
+        /// Turn a finished incident's timeline into a scenario (its pod and
+        /// alert changes, messages and notes at the same offsets) on
+        /// standard output, or into -o FILE.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["list", "facilitator", "playbook", "scenario"])]
+        from_incident: Option<String>,
+        /// With --from-incident: write the scenario here (never overwrites).
+        #[arg(short, long, value_name = "FILE", requires = "from_incident")]
+        output: Option<PathBuf>,
     },
     /// Declare a live incident from a playbook and open its cockpit.
     Open {

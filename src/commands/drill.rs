@@ -136,3 +136,58 @@ pub fn facilitate(
         None => run(state_dir, arg, playbook, true),
     }
 }
+
+/// `drill --from-incident ID [-o FILE]`: a finished real incident as a
+/// scenario, on standard output or in a new file.
+pub fn from_incident(state_dir: &Path, id: &str, output: Option<&Path>) -> Result<ExitCode> {
+    let Some(found) = incidents::all(state_dir)?.into_iter().find(|s| s.id == id) else {
+        let known: Vec<String> = incidents::all(state_dir)?
+            .into_iter()
+            .filter(|s| !s.is_open())
+            .take(10)
+            .map(|s| s.id)
+            .collect();
+        anyhow::bail!(
+            "no incident {id:?} in {} (finished incidents: {})",
+            state_dir.display(),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        );
+    };
+    let read = crate::timeline::store::read_file(&found.path)?;
+    let scenario = crate::drill::replay::scenario_from(&read.records)?;
+    let yaml = crate::drill::replay::to_yaml(&scenario, id);
+    match output {
+        None => print!("{yaml}"),
+        Some(out) => {
+            use std::io::Write;
+            let mut f = match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(out)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+                    "{} already exists; not overwriting it (choose another -o)",
+                    out.display()
+                ),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot create {}", out.display()));
+                }
+            };
+            f.write_all(yaml.as_bytes())
+                .and_then(|()| f.sync_all())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!(
+                "{}: a scenario replaying {id} ({} injects); rehearse it with `incident-cockpit drill {}`",
+                out.display(),
+                scenario.injects.len(),
+                out.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -18,10 +18,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             playbook,
             list,
             facilitator,
+            from_incident,
+            output,
         } => {
             if list {
                 drill::list();
                 return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(id) = from_incident {
+                return drill::from_incident(&state_dir, &id, output.as_deref());
             }
             if facilitator {
                 return drill::facilitate(&state_dir, scenario.as_deref(), playbook.as_deref());
