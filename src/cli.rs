@@ -57,6 +57,9 @@ pub enum Command {
         /// With --from-incident: write the scenario here (never overwrites).
         #[arg(short, long, value_name = "FILE", requires = "from_incident")]
         output: Option<PathBuf>,
+        /// Print the JSON Schema of the scenario format (for editors).
+        #[arg(long, conflicts_with_all = ["list", "facilitator", "playbook", "scenario", "from_incident"])]
+        schema: bool,
     },
     /// Declare a live incident from a playbook and open its cockpit.
     Open {

@@ -144,3 +144,23 @@ fn canned_answers_keep_their_leading_spaces() {
     .unwrap();
     assert!(psql.output.starts_with(" calls |"), "{:?}", psql.output);
 }
+
+#[test]
+fn every_scenario_validates_against_the_published_schema() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_incident-cockpit"))
+        .args(["drill", "--schema"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "Scenario");
+    let v = jsonschema::validator_for(&schema).unwrap();
+    for (name, text) in BUNDLED {
+        let doc: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}

@@ -20,7 +20,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             facilitator,
             from_incident,
             output,
+            schema,
         } => {
+            if schema {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&crate::drill::scenario::schema())?
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             if list {
                 drill::list();
                 return Ok(ExitCode::SUCCESS);
