@@ -52,14 +52,24 @@ fn in_folder(state_dir: &Path, folder: &str) -> Result<Vec<Summary>> {
     Ok(out)
 }
 
-/// Every real incident, most recently declared first (no drills).
+/// Every real incident, most recently declared first (no drills, not even
+/// one recorded under `incidents/` by an older version).
 pub fn all(state_dir: &Path) -> Result<Vec<Summary>> {
-    in_folder(state_dir, INCIDENTS)
+    let mut v = in_folder(state_dir, INCIDENTS)?;
+    v.retain(|s| !s.is_drill());
+    Ok(v)
 }
 
 /// Every drill, most recently declared first.
 pub fn drills(state_dir: &Path) -> Result<Vec<Summary>> {
-    in_folder(state_dir, DRILLS)
+    let mut v = in_folder(state_dir, DRILLS)?;
+    v.extend(
+        in_folder(state_dir, INCIDENTS)?
+            .into_iter()
+            .filter(Summary::is_drill),
+    );
+    v.sort_by_key(|s| std::cmp::Reverse(s.incident.declared_at));
+    Ok(v)
 }
 
 /// An incident or a drill by its id.
@@ -223,5 +233,33 @@ mod tests {
         assert!(err.contains("2 drills are open"), "{err}");
         let err = choose(dir.path(), Some("nope")).unwrap_err().to_string();
         assert!(err.contains("inc-1, drill-2, drill-1"), "{err}");
+    }
+
+    #[test]
+    fn a_drill_recorded_among_incidents_by_an_older_version_is_still_a_drill() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "drill-old").unwrap();
+        s.append(
+            DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+            "ana@h",
+            Event::Declared {
+                id: "drill-old".into(),
+                title: "t".into(),
+                severity: "P0".into(),
+                status: Status::Investigating,
+                ic: "ana".into(),
+                playbook: "dicps".into(),
+                procedure: "api-outage".into(),
+                drill: true,
+                source: None,
+                scenario: None,
+                watch: Default::default(),
+            },
+        )
+        .unwrap();
+        assert!(all(dir.path()).unwrap().is_empty());
+        assert!(choose(dir.path(), None).is_err());
+        assert_eq!(drills(dir.path()).unwrap()[0].id, "drill-old");
+        assert!(choose(dir.path(), Some("drill-old")).unwrap().is_drill());
     }
 }

@@ -133,7 +133,15 @@ pub fn facilitate(
     };
     match named {
         Some(d) => super::incidents::join(state_dir, Some(&d.id), Seat::Facilitator),
-        None => run(state_dir, arg, playbook, true),
+        None => run(state_dir, arg, playbook, true).map_err(|e| match arg {
+            Some(a) if !Path::new(a).exists() && !BUNDLED.iter().any(|(n, _)| n == &a) => {
+                anyhow::anyhow!(
+                    "{a:?} is neither a drill in {} nor a scenario: {e:#}",
+                    state_dir.join("drills").display()
+                )
+            }
+            _ => e,
+        }),
     }
 }
 

@@ -52,8 +52,17 @@ fn known_in(state_dir: &Path, folder: &str) -> Result<Vec<Known>> {
         if !path.is_file() {
             continue;
         }
+        let first = first_record(&path);
+        let is_drill = matches!(
+            first.as_ref().map(|r| &r.event),
+            Some(Event::Declared { drill: true, .. })
+        );
+        // A drill an older version recorded among incidents is a drill.
+        if is_drill != (folder == DRILLS) {
+            continue;
+        }
         known.push(Known {
-            declared: first_record(&path).and_then(|r| match r.event {
+            declared: first.and_then(|r| match r.event {
                 Event::Declared { .. } => Some(r.at),
                 _ => None,
             }),
@@ -102,6 +111,17 @@ pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<Chosen> {
             return Ok(Chosen {
                 id: id.to_string(),
                 path: FileStore::drill_path_for(state_dir, id),
+            });
+        }
+        // A drill an older version recorded among incidents.
+        let legacy = FileStore::path_for(state_dir, id);
+        if matches!(
+            first_record(&legacy).map(|r| r.event),
+            Some(Event::Declared { drill: true, .. })
+        ) {
+            return Ok(Chosen {
+                id: id.to_string(),
+                path: legacy,
             });
         }
     }
@@ -344,6 +364,34 @@ mod tests {
         );
         let c = choose(dir.path(), Some("drill-x")).unwrap();
         assert_eq!(c.path, FileStore::drill_path_for(dir.path(), "drill-x"));
+        // A drill an older version recorded among incidents.
+        let mut legacy = FileStore::create(dir.path(), "drill-legacy").unwrap();
+        legacy
+            .append(
+                DateTime::parse_from_rfc3339("2026-07-01T00:00:00Z")
+                    .unwrap()
+                    .with_timezone(&Utc),
+                "ana@h",
+                Event::Declared {
+                    id: "drill-legacy".into(),
+                    title: "t".into(),
+                    severity: "P0".into(),
+                    status: Status::Investigating,
+                    ic: "ana".into(),
+                    playbook: "dicps".into(),
+                    procedure: "api-outage".into(),
+                    drill: true,
+                    source: None,
+                    scenario: None,
+                    watch: Default::default(),
+                },
+            )
+            .unwrap();
+        assert_eq!(choose(dir.path(), None).unwrap().id, "real");
+        assert_eq!(
+            choose(dir.path(), Some("drill-legacy")).unwrap().path,
+            FileStore::path_for(dir.path(), "drill-legacy")
+        );
         let empty = tempfile::tempdir().unwrap();
         FileStore::create_drill(empty.path(), "drill-y").unwrap();
         assert!(
