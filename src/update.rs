@@ -426,7 +426,6 @@ mod drill;
 mod record;
 mod run;
 
-pub use drill::next_inject;
 pub use record::{label as picker_label, unacknowledged};
 
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};

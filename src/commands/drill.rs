@@ -12,13 +12,58 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-pub fn list() {
+/// `drill --list`: each bundled scenario, its title, and what the
+/// facilitator tells the players before starting.
+pub fn list() -> Result<()> {
+    let mut out = String::new();
     for (name, text) in BUNDLED {
-        let title = parse_scenario(name, text)
-            .map(|s| s.title)
-            .unwrap_or_else(|e| format!("(invalid: {e})"));
-        println!("{name:<28} {title}");
+        match parse_scenario(name, text) {
+            Ok(s) => {
+                out.push_str(&format!("{name:<28} {}\n", s.title));
+                if let Some(d) = &s.description {
+                    for line in wrap(d, 72) {
+                        out.push_str(&format!("{:<28} {line}\n", ""));
+                    }
+                }
+            }
+            Err(e) => out.push_str(&format!("{name:<28} (invalid: {e})\n")),
+        }
     }
+    to_stdout(&out)
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is fine.
+fn to_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to stdout")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Words into lines of at most `width` columns (a longer word alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for w in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 /// Starts a new drill; `facilitator` for the facilitator's seat.
@@ -169,7 +214,7 @@ pub fn from_incident(state_dir: &Path, id: &str, output: Option<&Path>) -> Resul
     let scenario = crate::drill::replay::scenario_from(&read.records)?;
     let yaml = crate::drill::replay::to_yaml(&scenario, id);
     match output {
-        None => print!("{yaml}"),
+        None => to_stdout(&yaml)?,
         Some(out) => {
             use std::io::Write;
             let mut f = match std::fs::OpenOptions::new()

@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             if list {
-                drill::list();
+                drill::list()?;
                 return Ok(ExitCode::SUCCESS);
             }
             if let Some(id) = from_incident {
