@@ -27,17 +27,27 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub fn draw(s: &State, f: &mut Frame) {
     let area = f.area();
     if layout::too_small(area) {
-        let msg = Paragraph::new(vec![
-            Line::from("Terminal too small"),
-            Line::from(format!(
-                "{}x{}, need {}x{}",
-                area.width,
-                area.height,
-                layout::MIN_WIDTH,
-                layout::MIN_HEIGHT
-            )),
-            Line::from("The record is safe; enlarge the window."),
-        ])
+        let mut lines = Vec::new();
+        if s.ctx.drill || s.incident.drill {
+            // Every frame says it is a drill, even this one.
+            lines.push(Line::styled(" DRILL ", theme::drill_banner()));
+        }
+        let msg = Paragraph::new(
+            lines
+                .into_iter()
+                .chain([
+                    Line::from("Terminal too small"),
+                    Line::from(format!(
+                        "{}x{}, need {}x{}",
+                        area.width,
+                        area.height,
+                        layout::MIN_WIDTH,
+                        layout::MIN_HEIGHT
+                    )),
+                    Line::from("The record is safe; enlarge the window."),
+                ])
+                .collect::<Vec<_>>(),
+        )
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
         f.render_widget(msg, area);

@@ -159,6 +159,10 @@ fn smallest_and_too_small() {
     assert!(!s.contains("too small"));
     let tiny = screen(&h, 39, 11);
     assert!(tiny.contains("Terminal too small"), "{tiny}");
+    assert!(
+        tiny.contains("DRILL"),
+        "every frame of a drill says so:\n{tiny}"
+    );
 }
 
 #[test]
