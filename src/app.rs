@@ -29,6 +29,8 @@ pub struct Loop {
     pub comms_dir: Option<std::path::PathBuf>,
     /// Where silence actions go, when Alertmanager is watched.
     pub alertmanager: Option<UnboundedSender<crate::msg::AmCommand>>,
+    /// A drill's script: clock changes are sent to it.
+    pub drill: Option<UnboundedSender<crate::drill::clock::Clock>>,
 }
 
 fn draw(term: &mut Term, state: &State) -> Result<()> {
@@ -95,6 +97,11 @@ impl Loop {
                             request,
                             result: Err("the Alertmanager source is not running".into()),
                         });
+                    }
+                }
+                Effect::DrillClock(c) => {
+                    if let Some(d) = &self.drill {
+                        let _ = d.send(c);
                     }
                 }
                 Effect::Quit => quit = true,

@@ -58,9 +58,13 @@ pub struct UiFlags {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a tabletop drill: a scripted scenario drives pods, alerts and
-    /// figures; nothing real is ever executed.
+    /// figures; nothing real is ever executed. Drills are recorded apart
+    /// from incidents (`<state>/drills/`); the after-action report is
+    /// written when the seat quits.
     Drill {
-        /// A bundled scenario name or a scenario file (default: api-outage).
+        /// A bundled scenario name or a scenario file (default: api-outage);
+        /// with --facilitator, also the id of an open drill to join.
+        #[arg(value_name = "SCENARIO|ID")]
         scenario: Option<String>,
         /// Use this playbook instead of the one the scenario names.
         #[arg(long, value_name = "FILE")]
@@ -68,6 +72,22 @@ pub enum Command {
         /// List the bundled scenarios and exit.
         #[arg(long)]
         list: bool,
+        /// The facilitator's seat: upcoming injects, the drill clock's
+        /// controls and ad hoc injects. Joins the open drill (or the one
+        /// named), else starts one.
+        #[arg(long)]
+        facilitator: bool,
+        /// Turn a finished incident's timeline into a scenario (its pod and
+        /// alert changes, messages and notes at the same offsets) on
+        /// standard output, or into -o FILE.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["list", "facilitator", "playbook", "scenario"])]
+        from_incident: Option<String>,
+        /// With --from-incident: write the scenario here (never overwrites).
+        #[arg(short, long, value_name = "FILE", requires = "from_incident")]
+        output: Option<PathBuf>,
+        /// Print the JSON Schema of the scenario format (for editors).
+        #[arg(long, conflicts_with_all = ["list", "facilitator", "playbook", "scenario", "from_incident"])]
+        schema: bool,
     },
     /// Declare a live incident from a playbook and open its cockpit.
     Open {
@@ -103,13 +123,16 @@ pub enum Command {
         #[arg(long)]
         read_only: bool,
     },
-    /// List open incidents (and, with --all, closed ones and drills).
+    /// List open incidents (with --all, closed ones too; with --drills,
+    /// drills too).
     List {
         #[arg(long)]
         all: bool,
+        #[arg(long)]
+        drills: bool,
     },
     /// Open the cockpit on an incident another seat declared (default: the
-    /// only open one).
+    /// only open one; a drill by its id).
     Join {
         id: Option<String>,
         /// Read only: see everything, record nothing, own viewport.
@@ -117,11 +140,12 @@ pub enum Command {
         viewer: bool,
     },
     /// Come back to an incident after a crash or a quit (default: the only
-    /// open one); a drill's script goes on where it was.
+    /// open one; a drill by its id); a drill's script goes on where it was.
     Resume { id: Option<String> },
     /// Append a note from a script (a chat bot, cron, a deploy hook).
     Note {
-        /// [ID] TEXT...: the incident id is optional when one is open.
+        /// [ID] TEXT...: the incident id is optional when one is open (a
+        /// drill's id is needed).
         #[arg(required = true, value_name = "[ID] TEXT")]
         args: Vec<String>,
     },
@@ -134,7 +158,9 @@ pub enum Command {
     /// Write an incident's post-mortem from its timeline: markdown in the
     /// post-mortem template, or the same facts as JSON.
     Export {
-        /// The incident id (default: the most recently declared incident).
+        /// The incident or drill id (default: the most recently declared
+        /// incident, never a drill). A drill's markdown is its after-action
+        /// report.
         #[arg(value_name = "ID")]
         id: Option<String>,
         #[arg(long, value_enum, default_value = "markdown")]

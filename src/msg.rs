@@ -1,7 +1,6 @@
 //! The one message type every source sends on the one channel, and the
 //! effects `update` asks the loop to carry out.
 
-use crate::drill::Inject;
 use crate::state::HostSnapshot;
 use crate::timeline::{Event, Record};
 use crossterm::event::KeyEvent;
@@ -37,8 +36,8 @@ pub enum Msg {
     },
     /// The Kubernetes pod source: pods, metrics, or how it is doing.
     Kube(crate::state::kube::KubeUpdate),
-    /// A drill inject fell due.
-    Drill(Box<Inject>),
+    /// A drill's scripted inject (its number) fell due on the drill clock.
+    InjectDue(u32),
     /// A record is durable in the timeline (fsynced).
     Recorded(Box<Record>),
     /// A record another seat appended.
@@ -93,6 +92,8 @@ pub enum Effect {
     },
     /// Create or expire a silence (its request is already recorded).
     Alertmanager(AmCommand),
+    /// The drill clock changed: the drill source reschedules.
+    DrillClock(crate::drill::clock::Clock),
     Quit,
 }
 
@@ -137,6 +138,7 @@ impl PartialEq for Effect {
             ) => a == b && x == y,
             (Effect::Alertmanager(a), Effect::Alertmanager(b)) => a == b,
             (Effect::Quit, Effect::Quit) => true,
+            (Effect::DrillClock(a), Effect::DrillClock(b)) => a == b,
             _ => false,
         }
     }

@@ -128,31 +128,7 @@ pub fn resolve_drill(
 
 /// The scenario must name a procedure and severity the playbook has.
 fn check_refs(s: &Scenario, pb: &Playbook) -> Result<()> {
-    if pb.procedure(&s.procedure.value).is_none() {
-        let ids: Vec<&str> = pb.procedures.iter().map(|p| p.id.value.as_str()).collect();
-        return Err(anyhow!(
-            "scenario {}:{}:{}: procedure {:?} is not in playbook {} (it has: {})",
-            s.name,
-            s.procedure.line,
-            s.procedure.col,
-            s.procedure.value,
-            pb.name.value,
-            ids.join(", ")
-        ));
-    }
-    if pb.severity(&s.severity.value).is_none() {
-        let ids: Vec<&str> = pb.severities.iter().map(|p| p.id.value.as_str()).collect();
-        return Err(anyhow!(
-            "scenario {}:{}:{}: severity {:?} is not in playbook {} (it has: {})",
-            s.name,
-            s.severity.line,
-            s.severity.col,
-            s.severity.value,
-            pb.name.value,
-            ids.join(", ")
-        ));
-    }
-    Ok(())
+    s.check_playbook(pb).map_err(|e| anyhow!("{e}"))
 }
 
 pub fn drill_incident_id(now: DateTime<Utc>, scenario: &Scenario) -> String {
@@ -222,6 +198,8 @@ pub fn drill_state(
         drill: true,
         read_only: false,
         canned: Arc::new(scenario.commands.clone()),
+        injects: Arc::new(scenario.timed_injects()),
+        facilitator: false,
         started: now,
         watch: Default::default(),
         viewer: false,
@@ -397,6 +375,8 @@ pub fn live_state(
         drill: false,
         read_only: spec.read_only,
         canned: Arc::new(Vec::new()),
+        injects: Arc::new(Vec::new()),
+        facilitator: false,
         started: now,
         watch,
         viewer: false,
@@ -451,16 +431,19 @@ pub enum Seat {
     Viewer,
     /// `resume`: the seat that ran it, back after a crash or a quit.
     Resume,
+    /// `drill --facilitator ID`: a drill's facilitator, beside the players.
+    Facilitator,
 }
 
-/// An existing incident's state, rebuilt from its records; for a drill,
-/// also its scenario and how far into it the drill is.
+/// An existing incident's state, rebuilt from its records. A drill's
+/// pods, alerts and figures are rebuilt by applying every inject the record
+/// says fired, at the time it fired.
 pub fn existing_state(
     records: &[Record],
     seat_id: &str,
     seat: Seat,
     now: DateTime<Utc>,
-) -> Result<(State, Option<(Scenario, std::time::Duration)>)> {
+) -> Result<State> {
     let Some(Record {
         event:
             Event::Declared {
@@ -478,7 +461,12 @@ pub fn existing_state(
         return Err(anyhow!("the timeline does not start with a declaration"));
     };
     let incident = Incident::replay(records);
-    let mut drill_part = None;
+    if seat == Seat::Facilitator && !*drill {
+        return Err(anyhow!(
+            "{} is a real incident, not a drill: it has no facilitator",
+            incident.id
+        ));
+    }
     let mut st = if *drill {
         let which = scenario
             .clone()
@@ -488,18 +476,18 @@ pub fn existing_state(
             .filter(|s| !s.starts_with("bundled:"))
             .map(std::path::PathBuf::from);
         let (sc, pb, _) = resolve_drill(Some(&which), pb_override.as_deref())?;
-        let elapsed = (now - *declared_at).to_std().unwrap_or_default();
         let mut st = drill_state(&sc, Arc::new(pb), seat_id, records, *declared_at);
-        // The script up to now, observed again without recording it again.
-        for inj in sc.timed_injects() {
-            if inj.offset() <= elapsed {
-                let at =
-                    *declared_at + chrono::TimeDelta::from_std(inj.offset()).unwrap_or_default();
-                apply_inject_silently(&mut st, &inj, at);
+        // What the script did, observed again without recording it again.
+        for r in records {
+            if let Event::InjectFired {
+                inject: Some(n), ..
+            } = &r.event
+                && let Some(inj) = st.ctx.injects.get(*n as usize).cloned()
+            {
+                inj.apply(&mut st.observed, r.at);
             }
         }
         st.incident = incident;
-        drill_part = Some((sc, elapsed));
         st
     } else {
         let source = source.clone().ok_or_else(|| {
@@ -537,28 +525,12 @@ pub fn existing_state(
     // observations by every seat (the store writes each once).
     st.ctx.records_observations = match seat {
         Seat::Resume => true,
-        Seat::Join => !*drill,
+        Seat::Join | Seat::Facilitator => !*drill,
         Seat::Viewer => false,
     };
+    st.ctx.facilitator = seat == Seat::Facilitator;
     st.ctx.started = *declared_at;
-    Ok((st, drill_part))
-}
-
-fn apply_inject_silently(st: &mut State, inj: &crate::drill::Inject, at: DateTime<Utc>) {
-    let o = &mut st.observed;
-    if let Some(p) = &inj.pod {
-        o.apply_pod(p, at);
-    }
-    if let Some(name) = &inj.pod_deleted {
-        o.delete_pod(name);
-    }
-    if let Some(a) = &inj.alert {
-        o.fire_alert(a, at);
-    }
-    if let Some(name) = &inj.alert_resolved {
-        o.resolve_alert(name);
-    }
-    o.set_figures(&inj.figures);
+    Ok(st)
 }
 
 /// What the pods pane watches, for people: `identity-platform app=api`.

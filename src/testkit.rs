@@ -106,14 +106,19 @@ pub struct Harness {
     pub state: State,
     pub store: FileStore,
     pub now: DateTime<Utc>,
-    _dir: tempfile::TempDir,
+    _dir: Arc<tempfile::TempDir>,
 }
 
 impl Harness {
     /// The bundled API-outage drill, declared at `t0`, in UTC.
     pub fn drill() -> Self {
+        Self::drill_of(session::DEFAULT_SCENARIO)
+    }
+
+    /// A bundled drill by name, declared at `t0`, in UTC.
+    pub fn drill_of(name: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let (scenario, playbook, origin) = session::resolve_drill(None, None).unwrap();
+        let (scenario, playbook, origin) = session::resolve_drill(Some(name), None).unwrap();
         let seat = "ana@bastion-1";
         let id = session::drill_incident_id(t0(), &scenario);
         let mut store = FileStore::create(dir.path(), &id).unwrap();
@@ -135,7 +140,40 @@ impl Harness {
             state,
             store,
             now: t0(),
-            _dir: dir,
+            _dir: Arc::new(dir),
+        }
+    }
+
+    /// The same drill on the facilitator's seat.
+    pub fn facilitator() -> Self {
+        let mut h = Self::drill();
+        h.state.ctx.facilitator = true;
+        h
+    }
+
+    /// Another seat on this harness's incident, rebuilt from its record
+    /// as `join`/`resume` do, at this harness's time.
+    pub fn join(&self, who: &str, seat: session::Seat) -> Self {
+        let (store, read) = FileStore::open(self.store.path()).unwrap();
+        let mut state = session::existing_state(&read.records, who, seat, self.now).unwrap();
+        state.ctx.tz = FixedOffset::east_opt(0).unwrap();
+        state.observed.host = Some(host());
+        if seat == session::Seat::Viewer {
+            state.ctx.read_only = true;
+        }
+        Self {
+            state,
+            store,
+            now: self.now,
+            _dir: self._dir.clone(),
+        }
+    }
+
+    /// What other seats appended since, delivered as the recorder does.
+    pub fn follow(&mut self) {
+        let new = self.store.read_new().unwrap();
+        for r in new.records {
+            self.send(Msg::Followed(Box::new(r)));
         }
     }
 
@@ -202,7 +240,7 @@ impl Harness {
             state,
             store,
             now: t0(),
-            _dir: dir,
+            _dir: Arc::new(dir),
         }
     }
 
@@ -269,13 +307,14 @@ impl Harness {
         }
     }
 
-    /// Fires every scenario inject due by `secs` after the start.
+    /// Fires every scenario inject due by `secs` after the start, as the
+    /// drill source proposes them.
     pub fn run_injects_until(&mut self, secs: u64) {
-        let (scenario, _, _) = session::resolve_drill(None, None).unwrap();
-        for inj in scenario.timed_injects() {
+        let injects = self.state.ctx.injects.clone();
+        for (i, inj) in injects.iter().enumerate() {
             if inj.offset().as_secs() <= secs {
                 self.now = t0() + TimeDelta::seconds(inj.offset().as_secs() as i64);
-                self.send(Msg::Drill(Box::new(inj)));
+                self.send(Msg::InjectDue(i as u32));
             }
         }
         self.now = t0() + TimeDelta::seconds(secs as i64);

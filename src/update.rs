@@ -85,43 +85,16 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::AlertsPolled(poll) => alerts::polled(s, *poll, &mut fx),
         Msg::AlertsFailed { error, retry_in } => alerts::failed(s, error, retry_in),
         Msg::SilenceDone { request, result } => alerts::silence_done(s, &request, result, &mut fx),
-        Msg::Drill(inject) => {
-            let now = s.now;
-            let o = &mut s.observed;
-            let mut events = Vec::new();
-            if let Some(p) = &inject.pod {
-                events.extend(o.apply_pod(p, now));
-            }
-            if let Some(name) = &inject.pod_deleted {
-                events.extend(o.delete_pod(name));
-            }
-            if let Some(a) = &inject.alert {
-                events.extend(o.fire_alert(a, now));
-            }
-            if let Some(name) = &inject.alert_resolved {
-                events.extend(o.resolve_alert(name));
-            }
-            o.set_figures(&inject.figures);
-            if let Some(m) = &inject.message {
-                events.push(Event::Message {
-                    from: m.from.clone(),
-                    text: m.text.clone(),
-                });
-            }
-            // The seat that owns the script records it; others only watch.
-            if s.ctx.records_observations {
-                for ev in events {
-                    append(s, ev, &mut fx);
-                }
-            }
-        }
+        Msg::InjectDue(n) => drill::inject_due(s, n, &mut fx),
         Msg::Followed(rec) => {
             // Another seat's record; ours come back as `Recorded`.
             if rec.seq > s.incident.last_seq() {
                 s.incident.apply(&rec);
+                drill::after_record(s, &rec, false, &mut fx);
             }
         }
         Msg::Deduplicated(ev) => {
+            drill::not_written(s, &ev);
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*ev {
                 s.ui.pending_steps.remove(step);
             }
@@ -142,6 +115,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             s.ui.saving = s.ui.saving.saturating_sub(1);
             if rec.seq > s.incident.last_seq() {
                 s.incident.apply(&rec);
+                drill::after_record(s, &rec, true, &mut fx);
             }
             if let Event::CommandStarted { run: id, .. } = &rec.event {
                 run::started(s, id, &mut fx);
@@ -149,6 +123,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             alerts::recorded(s, &rec, &mut fx);
         }
         Msg::NotRecorded { event, error } => {
+            drill::not_written(s, &event);
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*event {
                 s.ui.pending_steps.remove(step);
             }
@@ -373,7 +348,12 @@ fn clamp_pod(s: &mut State) {
 }
 
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let Some(action) = keymap::lookup(&pane_ctx(s), &key) else {
+    // A drill's facilitator keys exist on the facilitator's seat only.
+    let mut ctxs = pane_ctx(s);
+    if s.ctx.facilitator {
+        ctxs.insert(ctxs.len() - 1, Ctx::Facilitator);
+    }
+    let Some(action) = keymap::lookup(&ctxs, &key) else {
         return;
     };
     match action {
@@ -445,6 +425,11 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             });
         }
         Action::Toggle => toggle_step(s, fx),
+        Action::DrillPause => drill::toggle_pause(s, fx),
+        Action::DrillFaster => drill::change_speed(s, true, fx),
+        Action::DrillSlower => drill::change_speed(s, false, fx),
+        Action::DrillJump => drill::jump(s, fx),
+        Action::DrillInject => drill::open_adhoc(s),
         Action::Up => move_by(s, -1),
         Action::Down => move_by(s, 1),
         Action::PageUp => move_by(s, -(PAGE as isize)),
@@ -605,6 +590,7 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
 }
 
 pub mod alerts;
+mod drill;
 mod record;
 mod run;
 

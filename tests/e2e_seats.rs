@@ -16,14 +16,30 @@ fn seats_see_each_others_records_and_script_notes() {
     let state = shared.path().join("state");
     let a = seat(&state, "drill");
     a.wait_for("seat a", |s| s.contains("DRILL"));
-    // `list` shows it; `join` opens it.
-    let out = Command::new(BIN)
-        .args(["--state-dir", state.to_str().unwrap(), "list"])
-        .output()
-        .unwrap();
-    let listed = String::from_utf8_lossy(&out.stdout);
+    // `list --drills` shows it (plain `list` shows incidents only); `join`
+    // opens it by its id.
+    let list = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(["--state-dir", state.to_str().unwrap(), "list"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed = list(&[]);
+    assert!(!listed.contains("DRILL"), "{listed}");
+    let listed = list(&["--drills"]);
     assert!(listed.contains("[DRILL] DICPS API outage"), "{listed}");
-    let b = seat(&state, "join");
+    let id = listed
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(id.starts_with("drill-"), "{listed}");
+    let b = seat(&state, &format!("join {id}"));
     b.wait_for("seat b", |s| s.contains("DRILL") && s.contains("Checklist"));
 
     a.keys(&["Space"]);
@@ -35,6 +51,7 @@ fn seats_see_each_others_records_and_script_notes() {
             "--state-dir",
             state.to_str().unwrap(),
             "note",
+            &id,
             "deploy",
             "hook:",
             "v2.4.0",
@@ -56,7 +73,7 @@ fn seats_see_each_others_records_and_script_notes() {
     });
 
     // A viewer sees it all and records nothing.
-    let v = seat(&state, "join --viewer");
+    let v = seat(&state, &format!("join --viewer {id}"));
     v.wait_for("the viewer", |s| s.contains("[x] Check pod status"));
     v.keys(&["j", "j", "Space"]);
     v.wait_for("the refusal", |s| s.contains("Viewer seat"));
@@ -65,7 +82,11 @@ fn seats_see_each_others_records_and_script_notes() {
         t.keys(&["C-c"]);
         assert_eq!(t.wait_exit(), "0");
     }
-    let recs = read_records(&timelines_in(&state.join("incidents"))[0]);
+    assert!(
+        !state.join("incidents").exists(),
+        "a drill is not an incident"
+    );
+    let recs = read_records(&timelines_in(&state.join("drills"))[0]);
     let seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
     assert_eq!(
         seqs,
@@ -109,7 +130,20 @@ fn kill_9_then_resume_rebuilds_the_exact_state() {
         .unwrap()
         .unwrap();
 
-    let r = Tmux::start_in(tempfile::tempdir().unwrap(), &t.state, 100, 30, "resume");
+    let id = path
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let r = Tmux::start_in(
+        tempfile::tempdir().unwrap(),
+        &t.state,
+        100,
+        30,
+        &format!("resume {id}"),
+    );
     let s = r.wait_for("the resumed drill", |s| s.contains("4/18"));
     assert!(
         s.contains("torn last line"),

@@ -43,6 +43,15 @@ fn drill_tick_note_quit_leaves_an_ordered_timeline_and_a_restored_terminal() {
 
     let files = t.timelines();
     assert_eq!(files.len(), 1, "one incident directory");
+    // The after-action report is written beside the drill's timeline.
+    let report = files[0].parent().unwrap().join("after-action.md");
+    assert!(
+        t.screen().contains("After-action report:"),
+        "says where the report is:\n{}",
+        t.screen()
+    );
+    let md = std::fs::read_to_string(&report).unwrap();
+    assert!(md.starts_with("# After-Action Report: [DRILL]"), "{md}");
     let recs = read_records(&files[0]);
     let seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
     assert_eq!(
@@ -126,7 +135,7 @@ fn a_bad_scenario_is_refused_with_its_place() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.yaml:7:9: bad duration"), "{err}");
     assert!(
-        !dir.path().join("state/incidents").exists(),
+        !dir.path().join("state/incidents").exists() && !dir.path().join("state/drills").exists(),
         "nothing recorded for a refused drill"
     );
 }

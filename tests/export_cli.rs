@@ -253,3 +253,68 @@ fn a_playbook_that_cannot_be_loaded_leaves_out_the_follow_ups_and_says_so() {
             .contains("could not be loaded")
     );
 }
+
+#[test]
+fn a_drill_is_exported_by_id_as_its_after_action_report_never_by_default() {
+    let dir = state_dir();
+    let id = "drill-20261123-090000-api-outage";
+    let mut d = FileStore::create_drill(dir.path(), id).unwrap();
+    let by = "ana@bastion";
+    let events = [
+        (
+            86_400,
+            Event::Declared {
+                id: id.into(),
+                title: "DICPS API outage".into(),
+                severity: "P0".into(),
+                status: Status::Investigating,
+                ic: "drill IC".into(),
+                playbook: "dicps".into(),
+                procedure: "api-outage".into(),
+                drill: true,
+                source: Some("bundled:dicps.yaml".into()),
+                scenario: Some("api-outage".into()),
+                watch: Default::default(),
+            },
+        ),
+        (
+            86_415,
+            Event::InjectFired {
+                inject: Some(0),
+                drill_ms: 15_000,
+                summary: "pod dicps-api-7d9f8b6c5-2xkqp: CrashLoopBackOff".into(),
+                from: None,
+                text: None,
+            },
+        ),
+        (
+            86_440,
+            Event::StepChecked {
+                step: "pod-status".into(),
+                title: "Check pod status".into(),
+            },
+        ),
+    ];
+    for (secs, ev) in events {
+        d.append(t(secs), by, ev).unwrap();
+    }
+    // The newer drill is not the default: the incident is.
+    let (code, md, _) = export(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(md.contains(&format!("- Incident ID: {ID}\n")), "{md}");
+    let (code, md, err) = export(dir.path(), &[id]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        md.starts_with("# After-Action Report: [DRILL] DICPS API outage\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 1 | T+00:15 | 13:00:15 | pod dicps-api-7d9f8b6c5-2xkqp: CrashLoopBackOff | ticked Check pod status (ana@bastion) | 00:25 |"),
+        "{md}"
+    );
+    assert!(md.contains("- Injects: 1 of 12 scripted fired"), "{md}");
+    let (code, out, _) = export(dir.path(), &[id, "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["incident"]["drill"], true);
+}

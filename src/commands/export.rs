@@ -1,11 +1,11 @@
 //! `incident-cockpit export [ID] [--format markdown|json] [-o FILE [--force]]`:
 //! the post-mortem of an incident under the state directory (the most
-//! recently declared one by default), from its timeline and the playbook
-//! its declaration names.
+//! recently declared one by default, never a drill), from its timeline and
+//! the playbook its declaration names. A drill is exported by its id.
 
 use crate::export::{Format, facts, render};
 use crate::playbook::Playbook;
-use crate::timeline::store::{read_file, validate_id};
+use crate::timeline::store::{DRILLS, INCIDENTS, read_file, validate_id};
 use crate::timeline::{Event, FileStore, Record};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
@@ -25,9 +25,18 @@ pub struct Known {
 }
 
 /// The incidents under `state_dir`, most recently declared first (those
-/// whose declaration cannot be read last).
+/// whose declaration cannot be read last). Drills are not incidents.
 pub fn known_incidents(state_dir: &Path) -> Result<Vec<Known>> {
-    let dir = state_dir.join("incidents");
+    known_in(state_dir, INCIDENTS)
+}
+
+/// The drills under `state_dir`, most recently declared first.
+pub fn known_drills(state_dir: &Path) -> Result<Vec<Known>> {
+    known_in(state_dir, DRILLS)
+}
+
+fn known_in(state_dir: &Path, folder: &str) -> Result<Vec<Known>> {
+    let dir = state_dir.join(folder);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
@@ -39,12 +48,21 @@ pub fn known_incidents(state_dir: &Path) -> Result<Vec<Known>> {
         if validate_id(&id).is_err() {
             continue;
         }
-        let path = FileStore::path_for(state_dir, &id);
+        let path = FileStore::path_in(state_dir, folder, &id);
         if !path.is_file() {
             continue;
         }
+        let first = first_record(&path);
+        let is_drill = matches!(
+            first.as_ref().map(|r| &r.event),
+            Some(Event::Declared { drill: true, .. })
+        );
+        // A drill an older version recorded among incidents is a drill.
+        if is_drill != (folder == DRILLS) {
+            continue;
+        }
         known.push(Known {
-            declared: first_record(&path).and_then(|r| match r.event {
+            declared: first.and_then(|r| match r.event {
                 Event::Declared { .. } => Some(r.at),
                 _ => None,
             }),
@@ -69,10 +87,44 @@ fn first_record(path: &Path) -> Option<Record> {
     serde_json::from_str(&line).ok()
 }
 
-/// Which incident to export: the one named (it must exist), else the most
-/// recently declared.
-pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<String> {
+/// What to export: its id and timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chosen {
+    pub id: String,
+    pub path: std::path::PathBuf,
+}
+
+/// Which incident to export: the incident or drill named (it must exist),
+/// else the most recently declared incident (never a drill).
+pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<Chosen> {
     let known = known_incidents(state_dir)?;
+    if let Some(id) = id
+        && validate_id(id).is_ok()
+    {
+        if known.iter().any(|k| k.id == id) {
+            return Ok(Chosen {
+                id: id.to_string(),
+                path: FileStore::path_for(state_dir, id),
+            });
+        }
+        if known_drills(state_dir)?.iter().any(|k| k.id == id) {
+            return Ok(Chosen {
+                id: id.to_string(),
+                path: FileStore::drill_path_for(state_dir, id),
+            });
+        }
+        // A drill an older version recorded among incidents.
+        let legacy = FileStore::path_for(state_dir, id);
+        if matches!(
+            first_record(&legacy).map(|r| r.event),
+            Some(Event::Declared { drill: true, .. })
+        ) {
+            return Ok(Chosen {
+                id: id.to_string(),
+                path: legacy,
+            });
+        }
+    }
     let listing = || {
         let mut ids: Vec<&str> = known.iter().take(LISTED).map(|k| k.id.as_str()).collect();
         if known.len() > LISTED {
@@ -81,9 +133,6 @@ pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<String> {
         ids.join(", ")
     };
     match id {
-        Some(id) if validate_id(id).is_ok() && known.iter().any(|k| k.id == id) => {
-            Ok(id.to_string())
-        }
         Some(id) if known.is_empty() => bail!(
             "no incident {id:?} under {}: there are no incidents there (pass --state-dir to look elsewhere)",
             state_dir.display()
@@ -93,18 +142,24 @@ pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<String> {
             state_dir.display(),
             listing()
         ),
-        None => known.first().map(|k| k.id.clone()).ok_or_else(|| {
-            anyhow!(
-                "no incident has been declared under {} (declare one with `incident-cockpit open` \
-                 or `incident-cockpit drill`, or pass --state-dir)",
-                state_dir.display()
-            )
-        }),
+        None => known
+            .first()
+            .map(|k| Chosen {
+                id: k.id.clone(),
+                path: FileStore::path_for(state_dir, &k.id),
+            })
+            .ok_or_else(|| {
+                anyhow!(
+                    "no incident has been declared under {} (declare one with `incident-cockpit open`, \
+                     or pass --state-dir; a drill is exported by its id)",
+                    state_dir.display()
+                )
+            }),
     }
 }
 
 /// The playbook a declaration names, or why it could not be loaded.
-fn playbook_of(records: &[Record]) -> (Option<Playbook>, Option<String>) {
+pub fn playbook_of(records: &[Record]) -> (Option<Playbook>, Option<String>) {
     let Some(Event::Declared {
         playbook, source, ..
     }) = records.first().map(|r| &r.event)
@@ -144,8 +199,7 @@ pub fn run(
     output: Option<&Path>,
     force: bool,
 ) -> Result<ExitCode> {
-    let id = choose(state_dir, id)?;
-    let path = FileStore::path_for(state_dir, &id);
+    let Chosen { id, path } = choose(state_dir, id)?;
     let read = read_file(&path)?;
     let (playbook, warning) = playbook_of(&read.records);
     let mut f = facts(
@@ -159,7 +213,19 @@ pub fn run(
     for w in &f.warnings {
         eprintln!("incident-cockpit: warning: {}", crate::sanitize::clean(w));
     }
-    let doc = render(&f, format);
+    // A drill's markdown is its after-action report.
+    let doc = if f.incident.drill && format == Format::Markdown {
+        let mut doc = super::drill::after_action(&read.records, playbook.as_ref())?;
+        for w in &f.warnings {
+            doc.push_str(&format!(
+                "> Warning: {}\n\n",
+                crate::export::markdown::text(w)
+            ));
+        }
+        doc
+    } else {
+        render(&f, format)
+    };
 
     let Some(out) = output else {
         let mut stdout = std::io::stdout().lock();
@@ -190,8 +256,13 @@ pub fn run(
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!(
-        "{}: the post-mortem of {id} ({} records)",
+        "{}: the {} of {id} ({} records)",
         out.display(),
+        if f.incident.drill && format == Format::Markdown {
+            "after-action report"
+        } else {
+            "post-mortem"
+        },
         f.records.len()
     );
     Ok(ExitCode::SUCCESS)
@@ -242,8 +313,8 @@ mod tests {
         let broken = FileStore::path_for(dir.path(), "broken");
         std::fs::create_dir_all(broken.parent().unwrap()).unwrap();
         std::fs::write(&broken, "not json\n").unwrap();
-        assert_eq!(choose(dir.path(), None).unwrap(), "aa");
-        assert_eq!(choose(dir.path(), Some("mm")).unwrap(), "mm");
+        assert_eq!(choose(dir.path(), None).unwrap().id, "aa");
+        assert_eq!(choose(dir.path(), Some("mm")).unwrap().id, "mm");
         let err = choose(dir.path(), Some("nope")).unwrap_err().to_string();
         assert!(
             err.ends_with("known incidents, most recent first: aa, mm, zz, broken"),
@@ -259,5 +330,73 @@ mod tests {
         let listed = err.rsplit(": ").next().unwrap();
         assert_eq!(listed.split(", ").count(), LISTED + 1, "{err}");
         assert!(listed.starts_with("aa, mm, zz, n11") && listed.ends_with(", …"));
+    }
+
+    #[test]
+    fn a_drill_is_exported_by_its_id_and_never_by_default() {
+        let dir = tempfile::tempdir().unwrap();
+        declare(dir.path(), "real", "2026-01-01T00:00:00Z");
+        let mut d = FileStore::create_drill(dir.path(), "drill-x").unwrap();
+        d.append(
+            DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            "ana@h",
+            Event::Declared {
+                id: "drill-x".into(),
+                title: "t".into(),
+                severity: "P0".into(),
+                status: Status::Investigating,
+                ic: "ana".into(),
+                playbook: "dicps".into(),
+                procedure: "api-outage".into(),
+                drill: true,
+                source: None,
+                scenario: None,
+                watch: Default::default(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            choose(dir.path(), None).unwrap().id,
+            "real",
+            "the newer drill is not the default"
+        );
+        let c = choose(dir.path(), Some("drill-x")).unwrap();
+        assert_eq!(c.path, FileStore::drill_path_for(dir.path(), "drill-x"));
+        // A drill an older version recorded among incidents.
+        let mut legacy = FileStore::create(dir.path(), "drill-legacy").unwrap();
+        legacy
+            .append(
+                DateTime::parse_from_rfc3339("2026-07-01T00:00:00Z")
+                    .unwrap()
+                    .with_timezone(&Utc),
+                "ana@h",
+                Event::Declared {
+                    id: "drill-legacy".into(),
+                    title: "t".into(),
+                    severity: "P0".into(),
+                    status: Status::Investigating,
+                    ic: "ana".into(),
+                    playbook: "dicps".into(),
+                    procedure: "api-outage".into(),
+                    drill: true,
+                    source: None,
+                    scenario: None,
+                    watch: Default::default(),
+                },
+            )
+            .unwrap();
+        assert_eq!(choose(dir.path(), None).unwrap().id, "real");
+        assert_eq!(
+            choose(dir.path(), Some("drill-legacy")).unwrap().path,
+            FileStore::path_for(dir.path(), "drill-legacy")
+        );
+        let empty = tempfile::tempdir().unwrap();
+        FileStore::create_drill(empty.path(), "drill-y").unwrap();
+        assert!(
+            choose(empty.path(), None).is_err(),
+            "only a drill: nothing to export by default"
+        );
     }
 }

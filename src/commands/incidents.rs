@@ -9,15 +9,20 @@ use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn list(state_dir: &Path, all: bool) -> Result<ExitCode> {
-    let list: Vec<_> = incidents::all(state_dir)?
-        .into_iter()
-        .filter(|s| all || s.is_open())
-        .collect();
+/// `list [--all] [--drills]`: open incidents; with `--all` closed ones
+/// too; with `--drills` drills too (never otherwise).
+pub fn list(state_dir: &Path, all: bool, drills: bool) -> Result<ExitCode> {
+    let mut list: Vec<_> = incidents::all(state_dir)?;
+    if drills {
+        list.extend(incidents::drills(state_dir)?);
+        list.sort_by_key(|s| std::cmp::Reverse(s.incident.declared_at));
+    }
+    list.retain(|s| all || s.is_open());
     if list.is_empty() {
         println!(
-            "No {}incidents in {}.",
+            "No {}incidents{} in {}.",
             if all { "" } else { "open " },
+            if drills { " or drills" } else { "" },
             state_dir.display()
         );
         return Ok(ExitCode::SUCCESS);
@@ -32,7 +37,7 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
     let (store, read) = FileStore::open(&chosen.path)?;
     let seat_id = session::seat_identity();
     let now = Utc::now();
-    let (mut state, drill) = session::existing_state(&read.records, &seat_id, seat, now)
+    let mut state = session::existing_state(&read.records, &seat_id, seat, now)
         .with_context(|| format!("cannot rebuild incident {}", chosen.id))?;
     if !read.warnings.is_empty() {
         state.ui.flash = Some(crate::state::ui::Flash {
@@ -71,6 +76,7 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
             read_only: false,
         },
     )?;
+    let script = sources::drill::Script::of(&state);
     crate::commands::run_cockpit(
         state,
         Box::new(store),
@@ -78,22 +84,27 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
         seat_id,
         alertmanager,
         move |tx| {
-            if let Some((scenario, elapsed)) = drill {
-                sources::drill::spawn_from(&scenario, elapsed, tx);
-            } else if let Some(target) = kube {
-                sources::kube::spawn(target, tx);
+            if let Some(target) = kube {
+                sources::kube::spawn(target, tx.clone());
             }
+            script.map(|sc| sc.spawn(tx))
         },
     )?;
-    println!("Incident {} is recorded in {}", chosen.id, path.display());
+    if chosen.is_drill() {
+        println!("Drill {} is recorded in {}", chosen.id, path.display());
+        if seat != Seat::Viewer {
+            super::drill::report_after_action(&path);
+        }
+    } else {
+        println!("Incident {} is recorded in {}", chosen.id, path.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `note [ID] TEXT...`: a note from a script, with the same lock and fsync.
 pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
-    let known = incidents::all(state_dir)?;
     let (id, words) = match args.split_first() {
-        Some((first, rest)) if !rest.is_empty() && known.iter().any(|s| &s.id == first) => {
+        Some((first, rest)) if !rest.is_empty() && incidents::find(state_dir, first)?.is_some() => {
             (Some(first.as_str()), rest)
         }
         _ => (None, args),

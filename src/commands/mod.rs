@@ -29,12 +29,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             playbook,
             list,
+            facilitator,
+            from_incident,
+            output,
+            schema,
         } => {
-            if list {
-                drill::list();
+            if schema {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&crate::drill::scenario::schema())?
+                );
                 return Ok(ExitCode::SUCCESS);
             }
-            drill::run(&state_dir, scenario.as_deref(), playbook.as_deref())
+            if list {
+                drill::list()?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(id) = from_incident {
+                return drill::from_incident(&state_dir, &id, output.as_deref());
+            }
+            if facilitator {
+                return drill::facilitate(&state_dir, scenario.as_deref(), playbook.as_deref());
+            }
+            drill::run(&state_dir, scenario.as_deref(), playbook.as_deref(), false)
         }
         Command::Open {
             playbook: pb,
@@ -62,7 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 read_only,
             },
         ),
-        Command::List { all } => incidents::list(&state_dir, all),
+        Command::List { all, drills } => incidents::list(&state_dir, all, drills),
         Command::Join { id, viewer } => incidents::join(
             &state_dir,
             id.as_deref(),
@@ -115,14 +132,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs the cockpit on a state whose declaration is already durable: the
-/// terminal, the recorder, input and host sources, plus `extra` sources.
+/// terminal, the recorder, input and host sources, plus `extra` sources
+/// (which may return a drill script's control channel).
 pub fn run_cockpit(
     state: crate::state::State,
     store: Box<dyn crate::timeline::Store>,
     incident_dir: Option<std::path::PathBuf>,
     seat: String,
     alertmanager: Option<crate::sources::alertmanager::Config>,
-    extra: impl FnOnce(tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>) + Send + 'static,
+    extra: impl FnOnce(
+        tokio::sync::mpsc::UnboundedSender<crate::msg::Msg>,
+    ) -> Option<tokio::sync::mpsc::UnboundedSender<crate::drill::clock::Clock>>
+    + Send
+    + 'static,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
     let mut state = state;
@@ -148,7 +170,7 @@ pub fn run_cockpit(
             ),
             None => None,
         };
-        extra(tx.clone());
+        let drill = extra(tx.clone());
         let res = crate::app::Loop {
             state,
             recorder,
@@ -156,6 +178,7 @@ pub fn run_cockpit(
             tx,
             comms_dir: incident_dir.map(|d| d.join("comms")),
             alertmanager,
+            drill,
         }
         .run(&mut term)
         .await;

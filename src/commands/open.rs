@@ -61,6 +61,7 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
             if let Some(target) = kube {
                 kube::spawn(target, tx);
             }
+            None
         },
     )?;
     println!("Incident {id} recorded in {}", path.display());

@@ -5,6 +5,7 @@
 //! machine-readable document. No clock, no files: the command reads the
 //! timeline and writes the result.
 
+pub mod after_action;
 pub mod json;
 pub mod markdown;
 

@@ -542,14 +542,14 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
 }
 
 /// Headings (level 2) and tables of a markdown document, as parsed.
-struct Parsed {
-    title: String,
-    h2: Vec<String>,
+pub(super) struct Parsed {
+    pub title: String,
+    pub h2: Vec<String>,
     /// Each table: its rows (the header first), each a list of cells.
-    tables: Vec<Vec<Vec<String>>>,
+    pub tables: Vec<Vec<Vec<String>>>,
 }
 
-fn parse(md: &str) -> Parsed {
+pub(super) fn parse(md: &str) -> Parsed {
     let mut p = Parsed {
         title: String::new(),
         h2: Vec::new(),

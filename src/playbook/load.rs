@@ -134,8 +134,19 @@ fn read_checked<T: serde::de::DeserializeOwned>(
     text: &str,
     policy: bool,
 ) -> Result<(T, Node), Vec<String>> {
+    read_against(name, text, schema_json(policy))
+}
+
+/// Reads one YAML file against a JSON Schema (over the located tree): every
+/// structural problem as `file:line:column: ...`, or the typed value and
+/// the tree.
+pub fn read_against<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    schema: &serde_json::Value,
+) -> Result<(T, Node), Vec<String>> {
     let tree = crate::schema::parse(name, text).map_err(|e| vec![e])?;
-    let problems: Vec<String> = crate::schema::validate(&tree, schema_json(policy))
+    let problems: Vec<String> = crate::schema::validate(&tree, schema)
         .into_iter()
         .map(|p| format!("{name}:{}:{}: {}", p.line, p.col, p.msg))
         .collect();

@@ -52,6 +52,10 @@ pub struct Incident {
     pub pods_ready: Option<(u32, u32)>,
     /// The lowest ready count recorded, and when.
     pub lowest_ready: Option<((u32, u32), DateTime<Utc>)>,
+    /// A drill's clock (a fold of its `drill_clock` records).
+    pub drill_clock: Option<crate::drill::clock::Clock>,
+    /// A drill's scripted injects that fired (number → when).
+    pub fired: BTreeMap<u32, DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -125,6 +129,7 @@ impl Incident {
                 self.playbook = playbook.clone();
                 self.procedure = procedure.clone();
                 self.drill = *drill;
+                self.drill_clock = drill.then(|| crate::drill::clock::Clock::start(r.at));
                 self.note_status(*status, r.at);
             }
             Event::StepChecked { step, .. } => {
@@ -228,7 +233,18 @@ impl Incident {
                     self.lowest_ready = Some(((*ready, *total), r.at));
                 }
             }
-            Event::Note { .. }
+            Event::DrillClock { .. } => {
+                if let Some(c) = &mut self.drill_clock {
+                    c.apply_record(r);
+                }
+            }
+            Event::InjectFired {
+                inject: Some(n), ..
+            } => {
+                self.fired.entry(*n).or_insert(r.at);
+            }
+            Event::InjectFired { inject: None, .. }
+            | Event::Note { .. }
             | Event::PodChanged { .. }
             | Event::AlertFiring { .. }
             | Event::AlertResolved { .. }
@@ -249,6 +265,11 @@ impl Incident {
         } else {
             self.resolved_at = None;
         }
+    }
+
+    /// Drill time at `now` (zero for a real incident).
+    pub fn drill_time(&self, now: DateTime<Utc>) -> TimeDelta {
+        self.drill_clock.map_or(TimeDelta::zero(), |c| c.at(now))
     }
 
     pub fn is_open(&self) -> bool {

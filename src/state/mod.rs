@@ -34,6 +34,12 @@ pub struct Context {
     pub read_only: bool,
     /// A drill's canned command output.
     pub canned: Arc<Vec<crate::drill::scenario::Canned>>,
+    /// A drill's scripted injects, in the order they fire (an inject's
+    /// number in the record is its place here).
+    pub injects: Arc<Vec<crate::drill::Inject>>,
+    /// The drill facilitator's seat: sees what comes next, controls the
+    /// drill clock and fires ad hoc injects.
+    pub facilitator: bool,
     /// When this session started (drill time is measured from here).
     pub started: DateTime<Utc>,
     /// What to watch: the playbook's `watch`, with command-line overrides.

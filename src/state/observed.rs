@@ -236,6 +236,9 @@ pub struct Observed {
     pub thresholds: crate::state::thresholds::Clocks,
     /// The live Kubernetes source, when one watches the pods.
     pub kube: Option<super::kube::KubeView>,
+    /// Pod labels by pod name (a drill's pods carry them; a rollout
+    /// replaces the pods its selector matches).
+    pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// Alert severity labels, most severe first.
@@ -253,10 +256,16 @@ impl Observed {
     /// Applies a drill pod spec (create or patch); returns the timeline
     /// event when the change matters to the record.
     pub fn apply_pod(&mut self, spec: &PodSpec, now: DateTime<Utc>) -> Option<Event> {
+        if !spec.labels.is_empty() {
+            self.labels
+                .entry(spec.name.clone())
+                .or_default()
+                .extend(spec.labels.clone());
+        }
         let age = spec
             .age
-            .as_deref()
-            .and_then(|a| parse_duration(a).ok())
+            .as_ref()
+            .and_then(|a| parse_duration(&a.value).ok())
             .and_then(|d| TimeDelta::from_std(d).ok());
         match self.pods.iter_mut().find(|p| p.name == spec.name) {
             Some(pod) => {
@@ -306,6 +315,7 @@ impl Observed {
     pub fn delete_pod(&mut self, name: &str) -> Option<Event> {
         let idx = self.pods.iter().position(|p| p.name == name)?;
         let pod = self.pods.remove(idx);
+        self.labels.remove(&pod.name);
         Some(Event::PodChanged {
             pod: pod.name,
             from: pod.status,
@@ -324,8 +334,8 @@ impl Observed {
     pub fn fire_alert(&mut self, spec: &AlertSpec, now: DateTime<Utc>) -> Option<Event> {
         let since = spec
             .since
-            .as_deref()
-            .and_then(|s| parse_duration(s).ok())
+            .as_ref()
+            .and_then(|s| parse_duration(&s.value).ok())
             .and_then(|d| TimeDelta::from_std(d).ok())
             .map_or(now, |d| now - d);
         if let Some(a) = self
@@ -484,8 +494,9 @@ mod tests {
             ready: None,
             status: status.map(Into::into),
             restarts: None,
-            age: age.map(Into::into),
+            age: age.map(|a| crate::playbook::model::At::new(a.into())),
             node: None,
+            labels: Default::default(),
         }
     }
 
@@ -531,7 +542,7 @@ mod tests {
             alertname: n.into(),
             severity: s.into(),
             summary: String::new(),
-            since: Some(since.into()),
+            since: Some(crate::playbook::model::At::new(since.into())),
             labels: Default::default(),
         };
         o.fire_alert(&a("Warn", "warning", "1m"), now);

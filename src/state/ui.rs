@@ -58,6 +58,10 @@ pub enum PickKind {
 pub enum PromptKind {
     /// Who now holds this role.
     RoleHolder(String),
+    /// An ad hoc drill inject: who the message is from.
+    InjectFrom,
+    /// An ad hoc drill inject: the message.
+    InjectText { from: String },
 }
 
 #[derive(Clone, Debug)]
@@ -213,4 +217,6 @@ pub struct Ui {
     pub alerts_view: AlertsView,
     /// The selected silence in the silences view.
     pub silence: usize,
+    /// Scripted drill injects this seat proposed, not yet written.
+    pub injects_pending: BTreeSet<u32>,
 }

@@ -39,6 +39,18 @@ impl fmt::Display for Status {
     }
 }
 
+/// How the facilitator changed a drill's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockChange {
+    Paused,
+    Resumed,
+    /// A new speed (`speed`: 1, 2, 5, 10).
+    Speed,
+    /// Drill time jumped forward (to `to_ms`), to the next inject.
+    Jumped,
+}
+
 /// Everything that matters to the record. Observations that do not matter
 /// (every pod watch event, every CPU sample) never land here.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -228,6 +240,34 @@ pub enum Event {
         /// The text as sent.
         text: String,
     },
+    /// The facilitator changed a drill's clock; drill time is a fold of
+    /// these (see `drill::clock`).
+    DrillClock {
+        change: ClockChange,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speed: Option<u32>,
+        /// Jumped: the drill time it jumped to, in milliseconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_ms: Option<u64>,
+    },
+    /// A drill inject fired: a scripted one (its number in the scenario's
+    /// firing order, from 0) or one the facilitator typed on the spot. What
+    /// it does follows as its own records (pod and alert changes, a
+    /// message); every seat applies the inject when it sees this record.
+    InjectFired {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inject: Option<u32>,
+        /// The drill time it fired at, in milliseconds.
+        drill_ms: u64,
+        /// What it does, in one line.
+        summary: String,
+        /// An ad hoc message: who it is from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+        /// An ad hoc message: its text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
     CommandFinished {
         run: String,
         /// `exit 0`, `killed by SIGKILL`, `timed out`, `cancelled`, ...
@@ -272,6 +312,8 @@ impl Event {
             Event::TimerAcknowledged { .. } => "timer_acknowledged",
             Event::CommsSent { .. } => "comms_sent",
             Event::CommandFinished { .. } => "command_finished",
+            Event::DrillClock { .. } => "drill_clock",
+            Event::InjectFired { .. } => "inject_fired",
         }
     }
 
@@ -384,6 +426,35 @@ impl Event {
                 "comms sent: {template}{}",
                 file.as_ref().map(|f| format!(" ({f})")).unwrap_or_default()
             ),
+            Event::DrillClock {
+                change,
+                speed,
+                to_ms,
+            } => match change {
+                ClockChange::Paused => "⏸ drill clock paused".to_string(),
+                ClockChange::Resumed => "▶ drill clock resumed".to_string(),
+                ClockChange::Speed => format!("drill clock at {}x", speed.unwrap_or(1)),
+                ClockChange::Jumped => format!(
+                    "⏭ drill clock jumped to {}",
+                    crate::drill::clock::stamp_ms(to_ms.unwrap_or(0))
+                ),
+            },
+            Event::InjectFired {
+                inject,
+                drill_ms,
+                summary,
+                ..
+            } => match inject {
+                Some(n) => format!(
+                    "↯ inject {} at {}: {summary}",
+                    n + 1,
+                    crate::drill::clock::stamp_ms(*drill_ms)
+                ),
+                None => format!(
+                    "↯ ad hoc inject at {}: {summary}",
+                    crate::drill::clock::stamp_ms(*drill_ms)
+                ),
+            },
             Event::CommandFinished {
                 outcome,
                 duration_ms,

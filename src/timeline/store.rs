@@ -1,7 +1,8 @@
 //! The durable log. One small interface (`Store`: append, read new
 //! records, read from a sequence number) so that another backend can share
 //! an incident across hosts later. `FileStore` keeps
-//! `incidents/<id>/timeline.jsonl` under the state directory.
+//! `incidents/<id>/timeline.jsonl` under the state directory, and drills
+//! apart from them in `drills/<id>/timeline.jsonl`.
 //!
 //! Several seats (processes) may append to one incident: each append takes
 //! an exclusive `flock`, first reads whatever other seats appended, numbers
@@ -67,6 +68,10 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
             fingerprint,
         } => Some((format!("resolved:{alertname}:{fingerprint}"), false)),
         Event::PodChanged { pod, from, to } => Some((format!("pod:{pod}:{from}:{to}"), false)),
+        // Every seat of a drill proposes its script's injects: one fires.
+        Event::InjectFired {
+            inject: Some(n), ..
+        } => Some((format!("inject:{n}"), true)),
         _ => None,
     }
 }
@@ -83,16 +88,40 @@ pub struct FileStore {
     torn_reported: Option<u64>,
 }
 
+/// The state directory's folder for real incidents.
+pub const INCIDENTS: &str = "incidents";
+/// The state directory's folder for drills, kept apart from incidents.
+pub const DRILLS: &str = "drills";
+
 impl FileStore {
     /// Where an incident's log lives under a state directory.
     pub fn path_for(state_dir: &Path, id: &str) -> PathBuf {
-        state_dir.join("incidents").join(id).join("timeline.jsonl")
+        Self::path_in(state_dir, INCIDENTS, id)
+    }
+
+    /// Where a drill's log lives under a state directory.
+    pub fn drill_path_for(state_dir: &Path, id: &str) -> PathBuf {
+        Self::path_in(state_dir, DRILLS, id)
+    }
+
+    /// `<state>/<folder>/<id>/timeline.jsonl`.
+    pub fn path_in(state_dir: &Path, folder: &str, id: &str) -> PathBuf {
+        state_dir.join(folder).join(id).join("timeline.jsonl")
     }
 
     /// Creates a new, empty incident log; fails if the incident exists.
     pub fn create(state_dir: &Path, id: &str) -> Result<Self> {
+        Self::create_in(state_dir, INCIDENTS, id)
+    }
+
+    /// Creates a new, empty drill log; fails if the drill exists.
+    pub fn create_drill(state_dir: &Path, id: &str) -> Result<Self> {
+        Self::create_in(state_dir, DRILLS, id)
+    }
+
+    fn create_in(state_dir: &Path, folder: &str, id: &str) -> Result<Self> {
         validate_id(id)?;
-        let path = Self::path_for(state_dir, id);
+        let path = Self::path_in(state_dir, folder, id);
         let dir = path.parent().context("incident path has no parent")?;
         fs::create_dir_all(dir).with_context(|| {
             format!(
@@ -106,7 +135,7 @@ impl FileStore {
             .create_new(true)
             .open(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
-        share_with_group(state_dir, dir, &path);
+        share_with_group(state_dir, &state_dir.join(folder), dir, &path);
         // Make the new directory entry itself durable.
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
@@ -124,18 +153,27 @@ impl FileStore {
     /// Creates a new incident under `base`, or `base-2`, `base-3`... when
     /// another was declared in the same second. Returns the id used.
     pub fn create_unique(state_dir: &Path, base: &str) -> Result<(Self, String)> {
+        Self::create_unique_in(state_dir, INCIDENTS, base)
+    }
+
+    /// `create_unique` for a drill (under `drills/`).
+    pub fn create_drill_unique(state_dir: &Path, base: &str) -> Result<(Self, String)> {
+        Self::create_unique_in(state_dir, DRILLS, base)
+    }
+
+    fn create_unique_in(state_dir: &Path, folder: &str, base: &str) -> Result<(Self, String)> {
         for n in 1..100 {
             let id = if n == 1 {
                 base.to_string()
             } else {
                 format!("{base}-{n}")
             };
-            if Self::path_for(state_dir, &id).exists() {
+            if Self::path_in(state_dir, folder, &id).exists() {
                 continue;
             }
-            match Self::create(state_dir, &id) {
+            match Self::create_in(state_dir, folder, &id) {
                 Ok(s) => return Ok((s, id)),
-                Err(e) if Self::path_for(state_dir, &id).exists() => {
+                Err(e) if Self::path_in(state_dir, folder, &id).exists() => {
                     let _ = e; // lost a race with another seat: next name
                 }
                 Err(e) => return Err(e),
@@ -212,7 +250,7 @@ impl FileStore {
 /// On a bastion the state directory is group-writable (and setgid), so
 /// seats of different Unix users can all append: a new incident's
 /// directory and log are made group-writable too, whatever the umask.
-fn share_with_group(state_dir: &Path, dir: &Path, file: &Path) {
+fn share_with_group(state_dir: &Path, folder: &Path, dir: &Path, file: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let shared = fs::metadata(state_dir)
         .map(|m| m.permissions().mode() & 0o020 != 0)
@@ -221,7 +259,7 @@ fn share_with_group(state_dir: &Path, dir: &Path, file: &Path) {
         return;
     }
     for (p, extra) in [
-        (state_dir.join("incidents"), 0o2070),
+        (folder.to_path_buf(), 0o2070),
         (dir.to_path_buf(), 0o2070),
         (file.to_path_buf(), 0o060),
     ] {
@@ -548,6 +586,44 @@ mod tests {
                 .is_some(),
             "a new crash later"
         );
+    }
+
+    #[test]
+    fn a_scripted_inject_fires_once_whichever_seats_propose_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = FileStore::create(dir.path(), "d-1").unwrap();
+        a.append(Utc::now(), "a@h", declared()).unwrap();
+        let (mut b, _) = FileStore::open(a.path()).unwrap();
+        let fired = |n: Option<u32>| Event::InjectFired {
+            inject: n,
+            drill_ms: 30_000,
+            summary: "message from Support: tickets".into(),
+            from: None,
+            text: None,
+        };
+        assert!(
+            a.append(Utc::now(), "a@h", fired(Some(2)))
+                .unwrap()
+                .record
+                .is_some()
+        );
+        let later = Utc::now() + TimeDelta::hours(1);
+        assert!(
+            b.append(later, "b@h", fired(Some(2)))
+                .unwrap()
+                .record
+                .is_none(),
+            "once, ever"
+        );
+        for _ in 0..2 {
+            assert!(
+                b.append(later, "b@h", fired(None))
+                    .unwrap()
+                    .record
+                    .is_some(),
+                "ad hoc injects are each their own"
+            );
+        }
     }
 
     #[test]

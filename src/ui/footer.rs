@@ -38,6 +38,21 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ]),
             _ => {}
         }
+        if s.ctx.facilitator {
+            let paused = s.incident.drill_clock.is_some_and(|c| c.paused);
+            h.extend([
+                (
+                    keys_for(Ctx::Facilitator, Action::DrillPause),
+                    if paused { "resume" } else { "pause" },
+                ),
+                (keys_for(Ctx::Facilitator, Action::DrillFaster), "faster"),
+                (keys_for(Ctx::Facilitator, Action::DrillJump), "next inject"),
+                (
+                    keys_for(Ctx::Facilitator, Action::DrillInject),
+                    "ad hoc inject",
+                ),
+            ]);
+        }
         h.extend([
             (keys_for(Ctx::Global, Action::Note), "note"),
             (keys_for(Ctx::Global, Action::Severity), "severity"),

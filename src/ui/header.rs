@@ -22,6 +22,20 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             " DRILL "
         };
         top.push(Span::styled(text, theme::drill_banner()));
+        // Drill time, on every seat: stopped or sped up by the facilitator.
+        if let Some(c) = inc.drill_clock {
+            let state = if c.paused {
+                if wide { " ⏸ paused" } else { "⏸" }.to_string()
+            } else if c.speed > 1 {
+                format!(" {}x", c.speed)
+            } else {
+                String::new()
+            };
+            top.push(Span::styled(
+                format!("{}{state} ", crate::drill::clock::stamp(c.at(s.now))),
+                theme::drill_banner(),
+            ));
+        }
         top.push(Span::raw(" "));
     }
     let sev = s.ctx.playbook.severity(&inc.severity);

@@ -7,9 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-/// Every binding, grouped by where it applies, as lines of text.
-pub fn lines() -> Vec<Line<'static>> {
+/// Every binding, grouped by where it applies, as lines of text (the
+/// facilitator's keys only on the facilitator's seat).
+pub fn lines(facilitator: bool) -> Vec<Line<'static>> {
     let order = [
+        Ctx::Facilitator,
         Ctx::Global,
         Ctx::Checklist,
         Ctx::Timeline,
@@ -33,6 +35,9 @@ pub fn lines() -> Vec<Line<'static>> {
     ];
     let mut out = Vec::new();
     for ctx in order {
+        if ctx == Ctx::Facilitator && !facilitator {
+            continue;
+        }
         let binds: Vec<_> = super::keymap::active()
             .bindings
             .iter()
@@ -61,7 +66,7 @@ pub fn lines() -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(f: &mut Frame, area: Rect, scroll: u16) {
+pub fn render(f: &mut Frame, area: Rect, scroll: u16, facilitator: bool) {
     let r = layout::centered(area, 96, area.height.saturating_sub(2));
     f.render_widget(Clear, r);
     let block = Block::default()
@@ -73,5 +78,10 @@ pub fn render(f: &mut Frame, area: Rect, scroll: u16) {
             super::keymap::keys_for(Ctx::Help, super::keymap::Action::Cancel),
             super::keymap::keys_for(Ctx::Help, super::keymap::Action::Down)
         ));
-    f.render_widget(Paragraph::new(lines()).block(block).scroll((scroll, 0)), r);
+    f.render_widget(
+        Paragraph::new(lines(facilitator))
+            .block(block)
+            .scroll((scroll, 0)),
+        r,
+    );
 }

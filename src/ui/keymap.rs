@@ -27,6 +27,8 @@ pub enum Ctx {
     SilenceEdit,
     SilenceConfirm,
     ExpireConfirm,
+    /// A drill facilitator's seat (only there).
+    Facilitator,
 }
 
 impl Ctx {
@@ -52,6 +54,7 @@ impl Ctx {
             Ctx::Picker => "Severity / status picker",
             Ctx::Confirm => "Quit confirmation",
             Ctx::Help => "Help",
+            Ctx::Facilitator => "Drill facilitator (this seat only)",
         }
     }
 }
@@ -98,6 +101,11 @@ pub enum Action {
     Filter,
     ClearFilter,
     Sort,
+    DrillPause,
+    DrillFaster,
+    DrillSlower,
+    DrillJump,
+    DrillInject,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -492,6 +500,36 @@ pub const KEYMAP: &[Binding] = &[
         "scroll down",
     ),
     b(C::Help, &[k('k'), code(KeyCode::Up)], A::Up, "scroll up"),
+    b(
+        C::Facilitator,
+        &[k('p')],
+        A::DrillPause,
+        "pause or resume the drill clock",
+    ),
+    b(
+        C::Facilitator,
+        &[k('>')],
+        A::DrillFaster,
+        "drill clock faster: 1x, 2x, 5x, 10x",
+    ),
+    b(
+        C::Facilitator,
+        &[k('<')],
+        A::DrillSlower,
+        "drill clock slower",
+    ),
+    b(
+        C::Facilitator,
+        &[k('J')],
+        A::DrillJump,
+        "jump the drill clock to the next inject (it fires at once)",
+    ),
+    b(
+        C::Facilitator,
+        &[k('i')],
+        A::DrillInject,
+        "fire an ad hoc inject: a stakeholder message typed now",
+    ),
 ];
 
 impl Key {
@@ -599,8 +637,9 @@ pub fn keys_for(ctx: Ctx, action: Action) -> String {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 20] = [
+    pub const ALL: [Ctx; 21] = [
         Ctx::Global,
+        Ctx::Facilitator,
         Ctx::Checklist,
         Ctx::Timeline,
         Ctx::Lists,
@@ -626,6 +665,7 @@ impl Ctx {
     pub fn id(self) -> &'static str {
         match self {
             Ctx::Global => "global",
+            Ctx::Facilitator => "facilitator",
             Ctx::Checklist => "checklist",
             Ctx::Timeline => "timeline",
             Ctx::Lists => "lists",
@@ -741,6 +781,27 @@ mod tests {
         let bt = key(KeyCode::BackTab, KeyModifiers::SHIFT);
         assert_eq!(lookup(&[C::Global], &bt), Some(A::FocusPrev));
         assert_eq!(keys_for(C::Note, A::Save), "Ctrl-S");
+    }
+
+    #[test]
+    fn facilitator_keys_shadow_nothing_the_panes_use() {
+        for f in KEYMAP.iter().filter(|b| b.ctx == C::Facilitator) {
+            for other in KEYMAP.iter().filter(|b| {
+                matches!(
+                    b.ctx,
+                    C::Global | C::Checklist | C::Timeline | C::Lists | C::Output
+                )
+            }) {
+                for key in f.keys {
+                    assert!(
+                        !other.keys.contains(key),
+                        "{key:?} is both {:?} and {:?}",
+                        f.action,
+                        other.action
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod dialog;
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod injects;
 pub mod keymap;
 pub mod layout;
 pub mod output;
@@ -37,7 +38,11 @@ pub fn content(s: &State) -> layout::Content {
             }),
         alerts: alerts::wanted_rows(s),
         figures: o.figures.len(),
-        resources: resources::full_height(s, 52),
+        resources: if s.ctx.facilitator {
+            injects::upcoming(s).len().max(1) + 1
+        } else {
+            resources::full_height(s, 52)
+        },
         timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
         phases: s.ctx.procedure().phases.len(),
         show_pods: s.ctx.observes_pods,
@@ -102,17 +107,27 @@ pub fn draw(s: &State, f: &mut Frame) {
     theme::set(s.ctx.theme);
     let area = f.area();
     if layout::too_small(area) {
-        let msg = Paragraph::new(vec![
-            Line::from("Terminal too small"),
-            Line::from(format!(
-                "{}x{}, need {}x{}",
-                area.width,
-                area.height,
-                layout::MIN_WIDTH,
-                layout::MIN_HEIGHT
-            )),
-            Line::from("The record is safe; enlarge the window."),
-        ])
+        let mut lines = Vec::new();
+        if s.ctx.drill || s.incident.drill {
+            // Every frame says it is a drill, even this one.
+            lines.push(Line::styled(" DRILL ", theme::drill_banner()));
+        }
+        let msg = Paragraph::new(
+            lines
+                .into_iter()
+                .chain([
+                    Line::from("Terminal too small"),
+                    Line::from(format!(
+                        "{}x{}, need {}x{}",
+                        area.width,
+                        area.height,
+                        layout::MIN_WIDTH,
+                        layout::MIN_HEIGHT
+                    )),
+                    Line::from("The record is safe; enlarge the window."),
+                ])
+                .collect::<Vec<_>>(),
+        )
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
         f.render_widget(msg, area);
@@ -151,7 +166,7 @@ pub fn draw(s: &State, f: &mut Frame) {
     }
     match &s.ui.modal {
         None => {}
-        Some(Modal::Help { scroll }) => help::render(f, area, *scroll),
+        Some(Modal::Help { scroll }) => help::render(f, area, *scroll, s.ctx.facilitator),
         Some(Modal::Note(editor)) => {
             let r = layout::centered(area, (area.width * 4 / 5).max(40), (area.height / 2).max(8));
             f.render_widget(Clear, r);
@@ -201,6 +216,8 @@ fn render_id(s: &State, f: &mut Frame, id: layout::PaneId, r: ratatui::layout::R
     use layout::PaneId as P;
     match id {
         P::Header => header::render(s, f, r),
+        // A facilitator's upcoming injects take the resources' place.
+        P::Resources if s.ctx.facilitator => injects::render(s, f, r),
         P::Footer => footer::render(s, f, r),
         P::Bigclock => bigclock::render(s, f, r),
         P::Progress => progress::render(s, f, r),

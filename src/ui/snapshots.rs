@@ -65,8 +65,59 @@ fn help_overlay_lists_the_keymap() {
     h.key(KeyCode::Char('?'));
     let s = screen(&h, 110, 160);
     for b in super::keymap::KEYMAP {
-        assert!(s.contains(b.help), "help misses {:?}", b.help);
+        if b.ctx == super::keymap::Ctx::Facilitator {
+            assert!(!s.contains(b.help), "a player's help shows {:?}", b.help);
+        } else {
+            assert!(s.contains(b.help), "help misses {:?}", b.help);
+        }
     }
+    insta::assert_snapshot!(s);
+    let mut f = Harness::facilitator();
+    f.key(KeyCode::Char('?'));
+    let s = screen(&f, 110, 120);
+    for b in super::keymap::KEYMAP {
+        assert!(s.contains(b.help), "facilitator's help misses {:?}", b.help);
+    }
+}
+
+/// The facilitator's seat 50 s in, the clock paused: upcoming injects
+/// instead of resources; the players' seat shows none of it.
+fn facilitated() -> (Harness, Harness) {
+    let mut f = Harness::facilitator();
+    f.run_injects_until(50);
+    f.key(KeyCode::Char('p'));
+    let mut p = f.join("ana@bastion-2", crate::session::Seat::Join);
+    p.state.ui.size = (120, 40);
+    (f, p)
+}
+
+#[test]
+fn facilitator_sees_upcoming_injects_at_120x40() {
+    let (f, p) = facilitated();
+    let s = screen(&f, 120, 40);
+    assert!(
+        s.contains("Upcoming injects 8/12 · T+00:50 ⏸ paused"),
+        "{s}"
+    );
+    assert!(s.contains("paused T+01:30 #6"), "{s}");
+    assert!(s.contains(" p  resume "), "{s}");
+    assert!(s.contains("↯ inject 1 at T+00:15"), "{s}");
+    let ps = screen(&p, 120, 40);
+    assert!(!ps.contains("Upcoming"), "{ps}");
+    assert!(!ps.contains("↯"), "{ps}");
+    assert!(
+        ps.contains("T+00:50 ⏸ paused"),
+        "every seat sees the clock:\n{ps}"
+    );
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn facilitator_at_80x24() {
+    let (f, _) = facilitated();
+    let s = screen(&f, 80, 24);
+    assert!(s.contains("Upcoming injects 8/12"), "{s}");
+    assert!(s.contains("DRILL T+00:50⏸"), "{s}");
     insta::assert_snapshot!(s);
 }
 
@@ -108,12 +159,16 @@ fn smallest_and_too_small() {
     assert!(!s.contains("too small"));
     let tiny = screen(&h, 39, 11);
     assert!(tiny.contains("Terminal too small"), "{tiny}");
+    assert!(
+        tiny.contains("DRILL"),
+        "every frame of a drill says so:\n{tiny}"
+    );
 }
 
 #[test]
 fn hostile_strings_reach_the_screen_inert() {
     let mut h = Harness::drill();
-    h.send(crate::msg::Msg::Drill(Box::new(crate::drill::Inject {
+    let evil = crate::drill::Inject {
         at: crate::playbook::model::At::new("1s".into()),
         pod: None,
         pod_deleted: None,
@@ -125,9 +180,14 @@ fn hostile_strings_reach_the_screen_inert() {
             labels: Default::default(),
         }),
         alert_resolved: None,
+        rollout: None,
         figures: vec![],
         message: None,
-    })));
+    };
+    let mut injects = (*h.state.ctx.injects).clone();
+    injects.insert(0, evil);
+    h.state.ctx.injects = std::sync::Arc::new(injects);
+    h.send(crate::msg::Msg::InjectDue(0));
     let s = screen(&h, 120, 40);
     assert!(!s.contains('\x1b') && !s.contains('\x07'));
     assert!(s.contains("Evil^[[2J"), "{s}");
@@ -513,4 +573,29 @@ fn live_without_metrics_api_says_so_once() {
     let s = screen(&h, 160, 40);
     assert_eq!(s.matches("no metrics API").count(), 1, "{s}");
     assert!(!s.contains("MEMORY"), "{s}");
+}
+
+#[test]
+fn every_bundled_scenario_plays_to_its_end_on_both_seats() {
+    for (name, _) in crate::drill::scenario::BUNDLED {
+        let mut f = Harness::drill_of(name);
+        f.state.ctx.facilitator = true;
+        let first = screen(&f, 120, 40);
+        assert!(!first.contains("Upcoming injects 0/"), "{name}:\n{first}");
+        f.run_injects_until(31 * 60);
+        assert_eq!(
+            f.state.incident.fired.len(),
+            f.state.ctx.injects.len(),
+            "{name}: every inject fired"
+        );
+        for (w, h) in [(120, 40), (80, 24)] {
+            let s = screen(&f, w, h);
+            assert!(s.contains("DRILL"), "{name} at {w}x{h}:\n{s}");
+            assert!(s.contains("Upcoming injects 0/"), "{name} at {w}x{h}:\n{s}");
+        }
+        let p = f.join("pl@h", crate::session::Seat::Join);
+        assert_eq!(p.state.observed, f.state.observed, "{name}: seats agree");
+        let s = screen(&p, 80, 24);
+        assert!(!s.contains("Upcoming"), "{name}:\n{s}");
+    }
 }

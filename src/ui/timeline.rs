@@ -54,6 +54,8 @@ fn style_for(ev: &Event) -> Style {
         Event::SilenceFailed { .. } | Event::ThresholdCrossed { .. } => theme::bad(),
         Event::ThresholdRecovered { .. } => theme::good(),
         Event::Note { .. } => Style::default(),
+        Event::DrillClock { .. } => theme::heading(),
+        Event::InjectFired { .. } => theme::warn(),
     }
 }
 
@@ -83,8 +85,15 @@ fn record_lines(s: &State, r: &Record, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// Whether this seat's timeline shows a record: a drill's players see what
+/// an inject did (a pod crashing, a message), not the inject itself; the
+/// facilitator sees both.
+pub fn shown(s: &State, r: &Record) -> bool {
+    s.ctx.facilitator || !matches!(r.event, Event::InjectFired { .. })
+}
+
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
-    let records = &s.incident.records;
+    let records: Vec<&Record> = s.incident.records.iter().filter(|r| shown(s, r)).collect();
     let height = area.height.saturating_sub(2) as usize;
     let width = area.width.saturating_sub(2) as usize;
     let scroll = s.ui.timeline_scroll.min(records.len().saturating_sub(1));

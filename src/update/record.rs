@@ -170,6 +170,7 @@ pub fn prompt_key(
                 PromptKind::RoleHolder(role) => {
                     append(s, Event::RoleAssigned { role, person: v }, fx)
                 }
+                other => super::drill::prompt_done(s, other, v, fx),
             }
             return;
         }

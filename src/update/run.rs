@@ -378,7 +378,8 @@ fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Eff
 /// The start is durable: run it (or, in a drill, show the canned output).
 pub fn started(s: &mut State, run: &str, fx: &mut Vec<Effect>) {
     let drill = s.ctx.drill;
-    let elapsed = (s.now - s.ctx.started).to_std().unwrap_or_default();
+    // Canned output follows the drill clock (paused, sped up, jumped).
+    let elapsed = s.incident.drill_time(s.now).to_std().unwrap_or_default();
     let canned = s.ctx.canned.clone();
     let Some(r) = s.runs.get_mut(run) else {
         return;

@@ -166,6 +166,40 @@ fn quit_asks_while_open_and_ctrl_c_always_quits() {
 }
 
 #[test]
+fn after_the_rollback_the_pods_are_the_ones_the_canned_output_shows() {
+    let mut h = Harness::drill();
+    h.run_injects_until(13 * 60);
+    let api: Vec<&str> = h
+        .state
+        .observed
+        .pods
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| n.starts_with("dicps-api-"))
+        .collect();
+    assert_eq!(api.len(), 3, "{api:?}");
+    assert!(api.iter().all(|n| n.starts_with("dicps-api-6c8d7b9f5-")));
+    let out = crate::drill::Scenario::canned_for(
+        &h.state.ctx.canned,
+        "kubectl get pods -n identity-platform -l app=dicps-api",
+        std::time::Duration::from_secs(13 * 60),
+    )
+    .unwrap();
+    for name in &api {
+        assert!(out.output.contains(name), "{name} not in:\n{}", out.output);
+    }
+    assert!(
+        !h.state
+            .observed
+            .alerts
+            .iter()
+            .any(|a| a.alertname == "APIDown" || a.alertname == "PodCrashLooping")
+    );
+    let k = kinds(&h);
+    assert!(k.contains(&"alert_resolved"));
+}
+
+#[test]
 fn terminate_quits() {
     let mut h = Harness::drill();
     assert_eq!(h.send(Msg::Terminate("SIGTERM")), vec![Effect::Quit]);
@@ -174,7 +208,7 @@ fn terminate_quits() {
 #[test]
 fn injects_update_the_view_and_record_what_matters() {
     let mut h = Harness::drill();
-    h.run_injects_until(600);
+    h.run_injects_until(300);
     let crash = &h.state.observed.pods[0];
     assert_eq!(
         crash.status, "CrashLoopBackOff",
@@ -973,5 +1007,172 @@ mod live_pods {
         assert_eq!(h.state.ui.pod, 2);
         h.send(Msg::Kube(KubeUpdate::Deleted("api-3".into())));
         assert_eq!(h.state.ui.pod, 1);
+    }
+}
+
+mod drills {
+    use super::*;
+    use crate::session::Seat;
+    use crate::timeline::ClockChange;
+    use chrono::TimeDelta;
+
+    fn count(h: &Harness, kind: &str) -> usize {
+        h.records()
+            .iter()
+            .filter(|r| r.event.kind() == kind)
+            .count()
+    }
+
+    #[test]
+    fn a_due_inject_is_recorded_once_then_what_it_did() {
+        let mut h = Harness::drill();
+        h.now += TimeDelta::seconds(15);
+        // Inject 0: a pod goes into CrashLoopBackOff.
+        h.send(Msg::InjectDue(0));
+        h.send(Msg::InjectDue(0));
+        assert_eq!(kinds(&h), vec!["declared", "inject_fired", "pod_changed"]);
+        assert_eq!(
+            h.state.observed.pods[0].status, "CrashLoopBackOff",
+            "observed from the record"
+        );
+        assert!(h.state.incident.fired.contains_key(&0));
+        let rec = &h.records()[1];
+        assert!(
+            matches!(&rec.event, Event::InjectFired { inject: Some(0), drill_ms: 15_000, summary, .. } if summary.contains("CrashLoopBackOff")),
+            "{rec:?}"
+        );
+    }
+
+    #[test]
+    fn two_seats_propose_the_same_inject_and_observe_the_same_thing() {
+        let mut a = Harness::drill();
+        let mut b = a.join("bo@bastion-2", Seat::Join);
+        a.now += TimeDelta::seconds(15);
+        b.now = a.now;
+        b.send(Msg::InjectDue(0));
+        a.send(Msg::InjectDue(0));
+        b.follow();
+        assert_eq!(count(&a, "inject_fired"), 1);
+        assert_eq!(count(&a, "pod_changed"), 1, "what it did, once");
+        assert_eq!(a.state.observed.pods, b.state.observed.pods);
+        assert!(a.state.ui.injects_pending.is_empty());
+        // A viewer proposes nothing but sees it all.
+        let mut v = a.join("vi@bastion-3", Seat::Viewer);
+        assert_eq!(v.state.observed.pods, a.state.observed.pods);
+        v.send(Msg::InjectDue(1));
+        assert_eq!(count(&a, "inject_fired"), 1);
+    }
+
+    #[test]
+    fn a_joining_seat_rebuilds_what_the_script_did_from_the_record() {
+        let mut a = Harness::drill();
+        a.run_injects_until(200);
+        let b = a.join("bo@bastion-2", Seat::Join);
+        assert_eq!(b.state.observed.pods, a.state.observed.pods);
+        assert_eq!(b.state.observed.alerts, a.state.observed.alerts);
+        assert_eq!(b.state.observed.figures, a.state.observed.figures);
+        assert_eq!(b.state.incident.fired, a.state.incident.fired);
+    }
+
+    #[test]
+    fn only_the_facilitator_controls_the_clock() {
+        let mut p = Harness::drill();
+        p.keys("p>J");
+        assert_eq!(kinds(&p), vec!["declared"], "players cannot");
+        let mut f = Harness::facilitator();
+        f.now += TimeDelta::seconds(10);
+        let fx = f.key(KeyCode::Char('p'));
+        let c = f.state.incident.drill_clock.unwrap();
+        assert!(c.paused);
+        assert_eq!(fx, vec![Effect::DrillClock(c)], "the source is told");
+        f.now += TimeDelta::seconds(50);
+        assert_eq!(f.state.incident.drill_time(f.now), TimeDelta::seconds(10));
+        f.key(KeyCode::Char('p'));
+        f.key(KeyCode::Char('>'));
+        f.key(KeyCode::Char('>'));
+        assert_eq!(f.state.incident.drill_clock.unwrap().speed, 5);
+        f.key(KeyCode::Char('<'));
+        assert_eq!(f.state.incident.drill_clock.unwrap().speed, 2);
+        let changes: Vec<ClockChange> = f
+            .records()
+            .iter()
+            .filter_map(|r| match &r.event {
+                Event::DrillClock { change, .. } => Some(*change),
+                _ => None,
+            })
+            .collect();
+        use ClockChange::*;
+        assert_eq!(changes, vec![Paused, Resumed, Speed, Speed, Speed]);
+        // A player's seat follows the same clock.
+        let mut p = f.join("pl@bastion-2", Seat::Join);
+        p.now = f.now + TimeDelta::seconds(10);
+        assert_eq!(p.state.incident.drill_time(p.now), TimeDelta::seconds(30));
+    }
+
+    #[test]
+    fn jump_goes_to_the_next_inject_that_has_not_fired() {
+        let mut f = Harness::facilitator();
+        f.now += TimeDelta::seconds(16);
+        f.send(Msg::InjectDue(0));
+        f.key(KeyCode::Char('J'));
+        let next = f.state.ctx.injects[1].offset();
+        assert_eq!(
+            f.state.incident.drill_time(f.now).to_std().unwrap(),
+            next,
+            "drill time is the next inject's"
+        );
+        assert!(matches!(
+            f.records().last().unwrap().event,
+            Event::DrillClock { change: ClockChange::Jumped, to_ms: Some(ms), .. } if ms == next.as_millis() as u64
+        ));
+    }
+
+    #[test]
+    fn an_ad_hoc_message_is_typed_and_recorded() {
+        let mut f = Harness::facilitator();
+        f.now += TimeDelta::seconds(42);
+        f.key(KeyCode::Char('i'));
+        f.keys("Legal");
+        f.key(KeyCode::Enter);
+        f.keys("Do we need to notify anyone?");
+        f.key(KeyCode::Enter);
+        let recs = f.records();
+        let n = recs.len();
+        assert!(matches!(
+            &recs[n - 2].event,
+            Event::InjectFired { inject: None, drill_ms: 42_000, from: Some(from), .. } if from == "Legal"
+        ));
+        assert_eq!(
+            recs[n - 1].event,
+            Event::Message {
+                from: "Legal".into(),
+                text: "Do we need to notify anyone?".into()
+            }
+        );
+        // Players see the message, not the inject record.
+        let p = f.join("pl@bastion-2", Seat::Join);
+        assert!(crate::ui::timeline::shown(&p.state, &recs[n - 1]));
+        assert!(!crate::ui::timeline::shown(&p.state, &recs[n - 2]));
+        assert!(crate::ui::timeline::shown(&f.state, &recs[n - 2]));
+    }
+
+    #[test]
+    fn canned_output_follows_the_drill_clock() {
+        let mut f = Harness::facilitator();
+        f.now += TimeDelta::seconds(5);
+        f.key(KeyCode::Char('p'));
+        f.now += TimeDelta::seconds(120);
+        f.select_step("pod-status");
+        f.key(KeyCode::Enter);
+        f.key(KeyCode::Enter);
+        let out: Vec<String> = f.state.runs.list[0]
+            .output
+            .iter()
+            .map(|l| l.text.clone())
+            .collect();
+        assert!(
+            !out.join("\n").contains("CrashLoopBackOff"),
+            "at drill time 5s, not wall time 125s: {out:?}"
+        );
     }
 }

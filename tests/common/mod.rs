@@ -113,12 +113,15 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
+    /// The timelines of incidents and drills under this seat's state.
     pub fn timelines(&self) -> Vec<PathBuf> {
-        timelines_in(&self.state.join("incidents"))
+        let mut v = timelines_in(&self.state.join("incidents"));
+        v.extend(timelines_in(&self.state.join("drills")));
+        v
     }
 }
 
-/// The timeline files under `<state>/incidents`.
+/// The timeline files under a folder (`<state>/incidents`, `<state>/drills`).
 pub fn timelines_in(root: &Path) -> Vec<PathBuf> {
     {
         let mut v: Vec<PathBuf> = std::fs::read_dir(root)

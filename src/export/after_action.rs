@@ -1,0 +1,910 @@
+//! A drill's after-action report: how the team did against the script and
+//! the clocks. Pure: from the drill's records (with the playbook for the
+//! phases and response times, and the scenario for the injects that never
+//! fired, when they can be loaded) to markdown. Everything taken from
+//! records is made inert as in the post-mortem.
+//!
+//! - for each inject (scripted or ad hoc): when it fired, what it did, the
+//!   team's first response after it (a tick, a command, a note, a severity
+//!   or status change) and how long that took (wall time);
+//! - the response clock, the phase time boxes (met, missed, not reached),
+//!   the escalations and other clocks that fell due and whether they were
+//!   acknowledged;
+//! - the commands attempted (drill runs: nothing was executed);
+//! - how the facilitator ran the drill clock;
+//! - a summary of all of it.
+
+use super::markdown::{code_cell, text};
+use super::{Facts, facts};
+use crate::drill::Scenario;
+use crate::drill::clock::{Clock, stamp, stamp_ms};
+use crate::playbook::Playbook;
+use crate::playbook::lint::parse_timebox;
+use crate::time::countdown;
+use crate::timeline::{ClockChange, Event, Record};
+use anyhow::{Result, bail};
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use std::fmt::Write;
+
+/// The report's sections (level-2 headings), in order.
+pub const SECTIONS: [&str; 6] = [
+    "Summary",
+    "Injects",
+    "Clocks",
+    "Escalations",
+    "Commands Attempted",
+    "Drill Clock",
+];
+
+/// What counts as the team responding.
+fn is_response(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::StepChecked { .. }
+            | Event::CommandStarted { .. }
+            | Event::Note { .. }
+            | Event::SeverityChanged { .. }
+            | Event::StatusChanged { .. }
+    )
+}
+
+/// How a response reads in the report.
+fn response_text(e: &Event) -> String {
+    match e {
+        Event::StepChecked { title, .. } => format!("ticked {title}"),
+        Event::CommandStarted { command, .. } => format!("ran {command}"),
+        Event::Note { text } => {
+            let first = text.lines().next().unwrap_or("");
+            format!("note: {first}")
+        }
+        Event::SeverityChanged { from, to } => format!("severity {from} → {to}"),
+        Event::StatusChanged { from, to } => format!("status {from} → {to}"),
+        other => other.summary(),
+    }
+}
+
+/// One inject as it went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InjectOutcome {
+    /// Its number in the script (from 1); `None` for an ad hoc inject.
+    pub number: Option<u32>,
+    pub at: DateTime<Utc>,
+    pub drill_ms: u64,
+    pub summary: String,
+    /// The team's first response after it: when, who, what.
+    pub response: Option<(DateTime<Utc>, String, String)>,
+}
+
+impl InjectOutcome {
+    pub fn response_after(&self) -> Option<TimeDelta> {
+        self.response.as_ref().map(|(t, _, _)| *t - self.at)
+    }
+}
+
+/// Every inject that fired, with the team's first response after it.
+pub fn injects(records: &[Record]) -> Vec<InjectOutcome> {
+    let mut out = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        let Event::InjectFired {
+            inject,
+            drill_ms,
+            summary,
+            ..
+        } = &r.event
+        else {
+            continue;
+        };
+        let response = records[i + 1..]
+            .iter()
+            .find(|x| is_response(&x.event))
+            .map(|x| (x.at, x.by.clone(), response_text(&x.event)));
+        out.push(InjectOutcome {
+            number: inject.map(|n| n + 1),
+            at: r.at,
+            drill_ms: *drill_ms,
+            summary: summary.clone(),
+            response,
+        });
+    }
+    out
+}
+
+/// How a phase's time box went.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Timebox {
+    /// Every step ticked by the end of the time box (when the last was).
+    Met(DateTime<Utc>),
+    /// Finished after the time box ended, or not at all when it ended.
+    Missed(Option<DateTime<Utc>>),
+    /// The drill ended before the time box did, the phase not finished.
+    NotReached,
+}
+
+/// Each phase with a time box: name, time box, its end, how it went.
+pub fn timeboxes(
+    records: &[Record],
+    pb: &Playbook,
+    procedure: &str,
+) -> Vec<(String, String, DateTime<Utc>, Timebox)> {
+    let (Some(first), Some(last)) = (records.first(), records.last()) else {
+        return Vec::new();
+    };
+    let Some(proc_) = pb.procedure(procedure) else {
+        return Vec::new();
+    };
+    let inc = crate::state::Incident::replay(records);
+    let mut out = Vec::new();
+    for ph in &proc_.phases {
+        let Some(tb) = &ph.timebox else { continue };
+        let Ok((_, end)) = parse_timebox(&tb.value) else {
+            continue;
+        };
+        let ends = first.at + TimeDelta::from_std(end).unwrap_or_default();
+        let done = ph
+            .steps
+            .iter()
+            .map(|s| inc.checked.get(&s.id.value).map(|(t, _)| *t))
+            .collect::<Option<Vec<_>>>()
+            .and_then(|v| v.into_iter().max());
+        let result = match done {
+            Some(t) if t <= ends => Timebox::Met(t),
+            Some(t) => Timebox::Missed(Some(t)),
+            None if last.at >= ends => Timebox::Missed(None),
+            None => Timebox::NotReached,
+        };
+        out.push((ph.name.clone(), tb.value.clone(), ends, result));
+    }
+    out
+}
+
+fn mmss(d: TimeDelta) -> String {
+    countdown(d.max(TimeDelta::zero()))
+}
+
+struct Doc<'a> {
+    f: &'a Facts,
+    /// Drill time at each record (by index).
+    drill_at: Vec<TimeDelta>,
+}
+
+impl Doc<'_> {
+    fn local(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.f.tz).format("%H:%M:%S").to_string()
+    }
+
+    /// Drill time at a wall time (the clock as the record had it then).
+    fn drill_at_time(&self, t: DateTime<Utc>) -> TimeDelta {
+        let n = self.f.records.iter().take_while(|r| r.at <= t).count();
+        crate::drill::clock::drill_time(&self.f.records[..n.max(1)], t)
+    }
+}
+
+/// The after-action report of a drill's records.
+pub fn render(
+    records: &[Record],
+    playbook: Option<&Playbook>,
+    scenario: Option<&Scenario>,
+    tz: FixedOffset,
+) -> Result<String> {
+    let f = facts(records, playbook, tz)?;
+    if !f.incident.drill {
+        bail!(
+            "{} is a real incident, not a drill: it has a post-mortem, not an after-action report",
+            f.incident.id
+        );
+    }
+    let mut clock = Clock::start(records[0].at);
+    let drill_at = records
+        .iter()
+        .map(|r| {
+            clock.apply_record(r);
+            clock.at(r.at)
+        })
+        .collect();
+    let d = Doc { f: &f, drill_at };
+    let fired = injects(records);
+    let boxes = playbook
+        .map(|pb| timeboxes(records, pb, &f.incident.procedure))
+        .unwrap_or_default();
+
+    let mut o = String::new();
+    let i = &f.incident;
+    let _ = writeln!(o, "# After-Action Report: [DRILL] {}\n", text(&i.title));
+    let _ = writeln!(
+        o,
+        "Drill `{}`{} · {} · declared {} by {}\n",
+        text(&i.id),
+        i.scenario
+            .as_ref()
+            .map(|s| format!(" of scenario {}", code_cell(s)))
+            .unwrap_or_default(),
+        match (&i.procedure_name, &i.playbook_title) {
+            (Some(p), Some(pb)) => format!("{} ({})", text(p), text(pb)),
+            _ => format!("{} ({})", text(&i.procedure), text(&i.playbook)),
+        },
+        records[0]
+            .at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S %:z"),
+        text(&records[0].by),
+    );
+    summary(&mut o, &d, &fired, &boxes, scenario);
+    injects_section(&mut o, &d, &fired, scenario);
+    clocks_section(&mut o, &d, &boxes);
+    escalations(&mut o, &d);
+    commands(&mut o, &d);
+    drill_clock(&mut o, &d);
+    for w in &f.warnings {
+        let _ = writeln!(o, "> Warning: {}\n", text(w));
+    }
+    Ok(o)
+}
+
+fn summary(
+    o: &mut String,
+    d: &Doc,
+    fired: &[InjectOutcome],
+    boxes: &[(String, String, DateTime<Utc>, Timebox)],
+    scenario: Option<&Scenario>,
+) {
+    let f = d.f;
+    let first = &f.records[0];
+    let last = f.records.last().unwrap_or(first);
+    let _ = writeln!(o, "## Summary\n");
+    let _ = writeln!(
+        o,
+        "- Ran {} of wall time (to the last record at {}), reaching drill time {}; status at the end: {}",
+        mmss(last.at - first.at),
+        d.local(last.at),
+        stamp(d.drill_at.last().copied().unwrap_or_default()),
+        f.incident.status
+    );
+    let scripted = fired.iter().filter(|x| x.number.is_some()).count();
+    let adhoc = fired.len() - scripted;
+    let of = scenario.map_or_else(String::new, |s| format!(" of {}", s.injects.len()));
+    let answered: Vec<TimeDelta> = fired.iter().filter_map(|x| x.response_after()).collect();
+    let mut line = format!("- Injects: {scripted}{of} scripted fired");
+    if adhoc > 0 {
+        let _ = write!(line, ", {adhoc} ad hoc");
+    }
+    let _ = write!(
+        line,
+        "; the team responded after {} of {}",
+        answered.len(),
+        fired.len()
+    );
+    if !answered.is_empty() {
+        let mut sorted = answered.clone();
+        sorted.sort();
+        let median = sorted[sorted.len() / 2];
+        let slowest = sorted[sorted.len() - 1];
+        let _ = write!(
+            line,
+            " (median {}, slowest {})",
+            mmss(median),
+            mmss(slowest)
+        );
+    }
+    let _ = writeln!(o, "{line}");
+    let _ = writeln!(o, "- Response clock: {}", response_line(d));
+    if !boxes.is_empty() {
+        let count = |p: fn(&Timebox) -> bool| boxes.iter().filter(|b| p(&b.3)).count();
+        let _ = writeln!(
+            o,
+            "- Phase time boxes: {} met, {} missed, {} not reached",
+            count(|t| matches!(t, Timebox::Met(_))),
+            count(|t| matches!(t, Timebox::Missed(_))),
+            count(|t| matches!(t, Timebox::NotReached)),
+        );
+    }
+    let esc: Vec<_> = f
+        .timers
+        .iter()
+        .filter(|t| !t.timer.starts_with("phase-") && !t.timer.starts_with("response-"))
+        .collect();
+    let acked = esc.iter().filter(|t| t.acknowledged_at.is_some()).count();
+    let _ = writeln!(
+        o,
+        "- Escalations and other clocks that fell due: {}, {} acknowledged, {} not",
+        esc.len(),
+        acked,
+        esc.len() - acked
+    );
+    let nonzero = f.commands.iter().filter(|c| !c.succeeded()).count();
+    let _ = writeln!(
+        o,
+        "- Commands attempted: {} (drill: none executed){}",
+        f.commands.len(),
+        if nonzero > 0 {
+            format!(", {nonzero} answered with a failure")
+        } else {
+            String::new()
+        }
+    );
+    let _ = match f.steps.total {
+        Some(t) => writeln!(o, "- Steps done: {} of {t}", f.steps.done),
+        None => writeln!(o, "- Steps done: {}", f.steps.done),
+    };
+    o.push('\n');
+}
+
+fn response_line(d: &Doc) -> String {
+    let f = d.f;
+    let Some(r) = &f.metrics.response else {
+        return "no response time for this severity".into();
+    };
+    let target = TimeDelta::seconds(r.target_seconds);
+    match (r.after_seconds, r.met) {
+        (Some(a), Some(true)) => format!(
+            "{} target {} met: out of Investigating after {}",
+            text(&r.severity),
+            mmss(target),
+            mmss(TimeDelta::seconds(a))
+        ),
+        (Some(a), _) => format!(
+            "{} target {} missed: out of Investigating after {}",
+            text(&r.severity),
+            mmss(target),
+            mmss(TimeDelta::seconds(a))
+        ),
+        _ => {
+            let last = f.records.last().map_or(f.records[0].at, |x| x.at);
+            let since = f.records[0].at;
+            if last - since > target {
+                format!(
+                    "{} target {} missed: still Investigating at the end",
+                    text(&r.severity),
+                    mmss(target)
+                )
+            } else {
+                format!(
+                    "{} target {} not decided: still Investigating when the drill ended",
+                    text(&r.severity),
+                    mmss(target)
+                )
+            }
+        }
+    }
+}
+
+fn injects_section(o: &mut String, d: &Doc, fired: &[InjectOutcome], scenario: Option<&Scenario>) {
+    let _ = writeln!(o, "## Injects\n");
+    if fired.is_empty() {
+        let _ = writeln!(o, "No inject fired.\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "| # | Drill time | At | Inject | First response | After |\n|---|---|---|---|---|---|"
+        );
+        for x in fired {
+            let (resp, after) = match &x.response {
+                Some((_, by, what)) => (
+                    format!("{} ({})", text(what), text(by)),
+                    mmss(x.response_after().unwrap_or_default()),
+                ),
+                None => ("none".to_string(), "—".to_string()),
+            };
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} |",
+                x.number.map_or("ad hoc".into(), |n| n.to_string()),
+                stamp_ms(x.drill_ms),
+                d.local(x.at),
+                text(&x.summary),
+                resp,
+                after
+            );
+        }
+        o.push('\n');
+        let _ = writeln!(
+            o,
+            "Response times are wall time from the inject to the team's first tick, command, note, severity or status change after it.\n"
+        );
+    }
+    if let Some(s) = scenario {
+        let done: std::collections::BTreeSet<u32> = fired.iter().filter_map(|x| x.number).collect();
+        let missing: Vec<String> = s
+            .timed_injects()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !done.contains(&(*i as u32 + 1)))
+            .map(|(i, inj)| {
+                format!(
+                    "- {} at {}: {}",
+                    i + 1,
+                    stamp(TimeDelta::from_std(inj.offset()).unwrap_or_default()),
+                    text(&inj.summary())
+                )
+            })
+            .collect();
+        if !missing.is_empty() {
+            let _ = writeln!(o, "Not reached before the drill ended:\n");
+            for m in missing {
+                let _ = writeln!(o, "{m}");
+            }
+            o.push('\n');
+        }
+    }
+}
+
+fn clocks_section(o: &mut String, d: &Doc, boxes: &[(String, String, DateTime<Utc>, Timebox)]) {
+    let _ = writeln!(o, "## Clocks\n");
+    let _ = writeln!(
+        o,
+        "The cockpit's clocks keep wall time in a drill (pausing or speeding the drill clock does not move them).\n"
+    );
+    let _ = writeln!(o, "- Response clock: {}\n", response_line(d));
+    if boxes.is_empty() {
+        let _ = writeln!(o, "No phase of this procedure has a time box.\n");
+        return;
+    }
+    let _ = writeln!(o, "| Phase | Time box | Ends | Result |\n|---|---|---|---|");
+    for (name, tb, ends, result) in boxes {
+        let r = match result {
+            Timebox::Met(t) => format!("met: done at {}", d.local(*t)),
+            Timebox::Missed(Some(t)) => format!("missed: done at {}", d.local(*t)),
+            Timebox::Missed(None) => "missed: not done".into(),
+            Timebox::NotReached => "not reached: the drill ended first".into(),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            text(name),
+            text(tb),
+            d.local(*ends),
+            r
+        );
+    }
+    o.push('\n');
+}
+
+fn escalations(o: &mut String, d: &Doc) {
+    let f = d.f;
+    let _ = writeln!(o, "## Escalations\n");
+    if f.timers.is_empty() {
+        let _ = writeln!(o, "No clock fell due.\n");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "| Fell due | Drill time | Clock | Acknowledged | After |\n|---|---|---|---|---|"
+    );
+    for t in &f.timers {
+        let (ack, after) = match (t.acknowledged_at, &t.acknowledged_by) {
+            (Some(at), by) => (
+                format!(
+                    "{}{}",
+                    d.local(at.0),
+                    by.as_ref()
+                        .map(|b| format!(" by {}", text(b)))
+                        .unwrap_or_default()
+                ),
+                mmss(at.0 - t.due_at.0),
+            ),
+            (None, _) => ("not acknowledged".into(), "—".into()),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            d.local(t.due_at.0),
+            stamp(d.drill_at_time(t.due_at.0)),
+            text(&t.label),
+            ack,
+            after
+        );
+    }
+    o.push('\n');
+}
+
+fn commands(o: &mut String, d: &Doc) {
+    let f = d.f;
+    let _ = writeln!(o, "## Commands Attempted\n");
+    if f.commands.is_empty() {
+        let _ = writeln!(o, "No command was attempted.\n");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "| At | Drill time | Who | Step | Command | Canned answer |\n|---|---|---|---|---|---|"
+    );
+    for c in &f.commands {
+        let outcome = match (&c.outcome, c.exit) {
+            (Some(out), _) if c.drill => format!("{} (not executed)", text(out)),
+            (Some(out), _) => text(out),
+            (None, _) => "no end recorded".into(),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            d.local(c.started_at.0),
+            stamp(d.drill_at_time(c.started_at.0)),
+            text(&c.by),
+            text(&c.step),
+            code_cell(&c.command),
+            outcome
+        );
+    }
+    o.push('\n');
+}
+
+fn drill_clock(o: &mut String, d: &Doc) {
+    let _ = writeln!(o, "## Drill Clock\n");
+    let changes: Vec<(usize, &Record)> =
+        d.f.records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.event, Event::DrillClock { .. }))
+            .collect();
+    if changes.is_empty() {
+        let _ = writeln!(o, "The drill clock ran at 1x throughout.\n");
+        return;
+    }
+    let _ = writeln!(o, "| At | Drill time | Who | Change |\n|---|---|---|---|");
+    for (i, r) in changes {
+        let what = match &r.event {
+            Event::DrillClock {
+                change: ClockChange::Jumped,
+                to_ms,
+                ..
+            } => format!("jumped to {}", stamp_ms(to_ms.unwrap_or(0))),
+            Event::DrillClock {
+                change: ClockChange::Speed,
+                speed,
+                ..
+            } => format!("speed {}x", speed.unwrap_or(1)),
+            Event::DrillClock {
+                change: ClockChange::Paused,
+                ..
+            } => "paused".into(),
+            _ => "resumed".into(),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            d.local(r.at),
+            stamp(d.drill_at[i]),
+            text(&r.by),
+            what
+        );
+    }
+    o.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::Status;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+            + TimeDelta::seconds(secs)
+    }
+
+    fn utc() -> FixedOffset {
+        FixedOffset::east_opt(0).unwrap()
+    }
+
+    fn fired(n: Option<u32>, ms: u64, summary: &str) -> Event {
+        Event::InjectFired {
+            inject: n,
+            drill_ms: ms,
+            summary: summary.into(),
+            from: None,
+            text: None,
+        }
+    }
+
+    fn clock(change: ClockChange, speed: Option<u32>) -> Event {
+        Event::DrillClock {
+            change,
+            speed,
+            to_ms: None,
+        }
+    }
+
+    /// A drill by hand: two scripted injects and an ad hoc one, a pause, a
+    /// speed change, a drill run, a clock acknowledged and one not, the
+    /// response clock missed.
+    fn records() -> Vec<Record> {
+        let ana = "ana@bastion";
+        let fac = "fay@bastion";
+        let evs: Vec<(i64, &str, Event)> = vec![
+            (
+                0,
+                ana,
+                Event::Declared {
+                    id: "drill-1".into(),
+                    title: "API | down".into(),
+                    severity: "P0".into(),
+                    status: Status::Investigating,
+                    ic: "ana".into(),
+                    playbook: "dicps".into(),
+                    procedure: "api-outage".into(),
+                    drill: true,
+                    source: Some("bundled:dicps.yaml".into()),
+                    scenario: Some("api-outage".into()),
+                    watch: Default::default(),
+                },
+            ),
+            (
+                15,
+                ana,
+                fired(Some(0), 15_000, "pod api-1: CrashLoopBackOff"),
+            ),
+            (
+                15,
+                ana,
+                Event::PodChanged {
+                    pod: "api-1".into(),
+                    from: "Running".into(),
+                    to: "CrashLoopBackOff".into(),
+                },
+            ),
+            (
+                40,
+                ana,
+                Event::StepChecked {
+                    step: "verify-outage".into(),
+                    title: "Verify the outage".into(),
+                },
+            ),
+            (50, fac, clock(ClockChange::Paused, None)),
+            (
+                60,
+                fac,
+                Event::InjectFired {
+                    inject: None,
+                    drill_ms: 50_000,
+                    summary: "message from Legal: notify?".into(),
+                    from: Some("Legal".into()),
+                    text: Some("notify?".into()),
+                },
+            ),
+            (
+                60,
+                fac,
+                Event::Message {
+                    from: "Legal".into(),
+                    text: "notify?".into(),
+                },
+            ),
+            (70, fac, clock(ClockChange::Resumed, None)),
+            (80, fac, clock(ClockChange::Speed, Some(5))),
+            (
+                90,
+                "bo@bastion",
+                Event::CommandStarted {
+                    run: "r1".into(),
+                    step: "pod-status".into(),
+                    command: "kubectl get pods -n identity-platform".into(),
+                    argv: vec![],
+                    risk: "read".into(),
+                    confirmation: "enter".into(),
+                    shell: false,
+                    drill: true,
+                    dry_run: false,
+                },
+            ),
+            (
+                90,
+                "bo@bastion",
+                Event::CommandFinished {
+                    run: "r1".into(),
+                    outcome: "exit 0".into(),
+                    exit: Some(0),
+                    signal: None,
+                    duration_ms: 0,
+                    first_lines: vec![],
+                    last_lines: vec![],
+                    drill: true,
+                },
+            ),
+            (
+                100,
+                ana,
+                fired(Some(1), 180_000, "figures: Error rate 58.2%"),
+            ),
+            (
+                900,
+                ana,
+                Event::TimerDue {
+                    timer: "response-P0-1".into(),
+                    label: "P0 response time (15m)".into(),
+                },
+            ),
+            (
+                905,
+                ana,
+                Event::TimerDue {
+                    timer: "escalation-0-P0-1".into(),
+                    label: "Escalate to VP Engineering".into(),
+                },
+            ),
+            (
+                960,
+                ana,
+                Event::TimerAcknowledged {
+                    timer: "response-P0-1".into(),
+                    label: "P0 response time (15m)".into(),
+                },
+            ),
+            (
+                1100,
+                ana,
+                Event::StatusChanged {
+                    from: Status::Investigating,
+                    to: Status::Identified,
+                },
+            ),
+        ];
+        evs.into_iter()
+            .enumerate()
+            .map(|(i, (secs, by, event))| Record {
+                seq: i as u64 + 1,
+                at: t(secs),
+                by: by.into(),
+                event,
+            })
+            .collect()
+    }
+
+    fn playbook() -> Playbook {
+        crate::playbook::load_bundled("dicps.yaml").unwrap()
+    }
+
+    #[test]
+    fn each_inject_and_the_first_response_after_it() {
+        let out = injects(&records());
+        let got: Vec<(Option<u32>, Option<i64>)> = out
+            .iter()
+            .map(|x| (x.number, x.response_after().map(|d| d.num_seconds())))
+            .collect();
+        // #1 at 15 s: the tick at 40 s. The ad hoc one at 60 s: the drill
+        // run at 90 s. #2 at 100 s: the status change at 1100 s.
+        assert_eq!(
+            got,
+            vec![(Some(1), Some(25)), (None, Some(30)), (Some(2), Some(1000))]
+        );
+        assert_eq!(out[1].response.as_ref().unwrap().1, "bo@bastion");
+    }
+
+    #[test]
+    fn time_boxes_met_missed_and_not_reached() {
+        let recs = records();
+        let boxes = timeboxes(&recs, &playbook(), "api-outage");
+        let got: Vec<(&str, &Timebox)> = boxes.iter().map(|b| (b.0.as_str(), &b.3)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Immediate Actions", &Timebox::Missed(None)),
+                ("Investigation", &Timebox::NotReached),
+            ]
+        );
+        // Every immediate step ticked by 10 minutes: met.
+        let mut recs = recs;
+        let pb = playbook();
+        let steps: Vec<_> = pb.procedure("api-outage").unwrap().phases[0]
+            .steps
+            .iter()
+            .map(|s| s.id.value.clone())
+            .collect();
+        for (k, id) in steps.into_iter().enumerate() {
+            recs.push(Record {
+                seq: recs.len() as u64 + 1,
+                at: t(600 + k as i64),
+                by: "ana@bastion".into(),
+                event: Event::StepChecked {
+                    step: id,
+                    title: "x".into(),
+                },
+            });
+        }
+        let boxes = timeboxes(&recs, &pb, "api-outage");
+        assert_eq!(boxes[0].3, Timebox::Met(t(604)));
+    }
+
+    #[test]
+    fn the_report_parses_into_its_sections_and_tables() {
+        let md = render(&records(), Some(&playbook()), None, utc()).unwrap();
+        let p = crate::export::tests::parse(&md);
+        assert_eq!(p.title, "After-Action Report: [DRILL] API | down");
+        assert_eq!(p.h2, SECTIONS);
+        let table = |first: &str| {
+            p.tables
+                .iter()
+                .find(|t| t[0][0] == first)
+                .unwrap_or_else(|| panic!("no table headed {first}:\n{md}"))
+        };
+        let inj = table("#");
+        assert_eq!(inj.len(), 4, "{inj:?}");
+        assert_eq!(
+            inj[1],
+            [
+                "1",
+                "T+00:15",
+                "13:00:15",
+                "pod api-1: CrashLoopBackOff",
+                "ticked Verify the outage (ana@bastion)",
+                "00:25"
+            ]
+        );
+        assert_eq!(inj[2][0], "ad hoc");
+        assert_eq!(inj[2][1], "T+00:50");
+        assert!(inj[2][4].starts_with("ran kubectl get pods"), "{inj:?}");
+        let esc = table("Fell due");
+        assert_eq!(esc.len(), 3);
+        assert_eq!(esc[1][2], "P0 response time (15m)");
+        assert_eq!(esc[1][3], "13:16:00 by ana@bastion");
+        assert_eq!(esc[1][4], "01:00");
+        assert_eq!(esc[2][3], "not acknowledged");
+        // Drill time: paused 50-70 s, 5x from 80 s: at 905 s wall,
+        // 50 + 10 + 825 * 5.
+        assert_eq!(
+            esc[2][1],
+            format!("T+{}", countdown(TimeDelta::seconds(50 + 10 + 825 * 5)))
+        );
+        let cmds = table("At");
+        assert!(
+            cmds.iter().any(|r| r
+                .get(4)
+                .is_some_and(|c| c == "kubectl get pods -n identity-platform")),
+            "{cmds:?}"
+        );
+        assert_eq!(cmds[1][5], "exit 0 (not executed)");
+        let boxes = table("Phase");
+        assert_eq!(boxes[1][3], "missed: not done");
+        assert_eq!(boxes[2][3], "not reached: the drill ended first");
+        let clock = table("At");
+        assert_eq!(clock[0].len(), 6, "the commands table comes first");
+        let dc = p
+            .tables
+            .iter()
+            .find(|t| t[0] == ["At", "Drill time", "Who", "Change"])
+            .unwrap();
+        let changes: Vec<&str> = dc[1..].iter().map(|r| r[3].as_str()).collect();
+        assert_eq!(changes, ["paused", "resumed", "speed 5x"]);
+        // The summary says it all in one place.
+        assert!(md.contains("- Injects: 2 scripted fired, 1 ad hoc; the team responded after 3 of 3 (median 00:30, slowest 16:40)"), "{md}");
+        assert!(
+            md.contains(
+                "- Response clock: P0 target 15:00 missed: out of Investigating after 18:20"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("- Phase time boxes: 0 met, 1 missed, 1 not reached"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- Escalations and other clocks that fell due: 1, 0 acknowledged, 1 not"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- Commands attempted: 1 (drill: none executed)"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn with_the_scenario_the_injects_not_reached_are_listed() {
+        let sc = crate::drill::load_bundled_scenario("api-outage")
+            .unwrap()
+            .unwrap();
+        let md = render(&records(), Some(&playbook()), Some(&sc), utc()).unwrap();
+        assert!(md.contains("- Injects: 2 of 12 scripted fired"), "{md}");
+        assert!(md.contains("Not reached before the drill ended:"), "{md}");
+        assert!(md.contains("- 3 at T+00:30: message from Support"), "{md}");
+        assert!(!md.contains("- 1 at T+00:15"), "{md}");
+    }
+
+    #[test]
+    fn a_real_incident_has_no_after_action_report() {
+        let mut recs = records();
+        if let Event::Declared { drill, .. } = &mut recs[0].event {
+            *drill = false;
+        }
+        assert!(render(&recs, None, None, utc()).is_err());
+    }
+}
