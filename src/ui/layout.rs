@@ -22,6 +22,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ("split", include_str!("../../layouts/split.yaml")),
     ("compact", include_str!("../../layouts/compact.yaml")),
     ("wallboard", include_str!("../../layouts/wallboard.yaml")),
+    (
+        "facilitator",
+        include_str!("../../layouts/facilitator.yaml"),
+    ),
 ];
 
 /// Every pane a layout can place.
@@ -41,6 +45,8 @@ pub enum PaneId {
     Timeline,
     Output,
     Timers,
+    /// A drill's upcoming injects (a facilitator's seat only).
+    Injects,
 }
 
 /// When a pane or split is shown.
@@ -100,6 +106,26 @@ pub struct Spec {
     #[serde(default)]
     pub min_size: Option<Size>,
     pub root: Node,
+}
+
+impl Node {
+    fn has(&self, p: PaneId) -> bool {
+        self.pane == Some(p)
+            || self.tabs.as_ref().is_some_and(|t| t.contains(&p))
+            || self
+                .rows
+                .iter()
+                .chain(self.columns.iter())
+                .flatten()
+                .any(|n| n.has(p))
+    }
+}
+
+impl Spec {
+    /// Whether the layout places this pane anywhere.
+    pub fn root_has(&self, p: PaneId) -> bool {
+        self.root.has(p)
+    }
 }
 
 /// What the layout places, and how much of it there is.
@@ -175,7 +201,7 @@ fn content_height(p: PaneId, c: &Content, width: u16) -> u16 {
                 2 + n(c.figures.div_ceil(2)) + 2
             }
         }
-        PaneId::Checklist | PaneId::Timeline | PaneId::Output => 10,
+        PaneId::Checklist | PaneId::Timeline | PaneId::Output | PaneId::Injects => 10,
     }
 }
 

@@ -60,7 +60,15 @@ pub fn active_layout(s: &State) -> &layout::Spec {
 
 fn layout_for(s: &State, w: u16, h: u16) -> &layout::Spec {
     let specs = &s.ctx.layouts;
-    let i = s.ui.layout.unwrap_or_else(|| layout::auto(specs, w, h));
+    // A facilitator's seat starts on the facilitator layout.
+    let auto = || {
+        specs
+            .iter()
+            .position(|l| l.name == "facilitator")
+            .filter(|_| s.ctx.facilitator && w >= 80 && h >= 24)
+            .unwrap_or_else(|| layout::auto(specs, w, h))
+    };
+    let i = s.ui.layout.unwrap_or_else(auto);
     &specs[i.min(specs.len().saturating_sub(1))]
 }
 
@@ -85,8 +93,13 @@ pub fn focusable(p: layout::PaneId) -> Option<Pane> {
         P::Alerts => Some(Pane::Alerts),
         P::Timers => Some(Pane::Timers),
         P::Resources => Some(Pane::Resources),
-        P::Header | P::Bigclock | P::Footer | P::Progress => None,
+        P::Header | P::Bigclock | P::Footer | P::Progress | P::Injects => None,
     }
+}
+
+/// The layout in use has its own place for the upcoming injects.
+fn placed_injects(s: &State) -> bool {
+    active_layout(s).root_has(layout::PaneId::Injects)
 }
 
 /// Panes Tab moves through, in reading order.
@@ -216,8 +229,11 @@ fn render_id(s: &State, f: &mut Frame, id: layout::PaneId, r: ratatui::layout::R
     use layout::PaneId as P;
     match id {
         P::Header => header::render(s, f, r),
-        // A facilitator's upcoming injects take the resources' place.
-        P::Resources if s.ctx.facilitator => injects::render(s, f, r),
+        P::Injects if s.ctx.facilitator => injects::render(s, f, r),
+        // Without the facilitator layout, the upcoming injects take the
+        // resources' place on a facilitator's seat.
+        P::Resources if s.ctx.facilitator && !placed_injects(s) => injects::render(s, f, r),
+        P::Injects => {}
         P::Footer => footer::render(s, f, r),
         P::Bigclock => bigclock::render(s, f, r),
         P::Progress => progress::render(s, f, r),

@@ -212,9 +212,11 @@ fn every_layout_at_its_size_and_at_40x12() {
         ("split", 80, 24),
         ("compact", 80, 24),
         ("wallboard", 120, 40),
+        ("facilitator", 120, 40),
     ];
     for (name, w, hgt) in targets {
         let mut h = busy_drill();
+        h.state.ctx.facilitator = name == "facilitator";
         let i = h
             .state
             .ctx
