@@ -242,19 +242,7 @@ mod tests {
         s.append(
             DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
             "ana@h",
-            Event::Declared {
-                id: "drill-old".into(),
-                title: "t".into(),
-                severity: "P0".into(),
-                status: Status::Investigating,
-                ic: "ana".into(),
-                playbook: "dicps".into(),
-                procedure: "api-outage".into(),
-                drill: true,
-                source: None,
-                scenario: None,
-                watch: Default::default(),
-            },
+            crate::testkit::declared("drill-old", true),
         )
         .unwrap();
         assert!(all(dir.path()).unwrap().is_empty());

@@ -342,19 +342,7 @@ mod tests {
                 .unwrap()
                 .with_timezone(&Utc),
             "ana@h",
-            Event::Declared {
-                id: "drill-x".into(),
-                title: "t".into(),
-                severity: "P0".into(),
-                status: Status::Investigating,
-                ic: "ana".into(),
-                playbook: "dicps".into(),
-                procedure: "api-outage".into(),
-                drill: true,
-                source: None,
-                scenario: None,
-                watch: Default::default(),
-            },
+            crate::testkit::declared("drill-x", true),
         )
         .unwrap();
         assert_eq!(
@@ -372,19 +360,7 @@ mod tests {
                     .unwrap()
                     .with_timezone(&Utc),
                 "ana@h",
-                Event::Declared {
-                    id: "drill-legacy".into(),
-                    title: "t".into(),
-                    severity: "P0".into(),
-                    status: Status::Investigating,
-                    ic: "ana".into(),
-                    playbook: "dicps".into(),
-                    procedure: "api-outage".into(),
-                    drill: true,
-                    source: None,
-                    scenario: None,
-                    watch: Default::default(),
-                },
+                crate::testkit::declared("drill-legacy", true),
             )
             .unwrap();
         assert_eq!(choose(dir.path(), None).unwrap().id, "real");

@@ -432,22 +432,9 @@ pub fn validate_id(id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::record::Status;
 
     fn declared() -> Event {
-        Event::Declared {
-            id: "x".into(),
-            title: "t".into(),
-            severity: "P0".into(),
-            status: Status::Investigating,
-            ic: "ana".into(),
-            playbook: "dicps".into(),
-            procedure: "api-outage".into(),
-            drill: true,
-            source: None,
-            scenario: None,
-            watch: Default::default(),
-        }
+        crate::testkit::declared("x", true)
     }
 
     #[test]
