@@ -33,7 +33,7 @@ pub struct Cli {
 /// How the cockpit looks; flags win over the config file.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct UiFlags {
-    /// Layout: a bundled name (default, split, compact, wallboard) or a
+    /// Layout: a bundled name (default, split, compact, wallboard, facilitator) or a
     /// layouts/*.yaml file. Default: chosen by terminal size.
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub layout: Option<String>,

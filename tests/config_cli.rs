@@ -83,7 +83,7 @@ fn a_bad_layout_file_is_refused_with_its_place() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("not a bundled layout (default, split, compact, wallboard)"),
+        err.contains("not a bundled layout (default, split, compact, wallboard, facilitator)"),
         "{err}"
     );
 }
