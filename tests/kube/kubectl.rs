@@ -222,26 +222,8 @@ async fn kubectl_and_the_cockpit_agree_on_every_pods_ready_status_and_restarts()
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     // Every status the pods pane names is among them.
-    for s in [
-        "Init:0/2",
-        "Init:CrashLoopBackOff",
-        "Init:Error",
-        "PodInitializing",
-        "CrashLoopBackOff",
-        "ImagePullBackOff",
-        "ErrImagePull",
-        "CreateContainerConfigError",
-        "OOMKilled",
-        "Completed",
-        "Error",
-        "ContainerCreating",
-        "Pending",
-        "Terminating",
-        "NotReady",
-        "Evicted",
-        "Unknown",
-    ] {
-        assert!(rows.iter().any(|r| r["STATUS"] == s), "no pod {s}");
+    for s in incident_cockpit::sources::kube::pod_status::NAMED_STATUSES {
+        assert!(rows.iter().any(|r| r["STATUS"] == *s), "no pod {s}");
     }
 }
 

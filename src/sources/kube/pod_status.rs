@@ -8,6 +8,28 @@ use chrono::{DateTime, Utc};
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
+/// The STATUS values the pods pane must show as kubectl does (the ones the
+/// project's issue names); the fixtures cover each.
+pub const NAMED_STATUSES: &[&str] = &[
+    "Init:0/2",
+    "Init:CrashLoopBackOff",
+    "Init:Error",
+    "PodInitializing",
+    "CrashLoopBackOff",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "CreateContainerConfigError",
+    "OOMKilled",
+    "Completed",
+    "Error",
+    "ContainerCreating",
+    "Pending",
+    "Terminating",
+    "NotReady",
+    "Evicted",
+    "Unknown",
+];
+
 /// What `kubectl get pods` prints for a pod, less the clocks (AGE and the
 /// "(5m ago)" of RESTARTS are drawn from the timestamps at render time).
 #[derive(Clone, Debug, PartialEq, Eq)]
