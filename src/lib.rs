@@ -27,5 +27,5 @@ pub mod timeline;
 pub mod ui;
 pub mod update;
 
-#[cfg(test)]
+#[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

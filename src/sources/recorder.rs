@@ -1,6 +1,6 @@
 //! The timeline writer and follower: one thread owns the store. It appends
-//! in order (under the store's lock), fsyncs, and only then reports
-//! `Recorded`, so nothing is shown as done before it is durable. Between
+//! in order (under the store's lock; whatever is queued together goes in
+//! one write and one fsync), and only then reports `Recorded`, so nothing is shown as done before it is durable. Between
 //! appends it reads what other seats appended and reports it as `Followed`
 //! within a fraction of a second.
 
@@ -32,6 +32,41 @@ fn deliver(
     }
 }
 
+/// At most this many events are written with one fsync.
+pub const MAX_BATCH: usize = 1024;
+
+/// Appends a batch; what to tell the loop about each event, in order.
+fn write(
+    store: &mut dyn Store,
+    seat: &str,
+    events: Vec<Event>,
+    out: &UnboundedSender<Msg>,
+) -> Vec<Msg> {
+    match store.append_many(Utc::now(), seat, events.clone()) {
+        Ok(batch) => {
+            deliver(out, batch.others, Vec::new());
+            batch
+                .written
+                .into_iter()
+                .map(|w| match w {
+                    Ok(rec) => Msg::Recorded(Box::new(rec)),
+                    Err(event) => Msg::Deduplicated(Box::new(event)),
+                })
+                .collect()
+        }
+        Err(e) => {
+            let error = format!("{e:#}");
+            events
+                .into_iter()
+                .map(|event| Msg::NotRecorded {
+                    event: Box::new(event),
+                    error: error.clone(),
+                })
+                .collect()
+        }
+    }
+}
+
 impl Recorder {
     pub fn spawn(
         mut store: Box<dyn Store>,
@@ -45,20 +80,19 @@ impl Recorder {
                 loop {
                     match rx.recv_timeout(FOLLOW_EVERY) {
                         Ok(event) => {
-                            let msg = match store.append(Utc::now(), &seat, event.clone()) {
-                                Ok(a) => {
-                                    deliver(&out, a.others, Vec::new());
-                                    match a.record {
-                                        Some(rec) => Msg::Recorded(Box::new(rec)),
-                                        None => Msg::Deduplicated(Box::new(event)),
-                                    }
+                            // Whatever else is queued goes in the same
+                            // write and fsync (an alert storm, a burst of
+                            // keys), in order.
+                            let mut events = vec![event];
+                            while events.len() < MAX_BATCH {
+                                match rx.try_recv() {
+                                    Ok(e) => events.push(e),
+                                    Err(_) => break,
                                 }
-                                Err(e) => Msg::NotRecorded {
-                                    event: Box::new(event),
-                                    error: format!("{e:#}"),
-                                },
-                            };
-                            let _ = out.send(msg);
+                            }
+                            for msg in write(store.as_mut(), &seat, events, &out) {
+                                let _ = out.send(msg);
+                            }
                         }
                         Err(std_mpsc::RecvTimeoutError::Timeout) => match store.read_new() {
                             Ok(new) => deliver(&out, new.records, new.warnings),

@@ -6,9 +6,9 @@
 //!
 //! Several seats (processes) may append to one incident: each append takes
 //! an exclusive `flock`, first reads whatever other seats appended, numbers
-//! its record after the last one, writes it with one `write` on an
-//! `O_APPEND` file and fsyncs before the lock is released and the record is
-//! acknowledged. Records never interleave and sequence numbers are
+//! its records after the last one, writes them with one `write` on an
+//! `O_APPEND` file and fsyncs once before the lock is released and the
+//! records are acknowledged. Records never interleave and sequence numbers are
 //! gap-free. Records that several seats could observe at once (a pod
 //! entering CrashLoopBackOff, a clock falling due) carry a dedupe key and are
 //! written once.
@@ -32,10 +32,30 @@ pub struct Appended {
     pub record: Option<Record>,
 }
 
+/// What appending several events did.
+#[derive(Debug)]
+pub struct Batch {
+    /// Records other seats appended since this store last read.
+    pub others: Vec<Record>,
+    /// Each event's record, in order; the event back when an equal record
+    /// already existed (deduplicated).
+    pub written: Vec<std::result::Result<Record, Event>>,
+}
+
 pub trait Store: Send {
+    /// Appends records for the events, in order, and makes them durable
+    /// (one write, one fsync) before returning them, with what other seats
+    /// appended meanwhile. On an error none of them is acknowledged.
+    fn append_many(&mut self, at: DateTime<Utc>, by: &str, events: Vec<Event>) -> Result<Batch>;
     /// Appends one record and makes it durable before returning it, with
     /// what other seats appended meanwhile.
-    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Appended>;
+    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Appended> {
+        let batch = self.append_many(at, by, vec![event])?;
+        Ok(Appended {
+            others: batch.others,
+            record: batch.written.into_iter().next().and_then(|r| r.ok()),
+        })
+    }
     /// Records appended (by anyone) since the last call or append.
     fn read_new(&mut self) -> Result<ReadOutcome>;
     /// Every readable record with `seq >= from`, and warnings about lines
@@ -81,6 +101,9 @@ pub struct FileStore {
     file: File,
     /// Bytes of the file already read.
     offset: u64,
+    /// The 1-based number of the line starting at `offset` (for messages),
+    /// counted as lines are read so no read goes back to the start.
+    line: usize,
     last_seq: u64,
     /// Dedupe keys seen, with the last time.
     keys: HashMap<String, DateTime<Utc>>,
@@ -144,6 +167,7 @@ impl FileStore {
             path,
             file,
             offset: 0,
+            line: 1,
             last_seq: 0,
             keys: HashMap::new(),
             torn_reported: None,
@@ -196,6 +220,7 @@ impl FileStore {
             path: path.to_path_buf(),
             file,
             offset: 0,
+            line: 1,
             last_seq: 0,
             keys: HashMap::new(),
             torn_reported: None,
@@ -237,9 +262,9 @@ impl FileStore {
             Some(i) => i + 1,
             None => 0,
         };
-        let first_line = line_number(&self.path, self.offset);
-        let out = parse_from(&self.path, &bytes[..complete], first_line, self.last_seq);
+        let out = parse_from(&self.path, &bytes[..complete], self.line, self.last_seq);
         self.offset += complete as u64;
+        self.line += bytes[..complete].iter().filter(|b| **b == b'\n').count();
         for r in &out.records {
             self.remember(r);
         }
@@ -271,66 +296,79 @@ fn share_with_group(state_dir: &Path, folder: &Path, dir: &Path, file: &Path) {
     }
 }
 
-/// The 1-based line number at a byte offset (for messages).
-fn line_number(path: &Path, offset: u64) -> usize {
-    if offset == 0 {
-        return 1;
-    }
-    fs::read(path)
-        .map(|b| {
-            b[..(offset as usize).min(b.len())]
-                .iter()
-                .filter(|c| **c == b'\n')
-                .count()
-                + 1
-        })
-        .unwrap_or(1)
-}
-
 impl Store for FileStore {
-    fn append(&mut self, at: DateTime<Utc>, by: &str, event: Event) -> Result<Appended> {
+    fn append_many(&mut self, at: DateTime<Utc>, by: &str, events: Vec<Event>) -> Result<Batch> {
         let lock_file = self.file.try_clone()?;
         let _lock = Flock::lock(lock_file, FlockArg::LockExclusive)
             .map_err(|(_, e)| anyhow::anyhow!("cannot lock {}: {e}", self.path.display()))?;
         let others = self.read_tail()?.records;
         let at = at_millis(at);
-        if self.is_duplicate(&event, at) {
-            return Ok(Appended {
-                others,
-                record: None,
-            });
-        }
         // A torn last line (a seat killed mid-write) is closed off so this
         // record starts on a line of its own; the torn bytes stay.
         let len = self.file.metadata()?.len();
-        let mut prefix = Vec::new();
+        let mut bytes = Vec::new();
         if len > self.offset {
-            prefix.push(b'\n');
+            bytes.push(b'\n');
         }
-        let rec = Record {
-            seq: self.last_seq + 1,
-            at,
-            by: by.to_string(),
-            event,
-        };
-        let mut line = prefix;
-        line.extend(serde_json::to_vec(&rec)?);
-        line.push(b'\n');
-        self.file
-            .write_all(&line)
-            .with_context(|| format!("cannot write to {}", self.path.display()))?;
-        self.file
-            .sync_data()
-            .with_context(|| format!("cannot fsync {}", self.path.display()))?;
-        self.offset = len + line.len() as u64;
-        self.remember(&rec);
-        Ok(Appended {
-            others,
-            record: Some(rec),
-        })
+        // Numbered and checked for duplicates here; remembered only once
+        // durable, so a failed write leaves nothing half-known.
+        let mut seq = self.last_seq;
+        let mut batch_keys: HashMap<String, DateTime<Utc>> = HashMap::new();
+        let mut written = Vec::with_capacity(events.len());
+        for event in events {
+            let key = dedupe_key(&event);
+            let in_batch = key
+                .as_ref()
+                .is_some_and(|(k, _)| batch_keys.contains_key(k));
+            if in_batch || self.is_duplicate(&event, at) {
+                written.push(Err(event));
+                continue;
+            }
+            if let Some((k, _)) = key {
+                batch_keys.insert(k, at);
+            }
+            seq += 1;
+            let rec = Record {
+                seq,
+                at,
+                by: by.to_string(),
+                event,
+            };
+            bytes.extend(serde_json::to_vec(&rec)?);
+            bytes.push(b'\n');
+            written.push(Ok(rec));
+        }
+        if written.iter().all(|w| w.is_err()) {
+            return Ok(Batch { others, written });
+        }
+        // One write and one fsync for the whole batch: an alert storm's
+        // records do not queue a note behind thousands of fsyncs.
+        let durable = self
+            .file
+            .write_all(&bytes)
+            .with_context(|| format!("cannot write to {}", self.path.display()))
+            .and_then(|_| {
+                self.file
+                    .sync_data()
+                    .with_context(|| format!("cannot fsync {}", self.path.display()))
+            });
+        // On an error nothing is acknowledged; whatever reached the file is
+        // read back as it is on the next read.
+        durable?;
+        self.offset = len + bytes.len() as u64;
+        self.line += bytes.iter().filter(|b| **b == b'\n').count();
+        for rec in written.iter().flatten() {
+            self.remember(rec);
+        }
+        Ok(Batch { others, written })
     }
 
     fn read_new(&mut self) -> Result<ReadOutcome> {
+        // Nothing new (the common case, four times a second): no lock.
+        let len = self.file.metadata()?.len();
+        if len == self.offset {
+            return Ok(ReadOutcome::default());
+        }
         // Only complete lines; shared lock so a write in progress finishes.
         let lock_file = self.file.try_clone()?;
         let _lock = Flock::lock(lock_file, FlockArg::LockShared)
@@ -343,7 +381,7 @@ impl Store for FileStore {
             out.warnings.push(format!(
                 "{}:{}: torn last line (a seat was stopped mid-write); skipped",
                 self.path.display(),
-                line_number(&self.path, self.offset)
+                self.line
             ));
         }
         Ok(out)
@@ -456,6 +494,42 @@ mod tests {
         assert_eq!(back.records, vec![a, b.clone()]);
         assert!(back.warnings.is_empty());
         assert_eq!(s.read_from(2).unwrap().records, vec![b]);
+    }
+
+    #[test]
+    fn a_batch_is_numbered_in_order_deduplicated_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc-1").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        let due = Event::TimerDue {
+            timer: "response".into(),
+            label: "Response time".into(),
+        };
+        let note = |t: &str| Event::Note { text: t.into() };
+        let batch = s
+            .append_many(
+                Utc::now(),
+                "a@h",
+                vec![note("one"), due.clone(), due.clone(), note("two")],
+            )
+            .unwrap();
+        let seqs: Vec<Option<u64>> = batch
+            .written
+            .iter()
+            .map(|w| w.as_ref().ok().map(|r| r.seq))
+            .collect();
+        assert_eq!(seqs, vec![Some(2), Some(3), None, Some(4)]);
+        // All duplicates: nothing is written, not even a newline.
+        let len = fs::metadata(s.path()).unwrap().len();
+        let again = s.append_many(Utc::now(), "a@h", vec![due]).unwrap();
+        assert!(again.written[0].is_err());
+        assert_eq!(fs::metadata(s.path()).unwrap().len(), len);
+        let (_, read) = FileStore::open(s.path()).unwrap();
+        let back: Vec<u64> = read.records.iter().map(|r| r.seq).collect();
+        assert_eq!(back, vec![1, 2, 3, 4]);
+        assert!(read.warnings.is_empty());
+        let next = s.append(Utc::now(), "a@h", note("three")).unwrap();
+        assert_eq!(next.record.unwrap().seq, 5);
     }
 
     #[test]

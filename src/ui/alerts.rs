@@ -164,11 +164,22 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
         ))
     };
     let rows_idx = group::rows(groups);
-    let mut selected_row = 0;
-    let rows: Vec<Vec<Cell>> = rows_idx
+    let selected = s.ui.alert.min(alerts.len() - 1);
+    let selected_row = rows_idx
         .iter()
-        .enumerate()
-        .map(|(ri, r)| match *r {
+        .position(|r| *r == GRow::Alert(selected))
+        .unwrap_or(0);
+    // Only the rows on screen are built (the header takes one row); the
+    // labels that tell a group's alerts apart, once per group shown.
+    let shown = super::window(
+        rows_idx.len(),
+        selected_row,
+        area.height.saturating_sub(1) as usize,
+    );
+    let mut tags: std::collections::HashMap<usize, Vec<String>> = Default::default();
+    let rows: Vec<Vec<Cell>> = rows_idx[shown.clone()]
+        .iter()
+        .map(|r| match *r {
             GRow::Group(gi) => {
                 let g = &groups[gi];
                 let extra = if g.suppressed > 0 && narrow {
@@ -190,14 +201,13 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                 ]
             }
             GRow::Alert(ai) => {
-                if ai == s.ui.alert.min(alerts.len() - 1) {
-                    selected_row = ri;
-                }
                 let a = &alerts[ai];
-                let g = groups.iter().find(|g| g.range().contains(&ai));
-                let name = match g {
+                let gi = groups.partition_point(|g| g.start <= ai).saturating_sub(1);
+                let name = match groups.get(gi) {
                     Some(g) if g.len > 1 => {
-                        let diff = group::distinguishing(&alerts[g.range()]);
+                        let diff = tags
+                            .entry(gi)
+                            .or_insert_with(|| group::distinguishing(&alerts[g.range()]));
                         // One label tells them apart: its value says it.
                         let tag: Vec<String> = diff
                             .iter()
@@ -269,7 +279,7 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
     let table = Table::new(rows, widths)
         .header(header.style(theme::heading()))
         .row_highlight_style(theme::selected(focused));
-    let mut ts = TableState::default().with_selected(Some(selected_row));
+    let mut ts = TableState::default().with_selected(Some(selected_row - shown.start));
     f.render_stateful_widget(table, area, &mut ts);
 }
 

@@ -291,6 +291,17 @@ pub fn pane_block(title: String, focused: bool) -> Block<'static> {
         .title(title)
 }
 
+/// The rows of a list a pane of `height` rows shows so that `selected` is
+/// on screen: from the top, and once the selection goes past the first
+/// screen with the selection on the last row (as ratatui's table scrolls).
+/// Panes build only these rows, so a frame costs the same with 10 or
+/// 10,000 pods, alerts or lines.
+pub fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
+    let height = height.max(1);
+    let start = (selected.min(len.saturating_sub(1)) + 1).saturating_sub(height);
+    start..(start + height).min(len)
+}
+
 /// Cuts a string to `width` columns, marking the cut with `…`.
 pub fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
@@ -356,6 +367,17 @@ pub fn fit_middle(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod fit_tests {
     use super::*;
+
+    #[test]
+    fn a_window_keeps_the_selection_on_screen() {
+        assert_eq!(window(100, 0, 10), 0..10);
+        assert_eq!(window(100, 9, 10), 0..10);
+        assert_eq!(window(100, 10, 10), 1..11);
+        assert_eq!(window(100, 99, 10), 90..100);
+        assert_eq!(window(5, 3, 10), 0..5);
+        assert_eq!(window(0, 0, 10), 0..0);
+        assert_eq!(window(100, 500, 10), 90..100);
+    }
 
     #[test]
     fn middle_cut_keeps_the_suffix() {

@@ -72,8 +72,15 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         f.render_widget(Paragraph::new(text).style(theme::dim()), table_area);
         return;
     }
-    let table = pod_table(s, &pods, table_area.width as usize, focused);
-    let mut ts = TableState::default().with_selected(Some(s.ui.pod.min(pods.len() - 1)));
+    // Only the rows on screen are built (the header takes one row).
+    let selected = s.ui.pod.min(pods.len() - 1);
+    let shown = super::window(
+        pods.len(),
+        selected,
+        table_area.height.saturating_sub(1) as usize,
+    );
+    let table = pod_table(s, &pods, shown.clone(), table_area.width as usize, focused);
+    let mut ts = TableState::default().with_selected(Some(selected - shown.start));
     f.render_stateful_widget(table, table_area, &mut ts);
 }
 
@@ -157,7 +164,9 @@ struct Widths {
 
 fn widest<'a>(header: &str, cells: impl Iterator<Item = &'a str>) -> usize {
     cells
-        .map(|c| c.width())
+        // Pod and node names are ASCII (DNS names): their length is
+        // their width, without a lookup per character.
+        .map(|c| if c.is_ascii() { c.len() } else { c.width() })
         .chain([header.width()])
         .max()
         .unwrap_or(0)
@@ -167,6 +176,9 @@ fn widest<'a>(header: &str, cells: impl Iterator<Item = &'a str>) -> usize {
 /// at least `NAME_MIN`; CPU/MEM and then NODE are added only when NAME
 /// keeps that much.
 fn widths(pods: &[&Pod], restarts: &[String], has_metrics: bool, width: usize) -> Widths {
+    // NAME, STATUS and NODE are measured on every pod, so columns do not
+    // move while scrolling; RESTARTS (which depends on the time) on the
+    // rows shown.
     const NAME_MIN: usize = 16;
     const READY: usize = 5;
     const AGE: usize = 6;
@@ -198,10 +210,16 @@ fn widths(pods: &[&Pod], restarts: &[String], has_metrics: bool, width: usize) -
     }
 }
 
-fn pod_table<'a>(s: &'a State, pods: &[&Pod], width: usize, focused: bool) -> Table<'a> {
+fn pod_table<'a>(
+    s: &'a State,
+    pods: &[&Pod],
+    shown: std::ops::Range<usize>,
+    width: usize,
+    focused: bool,
+) -> Table<'a> {
     let metrics = s.observed.kube.as_ref().map(|k| &k.metrics);
     let has_metrics = metrics.is_some_and(|m| !m.is_empty());
-    let restarts: Vec<String> = pods
+    let restarts: Vec<String> = pods[shown.clone()]
         .iter()
         .map(|p| crate::sources::kube::pod_status::restarts_cell(p.restarts, p.last_restart, s.now))
         .collect();
@@ -222,7 +240,7 @@ fn pod_table<'a>(s: &'a State, pods: &[&Pod], width: usize, focused: bool) -> Ta
         header.push("NODE");
         cols.push(Constraint::Length(w.node as u16));
     }
-    let rows: Vec<Row> = pods
+    let rows: Vec<Row> = pods[shown]
         .iter()
         .zip(restarts)
         .map(|(p, restarts)| {
