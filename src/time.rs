@@ -79,6 +79,34 @@ pub fn countdown(d: chrono::TimeDelta) -> String {
     }
 }
 
+/// A countdown among others (the clocks pane): `MM:SS` within ten minutes,
+/// where seconds matter; beyond, whole minutes (`14m`, `1h05m`), rounded
+/// down so it never shows more time left than there is. A pane of clocks
+/// hours away then changes once a minute, not every second.
+pub fn countdown_coarse(d: chrono::TimeDelta) -> String {
+    let secs = d.num_seconds().abs();
+    let m = secs / 60;
+    if secs < 600 {
+        countdown(d)
+    } else if m < 60 {
+        format!("{m}m")
+    } else {
+        format!("{}h{:02}m", m / 60, m % 60)
+    }
+}
+
+/// How long an alert has fired: as `age`, but in whole minutes from two
+/// minutes on (`4m`, not `4m12s`), so a list of alerts does not change
+/// every second.
+pub fn since(d: chrono::TimeDelta) -> String {
+    let s = d.num_seconds().max(0);
+    if (120..600).contains(&s) {
+        format!("{}m", s / 60)
+    } else {
+        age(d)
+    }
+}
+
 /// A short human duration: `45s`, `12m`, `3h`, `2d`, exactly as kubectl
 /// prints AGE (`2m5s` under ten minutes, `3h12m` under eight hours, `5d3h`
 /// under eight days, `2y30d` under eight years).
@@ -175,6 +203,22 @@ pub fn local_offset() -> FixedOffset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coarse_countdowns_and_alert_ages() {
+        let s = TimeDelta::seconds;
+        assert_eq!(countdown_coarse(s(599)), "09:59");
+        assert_eq!(countdown_coarse(s(600)), "10m");
+        assert_eq!(countdown_coarse(s(897)), "14m");
+        assert_eq!(countdown_coarse(s(3599)), "59m");
+        assert_eq!(countdown_coarse(s(4 * 3600 - 3)), "3h59m");
+        assert_eq!(countdown_coarse(s(-725)), "12m");
+        assert_eq!(since(s(62)), "62s");
+        assert_eq!(since(s(125)), "2m");
+        assert_eq!(since(s(599)), "9m");
+        assert_eq!(since(s(700)), "11m");
+        assert_eq!(since(s(4 * 3600)), age(s(4 * 3600)));
+    }
     use chrono::TimeDelta;
 
     #[test]

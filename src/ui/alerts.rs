@@ -8,7 +8,7 @@ use crate::alerts::group::{self, Row as GRow};
 use crate::sanitize::clean;
 use crate::state::observed::AlertState;
 use crate::state::{AlertsView, State};
-use crate::time::{age, countdown};
+use crate::time::{age, countdown, since};
 use crate::timeline::record::short_id;
 use crate::update::alerts::{expiring_soon, health_line};
 use ratatui::Frame;
@@ -196,7 +196,7 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                         theme::alert_severity(&g.severity).patch(theme::heading()),
                     )),
                     Cell::from(Line::styled(fit(&extra, state_w), theme::dim())),
-                    Cell::from(age(s.now - g.since)),
+                    Cell::from(since(s.now - g.since)),
                     Cell::from(""),
                 ]
             }
@@ -238,7 +238,7 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                         state_text(a.state, narrow),
                         state_style(a.state),
                     )),
-                    Cell::from(age(s.now - a.since)),
+                    Cell::from(since(s.now - a.since)),
                     Cell::from(fit(&clean(&a.summary), summary_w)),
                 ]
             }

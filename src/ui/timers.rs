@@ -5,7 +5,7 @@ use super::{fit, layout, pane_block, theme};
 use crate::clocks::{self, State as TimerState};
 use crate::sanitize::clean;
 use crate::state::State;
-use crate::time::countdown;
+use crate::time::countdown_coarse;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -19,10 +19,13 @@ pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
         let state = t.state(&s.incident, s.now);
         let (when, style) = match state {
             TimerState::Upcoming => (
-                format!("in {}", countdown(t.due - s.now)),
+                format!("in {}", countdown_coarse(t.due - s.now)),
                 ratatui::style::Style::default(),
             ),
-            TimerState::Due => (format!("DUE +{}", countdown(s.now - t.due)), theme::bad()),
+            TimerState::Due => (
+                format!("DUE +{}", countdown_coarse(s.now - t.due)),
+                theme::bad(),
+            ),
             TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim()),
         };
         let kind = t.kind.name();
