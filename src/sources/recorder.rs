@@ -7,16 +7,17 @@
 use crate::msg::Msg;
 use crate::timeline::{Event, Store};
 use chrono::Utc;
-use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::error::SendError;
+use tokio::sync::mpsc::{UnboundedSender, WeakUnboundedSender};
 
-/// How often other seats' records are looked for.
+/// How often other seats' records are looked for when the file system
+/// cannot say when the file changed.
 pub const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 
 pub struct Recorder {
-    tx: std_mpsc::Sender<Event>,
-    handle: Option<std::thread::JoinHandle<()>>,
+    tx: UnboundedSender<Cmd>,
+    handle: std::thread::JoinHandle<()>,
 }
 
 fn deliver(
@@ -67,26 +68,83 @@ fn write(
     }
 }
 
+/// What the writer thread is asked to do.
+enum Cmd {
+    Append(Event),
+    /// The file may have grown: read what other seats appended.
+    Look,
+}
+
+/// Tells the writer to look at the file when it changes (inotify), and at
+/// least every `FALLBACK` in case the file system does not report changes
+/// (NFS). Without inotify, every `FOLLOW_EVERY`. Ends with the writer.
+fn watch(path: Option<std::path::PathBuf>, tx: WeakUnboundedSender<Cmd>) {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
+    use std::os::fd::AsFd;
+    const FALLBACK: u16 = 2000;
+    let inotify = path.and_then(|p| {
+        let i = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
+        i.add_watch(&p, AddWatchFlags::IN_MODIFY).ok()?;
+        Some(i)
+    });
+    loop {
+        match &inotify {
+            Some(i) => {
+                let mut fds = [PollFd::new(i.as_fd(), PollFlags::POLLIN)];
+                let _ = poll(&mut fds, PollTimeout::from(FALLBACK));
+                // Drain: one look covers every change so far.
+                while matches!(i.read_events(), Ok(ev) if !ev.is_empty()) {}
+            }
+            None => std::thread::sleep(FOLLOW_EVERY),
+        }
+        // Gone once the cockpit has dropped its sender (`finish`).
+        match tx.upgrade() {
+            Some(tx) if tx.send(Cmd::Look).is_ok() => {}
+            _ => return,
+        }
+    }
+}
+
 impl Recorder {
     pub fn spawn(
         mut store: Box<dyn Store>,
         seat: String,
         out: UnboundedSender<Msg>,
     ) -> std::io::Result<Self> {
-        let (tx, rx) = std_mpsc::channel::<Event>();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Cmd>();
+        let path = store.local_file().map(|p| p.to_path_buf());
+        let looks = tx.downgrade();
+        std::thread::Builder::new()
+            .name("follower".into())
+            .spawn(move || watch(path, looks))?;
         let handle = std::thread::Builder::new()
             .name("recorder".into())
             .spawn(move || {
+                // Ends once the cockpit has dropped its sender (`finish`)
+                // and everything queued before is written.
+                let mut pending: Option<Cmd> = None;
                 loop {
-                    match rx.recv_timeout(FOLLOW_EVERY) {
-                        Ok(event) => {
+                    let cmd = match pending.take() {
+                        Some(c) => c,
+                        None => match rx.blocking_recv() {
+                            Some(c) => c,
+                            None => return,
+                        },
+                    };
+                    match cmd {
+                        Cmd::Append(event) => {
                             // Whatever else is queued goes in the same
                             // write and fsync (an alert storm, a burst of
                             // keys), in order.
                             let mut events = vec![event];
                             while events.len() < MAX_BATCH {
                                 match rx.try_recv() {
-                                    Ok(e) => events.push(e),
+                                    Ok(Cmd::Append(e)) => events.push(e),
+                                    Ok(look) => {
+                                        pending = Some(look);
+                                        break;
+                                    }
                                     Err(_) => break,
                                 }
                             }
@@ -94,7 +152,7 @@ impl Recorder {
                                 let _ = out.send(msg);
                             }
                         }
-                        Err(std_mpsc::RecvTimeoutError::Timeout) => match store.read_new() {
+                        Cmd::Look => match store.read_new() {
                             Ok(new) => deliver(&out, new.records, new.warnings),
                             Err(e) => {
                                 let _ = out.send(Msg::StoreWarning(format!(
@@ -102,27 +160,26 @@ impl Recorder {
                                 )));
                             }
                         },
-                        Err(std_mpsc::RecvTimeoutError::Disconnected) => return,
                     }
                 }
             })?;
-        Ok(Self {
-            tx,
-            handle: Some(handle),
-        })
+        Ok(Self { tx, handle })
     }
 
     /// Queues an append; gives the event back if the writer has stopped.
     pub fn append(&self, event: Event) -> Result<(), Box<Event>> {
-        self.tx.send(event).map_err(|e| Box::new(e.0))
+        match self.tx.send(Cmd::Append(event)) {
+            Ok(()) => Ok(()),
+            Err(SendError(Cmd::Append(ev))) => Err(Box::new(ev)),
+            // Only appends are sent from here.
+            Err(SendError(Cmd::Look)) => Ok(()),
+        }
     }
 
     /// Waits until every append sent so far is durable.
-    pub fn finish(mut self) {
-        let (tx, _) = std_mpsc::channel();
-        drop(std::mem::replace(&mut self.tx, tx));
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
+    pub fn finish(self) {
+        let Recorder { tx, handle } = self;
+        drop(tx);
+        let _ = handle.join();
     }
 }

@@ -61,6 +61,11 @@ pub trait Store: Send {
     /// Every readable record with `seq >= from`, and warnings about lines
     /// that could not be read (a torn last line after a crash, say).
     fn read_from(&self, from: u64) -> Result<ReadOutcome>;
+    /// The local file behind the store, if any: the follower watches it
+    /// for changes instead of polling.
+    fn local_file(&self) -> Option<&Path> {
+        None
+    }
 }
 
 #[derive(Debug, Default)]
@@ -297,6 +302,10 @@ fn share_with_group(state_dir: &Path, folder: &Path, dir: &Path, file: &Path) {
 }
 
 impl Store for FileStore {
+    fn local_file(&self) -> Option<&Path> {
+        Some(&self.path)
+    }
+
     fn append_many(&mut self, at: DateTime<Utc>, by: &str, events: Vec<Event>) -> Result<Batch> {
         let lock_file = self.file.try_clone()?;
         let _lock = Flock::lock(lock_file, FlockArg::LockExclusive)
