@@ -70,7 +70,7 @@ fn write(
 
 /// What the writer thread is asked to do.
 enum Cmd {
-    Append(Event),
+    Append(Box<Event>),
     /// The file may have grown: read what other seats appended.
     Look,
 }
@@ -137,10 +137,10 @@ impl Recorder {
                             // Whatever else is queued goes in the same
                             // write and fsync (an alert storm, a burst of
                             // keys), in order.
-                            let mut events = vec![event];
+                            let mut events = vec![*event];
                             while events.len() < MAX_BATCH {
                                 match rx.try_recv() {
-                                    Ok(Cmd::Append(e)) => events.push(e),
+                                    Ok(Cmd::Append(e)) => events.push(*e),
                                     Ok(look) => {
                                         pending = Some(look);
                                         break;
@@ -168,9 +168,9 @@ impl Recorder {
 
     /// Queues an append; gives the event back if the writer has stopped.
     pub fn append(&self, event: Event) -> Result<(), Box<Event>> {
-        match self.tx.send(Cmd::Append(event)) {
+        match self.tx.send(Cmd::Append(Box::new(event))) {
             Ok(()) => Ok(()),
-            Err(SendError(Cmd::Append(ev))) => Err(Box::new(ev)),
+            Err(SendError(Cmd::Append(ev))) => Err(ev),
             // Only appends are sent from here.
             Err(SendError(Cmd::Look)) => Ok(()),
         }
