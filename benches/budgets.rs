@@ -271,7 +271,7 @@ fn records_100k() {
         let (_store, read) =
             incident_cockpit::timeline::FileStore::open(&path).expect("the timeline opens");
         let s = incident_cockpit::session::existing_state(
-            &read.records,
+            read.records,
             "ana@bastion-1",
             incident_cockpit::session::Seat::Resume,
             t0() + TimeDelta::hours(8),

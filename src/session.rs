@@ -439,7 +439,7 @@ pub enum Seat {
 /// pods, alerts and figures are rebuilt by applying every inject the record
 /// says fired, at the time it fired.
 pub fn existing_state(
-    records: &[Record],
+    records: Vec<Record>,
     seat_id: &str,
     seat: Seat,
     now: DateTime<Utc>,
@@ -460,11 +460,16 @@ pub fn existing_state(
     else {
         return Err(anyhow!("the timeline does not start with a declaration"));
     };
-    let incident = Incident::replay(records);
+    // The context is built from the declaration alone; the incident is
+    // replayed once, at the end, from the records themselves (no copy).
+    let declaration = &records[..1];
     if seat == Seat::Facilitator && !*drill {
+        let id = match &records[0].event {
+            Event::Declared { id, .. } => id.clone(),
+            _ => String::new(),
+        };
         return Err(anyhow!(
-            "{} is a real incident, not a drill: it has no facilitator",
-            incident.id
+            "{id} is a real incident, not a drill: it has no facilitator"
         ));
     }
     let mut st = if *drill {
@@ -476,9 +481,9 @@ pub fn existing_state(
             .filter(|s| !s.starts_with("bundled:"))
             .map(std::path::PathBuf::from);
         let (sc, pb, _) = resolve_drill(Some(&which), pb_override.as_deref())?;
-        let mut st = drill_state(&sc, Arc::new(pb), seat_id, records, *declared_at);
+        let mut st = drill_state(&sc, Arc::new(pb), seat_id, declaration, *declared_at);
         // What the script did, observed again without recording it again.
-        for r in records {
+        for r in &records {
             if let Event::InjectFired {
                 inject: Some(n), ..
             } = &r.event
@@ -487,7 +492,6 @@ pub fn existing_state(
                 inj.apply(&mut st.observed, r.at);
             }
         }
-        st.incident = incident;
         st
     } else {
         let source = source.clone().ok_or_else(|| {
@@ -515,21 +519,24 @@ pub fn existing_state(
             procedure,
             &spec,
             seat_id,
-            records,
+            declaration,
             *declared_at,
         )
     };
+    let declared_at = *declared_at;
+    let drill = *drill;
+    st.incident = Incident::replay_owned(records);
     st.now = now;
     st.ctx.viewer = seat == Seat::Viewer;
     // A drill's script is recorded by the seat running it; live
     // observations by every seat (the store writes each once).
     st.ctx.records_observations = match seat {
         Seat::Resume => true,
-        Seat::Join | Seat::Facilitator => !*drill,
+        Seat::Join | Seat::Facilitator => !drill,
         Seat::Viewer => false,
     };
     st.ctx.facilitator = seat == Seat::Facilitator;
-    st.ctx.started = *declared_at;
+    st.ctx.started = declared_at;
     Ok(st)
 }
 

@@ -155,7 +155,7 @@ impl Harness {
     /// as `join`/`resume` do, at this harness's time.
     pub fn join(&self, who: &str, seat: session::Seat) -> Self {
         let (store, read) = FileStore::open(self.store.path()).unwrap();
-        let mut state = session::existing_state(&read.records, who, seat, self.now).unwrap();
+        let mut state = session::existing_state(read.records, who, seat, self.now).unwrap();
         state.ctx.tz = FixedOffset::east_opt(0).unwrap();
         state.observed.host = Some(host());
         if seat == session::Seat::Viewer {

@@ -37,7 +37,7 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
     let (store, read) = FileStore::open(&chosen.path)?;
     let seat_id = session::seat_identity();
     let now = Utc::now();
-    let mut state = session::existing_state(&read.records, &seat_id, seat, now)
+    let mut state = session::existing_state(read.records, &seat_id, seat, now)
         .with_context(|| format!("cannot rebuild incident {}", chosen.id))?;
     if !read.warnings.is_empty() {
         state.ui.flash = Some(crate::state::ui::Flash {

@@ -105,7 +105,29 @@ impl Incident {
         i
     }
 
+    /// `replay` keeping the records themselves (a resume of 100,000
+    /// records copies none).
+    pub fn replay_owned(records: Vec<Record>) -> Self {
+        let mut i = Incident::default();
+        i.records.reserve(records.len());
+        for r in records {
+            i.push(r);
+        }
+        i
+    }
+
     pub fn apply(&mut self, r: &Record) {
+        self.fold(r);
+        self.records.push(r.clone());
+    }
+
+    /// `apply` for a record the caller gives away.
+    pub fn push(&mut self, r: Record) {
+        self.fold(&r);
+        self.records.push(r);
+    }
+
+    fn fold(&mut self, r: &Record) {
         match &r.event {
             Event::Declared {
                 id,
@@ -253,7 +275,6 @@ impl Incident {
             | Event::SilenceFailed { .. }
             | Event::Message { .. } => {}
         }
-        self.records.push(r.clone());
     }
 
     fn note_status(&mut self, s: Status, at: DateTime<Utc>) {

@@ -260,7 +260,8 @@ impl FileStore {
     fn read_tail(&mut self) -> Result<ReadOutcome> {
         let mut f = &self.file;
         f.seek(SeekFrom::Start(self.offset))?;
-        let mut bytes = Vec::new();
+        let size = self.file.metadata().map_or(0, |m| m.len());
+        let mut bytes = Vec::with_capacity(size.saturating_sub(self.offset) as usize);
         f.read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {}", self.path.display()))?;
         let complete = match bytes.iter().rposition(|b| *b == b'\n') {

@@ -93,17 +93,19 @@ pub fn shown(s: &State, r: &Record) -> bool {
 }
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
-    let records: Vec<&Record> = s.incident.records.iter().filter(|r| shown(s, r)).collect();
+    // Counted, not collected: a long incident has 100,000 records.
+    let count = s.incident.records.iter().filter(|r| shown(s, r)).count();
     let height = area.height.saturating_sub(2) as usize;
     let width = area.width.saturating_sub(2) as usize;
-    let scroll = s.ui.timeline_scroll.min(records.len().saturating_sub(1));
-    let mut title = format!(" Timeline {} records ", records.len());
+    let scroll = s.ui.timeline_scroll.min(count.saturating_sub(1));
+    let mut title = format!(" Timeline {count} records ");
     if scroll > 0 {
         title.push_str(&format!("↑{scroll} (G to follow) "));
     }
     // Walk back from the newest record not scrolled past until the pane is full.
     let mut lines: Vec<Line> = Vec::new();
-    for r in records.iter().rev().skip(scroll) {
+    let newest_first = s.incident.records.iter().rev().filter(|r| shown(s, r));
+    for r in newest_first.skip(scroll) {
         let mut l = record_lines(s, r, width);
         l.append(&mut lines);
         lines = l;
