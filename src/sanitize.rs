@@ -27,6 +27,10 @@
 //! selectors. Emoji sequences (`👩‍💻`, `✔️`) and Persian and Indic writing
 //! need them, and they only change how neighbouring glyphs join: they
 //! cannot hide, reorder or run anything.
+//!
+//! The timeline file keeps the text exactly as it came, but writes every
+//! such character as a `\uXXXX` escape (`json`), so `cat` or `tail -f` on
+//! the file is as inert as the screen.
 
 use std::borrow::Cow;
 
@@ -134,6 +138,101 @@ pub fn inert_cells(buf: &mut ratatui::buffer::Buffer) {
     }
 }
 
+/// JSON whose text cannot drive a terminal: every character `is_dangerous`
+/// finds is written as a `\uXXXX` escape (serde_json escapes C0 controls,
+/// but writes DEL, C1 controls, bidi overrides and the rest raw). The data
+/// is unchanged: it reads back identically.
+pub mod json {
+    use serde::Serialize;
+    use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+    use std::io::{self, Write};
+
+    /// A formatter that escapes what `is_dangerous` finds, around another.
+    pub struct Inert<F>(pub F);
+
+    fn escape(w: &mut (impl Write + ?Sized), c: char) -> io::Result<()> {
+        let mut units = [0u16; 2];
+        for u in c.encode_utf16(&mut units) {
+            write!(w, "\\u{u:04x}")?;
+        }
+        Ok(())
+    }
+
+    impl<F: Formatter> Formatter for Inert<F> {
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            let mut start = 0;
+            for (i, c) in fragment.char_indices() {
+                if super::is_dangerous(c) {
+                    w.write_all(&fragment.as_bytes()[start..i])?;
+                    escape(w, c)?;
+                    start = i + c.len_utf8();
+                }
+            }
+            w.write_all(&fragment.as_bytes()[start..])
+        }
+        fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.begin_array(w)
+        }
+        fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_array(w)
+        }
+        fn begin_array_value<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            self.0.begin_array_value(w, first)
+        }
+        fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_array_value(w)
+        }
+        fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.begin_object(w)
+        }
+        fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_object(w)
+        }
+        fn begin_object_key<W: ?Sized + Write>(
+            &mut self,
+            w: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
+            self.0.begin_object_key(w, first)
+        }
+        fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_object_key(w)
+        }
+        fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.begin_object_value(w)
+        }
+        fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+            self.0.end_object_value(w)
+        }
+    }
+
+    /// One line of JSON (a timeline record), inert.
+    pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(128);
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Inert(CompactFormatter));
+        value.serialize(&mut ser)?;
+        Ok(out)
+    }
+
+    /// Indented JSON (the exported facts), inert.
+    pub fn to_string_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+        let mut out = Vec::with_capacity(1024);
+        let mut ser =
+            serde_json::Serializer::with_formatter(&mut out, Inert(PrettyFormatter::new()));
+        value.serialize(&mut ser)?;
+        // Only valid UTF-8 is ever written (escapes are ASCII).
+        String::from_utf8(out).map_err(serde::ser::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +303,31 @@ mod tests {
         assert_eq!(buf[(0, 0)].symbol(), "a");
         assert_eq!(buf[(1, 0)].symbol(), " ");
         assert_eq!(buf[(2, 0)].symbol(), "b");
+    }
+
+    #[test]
+    fn json_escapes_every_dangerous_character_and_reads_back_the_same() {
+        let text = "a\x1b]52;c;eA==\x07 \x1b[2J \u{9b}31m \u{202E}rtl \u{7f} \u{2028} \u{E0041} é ✔ 👩\u{200D}💻";
+        let line = json::to_vec(&serde_json::json!({ "text": text, "k\u{85}": 1 })).unwrap();
+        let s = String::from_utf8(line.clone()).unwrap();
+        assert!(s.chars().all(|c| !is_dangerous(c)), "{s}");
+        assert!(s.contains(r"\u001b]52;c;eA==\u0007"), "{s}");
+        assert!(s.contains(r"\u009b31m"), "{s}");
+        assert!(s.contains(r"\u202ertl"), "{s}");
+        assert!(s.contains(r"\u007f"), "{s}");
+        assert!(s.contains(r"\udb40\udc41"), "a surrogate pair: {s}");
+        assert!(s.contains(r"\u0085"), "keys too: {s}");
+        assert!(s.contains("é ✔ 👩\u{200D}💻"), "{s}");
+        let back: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(back["text"], text);
+        assert_eq!(back["k\u{85}"], 1);
+        let pretty = json::to_string_pretty(&serde_json::json!({ "a": [text] })).unwrap();
+        assert!(pretty.contains("\n  \"a\": [\n"), "{pretty}");
+        assert!(
+            pretty.chars().all(|c| !is_dangerous(c) || c == '\n'),
+            "{pretty}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(back["a"][0], text);
     }
 }

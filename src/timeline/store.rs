@@ -314,7 +314,9 @@ impl Store for FileStore {
             event,
         };
         let mut line = prefix;
-        line.extend(serde_json::to_vec(&rec)?);
+        // Control and bidi characters as \u escapes: the file is as inert
+        // as the screen (`cat`, `tail -f`), and reads back the same.
+        line.extend(crate::sanitize::json::to_vec(&rec)?);
         line.push(b'\n');
         self.file
             .write_all(&line)
@@ -496,6 +498,36 @@ mod tests {
         assert_eq!(again.records.len(), 3);
         assert_eq!(again.records[2].event, Event::Note { text: "two".into() });
         assert!(again.warnings[0].contains("unreadable line"));
+    }
+
+    #[test]
+    fn hostile_text_is_written_inert_and_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc-1").unwrap();
+        let text = "copy \x1b]52;c;ZXZpbA==\x07 \x1b[2J \u{9b}31m \u{202E}gnp.exe \u{7f}\u{2028}";
+        let by = "mallory\u{85}@h";
+        let rec = s
+            .append(Utc::now(), by, Event::Note { text: text.into() })
+            .unwrap()
+            .record
+            .unwrap();
+        let bytes = fs::read(s.path()).unwrap();
+        let line = std::str::from_utf8(&bytes).unwrap();
+        assert!(
+            !line
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::is_dangerous(c)),
+            "{line:?}"
+        );
+        assert!(
+            line.contains(
+                r#"copy \u001b]52;c;ZXZpbA==\u0007 \u001b[2J \u009b31m \u202egnp.exe \u007f\u2028"#
+            ),
+            "{line}"
+        );
+        let back = s.read_from(1).unwrap();
+        assert_eq!(back.records, vec![rec]);
+        assert_eq!(back.records[0].by, by);
     }
 
     #[test]
