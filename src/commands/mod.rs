@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    eprintln!("{}", crate::sanitize::clean_text(&e.to_string()));
                     Ok(ExitCode::from(1))
                 }
             }
