@@ -235,7 +235,7 @@ pub fn table(list: &[Summary], now: chrono::DateTime<chrono::Utc>) -> String {
         out.push_str(&format!(
             "{:<36} {:<4} {:<14} {:>9}  {}\n",
             s.id,
-            i.severity,
+            crate::sanitize::clean(&i.severity),
             i.status.map_or("-", |x| x.name()),
             crate::time::hms(i.elapsed(now)),
             crate::sanitize::clean(&title)
