@@ -117,7 +117,10 @@ impl Loop {
         let written = self.comms_dir.as_ref().map(|dir| {
             let path = dir.join(format!("{stamp}-{template}.md"));
             std::fs::create_dir_all(dir)
-                .and_then(|_| std::fs::write(&path, format!("{text}\n")))
+                .and_then(|_| {
+                    // A file people `cat`: no terminal controls in it.
+                    std::fs::write(&path, format!("{}\n", crate::sanitize::clean_text(&text)))
+                })
                 .map(|_| path.display().to_string())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))
         });

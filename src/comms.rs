@@ -41,6 +41,12 @@ pub fn fields(s: &State, t: &Template) -> BTreeMap<&'static str, String> {
     m.insert("duration", crate::time::hms(inc.elapsed(s.now)));
     m.insert("procedure", s.ctx.procedure().name.clone());
     m.insert("service", s.ctx.playbook.title.clone());
+    // Values from records and the playbook go to people: inert text only.
+    for v in m.values_mut() {
+        if let std::borrow::Cow::Owned(c) = crate::sanitize::clean(v) {
+            *v = c;
+        }
+    }
     m
 }
 

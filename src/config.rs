@@ -58,13 +58,36 @@ pub fn load(path: Option<&Path>) -> Result<(Config, Keymap), LoadError> {
     parse(&path.display().to_string(), &text)
 }
 
+/// The config file's fields.
+const FIELDS: &[&str] = &["theme", "layout", "mouse", "low_bandwidth", "keys"];
+
 pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
+    let tree = crate::schema::parse(file, text).ok();
+    // Unknown fields placed where they are (the YAML reader would place
+    // them at the start of the file).
+    if let Some(crate::schema::tree::Value::Map(m)) = tree.as_ref().map(|t| &t.value) {
+        let problems: Vec<String> = m
+            .iter()
+            .filter(|(k, _)| !FIELDS.contains(&k.name.as_str()))
+            .map(|(k, _)| {
+                format!(
+                    "{file}:{}:{}: unknown field {:?} in the config file (expected one of: {})",
+                    k.line,
+                    k.col,
+                    k.name,
+                    FIELDS.join(", ")
+                )
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(LoadError { problems });
+        }
+    }
     let cfg: Config = if text.trim().is_empty() {
         Config::default()
     } else {
         parse_yaml(file, text)?
     };
-    let tree = crate::schema::parse(file, text).ok();
     let keys_node = tree.as_ref().and_then(|t| t.get("keys"));
     let mut map = Keymap::defaults();
     let mut problems = Vec::new();
@@ -129,10 +152,21 @@ pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
             b.keys = parsed;
         }
     }
+    // Where the file names an action's keys, if it does.
+    let place_of = |ctx: Ctx, action: Action| {
+        let name = if ctx == Ctx::Global {
+            action.id().to_string()
+        } else {
+            format!("{}.{}", ctx.id(), action.id())
+        };
+        keys_node
+            .and_then(|n| n.key(&name))
+            .map(|k| format!("{file}:{}:{}", k.line, k.col))
+    };
     // One key, one action, in each context (the main view shares the
     // global keys with every pane).
     for ctx in Ctx::ALL {
-        let mut seen: BTreeMap<String, Action> = BTreeMap::new();
+        let mut seen: BTreeMap<String, (Action, Ctx)> = BTreeMap::new();
         for b in map.bindings.iter().filter(|b| {
             b.ctx == ctx
                 || (b.ctx == Ctx::Global
@@ -142,11 +176,14 @@ pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
                     ))
         }) {
             for k in &b.keys {
-                if let Some(other) = seen.insert(k.label(), b.action)
+                if let Some((other, other_ctx)) = seen.insert(k.label(), (b.action, b.ctx))
                     && other != b.action
                 {
+                    let place = place_of(b.ctx, b.action)
+                        .or_else(|| place_of(other_ctx, other))
+                        .unwrap_or_else(|| file.to_string());
                     problems.push(format!(
-                        "{file}: key {} is bound to both {} and {} in {} (give each action its own key)",
+                        "{place}: key {} is bound to both {} and {} in {} (give each action its own key)",
                         k.label(),
                         other.id(),
                         b.action.id(),
@@ -269,7 +306,15 @@ mod tests {
             "{e}"
         );
         let e = parse("c.yaml", "keys:\n  note: [q]\n").unwrap_err();
-        assert!(e.problems[0].contains("key q is bound to both"), "{e}");
+        assert!(
+            e.problems[0].starts_with("c.yaml:2:3: key q is bound to both"),
+            "placed at the binding the file made: {e}"
+        );
+        let e = parse("c.yaml", "theme: dark\nmouse: false\ncolour: red\n").unwrap_err();
+        assert!(
+            e.problems[0].starts_with("c.yaml:3:1: unknown field \"colour\" in the config file"),
+            "{e}"
+        );
         let e = parse("c.yaml", "theme: purple\n").unwrap_err();
         assert!(e.problems[0].starts_with("c.yaml:1:"), "{e}");
     }

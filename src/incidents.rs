@@ -91,6 +91,9 @@ fn ids(list: &[&Summary]) -> String {
 /// incident (a drill is never chosen without its id).
 pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<Summary> {
     if let Some(id) = id {
+        if let Some(e) = unreadable(state_dir, id) {
+            return Err(e);
+        }
         return find(state_dir, id)?.ok_or_else(|| {
             let mut known: Vec<Summary> = all(state_dir).unwrap_or_default();
             known.extend(drills(state_dir).unwrap_or_default());
@@ -134,6 +137,69 @@ pub fn choose(state_dir: &Path, id: Option<&str>) -> Result<Summary> {
     }
 }
 
+/// Why an incident or drill that is there has no record to go on from:
+/// an empty timeline (the cockpit stopped before its declaration was
+/// written), or one with no readable record. `None` when it has records
+/// (or is not there).
+pub fn unreadable(state_dir: &Path, id: &str) -> Option<anyhow::Error> {
+    crate::timeline::store::validate_id(id).ok()?;
+    for folder in [INCIDENTS, DRILLS] {
+        let path = FileStore::path_in(state_dir, folder, id);
+        if !path.exists() {
+            continue;
+        }
+        let read = match read_file(&path) {
+            Ok(r) => r,
+            Err(e) => return Some(e),
+        };
+        if !read.records.is_empty() {
+            return None;
+        }
+        if read.warnings.is_empty() {
+            return Some(anyhow!(
+                "{id} was never declared: its timeline {} is empty (the cockpit stopped before writing the declaration). \
+                 There is nothing to go on from; declare it again (`incident-cockpit open ...` or `incident-cockpit drill`). \
+                 The empty file was left as it is; remove its directory when you like.",
+                path.display()
+            ));
+        }
+        return Some(anyhow!(
+            "{id} has no readable record: every line of {} is damaged:\n{}\n\
+             Nothing was changed. Keep a copy of the file and repair its lines into the records they were \
+             (the first is the declaration), then run this again.",
+            path.display(),
+            read.warnings
+                .iter()
+                .map(|w| format!("  {w}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+    }
+    None
+}
+
+/// The timelines under the state directory that `list` cannot show (empty,
+/// or with no readable record), each with why.
+pub fn unlisted(state_dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for folder in [INCIDENTS, DRILLS] {
+        let Ok(entries) = std::fs::read_dir(state_dir.join(folder)) else {
+            continue;
+        };
+        let mut ids: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        ids.sort();
+        for id in ids {
+            if let Some(e) = unreadable(state_dir, &id) {
+                out.push(format!("{e:#}"));
+            }
+        }
+    }
+    out
+}
+
 /// The drill `id` names, or, without one, the only open drill; `None`
 /// when no id is given and no drill is open.
 pub fn choose_drill(state_dir: &Path, id: Option<&str>) -> Result<Option<Summary>> {
@@ -169,7 +235,7 @@ pub fn table(list: &[Summary], now: chrono::DateTime<chrono::Utc>) -> String {
         out.push_str(&format!(
             "{:<36} {:<4} {:<14} {:>9}  {}\n",
             s.id,
-            i.severity,
+            crate::sanitize::clean(&i.severity),
             i.status.map_or("-", |x| x.name()),
             crate::time::hms(i.elapsed(now)),
             crate::sanitize::clean(&title)

@@ -8,7 +8,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             incident_cockpit::term::restore();
-            eprintln!("incident-cockpit: {e:#}");
+            // Errors quote files and servers: shown inert, line by line.
+            eprintln!(
+                "incident-cockpit: {}",
+                incident_cockpit::sanitize::clean_text(&format!("{e:#}"))
+            );
             ExitCode::from(2)
         }
     }

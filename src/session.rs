@@ -32,11 +32,33 @@ fn absolute(p: &Path) -> String {
         .to_string()
 }
 
+/// A file the user gave or declared with has problems: each placed
+/// (`file:line:column: what`), then what to do.
+pub fn refused(problems: impl std::fmt::Display, what: &str, check: &str) -> anyhow::Error {
+    anyhow!(
+        "{problems}\n{what} has problems (each placed file:line:column above): fix them ({check}) and run this again. Nothing was recorded or changed."
+    )
+}
+
+/// How to check a playbook file.
+fn lint_hint(path: &str) -> String {
+    format!("`incident-cockpit playbook lint {path}` checks it")
+}
+
+const SCENARIO_HINT: &str =
+    "`incident-cockpit drill --schema` gives the scenario format for editors";
+
 /// A playbook by its recorded source (`bundled:NAME` or a path).
 pub fn load_source(source: &str) -> Result<Playbook> {
     match source.strip_prefix("bundled:") {
         Some(name) => load_bundled(name).map_err(|e| anyhow!("{e}")),
-        None => load_file(Path::new(source)).map_err(|e| anyhow!("{e}")),
+        None => load_file(Path::new(source)).map_err(|e| {
+            refused(
+                e,
+                &format!("The playbook this incident was declared with ({source})"),
+                &lint_hint(source),
+            )
+        }),
     }
 }
 
@@ -96,7 +118,7 @@ pub fn resolve_drill(
             }
             origin.scenario = Some(absolute(path));
             (
-                load_scenario_file(path).map_err(|e| anyhow!("{e}"))?,
+                load_scenario_file(path).map_err(|e| refused(e, "The scenario", SCENARIO_HINT))?,
                 path.parent().map(Path::to_path_buf),
             )
         }
@@ -104,7 +126,8 @@ pub fn resolve_drill(
     let playbook = match playbook_override {
         Some(p) => {
             origin.playbook = absolute(p);
-            load_file(p).map_err(|e| anyhow!("{e}"))?
+            load_file(p)
+                .map_err(|e| refused(e, "The playbook", &lint_hint(&p.display().to_string())))?
         }
         None => {
             let local = base
@@ -113,7 +136,13 @@ pub fn resolve_drill(
             match local {
                 Some(p) => {
                     origin.playbook = absolute(&p);
-                    load_file(&p).map_err(|e| anyhow!("{e}"))?
+                    load_file(&p).map_err(|e| {
+                        refused(
+                            e,
+                            "The scenario's playbook",
+                            &lint_hint(&p.display().to_string()),
+                        )
+                    })?
                 }
                 None => {
                     origin.playbook = format!("bundled:{}", scenario.playbook);
@@ -128,7 +157,13 @@ pub fn resolve_drill(
 
 /// The scenario must name a procedure and severity the playbook has.
 fn check_refs(s: &Scenario, pb: &Playbook) -> Result<()> {
-    s.check_playbook(pb).map_err(|e| anyhow!("{e}"))
+    s.check_playbook(pb).map_err(|e| {
+        refused(
+            e,
+            "The scenario",
+            "its procedure and severity must be the playbook's",
+        )
+    })
 }
 
 pub fn drill_incident_id(now: DateTime<Utc>, scenario: &Scenario) -> String {

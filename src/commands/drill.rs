@@ -212,6 +212,13 @@ pub fn from_incident(state_dir: &Path, id: &str, output: Option<&Path>) -> Resul
         );
     };
     let read = crate::timeline::store::read_file(&found.path)?;
+    // What could not be read is left out of the scenario: never silently.
+    for w in &read.warnings {
+        eprintln!(
+            "incident-cockpit: warning: {}",
+            crate::sanitize::clean_text(w)
+        );
+    }
     let scenario = crate::drill::replay::scenario_from(&read.records)?;
     let yaml = crate::drill::replay::to_yaml(&scenario, id);
     match output {

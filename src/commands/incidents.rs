@@ -18,6 +18,13 @@ pub fn list(state_dir: &Path, all: bool, drills: bool) -> Result<ExitCode> {
         list.sort_by_key(|s| std::cmp::Reverse(s.incident.declared_at));
     }
     list.retain(|s| all || s.is_open());
+    // Never silently: what cannot be listed is said on stderr.
+    for why in incidents::unlisted(state_dir) {
+        eprintln!(
+            "incident-cockpit: not listed: {}",
+            crate::sanitize::clean_text(&why)
+        );
+    }
     if list.is_empty() {
         println!(
             "No {}incidents{} in {}.",
@@ -35,6 +42,9 @@ pub fn list(state_dir: &Path, all: bool, drills: bool) -> Result<ExitCode> {
 pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> {
     let chosen = incidents::choose(state_dir, id)?;
     let (store, read) = FileStore::open(&chosen.path)?;
+    if seat != Seat::Viewer {
+        refuse_damage(&chosen, &read.damaged)?;
+    }
     let seat_id = session::seat_identity();
     let now = Utc::now();
     let mut state = session::existing_state(read.records, &seat_id, seat, now)
@@ -104,7 +114,11 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
 /// `note [ID] TEXT...`: a note from a script, with the same lock and fsync.
 pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
     let (id, words) = match args.split_first() {
-        Some((first, rest)) if !rest.is_empty() && incidents::find(state_dir, first)?.is_some() => {
+        Some((first, rest))
+            if !rest.is_empty()
+                && (incidents::find(state_dir, first)?.is_some()
+                    || incidents::unreadable(state_dir, first).is_some()) =>
+        {
             (Some(first.as_str()), rest)
         }
         _ => (None, args),
@@ -116,11 +130,41 @@ pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
         ));
     }
     let chosen = incidents::choose(state_dir, id)?;
-    let (mut store, _) = FileStore::open(&chosen.path)?;
+    let (mut store, read) = FileStore::open(&chosen.path)?;
+    refuse_damage(&chosen, &read.damaged)?;
     let a = store.append(Utc::now(), &session::seat_identity(), Event::Note { text })?;
     let rec = a
         .record
         .ok_or_else(|| anyhow!("the note was not written"))?;
     println!("noted as record {} of incident {}", rec.seq, chosen.id);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A seat that writes never builds on a damaged timeline (see
+/// `timeline::store::parse`): it says which lines, and what to do. Nothing
+/// is changed: the file is never truncated or rewritten.
+fn refuse_damage(chosen: &incidents::Summary, damaged: &[String]) -> Result<()> {
+    let Some(first) = damaged.first() else {
+        return Ok(());
+    };
+    let line = first
+        .strip_prefix(&format!("{}:", chosen.path.display()))
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or("N");
+    Err(anyhow!(
+        "the timeline of {id} has {n} line(s) that cannot be read as the records they were:\n{lines}\n\
+         Nothing was changed: the file is kept exactly as it is. A seat that skipped them would show, \
+         and record on top of, a state that never was, so this one does not start.\n\
+         To go on: look at the line (sed -n '{line}p' {path}); keep a copy of the file, then repair the line \
+         into the record it was, or move it out into a note of its own; then run this again. \
+         Meanwhile `incident-cockpit join --viewer {id}` shows the rest, and `incident-cockpit export {id}` exports it.",
+        id = chosen.id,
+        n = damaged.len(),
+        lines = damaged
+            .iter()
+            .map(|d| format!("  {d}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        path = chosen.path.display(),
+    ))
 }

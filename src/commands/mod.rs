@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("{e}");
+                    eprintln!("{}", crate::sanitize::clean_text(&e.to_string()));
                     Ok(ExitCode::from(1))
                 }
             }
@@ -203,8 +203,13 @@ pub struct UiSettings {
 /// Reads the config file and the chosen layout, and installs the keymap;
 /// any problem stops here, before an incident is declared.
 pub fn ui_settings(flags: &UiFlags) -> anyhow::Result<UiSettings> {
-    let (cfg, keymap) =
-        crate::config::load(flags.config.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (cfg, keymap) = crate::config::load(flags.config.as_deref()).map_err(|e| {
+        crate::session::refused(
+            e,
+            "The config file",
+            "`incident-cockpit config check` checks it; --config FILE uses another",
+        )
+    })?;
     crate::ui::keymap::install(keymap);
     let no_color = flags.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = if no_color {
@@ -213,7 +218,20 @@ pub fn ui_settings(flags: &UiFlags) -> anyhow::Result<UiSettings> {
         flags.theme.or(cfg.theme).unwrap_or_default()
     };
     let layout = match flags.layout.clone().or(cfg.layout).filter(|l| l != "auto") {
-        Some(which) => Some(crate::ui::layout::load(&which).map_err(|e| anyhow::anyhow!("{e}"))?),
+        Some(which) => Some(crate::ui::layout::load(&which).map_err(|e| {
+            crate::session::refused(
+                e,
+                "The layout",
+                &format!(
+                    "or use a bundled one: --layout {}",
+                    crate::ui::layout::BUNDLED
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join("|")
+                ),
+            )
+        })?),
         None => None,
     };
     Ok(UiSettings {

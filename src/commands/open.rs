@@ -10,7 +10,17 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode> {
-    let (pb, source) = session::load_named(playbook).map_err(|e| anyhow!("{e}"))?;
+    let (pb, source) = session::load_named(playbook).map_err(|e| {
+        if std::path::Path::new(playbook).exists() {
+            session::refused(
+                e,
+                "The playbook",
+                &format!("`incident-cockpit playbook lint {playbook}` checks it"),
+            )
+        } else {
+            anyhow!("{e}")
+        }
+    })?;
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
     let alertmanager = session::alertmanager_config(&pb, &spec)?;
     let seat = session::seat_identity();

@@ -1,6 +1,7 @@
 //! `incident-cockpit playbook lint|schema|show`.
 
 use crate::playbook::{LoadError, Playbook};
+use crate::sanitize::{clean, clean_text};
 use crate::time::parse_duration;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -20,14 +21,15 @@ pub fn lint(files: &[String]) -> ExitCode {
             Ok(pb) => {
                 let steps: usize = pb.procedures.iter().map(|p| p.steps().count()).sum();
                 println!(
-                    "{f}: ok ({} procedures, {steps} steps)",
+                    "{}: ok ({} procedures, {steps} steps)",
+                    clean(f),
                     pb.procedures.len()
                 );
             }
             Err(e) => {
                 bad += 1;
                 for p in &e.problems {
-                    println!("{p}");
+                    println!("{}", clean_text(p));
                 }
             }
         }
@@ -53,11 +55,12 @@ pub fn schema(policy: bool) -> Result<ExitCode> {
 pub fn show(file: &str) -> Result<ExitCode> {
     match load_named(file) {
         Ok(pb) => {
-            print!("{}", outline(&pb));
+            // The playbook's own text, shown inert.
+            print!("{}", clean_text(&outline(&pb)));
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", clean_text(&e.to_string()));
             Ok(ExitCode::from(1))
         }
     }

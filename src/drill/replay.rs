@@ -239,7 +239,7 @@ pub fn scenario_from(records: &[Record]) -> Result<Scenario> {
                 let Some((command, at)) = started.remove(run.as_str()) else {
                     continue;
                 };
-                let pattern = format!("^{}$", regex::escape(command));
+                let pattern = exact_pattern(command);
                 let output = output_of(first_lines, last_lines);
                 let exit = exit.unwrap_or(1);
                 let prev = commands.iter().rev().find(|c| c.pattern.value == pattern);
@@ -284,9 +284,30 @@ pub fn scenario_from(records: &[Record]) -> Result<Scenario> {
     })
 }
 
+/// A pattern that matches exactly `command`: regex-escaped, with what
+/// `sanitize::is_dangerous` finds as `\x{...}` escapes, so the file shows
+/// none of it raw and still matches the command as it ran.
+fn exact_pattern(command: &str) -> String {
+    let mut out = String::from("^");
+    for c in regex::escape(command).chars() {
+        if crate::sanitize::is_dangerous(c) {
+            out.push_str(&format!("\\x{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('$');
+    out
+}
+
 /// The scenario as a YAML file, with a header saying where it came from.
+/// The YAML writer escapes control characters in quoted strings but writes
+/// bidi overrides and invisible format characters raw (even unquoted):
+/// those are shown as `<U+202E>`, as the screen would show them, so the
+/// file (and the terminal it is printed to) stays inert.
 pub fn to_yaml(s: &Scenario, incident: &str) -> String {
     let body = serde_saphyr::to_string(s).expect("a scenario serialises to YAML");
+    let body = crate::sanitize::clean_text(&body);
     format!(
         "# Drill scenario replaying incident {incident} (incident-cockpit drill --from-incident).\n\
          # Review it: add figures, labels and canned output for commands the\n\
@@ -534,6 +555,41 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(plain(&back.commands), plain(&s.commands), "{yaml}");
+    }
+
+    #[test]
+    fn hostile_text_in_the_record_is_inert_in_the_yaml_and_shows_the_same() {
+        let hostile = "x\x1b]52;c;eA==\x07 \x1b[2J \u{9b}1m \u{202E}txt.exe";
+        let mut recs = incident();
+        if let Event::Note { text } = &mut recs[6].event {
+            *text = hostile.into();
+        }
+        if let Event::CommandStarted { command, .. } = &mut recs[3].event {
+            *command = format!("kubectl get pods {hostile}");
+        }
+        if let Event::CommandStarted { command, .. } = &mut recs[10].event {
+            *command = format!("kubectl get pods {hostile}");
+        }
+        let s = scenario_from(&recs).unwrap();
+        let yaml = to_yaml(&s, "20261122-130000-api-outage");
+        assert!(
+            !yaml
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::is_dangerous(c)),
+            "{yaml}"
+        );
+        let back = parse_scenario("replay.yaml", &yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        // On screen the note reads exactly as the original would.
+        let shown = |s: &Scenario| {
+            crate::sanitize::clean(&s.injects[3].message.as_ref().unwrap().text).into_owned()
+        };
+        assert_eq!(shown(&back), shown(&s), "{yaml}");
+        // The canned answer still matches the command as it ran.
+        let cmd = format!("kubectl get pods {hostile}");
+        assert!(
+            Scenario::canned_for(&back.commands, &cmd, Duration::from_secs(10)).is_some(),
+            "{yaml}"
+        );
     }
 
     #[test]

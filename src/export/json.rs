@@ -5,9 +5,10 @@
 
 use super::Facts;
 
-/// The document, pretty-printed, with a final newline.
+/// The document, pretty-printed, with a final newline; control and bidi
+/// characters in its text are `\u` escapes, as in the timeline.
 pub fn render(f: &Facts) -> String {
-    let mut s = serde_json::to_string_pretty(f).expect("the facts serialise");
+    let mut s = crate::sanitize::json::to_string_pretty(f).expect("the facts serialise");
     s.push('\n');
     s
 }

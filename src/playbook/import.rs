@@ -150,7 +150,12 @@ pub fn import(markdown: &str, source_name: &str) -> Result<Playbook, ImportError
 /// The playbook as YAML (serde-saphyr); `load::parse_yaml` reads it back.
 pub fn to_yaml(pb: &Playbook) -> String {
     // A playbook is strings, lists and maps: it always serialises.
-    serde_saphyr::to_string(pb).expect("a playbook serialises to YAML")
+    let yaml = serde_saphyr::to_string(pb).expect("a playbook serialises to YAML");
+    // The YAML writer escapes controls in quoted strings but writes bidi
+    // overrides and invisible characters raw: shown as <U+XXXX>, so the
+    // file (or the terminal it is printed to) is inert and a reviewer sees
+    // them in a command.
+    crate::sanitize::clean_text(&yaml)
 }
 
 // ---------------------------------------------------------------------------
@@ -2881,6 +2886,27 @@ mod tests {
                 Item::Note { .. } => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn bidi_and_invisible_characters_in_a_runbook_are_shown_in_the_yaml() {
+        let pb = import(
+            "# Disk\u{202E} full\n\n## Check\n\n```bash\ndf -h /var\u{200B}\n```\n",
+            "r.md",
+        )
+        .unwrap();
+        let yaml = to_yaml(&pb);
+        assert!(
+            !yaml
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::is_dangerous(c)),
+            "{yaml}"
+        );
+        assert!(
+            yaml.contains("<U+202E>") && yaml.contains("<U+200B>"),
+            "{yaml}"
+        );
+        crate::playbook::load::parse_yaml::<Playbook>("r.yaml", &yaml).unwrap();
     }
 
     #[test]

@@ -71,7 +71,13 @@ pub trait Store: Send {
 #[derive(Debug, Default)]
 pub struct ReadOutcome {
     pub records: Vec<Record>,
+    /// Every line that was not read as a record, and records missing
+    /// between two that were, each as `file:line[:column]: what`.
     pub warnings: Vec<String>,
+    /// The warnings about damage (see `parse`): a line in the middle that
+    /// is not a record, a record of a kind this version does not know, a
+    /// record out of order. A seat that writes refuses a timeline with any.
+    pub damaged: Vec<String>,
 }
 
 /// How long a record observed by several seats counts as the same.
@@ -344,7 +350,9 @@ impl Store for FileStore {
                 by: by.to_string(),
                 event,
             };
-            bytes.extend(serde_json::to_vec(&rec)?);
+            // Control and bidi characters as \u escapes: the file is as
+            // inert as the screen (`cat`, `tail -f`), and reads back the same.
+            bytes.extend(crate::sanitize::json::to_vec(&rec)?);
             bytes.push(b'\n');
             written.push(Ok(rec));
         }
@@ -412,16 +420,79 @@ pub fn read_file(path: &Path) -> Result<ReadOutcome> {
     Ok(parse(path, &bytes))
 }
 
-/// Parses log bytes. Never fails: a line that cannot be read is reported
-/// with its place and skipped; every other line is kept.
+/// Parses log bytes. Never fails: every line that cannot be read is
+/// reported with its place and skipped; every other line is kept.
+///
+/// What a line that is not a record means decides what a seat may do:
+/// - a torn line (a prefix of a record, or the zeros a crash can leave),
+///   last or closed off by a later append: a write that never finished,
+///   so never acknowledged nor shown as done. Reported, skipped, harmless.
+/// - anything else (a damaged or hand-edited line, bytes that are not
+///   UTF-8, a record of a kind this version does not know, a record out of
+///   order) is damage (`damaged`): something that was recorded cannot be
+///   read. The state is a fold over every record, so a seat that skipped it
+///   would show a state that never was and record on top of it (and the
+///   next sequence number could be the unreadable record's). Writing seats
+///   refuse such a log; viewers and the export read the rest and say so.
+/// - a sequence number that jumps (3 then 5) with no line between: a
+///   record was removed from the file. Nothing readable is skipped, so it
+///   is a warning only.
 pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
     parse_from(path, bytes, 1, 0)
+}
+
+/// What is wrong with a line that is not a record: whether it is damage,
+/// the column, and what.
+fn diagnose(raw: &[u8], err: &serde_json::Error) -> (bool, Option<usize>, String) {
+    if let Err(e) = std::str::from_utf8(raw) {
+        let at = e.valid_up_to();
+        return (
+            true,
+            Some(at + 1),
+            format!(
+                "not UTF-8 text (byte 0x{:02x})",
+                raw.get(at).copied().unwrap_or(0)
+            ),
+        );
+    }
+    // A write cut short: a prefix of a record, maybe followed by the zeros
+    // a crash can leave in a file's last block.
+    let end = raw.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    if end == 0
+        || serde_json::from_slice::<serde_json::Value>(&raw[..end]).is_err_and(|e| e.is_eof())
+    {
+        return (
+            false,
+            None,
+            "torn line (a write that never finished, so never acknowledged)".to_string(),
+        );
+    }
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(raw)
+        && let Some(kind) = v.get("kind").and_then(|k| k.as_str())
+        && err
+            .to_string()
+            .contains(&format!("unknown variant `{kind}`"))
+    {
+        return (
+            true,
+            None,
+            format!(
+                "a record of kind {kind:?}, which this version of incident-cockpit does not know (written by a newer version? use that one)"
+            ),
+        );
+    }
+    let msg = err.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    (true, Some(err.column()), format!("unreadable line: {msg}"))
 }
 
 /// Parses bytes that start at line `first_line`, after record `last_seq`.
 fn parse_from(path: &Path, bytes: &[u8], first_line: usize, last_seq: u64) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let mut prev_seq = last_seq;
+    // A line that was not read since the last record: a jump in sequence
+    // numbers after it is that line's doing, not a removed record.
+    let mut unread_since = false;
     let ends_clean = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let n = lines.len();
@@ -430,33 +501,52 @@ fn parse_from(path: &Path, bytes: &[u8], first_line: usize, last_seq: u64) -> Re
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        let place = format!("{}:{}", path.display(), first_line + i);
         match serde_json::from_slice::<Record>(raw) {
             Ok(rec) => {
                 if rec.seq <= prev_seq {
-                    out.warnings.push(format!(
-                        "{}:{}: record seq {} does not follow seq {}; skipped",
-                        path.display(),
-                        first_line + i,
-                        rec.seq,
-                        prev_seq
-                    ));
+                    let w = format!(
+                        "{place}: record seq {} does not follow seq {prev_seq} (out of order); skipped",
+                        rec.seq
+                    );
+                    out.damaged.push(w.clone());
+                    out.warnings.push(w);
+                    unread_since = true;
                     continue;
                 }
+                if rec.seq > prev_seq + 1 && !unread_since {
+                    out.warnings.push(format!(
+                        "{place}: record seq {} follows seq {prev_seq}: {} missing (removed from the file?)",
+                        rec.seq,
+                        if rec.seq == prev_seq + 2 {
+                            format!("record {} is", prev_seq + 1)
+                        } else {
+                            format!("records {}-{} are", prev_seq + 1, rec.seq - 1)
+                        }
+                    ));
+                }
                 prev_seq = rec.seq;
+                unread_since = false;
                 out.records.push(rec);
             }
             Err(e) => {
-                let what = if last && !ends_clean {
-                    "torn last line (the cockpit was stopped mid-write)"
-                } else {
-                    "unreadable line"
+                unread_since = true;
+                if last && !ends_clean {
+                    out.warnings.push(format!(
+                        "{place}:{}: torn last line (the cockpit was stopped mid-write); skipped",
+                        e.column()
+                    ));
+                    continue;
+                }
+                let (damage, col, what) = diagnose(raw, &e);
+                let w = match col {
+                    Some(c) => format!("{place}:{c}: {what}; skipped"),
+                    None => format!("{place}: {what}; skipped"),
                 };
-                out.warnings.push(format!(
-                    "{}:{}:{}: {what}: {e}; skipped",
-                    path.display(),
-                    first_line + i,
-                    e.column()
-                ));
+                if damage {
+                    out.damaged.push(w.clone());
+                }
+                out.warnings.push(w);
             }
         }
     }
@@ -579,7 +669,122 @@ mod tests {
         let again = s.read_from(1).unwrap();
         assert_eq!(again.records.len(), 3);
         assert_eq!(again.records[2].event, Event::Note { text: "two".into() });
-        assert!(again.warnings[0].contains("unreadable line"));
+        assert!(
+            again.warnings[0].contains(":3: torn line"),
+            "{:?}",
+            again.warnings
+        );
+        assert!(
+            again.damaged.is_empty(),
+            "a closed-off torn line is not damage"
+        );
+    }
+
+    /// A log of `lines` (each given whole, without its newline).
+    fn log_of(lines: &[&[u8]]) -> (tempfile::TempDir, PathBuf, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("timeline.jsonl");
+        let mut bytes = Vec::new();
+        for l in lines {
+            bytes.extend_from_slice(l);
+            bytes.push(b'\n');
+        }
+        fs::write(&path, &bytes).unwrap();
+        (dir, path, bytes)
+    }
+
+    const R1: &[u8] =
+        br#"{"seq":1,"at":"2026-11-22T13:00:00.000Z","by":"a@h","kind":"note","text":"one"}"#;
+    const R2: &[u8] =
+        br#"{"seq":2,"at":"2026-11-22T13:00:01.000Z","by":"a@h","kind":"note","text":"two"}"#;
+    const R3: &[u8] =
+        br#"{"seq":3,"at":"2026-11-22T13:00:02.000Z","by":"a@h","kind":"note","text":"three"}"#;
+    const R5: &[u8] =
+        br#"{"seq":5,"at":"2026-11-22T13:00:04.000Z","by":"a@h","kind":"note","text":"five"}"#;
+
+    #[test]
+    fn damage_in_the_middle_is_placed_and_told_apart_from_a_torn_write() {
+        let p = |w: &str| w.rsplit("timeline.jsonl:").next().unwrap().to_string();
+        let cases: &[(&[u8], &str)] = &[
+            (b"{\"seq\":2, this is not json", "2:11: unreadable line: key must be a string"),
+            (b"{\"seq\":2,\"by\":\"a\xff\"}", "2:17: not UTF-8 text (byte 0xff)"),
+            (
+                br#"{"seq":2,"at":"2026-11-22T13:00:01.000Z","by":"a@h","kind":"escalation_paged","who":"x"}"#,
+                "2: a record of kind \"escalation_paged\", which this version",
+            ),
+            (R3, "3: record seq 3 does not follow seq 3 (out of order)"),
+        ];
+        for (bad, want) in cases {
+            let (_d, path, _) = log_of(&[R1, bad, R3]);
+            let (_d2, path2, _) = log_of(&[R1, R3, bad]);
+            let read = read_file(if *want == cases[3].1 { &path2 } else { &path }).unwrap();
+            assert_eq!(read.damaged.len(), 1, "{want}: {:?}", read.warnings);
+            assert!(p(&read.damaged[0]).starts_with(want), "{}", read.damaged[0]);
+            assert_eq!(
+                read.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+                vec![1, 3],
+                "every readable record is kept"
+            );
+        }
+        // Torn writes closed off by a later append are not damage: a prefix
+        // of a record, or the zeros a crash leaves.
+        for torn in [&br#"{"seq":2,"at":"2026-11-22T13:0"#[..], &[0u8; 40][..]] {
+            let (_d, path, _) = log_of(&[R1, torn, R2]);
+            let read = read_file(&path).unwrap();
+            assert!(read.damaged.is_empty(), "{:?}", read.damaged);
+            assert!(
+                read.warnings[0].contains(":2: torn line"),
+                "{:?}",
+                read.warnings
+            );
+            assert_eq!(read.records.len(), 2);
+        }
+    }
+
+    #[test]
+    fn a_gap_in_sequence_numbers_is_a_warning_with_its_place() {
+        let (_d, path, _) = log_of(&[R1, R2, R5]);
+        let read = read_file(&path).unwrap();
+        assert!(read.damaged.is_empty());
+        assert_eq!(read.records.len(), 3, "nothing readable is skipped");
+        assert_eq!(read.warnings.len(), 1);
+        assert!(
+            read.warnings[0].ends_with(
+                ":3: record seq 5 follows seq 2: records 3-4 are missing (removed from the file?)"
+            ),
+            "{}",
+            read.warnings[0]
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_written_inert_and_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc-1").unwrap();
+        let text = "copy \x1b]52;c;ZXZpbA==\x07 \x1b[2J \u{9b}31m \u{202E}gnp.exe \u{7f}\u{2028}";
+        let by = "mallory\u{85}@h";
+        let rec = s
+            .append(Utc::now(), by, Event::Note { text: text.into() })
+            .unwrap()
+            .record
+            .unwrap();
+        let bytes = fs::read(s.path()).unwrap();
+        let line = std::str::from_utf8(&bytes).unwrap();
+        assert!(
+            !line
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::is_dangerous(c)),
+            "{line:?}"
+        );
+        assert!(
+            line.contains(
+                r#"copy \u001b]52;c;ZXZpbA==\u0007 \u001b[2J \u009b31m \u202egnp.exe \u007f\u2028"#
+            ),
+            "{line}"
+        );
+        let back = s.read_from(1).unwrap();
+        assert_eq!(back.records, vec![rec]);
+        assert_eq!(back.records[0].by, by);
     }
 
     #[test]

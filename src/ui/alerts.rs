@@ -39,7 +39,7 @@ fn notices(s: &State) -> Vec<Line<'static>> {
         out.push(Line::styled(
             format!(
                 "⚠ our silence {} ends in {} ({})",
-                short_id(&x.id),
+                clean(short_id(&x.id)),
                 countdown(left),
                 clean(&x.matchers.join(", "))
             ),
@@ -313,7 +313,7 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 Cell::from(format!(
                     "{}{}",
                     if ours { "★" } else { " " },
-                    short_id(&x.id)
+                    clean(short_id(&x.id))
                 )),
                 Cell::from(Line::styled(
                     left,

@@ -70,11 +70,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     .areas(area);
     let drill = if s.ctx.drill { "DRILL · " } else { "" };
     let name = sev.map_or("", |x| x.name.as_str());
+    let severity = crate::sanitize::clean(&inc.severity);
     block(
         f,
         a,
-        &format!("{drill}{} {name}", inc.severity),
-        &inc.severity,
+        &format!("{drill}{severity} {}", crate::sanitize::clean(name)),
+        &severity,
         theme::severity(&inc.severity),
     );
     block(

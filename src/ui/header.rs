@@ -65,7 +65,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ResponseClock::None => (
             format!(
                 "response {}",
-                sev.map(|x| x.response.value.as_str()).unwrap_or("-")
+                clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"))
             ),
             theme::dim(),
         ),

@@ -117,6 +117,13 @@ pub fn focus_order(s: &State) -> Vec<Pane> {
 }
 
 pub fn draw(s: &State, f: &mut Frame) {
+    frame(s, f);
+    // Every pane cleans what it takes from outside; this catches what one
+    // forgot, before anything reaches the terminal.
+    crate::sanitize::inert_cells(f.buffer_mut());
+}
+
+fn frame(s: &State, f: &mut Frame) {
     theme::set(s.ctx.theme);
     let area = f.area();
     if layout::too_small(area) {

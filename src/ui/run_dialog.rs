@@ -95,7 +95,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
         let src = p
             .source
             .as_ref()
-            .map(|x| format!(" (from {x})"))
+            .map(|x| format!(" (from {})", clean(x)))
             .unwrap_or_default();
         let style = if focused {
             theme::selected(true)
@@ -103,7 +103,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             Style::default()
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>16} ", fit(&p.name, 16)), theme::heading()),
+            Span::styled(
+                format!("{:>16} ", fit(&clean(&p.name), 16)),
+                theme::heading(),
+            ),
             Span::styled(format!("{shown}{cursor}"), style),
             Span::styled(src, theme::dim()),
         ]));
@@ -132,7 +135,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
     match (&d.stage, &guard) {
         (RunStage::Confirm { typed, error }, Some(g)) => {
             lines.push(Line::styled(
-                g.prompt(),
+                clean(&g.prompt()).into_owned(),
                 risk_style(d.resolved.as_ref().map_or(Risk::Change, |r| r.risk)),
             ));
             if let Guard::TypeBack(_) = g {
@@ -142,7 +145,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                 ]));
             }
             if let Some(e) = error {
-                lines.push(Line::styled(e.clone(), theme::bad()));
+                lines.push(Line::styled(clean(e).into_owned(), theme::bad()));
             }
         }
         (RunStage::Edit, _) => {

@@ -69,13 +69,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
                     .format("%Y-%m-%d %H:%M")
             )));
         }
-        Err((_, e)) if d.error.is_none() => {
-            lines.push(Line::styled(fit(&format!("· {e}"), w), theme::dim()))
-        }
+        Err((_, e)) if d.error.is_none() => lines.push(Line::styled(
+            fit(&format!("· {}", clean(&e)), w),
+            theme::dim(),
+        )),
         Err(_) => {}
     }
     if let Some((_, e)) = &d.error {
-        lines.push(Line::styled(format!("✖ {e}"), theme::bad()));
+        lines.push(Line::styled(format!("✖ {}", clean(e)), theme::bad()));
     }
     lines.push(Line::from(""));
     if d.confirm {
@@ -115,7 +116,7 @@ pub fn expire(s: &State, f: &mut Frame, area: Rect, id: &str) {
     let r = layout::centered(area, (area.width * 4 / 5).clamp(40, 90), 9);
     f.render_widget(Clear, r);
     let mut lines = vec![Line::styled(
-        format!("Expire silence {} now?", short_id(id)),
+        format!("Expire silence {} now?", clean(short_id(id))),
         theme::heading(),
     )];
     if let Some(x) = s.observed.feed.silences.iter().find(|x| x.id == id) {
