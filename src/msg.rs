@@ -58,6 +58,8 @@ pub enum Msg {
         lines: Vec<crate::runner::process::Line>,
         /// Lines that went past the cap before they could be sent.
         dropped: u64,
+        /// Dropped once applied: the run may send its next batch.
+        taken: crate::runner::process::Taken,
     },
     /// A command ended.
     RunExited {

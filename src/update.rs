@@ -48,7 +48,12 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             run,
             lines,
             dropped,
-        } => run::output(s, &run, lines, dropped),
+            taken,
+        } => {
+            run::output(s, &run, lines, dropped);
+            // Applied: the run may send its next batch.
+            drop(taken);
+        }
         Msg::RunExited {
             run,
             outcome,

@@ -300,6 +300,11 @@ async fn alertmanager_down_is_said_and_recovery_records_nothing_twice() {
     let mut counts: Vec<(usize, usize)> = per.values().copied().collect();
     counts.sort();
     assert_eq!(counts, vec![(1, 0), (1, 1)], "{:?}", c.kinds());
+    // And nothing else: the outage and the recovery record nothing.
+    assert_eq!(
+        c.kinds(),
+        ["declared", "alert_firing", "alert_firing", "alert_resolved"]
+    );
 }
 
 #[test]

@@ -251,6 +251,10 @@ async fn a_dropped_watch_resumes_from_the_last_bookmark_without_a_list() {
         "a dropped watch is not a failure: {:#?}",
         w.seen
     );
+    assert!(matches!(
+        w.observed.kube.as_ref().unwrap().link,
+        Link::Live { .. }
+    ));
 }
 
 #[tokio::test]
@@ -283,6 +287,18 @@ async fn gone_410_lists_again_and_what_changed_meanwhile_is_seen() {
     assert_eq!(names, vec!["web-2", "web-5"]);
     assert_eq!(w.observed.pods.len(), 2);
     assert_eq!(fake.log().iter().filter(|l| is_list(l)).count(), 2);
+    // Recovered, without a restart: live, and watching again.
+    assert!(matches!(
+        w.observed.kube.as_ref().unwrap().link,
+        Link::Live { .. }
+    ));
+    fake.apply(crashlooping_pod("web-5", web(), 1));
+    w.until(
+        "MODIFIED web-5 on the new watch",
+        |u| matches!(u, KubeUpdate::Applied(p) if p.name == "web-5"),
+    )
+    .await;
+    assert_eq!(w.status("web-5").as_deref(), Some("CrashLoopBackOff"));
 }
 
 #[tokio::test]
@@ -524,6 +540,126 @@ mod end_to_end {
             (recs[2]["ready"].as_u64(), recs[2]["total"].as_u64()),
             (Some(1), Some(2))
         );
+    }
+
+    /// Waits (at most 20 s) for the fake server's request log to satisfy
+    /// `pred`.
+    async fn until_log(fake: &Fake, what: &str, pred: impl Fn(&[String]) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !pred(&fake.log()) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}: {:#?}",
+                fake.log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The binary's pods pane recovers from each fault of the API server,
+    /// in one run (same process): a dropped watch, 410 Gone, and 500s.
+    /// What changed meanwhile is seen and recorded, once.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_pods_pane_recovers_from_a_dropped_watch_410_and_500s_without_a_restart() {
+        let (fake, dir) = fake_with_pods().await;
+        let kc = fake.kubeconfig(dir.path());
+        let t = Tmux::start(
+            120,
+            40,
+            &format!(
+                "env KUBECONFIG={} open --playbook {PLAYBOOK} --namespace shop --selector app=web",
+                kc.display()
+            ),
+        );
+        let (t, pid) = blocking(move || {
+            t.wait_for("the pods", |s| {
+                s.contains("│web-2") && s.contains("● live since")
+            });
+            let pid = t.pid();
+            (t, pid)
+        })
+        .await;
+        let watches = |l: &[String]| l.iter().filter(|l| is_watch(l)).count();
+        let lists = |l: &[String]| l.iter().filter(|l| is_list(l)).count();
+
+        // A dropped watch (a load balancer cutting it): watched again.
+        fake.drop_watches();
+        until_log(&fake, "a second watch", |l| watches(l) == 2).await;
+        fake.apply(crashlooping_pod("web-1", web(), 1));
+        let t = blocking(move || {
+            t.wait_for("web-1's crash loop", |s| {
+                s.contains("pod web-1: Running → CrashLo") && s.contains("● live since")
+            });
+            t
+        })
+        .await;
+
+        // 410 Gone: the history expired while the watch was away; listed
+        // again, and what changed meanwhile is on screen.
+        fake.expire();
+        fake.drop_watches();
+        fake.delete("web-2");
+        fake.apply(running_pod("web-5", web(), true));
+        until_log(&fake, "a second list", |l| lists(l) == 2).await;
+        let t = blocking(move || {
+            t.wait_for("the pods after the new list", |s| {
+                s.contains("│web-5") && !s.contains("│web-2") && s.contains("● live since")
+            });
+            t
+        })
+        .await;
+
+        // 500s: the next two watches fail; the pane says so, then is live
+        // again and follows changes.
+        fake.fail_next_watches(&[500, 500]);
+        fake.drop_watches();
+        let t = blocking(move || {
+            let s = t.wait_for("stale", |s| s.contains("✖ stale since"));
+            assert!(s.contains("500"), "says why:\n{s}");
+            assert!(s.contains("│web-5"), "the last pods stay:\n{s}");
+            t.wait_for("live again", |s| s.contains("● live since"));
+            t
+        })
+        .await;
+        fake.apply(crashlooping_pod("web-5", web(), 2));
+        let recs = blocking(move || {
+            t.wait_for("web-5's crash loop", |s| {
+                s.contains("pod web-5: Running → CrashLo")
+            });
+            assert_eq!(t.pid(), pid, "the same process throughout");
+            t.keys(&["q"]);
+            t.wait_for("the quit question", |s| s.contains("still open"));
+            t.keys(&["y"]);
+            assert_eq!(t.wait_exit(), "0");
+            read_records(&t.timelines()[0])
+        })
+        .await;
+        assert!(fake.log().iter().filter(|l| is_watch(l)).count() >= 5);
+        // Each change recorded once.
+        let changes: Vec<(String, String)> = recs
+            .iter()
+            .filter(|r| r["kind"] == "pod_changed")
+            .map(|r| {
+                (
+                    r["pod"].as_str().unwrap().to_string(),
+                    r["to"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut unique = changes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), changes.len(), "{changes:?}");
+        for want in [
+            ("web-1", "CrashLoopBackOff"),
+            ("web-2", "deleted"),
+            ("web-5", "CrashLoopBackOff"),
+        ] {
+            assert!(
+                changes.contains(&(want.0.to_string(), want.1.to_string())),
+                "{want:?} not recorded: {changes:?}"
+            );
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -238,6 +238,75 @@ async fn a_flood_stays_within_the_cap() {
     assert_eq!(f.lines.iter().map(|(_, l)| l.len()).sum::<usize>(), 100_000);
 }
 
+/// A loop that does not apply the output (its writes to a stalled
+/// terminal block) is sent at most one batch at a time, plus the first
+/// lines: everything else waits in the runner, capped, the oldest dropped
+/// and counted. Without this a flood piles up in the channel for as long
+/// as the terminal stalls. The first lines of a flood are never dropped,
+/// even when the first of them went alone in a batch the loop holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loop_that_does_not_keep_up_is_sent_one_batch_at_a_time() {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let _handle = process::spawn(
+        spec(
+            Program::Shell(
+                "echo 1; sleep 0.3; echo 2; echo 3; echo 4; echo 5; exec yes flood".into(),
+            ),
+            Duration::from_secs(4),
+        ),
+        tx,
+    );
+    // Hold every message, as a loop blocked in a write would.
+    let mut held = Vec::new();
+    let until = tokio::time::Instant::now() + Duration::from_millis(1500);
+    while let Ok(Some(m)) = tokio::time::timeout_at(until, rx.recv()).await {
+        held.push(m);
+    }
+    let batches: Vec<(&Vec<process::Line>, u64)> = held
+        .iter()
+        .filter_map(|m| match m {
+            Msg::RunOutput { lines, dropped, .. } => Some((lines, *dropped)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !batches.is_empty() && batches.len() <= 2,
+        "{} batches sent to a loop that took none",
+        batches.len()
+    );
+    let first: Vec<&str> = batches
+        .iter()
+        .flat_map(|(l, _)| l.iter().map(|l| l.text.as_str()))
+        .take(5)
+        .collect();
+    assert_eq!(first, ["1", "2", "3", "4", "5"]);
+    assert!(
+        batches.iter().all(|(_, dropped)| *dropped == 0),
+        "nothing dropped before the first lines"
+    );
+    drop(batches);
+    // Taken: the next batch comes, with what was dropped meanwhile.
+    drop(held);
+    let mut dropped = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+            Ok(Some(Msg::RunOutput {
+                lines, dropped: d, ..
+            })) => {
+                assert!(lines.len() <= CAP);
+                dropped += d;
+            }
+            Ok(Some(Msg::RunExited { outcome, .. })) => {
+                assert_eq!(outcome, Outcome::TimedOut);
+                break;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("the run did not end: {other:?}"),
+        }
+    }
+    assert!(dropped > 0, "yes printed more than the cap meanwhile");
+}
+
 #[tokio::test]
 async fn exit_codes_signals_streams_and_environment() {
     let f = run(

@@ -3,20 +3,25 @@
 //! most every 50 ms (only the newest lines past the cap), cancel and
 //! timeout as SIGTERM to the whole group, SIGKILL after a grace period.
 //!
-//! Memory stays bounded whatever the command prints: lines are cut at
-//! `MAX_LINE` bytes, a batch holds at most `CAP` lines, and the pipes are
-//! read through a small bounded queue so a flood waits in the kernel, not
-//! here.
+//! Memory stays bounded whatever the command prints and however slowly
+//! the loop takes it: lines are cut at `MAX_LINE` bytes, a batch holds at
+//! most `CAP` lines, the pipes are read through a small bounded queue, and
+//! a run has at most one batch on its way to the loop (`Taken`): while the
+//! loop has not applied it (a terminal that stalls the loop's writes), new
+//! lines wait here, the oldest past `CAP` dropped and counted. The run's
+//! first lines are sent at once, so a flood never drops them.
 
 use super::redact::Redactor;
 use super::resolve::Program;
 use crate::msg::Msg;
+use crate::state::runs::FIRST_LINES;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, oneshot};
@@ -80,6 +85,31 @@ pub struct Spec {
     pub workdir: Option<PathBuf>,
     pub timeout: Duration,
     pub redactor: Arc<Redactor>,
+}
+
+/// Carried by a batch of output: when the loop has applied the batch (and
+/// dropped the message), the run may send its next one.
+pub struct Taken(Option<Arc<AtomicBool>>);
+
+impl Taken {
+    /// A token that frees nothing (for messages made up in tests).
+    pub fn none() -> Self {
+        Taken(None)
+    }
+}
+
+impl Drop for Taken {
+    fn drop(&mut self) {
+        if let Some(in_flight) = &self.0 {
+            in_flight.store(false, Ordering::Release);
+        }
+    }
+}
+
+impl std::fmt::Debug for Taken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Taken")
+    }
 }
 
 /// Cancels a running command.
@@ -194,15 +224,24 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
             *dropped += extra as u64;
         }
     };
-    let send = |pending: &mut Vec<Line>, dropped: &mut u64| {
-        if !pending.is_empty() || *dropped > 0 {
-            let _ = tx.send(Msg::RunOutput {
-                run: id.clone(),
-                lines: std::mem::take(pending),
-                dropped: std::mem::take(dropped),
-            });
+    // One batch on its way to the loop at a time, unless `force` (the
+    // first lines, the last batch).
+    let in_flight = Arc::new(AtomicBool::new(false));
+    let send = |pending: &mut Vec<Line>, dropped: &mut u64, force: bool| {
+        if pending.is_empty() && *dropped == 0 {
+            return;
         }
+        if in_flight.swap(true, Ordering::AcqRel) && !force {
+            return;
+        }
+        let _ = tx.send(Msg::RunOutput {
+            run: id.clone(),
+            lines: std::mem::take(pending),
+            dropped: std::mem::take(dropped),
+            taken: Taken(Some(in_flight.clone())),
+        });
     };
+    let mut seen: usize = 0;
     let mut flush = tokio::time::interval(FLUSH);
     let deadline = tokio::time::sleep(spec.timeout);
     tokio::pin!(deadline);
@@ -214,10 +253,17 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
     let status = loop {
         tokio::select! {
             line = lrx.recv(), if pipes_open => match line {
-                Some(l) => push(&mut pending, &mut dropped, l),
+                Some(l) => {
+                    push(&mut pending, &mut dropped, l);
+                    seen += 1;
+                    // The first lines go at once: the record keeps them.
+                    if seen == FIRST_LINES {
+                        send(&mut pending, &mut dropped, true);
+                    }
+                }
                 None => pipes_open = false,
             },
-            _ = flush.tick() => send(&mut pending, &mut dropped),
+            _ = flush.tick() => send(&mut pending, &mut dropped, false),
             st = child.wait() => break st,
             _ = &mut cancel, if ended.is_none() => {
                 ended = Some(Outcome::Cancelled);
@@ -260,7 +306,7 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
         },
         Err(e) => Outcome::FailedToStart(e.to_string()),
     });
-    send(&mut pending, &mut dropped);
+    send(&mut pending, &mut dropped, true);
     let _ = tx.send(Msg::RunExited {
         run: id,
         outcome,

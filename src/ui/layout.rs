@@ -132,6 +132,9 @@ impl Spec {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Content {
     pub pods: usize,
+    /// The live source's status line above the pods, if any: its width
+    /// when it may take two lines, else 0 (see `status_rows`).
+    pub pods_status: Option<usize>,
     pub alerts: usize,
     pub figures: usize,
     pub timers: usize,
@@ -154,6 +157,16 @@ pub struct Placement {
 impl Placement {
     pub fn get(&self, p: PaneId) -> Option<Rect> {
         self.panes.iter().find(|(q, _)| *q == p).map(|(_, r)| *r)
+    }
+}
+
+/// The lines a status line of this width (0: one that never wraps) takes
+/// in a pane this wide inside: one, or two when it does not fit.
+pub fn status_rows(status_width: usize, inner_width: usize) -> usize {
+    if status_width > inner_width && inner_width > 0 {
+        2
+    } else {
+        1
     }
 }
 
@@ -190,7 +203,12 @@ fn content_height(p: PaneId, c: &Content, width: u16) -> u16 {
         PaneId::Header => 2,
         PaneId::Bigclock => 7,
         PaneId::Footer => 1,
-        PaneId::Pods => n(c.pods).max(1) + 3,
+        PaneId::Pods => {
+            let status = c.pods_status.map_or(0, |w| {
+                status_rows(w, width.saturating_sub(2) as usize) as u16
+            });
+            (n(c.pods) + status).max(1) + 3
+        }
         PaneId::Alerts => n(c.alerts).max(1) + 3,
         PaneId::Timers => n(c.timers).max(1) + 2,
         PaneId::Progress => n(c.phases) + 3,
@@ -431,6 +449,7 @@ mod tests {
     fn c() -> Content {
         Content {
             pods: 5,
+            pods_status: None,
             alerts: 2,
             figures: 4,
             timers: 6,
@@ -503,6 +522,30 @@ mod tests {
         let p = place(&spec, area, &content);
         assert!(p.get(PaneId::Output).is_some());
         assert!(p.get(PaneId::Pods).is_none());
+    }
+
+    /// The pods pane is 55% of 120 columns: a failing source's status
+    /// line of 100 columns fits the terminal but takes two lines there, and
+    /// the pane is sized for both (it used to be measured against the
+    /// terminal's width, and a pod fell off the bottom).
+    #[test]
+    fn a_wrapped_status_line_is_counted_at_the_pane_width() {
+        let spec = load("default").unwrap();
+        let area = Rect::new(0, 0, 120, 40);
+        let mut content = c();
+        content.pods = 2;
+        let height = |content: &Content| {
+            place(&spec, area, content)
+                .get(PaneId::Pods)
+                .unwrap()
+                .height
+        };
+        content.pods_status = Some(0);
+        assert_eq!(height(&content), 6, "status + header + 2 pods + borders");
+        content.pods_status = Some(50);
+        assert_eq!(height(&content), 6, "fits on one line");
+        content.pods_status = Some(100);
+        assert_eq!(height(&content), 7, "two status lines");
     }
 
     #[test]

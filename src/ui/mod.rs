@@ -31,11 +31,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub fn content(s: &State) -> layout::Content {
     let o = &s.observed;
     layout::Content {
-        // The live source's lines count as rows.
-        pods: o.pods.len()
-            + o.kube.as_ref().map_or(0, |v| {
-                pods::status_lines(s, v, s.ui.size.0.saturating_sub(2) as usize).len()
-            }),
+        pods: o.pods.len(),
+        pods_status: o.kube.as_ref().map(|v| pods::status_width(s, v)),
         alerts: alerts::wanted_rows(s),
         figures: o.figures.len(),
         resources: if s.ctx.facilitator {

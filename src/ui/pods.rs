@@ -84,12 +84,31 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     f.render_stateful_widget(table, table_area, &mut ts);
 }
 
+/// The width of the status line when it may take two lines (an error),
+/// else 0: what the layout needs to size the pane (`layout::status_rows`).
+pub fn status_width(s: &State, v: &KubeView) -> usize {
+    if matches!(v.link, Link::Failing { .. }) {
+        clean(&status_text(s, v).0).width()
+    } else {
+        0
+    }
+}
+
 /// The live source's state: connected, stale since, last error, retry in
 /// N s; and whether metrics are there. One line, two when an error needs
 /// the room.
 pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>> {
+    let (text, style) = status_text(s, v);
+    let text = clean(&text).into_owned();
+    if super::layout::status_rows(status_width(s, v), width) == 1 {
+        return vec![Line::from(Span::styled(fit(&text, width), style))];
+    }
+    split_status(text, style, width)
+}
+
+fn status_text(s: &State, v: &KubeView) -> (String, Style) {
     let tz = s.ctx.tz;
-    let (text, style): (String, Style) = match &v.link {
+    match &v.link {
         Link::Starting => ("◌ reading the kubeconfig…".into(), theme::warn()),
         Link::Connecting { context, server } => (
             format!(
@@ -119,11 +138,11 @@ pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>>
                 theme::bad(),
             )
         }
-    };
-    let text = clean(&text).into_owned();
-    if text.width() <= width || !matches!(v.link, Link::Failing { .. }) || width == 0 {
-        return vec![Line::from(Span::styled(fit(&text, width), style))];
     }
+}
+
+/// Two lines: up to the last space that fits, and the rest (cut).
+fn split_status(text: String, style: Style, width: usize) -> Vec<Line<'static>> {
     // Split at the last space that fits, the rest on a second line.
     let mut cut = 0;
     let mut w = 0;
@@ -141,11 +160,11 @@ pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>>
             .char_indices()
             .scan(0, |acc, (i, c)| {
                 *acc += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                Some((i, *acc))
+                Some((i + c.len_utf8(), *acc))
             })
             .take_while(|(_, acc)| *acc <= width)
             .last()
-            .map_or(0, |(i, _)| i + 1);
+            .map_or(0, |(end, _)| end);
     }
     let (a, b) = text.split_at(cut);
     vec![

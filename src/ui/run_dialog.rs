@@ -1,6 +1,10 @@
 //! The run dialog: the command exactly as it will run, its risk, whether a
 //! shell is used, each parameter with where its value came from and why it
 //! is refused, and the confirmation the risk needs.
+//!
+//! Long lines (a long command) are cut into rows here, so the dialog is as
+//! tall as what it shows; when the terminal is too short for all of it,
+//! the confirmation and the keys stay and the top part is cut.
 
 use super::keymap::{Action, Ctx, keys_for};
 use super::{fit, layout, theme};
@@ -15,7 +19,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 fn risk_style(r: Risk) -> Style {
     match r {
@@ -130,6 +134,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             ));
         }
     }
+    // From here on: what the dialog asks, kept on screen whatever the size.
+    let asks = lines.len();
     lines.push(Line::from(""));
     let guard = run_dialog_guard(s, d);
     match (&d.stage, &guard) {
@@ -168,6 +174,17 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
         }
         _ => {}
     }
+    let tail = rows(lines.split_off(asks), inner_w);
+    let mut body = rows(lines, inner_w);
+    let room = area.height.saturating_sub(2) as usize;
+    if body.len() + tail.len() > room {
+        body.truncate(room.saturating_sub(tail.len()));
+        if let Some(last) = body.last_mut() {
+            *last = Line::styled("…", theme::dim());
+        }
+    }
+    body.extend(tail);
+    let lines = body;
     let height = (lines.len() as u16 + 2).min(area.height);
     let r = layout::centered(area, width, height);
     f.render_widget(Clear, r);
@@ -183,10 +200,36 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             " Run: {} ",
             fit(&clean(&d.title), inner_w.saturating_sub(8))
         ));
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        r,
-    );
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// Lines cut into rows of at most `width` columns (at any character: the
+/// command is shown exactly), each piece keeping its style.
+fn rows(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = Vec::new();
+    for line in lines {
+        let mut row: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in &line.spans {
+            let mut piece = String::new();
+            for c in span.content.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > width && used > 0 {
+                    if !piece.is_empty() {
+                        row.push(Span::styled(std::mem::take(&mut piece), span.style));
+                    }
+                    out.push(Line::from(std::mem::take(&mut row)).style(line.style));
+                    used = 0;
+                }
+                piece.push(c);
+                used += w;
+            }
+            if !piece.is_empty() {
+                row.push(Span::styled(piece, span.style));
+            }
+        }
+        out.push(Line::from(row).style(line.style));
+    }
+    out
 }

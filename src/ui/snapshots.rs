@@ -381,6 +381,41 @@ fn silence_dialog_from_a_group() {
     insta::assert_snapshot!(s);
 }
 
+/// A destructive command longer than the dialog is wide (the DICPS
+/// snapshot restore) at 80x24: all of it is shown, and so are the keys and,
+/// once asked, the confirmation and what is typed back. (The wrapped
+/// command used to push them out of the dialog: typed blind.)
+#[test]
+fn a_long_command_keeps_its_confirmation_on_screen_at_80x24() {
+    let mut h = Harness::live_kube();
+    h.state.ctx.procedure = "database-failure".into();
+    h.select_step("restore-snapshot");
+    h.key(KeyCode::Enter);
+    let s = screen(&h, 80, 24);
+    // The dialog's rows inside its borders (columns 3 to 76), joined.
+    let inside: String = s
+        .lines()
+        .skip_while(|l| !l.contains("$ aws"))
+        .map(|l| l.chars().skip(3).take(74).collect::<String>())
+        .collect();
+    assert!(
+        inside.contains(
+            "$ aws rds restore-db-instance-from-db-snapshot --db-instance-identifier \
+             dicps-production-restored --db-snapshot-identifier dicps-production-snapshot-latest"
+        ),
+        "{s}"
+    );
+    assert!(s.contains("Enter asks to confirm"), "{s}");
+    h.key(KeyCode::Enter);
+    h.keys("restore");
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("DESTRUCTIVE. Type"), "{s}");
+    assert!(s.contains("> restore▏"), "{s}");
+    // Shorter than the dialog wants: the top is cut, never the question.
+    let s = screen(&h, 80, 12);
+    assert!(s.contains("> restore▏"), "{s}");
+}
+
 /// The resources of a bastion pod: 8 cores, cgroup limits (memory over
 /// the playbook's 80 % for two minutes), swap, two disks, network.
 fn live_resources() -> Harness {

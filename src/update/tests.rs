@@ -611,6 +611,7 @@ mod runs {
             run: id.clone(),
             lines,
             dropped: 0,
+            taken: crate::runner::process::Taken::none(),
         });
         h.send(Msg::RunExited {
             run: id.clone(),
