@@ -329,6 +329,7 @@ fn typing_while_flooding() {
             run: run.clone(),
             lines,
             dropped: 0,
+            taken: incident_cockpit::runner::process::Taken::none(),
         });
         let t = Instant::now();
         h.send(Msg::Key(KeyEvent::new(
