@@ -738,6 +738,18 @@ async fn serve_fake_for_measurement() {
         fake.url()
     );
     let end = tokio::time::Instant::now() + Duration::from_secs(secs);
+    // One pod starts crash-looping this many seconds in; when, on stderr
+    // in ms since the epoch (scripts/bench/pod-change.sh).
+    let change_after = var("FAKE_KUBE_CHANGE_AFTER_S", 0);
+    if change_after > 0 {
+        tokio::time::sleep(Duration::from_secs(change_after)).await;
+        fake.apply(crashlooping_pod("web-0007-7d9f8b6c5", web(), 1));
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        eprintln!("changed web-0007-7d9f8b6c5 at {ms}");
+    }
     let mut n = 0u32;
     while tokio::time::Instant::now() < end {
         if churn == 0 {
