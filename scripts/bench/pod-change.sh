@@ -13,14 +13,16 @@ until grep -q "fake API server" "$log"; do sleep 0.1; done
 sock=pod-change-$$
 start=$(date +%s%N)
 tmux -L "$sock" new-session -d -x 120 -y 40 \
-    "INCIDENT_COCKPIT_STATE_DIR=$state KUBECONFIG=$kc ./target/release/incident-cockpit open --playbook dicps --namespace shop --selector app=web"
+    "${EXTRA_ENV:-} INCIDENT_COCKPIT_STATE_DIR=$state KUBECONFIG=$kc ./target/release/incident-cockpit open --playbook dicps --namespace shop --selector app=web"
 until tmux -L "$sock" capture-pane -p | grep -qF "Pods $pods/$pods"; do sleep 0.005; done
 echo "start to $pods pods on screen: $((($(date +%s%N) - start) / 1000000)) ms"
 until tmux -L "$sock" capture-pane -p | grep -qF "CrashLoopBackOff"; do sleep 0.005; done
 seen=$(($(date +%s%N) / 1000000))
 changed=$(sed -n 's/.* at \([0-9]*\)$/\1/p' "$log")
 echo "pod change to screen: $((seen - changed)) ms"
-echo "peak resident memory: $(grep VmHWM "/proc/$(pgrep -n -f "incident-cockpit open --playbook dicps --namespace shop")/status")"
+pid=$(pgrep -n -f "incident-cockpit open --playbook dicps --namespace shop")
+sleep 3
+echo "resident memory: $(grep -E "VmHWM|VmRSS" "/proc/$pid/status" | tr -s " \t\n" " ")"
 tmux -L "$sock" kill-server
 wait
 rm -rf "$log" "$kc" "$state"

@@ -3,7 +3,8 @@
 //!
 //! - discovery: `/version`, `/api`, `/apis`, `/api/v1`, and
 //!   `/apis/metrics.k8s.io/v1beta1` when metrics are on;
-//! - pods of a namespace: LIST (with `resourceVersion`, `limit`,
+//! - pods of a namespace: LIST (with `resourceVersion`, `limit` and
+//!   `continue` pages,
 //!   `labelSelector`), as JSON or as a `meta.k8s.io/v1` Table when asked
 //!   (kubectl does), and WATCH from a resourceVersion: ADDED, MODIFIED,
 //!   DELETED and BOOKMARK events as JSON lines; an ERROR 410 Gone event
@@ -350,14 +351,18 @@ async fn pods(
         return fail(code);
     }
     let selector = q.get("labelSelector");
-    let (rv, items, table) = f.with(|s| {
-        let items: Vec<Value> = s
-            .pods
-            .values()
-            .filter(|p| matches(selector, p))
-            .cloned()
-            .collect();
-        (s.rv, items, s.table.clone())
+    // Pages of `limit` pods, the next one named by `continue` (as a real
+    // API server does; kube's watcher asks for 500 at a time).
+    let from: usize = q.get("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
+    let limit: usize = q
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .filter(|l| *l > 0)
+        .unwrap_or(usize::MAX);
+    let (rv, items, more, table) = f.with(|s| {
+        let mut matching = s.pods.values().filter(|p| matches(selector, p)).skip(from);
+        let items: Vec<Value> = matching.by_ref().take(limit).cloned().collect();
+        (s.rv, items, matching.next().is_some(), s.table.clone())
     });
     if accept.contains("as=Table") {
         let Some(cells) = table else {
@@ -388,10 +393,13 @@ async fn pods(
                    "rows": rows}),
         );
     }
+    let mut metadata = json!({"resourceVersion": rv.to_string()});
+    if more {
+        metadata["continue"] = json!((from + items.len()).to_string());
+    }
     json_response(
         StatusCode::OK,
-        json!({"kind": "PodList", "apiVersion": "v1",
-               "metadata": {"resourceVersion": rv.to_string()}, "items": items}),
+        json!({"kind": "PodList", "apiVersion": "v1", "metadata": metadata, "items": items}),
     )
 }
 

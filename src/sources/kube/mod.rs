@@ -1,7 +1,7 @@
 //! The Kubernetes source of a live incident: the pods of a namespace that
 //! match a selector, through kube's `watcher` (one LIST, then a WATCH from
 //! its resourceVersion, resumed from bookmarks, re-listed only when the
-//! server says 410 Gone) into a reflector store, with exponential backoff
+//! server says 410 Gone), each pod kept as the few fields shown, with exponential backoff
 //! on every failure; and their CPU and memory from the metrics API.
 //!
 //! The task owns its client and store. It sends owned `KubeUpdate`s on the
@@ -21,8 +21,8 @@ use crate::state::kube::KubeUpdate;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod as KPod;
 use kube::runtime::utils::Backoff;
+use kube::runtime::watcher as watch;
 use kube::runtime::watcher::{self, DefaultBackoff, Event};
-use kube::runtime::{reflector, watcher as watch};
 use kube::{Api, Client};
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -221,18 +221,23 @@ async fn watch_pods(
     if let Some(sel) = target.selector.as_deref().filter(|s| !s.trim().is_empty()) {
         cfg = cfg.labels(sel);
     }
-    let (reader, writer) = reflector::store::<KPod>();
-    let stream = reflector(writer, watch(api, cfg));
+    // No reflector store: each pod is turned into the few fields shown as
+    // it arrives, so 10,000 pods cost their names and statuses, not 10,000
+    // full API objects. A (re)list is gathered here and sent whole.
+    let stream = watch(api, cfg);
     let mut stream = std::pin::pin!(stream);
+    let mut listing: Vec<Pod> = Vec::new();
     loop {
         let item = tokio::select! {
             item = stream.next() => item,
             _ = tx.closed() => return Err(()),
         };
         match item {
+            Some(Ok(Event::Init)) => listing.clear(),
+            Some(Ok(Event::InitApply(p))) => listing.push(convert(&p)),
             Some(Ok(Event::InitDone)) => {
                 backoff.reset();
-                let mut pods: Vec<Pod> = reader.state().iter().map(|p| convert(p)).collect();
+                let mut pods = std::mem::take(&mut listing);
                 pods.sort_by(|a, b| a.name.cmp(&b.name));
                 send(tx, KubeUpdate::Synced(pods))?;
             }
@@ -247,7 +252,6 @@ async fn watch_pods(
                     KubeUpdate::Deleted(p.metadata.name.clone().unwrap_or_default()),
                 )?;
             }
-            Some(Ok(Event::Init | Event::InitApply(_))) => {}
             Some(Err(e)) => fail(tx, backoff, explain(&e, server)).await?,
             // The watcher never ends; if it did, start over.
             None => return Ok(()),
