@@ -1449,7 +1449,7 @@ fn clean_heading(raw: &str) -> Head {
     let apply = |head: &mut Head, tm: Timing| match tm {
         Timing::Range(s) => head.timebox = Some(s),
         Timing::Within(s) => {
-            head.timebox = Some(s.clone());
+            head.timebox = timebox_ok(&s).then(|| s.clone());
             head.within = Some(s);
         }
     };
@@ -1669,11 +1669,13 @@ fn parse_timing(text: &str) -> Option<Timing> {
         let start_unit = c.get(2).map_or(end_unit, |m| m.as_str());
         let end = unit_duration(&c[3], end_unit)?;
         let start: u64 = c[1].parse().ok()?;
-        return Some(Timing::Range(if start == 0 {
+        let range = if start == 0 {
             format!("0-{end}")
         } else {
             format!("{}-{end}", unit_duration(&c[1], start_unit)?)
-        }));
+        };
+        // `T+92 to T+45 min` ends before it starts: not a time box.
+        return timebox_ok(&range).then_some(Timing::Range(range));
     }
     if let Some(c) = WITHIN.captures(&t) {
         return Some(Timing::Within(unit_duration(&c[1], &c[2])?));
@@ -2296,6 +2298,11 @@ fn template_kind(name: &str, subject: Option<&str>) -> Option<String> {
 // ---------------------------------------------------------------------------
 // Rules every imported playbook keeps
 
+/// A time box lint accepts (`within 0 min` is none).
+fn timebox_ok(s: &str) -> bool {
+    super::lint::parse_timebox(s).is_ok()
+}
+
 fn duration_ok(s: &str) -> bool {
     s == "0" || crate::time::parse_duration(s).is_ok()
 }
@@ -2363,7 +2370,7 @@ fn check(pb: &Playbook) -> Vec<String> {
                 problems.push(format!("phase {pid}/{} has no step", ph.id.value));
             }
             if let Some(tb) = &ph.timebox
-                && !tb.value.split('-').all(duration_ok)
+                && !timebox_ok(&tb.value)
             {
                 problems.push(format!(
                     "phase {pid}/{}: bad timebox {:?}",
