@@ -182,6 +182,37 @@ fn quote_for(q: Quoting, f: &Fill) -> Result<String, String> {
     })
 }
 
+/// The fill whose marker `s` starts with.
+fn at_marker<'a>(s: &str, fills: &'a [Fill]) -> Option<&'a Fill> {
+    fills.iter().find(|f| s.starts_with(f.marker.as_str()))
+}
+
+/// Fills the markers of one line of a here-document. Where it expands, a
+/// backslash escapes the next character, and one right before a value
+/// stays a backslash.
+fn fill_here_line(line: &str, fills: &[Fill], expand: bool) -> Result<String, String> {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.char_indices();
+    while let Some((at, c)) = chars.next() {
+        if let Some(f) = at_marker(&line[at..], fills) {
+            out.push_str(&quote_for(Quoting::HereDoc { expand }, f)?);
+            for _ in 1..f.marker.chars().count() {
+                chars.next();
+            }
+            continue;
+        }
+        out.push(c);
+        if expand && c == '\\' {
+            if at_marker(&line[at + 1..], fills).is_some() {
+                out.push('\\');
+            } else if let Some((_, n)) = chars.next() {
+                out.push(n);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Fills the markers of a shell script, each value quoted for where it
 /// stands: bare, in single or double quotes, in `$(…)` or backquotes
 /// (nested in double quotes too), in a comment or a here-document.
@@ -196,7 +227,7 @@ fn fill_script(script: &str, fills: &[Fill]) -> Result<String, String> {
     while i < script.len() {
         let rest = &script[i..];
         let (q, depth) = stack.last().copied().unwrap_or((Quoting::Bare, 0));
-        if let Some(f) = fills.iter().find(|f| rest.starts_with(f.marker.as_str())) {
+        if let Some(f) = at_marker(rest, fills) {
             out.push_str(&quote_for(q, f)?);
             i += f.marker.len();
             prev = 'x';
@@ -209,6 +240,15 @@ fn fill_script(script: &str, fills: &[Fill]) -> Result<String, String> {
         i += c.len_utf8();
         let code = matches!(q, Quoting::Bare | Quoting::Backquoted);
         match c {
+            // A backslash right before a placeholder escapes none of its
+            // value: as exec's words read it, it is gone outside quotes
+            // and itself in double quotes.
+            '\\' if code && at_marker(&script[i..], fills).is_some() => {
+                out.pop();
+            }
+            '\\' if q == Quoting::Double && at_marker(&script[i..], fills).is_some() => {
+                out.push('\\');
+            }
             '\\' if code || q == Quoting::Double => {
                 if let Some(n) = next {
                     out.push(n);
@@ -274,10 +314,6 @@ fn fill_script(script: &str, fills: &[Fill]) -> Result<String, String> {
                     stack.pop();
                 }
                 for (delimiter, expand, strip) in pending.drain(..) {
-                    let quoted: Vec<(String, String)> = fills
-                        .iter()
-                        .map(|f| Ok((f.marker.clone(), quote_for(Quoting::HereDoc { expand }, f)?)))
-                        .collect::<Result<_, String>>()?;
                     while i < script.len() {
                         let rest = &script[i..];
                         let line = &rest[..rest.find('\n').map_or(rest.len(), |n| n + 1)];
@@ -290,7 +326,7 @@ fn fill_script(script: &str, fills: &[Fill]) -> Result<String, String> {
                             out.push_str(line);
                             break;
                         }
-                        let filled = substitute(line, &quoted);
+                        let filled = fill_here_line(line, fills, expand)?;
                         if ends(&filled) {
                             let f = fills.iter().find(|f| line.contains(&f.marker));
                             return Err(format!(
@@ -525,34 +561,35 @@ mod tests {
 
     #[test]
     fn shell_values_come_back_literally_wherever_they_stand() {
+        // (template, what sh prints around the value)
         let templates = [
-            "printf '[%s]\\n' <v>",
-            "printf '[%s]\\n' \"<v>\"",
-            "printf '[%s]\\n' 'a <v> b'",
-            "printf '[%s]\\n' \"a $(printf %s <v>) b\"",
-            "printf '[%s]\\n' \"$(printf %s \"<v>\")\"",
-            "printf '[%s]\\n' \"`printf %s <v>`\"",
-            "printf '[%s]\\n' {{ v }} # <v>",
-            "sed 's/^/[/; s/$/]/' <<EOF\n<v>\nEOF",
-            "sed 's/^/[/; s/$/]/' <<'EOF'\n<v>\nEOF",
-            "sed 's/^/[/; s/$/]/' <<-EOF\n\t<v>\n\tEOF",
+            ("printf '[%s]\\n' <v>", "[", "]"),
+            ("printf '[%s]\\n' \"<v>\"", "[", "]"),
+            ("printf '[%s]\\n' 'a <v> b'", "[a ", " b]"),
+            ("printf '[%s]\\n' \"a $(printf %s <v>) b\"", "[a ", " b]"),
+            ("printf '[%s]\\n' \"$(printf %s \"<v>\")\"", "[", "]"),
+            ("printf '[%s]\\n' \"`printf %s <v>`\"", "[", "]"),
+            ("printf '[%s]\\n' {{ v }} # <v>", "[", "]"),
+            ("printf '[%s]\\n' \\<v>", "[", "]"),
+            ("printf '[%s]\\n' \"\\<v>\"", "[\\", "]"),
+            ("sed 's/^/[/; s/$/]/' <<EOF\n<v>\nEOF", "[", "]"),
+            ("sed 's/^/[/; s/$/]/' <<EOF\n\\<v>\nEOF", "[\\", "]"),
+            ("sed 's/^/[/; s/$/]/' <<'EOF'\n<v>\nEOF", "[", "]"),
+            ("sed 's/^/[/; s/$/]/' <<-EOF\n\t<v>\n\tEOF", "[", "]"),
         ];
-        for t in templates {
+        for (t, before, after) in templates {
             let c = cmd(t, true, &[("v", None)]);
             for h in HOSTILE {
                 let r = resolve(&c, &vals(&[("v", h)]), "s");
-                if t.contains("<<") && (h.contains('\n') || *h == "EOF") {
+                let ends = *h == "EOF" && !t.contains("\\<v>");
+                if t.contains("<<") && (h.contains('\n') || ends) {
                     assert!(r.unwrap_err().contains("here-document"), "{t}");
                     continue;
                 }
                 let Program::Shell(script) = r.unwrap().program else {
                     panic!("{t}: not a shell")
                 };
-                let want = if t.contains("'a <v> b'") || t.contains("a $(") {
-                    format!("[a {h} b]\n")
-                } else {
-                    format!("[{h}]\n")
-                };
+                let want = format!("{before}{h}{after}\n");
                 assert_eq!(sh(&script), want, "{t} with {h:?}: {script}");
             }
         }
