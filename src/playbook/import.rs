@@ -975,8 +975,8 @@ impl Importer {
             name,
             kind,
             to,
-            subject,
-            body: body.to_string(),
+            subject: subject.as_deref().map(bracket_unknown),
+            body: bracket_unknown(body),
             cadence: cadence.map(At::new),
         });
         id
@@ -2297,6 +2297,18 @@ fn template_kind(name: &str, subject: Option<&str>) -> Option<String> {
 
 // ---------------------------------------------------------------------------
 // Rules every imported playbook keeps
+
+/// `{field}`s that are not template fields written as the cockpit shows
+/// them, `[field]`, for people to fill in (lint refuses unknown fields).
+fn bracket_unknown(text: &str) -> String {
+    let mut out = text.to_string();
+    for f in super::lint::template_fields(text) {
+        if !super::lint::TEMPLATE_FIELDS.contains(&f.as_str()) {
+            out = out.replace(&format!("{{{f}}}"), &format!("[{f}]"));
+        }
+    }
+    out
+}
 
 /// A time box lint accepts (`within 0 min` is none).
 fn timebox_ok(s: &str) -> bool {
