@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// The longest duration any file may give (100 years): clocks add
 /// durations to times, and those stay far inside what a time can hold.
-const MAX_DURATION_SECS: u64 = 100 * 365 * 86_400;
+pub const MAX_DURATION_SECS: u64 = 100 * 365 * 86_400;
 
 /// Parses a duration such as `30s`, `15m`, `1h30m`, `1h 30m`, `2d`, `1w`,
 /// `72h`, `15 min`, `2 hours`. Returns a message for people on failure.
