@@ -12,6 +12,8 @@ pub mod comms;
 pub mod config;
 pub mod drill;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod incidents;
 pub mod msg;
 pub mod playbook;

@@ -479,6 +479,45 @@ pub fn existing_state(
     seat: Seat,
     now: DateTime<Utc>,
 ) -> Result<State> {
+    existing_state_with(records, seat_id, seat, now, &load_declared)
+}
+
+/// The playbook a declaration names (its `source`), and a drill's
+/// scenario (its `scenario`, and the playbook the scenario names unless
+/// the declaration's source overrides it).
+pub fn load_declared(
+    drill: bool,
+    source: Option<&str>,
+    scenario: Option<&str>,
+) -> Result<(Playbook, Option<Scenario>)> {
+    if drill {
+        let which = scenario
+            .ok_or_else(|| anyhow!("the drill's declaration does not say which scenario it ran"))?;
+        let pb_override = source
+            .filter(|s| !s.starts_with("bundled:"))
+            .map(std::path::PathBuf::from);
+        let (sc, pb, _) = resolve_drill(Some(which), pb_override.as_deref())?;
+        return Ok((pb, Some(sc)));
+    }
+    let source = source
+        .ok_or_else(|| anyhow!("the declaration does not say which playbook the incident uses"))?;
+    Ok((load_source(source)?, None))
+}
+
+/// Loads a declaration's playbook and scenario from (drill, source,
+/// scenario), as [`load_declared`] does.
+pub type LoadDeclared =
+    dyn Fn(bool, Option<&str>, Option<&str>) -> Result<(Playbook, Option<Scenario>)>;
+
+/// [`existing_state`] with the declaration's playbook and scenario loaded
+/// by `load` (as [`load_declared`] does).
+pub fn existing_state_with(
+    records: Vec<Record>,
+    seat_id: &str,
+    seat: Seat,
+    now: DateTime<Utc>,
+    load: &LoadDeclared,
+) -> Result<State> {
     let Some(Record {
         event:
             Event::Declared {
@@ -507,15 +546,8 @@ pub fn existing_state(
             "{id} is a real incident, not a drill: it has no facilitator"
         ));
     }
-    let mut st = if *drill {
-        let which = scenario
-            .clone()
-            .ok_or_else(|| anyhow!("the drill's declaration does not say which scenario it ran"))?;
-        let pb_override = source
-            .as_deref()
-            .filter(|s| !s.starts_with("bundled:"))
-            .map(std::path::PathBuf::from);
-        let (sc, pb, _) = resolve_drill(Some(&which), pb_override.as_deref())?;
+    let (pb, sc) = load(*drill, source.as_deref(), scenario.as_deref())?;
+    let mut st = if let Some(sc) = sc.filter(|_| *drill) {
         let mut st = drill_state(&sc, Arc::new(pb), seat_id, declaration, *declared_at);
         // What the script did, observed again without recording it again.
         for r in &records {
@@ -529,10 +561,7 @@ pub fn existing_state(
         }
         st
     } else {
-        let source = source.clone().ok_or_else(|| {
-            anyhow!("the declaration does not say which playbook the incident uses")
-        })?;
-        let pb = load_source(&source)?;
+        let source = source.as_deref().unwrap_or_default();
         let spec = LiveSpec {
             procedure: Some(procedure.clone()),
             severity: None,

@@ -4,6 +4,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use std::time::Duration;
 
+/// The longest duration any file may give (100 years): clocks add
+/// durations to times, and those stay far inside what a time can hold.
+pub const MAX_DURATION_SECS: u64 = 100 * 365 * 86_400;
+
 /// Parses a duration such as `30s`, `15m`, `1h30m`, `1h 30m`, `2d`, `1w`,
 /// `72h`, `15 min`, `2 hours`. Returns a message for people on failure.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -54,6 +58,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     }
     if parts == 0 {
         return Err(format!("bad duration {s:?}"));
+    }
+    if total > MAX_DURATION_SECS {
+        return Err(format!("bad duration {s:?} (too large: at most 100 years)"));
     }
     Ok(Duration::from_secs(total))
 }
@@ -247,6 +254,13 @@ mod tests {
                 .contains("expected a number")
         );
         assert!(parse_duration("99999999999999999999s").is_err());
+        // Clocks add durations to times: nothing past 100 years.
+        assert!(parse_duration("5200w").is_ok());
+        assert!(
+            parse_duration("5300w")
+                .unwrap_err()
+                .contains("at most 100 years")
+        );
     }
 
     #[test]

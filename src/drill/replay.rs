@@ -105,6 +105,16 @@ pub fn scenario_from(records: &[Record]) -> Result<Scenario> {
     }
     let t0 = first.at;
     let secs = |t: DateTime<Utc>| (t - t0).num_seconds();
+    if let Some(r) = records
+        .iter()
+        .find(|r| secs(r.at) > crate::time::MAX_DURATION_SECS as i64)
+    {
+        bail!(
+            "{id}: record {} is {} days after the declaration: too far apart to replay (a scenario spans at most 100 years)",
+            r.seq,
+            secs(r.at) / 86_400
+        );
+    }
 
     // What was there at the start: pods whose first change was from a
     // status, alerts resolved before they were seen firing.

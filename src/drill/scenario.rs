@@ -475,6 +475,9 @@ fn schema_json() -> &'static serde_json::Value {
     SCHEMA.get_or_init(|| serde_json::to_value(schema()).unwrap_or_default())
 }
 
+/// The most pods one rollout makes.
+pub const MAX_REPLICAS: u32 = 100;
+
 fn placed<T>(file: &str, at: &At<T>, msg: impl std::fmt::Display) -> String {
     format!("{file}:{}:{}: {msg}", at.line, at.col)
 }
@@ -520,11 +523,14 @@ impl Scenario {
                 if let Err(e) = parse_selector(&r.selector.value) {
                     problems.push(placed(file, &r.selector, e));
                 }
-                if r.replicas == 0 {
+                if r.replicas == 0 || r.replicas > MAX_REPLICAS {
                     problems.push(placed(
                         file,
                         &r.selector,
-                        "a rollout needs at least one replica",
+                        format!(
+                            "a rollout of {} replicas (expected 1 to {MAX_REPLICAS}: every seat shows each pod)",
+                            r.replicas
+                        ),
                     ));
                 }
             }

@@ -980,8 +980,8 @@ impl Importer {
             name,
             kind,
             to,
-            subject,
-            body: body.to_string(),
+            subject: subject.as_deref().map(bracket_unknown),
+            body: bracket_unknown(body),
             cadence: cadence.map(At::new),
         });
         id
@@ -1454,7 +1454,7 @@ fn clean_heading(raw: &str) -> Head {
     let apply = |head: &mut Head, tm: Timing| match tm {
         Timing::Range(s) => head.timebox = Some(s),
         Timing::Within(s) => {
-            head.timebox = Some(s.clone());
+            head.timebox = timebox_ok(&s).then(|| s.clone());
             head.within = Some(s);
         }
     };
@@ -1674,11 +1674,13 @@ fn parse_timing(text: &str) -> Option<Timing> {
         let start_unit = c.get(2).map_or(end_unit, |m| m.as_str());
         let end = unit_duration(&c[3], end_unit)?;
         let start: u64 = c[1].parse().ok()?;
-        return Some(Timing::Range(if start == 0 {
+        let range = if start == 0 {
             format!("0-{end}")
         } else {
             format!("{}-{end}", unit_duration(&c[1], start_unit)?)
-        }));
+        };
+        // `T+92 to T+45 min` ends before it starts: not a time box.
+        return timebox_ok(&range).then_some(Timing::Range(range));
     }
     if let Some(c) = WITHIN.captures(&t) {
         return Some(Timing::Within(unit_duration(&c[1], &c[2])?));
@@ -2301,6 +2303,23 @@ fn template_kind(name: &str, subject: Option<&str>) -> Option<String> {
 // ---------------------------------------------------------------------------
 // Rules every imported playbook keeps
 
+/// `{field}`s that are not template fields written as the cockpit shows
+/// them, `[field]`, for people to fill in (lint refuses unknown fields).
+fn bracket_unknown(text: &str) -> String {
+    let mut out = text.to_string();
+    for f in super::lint::template_fields(text) {
+        if !super::lint::TEMPLATE_FIELDS.contains(&f.as_str()) {
+            out = out.replace(&format!("{{{f}}}"), &format!("[{f}]"));
+        }
+    }
+    out
+}
+
+/// A time box lint accepts (`within 0 min` is none).
+fn timebox_ok(s: &str) -> bool {
+    super::lint::parse_timebox(s).is_ok()
+}
+
 fn duration_ok(s: &str) -> bool {
     s == "0" || crate::time::parse_duration(s).is_ok()
 }
@@ -2368,7 +2387,7 @@ fn check(pb: &Playbook) -> Vec<String> {
                 problems.push(format!("phase {pid}/{} has no step", ph.id.value));
             }
             if let Some(tb) = &ph.timebox
-                && !tb.value.split('-').all(duration_ok)
+                && !timebox_ok(&tb.value)
             {
                 problems.push(format!(
                     "phase {pid}/{}: bad timebox {:?}",

@@ -208,6 +208,24 @@ pub fn load_file(path: &Path) -> Result<Playbook, LoadError> {
     load_with(&Disk, path)
 }
 
+/// Loads a playbook with its includes from `read` instead of the disk
+/// (files named by their path, as the playbook's own path joins them).
+pub fn load_with_reader(
+    path: &Path,
+    read: impl Fn(&Path) -> Result<String, String>,
+) -> Result<Playbook, LoadError> {
+    struct Reader<F>(F);
+    impl<F: Fn(&Path) -> Result<String, String>> Source for Reader<F> {
+        fn read(&self, path: &Path) -> Result<String, String> {
+            (self.0)(path)
+        }
+        fn name(&self, path: &Path) -> String {
+            path.display().to_string()
+        }
+    }
+    load_with(&Reader(read), path)
+}
+
 /// Loads one of the playbooks compiled into the binary (`dicps.yaml`).
 pub fn load_bundled(name: &str) -> Result<Playbook, LoadError> {
     load_with(&Embedded, Path::new(name))

@@ -2,7 +2,9 @@
 //! will run. Without a shell the command line is split into argv words once
 //! (shell-words rules) and values replace placeholders inside words, so no
 //! value can become a second word, an operator or a substitution. With a
-//! shell, every value is single-quoted.
+//! shell, every value is quoted for where its placeholder stands (bare,
+//! in quotes, in `$(…)`, in a here-document), so the shell reads it back
+//! literally.
 
 use crate::playbook::model::{Command, Param, Risk};
 use crate::playbook::{placeholders, risk};
@@ -97,18 +99,250 @@ fn substitute(s: &str, pairs: &[(String, String)]) -> String {
     out
 }
 
-/// (placeholder text, value) pairs, longest text first.
-fn pairs(cmd: &Command, values: &BTreeMap<String, String>, quote: bool) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = Vec::new();
-    for (name, param) in &cmd.params {
+/// A parameter's value and the marker standing for its placeholders.
+struct Fill {
+    marker: String,
+    name: String,
+    value: String,
+}
+
+/// The template with every placeholder replaced by a marker (a character
+/// the template does not hold, the parameter's number, that character
+/// again), so that a placeholder written with spaces or quotes
+/// (`{{ pod }}`, a token) is one piece of one word wherever it stands.
+fn mark(cmd: &Command, values: &BTreeMap<String, String>) -> Result<(String, Vec<Fill>), String> {
+    let run = &cmd.run.value;
+    let open = ('\u{E000}'..='\u{F8FF}')
+        .find(|c| !run.contains(*c))
+        .ok_or("the command holds every private-use character")?;
+    let mut texts = Vec::new();
+    let mut fills = Vec::new();
+    for (i, (name, param)) in cmd.params.iter().enumerate() {
+        let marker = format!("{open}{i}{open}");
+        for text in placeholders::texts_for(run, name, param) {
+            texts.push((text, marker.clone()));
+        }
         let value = values.get(name).cloned().unwrap_or_default();
-        let value = if quote { sh_quote(&value) } else { value };
-        for text in placeholders::texts_for(&cmd.run.value, name, param) {
-            v.push((text, value.clone()));
+        fills.push(Fill {
+            marker,
+            name: name.clone(),
+            value,
+        });
+    }
+    texts.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+    Ok((substitute(run, &texts), fills))
+}
+
+/// Where a placeholder stands in a shell script.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Quoting {
+    /// Outside quotes, in `$(…)` or in backquotes.
+    Bare,
+    Backquoted,
+    Single,
+    Double,
+    Comment,
+    /// A here-document's lines; `expand` unless its delimiter is quoted.
+    HereDoc {
+        expand: bool,
+    },
+}
+
+fn escape(v: &str, special: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        if special.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A value written where it stands so the shell reads it back literally.
+fn quote_for(q: Quoting, f: &Fill) -> Result<String, String> {
+    let v = &f.value;
+    Ok(match q {
+        Quoting::Bare => sh_quote(v),
+        // Backquotes drop a backslash before \ ` $ first.
+        Quoting::Backquoted => sh_quote(&escape(v, "\\`$")),
+        Quoting::Single => v.replace('\'', "'\\''"),
+        Quoting::Double => escape(v, "\\`$\""),
+        // Inert, but quoted all the same: a `#` after an operator starts
+        // a comment for sh, not for every reader.
+        Quoting::Comment => sh_quote(&v.replace('\n', " ")),
+        Quoting::HereDoc { .. } if v.contains('\n') => {
+            return Err(format!(
+                "{} goes into a here-document: it cannot hold a line break",
+                f.name
+            ));
+        }
+        Quoting::HereDoc { expand: true } => escape(v, "\\`$"),
+        Quoting::HereDoc { expand: false } => v.clone(),
+    })
+}
+
+/// The fill whose marker `s` starts with.
+fn at_marker<'a>(s: &str, fills: &'a [Fill]) -> Option<&'a Fill> {
+    fills.iter().find(|f| s.starts_with(f.marker.as_str()))
+}
+
+/// Fills the markers of one line of a here-document. Where it expands, a
+/// backslash escapes the next character, and one right before a value
+/// stays a backslash.
+fn fill_here_line(line: &str, fills: &[Fill], expand: bool) -> Result<String, String> {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.char_indices();
+    while let Some((at, c)) = chars.next() {
+        if let Some(f) = at_marker(&line[at..], fills) {
+            out.push_str(&quote_for(Quoting::HereDoc { expand }, f)?);
+            for _ in 1..f.marker.chars().count() {
+                chars.next();
+            }
+            continue;
+        }
+        out.push(c);
+        if expand && c == '\\' {
+            if at_marker(&line[at + 1..], fills).is_some() {
+                out.push('\\');
+            } else if let Some((_, n)) = chars.next() {
+                out.push(n);
+            }
         }
     }
-    v.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
-    v
+    Ok(out)
+}
+
+/// Fills the markers of a shell script, each value quoted for where it
+/// stands: bare, in single or double quotes, in `$(…)` or backquotes
+/// (nested in double quotes too), in a comment or a here-document.
+fn fill_script(script: &str, fills: &[Fill]) -> Result<String, String> {
+    let mut out = String::with_capacity(script.len());
+    // Open quotes and substitutions; `$(` frames count their parentheses.
+    let mut stack: Vec<(Quoting, u32)> = vec![(Quoting::Bare, 0)];
+    // Here-documents opened on this line: delimiter, expands, strips tabs.
+    let mut pending: Vec<(String, bool, bool)> = Vec::new();
+    let mut prev = '\n';
+    let mut i = 0;
+    while i < script.len() {
+        let rest = &script[i..];
+        let (q, depth) = stack.last().copied().unwrap_or((Quoting::Bare, 0));
+        if let Some(f) = at_marker(rest, fills) {
+            out.push_str(&quote_for(q, f)?);
+            i += f.marker.len();
+            prev = 'x';
+            continue;
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().unwrap_or('\n');
+        let next = chars.next();
+        out.push(c);
+        i += c.len_utf8();
+        let code = matches!(q, Quoting::Bare | Quoting::Backquoted);
+        match c {
+            // A backslash right before a placeholder escapes none of its
+            // value: as exec's words read it, it is gone outside quotes
+            // and itself in double quotes.
+            '\\' if code && at_marker(&script[i..], fills).is_some() => {
+                out.pop();
+            }
+            '\\' if q == Quoting::Double && at_marker(&script[i..], fills).is_some() => {
+                out.push('\\');
+            }
+            '\\' if code || q == Quoting::Double => {
+                if let Some(n) = next {
+                    out.push(n);
+                    i += n.len_utf8();
+                }
+            }
+            '\'' if q == Quoting::Single => {
+                stack.pop();
+            }
+            '\'' if code => stack.push((Quoting::Single, 0)),
+            '"' if q == Quoting::Double => {
+                stack.pop();
+            }
+            '"' if code => stack.push((Quoting::Double, 0)),
+            '$' if next == Some('(') && (code || q == Quoting::Double) => {
+                out.push('(');
+                i += 1;
+                stack.push((Quoting::Bare, 1));
+            }
+            '(' if q == Quoting::Bare && depth > 0 => {
+                stack.pop();
+                stack.push((q, depth + 1));
+            }
+            ')' if q == Quoting::Bare && depth > 0 => {
+                stack.pop();
+                if depth > 1 {
+                    stack.push((q, depth - 1));
+                }
+            }
+            '`' if q == Quoting::Backquoted => {
+                stack.pop();
+            }
+            '`' if code || q == Quoting::Double => stack.push((Quoting::Backquoted, 0)),
+            '#' if code && (prev.is_whitespace() || ";&|()".contains(prev)) => {
+                stack.push((Quoting::Comment, 0));
+            }
+            '<' if code
+                && prev != '<'
+                && next == Some('<')
+                && !script[i + 1..].starts_with('<') =>
+            {
+                out.push('<');
+                i += 1;
+                let strip = script[i..].starts_with('-');
+                if strip {
+                    out.push('-');
+                    i += 1;
+                }
+                let word_at =
+                    i + (script[i..].len() - script[i..].trim_start_matches([' ', '\t']).len());
+                let len = script[word_at..]
+                    .find(|c: char| c.is_whitespace() || ";&|<>()".contains(c))
+                    .unwrap_or(script.len() - word_at);
+                let word = &script[word_at..word_at + len];
+                out.push_str(&script[i..word_at + len]);
+                i = word_at + len;
+                let delimiter: String = word.chars().filter(|c| !"'\"\\".contains(*c)).collect();
+                let expand = word == delimiter;
+                pending.push((delimiter, expand, strip));
+            }
+            '\n' if q == Quoting::Comment || code => {
+                if q == Quoting::Comment {
+                    stack.pop();
+                }
+                for (delimiter, expand, strip) in pending.drain(..) {
+                    while i < script.len() {
+                        let rest = &script[i..];
+                        let line = &rest[..rest.find('\n').map_or(rest.len(), |n| n + 1)];
+                        i += line.len();
+                        let ends = |l: &str| {
+                            let l = l.trim_end_matches('\n');
+                            (if strip { l.trim_start_matches('\t') } else { l }) == delimiter
+                        };
+                        if ends(line) {
+                            out.push_str(line);
+                            break;
+                        }
+                        let filled = fill_here_line(line, fills, expand)?;
+                        if ends(&filled) {
+                            let f = fills.iter().find(|f| line.contains(&f.marker));
+                            return Err(format!(
+                                "{} would end the here-document: its line would read {delimiter:?}",
+                                f.map_or("a value", |f| f.name.as_str())
+                            ));
+                        }
+                        out.push_str(&filled);
+                    }
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    Ok(out)
 }
 
 /// Resolves a command with parameter values (already validated).
@@ -118,13 +352,14 @@ pub fn resolve(
     step_id: &str,
 ) -> Result<Resolved, String> {
     let run = &cmd.run.value;
+    let (marked, fills) = mark(cmd, values)?;
     let program = if cmd.shell {
-        Program::Shell(substitute(run, &pairs(cmd, values, true)))
+        Program::Shell(fill_script(&marked, &fills)?)
     } else {
-        let words = shell_words::split(run)
+        let words = shell_words::split(&marked)
             .map_err(|e| format!("cannot split the command into words ({e}); mark the step `shell: true` if it needs a shell"))?;
-        let p = pairs(cmd, values, false);
-        let argv: Vec<String> = words.iter().map(|w| substitute(w, &p)).collect();
+        let pairs: Vec<(String, String)> = fills.into_iter().map(|f| (f.marker, f.value)).collect();
+        let argv: Vec<String> = words.iter().map(|w| substitute(w, &pairs)).collect();
         if argv.is_empty() {
             return Err("the command is empty".into());
         }
@@ -245,6 +480,9 @@ mod tests {
         "line1\nline2",
         "<other>",
         "--all",
+        "a\\$b\\\\c`d\"e",
+        "# not a comment",
+        "EOF",
     ];
 
     #[test]
@@ -309,6 +547,66 @@ mod tests {
             )
         );
         assert_eq!(sh_quote("it's"), "'it'\\''s'");
+    }
+
+    /// What `sh -c` prints for a script, one line per printed word.
+    fn sh(script: &str) -> String {
+        let out = std::process::Command::new("sh")
+            .args(["-c", script])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{script}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn shell_values_come_back_literally_wherever_they_stand() {
+        // (template, what sh prints around the value)
+        let templates = [
+            ("printf '[%s]\\n' <v>", "[", "]"),
+            ("printf '[%s]\\n' \"<v>\"", "[", "]"),
+            ("printf '[%s]\\n' 'a <v> b'", "[a ", " b]"),
+            ("printf '[%s]\\n' \"a $(printf %s <v>) b\"", "[a ", " b]"),
+            ("printf '[%s]\\n' \"$(printf %s \"<v>\")\"", "[", "]"),
+            ("printf '[%s]\\n' \"`printf %s <v>`\"", "[", "]"),
+            ("printf '[%s]\\n' {{ v }} # <v>", "[", "]"),
+            ("printf '[%s]\\n' \\<v>", "[", "]"),
+            ("printf '[%s]\\n' \"\\<v>\"", "[\\", "]"),
+            ("sed 's/^/[/; s/$/]/' <<EOF\n<v>\nEOF", "[", "]"),
+            ("sed 's/^/[/; s/$/]/' <<EOF\n\\<v>\nEOF", "[\\", "]"),
+            ("sed 's/^/[/; s/$/]/' <<'EOF'\n<v>\nEOF", "[", "]"),
+            ("sed 's/^/[/; s/$/]/' <<-EOF\n\t<v>\n\tEOF", "[", "]"),
+        ];
+        for (t, before, after) in templates {
+            let c = cmd(t, true, &[("v", None)]);
+            for h in HOSTILE {
+                let r = resolve(&c, &vals(&[("v", h)]), "s");
+                let ends = *h == "EOF" && !t.contains("\\<v>");
+                if t.contains("<<") && (h.contains('\n') || ends) {
+                    assert!(r.unwrap_err().contains("here-document"), "{t}");
+                    continue;
+                }
+                let Program::Shell(script) = r.unwrap().program else {
+                    panic!("{t}: not a shell")
+                };
+                let want = format!("{before}{h}{after}\n");
+                assert_eq!(sh(&script), want, "{t} with {h:?}: {script}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_placeholder_with_spaces_is_one_piece_without_a_shell() {
+        let c = cmd(
+            "kubectl -n {{ ns }} logs \"app {{pod}}\"",
+            false,
+            &[("ns", None), ("pod", None)],
+        );
+        let r = resolve(&c, &vals(&[("ns", "a b"), ("pod", "x")]), "s").unwrap();
+        assert_eq!(
+            r.program.argv(),
+            vec!["kubectl", "-n", "a b", "logs", "app x"]
+        );
     }
 
     #[test]

@@ -1,0 +1,4 @@
+#![no_main]
+//! See `incident_cockpit::fuzz_entry::scenario` for what the bytes go through.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| incident_cockpit::fuzz_entry::scenario(data));
