@@ -1628,7 +1628,13 @@ static CADENCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `15` `minutes` → `15m`; months are 30 days.
+/// `15 min` → `15m`, when that is a duration lint accepts (a runbook's
+/// 18446744073709551615 hours is not).
 fn unit_duration(n: &str, unit: &str) -> Option<String> {
+    written_duration(n, unit).filter(|d| duration_ok(d))
+}
+
+fn written_duration(n: &str, unit: &str) -> Option<String> {
     let u = unit.to_lowercase();
     let (mult, letter) = if u.starts_with("mo") {
         (30.0, 'd')
