@@ -41,10 +41,7 @@ fn open_with_alertmanager_shows_silences_and_records() {
     t.wait_for("the alerts suppressed", |s| {
         s.contains("2 suppressed") || s.contains("2 suppr.")
     });
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
+    t.quit_open();
     let files = t.timelines();
     let recs = read_records(&files[0]);
     let kinds: Vec<&str> = recs.iter().map(|r| r["kind"].as_str().unwrap()).collect();

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{BIN, Tmux, read_records};
+use common::{BIN, Tmux, command_finished, read_records};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 use std::collections::BTreeMap;
@@ -537,11 +537,7 @@ fn a_command_printing_100_mb_keeps_memory_bounded_and_keys_answering() {
     let s = t.wait_for("the top of the kept output", |s| {
         s.contains("earlier lines not kept")
     });
-    let recs = read_records(&t.timelines()[0]);
-    let fin = recs
-        .iter()
-        .find(|r| r["kind"] == "command_finished")
-        .expect("the end is recorded");
+    let fin = command_finished(&t);
     assert_eq!(fin["outcome"], "exit 0");
     assert_eq!(fin["exit"], 0);
     // The first lines survive the flood; the last are the end.
@@ -557,14 +553,12 @@ fn a_command_printing_100_mb_keeps_memory_bounded_and_keys_answering() {
         "{printed} lines printed, expected {dropped} not kept:\n{s}"
     );
     // The note and the tick landed while it ran.
+    let recs = read_records(&t.timelines()[0]);
     let kinds: Vec<&str> = recs.iter().map(|r| r["kind"].as_str().unwrap()).collect();
     let pos = |k: &str| kinds.iter().position(|x| *x == k).unwrap();
     assert!(pos("command_started") < pos("step_checked"), "{kinds:?}");
     assert!(pos("note") < pos("command_finished"), "{kinds:?}");
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
+    t.quit_open();
 }
 
 /// The tmux server, stopped (its clients and panes are not read: the
@@ -655,15 +649,8 @@ fn a_stalled_terminal_during_a_flood_does_not_grow_memory() {
     // The terminal takes frames again: the cockpit answers, and quitting
     // cancels the run and records its end.
     t.wait_for("the screen again", |s| s.contains("1 running"));
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
-    let recs = read_records(&t.timelines()[0]);
-    let fin = recs
-        .iter()
-        .find(|r| r["kind"] == "command_finished")
-        .expect("the end is recorded");
+    t.quit_open();
+    let fin = command_finished(&t);
     assert_eq!(fin["outcome"], "cancelled");
     assert_eq!(fin["first_lines"][0], "1");
 }
@@ -775,10 +762,7 @@ fn rapid_resizes_leave_a_live_cockpit_drawn_for_the_final_size() {
     v.wait_for("the tick on the viewer", |s| {
         s.contains("[x] Verify the outage")
     });
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
+    t.quit_open();
     assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left");
     assert_eq!(t.pane("#{cursor_flag}"), "1", "cursor shown again");
     v.keys(&["C-c"]);

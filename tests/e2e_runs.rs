@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Tmux, read_records};
+use common::{Tmux, command_finished, read_records};
 
 const PLAYBOOK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -40,10 +40,7 @@ fn keys_still_work_while_a_command_floods_and_its_end_is_recorded() {
         "the note landed while the flood ran:\n{s}"
     );
     t.wait_for("the timeout", |s| s.contains("timed out"));
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
+    t.quit_open();
     let recs = read_records(&t.timelines()[0]);
     let k = kinds(&recs);
     let started = k.iter().position(|x| x == "command_started").unwrap();
@@ -64,15 +61,8 @@ fn quitting_cancels_running_commands_and_records_their_end() {
     t.wait_for("the run dialog", |s| s.contains("sleep 100"));
     t.keys(&["Enter"]);
     t.wait_for("the run", |s| s.contains("1 running"));
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
-    let recs = read_records(&t.timelines()[0]);
-    let fin = recs
-        .iter()
-        .find(|r| r["kind"] == "command_finished")
-        .expect("the end is recorded");
+    t.quit_open();
+    let fin = command_finished(&t);
     assert_eq!(fin["outcome"], "cancelled");
 }
 

@@ -29,10 +29,7 @@ fn drill_tick_note_quit_leaves_an_ordered_timeline_and_a_restored_terminal() {
         s.contains("note: Rolled back to v2.4.0")
     });
 
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0", "exit status");
+    t.quit_open();
     assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left");
     assert_eq!(t.pane("#{cursor_flag}"), "1", "cursor shown again");
     assert!(

@@ -144,10 +144,7 @@ fn an_alert_with_an_osc52_and_a_screen_clear_is_shown_recorded_and_exported_iner
     t.wait_for("the detail closed", |s| !s.contains("Annotations"));
 
     assert_nothing_hostile_written(&t, &raw);
-    t.keys(&["q"]);
-    t.wait_for("the quit question", |s| s.contains("still open"));
-    t.keys(&["y"]);
-    assert_eq!(t.wait_exit(), "0");
+    t.quit_open();
 
     // The record on disk: no raw control bytes, yet the text exactly.
     let file = &t.timelines()[0];

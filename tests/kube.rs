@@ -521,10 +521,7 @@ mod end_to_end {
             });
             assert!(s.contains("Pods 1/2 ready"), "{s}");
             assert!(s.contains("4 ("), "RESTARTS says how long ago:\n{s}");
-            t.keys(&["q"]);
-            t.wait_for("the quit question", |s| s.contains("still open"));
-            t.keys(&["y"]);
-            assert_eq!(t.wait_exit(), "0");
+            t.quit_open();
             t
         })
         .await;
@@ -627,10 +624,7 @@ mod end_to_end {
                 s.contains("pod web-5: Running → CrashLo")
             });
             assert_eq!(t.pid(), pid, "the same process throughout");
-            t.keys(&["q"]);
-            t.wait_for("the quit question", |s| s.contains("still open"));
-            t.keys(&["y"]);
-            assert_eq!(t.wait_exit(), "0");
+            t.quit_open();
             read_records(&t.timelines()[0])
         })
         .await;
@@ -694,10 +688,7 @@ mod end_to_end {
             t.wait_for("help closed", |s| !s.contains("filter pods"));
             t.keys(&["Space"]);
             t.wait_for("a ticked step", |s| s.contains("[x]"));
-            t.keys(&["q"]);
-            t.wait_for("the quit question", |s| s.contains("still open"));
-            t.keys(&["y"]);
-            assert_eq!(t.wait_exit(), "0");
+            t.quit_open();
         })
         .await;
     }

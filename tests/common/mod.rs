@@ -166,3 +166,22 @@ pub fn read_records(path: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 pub mod alertmanager;
+
+impl Tmux {
+    /// Quits an open incident the way a person does (`q`, then `y` to
+    /// "still open?") and waits for a clean exit.
+    pub fn quit_open(&self) {
+        self.keys(&["q"]);
+        self.wait_for("the quit question", |s| s.contains("still open"));
+        self.keys(&["y"]);
+        assert_eq!(self.wait_exit(), "0", "exit status");
+    }
+}
+
+/// The first `command_finished` record of a seat's timeline.
+pub fn command_finished(t: &Tmux) -> serde_json::Value {
+    read_records(&t.timelines()[0])
+        .into_iter()
+        .find(|r| r["kind"] == "command_finished")
+        .expect("the end is recorded")
+}
