@@ -62,6 +62,13 @@ impl Loop {
         if let Msg::RunExited { run, .. } = &msg {
             handles.remove(run);
         }
+        if let Msg::Resize(w, h) = msg {
+            // The viewport is fixed (no size query per frame): it follows
+            // the terminal's resize events. Cleared, so nothing stale stays.
+            // A terminal that cannot be written to fails the next draw,
+            // which ends the loop with the error.
+            let _ = term.resize(ratatui::layout::Rect::new(0, 0, w, h));
+        }
         let mut quit = false;
         for fx in update(&mut self.state, msg, Utc::now()) {
             match fx {
@@ -155,12 +162,10 @@ impl Loop {
         let mut sighup = signal(SignalKind::hangup())?;
         let mut sigint = signal(SignalKind::interrupt())?;
         let mut handles: HashMap<String, Handle> = HashMap::new();
+        // The size now, in case it changed while starting; from here on,
+        // resize events keep the viewport right.
         let size = term.size()?;
-        update(
-            &mut self.state,
-            Msg::Resize(size.width, size.height),
-            Utc::now(),
-        );
+        self.apply(Msg::Resize(size.width, size.height), &mut handles, term);
         draw(term, &self.state)?;
         let mut quit = false;
         let mut last_draw = tokio::time::Instant::now();
@@ -181,14 +186,16 @@ impl Loop {
             };
             let mut next = Some(first);
             let mut n = 0;
+            let mut urgent = pending_draw;
             while let Some(msg) = next.take() {
+                urgent |= !msg.can_wait_for_tick();
                 quit |= self.apply(msg, &mut handles, term);
                 n += 1;
                 if n < MAX_BATCH && !quit {
                     next = self.rx.try_recv().ok();
                 }
             }
-            if !quit {
+            if !quit && urgent {
                 let now = tokio::time::Instant::now();
                 if self.state.ctx.low_bandwidth && now < last_draw + LOW_BANDWIDTH_GAP {
                     pending_draw = true;

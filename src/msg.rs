@@ -78,6 +78,19 @@ pub enum Msg {
     Terminate(&'static str),
 }
 
+impl Msg {
+    /// A periodic sample whose frame can wait for the next clock tick (at
+    /// most a second, or five with `--low-bandwidth`): the screen then
+    /// changes once a second instead of once for the tick and once for the
+    /// sample. What it records (a threshold crossed) is appended at once.
+    pub fn can_wait_for_tick(&self) -> bool {
+        matches!(
+            self,
+            Msg::Host(_) | Msg::Kube(crate::state::kube::KubeUpdate::Metrics(_))
+        )
+    }
+}
+
 #[derive(Debug)]
 pub enum Effect {
     /// Append to the timeline; the loop answers with `Recorded`.

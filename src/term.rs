@@ -9,8 +9,9 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -59,6 +60,15 @@ pub fn setup(mouse: bool) -> io::Result<(Term, Guard)> {
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
-    let term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // A fixed viewport, resized when the terminal says so (a resize event),
+    // not asked for its size on every frame: that was an open, an ioctl
+    // and a close of /dev/tty per frame, most of an idle second's cost.
+    let (w, h) = crossterm::terminal::size()?;
+    let term = Terminal::with_options(
+        CrosstermBackend::new(io::stdout()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        },
+    )?;
     Ok((term, guard))
 }

@@ -9,7 +9,7 @@ use crate::state::HostSnapshot;
 use crate::state::observed::{CgroupUse, DiskUse};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use sysinfo::{CpuRefreshKind, Disks, MemoryRefreshKind, Networks, RefreshKind, System};
+use sysinfo::{CpuRefreshKind, Disks, MemoryRefreshKind, RefreshKind, System};
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Between two samples: often enough for a 10-minute threshold, rare
@@ -80,13 +80,37 @@ fn disks_of(disks: &Disks) -> Vec<DiskUse> {
     out
 }
 
-/// Bytes received and sent by every interface but loopback, in total.
-fn net_totals(n: &Networks) -> (u64, u64) {
-    n.iter()
-        .filter(|(name, _)| name.to_string_lossy() != "lo")
-        .fold((0, 0), |(r, t), (_, d)| {
-            (r + d.total_received(), t + d.total_transmitted())
-        })
+/// Bytes received and sent by every interface but loopback, in total, from
+/// the text of `/proc/net/dev`: one read for all interfaces, where sysinfo
+/// opens nine files per interface and asks netlink for addresses, every
+/// sample. `None` when no interface line can be read.
+pub fn net_totals(proc_net_dev: &str) -> Option<(u64, u64)> {
+    let mut any = false;
+    let mut totals = (0u64, 0u64);
+    // Two header lines, then `name: rx_bytes rx_packets … tx_bytes …`
+    // (old kernels write the name and the first figure without a space).
+    for line in proc_net_dev.lines().skip(2) {
+        let Some((name, figures)) = line.split_once(':') else {
+            continue;
+        };
+        let figures: Vec<u64> = figures
+            .split_whitespace()
+            .map_while(|f| f.parse().ok())
+            .collect();
+        if figures.len() < 9 {
+            continue;
+        }
+        any = true;
+        if name.trim() != "lo" {
+            totals.0 = totals.0.saturating_add(figures[0]);
+            totals.1 = totals.1.saturating_add(figures[8]);
+        }
+    }
+    any.then_some(totals)
+}
+
+fn read_net_totals() -> Option<(u64, u64)> {
+    net_totals(&std::fs::read_to_string("/proc/net/dev").ok()?)
 }
 
 /// Where this process's cgroup v2 files are, if it is limited at all.
@@ -105,11 +129,10 @@ fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
     .map_err(|e| format!("cannot read host figures: {e}"))?;
     let mut disks =
         Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
-    let mut networks = Networks::new_with_refreshed_list().ok();
     let hostname = System::host_name().unwrap_or_else(|_| "host".into());
     let cg_dir = cgroup_dir();
     let mut last_net: Option<((u64, u64), Instant)> =
-        networks.as_ref().map(|n| (net_totals(n), Instant::now()));
+        read_net_totals().map(|t| (t, Instant::now()));
     let mut last_cpu: Option<(u64, Instant)> = None;
     // CPU usage needs two samples some time apart.
     std::thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
@@ -123,10 +146,8 @@ fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
         n += 1;
         let load = System::load_average().map_or([0.0; 3], |l| [l.one, l.five, l.fifteen]);
         let (mut net_rx, mut net_tx) = (None, None);
-        if let Some(nets) = networks.as_mut() {
-            nets.refresh(true);
+        if let Some(totals) = read_net_totals() {
             let now = Instant::now();
-            let totals = net_totals(nets);
             if let Some(((r0, t0), at)) = last_net {
                 let secs = now.duration_since(at).as_secs_f64();
                 if secs > 0.0 {
@@ -174,5 +195,39 @@ fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
             return Ok(()); // the cockpit is gone
         }
         std::thread::sleep(INTERVAL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::net_totals;
+
+    const SAMPLE: &str = "\
+Inter-|   Receive                                                |  Transmit
+ face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+    lo: 56479479   31853    0    0    0     0          0         0 56479479   31853    0    0    0     0       0          0
+  ifb0:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0
+  eth0: 314341084   17522    0    0    0     0          0         0  1074691   10988    0    0    0     0       0          0
+ wlan0:1000 2 0 0 0 0 0 0 500 1 0 0 0 0 0 0
+";
+
+    #[test]
+    fn sums_every_interface_but_loopback() {
+        assert_eq!(
+            net_totals(SAMPLE),
+            Some((314_341_084 + 1000, 1_074_691 + 500))
+        );
+    }
+
+    #[test]
+    fn loopback_alone_is_zero_not_unknown() {
+        let lo_only: String = SAMPLE.lines().take(3).map(|l| format!("{l}\n")).collect();
+        assert_eq!(net_totals(&lo_only), Some((0, 0)));
+    }
+
+    #[test]
+    fn unreadable_text_is_unknown() {
+        assert_eq!(net_totals(""), None);
+        assert_eq!(net_totals("a\nb\neth0: 1 2 3\nnonsense\n"), None);
     }
 }

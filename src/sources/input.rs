@@ -6,8 +6,10 @@ use futures::StreamExt;
 use tokio::sync::mpsc::UnboundedSender;
 
 pub fn spawn(tx: UnboundedSender<Msg>) {
+    // Made here, not in the task: from now on every resize is an event, so
+    // the size the loop asks for next is never missed.
+    let mut events = EventStream::new();
     tokio::spawn(async move {
-        let mut events = EventStream::new();
         while let Some(ev) = events.next().await {
             let msg = match ev {
                 Ok(Event::Key(k)) => Msg::Key(k),
