@@ -1,7 +1,9 @@
 //! End to end: the built binary, `open --alertmanager`, against a real
 //! Alertmanager, driven in tmux: the alerts show, a group is silenced with
 //! the keys, Alertmanager suppresses it, and the timeline holds the firing
-//! and the silence in order.
+//! and the silence in order. Stopped and started under the running binary,
+//! Alertmanager is shown stale, then connected, and nothing is recorded
+//! twice.
 
 mod common;
 
@@ -58,4 +60,44 @@ fn open_with_alertmanager_shows_silences_and_records() {
     assert_eq!(recs[3]["comment"], "e2e: draining");
     assert!(recs[3]["created_by"].as_str().unwrap().contains('@'));
     assert_eq!(recs[4]["request"], recs[3]["request"]);
+}
+
+#[test]
+fn alertmanager_stopped_and_started_under_the_binary_goes_stale_and_recovers_without_duplicates() {
+    let mut am = Am::start();
+    let both = format!(
+        "[{},{}]",
+        alert_json("APIDown", "a:80", "critical", "dicps-api", false),
+        alert_json("APIDown", "b:80", "critical", "dicps-api", false),
+    );
+    am.post_alerts(&both);
+    // The defaults a user gets: a poll every 5 s, a 90 s resend grace.
+    let t = Tmux::start(
+        120,
+        40,
+        &format!("open --playbook {PLAYBOOK} --alertmanager {}", am.url()),
+    );
+    t.wait_for("both firing recorded", |s| {
+        s.matches("alert firing APIDown").count() == 2 && s.contains("● connected")
+    });
+
+    am.stop();
+    let down = t.wait_for("the pane going stale", |s| s.contains("✖ stale since"));
+    assert!(down.contains("cannot connect"), "{down}");
+    // What was known stays on screen; nothing is taken as resolved.
+    assert!(down.contains("APIDown ×2"), "{down}");
+
+    // Back, and its senders send the alerts again (as Prometheus does).
+    am.spawn();
+    am.post_alerts(&both);
+    let up = t.wait_for("the pane recovering", |s| {
+        s.contains("● connected") && !s.contains("stale since")
+    });
+    assert!(up.contains("APIDown ×2"), "{up}");
+    // Two more polls at the default interval: still nothing new to record.
+    std::thread::sleep(std::time::Duration::from_secs(11));
+    t.quit_open();
+    let recs = read_records(&t.timelines()[0]);
+    let kinds: Vec<&str> = recs.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["declared", "alert_firing", "alert_firing"]);
 }
