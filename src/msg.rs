@@ -158,3 +158,28 @@ impl PartialEq for Effect {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Msg;
+    use crate::state::kube::KubeUpdate;
+
+    #[test]
+    fn only_periodic_samples_wait_for_the_tick() {
+        assert!(Msg::Host(Default::default()).can_wait_for_tick());
+        assert!(Msg::Kube(KubeUpdate::Metrics(vec![])).can_wait_for_tick());
+        // A pod change has 100 ms to reach the screen; keys, alerts and
+        // records are drawn at once.
+        for urgent in [
+            Msg::Kube(KubeUpdate::Deleted("api-1".into())),
+            Msg::Kube(KubeUpdate::Synced(vec![])),
+            Msg::Tick,
+            Msg::Resize(80, 24),
+            Msg::HostUnavailable("no /proc".into()),
+            Msg::Paste("x".into()),
+            Msg::InjectDue(1),
+        ] {
+            assert!(!urgent.can_wait_for_tick(), "{urgent:?}");
+        }
+    }
+}
