@@ -187,7 +187,6 @@ const PROGRAMS: &[&str] = &[
     "env",
     "source",
     "sha256sum",
-    "openssl",
     "crictl",
     "istioctl",
     "argocd",
