@@ -1,8 +1,13 @@
-//! A container's real headroom: the cgroup v2 limits of this process
-//! (`memory.max`, `cpu.max`) and its use (`memory.current`, `cpu.stat`),
-//! read from `/sys/fs/cgroup`. On a machine without limits (the root
-//! cgroup, or "max" everywhere) there is nothing to show.
+//! A container's real headroom: the cgroup limits of this process and its
+//! use, read from `/sys/fs/cgroup`. cgroup v2 (`memory.max`,
+//! `memory.current`, `cpu.max`, `cpu.stat`) is preferred when its files are
+//! there (pure v2, or a hybrid host with v2 controllers); otherwise cgroup
+//! v1 (`memory/memory.limit_in_bytes`, `memory.usage_in_bytes`,
+//! `cpu/cpu.cfs_quota_us` over `cpu.cfs_period_us`, `cpuacct/cpuacct.usage`).
+//! Either gives the same [`Reading`]. On a machine without limits (the root
+//! cgroup, or "max" / -1 / a huge value everywhere) there is nothing to show.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// `memory.max`: bytes, or `None` for "max" (no limit).
@@ -58,9 +63,82 @@ pub fn parse_proc_cgroup(text: &str) -> Option<String> {
         .map(|p| p.trim().to_string())
 }
 
+/// This process's cgroup v1 paths from `/proc/self/cgroup`
+/// (`ID:CONTROLLERS:/path`, e.g. `3:cpu,cpuacct:/docker/abc`): controller →
+/// path. The v2 line (`0::/path`, no controllers) is left out.
+pub fn parse_proc_cgroup_v1(text: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let mut it = line.splitn(3, ':');
+        let (Some(_id), Some(controllers), Some(path)) = (it.next(), it.next(), it.next()) else {
+            continue;
+        };
+        for c in controllers.split(',').filter(|c| !c.is_empty()) {
+            out.insert(c.to_string(), path.trim().to_string());
+        }
+    }
+    out
+}
+
+/// `memory.limit_in_bytes` (v1): bytes, or `None` without a limit, which
+/// the kernel writes as a huge value (e.g. 9223372036854771712): anything
+/// from 2^62 up counts as none.
+pub fn parse_memory_limit_in_bytes(text: &str) -> Result<Option<u64>, String> {
+    let t = text.trim();
+    let n: u64 = t
+        .parse()
+        .map_err(|_| format!("bad memory.limit_in_bytes {t:?} (expected bytes)"))?;
+    Ok((n < 1 << 62).then_some(n))
+}
+
+/// `cpu.cfs_quota_us` over `cpu.cfs_period_us` (v1): the limit in cores,
+/// or `None` for a quota of -1 (no limit).
+pub fn parse_cfs_quota(quota: &str, period: &str) -> Result<Option<f64>, String> {
+    let (quota, period) = (quota.trim(), period.trim());
+    if quota == "-1" {
+        return Ok(None);
+    }
+    let q: u64 = quota
+        .parse()
+        .map_err(|_| format!("bad cpu.cfs_quota_us {quota:?}"))?;
+    let p: u64 = period
+        .parse()
+        .map_err(|_| format!("bad cpu.cfs_period_us {period:?}"))?;
+    if p == 0 {
+        return Err("bad cpu.cfs_period_us: a period of 0".into());
+    }
+    Ok(Some(q as f64 / p as f64))
+}
+
+/// `cpuacct.usage` (v1, nanoseconds) in microseconds, like `usage_usec`.
+pub fn parse_cpuacct_usage_usec(text: &str) -> Option<u64> {
+    text.trim().parse::<u64>().ok().map(|ns| ns / 1000)
+}
+
+/// Where this process's cgroup files are.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cgroup {
+    /// The cgroup v2 directory.
+    V2(PathBuf),
+    /// The cgroup v1 directory of each controller found.
+    V1 {
+        memory: Option<PathBuf>,
+        cpu: Option<PathBuf>,
+        cpuacct: Option<PathBuf>,
+    },
+}
+
+/// Where this process's cgroup files are, under `root` (`/sys/fs/cgroup`):
+/// v2 when its files exist, v1 otherwise, `None` when neither is found.
+pub fn locate(root: &Path, proc_cgroup: &str) -> Option<Cgroup> {
+    locate_v2(root, proc_cgroup)
+        .map(Cgroup::V2)
+        .or_else(|| locate_v1(root, proc_cgroup))
+}
+
 /// Where this process's cgroup v2 files are, under `root`
 /// (`/sys/fs/cgroup`, or its `unified` mount on hybrid hosts).
-pub fn locate(root: &Path, proc_cgroup: &str) -> Option<PathBuf> {
+fn locate_v2(root: &Path, proc_cgroup: &str) -> Option<PathBuf> {
     let rel = parse_proc_cgroup(proc_cgroup)?;
     let rel = rel.trim_start_matches('/');
     let candidates = [
@@ -74,6 +152,41 @@ pub fn locate(root: &Path, proc_cgroup: &str) -> Option<PathBuf> {
     candidates
         .into_iter()
         .find(|d| d.join("memory.max").exists() || d.join("cpu.max").exists())
+}
+
+/// Where this process's cgroup v1 files are: each controller under its
+/// mount (`root/memory`, `root/cpu,cpuacct`, ...), at the process's path or,
+/// inside a cgroup namespace or a container where that path is not there,
+/// at the mount's top.
+fn locate_v1(root: &Path, proc_cgroup: &str) -> Option<Cgroup> {
+    let paths = parse_proc_cgroup_v1(proc_cgroup);
+    let find = |controller: &str, mounts: &[&str], file: &str| -> Option<PathBuf> {
+        let rel = paths.get(controller)?.trim_start_matches('/');
+        let mounts: Vec<PathBuf> = mounts
+            .iter()
+            .map(|m| root.join(m))
+            .filter(|m| m.is_dir())
+            .collect();
+        let at_path = mounts.iter().map(|m| m.join(rel));
+        let at_top = mounts.iter().cloned();
+        at_path.chain(at_top).find(|d| d.join(file).is_file())
+    };
+    let memory = find("memory", &["memory"], "memory.limit_in_bytes");
+    let cpu = find(
+        "cpu",
+        &["cpu,cpuacct", "cpuacct,cpu", "cpu"],
+        "cpu.cfs_quota_us",
+    );
+    let cpuacct = find(
+        "cpuacct",
+        &["cpu,cpuacct", "cpuacct,cpu", "cpuacct"],
+        "cpuacct.usage",
+    );
+    (memory.is_some() || cpu.is_some() || cpuacct.is_some()).then_some(Cgroup::V1 {
+        memory,
+        cpu,
+        cpuacct,
+    })
 }
 
 /// One reading of the limits and use.
@@ -92,13 +205,48 @@ impl Reading {
     }
 }
 
-pub fn read(dir: &Path) -> Reading {
-    let file = |n: &str| std::fs::read_to_string(dir.join(n)).ok();
+/// One reading of the limits and use, wherever they are. Missing or bad
+/// files give `None` for their figure.
+pub fn read(cgroup: &Cgroup) -> Reading {
+    match cgroup {
+        Cgroup::V2(dir) => read_v2(dir),
+        Cgroup::V1 {
+            memory,
+            cpu,
+            cpuacct,
+        } => read_v1(memory.as_deref(), cpu.as_deref(), cpuacct.as_deref()),
+    }
+}
+
+fn read_file(dir: &Path, name: &str) -> Option<String> {
+    std::fs::read_to_string(dir.join(name)).ok()
+}
+
+fn read_v2(dir: &Path) -> Reading {
+    let file = |n: &str| read_file(dir, n);
     Reading {
         memory_max: file("memory.max").and_then(|t| parse_memory_max(&t).ok().flatten()),
         memory_current: file("memory.current").and_then(|t| t.trim().parse().ok()),
         cpu_limit: file("cpu.max").and_then(|t| parse_cpu_max(&t).ok().flatten()),
         cpu_usage_usec: file("cpu.stat").and_then(|t| parse_cpu_usage_usec(&t)),
+    }
+}
+
+fn read_v1(memory: Option<&Path>, cpu: Option<&Path>, cpuacct: Option<&Path>) -> Reading {
+    let file = |dir: Option<&Path>, n: &str| dir.and_then(|d| read_file(d, n));
+    let cpu_limit = match (
+        file(cpu, "cpu.cfs_quota_us"),
+        file(cpu, "cpu.cfs_period_us"),
+    ) {
+        (Some(q), Some(p)) => parse_cfs_quota(&q, &p).ok().flatten(),
+        _ => None,
+    };
+    Reading {
+        memory_max: file(memory, "memory.limit_in_bytes")
+            .and_then(|t| parse_memory_limit_in_bytes(&t).ok().flatten()),
+        memory_current: file(memory, "memory.usage_in_bytes").and_then(|t| t.trim().parse().ok()),
+        cpu_limit,
+        cpu_usage_usec: file(cpuacct, "cpuacct.usage").and_then(|t| parse_cpuacct_usage_usec(&t)),
     }
 }
 
@@ -174,7 +322,7 @@ mod tests {
         std::fs::write(pod.join("cpu.max"), "max 100000\n").unwrap();
         std::fs::write(pod.join("cpu.stat"), "usage_usec 42\n").unwrap();
         let at = locate(dir.path(), "0::/kubepods/pod1\n").unwrap();
-        assert_eq!(at, pod);
+        assert_eq!(at, Cgroup::V2(pod));
         let r = read(&at);
         assert_eq!(
             r,
@@ -189,11 +337,284 @@ mod tests {
         // Namespaced: "0::/" and the files at the top.
         let ns = tempfile::tempdir().unwrap();
         std::fs::write(ns.path().join("cpu.max"), "100000 100000\n").unwrap();
-        assert_eq!(locate(ns.path(), "0::/\n").unwrap(), ns.path());
-        assert!(read(ns.path()).memory_max.is_none());
+        let at = locate(ns.path(), "0::/\n").unwrap();
+        assert_eq!(at, Cgroup::V2(ns.path().to_path_buf()));
+        assert!(read(&at).memory_max.is_none());
         // No cgroup v2 line, or no files: nothing.
         assert_eq!(locate(ns.path(), "1:cpu:/\n"), None);
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(locate(empty.path(), "0::/\n"), None);
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    /// A v1 cgroup's five files in `dir`.
+    fn v1_files(dir: &Path, limit: &str, usage: &str, quota: &str, period: &str, acct: &str) {
+        write(dir, "memory.limit_in_bytes", limit);
+        write(dir, "memory.usage_in_bytes", usage);
+        write(dir, "cpu.cfs_quota_us", quota);
+        write(dir, "cpu.cfs_period_us", period);
+        write(dir, "cpuacct.usage", acct);
+    }
+
+    #[test]
+    fn v1_proc_cgroup_lines_map_controllers_to_paths() {
+        let text = "12:name=systemd:/init.scope\n\
+                    4:memory:/docker/abc\n\
+                    3:cpu,cpuacct:/docker/abc\n\
+                    junk\n\
+                    0::/hybrid\n";
+        let m = parse_proc_cgroup_v1(text);
+        assert_eq!(m.get("memory").map(String::as_str), Some("/docker/abc"));
+        assert_eq!(m.get("cpu").map(String::as_str), Some("/docker/abc"));
+        assert_eq!(m.get("cpuacct").map(String::as_str), Some("/docker/abc"));
+        assert_eq!(
+            m.get("name=systemd").map(String::as_str),
+            Some("/init.scope")
+        );
+        // The v2 line has no controller, and "junk" is not a line.
+        assert_eq!(m.len(), 4);
+        assert!(!m.contains_key(""));
+        // Either order of the joined controllers; a path with a colon.
+        let m = parse_proc_cgroup_v1("2:cpuacct,cpu:/x\n5:memory:/a:b\n");
+        assert_eq!(m.get("cpu").map(String::as_str), Some("/x"));
+        assert_eq!(m.get("cpuacct").map(String::as_str), Some("/x"));
+        assert_eq!(m.get("memory").map(String::as_str), Some("/a:b"));
+        // Pure v2: nothing for v1.
+        assert!(parse_proc_cgroup_v1("0::/user.slice\n").is_empty());
+    }
+
+    #[test]
+    fn v1_memory_limit_in_bytes_or_a_huge_value_for_none() {
+        assert_eq!(
+            parse_memory_limit_in_bytes("536870912\n"),
+            Ok(Some(536_870_912))
+        );
+        assert_eq!(
+            parse_memory_limit_in_bytes("9223372036854771712\n"),
+            Ok(None)
+        );
+        assert_eq!(
+            parse_memory_limit_in_bytes(&(1u64 << 62).to_string()),
+            Ok(None)
+        );
+        assert_eq!(
+            parse_memory_limit_in_bytes(&((1u64 << 62) - 1).to_string()),
+            Ok(Some((1 << 62) - 1))
+        );
+        assert!(parse_memory_limit_in_bytes("lots").is_err());
+        assert!(parse_memory_limit_in_bytes("-1").is_err());
+        assert!(parse_memory_limit_in_bytes("").is_err());
+    }
+
+    #[test]
+    fn v1_cfs_quota_over_period_or_minus_one_for_none() {
+        assert_eq!(parse_cfs_quota("200000\n", "100000\n"), Ok(Some(2.0)));
+        assert_eq!(parse_cfs_quota("50000", "100000"), Ok(Some(0.5)));
+        assert_eq!(parse_cfs_quota("-1\n", "100000\n"), Ok(None));
+        assert!(parse_cfs_quota("x", "100000").is_err());
+        assert!(parse_cfs_quota("-2", "100000").is_err());
+        assert!(parse_cfs_quota("100000", "").is_err());
+        assert!(parse_cfs_quota("100000", "0").is_err());
+    }
+
+    #[test]
+    fn v1_cpuacct_usage_nanoseconds_to_microseconds() {
+        assert_eq!(parse_cpuacct_usage_usec("1500000000\n"), Some(1_500_000));
+        assert_eq!(parse_cpuacct_usage_usec("999"), Some(0));
+        assert_eq!(parse_cpuacct_usage_usec("soon"), None);
+        assert_eq!(parse_cpuacct_usage_usec(""), None);
+    }
+
+    #[test]
+    fn v1_tree_with_a_nested_path_is_found_and_read() {
+        let root = tempfile::tempdir().unwrap();
+        let cpu_mount = root.path().join("cpu,cpuacct");
+        let mem_mount = root.path().join("memory");
+        // The host's own figures at the mounts' top, to be passed over.
+        v1_files(&cpu_mount, "1", "1", "1", "1", "1");
+        v1_files(&mem_mount, "1", "1", "1", "1", "1");
+        let cpu = cpu_mount.join("docker/abc");
+        let mem = mem_mount.join("docker/abc");
+        write(&cpu, "cpu.cfs_quota_us", "150000\n");
+        write(&cpu, "cpu.cfs_period_us", "100000\n");
+        write(&cpu, "cpuacct.usage", "2500000000\n");
+        write(&mem, "memory.limit_in_bytes", "1073741824\n");
+        write(&mem, "memory.usage_in_bytes", "268435456\n");
+        let proc = "11:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n1:name=systemd:/\n";
+        let at = locate(root.path(), proc).unwrap();
+        assert_eq!(
+            at,
+            Cgroup::V1 {
+                memory: Some(mem),
+                cpu: Some(cpu.clone()),
+                cpuacct: Some(cpu),
+            }
+        );
+        let r = read(&at);
+        assert_eq!(
+            r,
+            Reading {
+                memory_max: Some(1 << 30),
+                memory_current: Some(1 << 28),
+                cpu_limit: Some(1.5),
+                cpu_usage_usec: Some(2_500_000),
+            }
+        );
+        assert!(r.limited());
+    }
+
+    #[test]
+    fn v1_in_a_namespace_the_files_are_at_the_mounts_top() {
+        let root = tempfile::tempdir().unwrap();
+        // The other order of the joined controllers, and no "docker/abc"
+        // under either mount.
+        let cpu = root.path().join("cpuacct,cpu");
+        let mem = root.path().join("memory");
+        v1_files(&cpu, "x", "x", "50000\n", "100000\n", "1000000\n");
+        v1_files(&mem, "536870912\n", "1048576\n", "x", "x", "x");
+        let proc = "4:memory:/docker/abc\n2:cpuacct,cpu:/docker/abc\n";
+        let at = locate(root.path(), proc).unwrap();
+        assert_eq!(
+            at,
+            Cgroup::V1 {
+                memory: Some(mem),
+                cpu: Some(cpu.clone()),
+                cpuacct: Some(cpu),
+            }
+        );
+        assert_eq!(
+            read(&at),
+            Reading {
+                memory_max: Some(512 << 20),
+                memory_current: Some(1 << 20),
+                cpu_limit: Some(0.5),
+                cpu_usage_usec: Some(1000),
+            }
+        );
+        // Separate "cpu" and "cpuacct" mounts, path "/".
+        let split = tempfile::tempdir().unwrap();
+        write(&split.path().join("cpu"), "cpu.cfs_quota_us", "-1\n");
+        write(&split.path().join("cpuacct"), "cpuacct.usage", "7000\n");
+        let at = locate(split.path(), "3:cpu:/\n2:cpuacct:/\n").unwrap();
+        assert_eq!(
+            at,
+            Cgroup::V1 {
+                memory: None,
+                cpu: Some(split.path().join("cpu")),
+                cpuacct: Some(split.path().join("cpuacct")),
+            }
+        );
+        assert_eq!(read(&at).cpu_usage_usec, Some(7));
+        // No controller line for a mount, or no mount: nothing.
+        assert_eq!(locate(split.path(), "4:memory:/\n"), None);
+        assert_eq!(locate(split.path(), "0::/\n"), None);
+    }
+
+    #[test]
+    fn a_hybrid_host_prefers_v2_files() {
+        let root = tempfile::tempdir().unwrap();
+        v1_files(
+            &root.path().join("memory"),
+            "1073741824\n",
+            "1\n",
+            "x",
+            "x",
+            "x",
+        );
+        let unified = root.path().join("unified/kubepods/c1");
+        write(&unified, "memory.max", "2147483648\n");
+        write(&unified, "memory.current", "4096\n");
+        let proc = "4:memory:/kubepods/c1\n0::/kubepods/c1\n";
+        let at = locate(root.path(), proc).unwrap();
+        assert_eq!(at, Cgroup::V2(unified));
+        assert_eq!(read(&at).memory_max, Some(2 << 30));
+        // A hybrid host whose v2 mount has no controllers: v1.
+        let bare = tempfile::tempdir().unwrap();
+        let mem = bare.path().join("memory");
+        v1_files(&mem, "1073741824\n", "1\n", "x", "x", "x");
+        write(
+            &bare.path().join("unified/kubepods/c1"),
+            "cgroup.procs",
+            "1\n",
+        );
+        let at = locate(bare.path(), proc).unwrap();
+        assert_eq!(
+            at,
+            Cgroup::V1 {
+                memory: Some(mem),
+                cpu: None,
+                cpuacct: None,
+            }
+        );
+        assert_eq!(read(&at).memory_max, Some(1 << 30));
+    }
+
+    #[test]
+    fn an_unlimited_v1_is_not_limited() {
+        let root = tempfile::tempdir().unwrap();
+        v1_files(
+            &root.path().join("cpu,cpuacct"),
+            "x",
+            "x",
+            "-1\n",
+            "100000\n",
+            "5000\n",
+        );
+        v1_files(
+            &root.path().join("memory"),
+            "9223372036854771712\n",
+            "8192\n",
+            "x",
+            "x",
+            "x",
+        );
+        let proc = "4:memory:/\n3:cpu,cpuacct:/\n";
+        let r = read(&locate(root.path(), proc).unwrap());
+        assert_eq!(
+            r,
+            Reading {
+                memory_max: None,
+                memory_current: Some(8192),
+                cpu_limit: None,
+                cpu_usage_usec: Some(5),
+            }
+        );
+        assert!(!r.limited());
+    }
+
+    #[test]
+    fn bad_or_missing_v1_files_give_none() {
+        let root = tempfile::tempdir().unwrap();
+        let cpu = root.path().join("cpu,cpuacct");
+        let mem = root.path().join("memory");
+        // A quota without its period, garbage usage figures.
+        write(&cpu, "cpu.cfs_quota_us", "100000\n");
+        write(&cpu, "cpuacct.usage", "lots\n");
+        write(&mem, "memory.limit_in_bytes", "1073741824\n");
+        write(&mem, "memory.usage_in_bytes", "-5\n");
+        let at = locate(root.path(), "4:memory:/\n3:cpu,cpuacct:/\n").unwrap();
+        let r = read(&at);
+        assert_eq!(
+            r,
+            Reading {
+                memory_max: Some(1 << 30),
+                memory_current: None,
+                cpu_limit: None,
+                cpu_usage_usec: None,
+            }
+        );
+        // The period back but garbage: still no CPU limit.
+        write(&cpu, "cpu.cfs_period_us", "often\n");
+        assert_eq!(read(&at).cpu_limit, None);
+        write(&cpu, "cpu.cfs_period_us", "100000\n");
+        assert_eq!(read(&at).cpu_limit, Some(1.0));
+        // The files gone after locating: nothing, and no panic.
+        std::fs::remove_dir_all(&cpu).unwrap();
+        std::fs::remove_dir_all(&mem).unwrap();
+        assert_eq!(read(&at), Reading::default());
     }
 }

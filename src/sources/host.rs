@@ -1,13 +1,13 @@
 //! The real host's CPU (total and per core), memory, swap, load, disks and
 //! network rates, sampled with sysinfo every few seconds on a thread of its
 //! own (sysinfo reads /proc synchronously); inside a container, the cgroup
-//! v2 limits too, so the pane shows the real headroom.
+//! limits too (v2, or v1 on older hosts), so the pane shows the real headroom.
 
 use super::cgroup;
 use crate::msg::Msg;
 use crate::state::HostSnapshot;
 use crate::state::observed::{CgroupUse, DiskUse};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 use sysinfo::{CpuRefreshKind, Disks, MemoryRefreshKind, RefreshKind, System};
 use tokio::sync::mpsc::UnboundedSender;
@@ -113,11 +113,12 @@ fn read_net_totals() -> Option<(u64, u64)> {
     net_totals(&std::fs::read_to_string("/proc/net/dev").ok()?)
 }
 
-/// Where this process's cgroup v2 files are, if it is limited at all.
-fn cgroup_dir() -> Option<PathBuf> {
+/// Where this process's cgroup (v2 or v1) files are, if it is limited at
+/// all.
+fn cgroup_dir() -> Option<cgroup::Cgroup> {
     let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").ok()?;
-    let dir = cgroup::locate(Path::new("/sys/fs/cgroup"), &proc_cgroup)?;
-    cgroup::read(&dir).limited().then_some(dir)
+    let at = cgroup::locate(Path::new("/sys/fs/cgroup"), &proc_cgroup)?;
+    cgroup::read(&at).limited().then_some(at)
 }
 
 fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
@@ -157,8 +158,8 @@ fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
             }
             last_net = Some((totals, now));
         }
-        let cgroup = cg_dir.as_deref().map(|dir| {
-            let r = cgroup::read(dir);
+        let cgroup = cg_dir.as_ref().map(|at| {
+            let r = cgroup::read(at);
             let now = Instant::now();
             let pct = match (r.cpu_usage_usec, last_cpu, r.cpu_limit) {
                 (Some(u), Some((u0, at)), Some(limit)) => {
