@@ -31,17 +31,28 @@ pub fn parse_cpu_max(text: &str) -> Result<Option<f64>, String> {
     if it.next().is_some() {
         return Err(format!("bad cpu.max {t:?} (expected \"QUOTA PERIOD\")"));
     }
-    if quota == "max" {
+    cores(quota, period, "max", ("cpu.max quota", "cpu.max period"))
+}
+
+/// A quota over a period in cores (v2's `cpu.max`, v1's `cpu.cfs_quota_us`
+/// and `cpu.cfs_period_us`); `unlimited` is how the file says "no limit".
+fn cores(
+    quota: &str,
+    period: &str,
+    unlimited: &str,
+    (quota_name, period_name): (&str, &str),
+) -> Result<Option<f64>, String> {
+    if quota == unlimited {
         return Ok(None);
     }
     let q: u64 = quota
         .parse()
-        .map_err(|_| format!("bad cpu.max quota {quota:?}"))?;
+        .map_err(|_| format!("bad {quota_name} {quota:?}"))?;
     let p: u64 = period
         .parse()
-        .map_err(|_| format!("bad cpu.max period {period:?}"))?;
+        .map_err(|_| format!("bad {period_name} {period:?}"))?;
     if p == 0 {
-        return Err("bad cpu.max: a period of 0".into());
+        return Err(format!("bad {period_name}: a period of 0"));
     }
     Ok(Some(q as f64 / p as f64))
 }
@@ -94,20 +105,12 @@ pub fn parse_memory_limit_in_bytes(text: &str) -> Result<Option<u64>, String> {
 /// `cpu.cfs_quota_us` over `cpu.cfs_period_us` (v1): the limit in cores,
 /// or `None` for a quota of -1 (no limit).
 pub fn parse_cfs_quota(quota: &str, period: &str) -> Result<Option<f64>, String> {
-    let (quota, period) = (quota.trim(), period.trim());
-    if quota == "-1" {
-        return Ok(None);
-    }
-    let q: u64 = quota
-        .parse()
-        .map_err(|_| format!("bad cpu.cfs_quota_us {quota:?}"))?;
-    let p: u64 = period
-        .parse()
-        .map_err(|_| format!("bad cpu.cfs_period_us {period:?}"))?;
-    if p == 0 {
-        return Err("bad cpu.cfs_period_us: a period of 0".into());
-    }
-    Ok(Some(q as f64 / p as f64))
+    cores(
+        quota.trim(),
+        period.trim(),
+        "-1",
+        ("cpu.cfs_quota_us", "cpu.cfs_period_us"),
+    )
 }
 
 /// `cpuacct.usage` (v1, nanoseconds) in microseconds, like `usage_usec`.
