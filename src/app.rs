@@ -64,10 +64,15 @@ impl Loop {
         }
         if let Msg::Resize(w, h) = msg {
             // The viewport is fixed (no size query per frame): it follows
-            // the terminal's resize events. Cleared, so nothing stale stays.
+            // the terminal's resize events, cleared so nothing stale stays.
+            // An event for the size it already has (some terminals repeat
+            // them) costs nothing: no clear, no full redraw on a slow link.
             // A terminal that cannot be written to fails the next draw,
             // which ends the loop with the error.
-            let _ = term.resize(ratatui::layout::Rect::new(0, 0, w, h));
+            let area = ratatui::layout::Rect::new(0, 0, w, h);
+            if term.get_frame().area() != area {
+                let _ = term.resize(area);
+            }
         }
         let mut quit = false;
         for fx in update(&mut self.state, msg, Utc::now()) {

@@ -1,7 +1,8 @@
 //! End to end, the faults of the hardening issue, with the release binary
 //! in tmux: kill -9 in the middle of a burst of appends, several writers
 //! appending to one incident at once, a command printing 100 MB (and a
-//! terminal that stalls meanwhile), rapid resizes.
+//! terminal that stalls meanwhile), rapid resizes, resize events for the
+//! size the terminal already has.
 //!
 //! Waits are generous (`wait_for`: 20 s); nothing here is timed.
 
@@ -767,4 +768,47 @@ fn rapid_resizes_leave_a_live_cockpit_drawn_for_the_final_size() {
     assert_eq!(t.pane("#{cursor_flag}"), "1", "cursor shown again");
     v.keys(&["C-c"]);
     assert_eq!(v.wait_exit(), "0");
+}
+
+/// Bytes the process has written so far (terminal and files).
+fn written(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("wchar: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_resize_event_for_the_same_size_redraws_nothing_and_a_real_one_redraws_all() {
+    // A terminal (or a multiplexer, or a person's `kill -WINCH`) may say
+    // "resized" without a new size: on a slow link, a full redraw for it
+    // is seconds of nothing useful.
+    let t = Tmux::start(120, 40, &format!("open --playbook {QUIET}"));
+    t.wait_for("the cockpit", |s| s.contains("Checklist"));
+    let pid: i32 = t.pid().parse().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let before = written(pid);
+    for _ in 0..5 {
+        kill(Pid::from_raw(pid), Signal::SIGWINCH).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let same = written(pid) - before;
+    // A full frame at 120x40 is about 6.7 kB; the clock's second is ~130 B.
+    assert!(
+        same < 3000,
+        "five same-size resize events wrote {same} bytes"
+    );
+    // A real resize is drawn in full for the new size.
+    let before = written(pid);
+    t.tmux(&["resize-window", "-x", "100", "-y", "30"]);
+    t.wait_for("the new size", |s| {
+        s.lines().count() == 30 && s.contains("Checklist")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let real = written(pid) - before;
+    assert!(real > 3000, "a real resize wrote only {real} bytes");
+    t.quit_open();
 }
