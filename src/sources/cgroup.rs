@@ -442,11 +442,10 @@ mod tests {
         v1_files(&mem_mount, "1", "1", "1", "1", "1");
         let cpu = cpu_mount.join("docker/abc");
         let mem = mem_mount.join("docker/abc");
-        write(&cpu, "cpu.cfs_quota_us", "150000\n");
-        write(&cpu, "cpu.cfs_period_us", "100000\n");
-        write(&cpu, "cpuacct.usage", "2500000000\n");
-        write(&mem, "memory.limit_in_bytes", "1073741824\n");
-        write(&mem, "memory.usage_in_bytes", "268435456\n");
+        // Each controller's figures in its own mount only: the other
+        // mount's files hold nonsense, so reading the wrong one shows.
+        v1_files(&cpu, "x", "x", "150000\n", "100000\n", "2500000000\n");
+        v1_files(&mem, "1073741824\n", "268435456\n", "x", "x", "x");
         let proc = "11:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n1:name=systemd:/\n";
         let at = locate(root.path(), proc).unwrap();
         assert_eq!(
