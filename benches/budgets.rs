@@ -10,8 +10,8 @@
 
 use chrono::TimeDelta;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use incident_cockpit::command::run::{Line, Stream};
 use incident_cockpit::msg::Msg;
-use incident_cockpit::runner::process::{Line, Stream};
 use incident_cockpit::state::kube::KubeUpdate;
 use incident_cockpit::state::{AlertState, Pod};
 use incident_cockpit::testkit::{Harness, am_alert, t0};
@@ -59,8 +59,10 @@ fn terminal() -> Terminal<TestBackend> {
 
 fn draw(h: &Harness, term: &mut Terminal<TestBackend>) -> Duration {
     let t = Instant::now();
-    term.draw(|f| incident_cockpit::ui::draw(&h.state, f))
-        .expect("a frame");
+    term.draw(|f| {
+        incident_cockpit::ui::draw(&h.state, f);
+    })
+    .expect("a frame");
     t.elapsed()
 }
 
@@ -195,10 +197,7 @@ fn alerts_5k() {
     let t = Instant::now();
     let mut left = events;
     while !left.is_empty() {
-        let rest = left.split_off(
-            left.len()
-                .min(incident_cockpit::sources::recorder::MAX_BATCH),
-        );
+        let rest = left.split_off(left.len().min(incident_cockpit::recorder::MAX_BATCH));
         h.store
             .append_many(t0(), "ana@bastion-1", left)
             .expect("appended");
@@ -329,7 +328,7 @@ fn typing_while_flooding() {
             run: run.clone(),
             lines,
             dropped: 0,
-            taken: incident_cockpit::runner::process::Taken::none(),
+            taken: incident_cockpit::command::run::Taken::none(),
         });
         let t = Instant::now();
         h.send(Msg::Key(KeyEvent::new(

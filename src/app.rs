@@ -2,8 +2,8 @@
 //! apply everything pending; draw once. No fixed-rate redraw.
 
 use crate::msg::{Effect, Msg};
+use crate::recorder::Recorder;
 use crate::runner::process::{self, Handle};
-use crate::sources::recorder::Recorder;
 use crate::state::State;
 use crate::term::Term;
 use crate::update::update;
@@ -33,11 +33,23 @@ pub struct Loop {
     pub drill: Option<UnboundedSender<crate::drill::clock::Clock>>,
 }
 
-fn draw(term: &mut Term, state: &State) -> Result<()> {
-    crossterm::queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
-    term.draw(|f| crate::ui::draw(state, f))?;
-    crossterm::queue!(term.backend_mut(), EndSynchronizedUpdate)?;
-    term.backend_mut().flush()?;
+/// Draws a frame and hands where it placed things back to `update`; a
+/// second frame follows only when that moved the focus (a layout without
+/// the focused pane).
+fn draw(term: &mut Term, state: &mut State) -> Result<()> {
+    for _ in 0..2 {
+        crossterm::queue!(term.backend_mut(), BeginSynchronizedUpdate)?;
+        let mut placed = Default::default();
+        term.draw(|f| placed = crate::ui::draw(state, f))?;
+        crossterm::queue!(term.backend_mut(), EndSynchronizedUpdate)?;
+        term.backend_mut().flush()?;
+        let focus = state.ui.focus;
+        // Geometry only: it asks for no effect.
+        let _ = update(state, Msg::Drawn(Box::new(placed)), Utc::now());
+        if state.ui.focus == focus {
+            break;
+        }
+    }
     Ok(())
 }
 
@@ -171,7 +183,7 @@ impl Loop {
         // resize events keep the viewport right.
         let size = term.size()?;
         self.apply(Msg::Resize(size.width, size.height), &mut handles, term);
-        draw(term, &self.state)?;
+        draw(term, &mut self.state)?;
         let mut quit = false;
         let mut last_draw = tokio::time::Instant::now();
         let mut pending_draw = false;
@@ -205,7 +217,7 @@ impl Loop {
                 if self.state.ctx.low_bandwidth && now < last_draw + LOW_BANDWIDTH_GAP {
                     pending_draw = true;
                 } else {
-                    draw(term, &self.state)?;
+                    draw(term, &mut self.state)?;
                     last_draw = now;
                     pending_draw = false;
                 }

@@ -39,7 +39,7 @@ pub struct UiFlags {
     pub layout: Option<String>,
     /// Colour theme.
     #[arg(long, global = true, value_enum)]
-    pub theme: Option<crate::ui::theme::Kind>,
+    pub theme: Option<crate::config::Theme>,
     /// No colour at all (also when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,

@@ -4,10 +4,9 @@
 //! prints a complete file to start from. Every problem is placed
 //! file:line:column; a bad file stops the cockpit before it starts.
 
+use crate::keys::{Action, Ctx, Key, Keymap};
 use crate::playbook::load::{LoadError, parse_yaml};
 use crate::playbook::model::At;
-use crate::ui::keymap::{Action, Ctx, Key, Keymap};
-use crate::ui::theme::Kind;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +15,7 @@ use std::path::{Path, PathBuf};
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
-    pub theme: Option<Kind>,
+    pub theme: Option<Theme>,
     /// `auto`, a bundled layout name, or a layout file.
     #[serde(default)]
     pub layout: Option<String>,
@@ -241,6 +240,39 @@ pub fn defaults_text() -> String {
     out
 }
 
+/// The colours the cockpit draws with (`--theme`, `theme:` in the config).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Deserialize,
+    serde::Serialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+    HighContrast,
+    /// No colour at all (NO_COLOR, `--no-color`).
+    Mono,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+            Theme::HighContrast => "high-contrast",
+            Theme::Mono => "mono",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,7 +282,7 @@ mod tests {
     fn the_defaults_file_parses_to_the_default_keymap() {
         let (cfg, map) = parse("defaults.yaml", &defaults_text()).unwrap();
         assert_eq!(map, Keymap::defaults());
-        assert_eq!(cfg.theme, Some(Kind::Dark));
+        assert_eq!(cfg.theme, Some(Theme::Dark));
     }
 
     #[test]

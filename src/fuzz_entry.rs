@@ -8,10 +8,10 @@
 //! broken: an error that says nothing or not where, an imported playbook
 //! that does not load, a parameter value that escapes its word.
 
+use crate::command::resolve::{Program, resolve};
 use crate::drill::scenario::{Scenario, parse_scenario};
 use crate::playbook::load::{LoadError, load_bundled, load_with_reader};
 use crate::playbook::model::{At, Command, Param, Playbook};
-use crate::runner::resolve::{Program, resolve};
 use crate::state::Incident;
 use crate::timeline::{Event, Record, Status};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -202,7 +202,9 @@ pub fn timeline(data: &[u8]) {
         &load_bundled_declared,
     ) && let Ok(mut term) = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))
     {
-        let _ = term.draw(|f| crate::ui::draw(&st, f));
+        let _ = term.draw(|f| {
+            crate::ui::draw(&st, f);
+        });
     }
 
     let utc = FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!());
@@ -213,8 +215,8 @@ pub fn timeline(data: &[u8]) {
             let _ = crate::export::after_action::render(records, dicps(), None, utc);
         }
     }
-    if let Ok(s) = crate::drill::replay::scenario_from(records) {
-        let yaml = crate::drill::replay::to_yaml(&s, "fuzz");
+    if let Ok(s) = crate::export::scenario::scenario_from(records) {
+        let yaml = crate::export::scenario::to_yaml(&s, "fuzz");
         if let Err(e) = parse_scenario("replay.yaml", &yaml) {
             panic!("the replayed scenario does not load: {e}\n{yaml}");
         }

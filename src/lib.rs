@@ -7,16 +7,21 @@ pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod clocks;
+pub mod command;
 pub mod commands;
 pub mod comms;
 pub mod config;
 pub mod drill;
+pub mod edit;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzz_entry;
 pub mod incidents;
+pub mod keys;
+pub mod layout;
 pub mod msg;
 pub mod playbook;
+pub mod recorder;
 pub mod runner;
 pub mod sanitize;
 pub mod schema;
@@ -28,6 +33,7 @@ pub mod time;
 pub mod timeline;
 pub mod ui;
 pub mod update;
+pub mod view;
 
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

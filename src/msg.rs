@@ -14,6 +14,9 @@ pub enum Msg {
     /// Bracketed paste (goes to the note editor when it is open).
     Paste(String),
     Resize(u16, u16),
+    /// Where the frame just drawn placed things (`ui::draw`'s answer),
+    /// handed back by the loop for the mouse and focus.
+    Drawn(Box<crate::state::ui::Placed>),
     /// The clock moved (a visible second changed).
     Tick,
     /// A host resource sample.
@@ -55,16 +58,16 @@ pub enum Msg {
     /// New output of a running command (redacted, at most the cap).
     RunOutput {
         run: String,
-        lines: Vec<crate::runner::process::Line>,
+        lines: Vec<crate::command::run::Line>,
         /// Lines that went past the cap before they could be sent.
         dropped: u64,
         /// Dropped once applied: the run may send its next batch.
-        taken: crate::runner::process::Taken,
+        taken: crate::command::run::Taken,
     },
     /// A command ended.
     RunExited {
         run: String,
-        outcome: crate::runner::process::Outcome,
+        outcome: crate::command::run::Outcome,
         duration: std::time::Duration,
     },
     /// A communication was written to its file (and the clipboard).
@@ -96,7 +99,7 @@ pub enum Effect {
     /// Append to the timeline; the loop answers with `Recorded`.
     Append(Event),
     /// Start a confirmed command (its start is already recorded).
-    Spawn(Box<crate::runner::process::Spec>),
+    Spawn(Box<crate::command::run::Spec>),
     /// Cancel a running command.
     Cancel(String),
     /// Write a communication to a file and copy it (OSC 52); the loop
@@ -112,28 +115,7 @@ pub enum Effect {
     Quit,
 }
 
-/// What the Alertmanager source is asked to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AmCommand {
-    CreateSilence {
-        request: String,
-        silence: crate::alerts::silence::NewSilence,
-    },
-    ExpireSilence {
-        request: String,
-        id: String,
-    },
-}
-
-impl AmCommand {
-    pub fn request(&self) -> &str {
-        match self {
-            AmCommand::CreateSilence { request, .. } | AmCommand::ExpireSilence { request, .. } => {
-                request
-            }
-        }
-    }
-}
+pub use crate::alerts::silence::AmCommand;
 
 impl PartialEq for Effect {
     fn eq(&self, other: &Self) -> bool {

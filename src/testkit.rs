@@ -263,6 +263,9 @@ impl Harness {
     /// Applies a message; appends go to the store and come back as
     /// `Recorded`, as in the loop. Returns the other effects.
     pub fn send(&mut self, msg: Msg) -> Vec<Effect> {
+        // What is on screen when the message comes: the loop has drawn
+        // the state (on start, and after every batch).
+        self.draw();
         let mut rest = Vec::new();
         // In order, as the recorder answers.
         let mut queue = std::collections::VecDeque::from([msg]);
@@ -282,7 +285,23 @@ impl Harness {
                 }
             }
         }
+        self.draw();
         rest
+    }
+
+    /// Draws the state at its size, as the loop does after applying
+    /// messages, and hands where things were placed back to `update`.
+    pub fn draw(&mut self) {
+        let (w, h) = self.state.ui.size;
+        if w == 0 || h == 0 {
+            return;
+        }
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h))
+            .expect("a test terminal");
+        let mut placed = Default::default();
+        term.draw(|f| placed = crate::ui::draw(&self.state, f))
+            .expect("a test frame");
+        update(&mut self.state, Msg::Drawn(Box::new(placed)), self.now);
     }
 
     /// Applies a message but holds the appends back (as if fsync were slow).

@@ -1,7 +1,7 @@
 //! Durations as people write them in playbooks ("15m", "1h 30m", "2d") and
 //! the clock formats the cockpit shows (elapsed, countdown, kubectl-style age).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use std::time::Duration;
 
 /// The longest duration any file may give (100 years): clocks add
@@ -205,6 +205,16 @@ pub fn local_hms(at: DateTime<Utc>, tz: FixedOffset) -> String {
 /// never asks the OS anything).
 pub fn local_offset() -> FixedOffset {
     *chrono::Local::now().offset()
+}
+
+/// `T+03:20` (`T+1:03:20` past an hour).
+pub fn stamp(d: TimeDelta) -> String {
+    format!("T+{}", countdown(d.max(TimeDelta::zero())))
+}
+
+/// `T+03:20` from milliseconds.
+pub fn stamp_ms(ms: u64) -> String {
+    stamp(TimeDelta::milliseconds(ms.min(i64::MAX as u64) as i64))
 }
 
 #[cfg(test)]

@@ -3,15 +3,15 @@
 //! returns the effects the loop must carry out (appending to the timeline,
 //! quitting) as values, so every path is testable without a terminal.
 
+use crate::edit::Text;
+use crate::keys::{Action, Ctx};
 use crate::msg::{Effect, Msg};
 use crate::state::State;
 use crate::state::ui::{AlertsView, Flash, Modal, Pane, PickKind, PodSort};
 use crate::timeline::{Event, Status};
-use crate::ui::keymap::{self, Action, Ctx};
+pub use crate::view::{picker_items, pods_shown, unacknowledged};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::widgets::{Block, Borders};
-use ratatui_textarea::TextArea;
 
 const PAGE: usize = 10;
 
@@ -25,8 +25,15 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::Key(key) => on_key(s, key, &mut fx),
         Msg::Paste(text) => match s.ui.modal.take() {
             Some(Modal::Note(mut area)) => {
-                area.insert_str(text);
+                area.insert_str(&text);
                 s.ui.modal = Some(Modal::Note(area));
+            }
+            Some(Modal::Comms {
+                template,
+                mut editor,
+            }) => {
+                editor.insert_str(&text);
+                s.ui.modal = Some(Modal::Comms { template, editor });
             }
             Some(Modal::Run(mut d)) => {
                 run::paste(s, &mut d, &text);
@@ -60,6 +67,15 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             duration,
         } => run::finish(s, &run, outcome, duration, &mut fx),
         Msg::Resize(w, h) => s.ui.size = (w, h),
+        Msg::Drawn(placed) => {
+            // A layout without the focused pane (after `L`, a resize, or
+            // output that went away) moves the focus to its first pane.
+            let order = placed.focus_order();
+            if !order.is_empty() && !order.contains(&s.ui.focus) {
+                s.ui.focus = order[0];
+            }
+            s.ui.placed = *placed;
+        }
         Msg::Mouse(m) => {
             if s.ui.modal.is_none() {
                 mouse(s, m);
@@ -174,7 +190,7 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     // An error stays until the next key; then it has been seen.
     s.ui.flash = None;
     // Ctrl-C always quits, whatever is open.
-    if keymap::lookup(&[Ctx::Global], &key) == Some(Action::ForceQuit) {
+    if s.ctx.keymap.lookup(&[Ctx::Global], &key) == Some(Action::ForceQuit) {
         fx.push(Effect::Quit);
         return;
     }
@@ -186,7 +202,7 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 
 fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>) {
     match modal {
-        Modal::Help { scroll } => match keymap::lookup(&[Ctx::Help], &key) {
+        Modal::Help { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
             Some(Action::Down) => s.ui.modal = Some(Modal::Help { scroll: scroll + 1 }),
             Some(Action::Up) => {
@@ -196,9 +212,9 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
             _ => s.ui.modal = Some(Modal::Help { scroll }),
         },
-        Modal::Note(mut area) => match keymap::lookup(&[Ctx::Note], &key) {
+        Modal::Note(mut area) => match s.ctx.keymap.lookup(&[Ctx::Note], &key) {
             Some(Action::Save) => {
-                let text = area.lines().join("\n").trim().to_string();
+                let text = area.text().trim().to_string();
                 if text.is_empty() {
                     flash(s, "Empty note: nothing recorded");
                 } else {
@@ -207,13 +223,13 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
             Some(Action::Cancel) => flash(s, "Note discarded"),
             _ => {
-                area.input(key);
+                area.input(&key);
                 s.ui.modal = Some(Modal::Note(area));
             }
         },
         Modal::Pick { kind, selected } => {
             let len = picker_items(s, kind).len();
-            match keymap::lookup(&[Ctx::Picker], &key) {
+            match s.ctx.keymap.lookup(&[Ctx::Picker], &key) {
                 Some(Action::Up) => {
                     s.ui.modal = Some(Modal::Pick {
                         kind,
@@ -234,7 +250,7 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
         Modal::Run(d) => run::on_key(s, d, key, fx),
         Modal::Prompt { title, value, kind } => record::prompt_key(s, title, value, kind, key, fx),
         Modal::Comms { template, editor } => record::comms_key(s, template, editor, key, fx),
-        Modal::Timers { scroll } => match keymap::lookup(&[Ctx::Help], &key) {
+        Modal::Timers { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
             Some(Action::Down) => s.ui.modal = Some(Modal::Timers { scroll: scroll + 1 }),
             Some(Action::Up) => {
@@ -251,7 +267,7 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
         } => alerts::detail_key(s, fingerprint, alertname, scroll, key),
         Modal::Silence(d) => alerts::silence_key(s, d, key, fx),
         Modal::ExpireSilence { id } => alerts::expire_key(s, id, key, fx),
-        Modal::PodFilter => match keymap::lookup(&[Ctx::PodFilter], &key) {
+        Modal::PodFilter => match s.ctx.keymap.lookup(&[Ctx::PodFilter], &key) {
             Some(Action::Choose) => {}
             Some(Action::Cancel) => {
                 s.ui.pod_filter.clear();
@@ -275,26 +291,11 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
                 s.ui.modal = Some(Modal::PodFilter);
             }
         },
-        Modal::ConfirmQuit => match keymap::lookup(&[Ctx::Confirm], &key) {
+        Modal::ConfirmQuit => match s.ctx.keymap.lookup(&[Ctx::Confirm], &key) {
             Some(Action::Confirm) => fx.push(Effect::Quit),
             Some(Action::Cancel) => {}
             _ => s.ui.modal = Some(Modal::ConfirmQuit),
         },
-    }
-}
-
-/// The choices a picker offers: severity ids, or statuses.
-pub fn picker_items(s: &State, kind: PickKind) -> Vec<String> {
-    match kind {
-        PickKind::Severity => s
-            .ctx
-            .playbook
-            .severities
-            .iter()
-            .map(|sev| sev.id.value.clone())
-            .collect(),
-        PickKind::Status => Status::ALL.iter().map(|st| st.name().to_string()).collect(),
-        other => record::items(s, other),
     }
 }
 
@@ -341,11 +342,6 @@ fn pane_ctx(s: &State) -> Vec<Ctx> {
     }
 }
 
-/// The pods as the pane lists them.
-pub fn pods_shown(s: &State) -> Vec<&crate::state::Pod> {
-    crate::state::observed::pod_view(&s.observed.pods, s.ui.pod_sort, &s.ui.pod_filter)
-}
-
 /// Keeps the pod selection on the list after it changed.
 fn clamp_pod(s: &mut State) {
     let n = pods_shown(s).len();
@@ -358,7 +354,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if s.ctx.facilitator {
         ctxs.insert(ctxs.len() - 1, Ctx::Facilitator);
     }
-    let Some(action) = keymap::lookup(&ctxs, &key) else {
+    let Some(action) = s.ctx.keymap.lookup(&ctxs, &key) else {
         return;
     };
     match action {
@@ -370,8 +366,8 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 fx.push(Effect::Quit);
             }
         }
-        Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, &crate::ui::focus_order(s)),
-        Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, &crate::ui::focus_order(s)),
+        Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, &s.ui.placed.focus_order()),
+        Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, &s.ui.placed.focus_order()),
         Action::Layout => {
             // auto → each layout in turn → auto
             let n = s.ctx.layouts.len();
@@ -383,11 +379,9 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             let name =
                 s.ui.layout
                     .map_or("auto".to_string(), |i| s.ctx.layouts[i].name.clone());
+            // The focus moves to a pane of the new layout when the frame
+            // drawn with it comes back (`Msg::Drawn`).
             flash(s, format!("Layout: {name}"));
-            let order = crate::ui::focus_order(s);
-            if !order.contains(&s.ui.focus) {
-                s.ui.focus = order.first().copied().unwrap_or_default();
-            }
         }
         Action::Zoom => s.ui.zoom = !s.ui.zoom,
         Action::Acknowledge => record::acknowledge(s, fx),
@@ -407,7 +401,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             s.runs.scroll = 0;
         }
         Action::Help => s.ui.modal = Some(Modal::Help { scroll: 0 }),
-        Action::Note => s.ui.modal = Some(Modal::Note(Box::new(new_note_editor()))),
+        Action::Note => s.ui.modal = Some(Modal::Note(Box::new(new_note_editor(&s.ctx.keymap)))),
         Action::Severity => {
             let selected = picker_items(s, PickKind::Severity)
                 .iter()
@@ -463,60 +457,53 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 /// The note editor, titled with its own keys from the keymap.
-pub fn new_note_editor() -> TextArea<'static> {
-    let mut area = TextArea::default();
-    area.set_block(Block::default().borders(Borders::ALL).title(format!(
+pub fn new_note_editor(keymap: &crate::keys::Keymap) -> Text {
+    Text::multiline(format!(
         " Note to the timeline: {} save · {} cancel ",
-        keymap::keys_for(Ctx::Note, Action::Save),
-        keymap::keys_for(Ctx::Note, Action::Cancel)
-    )));
-    area.set_placeholder_text("What happened, what was decided, who is doing what…");
-    area
+        keymap.keys_for(Ctx::Note, Action::Save),
+        keymap.keys_for(Ctx::Note, Action::Cancel)
+    ))
+    .with_placeholder("What happened, what was decided, who is doing what…")
 }
 
 /// Click to focus (and, in the checklist, select a step); the wheel
 /// scrolls the pane under the pointer.
 fn mouse(s: &mut State, m: crossterm::event::MouseEvent) {
     use crossterm::event::{MouseButton, MouseEventKind};
-    let at = ratatui::layout::Position::new(m.column, m.row);
-    let placed = crate::ui::placement(s);
+    let placed = &s.ui.placed;
     // A click on the compact layout's tab bar picks the tab.
-    if let (MouseEventKind::Down(MouseButton::Left), Some((bar, tabs, _))) = (m.kind, &placed.tabs)
-        && bar.contains(at)
+    if let (MouseEventKind::Down(MouseButton::Left), Some(t)) = (m.kind, &placed.tabs)
+        && t.bar.contains(m.column, m.row)
     {
-        let mut x = bar.x;
-        for t in tabs {
-            let Some(p) = crate::ui::focusable(*t) else {
-                continue;
-            };
-            let w = p.title().len() as u16 + 3;
-            if m.column < x + w {
-                s.ui.focus = p;
+        let mut x = t.bar.x;
+        for (p, w) in &t.tabs {
+            if m.column < x.saturating_add(*w) {
+                s.ui.focus = *p;
                 return;
             }
-            x += w;
+            x = x.saturating_add(*w);
         }
         return;
     }
     let mut hit = placed
         .panes
         .iter()
-        .find(|(_, r)| r.contains(at))
-        .and_then(|(id, r)| crate::ui::focusable(*id).map(|p| (p, *r)));
+        .find(|(_, r)| r.contains(m.column, m.row))
+        .map(|(p, _)| *p);
     if hit.is_none()
-        && let Some((_, _, body)) = &placed.tabs
-        && body.contains(at)
+        && let Some(t) = &placed.tabs
+        && t.body.contains(m.column, m.row)
     {
-        hit = Some((s.ui.focus, *body));
+        hit = Some(s.ui.focus);
     }
-    let Some((pane, rect)) = hit else { return };
+    let Some(pane) = hit else { return };
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {
             s.ui.focus = pane;
             if pane == Pane::Checklist
-                && let Some(step) = crate::ui::checklist::step_at(s, rect, m.row)
+                && let Some((_, step)) = s.ui.placed.steps.iter().find(|(row, _)| *row == m.row)
             {
-                s.ui.step = step;
+                s.ui.step = *step;
             }
         }
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
@@ -598,10 +585,6 @@ pub mod alerts;
 mod drill;
 mod record;
 mod run;
-
-pub use record::{label as picker_label, unacknowledged};
-
-pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
 
 #[cfg(test)]
 mod tests;

@@ -2,11 +2,11 @@
 //! cancel kills the whole tree, timeouts, floods stay within the cap, exit
 //! codes and signals are reported.
 
+use incident_cockpit::command::redact::Redactor;
+use incident_cockpit::command::resolve::{Program, resolve};
 use incident_cockpit::msg::Msg;
 use incident_cockpit::playbook::model::{At, Command, Param};
 use incident_cockpit::runner::process::{self, CAP, Outcome, Spec, Stream};
-use incident_cockpit::runner::redact::Redactor;
-use incident_cockpit::runner::resolve::{Program, resolve};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;

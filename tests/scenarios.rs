@@ -5,9 +5,9 @@
 //! procedure has a canned answer, and the answers change once the fix is
 //! in. Each seed procedure has its scenario.
 
+use incident_cockpit::command::{Redactor, resolve::resolve};
 use incident_cockpit::drill::scenario::{BUNDLED, Scenario};
 use incident_cockpit::playbook::Playbook;
-use incident_cockpit::runner::{Redactor, resolve::resolve};
 use incident_cockpit::session::resolve_drill;
 use std::collections::BTreeMap;
 use std::time::Duration;

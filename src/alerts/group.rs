@@ -2,8 +2,8 @@
 //! the newest), and in a group the alerts that still page (active) before
 //! the suppressed ones.
 
-use crate::state::Alert;
-use crate::state::observed::{AlertState, alert_rank};
+use crate::alerts::Alert;
+use crate::alerts::{AlertState, alert_rank};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 

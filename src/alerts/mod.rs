@@ -8,11 +8,12 @@
 
 pub mod group;
 pub mod matcher;
+pub mod model;
 pub mod silence;
 
-use crate::state::Alert;
 use crate::timeline::Event;
 use chrono::{DateTime, Utc};
+pub use model::{Alert, AlertState, alert_rank};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One successful poll of Alertmanager.
@@ -69,10 +70,26 @@ pub fn reconcile(
     out
 }
 
+/// Checks an Alertmanager URL as given on the command line or in a
+/// playbook.
+pub fn check_url(url: &str) -> Result<reqwest::Url, String> {
+    let u = reqwest::Url::parse(url.trim())
+        .map_err(|e| format!("bad Alertmanager URL {url:?}: {e} (expected http://HOST:9093)"))?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(format!(
+            "bad Alertmanager URL {url:?}: the scheme must be http or https"
+        ));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err(format!("bad Alertmanager URL {url:?}: no host"));
+    }
+    Ok(u)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::observed::AlertState;
+    use crate::alerts::AlertState;
     use chrono::TimeDelta;
 
     fn alert(fp: &str) -> Alert {

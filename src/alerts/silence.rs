@@ -4,7 +4,7 @@
 //! duration, a comment, and who creates it (`user@host`).
 
 use super::matcher::{self, Matcher, Op};
-use crate::state::Alert;
+use crate::alerts::Alert;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::BTreeMap;
 
@@ -146,10 +146,33 @@ impl NewSilence {
     }
 }
 
+/// What the Alertmanager source is asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AmCommand {
+    CreateSilence {
+        request: String,
+        silence: NewSilence,
+    },
+    ExpireSilence {
+        request: String,
+        id: String,
+    },
+}
+
+impl AmCommand {
+    pub fn request(&self) -> &str {
+        match self {
+            AmCommand::CreateSilence { request, .. } | AmCommand::ExpireSilence { request, .. } => {
+                request
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::observed::AlertState;
+    use crate::alerts::AlertState;
 
     fn alert(name: &str, kv: &[(&str, &str)]) -> Alert {
         Alert {

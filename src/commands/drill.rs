@@ -72,6 +72,7 @@ pub fn run(
     scenario: Option<&str>,
     playbook: Option<&Path>,
     facilitator: bool,
+    ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
     let (scenario, playbook, origin) = session::resolve_drill(scenario, playbook)?;
     let seat = session::seat_identity();
@@ -98,6 +99,7 @@ pub fn run(
         seat,
         None,
         move |tx| script.map(|sc| sc.spawn(tx)),
+        ui,
     )?;
     println!("Drill {id} recorded in {}", path.display());
     report_after_action(&path);
@@ -171,6 +173,7 @@ pub fn facilitate(
     state_dir: &Path,
     arg: Option<&str>,
     playbook: Option<&Path>,
+    ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
     let named = match arg {
         Some(a) => incidents::choose_drill(state_dir, Some(a))?,
@@ -178,8 +181,8 @@ pub fn facilitate(
         None => None,
     };
     match named {
-        Some(d) => super::incidents::join(state_dir, Some(&d.id), Seat::Facilitator),
-        None => run(state_dir, arg, playbook, true).map_err(|e| match arg {
+        Some(d) => super::incidents::join(state_dir, Some(&d.id), Seat::Facilitator, ui),
+        None => run(state_dir, arg, playbook, true, ui).map_err(|e| match arg {
             Some(a) if !Path::new(a).exists() && !BUNDLED.iter().any(|(n, _)| n == &a) => {
                 anyhow::anyhow!(
                     "{a:?} is neither a drill in {} nor a scenario: {e:#}",
@@ -219,8 +222,8 @@ pub fn from_incident(state_dir: &Path, id: &str, output: Option<&Path>) -> Resul
             crate::sanitize::clean_text(w)
         );
     }
-    let scenario = crate::drill::replay::scenario_from(&read.records)?;
-    let yaml = crate::drill::replay::to_yaml(&scenario, id);
+    let scenario = crate::export::scenario::scenario_from(&read.records)?;
+    let yaml = crate::export::scenario::to_yaml(&scenario, id);
     match output {
         None => to_stdout(&yaml)?,
         Some(out) => {

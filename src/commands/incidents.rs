@@ -39,7 +39,12 @@ pub fn list(state_dir: &Path, all: bool, drills: bool) -> Result<ExitCode> {
 }
 
 /// Opens the cockpit on an existing incident.
-pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> {
+pub fn join(
+    state_dir: &Path,
+    id: Option<&str>,
+    seat: Seat,
+    ui: Option<&super::UiSettings>,
+) -> Result<ExitCode> {
     let chosen = incidents::choose(state_dir, id)?;
     let (store, read) = FileStore::open(&chosen.path)?;
     if seat != Seat::Viewer {
@@ -99,6 +104,7 @@ pub fn join(state_dir: &Path, id: Option<&str>, seat: Seat) -> Result<ExitCode> 
             }
             script.map(|sc| sc.spawn(tx))
         },
+        ui,
     )?;
     if chosen.is_drill() {
         println!("Drill {} is recorded in {}", chosen.id, path.display());

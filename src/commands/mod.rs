@@ -12,18 +12,20 @@ use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let state_dir = cli.state_dir();
-    let ui = cli.ui.clone();
+    let flags = cli.ui.clone();
     // The config and layout are checked before anything is declared.
-    if matches!(
+    let settings = if matches!(
         cli.command,
         Command::Drill { list: false, .. }
             | Command::Open { .. }
             | Command::Join { .. }
             | Command::Resume { .. }
     ) {
-        let settings = ui_settings(&ui)?;
-        UI.set(settings).ok();
-    }
+        Some(ui_settings(&flags)?)
+    } else {
+        None
+    };
+    let ui = settings.as_ref();
     match cli.command {
         Command::Drill {
             scenario,
@@ -49,9 +51,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return drill::from_incident(&state_dir, &id, output.as_deref());
             }
             if facilitator {
-                return drill::facilitate(&state_dir, scenario.as_deref(), playbook.as_deref());
+                return drill::facilitate(&state_dir, scenario.as_deref(), playbook.as_deref(), ui);
             }
-            drill::run(&state_dir, scenario.as_deref(), playbook.as_deref(), false)
+            drill::run(
+                &state_dir,
+                scenario.as_deref(),
+                playbook.as_deref(),
+                false,
+                ui,
+            )
         }
         Command::Open {
             playbook: pb,
@@ -78,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 alertmanager,
                 read_only,
             },
+            ui,
         ),
         Command::List { all, drills } => incidents::list(&state_dir, all, drills),
         Command::Join { id, viewer } => incidents::join(
@@ -88,9 +97,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 crate::session::Seat::Join
             },
+            ui,
         ),
         Command::Resume { id } => {
-            incidents::join(&state_dir, id.as_deref(), crate::session::Seat::Resume)
+            incidents::join(&state_dir, id.as_deref(), crate::session::Seat::Resume, ui)
         }
         Command::Note { args } => incidents::note(&state_dir, &args),
         Command::Export {
@@ -104,7 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Config(ConfigCommand::Check) => {
-            let path = ui.config.clone().or_else(crate::config::default_path);
+            let path = flags.config.clone().or_else(crate::config::default_path);
             match crate::config::load(path.as_deref()) {
                 Ok(_) => {
                     match &path {
@@ -145,10 +155,11 @@ pub fn run_cockpit(
     ) -> Option<tokio::sync::mpsc::UnboundedSender<crate::drill::clock::Clock>>
     + Send
     + 'static,
+    ui: Option<&UiSettings>,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
     let mut state = state;
-    let settings = match UI.get() {
+    let settings = match ui {
         Some(s) => s.clone(),
         None => ui_settings(&UiFlags::default())?,
     };
@@ -159,7 +170,7 @@ pub fn run_cockpit(
         .build()?;
     let result = rt.block_on(async move {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let recorder = crate::sources::recorder::Recorder::spawn(store, seat, tx.clone())?;
+        let recorder = crate::recorder::Recorder::spawn(store, seat, tx.clone())?;
         let (mut term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
         crate::sources::input::spawn(tx.clone());
         crate::sources::host::spawn(tx.clone());
@@ -189,15 +200,14 @@ pub fn run_cockpit(
     result
 }
 
-static UI: std::sync::OnceLock<UiSettings> = std::sync::OnceLock::new();
-
 /// The look of the cockpit, from the config file and the flags (flags win).
 #[derive(Clone)]
 pub struct UiSettings {
-    theme: crate::ui::theme::Kind,
+    theme: crate::config::Theme,
     low_bandwidth: bool,
     mouse: bool,
-    layout: Option<crate::ui::layout::Spec>,
+    layout: Option<crate::layout::Spec>,
+    keymap: std::sync::Arc<crate::keys::Keymap>,
 }
 
 /// Reads the config file and the chosen layout, and installs the keymap;
@@ -210,21 +220,20 @@ pub fn ui_settings(flags: &UiFlags) -> anyhow::Result<UiSettings> {
             "`incident-cockpit config check` checks it; --config FILE uses another",
         )
     })?;
-    crate::ui::keymap::install(keymap);
     let no_color = flags.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = if no_color {
-        crate::ui::theme::Kind::Mono
+        crate::config::Theme::Mono
     } else {
         flags.theme.or(cfg.theme).unwrap_or_default()
     };
     let layout = match flags.layout.clone().or(cfg.layout).filter(|l| l != "auto") {
-        Some(which) => Some(crate::ui::layout::load(&which).map_err(|e| {
+        Some(which) => Some(crate::layout::load(&which).map_err(|e| {
             crate::session::refused(
                 e,
                 "The layout",
                 &format!(
                     "or use a bundled one: --layout {}",
-                    crate::ui::layout::BUNDLED
+                    crate::layout::BUNDLED
                         .iter()
                         .map(|(n, _)| *n)
                         .collect::<Vec<_>>()
@@ -239,6 +248,7 @@ pub fn ui_settings(flags: &UiFlags) -> anyhow::Result<UiSettings> {
         low_bandwidth: flags.low_bandwidth || cfg.low_bandwidth.unwrap_or(false),
         mouse: flags.mouse || cfg.mouse.unwrap_or(false),
         layout,
+        keymap: std::sync::Arc::new(keymap),
     })
 }
 
@@ -246,6 +256,7 @@ impl UiSettings {
     /// Applies to a session about to start; returns whether the mouse is wanted.
     fn apply(&self, state: &mut crate::state::State) -> bool {
         state.ctx.theme = self.theme;
+        state.ctx.keymap = self.keymap.clone();
         state.ctx.low_bandwidth = self.low_bandwidth;
         if let Some(spec) = &self.layout {
             let mut specs = (*state.ctx.layouts).clone();

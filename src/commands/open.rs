@@ -9,7 +9,12 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode> {
+pub fn run(
+    state_dir: &Path,
+    playbook: &str,
+    spec: LiveSpec,
+    ui: Option<&super::UiSettings>,
+) -> Result<ExitCode> {
     let (pb, source) = session::load_named(playbook).map_err(|e| {
         if std::path::Path::new(playbook).exists() {
             session::refused(
@@ -73,6 +78,7 @@ pub fn run(state_dir: &Path, playbook: &str, spec: LiveSpec) -> Result<ExitCode>
             }
             None
         },
+        ui,
     )?;
     println!("Incident {id} recorded in {}", path.display());
     Ok(ExitCode::SUCCESS)

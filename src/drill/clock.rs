@@ -112,15 +112,7 @@ pub fn drill_time(records: &[Record], now: DateTime<Utc>) -> TimeDelta {
     fold(records).map_or(TimeDelta::zero(), |c| c.at(now))
 }
 
-/// `T+03:20` (`T+1:03:20` past an hour).
-pub fn stamp(d: TimeDelta) -> String {
-    format!("T+{}", crate::time::countdown(d.max(TimeDelta::zero())))
-}
-
-/// `T+03:20` from milliseconds.
-pub fn stamp_ms(ms: u64) -> String {
-    stamp(TimeDelta::milliseconds(ms.min(i64::MAX as u64) as i64))
-}
+pub use crate::time::{stamp, stamp_ms};
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,6 @@
 //! figures; nothing real is ever executed.
 
 pub mod clock;
-pub mod replay;
 pub mod scenario;
 
 pub use scenario::{Inject, Scenario, load_bundled_scenario, load_scenario_file};

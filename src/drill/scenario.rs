@@ -12,7 +12,6 @@
 use crate::playbook::Playbook;
 use crate::playbook::load::{LoadError, read_against};
 use crate::playbook::model::At;
-use crate::state::Observed;
 use crate::time::parse_duration;
 use crate::timeline::Event;
 use chrono::{DateTime, Utc};
@@ -421,19 +420,14 @@ impl Inject {
 
     /// Applies the inject to what the cockpit observes at `at`; returns
     /// what matters to the record (pod and alert changes, the message).
-    pub fn apply(&self, o: &mut Observed, at: DateTime<Utc>) -> Vec<Event> {
+    pub fn apply<W: World>(&self, o: &mut W, at: DateTime<Utc>) -> Vec<Event> {
         let mut events = Vec::new();
         if let Some(r) = &self.rollout {
             let pairs = parse_selector(&r.selector.value).unwrap_or_default();
             let old: Vec<String> = o
-                .pods
-                .iter()
-                .filter(|p| {
-                    o.labels
-                        .get(&p.name)
-                        .is_some_and(|l| selector_matches(&pairs, l))
-                })
-                .map(|p| p.name.clone())
+                .pod_names()
+                .into_iter()
+                .filter(|p| o.pod_labels(p).is_some_and(|l| selector_matches(&pairs, l)))
                 .collect();
             for name in old {
                 events.extend(o.delete_pod(&name));
@@ -463,6 +457,59 @@ impl Inject {
         }
         events
     }
+}
+
+/// What an inject changes: the pods, alerts and figures a seat observes.
+/// The cockpit's is `state::Observed`; `play_through` checks a script on a
+/// bare one of its own (`Sim`), so the format knows no state.
+pub trait World {
+    /// The pods there now.
+    fn pod_names(&self) -> Vec<String>;
+    /// A pod's labels, as the scenario gave them.
+    fn pod_labels(&self, pod: &str) -> Option<&BTreeMap<String, String>>;
+    /// Creates or patches a pod; the event when it matters to the record.
+    fn apply_pod(&mut self, spec: &PodSpec, at: DateTime<Utc>) -> Option<Event>;
+    fn delete_pod(&mut self, name: &str) -> Option<Event>;
+    /// Fires or refreshes an alert; the event when it is new.
+    fn fire_alert(&mut self, spec: &AlertSpec, at: DateTime<Utc>) -> Option<Event>;
+    fn resolve_alert(&mut self, alertname: &str) -> Option<Event>;
+    fn set_figures(&mut self, figures: &[FigureSpec]);
+}
+
+/// Which pods (with their labels) and alerts a script has made so far.
+#[derive(Default)]
+struct Sim {
+    pods: BTreeMap<String, BTreeMap<String, String>>,
+    alerts: std::collections::BTreeSet<String>,
+}
+
+impl World for Sim {
+    fn pod_names(&self) -> Vec<String> {
+        self.pods.keys().cloned().collect()
+    }
+    fn pod_labels(&self, pod: &str) -> Option<&BTreeMap<String, String>> {
+        self.pods.get(pod)
+    }
+    fn apply_pod(&mut self, spec: &PodSpec, _: DateTime<Utc>) -> Option<Event> {
+        self.pods
+            .entry(spec.name.clone())
+            .or_default()
+            .extend(spec.labels.clone());
+        None
+    }
+    fn delete_pod(&mut self, name: &str) -> Option<Event> {
+        self.pods.remove(name);
+        None
+    }
+    fn fire_alert(&mut self, spec: &AlertSpec, _: DateTime<Utc>) -> Option<Event> {
+        self.alerts.insert(spec.alertname.clone());
+        None
+    }
+    fn resolve_alert(&mut self, alertname: &str) -> Option<Event> {
+        self.alerts.remove(alertname);
+        None
+    }
+    fn set_figures(&mut self, _: &[FigureSpec]) {}
 }
 
 /// The JSON Schema of the scenario format.
@@ -573,7 +620,7 @@ impl Scenario {
         let file = self.file.as_str();
         let t = DateTime::<Utc>::UNIX_EPOCH;
         let mut problems = Vec::new();
-        let mut o = Observed::default();
+        let mut o = Sim::default();
         for p in &self.pods {
             o.apply_pod(p, t);
         }
@@ -584,11 +631,10 @@ impl Scenario {
             if let Some(p) = &inj.pod_deleted {
                 let gone_by_rollout = inj.rollout.as_ref().is_some_and(|r| {
                     let pairs = parse_selector(&r.selector.value).unwrap_or_default();
-                    o.labels
-                        .get(&p.value)
+                    o.pod_labels(&p.value)
                         .is_some_and(|l| selector_matches(&pairs, l))
                 });
-                if gone_by_rollout || !o.pods.iter().any(|x| x.name == p.value) {
+                if gone_by_rollout || !o.pods.contains_key(&p.value) {
                     problems.push(placed(
                         file,
                         p,
@@ -597,7 +643,7 @@ impl Scenario {
                 }
             }
             if let Some(a) = &inj.alert_resolved
-                && !o.alerts.iter().any(|x| x.alertname == a.value)
+                && !o.alerts.contains(&a.value)
             {
                 problems.push(placed(
                     file,
@@ -683,6 +729,7 @@ pub fn load_bundled_scenario(name: &str) -> Option<Result<Scenario, LoadError>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Observed;
 
     const HEAD: &str =
         "name: x\ntitle: t\nplaybook: dicps.yaml\nprocedure: api-outage\nseverity: P0\n";

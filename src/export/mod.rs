@@ -8,6 +8,7 @@
 pub mod after_action;
 pub mod json;
 pub mod markdown;
+pub mod scenario;
 
 use crate::playbook::Playbook;
 use crate::state::Incident;

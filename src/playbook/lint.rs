@@ -405,7 +405,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
         }
     }
     if let Some(url) = &pb.watch.alertmanager
-        && let Err(e) = crate::sources::alertmanager::check_url(url)
+        && let Err(e) = crate::alerts::check_url(url)
     {
         let (line, col) = watch_node
             .and_then(|w| w.get("alertmanager"))

@@ -46,19 +46,7 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Formats a serde-saphyr error as `file:line:column: message`.
-pub fn place_yaml_error(file: &str, err: &serde_saphyr::Error) -> String {
-    let inner = err.without_snippet();
-    let text = inner.to_string();
-    match inner.location() {
-        Some(loc) => {
-            let suffix = format!(" at line {}, column {}", loc.line(), loc.column());
-            let msg = text.strip_suffix(&suffix).unwrap_or(&text);
-            format!("{file}:{}:{}: {msg}", loc.line(), loc.column())
-        }
-        None => format!("{file}: {text}"),
-    }
-}
+pub use crate::schema::tree::place_yaml_error;
 
 /// Parses YAML text into `T` with placed errors.
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {

@@ -11,14 +11,14 @@
 //! lines wait here, the oldest past `CAP` dropped and counted. The run's
 //! first lines are sent at once, so a flood never drops them.
 
-use super::redact::Redactor;
-use super::resolve::Program;
+pub use crate::command::run::{
+    CAP, DEFAULT_TIMEOUT, FIRST_LINES, GRACE, Line, MAX_LINE, Outcome, Spec, Stream, Taken,
+    signal_name,
+};
 use crate::msg::Msg;
-use crate::state::runs::FIRST_LINES;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use std::os::unix::process::ExitStatusExt;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,91 +26,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{mpsc, oneshot};
 
-/// The most lines a run keeps (and a batch carries).
-pub const CAP: usize = 10_000;
-/// Longer lines are cut.
-pub const MAX_LINE: usize = 4096;
-/// Between SIGTERM and SIGKILL.
-pub const GRACE: Duration = Duration::from_secs(3);
-/// When a step gives no timeout.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 const FLUSH: Duration = Duration::from_millis(50);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stream {
-    Out,
-    Err,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Line {
-    pub stream: Stream,
-    pub text: String,
-}
-
-/// How a run ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Exited(i32),
-    Signalled(i32),
-    TimedOut,
-    Cancelled,
-    FailedToStart(String),
-}
-
-impl Outcome {
-    pub fn describe(&self) -> String {
-        match self {
-            Outcome::Exited(c) => format!("exit {c}"),
-            Outcome::Signalled(s) => format!("killed by {}", signal_name(*s)),
-            Outcome::TimedOut => "timed out".into(),
-            Outcome::Cancelled => "cancelled".into(),
-            Outcome::FailedToStart(e) => format!("failed to start: {e}"),
-        }
-    }
-
-    pub fn ok(&self) -> bool {
-        *self == Outcome::Exited(0)
-    }
-}
-
-pub fn signal_name(s: i32) -> String {
-    Signal::try_from(s).map_or_else(|_| format!("signal {s}"), |sig| sig.as_str().to_string())
-}
-
-pub struct Spec {
-    pub run: String,
-    pub program: Program,
-    pub env: Vec<(String, String)>,
-    pub workdir: Option<PathBuf>,
-    pub timeout: Duration,
-    pub redactor: Arc<Redactor>,
-}
-
-/// Carried by a batch of output: when the loop has applied the batch (and
-/// dropped the message), the run may send its next one.
-pub struct Taken(Option<Arc<AtomicBool>>);
-
-impl Taken {
-    /// A token that frees nothing (for messages made up in tests).
-    pub fn none() -> Self {
-        Taken(None)
-    }
-}
-
-impl Drop for Taken {
-    fn drop(&mut self) {
-        if let Some(in_flight) = &self.0 {
-            in_flight.store(false, Ordering::Release);
-        }
-    }
-}
-
-impl std::fmt::Debug for Taken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Taken")
-    }
-}
 
 /// Cancels a running command.
 pub struct Handle {
@@ -238,7 +154,7 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
             run: id.clone(),
             lines: std::mem::take(pending),
             dropped: std::mem::take(dropped),
-            taken: Taken(Some(in_flight.clone())),
+            taken: Taken::new(in_flight.clone()),
         });
     };
     let mut seen: usize = 0;

@@ -175,8 +175,21 @@ pub fn parse(file: &str, text: &str) -> Result<Node, String> {
         with_snippet: false,
         ..Default::default()
     };
-    serde_saphyr::from_str_with_options::<Node>(text, opts)
-        .map_err(|e| crate::playbook::load::place_yaml_error(file, &e))
+    serde_saphyr::from_str_with_options::<Node>(text, opts).map_err(|e| place_yaml_error(file, &e))
+}
+
+/// Formats a serde-saphyr error as `file:line:column: message`.
+pub fn place_yaml_error(file: &str, err: &serde_saphyr::Error) -> String {
+    let inner = err.without_snippet();
+    let text = inner.to_string();
+    match inner.location() {
+        Some(loc) => {
+            let suffix = format!(" at line {}, column {}", loc.line(), loc.column());
+            let msg = text.strip_suffix(&suffix).unwrap_or(&text);
+            format!("{file}:{}:{}: {msg}", loc.line(), loc.column())
+        }
+        None => format!("{file}: {text}"),
+    }
 }
 
 #[cfg(test)]

@@ -59,21 +59,7 @@ pub fn display_url(url: &str) -> String {
     }
 }
 
-/// Checks an Alertmanager URL as given on the command line or in a
-/// playbook.
-pub fn check_url(url: &str) -> Result<reqwest::Url, String> {
-    let u = reqwest::Url::parse(url.trim())
-        .map_err(|e| format!("bad Alertmanager URL {url:?}: {e} (expected http://HOST:9093)"))?;
-    if u.scheme() != "http" && u.scheme() != "https" {
-        return Err(format!(
-            "bad Alertmanager URL {url:?}: the scheme must be http or https"
-        ));
-    }
-    if u.host_str().is_none_or(str::is_empty) {
-        return Err(format!("bad Alertmanager URL {url:?}: no host"));
-    }
-    Ok(u)
-}
+pub use crate::alerts::check_url;
 
 /// A client for one Alertmanager.
 #[derive(Clone, Debug)]

@@ -7,4 +7,3 @@ pub mod drill;
 pub mod host;
 pub mod input;
 pub mod kube;
-pub mod recorder;

@@ -50,8 +50,11 @@ pub struct Context {
     /// other seats observe the same script without recording it again.
     pub records_observations: bool,
     /// The layouts `L` cycles through (bundled, plus `--layout FILE`).
-    pub layouts: Arc<Vec<crate::ui::layout::Spec>>,
-    pub theme: crate::ui::theme::Kind,
+    pub layouts: Arc<Vec<crate::layout::Spec>>,
+    pub theme: crate::config::Theme,
+    /// The keymap in use: the defaults with the config's overrides. The
+    /// one table `update` dispatches on and the help is drawn from.
+    pub keymap: Arc<crate::keys::Keymap>,
     /// `--low-bandwidth`: fewer frames, no bars.
     pub low_bandwidth: bool,
     /// Pods are observed (a drill's scenario, or a live source); without

@@ -2,7 +2,8 @@
 //! and the host look like now. Not the record: only significant changes are
 //! turned into timeline events (see `significant_*`).
 
-use crate::drill::scenario::{AlertSpec, FigureSpec, PodSpec};
+pub use crate::alerts::{Alert, AlertState, alert_rank};
+use crate::drill::scenario::{AlertSpec, FigureSpec, PodSpec, World};
 use crate::time::parse_duration;
 use crate::timeline::Event;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -19,65 +20,6 @@ pub struct Pod {
     pub node: Option<String>,
     /// The pod's phase (`Running`, `Failed`...), when the source knows it.
     pub phase: Option<String>,
-}
-
-/// Alertmanager's word for where an alert stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum AlertState {
-    /// Firing and notifying.
-    #[default]
-    Active,
-    /// Silenced or inhibited.
-    Suppressed,
-    /// Received, not yet processed.
-    Unprocessed,
-}
-
-impl AlertState {
-    pub fn name(self) -> &'static str {
-        match self {
-            AlertState::Active => "active",
-            AlertState::Suppressed => "suppressed",
-            AlertState::Unprocessed => "unprocessed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "suppressed" => AlertState::Suppressed,
-            "unprocessed" => AlertState::Unprocessed,
-            _ => AlertState::Active,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Alert {
-    /// Alertmanager's fingerprint (a hash of the labels); empty in drills.
-    pub fingerprint: String,
-    pub alertname: String,
-    pub severity: String,
-    pub summary: String,
-    pub since: DateTime<Utc>,
-    pub labels: std::collections::BTreeMap<String, String>,
-    pub annotations: std::collections::BTreeMap<String, String>,
-    pub state: AlertState,
-    /// Silence ids that suppress it.
-    pub silenced_by: Vec<String>,
-    /// Fingerprints of the alerts that inhibit it.
-    pub inhibited_by: Vec<String>,
-    pub generator_url: String,
-}
-
-impl Alert {
-    /// A label's value; `alertname` and `severity` count as labels.
-    pub fn label(&self, name: &str) -> Option<&str> {
-        match name {
-            "alertname" => Some(&self.alertname),
-            "severity" => Some(&self.severity),
-            other => self.labels.get(other).map(String::as_str),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,9 +157,9 @@ pub struct AlertFeed {
     pub pending: std::collections::BTreeSet<String>,
     /// Silence actions confirmed here, waiting for their request record to
     /// be durable before they are sent.
-    pub ops: std::collections::BTreeMap<String, crate::msg::AmCommand>,
+    pub ops: std::collections::BTreeMap<String, crate::alerts::silence::AmCommand>,
     /// Silence actions sent to Alertmanager, waiting for its answer.
-    pub inflight: std::collections::BTreeMap<String, crate::msg::AmCommand>,
+    pub inflight: std::collections::BTreeMap<String, crate::alerts::silence::AmCommand>,
     /// Silences whose expiry warning was flashed already.
     pub warned: std::collections::BTreeSet<String>,
     /// Requests counter, for ids.
@@ -239,17 +181,6 @@ pub struct Observed {
     /// Pod labels by pod name (a drill's pods carry them; a rollout
     /// replaces the pods its selector matches).
     pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
-}
-
-/// Alert severity labels, most severe first.
-pub fn alert_rank(severity: &str) -> u8 {
-    match severity.to_ascii_lowercase().as_str() {
-        "critical" | "page" | "p0" | "emergency" => 0,
-        "high" | "error" | "major" | "p1" => 1,
-        "warning" | "warn" | "medium" | "p2" => 2,
-        "info" | "low" | "minor" | "p3" => 3,
-        _ => 4,
-    }
 }
 
 impl Observed {
@@ -394,6 +325,30 @@ impl Observed {
                 }),
             }
         }
+    }
+}
+
+impl World for Observed {
+    fn pod_names(&self) -> Vec<String> {
+        self.pods.iter().map(|p| p.name.clone()).collect()
+    }
+    fn pod_labels(&self, pod: &str) -> Option<&std::collections::BTreeMap<String, String>> {
+        self.labels.get(pod)
+    }
+    fn apply_pod(&mut self, spec: &PodSpec, at: DateTime<Utc>) -> Option<Event> {
+        Observed::apply_pod(self, spec, at)
+    }
+    fn delete_pod(&mut self, name: &str) -> Option<Event> {
+        Observed::delete_pod(self, name)
+    }
+    fn fire_alert(&mut self, spec: &AlertSpec, at: DateTime<Utc>) -> Option<Event> {
+        Observed::fire_alert(self, spec, at)
+    }
+    fn resolve_alert(&mut self, alertname: &str) -> Option<Event> {
+        Observed::resolve_alert(self, alertname)
+    }
+    fn set_figures(&mut self, figures: &[FigureSpec]) {
+        Observed::set_figures(self, figures)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Commands run from this seat: what each is, where it stands, and its
 //! output (capped).
 
+use crate::command::run::{CAP, Line, Outcome, Spec};
 use crate::playbook::model::Risk;
-use crate::runner::process::{CAP, Line, Outcome, Spec};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -16,7 +16,7 @@ pub enum RunStatus {
 }
 
 /// Lines kept for the record at the start of a run's output.
-pub const FIRST_LINES: usize = 5;
+pub use crate::command::run::FIRST_LINES;
 pub const LAST_LINES: usize = 5;
 
 #[derive(Debug)]

@@ -1,7 +1,7 @@
 //! What this seat is looking at: focus, selections, scroll, dialogs.
 
+use crate::edit::Text;
 use chrono::{DateTime, Utc};
-use ratatui_textarea::TextArea;
 use std::collections::BTreeSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -69,7 +69,7 @@ pub enum Modal {
     Help {
         scroll: u16,
     },
-    Note(Box<TextArea<'static>>),
+    Note(Box<Text>),
     Pick {
         kind: PickKind,
         selected: usize,
@@ -85,7 +85,7 @@ pub enum Modal {
     /// A communication, filled from its template, being edited.
     Comms {
         template: String,
-        editor: Box<TextArea<'static>>,
+        editor: Box<Text>,
     },
     /// Every running clock.
     Timers {
@@ -176,7 +176,7 @@ pub struct RunDialog {
     pub focus: usize,
     pub stage: RunStage,
     /// The command resolved with the current values, or why not.
-    pub resolved: Result<crate::runner::Resolved, String>,
+    pub resolved: Result<crate::command::Resolved, String>,
 }
 
 /// A message shown in the footer until the next key.
@@ -219,4 +219,57 @@ pub struct Ui {
     pub silence: usize,
     /// Scripted drill injects this seat proposed, not yet written.
     pub injects_pending: BTreeSet<u32>,
+    /// Where the last frame placed things: the loop hands what `ui::draw`
+    /// returns back here, for the mouse and for focus.
+    pub placed: Placed,
+}
+
+/// A rectangle on the terminal, in cells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Area {
+    pub fn contains(&self, column: u16, row: u16) -> bool {
+        column >= self.x
+            && row >= self.y
+            && u32::from(column) < u32::from(self.x) + u32::from(self.width)
+            && u32::from(row) < u32::from(self.y) + u32::from(self.height)
+    }
+}
+
+/// A tab bar: its area, each tab's pane and width, and the area the shown
+/// tab takes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tabs {
+    pub bar: Area,
+    pub tabs: Vec<(Pane, u16)>,
+    pub body: Area,
+}
+
+/// Where a frame placed the panes a person can focus, and the rows of the
+/// checklist: what the mouse hits and what Tab moves through.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Placed {
+    /// Focusable panes on screen, in reading order.
+    pub panes: Vec<(Pane, Area)>,
+    /// The compact layout's tab bar, if it has one.
+    pub tabs: Option<Tabs>,
+    /// The checklist's step rows on screen: (row, step index).
+    pub steps: Vec<(u16, usize)>,
+}
+
+impl Placed {
+    /// Panes Tab moves through, in reading order.
+    pub fn focus_order(&self) -> Vec<Pane> {
+        let mut v: Vec<Pane> = self.panes.iter().map(|(p, _)| *p).collect();
+        if let Some(t) = &self.tabs {
+            v.extend(t.tabs.iter().map(|(p, _)| *p));
+        }
+        v
+    }
 }

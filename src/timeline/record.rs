@@ -436,7 +436,7 @@ impl Event {
                 ClockChange::Speed => format!("drill clock at {}x", speed.unwrap_or(1)),
                 ClockChange::Jumped => format!(
                     "⏭ drill clock jumped to {}",
-                    crate::drill::clock::stamp_ms(to_ms.unwrap_or(0))
+                    crate::time::stamp_ms(to_ms.unwrap_or(0))
                 ),
             },
             Event::InjectFired {
@@ -448,11 +448,11 @@ impl Event {
                 Some(n) => format!(
                     "↯ inject {} at {}: {summary}",
                     n + 1,
-                    crate::drill::clock::stamp_ms(*drill_ms)
+                    crate::time::stamp_ms(*drill_ms)
                 ),
                 None => format!(
                     "↯ ad hoc inject at {}: {summary}",
-                    crate::drill::clock::stamp_ms(*drill_ms)
+                    crate::time::stamp_ms(*drill_ms)
                 ),
             },
             Event::CommandFinished {

@@ -10,7 +10,7 @@ use crate::state::observed::AlertState;
 use crate::state::{AlertsView, State};
 use crate::time::{age, countdown, since};
 use crate::timeline::record::short_id;
-use crate::update::alerts::{expiring_soon, health_line};
+use crate::view::{expiring_soon, health_line};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -32,7 +32,10 @@ fn notices(s: &State) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     let h = &s.observed.feed.health;
     if let (Some(_), Some(e)) = (&h.stale_since, &h.last_error) {
-        out.push(Line::styled(format!("✖ {}", clean(e)), theme::bad()));
+        out.push(Line::styled(
+            format!("✖ {}", clean(e)),
+            theme::bad(s.ctx.theme),
+        ));
     }
     for x in expiring_soon(s) {
         let left = x.ends_at - s.now;
@@ -43,7 +46,7 @@ fn notices(s: &State) -> Vec<Line<'static>> {
                 countdown(left),
                 clean(&x.matchers.join(", "))
             ),
-            theme::bad(),
+            theme::bad(s.ctx.theme),
         ));
     }
     out
@@ -59,10 +62,10 @@ fn state_text(st: AlertState, narrow: bool) -> &'static str {
     }
 }
 
-fn state_style(st: AlertState) -> Style {
+fn state_style(k: theme::Kind, st: AlertState) -> Style {
     match st {
         AlertState::Active => Style::default(),
-        AlertState::Suppressed | AlertState::Unprocessed => theme::dim(),
+        AlertState::Suppressed | AlertState::Unprocessed => theme::dim(k),
     }
 }
 
@@ -85,13 +88,17 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             format!(" Silences {} ", s.observed.feed.silences.len())
         }
     };
-    let mut block = pane_block(title, focused);
+    let mut block = pane_block(s.ctx.theme, title, focused);
     if s.ctx.alertmanager.is_some() {
         let (text, bad) = health_line(&s.observed.feed.health, s.now, s.ctx.tz);
         let w = area.width.saturating_sub(4) as usize;
         block = block.title_bottom(Line::styled(
             format!(" {} ", fit(&text, w.saturating_sub(2))),
-            if bad { theme::bad() } else { theme::dim() },
+            if bad {
+                theme::bad(s.ctx.theme)
+            } else {
+                theme::dim(s.ctx.theme)
+            },
         ));
     }
     let inner = block.inner(area);
@@ -124,11 +131,14 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
     if alerts.is_empty() {
         let stale = s.observed.feed.health.stale_since.is_some();
         let (text, style) = if stale {
-            ("nothing known: Alertmanager cannot be read", theme::warn())
+            (
+                "nothing known: Alertmanager cannot be read",
+                theme::warn(s.ctx.theme),
+            )
         } else if s.ctx.alertmanager.is_some() && s.observed.feed.health.last_ok.is_none() {
-            ("asking Alertmanager…", theme::dim())
+            ("asking Alertmanager…", theme::dim(s.ctx.theme))
         } else {
-            ("✓ nothing firing", theme::good())
+            ("✓ nothing firing", theme::good(s.ctx.theme))
         };
         f.render_widget(Paragraph::new(text).style(style), area);
         return;
@@ -160,7 +170,7 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                 &format!("{} {}", theme::alert_symbol(sev), clean(sev)),
                 sev_w,
             ),
-            theme::alert_severity(sev),
+            theme::alert_severity(s.ctx.theme, sev),
         ))
     };
     let rows_idx = group::rows(groups);
@@ -193,9 +203,10 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                     sev_cell(&g.severity),
                     Cell::from(Line::styled(
                         fit(&format!("{} ×{}", clean(&g.alertname), g.len), name_w),
-                        theme::alert_severity(&g.severity).patch(theme::heading()),
+                        theme::alert_severity(s.ctx.theme, &g.severity)
+                            .patch(theme::heading(s.ctx.theme)),
                     )),
-                    Cell::from(Line::styled(fit(&extra, state_w), theme::dim())),
+                    Cell::from(Line::styled(fit(&extra, state_w), theme::dim(s.ctx.theme))),
                     Cell::from(since(s.now - g.since)),
                     Cell::from(""),
                 ]
@@ -225,18 +236,18 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                     }
                     _ => clean(&a.alertname).into_owned(),
                 };
-                let style = theme::alert_severity(&a.severity);
+                let style = theme::alert_severity(s.ctx.theme, &a.severity);
                 let style = if a.state == AlertState::Active {
                     style
                 } else {
-                    style.patch(theme::dim())
+                    style.patch(theme::dim(s.ctx.theme))
                 };
                 vec![
                     sev_cell(&a.severity),
                     Cell::from(Line::styled(fit(&name, name_w), style)),
                     Cell::from(Line::styled(
                         state_text(a.state, narrow),
-                        state_style(a.state),
+                        state_style(s.ctx.theme, a.state),
                     )),
                     Cell::from(since(s.now - a.since)),
                     Cell::from(fit(&clean(&a.summary), summary_w)),
@@ -277,8 +288,8 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
         )
     };
     let table = Table::new(rows, widths)
-        .header(header.style(theme::heading()))
-        .row_highlight_style(theme::selected(focused));
+        .header(header.style(theme::heading(s.ctx.theme)))
+        .row_highlight_style(theme::selected(s.ctx.theme, focused));
     let mut ts = TableState::default().with_selected(Some(selected_row - shown.start));
     f.render_stateful_widget(table, area, &mut ts);
 }
@@ -287,7 +298,7 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let list = &s.observed.feed.silences;
     if list.is_empty() {
         f.render_widget(
-            Paragraph::new("no active silences").style(theme::dim()),
+            Paragraph::new("no active silences").style(theme::dim(s.ctx.theme)),
             area,
         );
         return;
@@ -302,7 +313,7 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             } else {
                 countdown(x.ends_at - s.now)
             };
-            let soon = ours && x.ends_at - s.now <= crate::update::alerts::EXPIRY_WARNING;
+            let soon = ours && x.ends_at - s.now <= crate::view::EXPIRY_WARNING;
             let what = format!(
                 "{} · {} · {}",
                 x.comment,
@@ -317,7 +328,11 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 )),
                 Cell::from(Line::styled(
                     left,
-                    if soon { theme::bad() } else { Style::default() },
+                    if soon {
+                        theme::bad(s.ctx.theme)
+                    } else {
+                        Style::default()
+                    },
                 )),
                 Cell::from(fit(&clean(&what), w.saturating_sub(9 + 10 + 2))),
             ])
@@ -331,8 +346,8 @@ fn silence_table(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             Constraint::Min(0),
         ],
     )
-    .header(Row::new(["ID", "LEFT", "COMMENT · BY · MATCHERS"]).style(theme::heading()))
-    .row_highlight_style(theme::selected(focused));
+    .header(Row::new(["ID", "LEFT", "COMMENT · BY · MATCHERS"]).style(theme::heading(s.ctx.theme)))
+    .row_highlight_style(theme::selected(s.ctx.theme, focused));
     let mut ts =
         TableState::default().with_selected(Some(s.ui.silence.min(list.len().saturating_sub(1))));
     f.render_stateful_widget(table, area, &mut ts);
@@ -362,11 +377,14 @@ pub fn detail(
     match found {
         None => lines.push(Line::styled(
             "This alert is no longer listed (resolved).",
-            theme::good(),
+            theme::good(s.ctx.theme),
         )),
         Some(a) => {
             lines.push(Line::from(vec![
-                Span::styled(clean(&a.alertname).into_owned(), theme::heading()),
+                Span::styled(
+                    clean(&a.alertname).into_owned(),
+                    theme::heading(s.ctx.theme),
+                ),
                 Span::raw("  "),
                 Span::styled(
                     format!(
@@ -374,7 +392,7 @@ pub fn detail(
                         theme::alert_symbol(&a.severity),
                         clean(&a.severity)
                     ),
-                    theme::alert_severity(&a.severity),
+                    theme::alert_severity(s.ctx.theme, &a.severity),
                 ),
                 Span::raw(format!(
                     "  {}  since {} ({} ago)",
@@ -386,12 +404,12 @@ pub fn detail(
             if !a.fingerprint.is_empty() {
                 lines.push(Line::styled(
                     format!("fingerprint {}", clean(&a.fingerprint)),
-                    theme::dim(),
+                    theme::dim(s.ctx.theme),
                 ));
             }
             let section = |lines: &mut Vec<Line>, title: &str| {
                 lines.push(Line::from(""));
-                lines.push(Line::styled(title.to_string(), theme::heading()));
+                lines.push(Line::styled(title.to_string(), theme::heading(s.ctx.theme)));
             };
             section(&mut lines, "Labels");
             let labels = crate::alerts::silence::all_labels(a);
@@ -400,7 +418,7 @@ pub fn detail(
             }
             section(&mut lines, "Annotations");
             if a.annotations.is_empty() {
-                lines.push(Line::styled("  (none)", theme::dim()));
+                lines.push(Line::styled("  (none)", theme::dim(s.ctx.theme)));
             }
             for (k, v) in &a.annotations {
                 lines.push(Line::raw(format!("  {} = {}", clean(k), clean(v))));
@@ -433,15 +451,15 @@ pub fn detail(
             }
         }
     }
-    let keys = |a| crate::ui::keymap::keys_for(crate::ui::keymap::Ctx::AlertDetail, a);
+    let keys = |a| s.ctx.keymap.keys_for(crate::keys::Ctx::AlertDetail, a);
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::ALL)
-        .border_style(theme::border(true))
+        .border_style(theme::border(s.ctx.theme, true))
         .title(format!(" Alert {} ", clean(alertname)))
         .title_bottom(format!(
             " {} close · {} scroll · x/X in the pane: silence ",
-            keys(crate::ui::keymap::Action::Cancel),
-            keys(crate::ui::keymap::Action::Down)
+            keys(crate::keys::Action::Cancel),
+            keys(crate::keys::Action::Down)
         ));
     f.render_widget(
         Paragraph::new(lines)

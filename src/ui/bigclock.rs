@@ -76,7 +76,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         a,
         &format!("{drill}{severity} {}", crate::sanitize::clean(name)),
         &severity,
-        theme::severity(&inc.severity),
+        theme::severity(s.ctx.theme, &inc.severity),
     );
     block(
         f,
@@ -87,29 +87,35 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             crate::sanitize::clean(&inc.ic)
         ),
         &hms(inc.elapsed(s.now)),
-        theme::heading(),
+        theme::heading(s.ctx.theme),
     );
     let (label, text, style) = match inc.response_clock(sev.and_then(|x| x.response_time()), s.now)
     {
         ResponseClock::Counting { left } => (
             "RESPONSE LEFT".to_string(),
             countdown(left),
-            theme::heading(),
+            theme::heading(s.ctx.theme),
         ),
         ResponseClock::Overdue { by } => (
             "RESPONSE OVERDUE".to_string(),
             format!("+{}", countdown(by)),
-            theme::bad(),
+            theme::bad(s.ctx.theme),
         ),
-        ResponseClock::Met { after } => {
-            ("RESPONDED IN".to_string(), countdown(after), theme::good())
-        }
+        ResponseClock::Met { after } => (
+            "RESPONDED IN".to_string(),
+            countdown(after),
+            theme::good(s.ctx.theme),
+        ),
         ResponseClock::Missed { after } => (
             "RESPONSE MISSED".to_string(),
             countdown(after),
-            theme::bad(),
+            theme::bad(s.ctx.theme),
         ),
-        ResponseClock::None => ("RESPONSE".to_string(), "-".to_string(), theme::dim()),
+        ResponseClock::None => (
+            "RESPONSE".to_string(),
+            "-".to_string(),
+            theme::dim(s.ctx.theme),
+        ),
     };
     block(f, c, &label, &text, style);
 }

@@ -10,7 +10,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
+/// Draws the checklist; returns its step rows on screen (row, step index)
+/// for the mouse.
+pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, usize)> {
     let proc_ = s.ctx.procedure();
     let total = proc_.steps().count();
     let done = proc_
@@ -18,7 +20,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         .filter(|st| s.incident.checked.contains_key(&st.id.value))
         .count();
     let title = format!(" Checklist: {} {done}/{total} ", clean(&proc_.name));
-    let block = pane_block(title, focused);
+    let block = pane_block(s.ctx.theme, title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
 
@@ -28,6 +30,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let width = list_area.width as usize;
 
     let mut items: Vec<ListItem> = Vec::new();
+    // Each list row's step (none for a phase's heading).
+    let mut row_steps: Vec<Option<usize>> = Vec::new();
     let mut selected_row = 0;
     let mut idx = 0;
     for phase in &proc_.phases {
@@ -60,20 +64,21 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         let head = format!("▸ {}{timebox}", clean(&phase.name));
         let count = format!(" {pdone}/{}", phase.steps.len());
         let style = if pdone == phase.steps.len() {
-            theme::good()
+            theme::good(s.ctx.theme)
         } else {
-            theme::heading()
+            theme::heading(s.ctx.theme)
         };
         items.push(ListItem::new(Line::from(vec![
             Span::styled(fit(&head, width.saturating_sub(count.len())), style),
-            Span::styled(count, theme::dim()),
+            Span::styled(count, theme::dim(s.ctx.theme)),
         ])));
+        row_steps.push(None);
         for step in &phase.steps {
             let id = &step.id.value;
             let (mark, style) = if s.ui.pending_steps.contains(id) {
-                ("[…]", theme::warn())
+                ("[…]", theme::warn(s.ctx.theme))
             } else if s.incident.checked.contains_key(id) {
-                ("[x]", theme::good())
+                ("[x]", theme::good(s.ctx.theme))
             } else {
                 ("[ ]", ratatui::style::Style::default())
             };
@@ -84,20 +89,30 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             let text = fit(&clean(&step.title), width.saturating_sub(6 + cmd.len()));
             let mut spans = vec![Span::styled(format!("  {mark} "), style), Span::raw(text)];
             if !cmd.is_empty() {
-                spans.push(Span::styled(cmd, theme::dim()));
+                spans.push(Span::styled(cmd, theme::dim(s.ctx.theme)));
             }
             if s.incident.checked.contains_key(id) {
                 spans[1] = spans[1]
                     .clone()
-                    .style(theme::dim().add_modifier(Modifier::CROSSED_OUT));
+                    .style(theme::dim(s.ctx.theme).add_modifier(Modifier::CROSSED_OUT));
             }
             items.push(ListItem::new(Line::from(spans)));
+            row_steps.push(Some(idx));
             idx += 1;
         }
     }
-    let list = List::new(items).highlight_style(theme::selected(focused));
+    let list = List::new(items).highlight_style(theme::selected(s.ctx.theme, focused));
     let mut ls = ListState::default().with_selected(Some(selected_row));
     f.render_stateful_widget(list, list_area, &mut ls);
+    let rows: Vec<(u16, usize)> = (0..list_area.height)
+        .filter_map(|r| {
+            row_steps
+                .get(ls.offset() + r as usize)
+                .copied()
+                .flatten()
+                .map(|step| (list_area.y + r, step))
+        })
+        .collect();
 
     // Detail of the selected step.
     let mut lines: Vec<Line> = Vec::new();
@@ -109,9 +124,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 .map(|r| r.value.name())
                 .unwrap_or("unknown");
             let risk_style = match risk {
-                "read" => theme::good(),
-                "change" => theme::warn(),
-                _ => theme::bad(),
+                "read" => theme::good(s.ctx.theme),
+                "change" => theme::warn(s.ctx.theme),
+                _ => theme::bad(s.ctx.theme),
             };
             let run = clean(&cmd.run.value);
             let run = if detail_h > 2 {
@@ -120,20 +135,23 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 fit(&run, width.saturating_sub(2))
             };
             lines.push(Line::from(vec![
-                Span::styled("$ ", theme::dim()),
-                Span::styled(run, theme::heading()),
+                Span::styled("$ ", theme::dim(s.ctx.theme)),
+                Span::styled(run, theme::heading(s.ctx.theme)),
             ]));
             let mut info = vec![Span::styled(format!("risk: {risk}"), risk_style)];
             if cmd.shell {
-                info.push(Span::styled("  via sh -c", theme::warn()));
+                info.push(Span::styled("  via sh -c", theme::warn(s.ctx.theme)));
             }
             lines.push(Line::from(info));
         }
         if let Some(d) = &step.detail {
-            lines.push(Line::styled(clean(d).into_owned(), theme::dim()));
+            lines.push(Line::styled(clean(d).into_owned(), theme::dim(s.ctx.theme)));
         }
         if let Some(e) = &step.expect {
-            lines.push(Line::styled(format!("expect: {}", clean(e)), theme::dim()));
+            lines.push(Line::styled(
+                format!("expect: {}", clean(e)),
+                theme::dim(s.ctx.theme),
+            ));
         }
         if let Some((at, by)) = s.incident.checked.get(&step.id.value) {
             lines.push(Line::styled(
@@ -142,13 +160,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                     crate::time::local_hms(*at, s.ctx.tz),
                     clean(by)
                 ),
-                theme::good(),
+                theme::good(s.ctx.theme),
             ));
         }
         if lines.is_empty() {
             lines.push(Line::styled(
                 "manual step: tick it with Space when done",
-                theme::dim(),
+                theme::dim(s.ctx.theme),
             ));
         }
     }
@@ -157,35 +175,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         detail = detail.block(
             ratatui::widgets::Block::default()
                 .borders(Borders::TOP)
-                .border_style(theme::dim()),
+                .border_style(theme::dim(s.ctx.theme)),
         );
     }
     f.render_widget(detail, detail_area);
-}
-
-/// The step index under a row of the checklist pane at `area` (the same
-/// geometry `render` uses: borders, the detail area, and a list that
-/// scrolls just enough to show the selected step).
-pub fn step_at(s: &State, area: Rect, row: u16) -> Option<usize> {
-    let inner = area.inner(ratatui::layout::Margin::new(1, 1));
-    let detail_h = if inner.height >= 14 { 5 } else { 2 };
-    let list_h = inner.height.saturating_sub(detail_h) as usize;
-    if row < inner.y || row >= inner.y + list_h as u16 {
-        return None;
-    }
-    // Rows: a phase header, then its steps.
-    let mut rows: Vec<Option<usize>> = Vec::new();
-    let mut idx = 0;
-    for ph in &s.ctx.procedure().phases {
-        rows.push(None);
-        for _ in &ph.steps {
-            rows.push(Some(idx));
-            idx += 1;
-        }
-    }
-    let selected_row = rows.iter().position(|r| *r == Some(s.ui.step)).unwrap_or(0);
-    let offset = (selected_row + 1).saturating_sub(list_h);
-    rows.get(offset + (row - inner.y) as usize)
-        .copied()
-        .flatten()
+    rows
 }

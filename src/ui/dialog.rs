@@ -1,12 +1,12 @@
 //! Small dialogs: pickers (severity, status, roles, conditions, marks,
 //! templates), a text prompt, the quit confirmation.
 
-use super::keymap::{Action, Ctx, keys_for};
 use super::{layout, theme};
+use crate::keys::{Action, Ctx};
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::PickKind;
-use crate::update::{picker_items, picker_label};
+use crate::view::{picker_items, picker_label};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -44,7 +44,7 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
             };
             let mark = if *id == current { "● " } else { "  " };
             let style = match kind {
-                PickKind::Severity => theme::severity(id),
+                PickKind::Severity => theme::severity(s.ctx.theme, id),
                 _ => ratatui::style::Style::default(),
             };
             ListItem::new(Line::from(vec![
@@ -67,39 +67,42 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
     f.render_widget(Clear, r);
     let hint = format!(
         " {} choose · {} cancel ",
-        keys_for(Ctx::Picker, Action::Choose),
-        keys_for(Ctx::Picker, Action::Cancel)
+        s.ctx.keymap.keys_for(Ctx::Picker, Action::Choose),
+        s.ctx.keymap.keys_for(Ctx::Picker, Action::Cancel)
     );
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(true))
+        .border_style(theme::border(s.ctx.theme, true))
         .title(title)
         .title_bottom(hint);
     let list = List::new(rows)
         .block(block)
-        .highlight_style(theme::selected(true))
+        .highlight_style(theme::selected(s.ctx.theme, true))
         .highlight_symbol("▶ ");
     let mut ls = ListState::default().with_selected(Some(selected));
     f.render_stateful_widget(list, r, &mut ls);
 }
 
 /// One line of text to type.
-pub fn prompt(f: &mut Frame, area: Rect, title: &str, value: &str) {
+pub fn prompt(s: &State, f: &mut Frame, area: Rect, title: &str, value: &str) {
     let r = layout::centered(area, 60, 4);
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(true))
+        .border_style(theme::border(s.ctx.theme, true))
         .title(format!(" {} ", clean(title)))
         .title_bottom(format!(
             " {} done · {} cancel ",
-            keys_for(Ctx::Prompt, Action::Choose),
-            keys_for(Ctx::Prompt, Action::Cancel)
+            s.ctx.keymap.keys_for(Ctx::Prompt, Action::Choose),
+            s.ctx.keymap.keys_for(Ctx::Prompt, Action::Cancel)
         ));
     f.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("> ", theme::heading()),
-            Span::styled(format!("{}▏", clean(value)), theme::selected(true)),
+            Span::styled("> ", theme::heading(s.ctx.theme)),
+            Span::styled(
+                format!("{}▏", clean(value)),
+                theme::selected(s.ctx.theme, true),
+            ),
         ]))
         .block(block),
         r,
@@ -112,7 +115,7 @@ pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
     let mut text = vec![
         Line::styled(
             format!("The incident is still open ({status})."),
-            theme::heading(),
+            theme::heading(s.ctx.theme),
         ),
         Line::from("Quit the cockpit? Everything is already recorded;"),
         Line::from("the incident stays open."),
@@ -120,19 +123,19 @@ pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
     if running > 0 {
         text.push(Line::styled(
             format!("{running} running command(s) will be cancelled; their end is recorded."),
-            theme::warn(),
+            theme::warn(s.ctx.theme),
         ));
     }
     text.push(Line::from(""));
     text.push(Line::from(vec![
         Span::styled(
-            format!(" {} ", keys_for(Ctx::Confirm, Action::Confirm)),
-            theme::selected(true),
+            format!(" {} ", s.ctx.keymap.keys_for(Ctx::Confirm, Action::Confirm)),
+            theme::selected(s.ctx.theme, true),
         ),
         Span::raw(" quit   "),
         Span::styled(
-            format!(" {} ", keys_for(Ctx::Confirm, Action::Cancel)),
-            theme::selected(true),
+            format!(" {} ", s.ctx.keymap.keys_for(Ctx::Confirm, Action::Cancel)),
+            theme::selected(s.ctx.theme, true),
         ),
         Span::raw(" stay"),
     ]));
@@ -140,7 +143,7 @@ pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::bad())
+        .border_style(theme::bad(s.ctx.theme))
         .title(" Quit? ");
     f.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(block),

@@ -1,7 +1,7 @@
 //! The footer: the most used keys (from the keymap), or a message.
 
-use super::keymap::{Action, Ctx, keys_for};
 use super::theme;
+use crate::keys::{Action, Ctx};
 use crate::sanitize::clean;
 use crate::state::{Modal, Pane, State};
 use ratatui::Frame;
@@ -12,9 +12,9 @@ use ratatui::widgets::Paragraph;
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     if let Some(fl) = &s.ui.flash {
         let style = if fl.error {
-            theme::bad()
+            theme::bad(s.ctx.theme)
         } else {
-            theme::warn()
+            theme::warn(s.ctx.theme)
         };
         f.render_widget(
             Paragraph::new(Line::styled(clean(&fl.text).into_owned(), style)),
@@ -25,16 +25,25 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let hints: Vec<(String, &str)> = if matches!(s.ui.modal, Some(Modal::PodFilter)) {
         vec![
             ("type".to_string(), "filter pods"),
-            (keys_for(Ctx::PodFilter, Action::Choose), "keep"),
-            (keys_for(Ctx::PodFilter, Action::Cancel), "clear"),
+            (
+                s.ctx.keymap.keys_for(Ctx::PodFilter, Action::Choose),
+                "keep",
+            ),
+            (
+                s.ctx.keymap.keys_for(Ctx::PodFilter, Action::Cancel),
+                "clear",
+            ),
         ]
     } else {
-        let mut h = vec![(keys_for(Ctx::Global, Action::Help), "help")];
+        let mut h = vec![(s.ctx.keymap.keys_for(Ctx::Global, Action::Help), "help")];
         match s.ui.focus {
-            Pane::Checklist => h.push((keys_for(Ctx::Checklist, Action::Toggle), "tick")),
+            Pane::Checklist => h.push((
+                s.ctx.keymap.keys_for(Ctx::Checklist, Action::Toggle),
+                "tick",
+            )),
             Pane::Pods => h.extend([
-                (keys_for(Ctx::Pods, Action::Filter), "filter"),
-                (keys_for(Ctx::Pods, Action::Sort), "sort"),
+                (s.ctx.keymap.keys_for(Ctx::Pods, Action::Filter), "filter"),
+                (s.ctx.keymap.keys_for(Ctx::Pods, Action::Sort), "sort"),
             ]),
             _ => {}
         }
@@ -42,24 +51,36 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             let paused = s.incident.drill_clock.is_some_and(|c| c.paused);
             h.extend([
                 (
-                    keys_for(Ctx::Facilitator, Action::DrillPause),
+                    s.ctx.keymap.keys_for(Ctx::Facilitator, Action::DrillPause),
                     if paused { "resume" } else { "pause" },
                 ),
-                (keys_for(Ctx::Facilitator, Action::DrillFaster), "faster"),
-                (keys_for(Ctx::Facilitator, Action::DrillJump), "next inject"),
                 (
-                    keys_for(Ctx::Facilitator, Action::DrillInject),
+                    s.ctx.keymap.keys_for(Ctx::Facilitator, Action::DrillFaster),
+                    "faster",
+                ),
+                (
+                    s.ctx.keymap.keys_for(Ctx::Facilitator, Action::DrillJump),
+                    "next inject",
+                ),
+                (
+                    s.ctx.keymap.keys_for(Ctx::Facilitator, Action::DrillInject),
                     "ad hoc inject",
                 ),
             ]);
         }
         h.extend([
-            (keys_for(Ctx::Global, Action::Note), "note"),
-            (keys_for(Ctx::Global, Action::Severity), "severity"),
-            (keys_for(Ctx::Global, Action::Status), "status"),
-            (keys_for(Ctx::Global, Action::FocusNext), "focus"),
+            (s.ctx.keymap.keys_for(Ctx::Global, Action::Note), "note"),
+            (
+                s.ctx.keymap.keys_for(Ctx::Global, Action::Severity),
+                "severity",
+            ),
+            (s.ctx.keymap.keys_for(Ctx::Global, Action::Status), "status"),
+            (
+                s.ctx.keymap.keys_for(Ctx::Global, Action::FocusNext),
+                "focus",
+            ),
             ("j/k".to_string(), "move"),
-            (keys_for(Ctx::Global, Action::Quit), "quit"),
+            (s.ctx.keymap.keys_for(Ctx::Global, Action::Quit), "quit"),
         ]);
         h
     };
@@ -69,11 +90,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         if roomy {
             spans.push(Span::styled(
                 format!(" {k} "),
-                theme::heading().add_modifier(ratatui::style::Modifier::REVERSED),
+                theme::heading(s.ctx.theme).add_modifier(ratatui::style::Modifier::REVERSED),
             ));
             spans.push(Span::raw(format!(" {what} ")));
         } else {
-            spans.push(Span::styled(k, theme::heading()));
+            spans.push(Span::styled(k, theme::heading(s.ctx.theme)));
             spans.push(Span::raw(format!(" {what} ")));
         }
     }

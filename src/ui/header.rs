@@ -21,7 +21,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         } else {
             " DRILL "
         };
-        top.push(Span::styled(text, theme::drill_banner()));
+        top.push(Span::styled(text, theme::drill_banner(s.ctx.theme)));
         // Drill time, on every seat: stopped or sped up by the facilitator.
         if let Some(c) = inc.drill_clock {
             let state = if c.paused {
@@ -33,7 +33,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             };
             top.push(Span::styled(
                 format!("{}{state} ", crate::drill::clock::stamp(c.at(s.now))),
-                theme::drill_banner(),
+                theme::drill_banner(s.ctx.theme),
             ));
         }
         top.push(Span::raw(" "));
@@ -42,12 +42,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let sev_name = sev.map(|x| x.name.as_str()).unwrap_or("");
     top.push(Span::styled(
         format!(" {} {} ", clean(&inc.severity), clean(sev_name)),
-        theme::severity(&inc.severity),
+        theme::severity(s.ctx.theme, &inc.severity),
     ));
     let status = inc.status.map(|x| x.name()).unwrap_or("-");
     let status_style = match inc.status {
-        Some(crate::timeline::Status::Resolved) => theme::good(),
-        Some(crate::timeline::Status::Investigating) => theme::warn().add_modifier(Modifier::BOLD),
+        Some(crate::timeline::Status::Resolved) => theme::good(s.ctx.theme),
+        Some(crate::timeline::Status::Investigating) => {
+            theme::warn(s.ctx.theme).add_modifier(Modifier::BOLD)
+        }
         _ => Style::default()
             .fg(Color::Cyan)
             .add_modifier(Modifier::BOLD),
@@ -57,7 +59,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     top.push(Span::raw("  "));
     top.push(Span::styled(
         format!("⏱ {}", hms(inc.elapsed(s.now))),
-        theme::heading(),
+        theme::heading(s.ctx.theme),
     ));
     top.push(Span::raw("  "));
     let response = sev.and_then(|x| x.response_time());
@@ -67,7 +69,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 "response {}",
                 clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"))
             ),
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         ),
         ResponseClock::Counting { left } => (
             if wide {
@@ -76,7 +78,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 format!("resp {} left", countdown(left))
             },
             if left.num_seconds() < 180 {
-                theme::warn()
+                theme::warn(s.ctx.theme)
             } else {
                 Style::default()
             },
@@ -92,16 +94,20 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 .bg(Color::Red)
                 .add_modifier(Modifier::BOLD | Modifier::SLOW_BLINK),
         ),
-        ResponseClock::Met { after } => {
-            (format!("responded in {}", countdown(after)), theme::good())
-        }
+        ResponseClock::Met { after } => (
+            format!("responded in {}", countdown(after)),
+            theme::good(s.ctx.theme),
+        ),
         ResponseClock::Missed { after } => (
             format!("response missed ({})", countdown(after)),
-            theme::bad(),
+            theme::bad(s.ctx.theme),
         ),
     };
     top.push(Span::styled(label, style));
-    let ic = Span::styled(format!("IC {}", clean(&inc.ic)), theme::heading());
+    let ic = Span::styled(
+        format!("IC {}", clean(&inc.ic)),
+        theme::heading(s.ctx.theme),
+    );
     let mut second = Vec::new();
     if wide {
         top.push(Span::raw("  "));
@@ -112,7 +118,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         second.push(Span::raw(" · "));
     }
     // A clock that fell due and is not acknowledged takes the line.
-    let due = crate::update::unacknowledged(s);
+    let due = crate::view::unacknowledged(s);
     if let Some((_, label)) = due.first() {
         let more = if due.len() > 1 {
             format!(" (+{} more)", due.len() - 1)
@@ -124,7 +130,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 &format!(" ⚑ DUE: {}{more} · a acknowledge ", clean(label)),
                 area.width as usize,
             ),
-            theme::bad().add_modifier(Modifier::REVERSED),
+            theme::bad(s.ctx.theme).add_modifier(Modifier::REVERSED),
         ));
         f.render_widget(
             Paragraph::new(vec![Line::from(top), Line::from(second)]),
@@ -135,7 +141,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let used: usize = second.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
     let title = clean(&inc.title);
-    second.push(Span::styled(fit(&title, room), theme::heading()));
+    second.push(Span::styled(fit(&title, room), theme::heading(s.ctx.theme)));
     let rest = format!(
         "  · {} · {}",
         clean(&s.ctx.procedure().name),
@@ -143,10 +149,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     );
     let room = room.saturating_sub(title.chars().count());
     if room > 4 {
-        second.push(Span::styled(fit(&rest, room), theme::dim()));
+        second.push(Span::styled(fit(&rest, room), theme::dim(s.ctx.theme)));
     }
     if s.ui.saving > 0 {
-        second.push(Span::styled("  saving…", theme::warn()));
+        second.push(Span::styled("  saving…", theme::warn(s.ctx.theme)));
     }
     f.render_widget(
         Paragraph::new(vec![Line::from(top), Line::from(second)]),

@@ -1,7 +1,8 @@
 //! The `?` overlay, generated from the keymap table the code dispatches on.
 
-use super::keymap::Ctx;
 use super::{layout, theme};
+use crate::keys::{Ctx, Keymap};
+use crate::state::State;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -9,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// Every binding, grouped by where it applies, as lines of text (the
 /// facilitator's keys only on the facilitator's seat).
-pub fn lines(facilitator: bool) -> Vec<Line<'static>> {
+pub fn lines(k: theme::Kind, keymap: &Keymap, facilitator: bool) -> Vec<Line<'static>> {
     let order = [
         Ctx::Facilitator,
         Ctx::Global,
@@ -38,18 +39,14 @@ pub fn lines(facilitator: bool) -> Vec<Line<'static>> {
         if ctx == Ctx::Facilitator && !facilitator {
             continue;
         }
-        let binds: Vec<_> = super::keymap::active()
-            .bindings
-            .iter()
-            .filter(|b| b.ctx == ctx)
-            .collect();
+        let binds: Vec<_> = keymap.bindings.iter().filter(|b| b.ctx == ctx).collect();
         if binds.is_empty() {
             continue;
         }
         if !out.is_empty() {
             out.push(Line::from(""));
         }
-        out.push(Line::styled(ctx.title().to_string(), theme::heading()));
+        out.push(Line::styled(ctx.title().to_string(), theme::heading(k)));
         for b in binds {
             let keys = b
                 .keys
@@ -58,7 +55,7 @@ pub fn lines(facilitator: bool) -> Vec<Line<'static>> {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(Line::from(vec![
-                Span::styled(format!("  {keys:<18}"), theme::warn()),
+                Span::styled(format!("  {keys:<18}"), theme::warn(k)),
                 Span::raw(b.help),
             ]));
         }
@@ -66,20 +63,22 @@ pub fn lines(facilitator: bool) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(f: &mut Frame, area: Rect, scroll: u16, facilitator: bool) {
+pub fn render(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
     let r = layout::centered(area, 96, area.height.saturating_sub(2));
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(true))
+        .border_style(theme::border(s.ctx.theme, true))
         .title(" Keys ")
         .title_bottom(format!(
             " {} close · {} scroll ",
-            super::keymap::keys_for(Ctx::Help, super::keymap::Action::Cancel),
-            super::keymap::keys_for(Ctx::Help, super::keymap::Action::Down)
+            s.ctx
+                .keymap
+                .keys_for(Ctx::Help, crate::keys::Action::Cancel),
+            s.ctx.keymap.keys_for(Ctx::Help, crate::keys::Action::Down)
         ));
     f.render_widget(
-        Paragraph::new(lines(facilitator))
+        Paragraph::new(lines(s.ctx.theme, &s.ctx.keymap, s.ctx.facilitator))
             .block(block)
             .scroll((scroll, 0)),
         r,

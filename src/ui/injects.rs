@@ -39,11 +39,11 @@ pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
     if list.is_empty() {
         out.push(Line::styled(
             format!("all {total} scripted injects fired"),
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         ));
         out.push(Line::styled(
             "i: an ad hoc inject (a stakeholder message)",
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         ));
         return out;
     }
@@ -58,13 +58,13 @@ pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
         if k == 0 {
             // The next one in full: the facilitator reads it out.
             out.push(Line::from(vec![
-                Span::styled(head, theme::warn()),
-                Span::styled(what, theme::heading()),
+                Span::styled(head, theme::warn(s.ctx.theme)),
+                Span::styled(what, theme::heading(s.ctx.theme)),
             ]));
         } else {
             let room = width.saturating_sub(head.chars().count());
             out.push(Line::from(vec![
-                Span::styled(head, theme::dim()),
+                Span::styled(head, theme::dim(s.ctx.theme)),
                 Span::raw(fit(&what, room)),
             ]));
         }
@@ -89,7 +89,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(
         Paragraph::new(l)
             .wrap(Wrap { trim: false })
-            .block(pane_block(title, false)),
+            .block(pane_block(s.ctx.theme, title, false)),
         area,
     );
 }

@@ -5,11 +5,11 @@ pub mod alerts;
 pub mod bigclock;
 pub mod checklist;
 pub mod dialog;
+pub mod editor;
 pub mod footer;
 pub mod header;
 pub mod help;
 pub mod injects;
-pub mod keymap;
 pub mod layout;
 pub mod output;
 pub mod pods;
@@ -21,11 +21,12 @@ pub mod theme;
 pub mod timeline;
 pub mod timers;
 
+use crate::state::ui::{Area, Placed, Tabs};
 use crate::state::{Modal, Pane, State};
 use ratatui::Frame;
 use ratatui::layout::Alignment;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 /// What the layout has to place, from the state.
 pub fn content(s: &State) -> layout::Content {
@@ -63,7 +64,7 @@ fn layout_for(s: &State, w: u16, h: u16) -> &layout::Spec {
             .iter()
             .position(|l| l.name == "facilitator")
             .filter(|_| s.ctx.facilitator && w >= 80 && h >= 24)
-            .unwrap_or_else(|| layout::auto(specs, w, h))
+            .unwrap_or_else(|| crate::layout::auto(specs, w, h))
     };
     let i = s.ui.layout.unwrap_or_else(auto);
     &specs[i.min(specs.len().saturating_sub(1))]
@@ -99,35 +100,63 @@ fn placed_injects(s: &State) -> bool {
     active_layout(s).root_has(layout::PaneId::Injects)
 }
 
-/// Panes Tab moves through, in reading order.
+/// Panes Tab moves through, in reading order, at the state's size.
 pub fn focus_order(s: &State) -> Vec<Pane> {
-    let p = placement(s);
-    let mut v: Vec<Pane> = p
-        .panes
-        .iter()
-        .filter_map(|(id, _)| focusable(*id))
-        .collect();
-    if let Some((_, tabs, _)) = &p.tabs {
-        v.extend(tabs.iter().filter_map(|id| focusable(*id)));
-    }
-    v
+    placed(s, &placement(s), Vec::new()).focus_order()
 }
 
-pub fn draw(s: &State, f: &mut Frame) {
-    frame(s, f);
+fn area_of(r: ratatui::layout::Rect) -> Area {
+    Area {
+        x: r.x,
+        y: r.y,
+        width: r.width,
+        height: r.height,
+    }
+}
+
+/// Tab widths as the tab bar draws them.
+fn tab_width(s: &State, p: Pane) -> u16 {
+    (tab_label(s, p).chars().count() + 1) as u16
+}
+
+/// A layout's placement as `update` gets it back.
+fn placed(s: &State, p: &layout::Placement, steps: Vec<(u16, usize)>) -> Placed {
+    Placed {
+        panes: p
+            .panes
+            .iter()
+            .filter_map(|(id, r)| focusable(*id).map(|f| (f, area_of(*r))))
+            .collect(),
+        tabs: p.tabs.as_ref().map(|(bar, tabs, body)| Tabs {
+            bar: area_of(*bar),
+            tabs: tabs
+                .iter()
+                .filter_map(|id| focusable(*id))
+                .map(|f| (f, tab_width(s, f)))
+                .collect(),
+            body: area_of(*body),
+        }),
+        steps,
+    }
+}
+
+/// Draws a frame; returns where it placed things, which the loop hands
+/// back to `update` (`Msg::Drawn`) for the mouse and focus.
+pub fn draw(s: &State, f: &mut Frame) -> Placed {
+    let placed = frame(s, f);
     // Every pane cleans what it takes from outside; this catches what one
     // forgot, before anything reaches the terminal.
     crate::sanitize::inert_cells(f.buffer_mut());
+    placed
 }
 
-fn frame(s: &State, f: &mut Frame) {
-    theme::set(s.ctx.theme);
+fn frame(s: &State, f: &mut Frame) -> Placed {
     let area = f.area();
     if layout::too_small(area) {
         let mut lines = Vec::new();
         if s.ctx.drill || s.incident.drill {
             // Every frame says it is a drill, even this one.
-            lines.push(Line::styled(" DRILL ", theme::drill_banner()));
+            lines.push(Line::styled(" DRILL ", theme::drill_banner(s.ctx.theme)));
         }
         let msg = Paragraph::new(
             lines
@@ -148,10 +177,11 @@ fn frame(s: &State, f: &mut Frame) {
         .alignment(Alignment::Center)
         .wrap(Wrap { trim: true });
         f.render_widget(msg, area);
-        return;
+        return Placed::default();
     }
     let spec = layout_for(s, area.width, area.height);
     let placed = layout::place(spec, area, &content(s));
+    let mut steps = Vec::new();
     let header = placed.get(layout::PaneId::Header);
     let footer = placed.get(layout::PaneId::Footer);
     if s.ui.zoom {
@@ -165,10 +195,10 @@ fn frame(s: &State, f: &mut Frame) {
         if let Some(ft) = footer {
             footer::render(s, f, ft);
         }
-        pane(s, f, s.ui.focus, body, true);
+        steps = pane(s, f, s.ui.focus, body, true);
     } else {
         for (id, r) in &placed.panes {
-            render_id(s, f, *id, *r);
+            steps.extend(render_id(s, f, *id, *r));
         }
         if let Some((bar, tabs, body)) = &placed.tabs {
             let shown = focusable_in(tabs, s.ui.focus).unwrap_or(
@@ -178,29 +208,27 @@ fn frame(s: &State, f: &mut Frame) {
                     .unwrap_or(Pane::Checklist),
             );
             tabbar(s, f, *bar, tabs, shown);
-            pane(s, f, shown, *body, true);
+            steps.extend(pane(s, f, shown, *body, true));
         }
     }
     match &s.ui.modal {
         None => {}
-        Some(Modal::Help { scroll }) => help::render(f, area, *scroll, s.ctx.facilitator),
+        Some(Modal::Help { scroll }) => help::render(s, f, area, *scroll),
         Some(Modal::Note(editor)) => {
             let r = layout::centered(area, (area.width * 4 / 5).max(40), (area.height / 2).max(8));
-            f.render_widget(Clear, r);
-            f.render_widget(editor.as_ref(), r);
+            editor::render(s.ctx.theme, f, r, editor);
         }
         Some(Modal::Pick { kind, selected }) => dialog::picker(s, f, area, *kind, *selected),
         Some(Modal::ConfirmQuit) => dialog::confirm_quit(s, f, area),
         Some(Modal::Run(d)) => run_dialog::render(s, f, area, d),
-        Some(Modal::Prompt { title, value, .. }) => dialog::prompt(f, area, title, value),
+        Some(Modal::Prompt { title, value, .. }) => dialog::prompt(s, f, area, title, value),
         Some(Modal::Comms { editor, .. }) => {
             let r = layout::centered(
                 area,
                 (area.width * 9 / 10).max(40),
                 (area.height * 3 / 4).max(10),
             );
-            f.render_widget(Clear, r);
-            f.render_widget(editor.as_ref(), r);
+            editor::render(s.ctx.theme, f, r, editor);
         }
         Some(Modal::Timers { scroll }) => timers::overlay(s, f, area, *scroll),
         Some(Modal::AlertDetail {
@@ -213,12 +241,23 @@ fn frame(s: &State, f: &mut Frame) {
         // Typed into the pods pane's title; the footer says the keys.
         Some(Modal::PodFilter) => {}
     }
+    // Under a dialog, a click reaches no step.
+    if s.ui.modal.is_some() {
+        steps.clear();
+    }
+    self::placed(s, &placed, steps)
 }
 
-/// One focusable pane.
-fn pane(s: &State, f: &mut Frame, p: Pane, area: ratatui::layout::Rect, focused: bool) {
+/// One focusable pane; the checklist's step rows when it is the one.
+fn pane(
+    s: &State,
+    f: &mut Frame,
+    p: Pane,
+    area: ratatui::layout::Rect,
+    focused: bool,
+) -> Vec<(u16, usize)> {
     match p {
-        Pane::Checklist => checklist::render(s, f, area, focused),
+        Pane::Checklist => return checklist::render(s, f, area, focused),
         Pane::Timeline => timeline::render(s, f, area, focused),
         Pane::Output => output::render(s, f, area, focused),
         Pane::Pods => pods::render(s, f, area, focused),
@@ -226,10 +265,16 @@ fn pane(s: &State, f: &mut Frame, p: Pane, area: ratatui::layout::Rect, focused:
         Pane::Timers => timers::render(s, f, area, focused),
         Pane::Resources => resources::render(s, f, area, focused),
     }
+    Vec::new()
 }
 
-/// Any pane a layout places.
-fn render_id(s: &State, f: &mut Frame, id: layout::PaneId, r: ratatui::layout::Rect) {
+/// Any pane a layout places; the checklist's step rows if it is there.
+fn render_id(
+    s: &State,
+    f: &mut Frame,
+    id: layout::PaneId,
+    r: ratatui::layout::Rect,
+) -> Vec<(u16, usize)> {
     use layout::PaneId as P;
     match id {
         P::Header => header::render(s, f, r),
@@ -243,10 +288,11 @@ fn render_id(s: &State, f: &mut Frame, id: layout::PaneId, r: ratatui::layout::R
         P::Progress => progress::render(s, f, r),
         other => {
             if let Some(p) = focusable(other) {
-                pane(s, f, p, r, s.ui.focus == p);
+                return pane(s, f, p, r, s.ui.focus == p);
             }
         }
     }
+    Vec::new()
 }
 
 fn focusable_in(tabs: &[layout::PaneId], focus: Pane) -> Option<Pane> {
@@ -267,31 +313,35 @@ fn tabbar(
     let mut spans = Vec::new();
     for t in tabs {
         let Some(p) = focusable(*t) else { continue };
-        let name = p.title();
-        let extra = match p {
-            Pane::Alerts if !s.observed.alerts.is_empty() => {
-                format!(" {}", s.observed.alerts.len())
-            }
-            Pane::Output if s.runs.running() > 0 => format!(" {}●", s.runs.running()),
-            Pane::Timers if !crate::update::unacknowledged(s).is_empty() => " ⚑".to_string(),
-            _ => String::new(),
-        };
         let style = if p == shown {
-            theme::selected(true)
+            theme::selected(s.ctx.theme, true)
         } else {
-            theme::dim()
+            theme::dim(s.ctx.theme)
         };
-        spans.push(Span::styled(format!(" {name}{extra} "), style));
+        spans.push(Span::styled(tab_label(s, p), style));
         spans.push(Span::raw(" "));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
+/// A tab's text: the pane's name and what is waiting in it.
+fn tab_label(s: &State, p: Pane) -> String {
+    let extra = match p {
+        Pane::Alerts if !s.observed.alerts.is_empty() => {
+            format!(" {}", s.observed.alerts.len())
+        }
+        Pane::Output if s.runs.running() > 0 => format!(" {}●", s.runs.running()),
+        Pane::Timers if !crate::view::unacknowledged(s).is_empty() => " ⚑".to_string(),
+        _ => String::new(),
+    };
+    format!(" {}{extra} ", p.title())
+}
+
 /// A bordered pane block with its title, highlighted when focused.
-pub fn pane_block(title: String, focused: bool) -> Block<'static> {
+pub fn pane_block(k: theme::Kind, title: String, focused: bool) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(focused))
+        .border_style(theme::border(k, focused))
         .title(title)
 }
 

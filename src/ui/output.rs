@@ -3,7 +3,7 @@
 //! scrolled.
 
 use super::{fit, pane_block, theme};
-use crate::runner::process::Stream;
+use crate::command::run::Stream;
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::runs::RunStatus;
@@ -13,14 +13,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 fn status(
+    k: theme::Kind,
     r: &crate::state::runs::Run,
     now: chrono::DateTime<chrono::Utc>,
 ) -> (String, ratatui::style::Style) {
     match &r.status {
-        RunStatus::Starting => ("… recording".into(), theme::warn()),
+        RunStatus::Starting => ("… recording".into(), theme::warn(k)),
         RunStatus::Running => (
             format!("● running {}", crate::time::age(now - r.started)),
-            theme::warn(),
+            theme::warn(k),
         ),
         RunStatus::Done(o) => {
             let d = r
@@ -30,7 +31,11 @@ fn status(
             let mark = if o.ok() { "✔" } else { "✘" };
             (
                 format!("{mark} {} {d}", o.describe()),
-                if o.ok() { theme::good() } else { theme::bad() },
+                if o.ok() {
+                    theme::good(k)
+                } else {
+                    theme::bad(k)
+                },
             )
         }
     }
@@ -40,7 +45,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let runs = &s.runs;
     let running = runs.running();
     let title = format!(" Output: {} runs, {running} running ", runs.list.len());
-    let block = pane_block(title, focused);
+    let block = pane_block(s.ctx.theme, title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let list_h = (runs.list.len() as u16).min(3).min(inner.height / 3).max(1);
@@ -58,7 +63,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         .skip(start)
         .take(list_h as usize)
     {
-        let (st, style) = status(r, s.now);
+        let (st, style) = status(s.ctx.theme, r, s.now);
         let mark = if i == runs.selected { "▶" } else { " " };
         let tag = if r.drill {
             "[drill] "
@@ -91,19 +96,19 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     if r.dropped > 0 && begin == 0 {
         out.push(Line::styled(
             format!("… {} earlier lines not kept", r.dropped),
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         ));
     }
     for l in r.output.range(begin..end) {
         let style = if l.stream == Stream::Err {
-            theme::warn()
+            theme::warn(s.ctx.theme)
         } else {
             ratatui::style::Style::default()
         };
         out.push(Line::from(Span::styled(fit(&clean(&l.text), w), style)));
     }
     if n == 0 {
-        out.push(Line::styled("(no output yet)", theme::dim()));
+        out.push(Line::styled("(no output yet)", theme::dim(s.ctx.theme)));
     }
     let start = out.len().saturating_sub(h);
     f.render_widget(Paragraph::new(out.split_off(start)), out_area);

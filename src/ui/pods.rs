@@ -25,7 +25,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         .iter()
         .filter(|p| crate::state::observed::is_ready(&p.ready))
         .count();
-    let pods = crate::update::pods_shown(s);
+    let pods = crate::view::pods_shown(s);
     let mut title = format!(" Pods {ready}/{} ready ", all.len());
     if s.ctx.drill {
         title.push_str("(drill) ");
@@ -45,7 +45,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     if s.ui.pod_sort == PodSort::Restarts {
         title.push_str("· by restarts ");
     }
-    let block = pane_block(title, focused);
+    let block = pane_block(s.ctx.theme, title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let table_area = match &s.observed.kube {
@@ -69,7 +69,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         } else {
             "no pods match the filter"
         };
-        f.render_widget(Paragraph::new(text).style(theme::dim()), table_area);
+        f.render_widget(
+            Paragraph::new(text).style(theme::dim(s.ctx.theme)),
+            table_area,
+        );
         return;
     }
     // Only the rows on screen are built (the header takes one row).
@@ -109,13 +112,13 @@ pub fn status_lines(s: &State, v: &KubeView, width: usize) -> Vec<Line<'static>>
 fn status_text(s: &State, v: &KubeView) -> (String, Style) {
     let tz = s.ctx.tz;
     match &v.link {
-        Link::Starting => ("◌ reading the kubeconfig…".into(), theme::warn()),
+        Link::Starting => ("◌ reading the kubeconfig…".into(), theme::warn(s.ctx.theme)),
         Link::Connecting { context, server } => (
             format!(
                 "◌ connecting to {server} (context {context}) for {}…",
                 v.target
             ),
-            theme::warn(),
+            theme::warn(s.ctx.theme),
         ),
         Link::Live { context, since, .. } => {
             let mut t = format!("● live since {} · context {context}", local_hms(*since, tz));
@@ -124,7 +127,7 @@ fn status_text(s: &State, v: &KubeView) -> (String, Style) {
                 (None, Some(at)) => t.push_str(&format!(" · CPU/memory {}", local_hms(at, tz))),
                 (None, None) => {}
             }
-            (t, theme::good())
+            (t, theme::good(s.ctx.theme))
         }
         Link::Failing { error, retry_at } => {
             let stale = match v.stale_since.or(v.last_ok) {
@@ -135,7 +138,7 @@ fn status_text(s: &State, v: &KubeView) -> (String, Style) {
             let left = ((*retry_at - s.now).num_milliseconds().max(0) + 999) / 1000;
             (
                 format!("✖ {stale} · retry in {left}s · {error}"),
-                theme::bad(),
+                theme::bad(s.ctx.theme),
             )
         }
     }
@@ -240,7 +243,7 @@ fn pod_table<'a>(
     let has_metrics = metrics.is_some_and(|m| !m.is_empty());
     let restarts: Vec<String> = pods[shown.clone()]
         .iter()
-        .map(|p| crate::sources::kube::pod_status::restarts_cell(p.restarts, p.last_restart, s.now))
+        .map(|p| crate::view::restarts_cell(p.restarts, p.last_restart, s.now))
         .collect();
     let w = widths(pods, &restarts, has_metrics, width);
     let mut header = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
@@ -268,7 +271,7 @@ fn pod_table<'a>(
                 Cell::from(clean(&p.ready).into_owned()),
                 Cell::from(Line::styled(
                     fit(&clean(&p.status), w.status),
-                    theme::pod_status(&p.status),
+                    theme::pod_status(s.ctx.theme, &p.status),
                 )),
                 Cell::from(fit(&restarts, w.restarts)),
                 Cell::from(age(s.now - p.created)),
@@ -286,7 +289,7 @@ fn pod_table<'a>(
         })
         .collect();
     Table::new(rows, cols)
-        .header(Row::new(header).style(theme::heading()))
+        .header(Row::new(header).style(theme::heading(s.ctx.theme)))
         .column_spacing(GAP as u16)
-        .row_highlight_style(theme::selected(focused))
+        .row_highlight_style(theme::selected(s.ctx.theme, focused))
 }

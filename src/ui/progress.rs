@@ -26,9 +26,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         all += n;
         let filled = (done * bar_w).checked_div(n).unwrap_or(0);
         let style = if done == n {
-            theme::good()
+            theme::good(s.ctx.theme)
         } else {
-            theme::heading()
+            theme::heading(s.ctx.theme)
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{:<name_w$}", fit(&clean(&ph.name), name_w)), style),
@@ -40,5 +40,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ]));
     }
     let title = format!(" {}: {done_all}/{all} steps ", clean(&proc_.name));
-    f.render_widget(Paragraph::new(lines).block(pane_block(title, false)), area);
+    f.render_widget(
+        Paragraph::new(lines).block(pane_block(s.ctx.theme, title, false)),
+        area,
+    );
 }

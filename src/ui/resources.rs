@@ -86,8 +86,8 @@ fn gauge_line(
 ) -> Line<'static> {
     let hot = metric.and_then(|m| over(s, m, percent).map(|t| (m, t)));
     let style = match hot {
-        Some(_) => theme::bad(),
-        None if percent >= 90.0 => theme::warn(),
+        Some(_) => theme::bad(s.ctx.theme),
+        None if percent >= 90.0 => theme::warn(s.ctx.theme),
         None => Style::default(),
     };
     let bar_w = if width >= 44 && !s.ctx.low_bandwidth {
@@ -95,7 +95,10 @@ fn gauge_line(
     } else {
         0
     };
-    let mut spans = vec![Span::styled(format!("{label:<4} "), theme::heading())];
+    let mut spans = vec![Span::styled(
+        format!("{label:<4} "),
+        theme::heading(s.ctx.theme),
+    )];
     if bar_w > 0 {
         spans.push(Span::styled(bar(percent, bar_w), style));
         spans.push(Span::raw(" "));
@@ -105,17 +108,17 @@ fn gauge_line(
     if let Some((metric, t)) = hot {
         let text = over_text(s, metric, t, "%");
         used += text.chars().count();
-        spans.push(Span::styled(text, theme::bad()));
+        spans.push(Span::styled(text, theme::bad(s.ctx.theme)));
     }
     spans.push(Span::styled(
         fit(&format!(" {detail}"), width.saturating_sub(used)),
-        theme::dim(),
+        theme::dim(s.ctx.theme),
     ));
     Line::from(spans)
 }
 
 /// Per-core use: numbers for a few cores, one bar character each for many.
-fn core_lines(h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
+fn core_lines(k: theme::Kind, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
     if h.cores.len() < 2 {
         return Vec::new();
     }
@@ -124,14 +127,14 @@ fn core_lines(h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
     let label = |first: bool| {
         Span::styled(
             if first { "CORE " } else { "     " }.to_string(),
-            theme::heading(),
+            theme::heading(k),
         )
     };
     let style = |p: f32| {
         if p >= 90.0 {
-            theme::bad()
+            theme::bad(k)
         } else if p >= 70.0 {
-            theme::warn()
+            theme::warn(k)
         } else {
             Style::default()
         }
@@ -180,7 +183,7 @@ fn host_lines(s: &State, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
         cpu_detail,
         width,
     ));
-    lines.extend(core_lines(h, width));
+    lines.extend(core_lines(s.ctx.theme, h, width));
     let mem_detail = match cg.and_then(|c| c.memory_max.zip(c.memory_current)) {
         Some((max, cur)) => format!(
             "{}/{} (cgroup) · host {}/{}",
@@ -211,18 +214,21 @@ fn host_lines(s: &State, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
     }
     let load_hot = over(s, "load", h.load[0]);
     let mut load = vec![
-        Span::styled("LOAD ", theme::heading()),
+        Span::styled("LOAD ", theme::heading(s.ctx.theme)),
         Span::styled(
             format!("{:.2} {:.2} {:.2}", h.load[0], h.load[1], h.load[2]),
             if load_hot.is_some() {
-                theme::bad()
+                theme::bad(s.ctx.theme)
             } else {
                 Style::default()
             },
         ),
     ];
     if let Some(t) = load_hot {
-        load.push(Span::styled(over_text(s, "load", t, ""), theme::bad()));
+        load.push(Span::styled(
+            over_text(s, "load", t, ""),
+            theme::bad(s.ctx.theme),
+        ));
     }
     lines.push(Line::from(load));
     let fullest = h.fullest_disk().map(|d| d.mount.clone());
@@ -238,13 +244,13 @@ fn host_lines(s: &State, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
             width,
         );
         if i > 0 {
-            line.spans[0] = Span::styled("     ", theme::heading());
+            line.spans[0] = Span::styled("     ", theme::heading(s.ctx.theme));
         }
         lines.push(line);
     }
     if let (Some(rx), Some(tx)) = (h.net_rx, h.net_tx) {
         lines.push(Line::from(vec![
-            Span::styled("NET  ", theme::heading()),
+            Span::styled("NET  ", theme::heading(s.ctx.theme)),
             Span::raw(format!("↓ {}  ↑ {}", rate(rx), rate(tx))),
         ]));
     }
@@ -270,8 +276,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let mut lines: Vec<Line> = Vec::new();
     match &s.observed.host {
         None => match &s.observed.host_error {
-            Some(e) => lines.push(Line::styled(format!("host: {}", clean(e)), theme::warn())),
-            None => lines.push(Line::styled("host: sampling…", theme::dim())),
+            Some(e) => lines.push(Line::styled(
+                format!("host: {}", clean(e)),
+                theme::warn(s.ctx.theme),
+            )),
+            None => lines.push(Line::styled("host: sampling…", theme::dim(s.ctx.theme))),
         },
         Some(h) => lines.extend(host_lines(s, h, width)),
     }
@@ -281,7 +290,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         } else {
             "service"
         };
-        lines.push(Line::styled(fit(label, width), theme::dim()));
+        lines.push(Line::styled(fit(label, width), theme::dim(s.ctx.theme)));
         let name_w = s
             .observed
             .figures
@@ -293,7 +302,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         for fig in &s.observed.figures {
             let hot = over(s, &fig.name, fig.value);
             let style = if hot.is_some() {
-                theme::bad()
+                theme::bad(s.ctx.theme)
             } else {
                 Style::default()
             };
@@ -305,7 +314,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 ),
             ];
             if let Some(t) = hot {
-                spans.push(Span::styled(format!(" ▲ over {t}"), theme::bad()));
+                spans.push(Span::styled(
+                    format!(" ▲ over {t}"),
+                    theme::bad(s.ctx.theme),
+                ));
             }
             lines.push(Line::from(spans));
         }
@@ -330,7 +342,11 @@ fn block(s: &State, compact: bool, focused: bool) -> ratatui::widgets::Block<'st
     } else {
         ""
     };
-    pane_block(format!(" Resources {} {cg}{sim}", clean(host)), focused)
+    pane_block(
+        s.ctx.theme,
+        format!(" Resources {} {cg}{sim}", clean(host)),
+        focused,
+    )
 }
 
 /// Few lines: the host in two lines, figures two to a line.
@@ -338,7 +354,11 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
     let mut lines: Vec<Line> = Vec::new();
     let styled = |metric: &str, v: f64, text: String| {
         let hot = over(s, metric, v).is_some();
-        let style = if hot { theme::bad() } else { Style::default() };
+        let style = if hot {
+            theme::bad(s.ctx.theme)
+        } else {
+            Style::default()
+        };
         Span::styled(if hot { format!("▲{text}") } else { text }, style)
     };
     match &s.observed.host {
@@ -349,19 +369,19 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
                 .map_or("host: sampling…".to_string(), |e| {
                     format!("host: {}", clean(e))
                 }),
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         )),
         Some(h) => {
             let cpu = h.cpu_effective();
             let mem = h.memory_effective();
             let mut first = vec![
-                Span::styled("CPU ", theme::heading()),
+                Span::styled("CPU ", theme::heading(s.ctx.theme)),
                 styled("cpu", cpu, format!("{cpu:.1}%  ")),
-                Span::styled("MEM ", theme::heading()),
+                Span::styled("MEM ", theme::heading(s.ctx.theme)),
                 styled("memory", mem, format!("{mem:.1}%  ")),
             ];
             if h.swap_total > 0 {
-                first.push(Span::styled("SWP ", theme::heading()));
+                first.push(Span::styled("SWP ", theme::heading(s.ctx.theme)));
                 first.push(Span::raw(format!(
                     "{:.0}%",
                     percent(h.swap_used, h.swap_total)
@@ -371,10 +391,10 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
             let mut second = Vec::new();
             if let Some(d) = h.fullest_disk() {
                 let disk = d.percent();
-                second.push(Span::styled("DISK ", theme::heading()));
+                second.push(Span::styled("DISK ", theme::heading(s.ctx.theme)));
                 second.push(styled("disk", disk, format!("{disk:.1}%  ")));
             }
-            second.push(Span::styled("LOAD ", theme::heading()));
+            second.push(Span::styled("LOAD ", theme::heading(s.ctx.theme)));
             second.push(styled("load", h.load[0], format!("{:.2}", h.load[0])));
             let mut net_line = None;
             if let (Some(rx), Some(tx)) = (h.net_rx, h.net_tx) {
@@ -384,7 +404,7 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
                     second.push(Span::raw(net));
                 } else {
                     net_line = Some(Line::from(vec![
-                        Span::styled("NET ", theme::heading()),
+                        Span::styled("NET ", theme::heading(s.ctx.theme)),
                         Span::raw(format!("↓{} ↑{}", rate(rx), rate(tx))),
                     ]));
                 }
@@ -413,7 +433,11 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
             let text = fit(&format!("{}{text}", if hot { "▲" } else { "" }), half);
             spans.push(Span::styled(
                 format!("{text:<half$}"),
-                if hot { theme::bad() } else { Style::default() },
+                if hot {
+                    theme::bad(s.ctx.theme)
+                } else {
+                    Style::default()
+                },
             ));
             if i == 0 {
                 spans.push(Span::raw("  "));

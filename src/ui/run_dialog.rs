@@ -6,26 +6,26 @@
 //! tall as what it shows; when the terminal is too short for all of it,
 //! the confirmation and the keys stay and the top part is cut.
 
-use super::keymap::{Action, Ctx, keys_for};
 use super::{fit, layout, theme};
+use crate::command::guard::Guard;
+use crate::command::resolve::Program;
+use crate::keys::{Action, Ctx};
 use crate::playbook::model::Risk;
-use crate::runner::guard::Guard;
-use crate::runner::resolve::Program;
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::{RunDialog, RunStage};
-use crate::update::run_dialog_guard;
+use crate::view::run_dialog_guard;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-fn risk_style(r: Risk) -> Style {
+fn risk_style(k: theme::Kind, r: Risk) -> Style {
     match r {
-        Risk::Read => theme::good(),
-        Risk::Change => theme::warn().add_modifier(Modifier::BOLD),
-        Risk::Destructive => theme::bad().add_modifier(Modifier::REVERSED),
+        Risk::Read => theme::good(k),
+        Risk::Change => theme::warn(k).add_modifier(Modifier::BOLD),
+        Risk::Destructive => theme::bad(k).add_modifier(Modifier::REVERSED),
     }
 }
 
@@ -33,11 +33,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
     let width = area.width.saturating_sub(4).min(110);
     let inner_w = width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let red = crate::update::run_dialog_redactor(s, d);
+    let red = crate::view::run_dialog_redactor(s, d);
     if s.ctx.drill {
         lines.push(Line::styled(
             "DRILL: nothing is executed; the scenario's canned output is shown",
-            theme::drill_banner(),
+            theme::drill_banner(s.ctx.theme),
         ));
     }
     match &d.resolved {
@@ -46,7 +46,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!(" {} ", r.risk.name().to_uppercase()),
-                    risk_style(r.risk),
+                    risk_style(s.ctx.theme, r.risk),
                 ),
                 Span::raw(if shell {
                     "  runs with sh -c (values single-quoted)"
@@ -54,15 +54,18 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                     "  runs without a shell"
                 }),
             ]));
-            lines.push(Line::styled("This exact command will run:", theme::dim()));
+            lines.push(Line::styled(
+                "This exact command will run:",
+                theme::dim(s.ctx.theme),
+            ));
             for l in red.line(&r.program.display()).lines() {
                 lines.push(Line::from(vec![
-                    Span::styled("$ ", theme::dim()),
-                    Span::styled(clean(l).into_owned(), theme::heading()),
+                    Span::styled("$ ", theme::dim(s.ctx.theme)),
+                    Span::styled(clean(l).into_owned(), theme::heading(s.ctx.theme)),
                 ]));
             }
             if d.stage == RunStage::Preview {
-                lines.push(Line::styled("argv, word by word:", theme::dim()));
+                lines.push(Line::styled("argv, word by word:", theme::dim(s.ctx.theme)));
                 for (i, w) in r.program.argv().iter().enumerate() {
                     lines.push(Line::raw(format!("  [{i}] {}", clean(&red.line(w)))));
                 }
@@ -75,18 +78,18 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                 {
                     lines.push(Line::raw(format!("  in {}", clean(&ws))));
                 }
-                lines.push(Line::styled("any key: back", theme::dim()));
+                lines.push(Line::styled("any key: back", theme::dim(s.ctx.theme)));
             }
         }
         Err(e) if !e.is_empty() => lines.push(Line::styled(
             format!("Not ready: {}", clean(e)),
-            theme::warn(),
+            theme::warn(s.ctx.theme),
         )),
         Err(_) => {}
     }
     if !d.params.is_empty() {
         lines.push(Line::from(""));
-        lines.push(Line::styled("Parameters", theme::heading()));
+        lines.push(Line::styled("Parameters", theme::heading(s.ctx.theme)));
     }
     for (i, p) in d.params.iter().enumerate() {
         let focused = i == d.focus && d.stage == RunStage::Edit;
@@ -102,17 +105,17 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             .map(|x| format!(" (from {})", clean(x)))
             .unwrap_or_default();
         let style = if focused {
-            theme::selected(true)
+            theme::selected(s.ctx.theme, true)
         } else {
             Style::default()
         };
         lines.push(Line::from(vec![
             Span::styled(
                 format!("{:>16} ", fit(&clean(&p.name), 16)),
-                theme::heading(),
+                theme::heading(s.ctx.theme),
             ),
             Span::styled(format!("{shown}{cursor}"), style),
-            Span::styled(src, theme::dim()),
+            Span::styled(src, theme::dim(s.ctx.theme)),
         ]));
         let mut why = p.description.clone();
         if let Some(e) = &p.error {
@@ -120,9 +123,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
         }
         if !why.is_empty() {
             let st = if p.error.is_some() {
-                theme::bad()
+                theme::bad(s.ctx.theme)
             } else {
-                theme::dim()
+                theme::dim(s.ctx.theme)
             };
             lines.push(Line::styled(
                 format!(
@@ -142,16 +145,22 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
         (RunStage::Confirm { typed, error }, Some(g)) => {
             lines.push(Line::styled(
                 clean(&g.prompt()).into_owned(),
-                risk_style(d.resolved.as_ref().map_or(Risk::Change, |r| r.risk)),
+                risk_style(
+                    s.ctx.theme,
+                    d.resolved.as_ref().map_or(Risk::Change, |r| r.risk),
+                ),
             ));
             if let Guard::TypeBack(_) = g {
                 lines.push(Line::from(vec![
-                    Span::styled("> ", theme::heading()),
-                    Span::styled(format!("{}▏", clean(typed)), theme::selected(true)),
+                    Span::styled("> ", theme::heading(s.ctx.theme)),
+                    Span::styled(
+                        format!("{}▏", clean(typed)),
+                        theme::selected(s.ctx.theme, true),
+                    ),
                 ]));
             }
             if let Some(e) = error {
-                lines.push(Line::styled(clean(e).into_owned(), theme::bad()));
+                lines.push(Line::styled(clean(e).into_owned(), theme::bad(s.ctx.theme)));
             }
         }
         (RunStage::Edit, _) => {
@@ -164,12 +173,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             lines.push(Line::styled(
                 format!(
                     "{} {next} · {} dry run · {} next field · {} close",
-                    keys_for(Ctx::RunEdit, Action::Choose),
-                    keys_for(Ctx::RunEdit, Action::DryRun),
-                    keys_for(Ctx::RunEdit, Action::FocusNext),
-                    keys_for(Ctx::RunEdit, Action::Cancel),
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Choose),
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::DryRun),
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::FocusNext),
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Cancel),
                 ),
-                theme::dim(),
+                theme::dim(s.ctx.theme),
             ));
         }
         _ => {}
@@ -180,7 +189,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
     if body.len() + tail.len() > room {
         body.truncate(room.saturating_sub(tail.len()));
         if let Some(last) = body.last_mut() {
-            *last = Line::styled("…", theme::dim());
+            *last = Line::styled("…", theme::dim(s.ctx.theme));
         }
     }
     body.extend(tail);
@@ -192,9 +201,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if risk == Risk::Read {
-            theme::border(true)
+            theme::border(s.ctx.theme, true)
         } else {
-            risk_style(risk)
+            risk_style(s.ctx.theme, risk)
         })
         .title(format!(
             " Run: {} ",

@@ -2,13 +2,13 @@
 //! firing alerts it would cover; then its confirmation) and the question
 //! before a silence is expired.
 
-use super::keymap::{Action, Ctx, keys_for};
 use super::{fit, layout, theme};
+use crate::keys::{Action, Ctx};
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::SilenceDialog;
 use crate::timeline::record::short_id;
-use crate::update::alerts::check;
+use crate::view::silence_check as check;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -33,9 +33,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         };
         let bad = d.error.as_ref().is_some_and(|(f, _)| *f == i);
         let style = if bad {
-            theme::bad()
+            theme::bad(s.ctx.theme)
         } else if focused {
-            theme::selected(true)
+            theme::selected(s.ctx.theme, true)
         } else {
             ratatui::style::Style::default()
         };
@@ -50,13 +50,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
             fit(&shown, room)
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("{label:<label_w$}"), theme::heading()),
+            Span::styled(format!("{label:<label_w$}"), theme::heading(s.ctx.theme)),
             Span::styled(tail, style),
         ]));
     }
     lines.push(Line::styled(
         format!("created by {}", clean(&s.ctx.seat)),
-        theme::dim(),
+        theme::dim(s.ctx.theme),
     ));
     match check(s, d) {
         Ok(new) => {
@@ -71,37 +71,40 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         }
         Err((_, e)) if d.error.is_none() => lines.push(Line::styled(
             fit(&format!("· {}", clean(&e)), w),
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         )),
         Err(_) => {}
     }
     if let Some((_, e)) = &d.error {
-        lines.push(Line::styled(format!("✖ {}", clean(e)), theme::bad()));
+        lines.push(Line::styled(
+            format!("✖ {}", clean(e)),
+            theme::bad(s.ctx.theme),
+        ));
     }
     lines.push(Line::from(""));
     if d.confirm {
         lines.push(Line::styled(
             format!(
                 "Create this silence? {} create · {} back",
-                keys_for(Ctx::SilenceConfirm, Action::Confirm),
-                keys_for(Ctx::SilenceConfirm, Action::Cancel)
+                s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Confirm),
+                s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Cancel)
             ),
-            theme::warn(),
+            theme::warn(s.ctx.theme),
         ));
         lines.push(Line::styled(
             "It is recorded in the timeline before it is sent.",
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         ));
     }
     let hint = format!(
         " {} field · {} check · {} cancel ",
-        keys_for(Ctx::SilenceEdit, Action::FocusNext),
-        keys_for(Ctx::SilenceEdit, Action::Choose),
-        keys_for(Ctx::SilenceEdit, Action::Cancel)
+        s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::FocusNext),
+        s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::Choose),
+        s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::Cancel)
     );
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(true))
+        .border_style(theme::border(s.ctx.theme, true))
         .title(format!(" Silence {} ", clean(&d.target)))
         .title_bottom(hint);
     f.render_widget(
@@ -117,7 +120,7 @@ pub fn expire(s: &State, f: &mut Frame, area: Rect, id: &str) {
     f.render_widget(Clear, r);
     let mut lines = vec![Line::styled(
         format!("Expire silence {} now?", clean(short_id(id))),
-        theme::heading(),
+        theme::heading(s.ctx.theme),
     )];
     if let Some(x) = s.observed.feed.silences.iter().find(|x| x.id == id) {
         lines.push(Line::raw(clean(&x.matchers.join(", ")).into_owned()));
@@ -128,22 +131,22 @@ pub fn expire(s: &State, f: &mut Frame, area: Rect, id: &str) {
                 clean(&x.comment),
                 crate::time::countdown(x.ends_at - s.now)
             ),
-            theme::dim(),
+            theme::dim(s.ctx.theme),
         ));
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
         "The alerts it covers will notify again.",
-        theme::warn(),
+        theme::warn(s.ctx.theme),
     ));
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(true))
+        .border_style(theme::border(s.ctx.theme, true))
         .title(" Expire silence ")
         .title_bottom(format!(
             " {} expire · {} keep ",
-            keys_for(Ctx::ExpireConfirm, Action::Confirm),
-            keys_for(Ctx::ExpireConfirm, Action::Cancel)
+            s.ctx.keymap.keys_for(Ctx::ExpireConfirm, Action::Confirm),
+            s.ctx.keymap.keys_for(Ctx::ExpireConfirm, Action::Cancel)
         ));
     f.render_widget(
         Paragraph::new(lines)

@@ -7,7 +7,10 @@ use ratatui::backend::TestBackend;
 
 fn screen(h: &Harness, w: u16, height: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, height)).unwrap();
-    term.draw(|f| super::draw(&h.state, f)).unwrap();
+    term.draw(|f| {
+        super::draw(&h.state, f);
+    })
+    .unwrap();
     let buf = term.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -64,8 +67,8 @@ fn help_overlay_lists_the_keymap() {
     let mut h = Harness::drill();
     h.key(KeyCode::Char('?'));
     let s = screen(&h, 110, 160);
-    for b in super::keymap::KEYMAP {
-        if b.ctx == super::keymap::Ctx::Facilitator {
+    for b in crate::keys::KEYMAP {
+        if b.ctx == crate::keys::Ctx::Facilitator {
             assert!(!s.contains(b.help), "a player's help shows {:?}", b.help);
         } else {
             assert!(s.contains(b.help), "help misses {:?}", b.help);
@@ -75,7 +78,7 @@ fn help_overlay_lists_the_keymap() {
     let mut f = Harness::facilitator();
     f.key(KeyCode::Char('?'));
     let s = screen(&f, 110, 120);
-    for b in super::keymap::KEYMAP {
+    for b in crate::keys::KEYMAP {
         assert!(s.contains(b.help), "facilitator's help misses {:?}", b.help);
     }
 }
@@ -274,7 +277,10 @@ fn no_color_draws_without_colour() {
     let mut h = busy_drill();
     h.state.ctx.theme = crate::ui::theme::Kind::Mono;
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    term.draw(|f| super::draw(&h.state, f)).unwrap();
+    term.draw(|f| {
+        super::draw(&h.state, f);
+    })
+    .unwrap();
     let buf = term.backend().buffer();
     for cell in buf.content() {
         assert_eq!(
@@ -284,7 +290,6 @@ fn no_color_draws_without_colour() {
             cell.symbol()
         );
     }
-    crate::ui::theme::set(crate::ui::theme::Kind::Dark);
 }
 
 /// A live incident watching Alertmanager: four alerts in three groups,

@@ -3,59 +3,15 @@
 //! light, high-contrast, and mono (NO_COLOR / `--no-color`): attributes
 //! only. Only the 16 basic colours are used, so 16-colour terminals work.
 //!
-//! `ui::draw` sets the theme from the state before rendering; the style
-//! functions below read it.
+//! Every style function takes the theme in use (`s.ctx.theme`): it is
+//! passed, never kept in a global.
 
 use ratatui::style::{Color, Modifier, Style};
-use std::cell::Cell;
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    serde::Deserialize,
-    serde::Serialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    #[default]
-    Dark,
-    Light,
-    HighContrast,
-    /// No colour at all (NO_COLOR, `--no-color`).
-    Mono,
-}
+pub use crate::config::Theme as Kind;
 
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Dark => "dark",
-            Kind::Light => "light",
-            Kind::HighContrast => "high-contrast",
-            Kind::Mono => "mono",
-        }
-    }
-}
-
-thread_local! {
-    static CURRENT: Cell<Kind> = const { Cell::new(Kind::Dark) };
-}
-
-/// The theme for what is drawn next on this thread.
-pub fn set(k: Kind) {
-    CURRENT.with(|c| c.set(k));
-}
-
-fn kind() -> Kind {
-    CURRENT.with(Cell::get)
-}
-
-fn fg(c: Color) -> Style {
-    match kind() {
+fn fg(k: Kind, c: Color) -> Style {
+    match k {
         Kind::Mono => Style::default(),
         _ => Style::default().fg(c),
     }
@@ -65,9 +21,9 @@ fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
 }
 
-pub fn severity(id: &str) -> Style {
+pub fn severity(k: Kind, id: &str) -> Style {
     let base = bold();
-    match kind() {
+    match k {
         Kind::Mono => base.add_modifier(Modifier::REVERSED),
         Kind::HighContrast => match id {
             "P0" => base.fg(Color::White).bg(Color::Red),
@@ -84,22 +40,22 @@ pub fn severity(id: &str) -> Style {
     }
 }
 
-pub fn drill_banner() -> Style {
-    match kind() {
+pub fn drill_banner(k: Kind) -> Style {
+    match k {
         Kind::Mono => bold().add_modifier(Modifier::REVERSED),
         _ => bold().fg(Color::Black).bg(Color::Yellow),
     }
 }
 
-pub fn alert_severity(sev: &str) -> Style {
+pub fn alert_severity(k: Kind, sev: &str) -> Style {
     match crate::state::observed::alert_rank(sev) {
-        0 => bad(),
-        1 => match kind() {
+        0 => bad(k),
+        1 => match k {
             Kind::Mono => bold(),
-            _ => fg(Color::LightRed),
+            _ => fg(k, Color::LightRed),
         },
-        2 => warn(),
-        _ => fg(Color::Cyan),
+        2 => warn(k),
+        _ => fg(k, Color::Cyan),
     }
 }
 
@@ -113,27 +69,27 @@ pub fn alert_symbol(sev: &str) -> &'static str {
     }
 }
 
-pub fn pod_status(status: &str) -> Style {
+pub fn pod_status(k: Kind, status: &str) -> Style {
     match status {
-        "Running" | "Completed" | "Succeeded" => good(),
-        s if crate::state::observed::is_alarming(s) => bad(),
-        _ => warn(),
+        "Running" | "Completed" | "Succeeded" => good(k),
+        s if crate::state::observed::is_alarming(s) => bad(k),
+        _ => warn(k),
     }
 }
 
-pub fn border(focused: bool) -> Style {
-    match (kind(), focused) {
+pub fn border(k: Kind, focused: bool) -> Style {
+    match (k, focused) {
         (Kind::Mono, true) => bold(),
         (Kind::Mono, false) => Style::default(),
         (Kind::HighContrast, true) => bold().fg(Color::White),
-        (Kind::HighContrast, false) => fg(Color::Gray),
+        (Kind::HighContrast, false) => fg(k, Color::Gray),
         (Kind::Light, true) => bold().fg(Color::Blue),
         (_, true) => bold().fg(Color::Cyan),
-        (_, false) => fg(Color::DarkGray),
+        (_, false) => fg(k, Color::DarkGray),
     }
 }
 
-pub fn selected(focused: bool) -> Style {
+pub fn selected(_: Kind, focused: bool) -> Style {
     if focused {
         Style::default().add_modifier(Modifier::REVERSED)
     } else {
@@ -141,47 +97,47 @@ pub fn selected(focused: bool) -> Style {
     }
 }
 
-pub fn dim() -> Style {
-    match kind() {
+pub fn dim(k: Kind) -> Style {
+    match k {
         Kind::Mono => Style::default().add_modifier(Modifier::DIM),
-        Kind::HighContrast => fg(Color::Gray),
-        _ => fg(Color::DarkGray),
+        Kind::HighContrast => fg(k, Color::Gray),
+        _ => fg(k, Color::DarkGray),
     }
 }
 
-pub fn bad() -> Style {
-    match kind() {
+pub fn bad(k: Kind) -> Style {
+    match k {
         Kind::Mono => bold().add_modifier(Modifier::UNDERLINED),
         Kind::HighContrast => bold().fg(Color::LightRed),
         _ => bold().fg(Color::Red),
     }
 }
 
-pub fn good() -> Style {
-    match kind() {
+pub fn good(k: Kind) -> Style {
+    match k {
         Kind::HighContrast => bold().fg(Color::LightGreen),
-        _ => fg(Color::Green),
+        _ => fg(k, Color::Green),
     }
 }
 
-pub fn warn() -> Style {
-    match kind() {
+pub fn warn(k: Kind) -> Style {
+    match k {
         Kind::Mono => bold(),
-        Kind::Light => fg(Color::Magenta),
+        Kind::Light => fg(k, Color::Magenta),
         Kind::HighContrast => bold().fg(Color::LightYellow),
-        _ => fg(Color::Yellow),
+        _ => fg(k, Color::Yellow),
     }
 }
 
-pub fn heading() -> Style {
+pub fn heading(_: Kind) -> Style {
     bold()
 }
 
 /// For accents that are neither good nor bad (a read command, a status).
-pub fn accent() -> Style {
-    match kind() {
-        Kind::Light => fg(Color::Blue),
-        _ => fg(Color::Cyan),
+pub fn accent(k: Kind) -> Style {
+    match k {
+        Kind::Light => fg(k, Color::Blue),
+        _ => fg(k, Color::Cyan),
     }
 }
 
@@ -191,21 +147,20 @@ mod tests {
 
     #[test]
     fn mono_has_no_colour_at_all() {
-        set(Kind::Mono);
+        let k = Kind::Mono;
         for st in [
-            bad(),
-            good(),
-            warn(),
-            dim(),
-            severity("P0"),
-            drill_banner(),
-            border(true),
-            alert_severity("critical"),
+            bad(k),
+            good(k),
+            warn(k),
+            dim(k),
+            severity(k, "P0"),
+            drill_banner(k),
+            border(k, true),
+            alert_severity(k, "critical"),
         ] {
             assert_eq!(st.fg, None);
             assert_eq!(st.bg, None);
         }
-        set(Kind::Dark);
-        assert_eq!(bad().fg, Some(Color::Red));
+        assert_eq!(bad(Kind::Dark).fg, Some(Color::Red));
     }
 }

@@ -12,50 +12,50 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-fn style_for(ev: &Event) -> Style {
+fn style_for(k: theme::Kind, ev: &Event) -> Style {
     match ev {
         Event::Declared { .. } | Event::SeverityChanged { .. } | Event::StatusChanged { .. } => {
-            theme::heading()
+            theme::heading(k)
         }
-        Event::StepChecked { .. } => theme::good(),
-        Event::StepUnchecked { .. } => theme::warn(),
-        Event::AlertFiring { severity, .. } => theme::alert_severity(severity),
-        Event::AlertResolved { .. } => theme::good(),
-        Event::PodChanged { to, .. } => theme::pod_status(to),
+        Event::StepChecked { .. } => theme::good(k),
+        Event::StepUnchecked { .. } => theme::warn(k),
+        Event::AlertFiring { severity, .. } => theme::alert_severity(k, severity),
+        Event::AlertResolved { .. } => theme::good(k),
+        Event::PodChanged { to, .. } => theme::pod_status(k, to),
         Event::ReadyChanged { ready, total, .. } => {
             if *total > 0 && ready == total {
-                theme::good()
+                theme::good(k)
             } else {
-                theme::bad()
+                theme::bad(k)
             }
         }
-        Event::Message { .. } => theme::warn(),
-        Event::TimerDue { .. } => theme::bad(),
+        Event::Message { .. } => theme::warn(k),
+        Event::TimerDue { .. } => theme::bad(k),
         Event::Marked { .. } | Event::RoleAssigned { .. } | Event::ConditionSet { .. } => {
-            theme::heading()
+            theme::heading(k)
         }
-        Event::TimerAcknowledged { .. } | Event::CommsSent { .. } => theme::good(),
+        Event::TimerAcknowledged { .. } | Event::CommsSent { .. } => theme::good(k),
         Event::CommandStarted { risk, .. } => match risk.as_str() {
             "read" => Style::default().fg(ratatui::style::Color::Cyan),
-            "change" => theme::warn(),
-            _ => theme::bad(),
+            "change" => theme::warn(k),
+            _ => theme::bad(k),
         },
         Event::CommandFinished { exit, .. } => {
             if *exit == Some(0) {
-                theme::good()
+                theme::good(k)
             } else {
-                theme::bad()
+                theme::bad(k)
             }
         }
         Event::SilenceRequested { .. }
         | Event::SilenceExpireRequested { .. }
         | Event::SilenceCreated { .. }
-        | Event::SilenceExpired { .. } => theme::warn(),
-        Event::SilenceFailed { .. } | Event::ThresholdCrossed { .. } => theme::bad(),
-        Event::ThresholdRecovered { .. } => theme::good(),
+        | Event::SilenceExpired { .. } => theme::warn(k),
+        Event::SilenceFailed { .. } | Event::ThresholdCrossed { .. } => theme::bad(k),
+        Event::ThresholdRecovered { .. } => theme::good(k),
         Event::Note { .. } => Style::default(),
-        Event::DrillClock { .. } => theme::heading(),
-        Event::InjectFired { .. } => theme::warn(),
+        Event::DrillClock { .. } => theme::heading(k),
+        Event::InjectFired { .. } => theme::warn(k),
     }
 }
 
@@ -70,13 +70,13 @@ fn record_lines(s: &State, r: &Record, width: usize) -> Vec<Line<'static>> {
     };
     let indent = " ".repeat(prefix.chars().count());
     let text = r.event.summary();
-    let style = style_for(&r.event);
+    let style = style_for(s.ctx.theme, &r.event);
     let room = width.saturating_sub(prefix.chars().count());
     clean_lines(&text)
         .enumerate()
         .map(|(i, l)| {
             let lead = if i == 0 {
-                Span::styled(prefix.clone(), theme::dim())
+                Span::styled(prefix.clone(), theme::dim(s.ctx.theme))
             } else {
                 Span::raw(indent.clone())
             };
@@ -116,7 +116,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let start = lines.len().saturating_sub(height);
     let shown: Vec<Line> = lines.into_iter().skip(start).collect();
     f.render_widget(
-        Paragraph::new(shown).block(pane_block(title, focused)),
+        Paragraph::new(shown).block(pane_block(s.ctx.theme, title, focused)),
         area,
     );
 }

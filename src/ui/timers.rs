@@ -24,22 +24,22 @@ pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
             ),
             TimerState::Due => (
                 format!("DUE +{}", countdown_coarse(s.now - t.due)),
-                theme::bad(),
+                theme::bad(s.ctx.theme),
             ),
-            TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim()),
+            TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim(s.ctx.theme)),
         };
         let kind = t.kind.name();
         let text = format!("{when:>12} {kind:<10} {}", clean(&t.label));
         out.push(Line::from(Span::styled(fit(&text, width), style)));
     }
     if out.is_empty() {
-        out.push(Line::styled("no clocks running", theme::dim()));
+        out.push(Line::styled("no clocks running", theme::dim(s.ctx.theme)));
     }
     out
 }
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
-    let due = crate::update::unacknowledged(s).len();
+    let due = crate::view::unacknowledged(s).len();
     let title = if due > 0 {
         format!(" Clocks: {due} due (a: acknowledge) ")
     } else {
@@ -47,7 +47,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     };
     let width = area.width.saturating_sub(2) as usize;
     f.render_widget(
-        Paragraph::new(lines(s, width)).block(pane_block(title, focused || due > 0)),
+        Paragraph::new(lines(s, width)).block(pane_block(s.ctx.theme, title, focused || due > 0)),
         area,
     );
 }
@@ -57,6 +57,7 @@ pub fn overlay(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
     f.render_widget(Clear, r);
     let width = r.width.saturating_sub(2) as usize;
     let block = pane_block(
+        s.ctx.theme,
         " Clocks: ?/Esc close · a acknowledges from the main view ".into(),
         true,
     );

@@ -311,12 +311,12 @@ fn expiring_is_guarded_recorded_and_ours_warn_before_they_end() {
         state: "active".into(),
     }];
     poll(&mut h, p.clone());
-    assert!(crate::update::alerts::expiring_soon(&h.state).is_empty());
+    assert!(crate::view::expiring_soon(&h.state).is_empty());
     assert!(h.state.ui.flash.is_none());
     // 25 minutes on: 5 left, one warning.
     h.advance(25 * 60);
     poll(&mut h, p.clone());
-    assert_eq!(crate::update::alerts::expiring_soon(&h.state).len(), 1);
+    assert_eq!(crate::view::expiring_soon(&h.state).len(), 1);
     let flash = h.state.ui.flash.take().unwrap();
     assert!(
         flash.error && flash.text.contains("expires in 05:00"),
@@ -351,7 +351,7 @@ fn expiring_is_guarded_recorded_and_ours_warn_before_they_end() {
     });
     assert_eq!(count(&h, "silence_expired"), 1);
     assert!(h.state.incident.silences[id].expired);
-    assert!(crate::update::alerts::expiring_soon(&h.state).is_empty());
+    assert!(crate::view::expiring_soon(&h.state).is_empty());
 }
 
 #[test]

@@ -5,19 +5,16 @@
 //! Host samples meet the playbook's thresholds here as well.
 
 use super::{append, clamp_move, flash};
-use crate::alerts::silence::{self, Field};
+use crate::alerts::silence;
 use crate::alerts::{self, Poll, group, matcher};
+use crate::keys::{Action, Ctx};
 use crate::msg::{AmCommand, Effect};
-use crate::state::observed::SourceHealth;
 use crate::state::ui::{AlertsView, Modal, SilenceDialog};
 use crate::state::{HostSnapshot, State, thresholds};
 use crate::timeline::{Event, Record};
-use crate::ui::keymap::{self, Action, Ctx};
+use crate::view::alerts::{check, expiring_soon};
 use chrono::TimeDelta;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-/// A silence this incident created is flagged this long before it ends.
-pub const EXPIRY_WARNING: TimeDelta = TimeDelta::minutes(10);
 
 /// The duration a new silence is offered with.
 pub const DEFAULT_DURATION: &str = "2h";
@@ -80,18 +77,6 @@ pub fn failed(s: &mut State, error: String, retry_in: std::time::Duration) {
     }
     h.last_error = Some(error);
     h.retry_at = Some(now + TimeDelta::from_std(retry_in).unwrap_or_default());
-}
-
-/// Silences this incident created that end within the warning time.
-pub fn expiring_soon(s: &State) -> Vec<&silence::Silence> {
-    s.observed
-        .feed
-        .silences
-        .iter()
-        .filter(|x| x.is_active())
-        .filter(|x| s.incident.silences.get(&x.id).is_some_and(|r| !r.expired))
-        .filter(|x| x.ends_at - s.now <= EXPIRY_WARNING)
-        .collect()
 }
 
 /// Says once, in the footer, that a silence of ours is about to end (the
@@ -374,7 +359,7 @@ pub fn detail_key(
     scroll: u16,
     key: KeyEvent,
 ) {
-    let scroll = match keymap::lookup(&[Ctx::AlertDetail], &key) {
+    let scroll = match s.ctx.keymap.lookup(&[Ctx::AlertDetail], &key) {
         Some(Action::Cancel) => return,
         Some(Action::Down) => scroll.saturating_add(1),
         Some(Action::Up) => scroll.saturating_sub(1),
@@ -387,23 +372,9 @@ pub fn detail_key(
     });
 }
 
-fn field_index(f: Field) -> usize {
-    match f {
-        Field::Matchers => 0,
-        Field::Duration => 1,
-        Field::Comment => 2,
-    }
-}
-
-/// Checks the dialog as it stands.
-pub fn check(s: &State, d: &SilenceDialog) -> Result<silence::NewSilence, (usize, String)> {
-    silence::build(&d.fields[0], &d.fields[1], &d.fields[2], &s.ctx.seat, s.now)
-        .map_err(|(f, e)| (field_index(f), e))
-}
-
 pub fn silence_key(s: &mut State, mut d: Box<SilenceDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
     if d.confirm {
-        match keymap::lookup(&[Ctx::SilenceConfirm], &key) {
+        match s.ctx.keymap.lookup(&[Ctx::SilenceConfirm], &key) {
             Some(Action::Confirm) => match check(s, &d) {
                 Ok(new) => return request_silence(s, &d, new, fx),
                 Err(e) => {
@@ -420,7 +391,7 @@ pub fn silence_key(s: &mut State, mut d: Box<SilenceDialog>, key: KeyEvent, fx: 
         s.ui.modal = Some(Modal::Silence(d));
         return;
     }
-    match keymap::lookup(&[Ctx::SilenceEdit], &key) {
+    match s.ctx.keymap.lookup(&[Ctx::SilenceEdit], &key) {
         Some(Action::Cancel) => return flash(s, "Nothing was silenced"),
         Some(Action::FocusNext) => d.focus = (d.focus + 1) % 3,
         Some(Action::FocusPrev) => d.focus = (d.focus + 2) % 3,
@@ -494,7 +465,7 @@ fn request_silence(
 }
 
 pub fn expire_key(s: &mut State, id: String, key: KeyEvent, fx: &mut Vec<Effect>) {
-    match keymap::lookup(&[Ctx::ExpireConfirm], &key) {
+    match s.ctx.keymap.lookup(&[Ctx::ExpireConfirm], &key) {
         Some(Action::Confirm) => {
             let request = next_request(s);
             s.observed.feed.ops.insert(
@@ -508,39 +479,5 @@ pub fn expire_key(s: &mut State, id: String, key: KeyEvent, fx: &mut Vec<Effect>
         }
         Some(Action::Cancel) => flash(s, "Silence kept"),
         _ => s.ui.modal = Some(Modal::ExpireSilence { id }),
-    }
-}
-
-/// The source line of the alerts pane: connected, or stale since when,
-/// the last error and when it retries.
-pub fn health_line(
-    h: &SourceHealth,
-    now: chrono::DateTime<chrono::Utc>,
-    tz: chrono::FixedOffset,
-) -> (String, bool) {
-    match (&h.stale_since, &h.last_ok) {
-        (Some(since), _) => {
-            let retry = h
-                .retry_at
-                .map(|t| format!(" · retry in {}s", (t - now).num_seconds().max(0)))
-                .unwrap_or_default();
-            (
-                format!(
-                    "✖ stale since {} ({} ago){retry}",
-                    since.with_timezone(&tz).format("%H:%M:%S"),
-                    crate::time::age(now - *since)
-                ),
-                true,
-            )
-        }
-        (None, Some(ok)) => (
-            format!(
-                "● connected · polled {} ago · {}ms",
-                crate::time::age(now - *ok),
-                h.took_ms
-            ),
-            false,
-        ),
-        (None, None) => ("… connecting".to_string(), false),
     }
 }

@@ -4,73 +4,14 @@
 
 use super::{append, flash};
 use crate::clocks;
+use crate::edit::Text;
+use crate::keys::{Action, Ctx};
 use crate::msg::Effect;
 use crate::state::State;
 use crate::state::ui::{Modal, PickKind, PromptKind};
-use crate::timeline::{Event, Mark};
-use crate::ui::keymap::{self, Action, Ctx};
+use crate::timeline::Event;
+use crate::view::pickers::{items, unacknowledged};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::widgets::{Block, Borders};
-use ratatui_textarea::TextArea;
-
-/// The ids a picker offers for the record-keeping kinds.
-pub fn items(s: &State, kind: PickKind) -> Vec<String> {
-    let pb = &s.ctx.playbook;
-    match kind {
-        PickKind::Role => pb.roles.iter().map(|r| r.id.value.clone()).collect(),
-        PickKind::Condition => pb.conditions.iter().map(|c| c.id.value.clone()).collect(),
-        PickKind::Mark => Mark::ALL.iter().map(|m| m.id().to_string()).collect(),
-        PickKind::Template => pb.templates.iter().map(|t| t.id.value.clone()).collect(),
-        PickKind::Severity | PickKind::Status => Vec::new(),
-    }
-}
-
-/// How a picker shows an id.
-pub fn label(s: &State, kind: PickKind, id: &str) -> String {
-    let pb = &s.ctx.playbook;
-    let inc = &s.incident;
-    let at = |t: chrono::DateTime<chrono::Utc>| crate::time::local_hms(t, s.ctx.tz);
-    match kind {
-        PickKind::Role => {
-            let name = pb
-                .roles
-                .iter()
-                .find(|r| r.id.value == id)
-                .map_or(id, |r| r.name.as_str());
-            match inc.roles.get(id) {
-                Some(p) => format!("{name}: {p}"),
-                None => format!("{name}: (unassigned)"),
-            }
-        }
-        PickKind::Condition => {
-            let name = pb
-                .conditions
-                .iter()
-                .find(|c| c.id.value == id)
-                .map_or(id, |c| c.name.as_str());
-            match inc.conditions.get(id) {
-                Some(t) => format!("{name} (set {})", at(*t)),
-                None => name.to_string(),
-            }
-        }
-        PickKind::Mark => {
-            let name = Mark::label_of(id);
-            match inc.marks.get(id) {
-                Some(t) => format!("{name} (marked {})", at(*t)),
-                None => name,
-            }
-        }
-        PickKind::Template => {
-            let t = pb.templates.iter().find(|t| t.id.value == id);
-            let name = t.map_or(id, |t| t.name.as_str());
-            match inc.comms.get(id) {
-                Some(t) => format!("{name} (last sent {})", at(*t)),
-                None => name.to_string(),
-            }
-        }
-        PickKind::Severity | PickKind::Status => id.to_string(),
-    }
-}
 
 pub fn open_picker(s: &mut State, kind: PickKind) {
     if s.ctx.viewer {
@@ -134,13 +75,13 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
                 return;
             };
             let text = crate::comms::compose(s, &t);
-            let mut editor = TextArea::from(text.lines().map(str::to_string).collect::<Vec<_>>());
-            editor.set_block(Block::default().borders(Borders::ALL).title(format!(
+            let editor = Text::multiline(format!(
                 " {}: {} send (file, clipboard, timeline) · {} cancel · fill the [fields] ",
                 t.name,
-                keymap::keys_for(Ctx::Note, Action::Save),
-                keymap::keys_for(Ctx::Note, Action::Cancel)
-            )));
+                s.ctx.keymap.keys_for(Ctx::Note, Action::Save),
+                s.ctx.keymap.keys_for(Ctx::Note, Action::Cancel)
+            ))
+            .with_text(&text);
             s.ui.modal = Some(Modal::Comms {
                 template: id,
                 editor: Box::new(editor),
@@ -158,7 +99,7 @@ pub fn prompt_key(
     key: KeyEvent,
     fx: &mut Vec<Effect>,
 ) {
-    match keymap::lookup(&[Ctx::Prompt], &key) {
+    match s.ctx.keymap.lookup(&[Ctx::Prompt], &key) {
         Some(Action::Cancel) => return,
         Some(Action::Choose) => {
             let v = value.trim().to_string();
@@ -188,13 +129,13 @@ pub fn prompt_key(
 pub fn comms_key(
     s: &mut State,
     template: String,
-    mut editor: Box<TextArea<'static>>,
+    mut editor: Box<Text>,
     key: KeyEvent,
     fx: &mut Vec<Effect>,
 ) {
-    match keymap::lookup(&[Ctx::Note], &key) {
+    match s.ctx.keymap.lookup(&[Ctx::Note], &key) {
         Some(Action::Save) => {
-            let text = editor.lines().join("\n").trim().to_string();
+            let text = editor.text().trim().to_string();
             if text.is_empty() {
                 flash(s, "Empty: nothing sent");
             } else {
@@ -203,7 +144,7 @@ pub fn comms_key(
         }
         Some(Action::Cancel) => flash(s, "Communication discarded"),
         _ => {
-            editor.input(key);
+            editor.input(&key);
             s.ui.modal = Some(Modal::Comms { template, editor });
         }
     }
@@ -252,39 +193,6 @@ pub fn check_timers(s: &mut State, fx: &mut Vec<Effect>) {
         s.ui.due_requested.insert(timer.clone());
         append(s, Event::TimerDue { timer, label }, fx);
     }
-}
-
-/// Due and not acknowledged, oldest first.
-pub fn unacknowledged(s: &State) -> Vec<(String, String)> {
-    let mut v: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = s
-        .incident
-        .due
-        .iter()
-        .filter(|(id, _)| !s.incident.acknowledged.contains_key(*id))
-        .map(|(id, at)| {
-            let label = s
-                .incident
-                .due_labels
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| id.clone());
-            (*at, id.clone(), label)
-        })
-        .collect();
-    // Oldest first; at the same moment, the response clock before
-    // escalations, deadlines, time boxes and comms.
-    let rank = |id: &str| {
-        ["response", "escalation", "deadline", "phase", "cadence"]
-            .iter()
-            .position(|p| id.starts_with(p))
-            .unwrap_or(9)
-    };
-    v.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(rank(&a.1).cmp(&rank(&b.1)))
-            .then(a.1.cmp(&b.1))
-    });
-    v.into_iter().map(|(_, id, l)| (id, l)).collect()
 }
 
 pub fn acknowledge(s: &mut State, fx: &mut Vec<Effect>) {

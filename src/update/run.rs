@@ -4,17 +4,17 @@
 //! and the end recorded. In a drill nothing is executed.
 
 use super::{append, flash};
+use crate::command::guard::Guard;
+use crate::command::resolve::{self, Program};
+use crate::command::run::{self as process, Line, Outcome, Spec, Stream};
+use crate::keys::{Action, Ctx};
 use crate::msg::Effect;
 use crate::playbook::model::Risk;
-use crate::runner::guard::{Guard, guard_for};
-use crate::runner::process::{self, Line, Outcome, Spec, Stream};
-use crate::runner::redact::Redactor;
-use crate::runner::resolve::{self, Program};
 use crate::state::State;
 use crate::state::runs::{Run, RunStatus};
 use crate::state::ui::{Modal, ParamField, RunDialog, RunStage};
 use crate::timeline::Event;
-use crate::ui::keymap::{self, Action, Ctx};
+use crate::view::run::{guard, redactor};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -121,31 +121,6 @@ pub fn open(s: &mut State) {
     s.ui.modal = Some(Modal::Run(Box::new(d)));
 }
 
-/// The redactor for a run: its secret values and the playbook's patterns.
-pub fn redactor(s: &State, d: &RunDialog) -> Redactor {
-    let patterns: Vec<String> = s
-        .ctx
-        .playbook
-        .redact
-        .iter()
-        .map(|r| r.value.clone())
-        .collect();
-    Redactor::new(
-        d.params
-            .iter()
-            .filter(|p| p.secret)
-            .map(|p| p.value.clone()),
-        &patterns,
-    )
-}
-
-pub fn guard(s: &State, d: &RunDialog) -> Option<Guard> {
-    d.resolved
-        .as_ref()
-        .ok()
-        .map(|r| guard_for(r.risk, &r.target, s.ctx.read_only))
-}
-
 /// `kubectl` verbs that accept `--dry-run=server`.
 fn server_dry_run(program: &Program, risk: Risk) -> Option<Vec<String>> {
     let Program::Argv(argv) = program else {
@@ -182,7 +157,7 @@ fn server_dry_run(program: &Program, risk: Risk) -> Option<Vec<String>> {
 
 pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
     match d.stage.clone() {
-        RunStage::Edit => match keymap::lookup(&[Ctx::RunEdit], &key) {
+        RunStage::Edit => match s.ctx.keymap.lookup(&[Ctx::RunEdit], &key) {
             Some(Action::Cancel) => return,
             Some(Action::FocusNext) if !d.params.is_empty() => {
                 d.focus = (d.focus + 1) % d.params.len()
@@ -229,7 +204,7 @@ pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<
                 KeyCode::Enter => Some(Action::Choose),
                 KeyCode::Esc => Some(Action::Cancel),
                 _ if typing => None,
-                _ => keymap::lookup(&[Ctx::RunConfirm], &key),
+                _ => s.ctx.keymap.lookup(&[Ctx::RunConfirm], &key),
             };
             match action {
                 Some(Action::Cancel) => d.stage = RunStage::Edit,

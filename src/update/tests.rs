@@ -351,7 +351,7 @@ fn enter_opens_the_run_dialog() {
 
 mod runs {
     use super::*;
-    use crate::runner::resolve::Program;
+    use crate::command::resolve::Program;
     use crate::state::runs::RunStatus;
     use crate::state::ui::RunStage;
 
@@ -595,7 +595,7 @@ mod runs {
 
     #[test]
     fn output_and_the_end_are_recorded() {
-        use crate::runner::process::{Line, Outcome, Stream};
+        use crate::command::run::{Line, Outcome, Stream};
         let mut h = live();
         h.select_step("pod-status");
         h.key(KeyCode::Enter);
@@ -611,7 +611,7 @@ mod runs {
             run: id.clone(),
             lines,
             dropped: 0,
-            taken: crate::runner::process::Taken::none(),
+            taken: crate::command::run::Taken::none(),
         });
         h.send(Msg::RunExited {
             run: id.clone(),

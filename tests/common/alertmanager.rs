@@ -228,7 +228,10 @@ impl Cockpit {
             .unwrap()
             .record
             .unwrap();
-        let state = session::live_state(Arc::new(pb), &procedure, &spec, seat, &[declared], now);
+        let mut state =
+            session::live_state(Arc::new(pb), &procedure, &spec, seat, &[declared], now);
+        // A terminal as the loop sees it after its first resize event.
+        state.ui.size = (120, 40);
         let (tx, rx) = unbounded_channel();
         let am = alertmanager::spawn(cfg, tx.clone()).unwrap();
         Cockpit {
@@ -243,6 +246,8 @@ impl Cockpit {
 
     /// Applies one message and carries out its effects.
     pub fn apply(&mut self, msg: Msg) {
+        // What is on screen when the message comes, as in the loop.
+        self.draw();
         // In order, as the recorder answers.
         let mut queue = std::collections::VecDeque::from([msg]);
         while let Some(m) = queue.pop_front() {
@@ -287,6 +292,24 @@ impl Cockpit {
         }
     }
 
+    /// Draws the state at its size and hands where things were placed
+    /// back to `update`, as the loop does after every batch.
+    fn draw(&mut self) {
+        let (w, h) = self.state.ui.size;
+        if w == 0 || h == 0 {
+            return;
+        }
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        let mut placed = Default::default();
+        term.draw(|f| placed = incident_cockpit::ui::draw(&self.state, f))
+            .unwrap();
+        let _ = incident_cockpit::update::update(
+            &mut self.state,
+            Msg::Drawn(Box::new(placed)),
+            chrono::Utc::now(),
+        );
+    }
+
     /// Handles whatever arrives for `ms` milliseconds.
     pub async fn run_for(&mut self, ms: u64) {
         let deadline = tokio::time::Instant::now() + Duration::from_millis(ms);
@@ -319,8 +342,10 @@ impl Cockpit {
     /// The screen as text, at this size.
     pub fn screen(&self, w: u16, h: u16) -> String {
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        term.draw(|f| incident_cockpit::ui::draw(&self.state, f))
-            .unwrap();
+        term.draw(|f| {
+            incident_cockpit::ui::draw(&self.state, f);
+        })
+        .unwrap();
         let buf = term.backend().buffer().clone();
         let mut out = String::new();
         for y in 0..buf.area.height {

@@ -58,16 +58,6 @@ pub fn to_utc(t: &Time) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// The RESTARTS cell: `3`, or `3 (5m ago)` when the last restart is known.
-pub fn restarts_cell(restarts: u32, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    match last {
-        Some(at) if restarts != 0 => {
-            format!("{restarts} ({} ago)", crate::time::age(now - at))
-        }
-        _ => restarts.to_string(),
-    }
-}
-
 fn is_restartable(c: Option<&Container>) -> bool {
     c.and_then(|c| c.restart_policy.as_deref()) == Some("Always")
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::view::restarts_cell;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

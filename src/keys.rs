@@ -2,7 +2,6 @@
 //! overlay is generated from, so the two cannot disagree.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::sync::OnceLock;
 
 /// Where a binding applies. Dialog contexts capture every key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -601,39 +600,33 @@ impl Keymap {
     }
 }
 
-static ACTIVE: OnceLock<Keymap> = OnceLock::new();
-
-/// Installs the keymap for this process (once, at start).
-pub fn install(k: Keymap) {
-    let _ = ACTIVE.set(k);
+impl Default for Keymap {
+    fn default() -> Self {
+        Self::defaults()
+    }
 }
 
-/// The keymap the code dispatches on and the help shows.
-pub fn active() -> &'static Keymap {
-    ACTIVE.get_or_init(Keymap::defaults)
-}
+impl Keymap {
+    /// The action bound to a key in the first context that has one.
+    pub fn lookup(&self, ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(ev);
+        ctxs.iter().find_map(|ctx| {
+            self.bindings
+                .iter()
+                .find(|bind| bind.ctx == *ctx && bind.keys.contains(&key))
+                .map(|bind| bind.action)
+        })
+    }
 
-/// The action bound to a key in the first context that has one.
-pub fn lookup(ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
-    let key = Key::from_event(ev);
-    let map = active();
-    ctxs.iter().find_map(|ctx| {
-        map.bindings
+    /// The keys bound to an action in a context, joined for display.
+    pub fn keys_for(&self, ctx: Ctx, action: Action) -> String {
+        self.bindings
             .iter()
-            .find(|bind| bind.ctx == *ctx && bind.keys.contains(&key))
-            .map(|bind| bind.action)
-    })
-}
-
-/// The keys bound to an action in a context, joined for display.
-pub fn keys_for(ctx: Ctx, action: Action) -> String {
-    active()
-        .bindings
-        .iter()
-        .filter(|bind| bind.ctx == ctx && bind.action == action)
-        .flat_map(|bind| bind.keys.iter().map(Key::label))
-        .collect::<Vec<_>>()
-        .join("/")
+            .filter(|bind| bind.ctx == ctx && bind.action == action)
+            .flat_map(|bind| bind.keys.iter().map(Key::label))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
 }
 
 impl Ctx {
@@ -767,20 +760,32 @@ mod tests {
     #[test]
     fn first_context_wins_and_dialogs_capture() {
         let space = key(KeyCode::Char(' '), KeyModifiers::NONE);
-        assert_eq!(lookup(&[C::Checklist, C::Global], &space), Some(A::Toggle));
-        assert_eq!(lookup(&[C::Timeline, C::Global], &space), None);
+        assert_eq!(
+            Keymap::default().lookup(&[C::Checklist, C::Global], &space),
+            Some(A::Toggle)
+        );
+        assert_eq!(
+            Keymap::default().lookup(&[C::Timeline, C::Global], &space),
+            None
+        );
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(lookup(&[C::Picker], &q), Some(A::Cancel));
-        assert_eq!(lookup(&[C::Global], &q), Some(A::Quit));
+        assert_eq!(Keymap::default().lookup(&[C::Picker], &q), Some(A::Cancel));
+        assert_eq!(Keymap::default().lookup(&[C::Global], &q), Some(A::Quit));
     }
 
     #[test]
     fn ctrl_and_shift_tab() {
         let cc = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(&[C::Global], &cc), Some(A::ForceQuit));
+        assert_eq!(
+            Keymap::default().lookup(&[C::Global], &cc),
+            Some(A::ForceQuit)
+        );
         let bt = key(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(lookup(&[C::Global], &bt), Some(A::FocusPrev));
-        assert_eq!(keys_for(C::Note, A::Save), "Ctrl-S");
+        assert_eq!(
+            Keymap::default().lookup(&[C::Global], &bt),
+            Some(A::FocusPrev)
+        );
+        assert_eq!(Keymap::default().keys_for(C::Note, A::Save), "Ctrl-S");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! (ticks, severity and status changes, commands) is left for the team
 //! rehearsing to do again. Pure: records in, scenario out.
 
-use super::scenario::{AlertSpec, Canned, Inject, Message, PodSpec, Scenario};
+use crate::drill::scenario::{AlertSpec, Canned, Inject, Message, PodSpec, Scenario};
 use crate::playbook::model::At;
 use crate::state::Observed;
 use crate::timeline::{Event, Record, Status};

@@ -1,0 +1,71 @@
+//! What the alerts pane and the silence dialog show, derived from state.
+
+use crate::alerts::silence::{self, Field};
+use crate::state::State;
+use crate::state::observed::SourceHealth;
+use crate::state::ui::SilenceDialog;
+use chrono::TimeDelta;
+
+/// A silence this incident created is flagged this long before it ends.
+pub const EXPIRY_WARNING: TimeDelta = TimeDelta::minutes(10);
+
+/// Silences this incident created that end within the warning time.
+pub fn expiring_soon(s: &State) -> Vec<&silence::Silence> {
+    s.observed
+        .feed
+        .silences
+        .iter()
+        .filter(|x| x.is_active())
+        .filter(|x| s.incident.silences.get(&x.id).is_some_and(|r| !r.expired))
+        .filter(|x| x.ends_at - s.now <= EXPIRY_WARNING)
+        .collect()
+}
+
+/// Checks the dialog as it stands.
+pub fn check(s: &State, d: &SilenceDialog) -> Result<silence::NewSilence, (usize, String)> {
+    silence::build(&d.fields[0], &d.fields[1], &d.fields[2], &s.ctx.seat, s.now)
+        .map_err(|(f, e)| (field_index(f), e))
+}
+
+/// The source line of the alerts pane: connected, or stale since when,
+/// the last error and when it retries.
+pub fn health_line(
+    h: &SourceHealth,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono::FixedOffset,
+) -> (String, bool) {
+    match (&h.stale_since, &h.last_ok) {
+        (Some(since), _) => {
+            let retry = h
+                .retry_at
+                .map(|t| format!(" · retry in {}s", (t - now).num_seconds().max(0)))
+                .unwrap_or_default();
+            (
+                format!(
+                    "✖ stale since {} ({} ago){retry}",
+                    since.with_timezone(&tz).format("%H:%M:%S"),
+                    crate::time::age(now - *since)
+                ),
+                true,
+            )
+        }
+        (None, Some(ok)) => (
+            format!(
+                "● connected · polled {} ago · {}ms",
+                crate::time::age(now - *ok),
+                h.took_ms
+            ),
+            false,
+        ),
+        (None, None) => ("… connecting".to_string(), false),
+    }
+}
+
+/// The dialog field a problem is in.
+pub fn field_index(f: Field) -> usize {
+    match f {
+        Field::Matchers => 0,
+        Field::Duration => 1,
+        Field::Comment => 2,
+    }
+}

@@ -1,0 +1,16 @@
+//! Derived data: what the panes show, computed from the state. `ui` reads
+//! it and never computes it; `update` uses the same functions when a key
+//! acts on what is shown, so the screen and the keys cannot disagree.
+//!
+//! May import `state` and the pure formats below it; never `update`,
+//! `ui`, `runner`, `sources` or the loop.
+
+pub mod alerts;
+pub mod pickers;
+pub mod pods;
+pub mod run;
+
+pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};
+pub use pickers::{label as picker_label, picker_items, unacknowledged};
+pub use pods::{pods_shown, restarts_cell};
+pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};

@@ -1,0 +1,511 @@
+//! The import rules of the README's map of the code, checked on the
+//! source: arrows point one way (sources → one channel → a pure `update`
+//! → a pure `draw`), `state` is plain data, `ui` only reads, formats know
+//! no screen and no source, and no two top-level modules import each
+//! other, directly or round a cycle.
+//!
+//! Test code (`#[cfg(test)]` modules, the test kit) may reach anything.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// What the app is made of, above the formats.
+const APP: &[&str] = &[
+    "app", "update", "ui", "view", "msg", "runner", "sources", "recorder", "session", "commands",
+    "term", "cli",
+];
+
+/// Formats and pure libraries: they know no screen, no source, no state.
+const FORMATS: &[&str] = &[
+    "time", "sanitize", "schema", "keys", "timeline", "playbook", "layout", "config", "drill",
+    "alerts", "command",
+];
+
+/// Modules each module must never import (besides the rules for formats).
+fn forbidden() -> BTreeMap<&'static str, Vec<&'static str>> {
+    let mut m: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let above_state = ["view", "clocks", "comms", "export", "incidents"];
+    // State is plain data: nothing of the app, nothing derived from it.
+    m.insert("state", APP.iter().chain(&above_state).copied().collect());
+    // The views read state; they never act.
+    m.insert(
+        "view",
+        APP.iter().copied().filter(|x| *x != "view").collect(),
+    );
+    // `ui` reads state and the views and draws; it calls nothing that
+    // acts or observes.
+    m.insert(
+        "ui",
+        vec![
+            "app", "update", "msg", "runner", "sources", "recorder", "session", "commands", "term",
+            "cli", "export", "comms",
+        ],
+    );
+    // `update` is the only mutation; it never draws or does I/O.
+    m.insert(
+        "update",
+        vec![
+            "app", "ui", "runner", "sources", "recorder", "session", "commands", "term", "cli",
+        ],
+    );
+    // The message type sits below everything that sends or applies it.
+    m.insert(
+        "msg",
+        vec![
+            "app", "update", "ui", "view", "runner", "sources", "recorder", "session", "commands",
+            "term", "cli",
+        ],
+    );
+    // Sources, the runner and the recorder only send messages.
+    for io in ["sources", "runner", "recorder"] {
+        m.insert(
+            io,
+            vec![
+                "app", "update", "ui", "view", "session", "commands", "term", "cli", "sources",
+                "runner", "recorder",
+            ]
+            .into_iter()
+            .filter(|x| *x != io)
+            .collect(),
+        );
+    }
+    m.entry("runner").or_default().push("state");
+    m.entry("recorder").or_default().push("state");
+    for f in FORMATS {
+        let mut v: Vec<&str> = APP.to_vec();
+        v.extend(["state", "clocks", "comms", "export", "incidents"]);
+        m.insert(f, v);
+    }
+    m
+}
+
+/// External crates a module must not use.
+fn forbidden_crates() -> BTreeMap<&'static str, Vec<&'static str>> {
+    let mut m = BTreeMap::new();
+    m.insert("state", vec!["ratatui", "ratatui_textarea", "tokio"]);
+    m.insert("view", vec!["ratatui", "ratatui_textarea", "tokio"]);
+    m.insert("ui", vec!["tokio", "nix", "reqwest", "kube"]);
+    m.insert("update", vec!["tokio", "nix", "reqwest", "kube"]);
+    for f in FORMATS {
+        let mut v = vec!["tokio", "kube"];
+        // The keymap's keys (and the config's overrides of them) are
+        // crossterm's key events.
+        if !matches!(*f, "keys" | "config") {
+            v.push("crossterm");
+        }
+        // The sanitiser's last pass works on a drawn frame's cells.
+        if *f != "sanitize" {
+            v.push("ratatui");
+        }
+        m.insert(*f, v);
+    }
+    m
+}
+
+/// Known exceptions, each with its reason; the test fails when one is no
+/// longer true, so the list only shrinks. Empty: keep it so.
+const KNOWN: &[(&str, &str, &str)] = &[];
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("src/ is readable") {
+        let p = e.expect("a directory entry").path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The source with comments, strings and char literals blanked out (so
+/// braces and paths in them do not count).
+fn code_only(text: &str) -> String {
+    let b: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < b.len() && b[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == '/' && next == Some('*') {
+            i += 2;
+            while i + 1 < b.len() && !(b[i] == '*' && b[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+            continue;
+        }
+        if c == 'r' && (next == Some('#') || next == Some('"')) {
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while j < b.len() && b[j] == '#' {
+                hashes += 1;
+                j += 1;
+            }
+            if j < b.len() && b[j] == '"' && (i == 0 || !b[i - 1].is_alphanumeric()) {
+                j += 1;
+                loop {
+                    if j >= b.len() {
+                        break;
+                    }
+                    if b[j] == '"' && (1..=hashes).all(|k| b.get(j + k) == Some(&'#')) {
+                        j += 1 + hashes;
+                        break;
+                    }
+                    if b[j] == '\n' {
+                        out.push('\n');
+                    }
+                    j += 1;
+                }
+                out.push_str("\"\"");
+                i = j;
+                continue;
+            }
+        }
+        if c == '"' {
+            i += 1;
+            while i < b.len() && b[i] != '"' {
+                if b[i] == '\\' {
+                    i += 1;
+                }
+                if i < b.len() && b[i] == '\n' {
+                    out.push('\n');
+                }
+                i += 1;
+            }
+            i += 1;
+            out.push_str("\"\"");
+            continue;
+        }
+        if c == '\'' {
+            // A char literal ('x', '\n', '\u{1b}'), not a lifetime.
+            if next == Some('\\') {
+                let mut j = i + 2;
+                while j < b.len() && b[j] != '\'' {
+                    j += 1;
+                }
+                i = j + 1;
+                out.push_str("' '");
+                continue;
+            }
+            if b.get(i + 2) == Some(&'\'') {
+                i += 3;
+                out.push_str("' '");
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The code without its `#[cfg(test)]` items.
+fn without_tests(code: &str) -> String {
+    let mut out = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        // The item ends at its `;` or at the brace that closes its body.
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (k, ch) in after.char_indices().skip("#[cfg(test)]".len()) {
+            match ch {
+                '{' => depth += 1,
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        end = k + 1;
+                        break;
+                    }
+                }
+                ';' if depth == 0 => {
+                    end = k + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Files that only tests compile: `#[cfg(test)] mod x;` in their parent,
+/// and the test kit.
+fn test_only(all: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    for f in all {
+        let text = code_only(&std::fs::read_to_string(f).expect("a source file"));
+        let dir = if f
+            .file_name()
+            .is_some_and(|n| n == "mod.rs" || n == "lib.rs")
+        {
+            f.parent().expect("a parent").to_path_buf()
+        } else {
+            f.with_extension("")
+        };
+        let mut lines = text.lines().peekable();
+        while let Some(l) = lines.next() {
+            let l = l.trim();
+            if !(l.starts_with("#[cfg(test)]") || l.starts_with("#[cfg(any(test")) {
+                continue;
+            }
+            while let Some(n) = lines.peek() {
+                let n = n.trim();
+                if n.starts_with("#[") {
+                    lines.next();
+                    continue;
+                }
+                let name = n
+                    .trim_start_matches("pub ")
+                    .strip_prefix("mod ")
+                    .and_then(|m| m.strip_suffix(';'));
+                if let Some(name) = name {
+                    out.insert(dir.join(format!("{name}.rs")));
+                    out.insert(dir.join(name).join("mod.rs"));
+                    // Its own submodules too.
+                    for g in all {
+                        if g.starts_with(dir.join(name)) {
+                            out.insert(g.clone());
+                        }
+                    }
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The top-level module a file belongs to.
+fn top(f: &Path) -> String {
+    let rel = f.strip_prefix(src()).expect("under src/");
+    let first = rel.components().next().expect("a component");
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_string()
+}
+
+/// `crate::x` paths (also `crate::{x, y}`) in the code: (module, line).
+fn crate_refs(code: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            let after = &rest[at + "crate::".len()..];
+            if let Some(list) = after.strip_prefix('{') {
+                let inner = list.split('}').next().unwrap_or("");
+                for part in inner.split(',') {
+                    let name: String = part
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.push((name, n + 1));
+                    }
+                }
+            } else {
+                let name: String = after
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    out.push((name, n + 1));
+                }
+            }
+            rest = after;
+        }
+    }
+    out
+}
+
+/// Whether the code names an external crate (`ratatui::`, `use ratatui`).
+fn uses_crate(code: &str, krate: &str) -> Option<usize> {
+    let pat = format!("{krate}::");
+    code.lines()
+        .position(|l| {
+            l.match_indices(&pat).any(|(i, _)| {
+                i == 0 || {
+                    let before = l[..i].chars().next_back().unwrap_or(' ');
+                    !(before.is_alphanumeric() || before == '_' || before == ':')
+                }
+            })
+        })
+        .map(|n| n + 1)
+}
+
+struct Source {
+    file: PathBuf,
+    module: String,
+    code: String,
+}
+
+fn sources() -> Vec<Source> {
+    let mut all = Vec::new();
+    files(&src(), &mut all);
+    all.sort();
+    let tests = test_only(&all);
+    all.into_iter()
+        .filter(|f| !tests.contains(f))
+        .filter(|f| {
+            let m = top(f);
+            m != "testkit" && m != "fuzz_entry" && m != "lib" && m != "main"
+        })
+        .map(|f| {
+            let text = std::fs::read_to_string(&f).expect("a source file");
+            Source {
+                module: top(&f),
+                code: without_tests(&code_only(&text)),
+                file: f,
+            }
+        })
+        .collect()
+}
+
+fn violations(sources: &[Source]) -> Vec<String> {
+    let rules = forbidden();
+    let crates = forbidden_crates();
+    let mut out = Vec::new();
+    for s in sources {
+        let rel = s.file.strip_prefix(src()).unwrap_or(&s.file).display();
+        if let Some(bad) = rules.get(s.module.as_str()) {
+            for (m, line) in crate_refs(&s.code) {
+                if bad.contains(&m.as_str()) {
+                    out.push(format!("src/{rel}:{line}: `{}` imports `{m}`", s.module));
+                }
+            }
+        }
+        for k in crates.get(s.module.as_str()).into_iter().flatten() {
+            if let Some(line) = uses_crate(&s.code, k) {
+                out.push(format!(
+                    "src/{rel}:{line}: `{}` uses the crate `{k}`",
+                    s.module
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn arrows_point_one_way() {
+    let v = violations(&sources());
+    assert!(
+        v.is_empty(),
+        "imports against the README's map of the code:\n{}",
+        v.join("\n")
+    );
+}
+
+#[test]
+fn no_two_modules_import_each_other() {
+    let srcs = sources();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let names: BTreeSet<String> = srcs.iter().map(|s| s.module.clone()).collect();
+    for s in &srcs {
+        for (m, _) in crate_refs(&s.code) {
+            if m != s.module && names.contains(&m) {
+                graph.entry(s.module.clone()).or_default().insert(m);
+            }
+        }
+    }
+    // A cycle is a module that reaches itself.
+    let mut cycles = Vec::new();
+    for start in graph.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for next in graph.get(&at).into_iter().flatten() {
+                if next == start {
+                    cycles.push(format!("{} → {start}", path.join(" → ")));
+                } else if seen.insert(next.clone()) {
+                    let mut p = path.clone();
+                    p.push(next.clone());
+                    stack.push((next.clone(), p));
+                }
+            }
+        }
+    }
+    assert!(cycles.is_empty(), "module cycles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn known_exceptions_still_hold() {
+    let srcs = sources();
+    for (module, krate, why) in KNOWN {
+        assert!(
+            srcs.iter()
+                .any(|s| s.module == *module && uses_crate(&s.code, krate).is_some()),
+            "`{module}` no longer uses `{krate}`: take it off the known exceptions ({why})"
+        );
+    }
+}
+
+/// The checker itself: a forbidden `use` added back is caught, test code
+/// is not, and paths in strings and comments do not count.
+#[test]
+fn the_checker_catches_a_forbidden_use() {
+    let code = |module: &str, text: &str| Source {
+        file: src().join(format!("{module}/x.rs")),
+        module: module.to_string(),
+        code: without_tests(&code_only(text)),
+    };
+    let bad = [
+        code("state", "use crate::ui::layout::Spec;\n"),
+        code("ui", "fn f() { crate::update::pods_shown(s); }\n"),
+        code("update", "use crate::{state::State, ui};\n"),
+        code(
+            "timeline",
+            "use crate::drill::clock;\nuse crate::state::Incident;\n",
+        ),
+        code("state", "use ratatui::layout::Rect;\n"),
+        code("state", "use ratatui_textarea::TextArea;\n"),
+        code("sources", "use crate::update::update;\n"),
+        code(
+            "playbook",
+            "fn f() { crate::sources::alertmanager::check_url(u) }\n",
+        ),
+    ];
+    for b in &bad {
+        assert!(
+            !violations(std::slice::from_ref(b)).is_empty(),
+            "not caught in {}: {}",
+            b.module,
+            b.code
+        );
+    }
+    let fine = [
+        code(
+            "state",
+            "// crate::ui is not imported here\nlet s = \"crate::ui\";\n",
+        ),
+        code(
+            "state",
+            "use crate::playbook::Playbook;\n#[cfg(test)]\nmod tests {\n    use crate::ui::draw;\n    fn f() { let c = '{'; }\n}\n",
+        ),
+        code("ui", "use crate::view::pods_shown;\nuse ratatui::Frame;\n"),
+    ];
+    for f in &fine {
+        assert!(
+            violations(std::slice::from_ref(f)).is_empty(),
+            "flagged in {}: {:?}",
+            f.module,
+            violations(std::slice::from_ref(f))
+        );
+    }
+}
