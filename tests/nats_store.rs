@@ -18,7 +18,7 @@ use incident_cockpit::store::nats::{
 };
 use incident_cockpit::store::sync::{Head, Pending, Shared, plan};
 use incident_cockpit::store::{StoreConfig, StoreError, origin_msg_id};
-use nats::{Cluster, Proxy, UserPass};
+use nats::{Cluster, Proxy, TlsFiles, UserPass};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -518,6 +518,46 @@ fn a_server_refuses_bad_credentials_with_a_clear_error() {
         j.append(&record(1, "ana", 1), 1)
             .await
             .expect("append with good credentials");
+    });
+}
+
+#[test]
+fn tls_with_a_client_certificate_on_the_one_rustls_provider() {
+    run(false, async {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let files = TlsFiles::make(dir.path());
+        let c = Cluster::start_tls(1, dir, &files);
+        let url = c.nodes[0].url();
+        let mut good = cfg(&url);
+        good.replicas = 1;
+        good.tls.required = true;
+        good.tls.ca_file = Some(files.ca.clone());
+        good.tls.cert_file = Some(files.client_cert.clone());
+        good.tls.key_file = Some(files.client_key.clone());
+        // aws-lc-rs is rustls' only provider in this build: a second one
+        // would panic here, at the first TLS client.
+        let (_s, mut j) = open(&good, "tls").await;
+        j.append(&record(1, "ana", 1), 1)
+            .await
+            .expect("append over TLS");
+        assert_eq!(j.replay_from(1).await.unwrap().len(), 1);
+        // Without the CA (the system's roots): the server is not trusted.
+        let mut no_ca = good.clone();
+        no_ca.tls.ca_file = None;
+        match Store::connect(&no_ca).await {
+            Err(StoreError::Config(m)) => assert!(m.contains("TLS with"), "{m}"),
+            Err(e) => panic!("expected a TLS failure, got: {e}"),
+            Ok(_) => panic!("trusted a server signed by an unknown CA"),
+        }
+        // Without a client certificate: the server refuses the handshake.
+        let mut no_cert = good.clone();
+        no_cert.tls.cert_file = None;
+        no_cert.tls.key_file = None;
+        match Store::connect(&no_cert).await {
+            Err(StoreError::Config(m)) => assert!(m.contains("client certificate"), "{m}"),
+            Err(e) => panic!("expected a TLS failure, got: {e}"),
+            Ok(_) => panic!("connected without the client certificate the server requires"),
+        }
     });
 }
 

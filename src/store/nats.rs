@@ -100,6 +100,26 @@ fn classify(what: &str, e: &(dyn std::error::Error + 'static)) -> StoreError {
     }
 }
 
+/// A TLS failure (a certificate not trusted, a handshake refused) in an
+/// error's chain: async-nats reports them as I/O errors.
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.is::<async_nats::rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<async_nats::rustls::Error>())
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// A connection to the cluster and the stream the incidents live in.
 #[derive(Clone)]
 pub struct Store {
@@ -175,7 +195,7 @@ impl Store {
                     "{servers}: {e}: check the user and password (or token, nkey, creds file) \
                      in the store configuration"
                 )),
-                K::Tls => StoreError::Config(format!(
+                _ if e.kind() == K::Tls || is_tls(&e) => StoreError::Config(format!(
                     "TLS with {servers} failed: {e}: check the CA file, the client certificate \
                      and that the servers speak TLS"
                 )),
@@ -858,5 +878,48 @@ impl Presence {
             };
             Ok(PresenceUpdate { seat, seen })
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn js(code: u16, err_code: u16) -> jetstream::Error {
+        serde_json::from_str(&format!(
+            r#"{{"code":{code},"err_code":{err_code},"description":"x"}}"#
+        ))
+        .expect("a JetStream API error")
+    }
+
+    #[test]
+    fn unavailable_is_retryable_and_the_rest_a_refusal() {
+        assert!(from_js("a", &js(503, 10008)).is_retryable());
+        assert!(from_js("a", &js(503, 0)).is_retryable());
+        assert!(from_js("a", &js(408, 0)).is_retryable());
+        let r = from_js("appending", &js(400, 10065));
+        assert!(
+            matches!(r, StoreError::Refused(ref m) if m.starts_with("appending: ")),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn an_entry_reads_its_headers() {
+        let mut h = async_nats::HeaderMap::new();
+        h.insert(HDR_MSG_ID, "inc:3:00");
+        h.insert(HDR_SEQ, "3");
+        h.insert(HDR_OFFLINE, "true");
+        let e = entry_from(42, Some(&h), b"{}");
+        assert_eq!(e.stream_seq, 42);
+        assert_eq!(e.msg_id.as_deref(), Some("inc:3:00"));
+        assert_eq!(e.incident_seq, Some(3));
+        assert!(e.offline);
+        // A foreign message: no headers, a seq that is not a number.
+        let mut bad = async_nats::HeaderMap::new();
+        bad.insert(HDR_SEQ, "nine");
+        let e = entry_from(43, Some(&bad), b"x");
+        assert_eq!((e.msg_id, e.incident_seq, e.offline), (None, None, false));
+        assert_eq!(entry_from(44, None, b"").incident_seq, None);
     }
 }

@@ -126,6 +126,21 @@ impl Cluster {
 
     pub fn start_with(n: usize, auth: Option<UserPass>) -> Cluster {
         let dir = tempfile::tempdir().expect("a temp dir for the cluster");
+        Cluster::start_in(dir, n, auth, None)
+    }
+
+    /// Servers that speak TLS only and require a client certificate
+    /// signed by `tls`'s CA.
+    pub fn start_tls(n: usize, dir: tempfile::TempDir, tls: &TlsFiles) -> Cluster {
+        Cluster::start_in(dir, n, None, Some(tls))
+    }
+
+    fn start_in(
+        dir: tempfile::TempDir,
+        n: usize,
+        auth: Option<UserPass>,
+        tls: Option<&TlsFiles>,
+    ) -> Cluster {
         let ports: Vec<(u16, u16, u16)> = (0..n)
             .map(|_| (free_port(), free_port(), free_port()))
             .collect();
@@ -152,6 +167,14 @@ impl Cluster {
                 conf.push_str(&format!(
                     "authorization {{\n  user: \"{}\"\n  password: \"{}\"\n}}\n",
                     a.user, a.password
+                ));
+            }
+            if let Some(t) = tls {
+                conf.push_str(&format!(
+                    "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  ca_file: \"{}\"\n  verify: true\n}}\n",
+                    t.server_cert.display(),
+                    t.server_key.display(),
+                    t.ca.display()
                 ));
             }
             let path = dir.path().join(format!("{name}.conf"));
@@ -348,4 +371,100 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
     }
     let _ = to.shutdown(Shutdown::Both);
     let _ = from.shutdown(Shutdown::Both);
+}
+
+/// A test CA, a server certificate for 127.0.0.1 and a client certificate,
+/// made with the openssl command (EC P-256, valid a day).
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub server_cert: PathBuf,
+    pub server_key: PathBuf,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("the TLS test needs the openssl command ({e}): apt-get install openssl")
+        });
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl TlsFiles {
+    pub fn make(dir: &Path) -> TlsFiles {
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let mut a = vec!["req", "-x509"];
+        a.extend(ec);
+        a.extend([
+            "-keyout",
+            "ca-key.pem",
+            "-out",
+            "ca.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=cockpit test CA",
+        ]);
+        openssl(dir, &a);
+        for (who, ext) in [
+            (
+                "server",
+                "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+            ),
+            ("client", "extendedKeyUsage=clientAuth\n"),
+        ] {
+            std::fs::write(dir.join(format!("{who}.ext")), ext)
+                .expect("writing an openssl ext file");
+            let key = format!("{who}-key.pem");
+            let csr = format!("{who}.csr");
+            let cn = format!("/CN={who}");
+            let mut a = vec!["req"];
+            a.extend(ec);
+            a.extend(["-keyout", &key, "-out", &csr, "-subj", &cn]);
+            openssl(dir, &a);
+            let pem = format!("{who}.pem");
+            let ext = format!("{who}.ext");
+            openssl(
+                dir,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    &csr,
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca-key.pem",
+                    "-CAcreateserial",
+                    "-out",
+                    &pem,
+                    "-days",
+                    "1",
+                    "-extfile",
+                    &ext,
+                ],
+            );
+        }
+        TlsFiles {
+            ca: dir.join("ca.pem"),
+            server_cert: dir.join("server.pem"),
+            server_key: dir.join("server-key.pem"),
+            client_cert: dir.join("client.pem"),
+            client_key: dir.join("client-key.pem"),
+        }
+    }
 }
