@@ -249,7 +249,7 @@ fn two_hosts_append_to_one_incident_and_follow_the_same_order() {
     run(false, async {
         let c = Cluster::start(3);
         let (_a, ja) = open(&cfg(&c.urls_from(0)), "20261206-db-down").await;
-        let (_b, jb) = open(&cfg(&c.urls_from(1)), "20261206-db-down").await;
+        let (b, jb) = open(&cfg(&c.urls_from(1)), "20261206-db-down").await;
         let mut fa = ja.follow(1);
         let mut fb = jb.follow(1);
         let mut sa = Seat::new("ana@a", ja);
@@ -272,6 +272,9 @@ fn two_hosts_append_to_one_incident_and_follow_the_same_order() {
         let replay = sa.j.replay_from(1).await.expect("replay");
         assert_eq!(order(&replay), order(&ea));
         assert_eq!(sa.j.last_subject_seq().await.unwrap(), ea[39].stream_seq);
+        // The other host lists the incident.
+        let listed = b.incidents().await.expect("the incidents");
+        assert_eq!(listed, vec!["20261206-db-down".to_string()]);
     });
 }
 
@@ -324,6 +327,12 @@ fn a_stale_seat_is_refused_and_appends_after_catching_up() {
         assert_eq!(store.status("cas", 0).await.unwrap().behind, 2);
         assert_eq!(store.status("cas", s2).await.unwrap().behind, 0);
         assert!(st.connected);
+        // Status does not make an incident that is not there.
+        match store.status("no-such-incident", 0).await {
+            Err(StoreError::Refused(m)) => assert!(m.contains("no incident"), "{m}"),
+            other => panic!("expected no such incident, got {other:?}"),
+        }
+        assert_eq!(store.incidents().await.unwrap(), vec!["cas".to_string()]);
     });
 }
 

@@ -43,14 +43,26 @@
 //! types); it knows nothing of `ui`, `app`, `update` or `msg`. The app
 //! will drive it from an effect, like any other outside source.
 //!
+//! # Using it
+//! A seat keeps, per incident, the head it has placed (stream sequence and
+//! incident seq, [`sync::Head`]). To append: give the record the next seq
+//! and an id fixed at its first attempt (never changed on a retry or a
+//! re-sequencing), [`nats::Journal::publish`]; on `Conflict` read
+//! [`nats::Journal::tail`], place what it holds, and [`sync::plan`] says
+//! whether the record is already there (a lost ack) or which seq to retry
+//! with; on `Retryable` keep it pending and retry. `Seat::put` in
+//! tests/nats_store.rs is that loop.
+//!
 //! # Left for wiring
 //! The `--store` flag and the config file's `store:` section (parsed here,
 //! not read), an effect that appends and a source that follows (turning
 //! [`nats::Entry`] into records, sanitised like any outside input, a bad
 //! one skipped with a record), the pending/offline marks on screen and in
-//! the record itself, re-encoding a re-sequenced record, presence in the
-//! header or roles overlay, and `incident-cockpit store status` printing
-//! [`nats::StoreStatus`].
+//! the record itself, re-encoding a re-sequenced record, `list` from
+//! [`nats::Store::incidents`], presence in the header or roles overlay,
+//! `incident-cockpit store status` printing [`nats::StoreStatus`], and a
+//! sample deployment whose least-privilege user may create streams named
+//! `<stream>_*` (one per incident) and publish to `<prefix>.>`.
 
 pub mod config;
 pub mod nats;
@@ -63,10 +75,12 @@ use std::fmt;
 /// What went wrong with the store, sorted by what the caller does next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {
-    /// The configuration cannot be used (what is wrong, what to do).
+    /// The configuration cannot be used (what is wrong, what to do),
+    /// including TLS that fails (an untrusted server, a refused client
+    /// certificate).
     Config(String),
-    /// No server could be reached, or TLS failed: the cockpit keeps working
-    /// on its local journal and tries again.
+    /// No server could be reached: the cockpit keeps working on its local
+    /// journal and tries again.
     Unreachable(String),
     /// The servers refused the credentials: retrying will not help.
     AuthRefused(String),

@@ -249,17 +249,8 @@ impl Store {
     /// storage, the configured replicas; one that exists is used as it is
     /// if it takes the incident's subject).
     pub async fn journal(&self, incident: &str) -> Result<Journal, StoreError> {
-        let token = subject_token(incident)?;
-        let config = self.stream_config(&token);
-        if config.name.len() > MAX_STREAM_NAME {
-            return Err(StoreError::BadName(format!(
-                "an incident id makes a stream name of {} bytes: keep ids short (at most \
-                 {MAX_STREAM_NAME} bytes with the stream prefix)",
-                config.name.len()
-            )));
-        }
-        let name = config.name.clone();
-        let subject = config.subjects[0].clone();
+        let (j, config) = self.handle(incident)?;
+        let (name, subject) = (j.stream.clone(), j.subject.clone());
         let what = format!("stream {name}");
         let info = match self.js.get_or_create_stream(config).await {
             Ok(mut s) => s.info().await.map_err(|e| classify(&what, &e))?.clone(),
@@ -281,15 +272,46 @@ impl Store {
                 info.config.subjects
             )));
         }
-        Ok(Journal {
+        Ok(j)
+    }
+
+    /// The journal of an incident and its stream's config, without asking
+    /// the server anything.
+    fn handle(&self, incident: &str) -> Result<(Journal, stream::Config), StoreError> {
+        let token = subject_token(incident)?;
+        let config = self.stream_config(&token);
+        if config.name.len() > MAX_STREAM_NAME {
+            return Err(StoreError::BadName(format!(
+                "an incident id makes a stream name of {} bytes: keep ids short (at most \
+                 {MAX_STREAM_NAME} bytes with the stream prefix)",
+                config.name.len()
+            )));
+        }
+        let j = Journal {
             js: self.js.clone(),
-            stream: name,
-            subject,
+            stream: config.name.clone(),
+            subject: config.subjects.first().cloned().unwrap_or_default(),
             incident: incident.to_string(),
             token,
             known: 0,
             timeout: self.cfg.timeout,
-        })
+        };
+        Ok((j, config))
+    }
+
+    /// The incidents on the store (their streams' names decoded), in no
+    /// particular order.
+    pub async fn incidents(&self) -> Result<Vec<String>, StoreError> {
+        let prefix = format!("{}_", self.cfg.stream);
+        let mut names = self.js.stream_names();
+        let mut out = Vec::new();
+        while let Some(n) = names.next().await {
+            let n = n.map_err(|e| classify("listing the incidents", &e))?;
+            if let Some(id) = n.strip_prefix(&prefix).and_then(name_from_token) {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// Connects and opens one incident (its stream made if missing).
@@ -346,13 +368,21 @@ impl Store {
     /// after `seen` (the stream sequence of the last one this host has).
     pub async fn status(&self, incident: &str, seen: u64) -> Result<StoreStatus, StoreError> {
         let info = self.client.server_info();
-        let journal = self.journal(incident).await?;
+        let (journal, _) = self.handle(incident)?;
         let what = format!("stream {}", journal.stream);
-        let mut stream = self
-            .js
-            .get_stream(&journal.stream)
-            .await
-            .map_err(|e| classify(&what, &e))?;
+        let mut stream = self.js.get_stream(&journal.stream).await.map_err(|e| {
+            use async_nats::jetstream::context::GetStreamErrorKind as K;
+            match e.kind() {
+                K::JetStream(js) if js.error_code() == jetstream::ErrorCode(10059) => {
+                    StoreError::Refused(format!(
+                        "no incident {incident:?} on the store ({what} does not exist): check \
+                         the id with the list of incidents"
+                    ))
+                }
+                K::JetStream(js) => from_js(&what, &js),
+                _ => classify(&what, &e),
+            }
+        })?;
         let si = stream
             .info()
             .await
@@ -797,8 +827,9 @@ pub struct Seen {
     pub last_seen: DateTime<Utc>,
 }
 
-/// A change in who is on an incident: `seen` is `None` when the seat left
-/// (or its entry expired).
+/// A change in who is on an incident: `seen` is `None` when the seat left.
+/// An entry that expires ([`PRESENCE_TTL`]) says nothing on a 2.9 server:
+/// age entries by their `last_seen`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresenceUpdate {
     pub seat: String,
