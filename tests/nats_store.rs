@@ -18,7 +18,7 @@ use incident_cockpit::store::nats::{
 };
 use incident_cockpit::store::sync::{Head, Pending, Shared, plan};
 use incident_cockpit::store::{StoreConfig, StoreError, origin_msg_id};
-use nats::{Cluster, Proxy, TlsFiles, UserPass};
+use nats::{Cluster, Proxy, ServerAuth, TlsFiles};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -496,7 +496,7 @@ fn a_server_refuses_bad_credentials_with_a_clear_error() {
     run(false, async {
         let c = Cluster::start_with(
             1,
-            Some(UserPass {
+            Some(ServerAuth::UserPass {
                 user: "ana".into(),
                 password: "s3cret-pw".into(),
             }),
@@ -527,6 +527,59 @@ fn a_server_refuses_bad_credentials_with_a_clear_error() {
         j.append(&record(1, "ana", 1), 1)
             .await
             .expect("append with good credentials");
+    });
+}
+
+/// async-nats' own test user key (tests/configs/nkey.conf there): a seed
+/// and its public key, test material only.
+const TEST_NKEY_SEED: &str = "SUACH75SWCM5D2JMJM6EKLR2WDARVGZT4QC6LX3AGHSWOMVAKERABBBRWM";
+const TEST_NKEY_PUBLIC: &str = "UAFHG6FUD2UU4SDFVAFUL5LDFO2XM4WYM76UNXTPJYJK7EEMYRBHT2VE";
+
+#[test]
+fn a_token_or_an_nkey_seed_file_opens_the_store_and_a_wrong_one_is_refused() {
+    run(false, async {
+        let tok = Cluster::start_with(1, Some(ServerAuth::Token("t0ken-right".into())));
+        let port = tok.nodes[0].port;
+        let mut good = cfg(&format!("nats://t0ken-right@127.0.0.1:{port}"));
+        good.replicas = 1;
+        let (_s, mut j) = open(&good, "token").await;
+        j.append(&record(1, "ana", 1), 1)
+            .await
+            .expect("append with a token");
+        match Store::connect(&cfg(&format!("nats://t0ken-wrong@127.0.0.1:{port}"))).await {
+            Err(StoreError::AuthRefused(m)) => assert!(!m.contains("t0ken"), "{m}"),
+            Err(e) => panic!("expected a refusal, got: {e}"),
+            Ok(_) => panic!("connected with a wrong token"),
+        }
+
+        let nk = Cluster::start_with(1, Some(ServerAuth::Nkey(TEST_NKEY_PUBLIC.into())));
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let seed = dir.path().join("seed.nk");
+        std::fs::write(&seed, format!("{TEST_NKEY_SEED}\n")).unwrap();
+        let mut good = cfg(&nk.nodes[0].url());
+        good.replicas = 1;
+        good.auth = incident_cockpit::store::Auth::NkeySeedFile(seed.clone());
+        let (_s, mut j) = open(&good, "nkey").await;
+        j.append(&record(1, "ana", 1), 1)
+            .await
+            .expect("append with an nkey");
+        // A wrong seed: refused, and no seed is ever shown.
+        let other = "SUAGMJH5XLGZKQQWAWKRZJIGMOU4HPFUYLXJMXOO5NLFEO2OOQJ5LPRDPM";
+        std::fs::write(&seed, other).unwrap();
+        match Store::connect(&good).await {
+            Err(e) => {
+                let m = e.to_string();
+                assert!(!m.contains(other) && !m.contains(TEST_NKEY_SEED), "{m}");
+                assert!(matches!(e, StoreError::AuthRefused(_)), "{e}");
+            }
+            Ok(_) => panic!("connected with a wrong seed"),
+        }
+        let missing = dir.path().join("missing.nk");
+        good.auth = incident_cockpit::store::Auth::NkeySeedFile(missing);
+        match Store::connect(&good).await {
+            Err(StoreError::Config(m)) => assert!(m.contains("nkey seed file"), "{m}"),
+            other => panic!("expected a config error, got {other:?}"),
+        }
     });
 }
 
@@ -631,6 +684,8 @@ fn a_host_cut_off_keeps_its_records_and_converges_when_the_link_returns() {
         cut.ignore_discovered_servers = true;
         let (_a, ja) = open(&cfg(&c.urls_from(1)), incident).await;
         let (cstore, jc) = open(&cut, incident).await;
+        // C follows through the cut: it goes on by itself afterwards.
+        let mut fc = jc.follow(1);
         let mut a = Seat::new("ana@a", ja);
         let mut cseat = Seat::new("cy@c", jc);
         let t = Duration::from_secs(20);
@@ -750,6 +805,8 @@ fn a_host_cut_off_keeps_its_records_and_converges_when_the_link_returns() {
         let all_a = retrying("replay", t, || a.j.replay_from(1)).await;
         let all_c = retrying("replay", t, || cseat.j.replay_from(1)).await;
         assert_eq!(order(&all_a), order(&all_c));
+        let followed = collect(&mut fc, all_c.len(), Duration::from_secs(10)).await;
+        assert_eq!(order(&followed), order(&all_c), "C's follow converged too");
         assert_eq!(all_a.len(), 3 + 2 + 4 + 4);
         assert_gap_free(&all_a);
         let offline: Vec<String> = all_a

@@ -112,11 +112,30 @@ pub struct Cluster {
     pub nodes: Vec<Node>,
 }
 
-/// Client credentials the servers require (`authorization { user password }`).
+/// What the servers require of clients (an `authorization` block).
 #[derive(Clone)]
-pub struct UserPass {
-    pub user: String,
-    pub password: String,
+pub enum ServerAuth {
+    UserPass {
+        user: String,
+        password: String,
+    },
+    Token(String),
+    /// A user's public nkey (`U...`).
+    Nkey(String),
+}
+
+impl ServerAuth {
+    fn block(&self) -> String {
+        match self {
+            ServerAuth::UserPass { user, password } => {
+                format!("authorization {{\n  user: \"{user}\"\n  password: \"{password}\"\n}}\n")
+            }
+            ServerAuth::Token(t) => format!("authorization {{\n  token: \"{t}\"\n}}\n"),
+            ServerAuth::Nkey(k) => {
+                format!("authorization {{\n  users: [\n    {{ nkey: {k} }}\n  ]\n}}\n")
+            }
+        }
+    }
 }
 
 impl Cluster {
@@ -124,7 +143,7 @@ impl Cluster {
         Cluster::start_with(n, None)
     }
 
-    pub fn start_with(n: usize, auth: Option<UserPass>) -> Cluster {
+    pub fn start_with(n: usize, auth: Option<ServerAuth>) -> Cluster {
         let dir = tempfile::tempdir().expect("a temp dir for the cluster");
         Cluster::start_in(dir, n, auth, None)
     }
@@ -138,7 +157,7 @@ impl Cluster {
     fn start_in(
         dir: tempfile::TempDir,
         n: usize,
-        auth: Option<UserPass>,
+        auth: Option<ServerAuth>,
         tls: Option<&TlsFiles>,
     ) -> Cluster {
         let ports: Vec<(u16, u16, u16)> = (0..n)
@@ -164,10 +183,7 @@ impl Cluster {
                 ));
             }
             if let Some(a) = &auth {
-                conf.push_str(&format!(
-                    "authorization {{\n  user: \"{}\"\n  password: \"{}\"\n}}\n",
-                    a.user, a.password
-                ));
+                conf.push_str(&a.block());
             }
             if let Some(t) = tls {
                 conf.push_str(&format!(
