@@ -33,6 +33,7 @@ fn run<F: std::future::Future<Output = ()>>(exclusive: bool, f: F) {
         .enable_all()
         .build()
         .expect("a tokio runtime");
+    let t = Instant::now();
     if exclusive {
         let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
         rt.block_on(f);
@@ -40,6 +41,11 @@ fn run<F: std::future::Future<Output = ()>>(exclusive: bool, f: F) {
         let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
         rt.block_on(f);
     }
+    eprintln!(
+        "{}: {:?}",
+        std::thread::current().name().unwrap_or("test"),
+        t.elapsed()
+    );
 }
 
 fn cfg(urls: &str) -> StoreConfig {
@@ -460,8 +466,10 @@ fn four_writers_lose_nothing_when_the_stream_leader_is_killed() {
             let all = retrying("replay", Duration::from_secs(20), || j.replay_from(1)).await;
             orders.push(all);
         }
+        let t0 = Instant::now();
         orders.push(collect(&mut fa, total, Duration::from_secs(30)).await);
         orders.push(collect(&mut fb, total, Duration::from_secs(30)).await);
+        let follows = t0.elapsed();
         let first = &orders[0];
         assert_eq!(first.len(), total, "every record, once");
         for o in &orders[1..] {
@@ -486,7 +494,8 @@ fn four_writers_lose_nothing_when_the_stream_leader_is_killed() {
         }
         eprintln!(
             "4 writers x {PER}: {writing:?}; leader {leader} killed after {at_kill} appends, \
-             writes resumed within {resumed_after:?}"
+             writes resumed within {resumed_after:?}; the follows had everything {follows:?} \
+             after the writers"
         );
     });
 }

@@ -28,6 +28,9 @@ pub const HDR_SEQ: &str = "Cockpit-Seq";
 pub const HDR_OFFLINE: &str = "Cockpit-Offline";
 const HDR_MSG_ID: &str = "Nats-Msg-Id";
 
+/// The longest pull request of a follow (its heartbeat is half of it).
+const FOLLOW_EXPIRES: Duration = Duration::from_secs(4);
+
 /// The longest stream name made for an incident.
 pub const MAX_STREAM_NAME: usize = 200;
 
@@ -636,6 +639,11 @@ impl Journal {
                 deliver_policy: consumer::DeliverPolicy::ByStartSequence {
                     start_sequence: from.max(1),
                 },
+                // Pull requests of 4 s with a heartbeat every 2 s: a
+                // consumer lost with its server (it lives on one) is
+                // noticed and made again within seconds, not the 30 s of
+                // the client's defaults.
+                max_expires: FOLLOW_EXPIRES,
                 ..Default::default()
             })
             .await

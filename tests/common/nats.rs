@@ -36,12 +36,23 @@ pub fn binary() -> PathBuf {
     panic!("{INSTALL}");
 }
 
+/// A free loopback port, never the same twice in this test process
+/// (clusters start side by side: one must not take another's port between
+/// the check and the server's bind).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("binding a free loopback port")
-        .local_addr()
-        .expect("a bound port")
-        .port()
+    static GIVEN: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("binding a free loopback port")
+            .local_addr()
+            .expect("a bound port")
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 pub struct Node {
