@@ -343,6 +343,46 @@ fn a_stale_seat_is_refused_and_appends_after_catching_up() {
 }
 
 #[test]
+fn appends_racing_with_the_same_expectation_land_once() {
+    // Four seats, each round all expecting the same last message: exactly
+    // one lands. (With only the per-subject header, a clustered 2.9.10
+    // server let two through: nats-server #4320.)
+    run(false, async {
+        let c = Cluster::start(3);
+        let (store, _) = open(&cfg(&c.urls_from(0)), "race").await;
+        let mut seats = Vec::new();
+        for _ in 0..4 {
+            seats.push(store.journal("race").await.expect("a journal"));
+        }
+        let mut head = 0;
+        for round in 1..=40u64 {
+            let tries = seats.iter_mut().enumerate().map(|(k, j)| {
+                j.observe(head);
+                async move {
+                    let bytes = record(round, &format!("s{k}"), round);
+                    (k, j.append(&bytes, round).await)
+                }
+            });
+            let results = futures::future::join_all(tries).await;
+            let won: Vec<u64> = results
+                .iter()
+                .filter_map(|(_, r)| r.as_ref().ok().copied())
+                .collect();
+            assert_eq!(won.len(), 1, "round {round}: {results:?}");
+            for (k, r) in &results {
+                if let Err(e) = r {
+                    assert!(e.is_conflict(), "round {round}, seat {k}: {e}");
+                }
+            }
+            head = won[0];
+        }
+        let all = seats[0].replay_from(1).await.unwrap();
+        assert_eq!(all.len(), 40);
+        assert_gap_free(&all);
+    });
+}
+
+#[test]
 fn the_same_message_id_is_stored_once() {
     run(false, async {
         let c = Cluster::start(3);
