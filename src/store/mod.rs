@@ -23,8 +23,9 @@
 //!   nats-server before 2.9.21 (Debian's is 2.9.10) checks
 //!   `Nats-Expected-Last-Subject-Sequence` only before proposing a message,
 //!   so two seats appending at once can both pass with the same expected
-//!   value (nats-server #4320; `four_writers_...` in tests/nats_store.rs
-//!   caught it: two records with seq 9). The stream-wide
+//!   value (nats-server #4320; in tests/nats_store.rs, `four_writers_...`
+//!   caught two records with seq 9, and without the stream-wide header
+//!   `appends_racing_...` sees all four racing seats land). The stream-wide
 //!   `Nats-Expected-Last-Sequence` is checked again in the replicated
 //!   order, and with one subject per stream it is the same number. The
 //!   price is a stream (a Raft group) per incident.
