@@ -28,6 +28,7 @@ pub mod schema;
 pub mod session;
 pub mod sources;
 pub mod state;
+pub mod store;
 pub mod term;
 pub mod time;
 pub mod timeline;
