@@ -69,6 +69,14 @@ fn forbidden() -> BTreeMap<&'static str, Vec<&'static str>> {
             .collect(),
         );
     }
+    // The shared store knows records as bytes and formats, nothing else.
+    m.insert(
+        "store",
+        APP.iter()
+            .copied()
+            .chain(["state", "clocks", "comms", "export", "incidents"])
+            .collect(),
+    );
     m.entry("runner").or_default().push("state");
     m.entry("recorder").or_default().push("state");
     for f in FORMATS {
