@@ -253,6 +253,7 @@ pub fn drill_state(
     };
     let mut st = State::new(ctx, Incident::replay(declared), now);
     st.observed = initial_observed(scenario, now);
+    crate::view::refresh(&mut st);
     st
 }
 
@@ -603,6 +604,7 @@ pub fn existing_state_with(
     };
     st.ctx.facilitator = seat == Seat::Facilitator;
     st.ctx.started = declared_at;
+    crate::view::refresh(&mut st);
     Ok(st)
 }
 

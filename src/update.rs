@@ -161,6 +161,8 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Terminate(_) => fx.push(Effect::Quit),
     }
+    // What the panes show follows what changed (cheap when nothing did).
+    crate::view::refresh(s);
     fx
 }
 
@@ -344,7 +346,8 @@ fn pane_ctx(s: &State) -> Vec<Ctx> {
 
 /// Keeps the pod selection on the list after it changed.
 fn clamp_pod(s: &mut State) {
-    let n = pods_shown(s).len();
+    crate::view::refresh(s);
+    let n = s.derived.pods.len();
     s.ui.pod = s.ui.pod.min(n.saturating_sub(1));
 }
 
@@ -538,7 +541,7 @@ fn move_by(s: &mut State, delta: isize) {
             let n = s.ctx.procedure().steps().count();
             s.ui.step = clamp_move(s.ui.step, delta, n);
         }
-        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, pods_shown(s).len()),
+        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, s.derived.pods.len()),
         Pane::Alerts => alerts::move_by(s, delta),
         Pane::Timeline => {
             // Scrolling up moves away from the newest record.

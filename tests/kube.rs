@@ -713,6 +713,13 @@ async fn serve_fake_for_measurement() {
         var("FAKE_KUBE_CHURN_MS", 0),
     );
     let fake = Fake::start("shop").await;
+    // FAKE_KUBE_PAGE: the server's page size (0: all in one answer;
+    // unset: the client's limit).
+    if let Ok(p) = std::env::var("FAKE_KUBE_PAGE")
+        && let Ok(p) = p.parse()
+    {
+        fake.set_page(Some(p));
+    }
     for i in 0..pods {
         fake.apply(running_pod(&format!("web-{i:04}-7d9f8b6c5"), web(), true));
     }

@@ -189,6 +189,12 @@ impl Observed {
         let Some(view) = self.kube.as_mut() else {
             return Vec::new();
         };
+        if matches!(
+            u,
+            KubeUpdate::Synced(_) | KubeUpdate::Applied(_) | KubeUpdate::Deleted(_)
+        ) {
+            self.pods_rev += 1;
+        }
         let mut events = Vec::new();
         match u {
             KubeUpdate::Connecting { context, server } => {
@@ -326,7 +332,7 @@ impl Observed {
     /// recovering once every pod has been ready for `RECOVERY_HOLD`. Called
     /// after every source message and on the clock.
     pub fn check_ready(&mut self, now: DateTime<Utc>) -> Option<Event> {
-        let (ready, total) = ready_count(&self.pods);
+        let (ready, total) = (self.ready(), self.pods.len() as u32);
         let view = self.kube.as_mut()?;
         view.synced_at?;
         let all = total > 0 && ready == total;

@@ -83,7 +83,36 @@ pub struct State {
     pub observed: Observed,
     pub runs: runs::Runs,
     pub ui: Ui,
+    /// What the panes show, derived from the rest and kept up to date by
+    /// `update` (`view::refresh`) when its inputs change: never computed
+    /// while drawing, so a frame costs the same with 100 or 100,000 pods.
+    pub derived: Derived,
     pub now: DateTime<Utc>,
+}
+
+/// The widest cells of the pods' columns, in terminal columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PodColumns {
+    pub name: usize,
+    pub status: usize,
+    pub node: usize,
+    pub any_node: bool,
+}
+
+/// Derived data (see `view`): plain values, computed by `view::refresh`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Derived {
+    /// The pods as the pane lists them: indices into `observed.pods`,
+    /// filtered and sorted.
+    pub pods: Vec<usize>,
+    /// How many pods are ready.
+    pub pods_ready: usize,
+    /// The widest NAME, STATUS and NODE among the pods shown (their
+    /// columns do not move while scrolling).
+    pub pods_cols: PodColumns,
+    /// What `pods` was computed from: the pods' revision, the sort and the
+    /// filter.
+    pub pods_from: Option<(u64, ui::PodSort, String)>,
 }
 
 impl State {
@@ -94,6 +123,7 @@ impl State {
             observed: Observed::default(),
             runs: runs::Runs::default(),
             ui: Ui::default(),
+            derived: Derived::default(),
             now,
         }
     }

@@ -181,12 +181,43 @@ pub struct Observed {
     /// Pod labels by pod name (a drill's pods carry them; a rollout
     /// replaces the pods its selector matches).
     pub labels: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Counts every change to `pods` (which, their order, their status or
+    /// restarts), so what is derived from them is computed again only when
+    /// it changed (`view::pods::refresh`).
+    pub pods_rev: u64,
+    /// The ready count at a pods revision (read on every clock tick).
+    pub ready_at: Memo,
+}
+
+/// A value remembered so it is not computed again (the ready count at a
+/// pods revision). Not part of what was observed: two seats that saw the
+/// same are equal whatever each remembers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Memo(pub Option<(u64, u32)>);
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Observed {
+    /// How many pods are ready: counted once per change of the pods.
+    pub fn ready(&mut self) -> u32 {
+        match self.ready_at.0 {
+            Some((rev, n)) if rev == self.pods_rev => n,
+            _ => {
+                let n = self.pods.iter().filter(|p| is_ready(&p.ready)).count() as u32;
+                self.ready_at = Memo(Some((self.pods_rev, n)));
+                n
+            }
+        }
+    }
+
     /// Applies a drill pod spec (create or patch); returns the timeline
     /// event when the change matters to the record.
     pub fn apply_pod(&mut self, spec: &PodSpec, now: DateTime<Utc>) -> Option<Event> {
+        self.pods_rev += 1;
         if !spec.labels.is_empty() {
             self.labels
                 .entry(spec.name.clone())
@@ -244,6 +275,7 @@ impl Observed {
     }
 
     pub fn delete_pod(&mut self, name: &str) -> Option<Event> {
+        self.pods_rev += 1;
         let idx = self.pods.iter().position(|p| p.name == name)?;
         let pod = self.pods.remove(idx);
         self.labels.remove(&pod.name);
@@ -350,38 +382,6 @@ impl World for Observed {
     fn set_figures(&mut self, figures: &[FigureSpec]) {
         Observed::set_figures(self, figures)
     }
-}
-
-/// The pods as the pods pane lists them: filtered by a case-insensitive
-/// part of the name, status or node, in the chosen order.
-pub fn pod_view<'a>(pods: &'a [Pod], sort: super::ui::PodSort, filter: &str) -> Vec<&'a Pod> {
-    let needle = filter.trim().to_lowercase();
-    // Each pod's rank once, not at every comparison: with 10,000 pods this
-    // runs every frame (and live pods arrive already in this order).
-    let mut ranked: Vec<(u8, &Pod)> = pods
-        .iter()
-        .filter(|p| {
-            needle.is_empty()
-                || p.name.to_lowercase().contains(&needle)
-                || p.status.to_lowercase().contains(&needle)
-                || p.node
-                    .as_deref()
-                    .is_some_and(|n| n.to_lowercase().contains(&needle))
-        })
-        .map(|p| (pod_rank(p), p))
-        .collect();
-    match sort {
-        super::ui::PodSort::Status => {
-            ranked.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| a.name.cmp(&b.name)))
-        }
-        super::ui::PodSort::Restarts => ranked.sort_by(|(ra, a), (rb, b)| {
-            b.restarts
-                .cmp(&a.restarts)
-                .then(ra.cmp(rb))
-                .then_with(|| a.name.cmp(&b.name))
-        }),
-    }
-    ranked.into_iter().map(|(_, p)| p).collect()
 }
 
 /// 0: alarming, 1: not running, 2: running but not ready, 3: healthy.

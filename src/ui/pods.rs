@@ -7,7 +7,7 @@ use super::{fit, fit_middle, pane_block, theme};
 use crate::sanitize::clean;
 use crate::state::kube::{KubeView, Link};
 use crate::state::ui::{Modal, PodSort};
-use crate::state::{Pod, State};
+use crate::state::{Pod, PodColumns, State};
 use crate::time::{age, local_hms};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,11 +21,8 @@ const GAP: usize = 1;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let all = &s.observed.pods;
-    let ready = all
-        .iter()
-        .filter(|p| crate::state::observed::is_ready(&p.ready))
-        .count();
-    let pods = crate::view::pods_shown(s);
+    let ready = s.derived.pods_ready;
+    let pods = &s.derived.pods;
     let mut title = format!(" Pods {ready}/{} ready ", all.len());
     if s.ctx.drill {
         title.push_str("(drill) ");
@@ -82,7 +79,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         selected,
         table_area.height.saturating_sub(1) as usize,
     );
-    let table = pod_table(s, &pods, shown.clone(), table_area.width as usize, focused);
+    let rows: Vec<&Pod> = pods[shown.clone()]
+        .iter()
+        .filter_map(|i| all.get(*i))
+        .collect();
+    let table = pod_table(s, &rows, table_area.width as usize, focused);
     let mut ts = TableState::default().with_selected(Some(selected - shown.start));
     f.render_stateful_widget(table, table_area, &mut ts);
 }
@@ -186,9 +187,7 @@ struct Widths {
 
 fn widest<'a>(header: &str, cells: impl Iterator<Item = &'a str>) -> usize {
     cells
-        // Pod and node names are ASCII (DNS names): their length is
-        // their width, without a lookup per character.
-        .map(|c| if c.is_ascii() { c.len() } else { c.width() })
+        .map(crate::view::pods::cell_width)
         .chain([header.width()])
         .max()
         .unwrap_or(0)
@@ -197,25 +196,25 @@ fn widest<'a>(header: &str, cells: impl Iterator<Item = &'a str>) -> usize {
 /// Column widths for the room there is: NAME gets what the others leave,
 /// at least `NAME_MIN`; CPU/MEM and then NODE are added only when NAME
 /// keeps that much.
-fn widths(pods: &[&Pod], restarts: &[String], has_metrics: bool, width: usize) -> Widths {
-    // NAME, STATUS and NODE are measured on every pod, so columns do not
-    // move while scrolling; RESTARTS (which depends on the time) on the
-    // rows shown.
+fn widths(cols: &PodColumns, restarts: &[String], has_metrics: bool, width: usize) -> Widths {
+    // NAME, STATUS and NODE are measured on every pod shown (when they
+    // change, by `view::pods`), so columns do not move while scrolling;
+    // RESTARTS (which depends on the time) on the rows on screen.
     const NAME_MIN: usize = 16;
     const READY: usize = 5;
     const AGE: usize = 6;
     // At least as wide as CrashLoopBackOff, so columns do not jump when a
     // pod starts crash-looping.
-    let status = widest("STATUS", pods.iter().map(|p| p.status.as_str())).clamp(16, 26);
+    let status = cols.status.max("STATUS".width()).clamp(16, 26);
     let restarts = widest("RESTARTS", restarts.iter().map(String::as_str)).min(16);
     let base = READY + status + restarts + AGE + 4 * GAP;
-    let name_want = widest("NAME", pods.iter().map(|p| p.name.as_str()));
+    let name_want = cols.name.max("NAME".width());
     let room = |used: usize| width.saturating_sub(used);
     let metrics_w = 5 + 7 + 2 * GAP;
     let metrics = has_metrics && room(base + metrics_w) >= NAME_MIN;
     let used = base + if metrics { metrics_w } else { 0 };
-    let node_want = widest("NODE", pods.iter().filter_map(|p| p.node.as_deref())).min(24);
-    let any_node = pods.iter().any(|p| p.node.is_some());
+    let node_want = cols.node.max("NODE".width()).min(24);
+    let any_node = cols.any_node;
     // NODE only while NAME keeps most of its room.
     let node = if any_node && room(used + node_want + GAP) >= name_want.clamp(NAME_MIN, 24) {
         node_want
@@ -232,20 +231,15 @@ fn widths(pods: &[&Pod], restarts: &[String], has_metrics: bool, width: usize) -
     }
 }
 
-fn pod_table<'a>(
-    s: &'a State,
-    pods: &[&Pod],
-    shown: std::ops::Range<usize>,
-    width: usize,
-    focused: bool,
-) -> Table<'a> {
+/// The table of the pods on screen (`pods`: only those rows).
+fn pod_table<'a>(s: &'a State, pods: &[&Pod], width: usize, focused: bool) -> Table<'a> {
     let metrics = s.observed.kube.as_ref().map(|k| &k.metrics);
     let has_metrics = metrics.is_some_and(|m| !m.is_empty());
-    let restarts: Vec<String> = pods[shown.clone()]
+    let restarts: Vec<String> = pods
         .iter()
         .map(|p| crate::view::restarts_cell(p.restarts, p.last_restart, s.now))
         .collect();
-    let w = widths(pods, &restarts, has_metrics, width);
+    let w = widths(&s.derived.pods_cols, &restarts, has_metrics, width);
     let mut header = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
     let mut cols = vec![
         Constraint::Length(w.name as u16),
@@ -262,7 +256,7 @@ fn pod_table<'a>(
         header.push("NODE");
         cols.push(Constraint::Length(w.node as u16));
     }
-    let rows: Vec<Row> = pods[shown]
+    let rows: Vec<Row> = pods
         .iter()
         .zip(restarts)
         .map(|(p, restarts)| {

@@ -12,5 +12,12 @@ pub mod run;
 
 pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};
 pub use pickers::{label as picker_label, picker_items, unacknowledged};
-pub use pods::{pods_shown, restarts_cell};
+pub use pods::{pods_shown, refresh as refresh_pods, restarts_cell};
+
+/// Brings every derived view up to date with the state: called by
+/// `update` after each message (and by whoever builds a state), cheap when
+/// nothing it depends on changed.
+pub fn refresh(s: &mut crate::state::State) {
+    pods::refresh(s);
+}
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};

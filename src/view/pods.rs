@@ -1,11 +1,86 @@
 //! The pods as the pane lists them.
 
-use crate::state::State;
+use crate::state::observed::{is_ready, pod_rank};
+use crate::state::ui::PodSort;
+use crate::state::{Pod, PodColumns, State};
 use chrono::{DateTime, Utc};
 
-/// The pods as the pane lists them.
+/// The pods as the pane lists them (from the derived view: no sorting).
 pub fn pods_shown(s: &State) -> Vec<&crate::state::Pod> {
-    crate::state::observed::pod_view(&s.observed.pods, s.ui.pod_sort, &s.ui.pod_filter)
+    s.derived
+        .pods
+        .iter()
+        .filter_map(|i| s.observed.pods.get(*i))
+        .collect()
+}
+
+/// Computes the pods shown again when the pods, the sort or the filter
+/// changed since the last time; otherwise costs three comparisons.
+pub fn refresh(s: &mut State) {
+    let (rev, sort) = (s.observed.pods_rev, s.ui.pod_sort);
+    if matches!(&s.derived.pods_from, Some((r, so, f)) if *r == rev && *so == sort && *f == s.ui.pod_filter)
+    {
+        return;
+    }
+    let pods = &s.observed.pods;
+    s.derived.pods = pod_order(pods, sort, &s.ui.pod_filter);
+    s.derived.pods_ready = pods.iter().filter(|p| is_ready(&p.ready)).count();
+    let shown = s.derived.pods.iter().filter_map(|i| pods.get(*i));
+    let mut cols = PodColumns::default();
+    for p in shown {
+        cols.name = cols.name.max(cell_width(&p.name));
+        cols.status = cols.status.max(cell_width(&p.status));
+        if let Some(n) = &p.node {
+            cols.node = cols.node.max(cell_width(n));
+            cols.any_node = true;
+        }
+    }
+    s.derived.pods_cols = cols;
+    s.derived.pods_from = Some((rev, sort, s.ui.pod_filter.clone()));
+}
+
+/// A cell's width on the terminal. Pod and node names are ASCII (DNS
+/// names): their length is their width, without a lookup per character.
+pub fn cell_width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(s)
+    }
+}
+
+/// The indices of the pods shown: those the filter matches (a
+/// case-insensitive part of the name, status or node), pods in trouble
+/// first (or the most restarted first), then by name.
+pub fn pod_order(pods: &[Pod], sort: PodSort, filter: &str) -> Vec<usize> {
+    let needle = filter.trim().to_lowercase();
+    let mut ranked: Vec<(u8, usize)> = pods
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            needle.is_empty()
+                || p.name.to_lowercase().contains(&needle)
+                || p.status.to_lowercase().contains(&needle)
+                || p.node
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&needle))
+        })
+        .map(|(i, p)| (pod_rank(p), i))
+        .collect();
+    let name = |i: usize| &pods[i].name;
+    match sort {
+        PodSort::Status => {
+            ranked.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| name(*a).cmp(name(*b))))
+        }
+        PodSort::Restarts => ranked.sort_by(|(ra, a), (rb, b)| {
+            pods[*b]
+                .restarts
+                .cmp(&pods[*a].restarts)
+                .then(ra.cmp(rb))
+                .then_with(|| name(*a).cmp(name(*b)))
+        }),
+    }
+    ranked.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The RESTARTS cell: `3`, or `3 (5m ago)` when the last restart is known.

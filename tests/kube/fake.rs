@@ -41,6 +41,10 @@ struct Store {
     fail_watch: VecDeque<u16>,
     metrics: Option<Vec<Value>>,
     table: Option<TableCells>,
+    /// The server's own page size: None honours the client's `limit`,
+    /// Some(0) ignores it (everything in one answer), Some(n) answers at
+    /// most n at a time.
+    page: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -198,6 +202,11 @@ impl Fake {
     /// PodMetrics items, or None: no metrics API at all (404).
     pub fn set_metrics(&self, m: Option<Vec<Value>>) {
         self.with(|s| s.metrics = m);
+    }
+
+    /// The server's page size (see `Store::page`).
+    pub fn set_page(&self, page: Option<usize>) {
+        self.with(|s| s.page = page);
     }
 
     pub fn set_table(&self, cells: TableCells) {
@@ -360,6 +369,11 @@ async fn pods(
         .filter(|l| *l > 0)
         .unwrap_or(usize::MAX);
     let (rv, items, more, table) = f.with(|s| {
+        let limit = match s.page {
+            None => limit,
+            Some(0) => usize::MAX,
+            Some(n) => n.min(limit),
+        };
         let mut matching = s.pods.values().filter(|p| matches(selector, p)).skip(from);
         let items: Vec<Value> = matching.by_ref().take(limit).cloned().collect();
         (s.rv, items, matching.next().is_some(), s.table.clone())
