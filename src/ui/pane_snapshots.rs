@@ -1026,6 +1026,104 @@ fn expire_silence_question() {
     );
 }
 
+// ---------------------------------------------------------------- the other panes
+
+/// The rectangle the layout in use gives `id` at the harness's size, cut
+/// out of the whole frame.
+fn placed_pane(h: &Harness, id: super::layout::PaneId, what: &str) -> (Buffer, Rect, String) {
+    let (w, hgt) = h.state.ui.size;
+    let r = super::placement(&h.state)
+        .get(id)
+        .unwrap_or_else(|| panic!("{id:?} not placed at {w}x{hgt}"));
+    let buf = frame(&h.state, w, hgt);
+    let s = serialise(&buf, r, what);
+    (buf, r, s)
+}
+
+/// The checklist, timeline and resources of the drill 50 s in (a step
+/// ticked, a note written), each alone at 80x24; the checklist focused.
+#[test]
+fn checklist_timeline_and_resources_alone() {
+    let mut h = busy_drill(80, 24);
+    h.key(KeyCode::Char('n'));
+    h.keys("Rollout of v2.4.1 at 12:55; rolling back");
+    h.ctrl('s');
+    let buf = pane_alone(&h.state, Pane::Checklist, 80, 24);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(s.contains("[x] Verify the outage"), "{s}");
+    assert!(
+        style_of(&buf, buf.area, "[ ] Check pod")
+            .2
+            .contains(REVERSED)
+    );
+    insta::assert_snapshot!("checklist_pane_80x24", s);
+    let buf = pane_alone(&h.state, Pane::Timeline, 80, 24);
+    let s = serialise(&buf, buf.area, "timeline pane");
+    assert!(s.contains("Rollout of v2.4.1"), "{s}");
+    insta::assert_snapshot!("timeline_pane_80x24", s);
+    let buf = pane_alone(&h.state, Pane::Resources, 80, 24);
+    let s = serialise(&buf, buf.area, "resources pane");
+    assert!(s.contains("bastion-1"), "{s}");
+    insta::assert_snapshot!("resources_pane_80x24", s);
+}
+
+/// The alerts pane of a live incident alone, focused, the second group
+/// selected.
+#[test]
+fn alerts_pane_alone() {
+    let h = live_alerts(80, 24);
+    let buf = pane_alone(&h.state, Pane::Alerts, 80, 24);
+    let s = serialise(&buf, buf.area, "alerts pane");
+    assert!(s.contains("APIDown"), "{s}");
+    assert_eq!(style_of(&buf, buf.area, "‼").0, Color::Red, "{s}");
+    insta::assert_snapshot!("alerts_pane_80x24", s);
+}
+
+/// The header and the footer as the 80x24 layout places them, in the
+/// drill 16 minutes in (a clock due takes the header's second line).
+#[test]
+fn header_and_footer_at_80x24() {
+    use super::layout::PaneId;
+    let h = drill_at_16m(80, 24);
+    let (buf, r, s) = placed_pane(&h, PaneId::Header, "header");
+    assert!(s.contains("DRILL"), "{s}");
+    assert!(style_of(&buf, r, "⚑ DUE").2.contains(REVERSED), "{s}");
+    insta::assert_snapshot!("header_80x24", s);
+    let (_, _, s) = placed_pane(&h, PaneId::Footer, "footer");
+    assert!(s.contains("? help"), "{s}");
+    insta::assert_snapshot!("footer_80x24", s);
+}
+
+/// `L` until the wallboard: its big clock and phase progress at 120x40.
+#[test]
+fn bigclock_and_progress_on_the_wallboard() {
+    use super::layout::PaneId;
+    let mut h = busy_drill(120, 40);
+    for _ in 0..h.state.ctx.layouts.len() {
+        if super::active_layout(&h.state).name == "wallboard" {
+            break;
+        }
+        h.key(KeyCode::Char('L'));
+    }
+    assert_eq!(super::active_layout(&h.state).name, "wallboard");
+    let (_, _, s) = placed_pane(&h, PaneId::Bigclock, "big clock");
+    insta::assert_snapshot!("bigclock_120x40", s);
+    let (_, _, s) = placed_pane(&h, PaneId::Progress, "progress");
+    assert!(s.contains("Immediate Actions"), "{s}");
+    insta::assert_snapshot!("progress_120x40", s);
+}
+
+/// The facilitator's seat 50 s in: the upcoming injects pane at 120x40.
+#[test]
+fn upcoming_injects_on_the_facilitators_seat() {
+    use super::layout::PaneId;
+    let mut h = sized(Harness::facilitator(), 120, 40);
+    h.run_injects_until(50);
+    let (_, _, s) = placed_pane(&h, PaneId::Injects, "upcoming injects");
+    assert!(s.contains("Upcoming injects"), "{s}");
+    insta::assert_snapshot!("injects_120x40", s);
+}
+
 // ---------------------------------------------------------------- found, not fixed
 //
 // Rendering bugs these snapshots turned up, each as the test that will
