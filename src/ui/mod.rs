@@ -446,4 +446,6 @@ mod fit_tests {
 }
 
 #[cfg(test)]
+mod pane_snapshots;
+#[cfg(test)]
 mod snapshots;
