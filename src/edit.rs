@@ -66,6 +66,13 @@ impl Text {
         self
     }
 
+    /// The cursor after the last character (to edit what is there).
+    pub fn at_end(mut self) -> Self {
+        self.row = self.lines.len() - 1;
+        self.col = self.line_len();
+        self
+    }
+
     pub fn with_placeholder(mut self, p: impl Into<String>) -> Self {
         self.placeholder = p.into();
         self

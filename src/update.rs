@@ -35,6 +35,14 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 editor.insert_str(&text);
                 s.ui.modal = Some(Modal::Comms { template, editor });
             }
+            Some(Modal::Prompt {
+                title,
+                mut value,
+                kind,
+            }) => {
+                value.insert_str(&text);
+                s.ui.modal = Some(Modal::Prompt { title, value, kind });
+            }
             Some(Modal::Run(mut d)) => {
                 run::paste(s, &mut d, &text);
                 s.ui.modal = Some(Modal::Run(d));

@@ -79,7 +79,7 @@ pub enum Modal {
     /// One line of text to type.
     Prompt {
         title: String,
-        value: String,
+        value: Box<Text>,
         kind: PromptKind,
     },
     /// A communication, filled from its template, being edited.

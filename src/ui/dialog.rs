@@ -2,6 +2,7 @@
 //! templates), a text prompt, the quit confirmation.
 
 use super::{layout, theme};
+use crate::edit::Text;
 use crate::keys::{Action, Ctx};
 use crate::sanitize::clean;
 use crate::state::State;
@@ -62,7 +63,8 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
         .max()
         .unwrap_or(40)
         .max(title.len() + 4) as u16)
-        .clamp(46, area.width.saturating_sub(4).max(20));
+        .max(46)
+        .min(area.width.saturating_sub(4).max(20));
     let r = layout::centered(area, width, items.len() as u16 + 3);
     f.render_widget(Clear, r);
     let hint = format!(
@@ -84,7 +86,7 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
 }
 
 /// One line of text to type.
-pub fn prompt(s: &State, f: &mut Frame, area: Rect, title: &str, value: &str) {
+pub fn prompt(s: &State, f: &mut Frame, area: Rect, title: &str, value: &Text) {
     let r = layout::centered(area, 60, 4);
     f.render_widget(Clear, r);
     let block = Block::default()
@@ -96,17 +98,14 @@ pub fn prompt(s: &State, f: &mut Frame, area: Rect, title: &str, value: &str) {
             s.ctx.keymap.keys_for(Ctx::Prompt, Action::Choose),
             s.ctx.keymap.keys_for(Ctx::Prompt, Action::Cancel)
         ));
-    f.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("> ", theme::heading(s.ctx.theme)),
-            Span::styled(
-                format!("{}▏", clean(value)),
-                theme::selected(s.ctx.theme, true),
-            ),
-        ]))
-        .block(block),
-        r,
-    );
+    let width = r.width.saturating_sub(2 + 2) as usize;
+    let mut line = vec![Span::styled("> ", theme::heading(s.ctx.theme))];
+    line.extend(super::editor::one_line(
+        value,
+        width,
+        theme::selected(s.ctx.theme, true),
+    ));
+    f.render_widget(Paragraph::new(Line::from(line)).block(block), r);
 }
 
 pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
@@ -139,7 +138,10 @@ pub fn confirm_quit(s: &State, f: &mut Frame, area: Rect) {
         ),
         Span::raw(" stay"),
     ]));
-    let r = layout::centered(area, 60, text.len() as u16 + 2);
+    // As high as the text once wrapped, so its keys are never cut off.
+    let width = 60.min(area.width);
+    let rows = super::wrapped_rows(&text, width.saturating_sub(2) as usize);
+    let r = layout::centered(area, width, rows as u16 + 2);
     f.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)

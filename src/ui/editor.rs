@@ -7,7 +7,7 @@ use crate::edit::Text;
 use crate::sanitize::clean;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthChar;
@@ -17,7 +17,10 @@ pub fn render(k: theme::Kind, f: &mut Frame, area: Rect, t: &Text) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(k, true))
-        .title(clean(&t.title).into_owned());
+        .title(super::fit(
+            &clean(&t.title),
+            area.width.saturating_sub(2) as usize,
+        ));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let (h, w) = (inner.height as usize, inner.width as usize);
@@ -66,4 +69,36 @@ pub fn render(k: theme::Kind, f: &mut Frame, area: Rect, t: &Text) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A one-line text as spans `width` columns wide at most: scrolled so the
+/// cursor (a thin bar) stays in view, in `style`.
+pub fn one_line(t: &Text, width: usize, style: Style) -> Vec<Span<'static>> {
+    let chars: Vec<char> = t
+        .lines()
+        .first()
+        .map_or(Vec::new(), |l| l.chars().collect());
+    let col = t.cursor().1.min(chars.len());
+    let w = |cs: &[char]| cs.iter().map(|c| c.width().unwrap_or(0)).sum::<usize>();
+    // The bar takes a column; what is before the cursor gets the rest.
+    let room = width.saturating_sub(1).max(1);
+    let mut start = 0;
+    while start < col && w(&chars[start..col]) > room {
+        start += 1;
+    }
+    let before: String = chars[start..col].iter().collect();
+    let mut after = String::new();
+    let mut used = w(&chars[start..col]) + 1;
+    for c in &chars[col..] {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width {
+            break;
+        }
+        after.push(*c);
+        used += cw;
+    }
+    vec![Span::styled(
+        format!("{}▏{}", clean(&before), clean(&after)),
+        style,
+    )]
 }

@@ -356,6 +356,57 @@ pub fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usi
     start..(start + height).min(len)
 }
 
+/// Joins `parts` with `sep` into lines at most `width` columns wide,
+/// breaking only between parts.
+pub fn pack(parts: &[String], sep: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for p in parts {
+        if !cur.is_empty() && cur.width() + sep.width() + p.width() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push_str(sep);
+        }
+        cur.push_str(p);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The rows `lines` take once word-wrapped at `width` columns (as
+/// `Paragraph` with `Wrap` does: a word longer than the line is broken).
+pub fn wrapped_rows(lines: &[Line], width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            let mut rows = 1;
+            let mut used = 0;
+            for word in text.split_inclusive(' ') {
+                let mut w = word.width();
+                // A word that does not fit the rest of the row starts a new
+                // one (trailing spaces may hang past the edge).
+                if used > 0 && used + word.trim_end().width() > width {
+                    rows += 1;
+                    used = 0;
+                }
+                while w > width {
+                    rows += 1;
+                    w -= width;
+                }
+                used += w;
+            }
+            rows
+        })
+        .sum()
+}
+
 /// Cuts a string to `width` columns, marking the cut with `…`.
 pub fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;

@@ -1141,7 +1141,6 @@ fn text(buf: &Buffer) -> String {
 /// panics when the terminal is narrower than 50 columns (40x12 is
 /// supported): any picker (`s`, `t`, `r`, `C`, `m`, `c`) crashes the draw.
 #[test]
-#[ignore = "bug: a picker panics below 50 columns (min > max in clamp)"]
 fn a_picker_fits_a_terminal_under_50_columns() {
     let mut h = sized(Harness::drill(), 49, 24);
     h.key(KeyCode::Char('s'));
@@ -1152,7 +1151,6 @@ fn a_picker_fits_a_terminal_under_50_columns() {
 /// The quit question's height counts its lines before they wrap: under
 /// 60 columns the keys row falls out of the dialog.
 #[test]
-#[ignore = "bug: the quit question loses its keys when it wraps"]
 fn the_quit_question_keeps_its_keys_when_narrow() {
     let mut h = sized(Harness::drill(), 50, 15);
     h.key(KeyCode::Char('q'));
@@ -1163,7 +1161,6 @@ fn the_quit_question_keeps_its_keys_when_narrow() {
 /// The prompt does not scroll: past 55 characters the end of what is
 /// typed, and the cursor, are out of the dialog.
 #[test]
-#[ignore = "bug: a long prompt value hides the cursor"]
 fn a_long_prompt_value_keeps_the_cursor_in_view() {
     let mut h = sized(Harness::drill(), 80, 24);
     h.key(KeyCode::Char('r'));
@@ -1177,7 +1174,6 @@ fn a_long_prompt_value_keeps_the_cursor_in_view() {
 /// At 80x24 the comms editor's title (its keys) is cut mid-word with no
 /// `…`: `· Esc can┐`.
 #[test]
-#[ignore = "bug: the comms editor's keys are cut from its title at 80x24"]
 fn the_comms_editor_says_its_keys_at_80x24() {
     let mut h = sized(Harness::drill(), 80, 24);
     h.key(KeyCode::Char('c'));
@@ -1190,7 +1186,6 @@ fn the_comms_editor_says_its_keys_at_80x24() {
 /// fields' keys (`Tab field · Enter check · Esc cancel`): there Tab and
 /// Enter refuse, and Esc goes back to the fields.
 #[test]
-#[ignore = "bug: the silence confirmation shows the fields' keys"]
 fn the_silence_confirmation_says_its_own_keys() {
     let mut h = live_alerts(80, 24);
     h.key(KeyCode::Char('X'));
@@ -1204,7 +1199,6 @@ fn the_silence_confirmation_says_its_own_keys() {
 /// The run dialog cuts its keys line at any character, as it cuts the
 /// command: at 80x24 `Esc` is split over two rows (`· Es` / `c close`).
 #[test]
-#[ignore = "bug: the run dialog's keys line is cut mid-word"]
 fn the_run_dialog_keys_line_breaks_between_words() {
     let mut h = live_run_dialog("data-breach", "revoke-credentials", 80, 24);
     h.keys("AKIA-short");

@@ -170,16 +170,28 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                 Some(_) => "asks to confirm",
                 None => "when the parameters are valid",
             };
-            lines.push(Line::styled(
+            // The keys break between keys, never inside one.
+            let keys = [
                 format!(
-                    "{} {next} · {} dry run · {} next field · {} close",
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Choose),
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::DryRun),
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::FocusNext),
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Cancel),
+                    "{} {next}",
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Choose)
                 ),
-                theme::dim(s.ctx.theme),
-            ));
+                format!(
+                    "{} dry run",
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::DryRun)
+                ),
+                format!(
+                    "{} next field",
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::FocusNext)
+                ),
+                format!(
+                    "{} close",
+                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Cancel)
+                ),
+            ];
+            for l in super::pack(&keys, " · ", inner_w) {
+                lines.push(Line::styled(l, theme::dim(s.ctx.theme)));
+            }
         }
         _ => {}
     }

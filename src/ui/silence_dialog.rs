@@ -96,12 +96,21 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
             theme::dim(s.ctx.theme),
         ));
     }
-    let hint = format!(
-        " {} field · {} check · {} cancel ",
-        s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::FocusNext),
-        s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::Choose),
-        s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::Cancel)
-    );
+    // The keys of the stage the dialog is in.
+    let hint = if d.confirm {
+        format!(
+            " {} create · {} back ",
+            s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Confirm),
+            s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Cancel)
+        )
+    } else {
+        format!(
+            " {} field · {} check · {} cancel ",
+            s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::FocusNext),
+            s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::Choose),
+            s.ctx.keymap.keys_for(Ctx::SilenceEdit, Action::Cancel)
+        )
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(s.ctx.theme, true))

@@ -9,6 +9,7 @@
 
 use super::{append, flash};
 use crate::drill::clock::SPEEDS;
+use crate::edit::Text;
 use crate::msg::Effect;
 use crate::state::State;
 use crate::state::ui::{Modal, PromptKind};
@@ -171,7 +172,7 @@ pub fn open_adhoc(s: &mut State) {
     }
     s.ui.modal = Some(Modal::Prompt {
         title: "Ad hoc inject: a message from whom? (Support, VP Engineering, a customer…)".into(),
-        value: String::new(),
+        value: Box::new(Text::line("")),
         kind: PromptKind::InjectFrom,
     });
 }
@@ -182,7 +183,7 @@ pub fn prompt_done(s: &mut State, kind: PromptKind, value: String, fx: &mut Vec<
         PromptKind::InjectFrom => {
             s.ui.modal = Some(Modal::Prompt {
                 title: format!("Ad hoc inject: what does {value} say?"),
-                value: String::new(),
+                value: Box::new(Text::line("")),
                 kind: PromptKind::InjectText { from: value },
             });
         }

@@ -11,7 +11,7 @@ use crate::state::State;
 use crate::state::ui::{Modal, PickKind, PromptKind};
 use crate::timeline::Event;
 use crate::view::pickers::{items, unacknowledged};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 pub fn open_picker(s: &mut State, kind: PickKind) {
     if s.ctx.viewer {
@@ -44,7 +44,7 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
             let value = s.incident.roles.get(&id).cloned().unwrap_or_default();
             s.ui.modal = Some(Modal::Prompt {
                 title: format!("Who is {name} now?"),
-                value,
+                value: Box::new(Text::line("").with_text(&value).at_end()),
                 kind: PromptKind::RoleHolder(id),
             });
         }
@@ -76,10 +76,10 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
             };
             let text = crate::comms::compose(s, &t);
             let editor = Text::multiline(format!(
-                " {}: {} send (file, clipboard, timeline) · {} cancel · fill the [fields] ",
-                t.name,
+                " {} send (file, clipboard, timeline) · {} cancel · {}: fill the [fields] ",
                 s.ctx.keymap.keys_for(Ctx::Note, Action::Save),
-                s.ctx.keymap.keys_for(Ctx::Note, Action::Cancel)
+                s.ctx.keymap.keys_for(Ctx::Note, Action::Cancel),
+                t.name,
             ))
             .with_text(&text);
             s.ui.modal = Some(Modal::Comms {
@@ -94,7 +94,7 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
 pub fn prompt_key(
     s: &mut State,
     title: String,
-    mut value: String,
+    mut value: Box<Text>,
     kind: PromptKind,
     key: KeyEvent,
     fx: &mut Vec<Effect>,
@@ -102,7 +102,7 @@ pub fn prompt_key(
     match s.ctx.keymap.lookup(&[Ctx::Prompt], &key) {
         Some(Action::Cancel) => return,
         Some(Action::Choose) => {
-            let v = value.trim().to_string();
+            let v = value.text().trim().to_string();
             if v.is_empty() {
                 flash(s, "Nothing typed: nothing recorded");
                 return;
@@ -115,13 +115,9 @@ pub fn prompt_key(
             }
             return;
         }
-        _ => match key.code {
-            KeyCode::Backspace => {
-                value.pop();
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => value.push(c),
-            _ => {}
-        },
+        _ => {
+            value.input(&key);
+        }
     }
     s.ui.modal = Some(Modal::Prompt { title, value, kind });
 }

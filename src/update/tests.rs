@@ -720,7 +720,7 @@ mod record_keeping {
         let Some(Modal::Prompt { value, .. }) = &h.state.ui.modal else {
             panic!()
         };
-        assert_eq!(value, "drill IC", "the current holder to edit");
+        assert_eq!(value.text(), "drill IC", "the current holder to edit");
         for _ in 0..8 {
             h.key(KeyCode::Backspace);
         }
