@@ -10,42 +10,7 @@ use crate::state::Incident;
 use crate::time::parse_duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    Response,
-    Escalation,
-    Deadline,
-    Phase,
-    Cadence,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Response => "response",
-            Kind::Escalation => "escalation",
-            Kind::Deadline => "deadline",
-            Kind::Phase => "phase",
-            Kind::Cadence => "comms",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Timer {
-    /// Stable id: recorded when due and when acknowledged.
-    pub id: String,
-    pub kind: Kind,
-    pub label: String,
-    pub due: DateTime<Utc>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    Upcoming,
-    Due,
-    Acknowledged,
-}
+pub use crate::state::timers::{Kind, State, Timer};
 
 impl Timer {
     pub fn state(&self, inc: &Incident, now: DateTime<Utc>) -> State {

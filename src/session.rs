@@ -225,6 +225,7 @@ pub fn drill_state(
     declared: &[Record],
     now: DateTime<Utc>,
 ) -> State {
+    let redactor = playbook_redactor(&playbook);
     let ctx = Context {
         playbook,
         procedure: scenario.procedure.value.clone(),
@@ -242,6 +243,7 @@ pub fn drill_state(
         layouts: Arc::new(crate::layout::bundled()),
         theme: crate::config::Theme::default(),
         keymap: Arc::default(),
+        redactor,
         low_bandwidth: false,
         observes_pods: true,
         observes_alerts: true,
@@ -255,6 +257,12 @@ pub fn drill_state(
     st.observed = initial_observed(scenario, now);
     crate::view::refresh(&mut st);
     st
+}
+
+/// The playbook's `redact` patterns, compiled.
+fn playbook_redactor(pb: &Playbook) -> crate::command::Redactor {
+    let patterns: Vec<String> = pb.redact.iter().map(|r| r.value.clone()).collect();
+    crate::command::Redactor::new(Vec::new(), &patterns)
 }
 
 /// `user@host` for this seat.
@@ -404,6 +412,7 @@ pub fn live_state(
         .namespace
         .as_deref()
         .map(|ns| crate::state::kube::KubeView::new(watch_label(ns, watch.selector.as_deref())));
+    let redactor = playbook_redactor(&playbook);
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),
@@ -421,6 +430,7 @@ pub fn live_state(
         layouts: Arc::new(crate::layout::bundled()),
         theme: crate::config::Theme::default(),
         keymap: Arc::default(),
+        redactor,
         low_bandwidth: false,
         observes_pods: kube.is_some(),
         observes_alerts: alertmanager.is_some(),
@@ -613,5 +623,37 @@ pub fn watch_label(namespace: &str, selector: Option<&str>) -> String {
     match selector.filter(|s| !s.trim().is_empty()) {
         Some(sel) => format!("{namespace} {sel}"),
         None => namespace.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The session's redactor carries the playbook's `redact` patterns:
+    /// what a run shows and records is masked by them.
+    #[test]
+    fn the_playbooks_redact_patterns_reach_the_session() {
+        let mut pb = crate::playbook::load_bundled("dicps.yaml").expect("the bundled playbook");
+        pb.redact.push(crate::playbook::model::At::new(
+            "tok_[a-z0-9]{6}".to_string(),
+        ));
+        let spec = LiveSpec {
+            procedure: None,
+            severity: None,
+            title: None,
+            ic: None,
+            context: None,
+            namespace: None,
+            selector: None,
+            alertmanager: None,
+            read_only: false,
+        };
+        let (procedure, _, _) = resolve_live(&pb, &spec).expect("a procedure");
+        let st = live_state(Arc::new(pb), &procedure, &spec, "ana@h", &[], Utc::now());
+        assert_eq!(
+            st.ctx.redactor.line("curl -H 'X-Key: tok_ab12cd' host"),
+            "curl -H 'X-Key: [redacted]' host"
+        );
     }
 }

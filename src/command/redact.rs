@@ -35,7 +35,8 @@ fn builtin() -> &'static [Regex] {
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
     literals: Vec<String>,
-    extra: Vec<Regex>,
+    /// The playbook's patterns, compiled once and shared by every run.
+    extra: std::sync::Arc<[Regex]>,
 }
 
 impl Redactor {
@@ -47,6 +48,16 @@ impl Redactor {
         Self {
             literals,
             extra: patterns.iter().filter_map(|p| Regex::new(p).ok()).collect(),
+        }
+    }
+
+    /// The same patterns (not compiled again) with these secret values.
+    pub fn with_secrets(&self, secrets: impl IntoIterator<Item = String>) -> Self {
+        let mut literals: Vec<String> = secrets.into_iter().filter(|s| s.len() >= 3).collect();
+        literals.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        Self {
+            literals,
+            extra: self.extra.clone(),
         }
     }
 
@@ -66,7 +77,7 @@ impl Redactor {
                 })
                 .into_owned();
         }
-        for re in &self.extra {
+        for re in self.extra.iter() {
             out = re.replace_all(&out, MASK).into_owned();
         }
         out
@@ -109,6 +120,26 @@ impl StreamRedactor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_adds_its_secrets_to_the_playbooks_patterns_compiled_once() {
+        let base = Redactor::new(Vec::new(), &["hunter[0-9]+".to_string()]);
+        let run = base.with_secrets(["s3cr3t-value".to_string(), "ab".to_string()]);
+        assert_eq!(
+            run.line("psql -p s3cr3t-value; echo hunter42 ab"),
+            format!("psql -p {MASK}; echo {MASK} ab"),
+            "the secret, the pattern; a value under 3 characters is not masked"
+        );
+        assert!(
+            std::sync::Arc::ptr_eq(&base.extra, &run.extra),
+            "the patterns are shared, not compiled again"
+        );
+        assert_eq!(
+            base.line("s3cr3t-value"),
+            "s3cr3t-value",
+            "the base has no secrets"
+        );
+    }
 
     #[test]
     fn table() {

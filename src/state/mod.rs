@@ -11,6 +11,7 @@ pub mod kube;
 pub mod observed;
 pub mod runs;
 pub mod thresholds;
+pub mod timers;
 pub mod ui;
 
 use crate::playbook::{Playbook, Procedure};
@@ -55,6 +56,9 @@ pub struct Context {
     /// The keymap in use: the defaults with the config's overrides. The
     /// one table `update` dispatches on and the help is drawn from.
     pub keymap: Arc<crate::keys::Keymap>,
+    /// The playbook's `redact` patterns, compiled once for the session;
+    /// a run adds its secret values (`view::run::redactor`).
+    pub redactor: crate::command::Redactor,
     /// `--low-bandwidth`: fewer frames, no bars.
     pub low_bandwidth: bool,
     /// Pods are observed (a drill's scenario, or a live source); without
@@ -113,6 +117,14 @@ pub struct Derived {
     /// What `pods` was computed from: the pods' revision, the sort and the
     /// filter.
     pub pods_from: Option<(u64, ui::PodSort, String)>,
+    /// The alerts in groups (by alert name), as the pane lists them.
+    pub alert_groups: Vec<crate::alerts::group::Group>,
+    /// The alerts' revision `alert_groups` was computed at.
+    pub alerts_from: Option<u64>,
+    /// Every running clock, soonest first (`clocks::timers`).
+    pub timers: Vec<timers::Timer>,
+    /// The record (its length) `timers` was listed from.
+    pub timers_from: Option<usize>,
 }
 
 impl State {

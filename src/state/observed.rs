@@ -187,6 +187,8 @@ pub struct Observed {
     pub pods_rev: u64,
     /// The ready count at a pods revision (read on every clock tick).
     pub ready_at: Memo,
+    /// Counts every change to `alerts` (see `pods_rev`).
+    pub alerts_rev: u64,
 }
 
 /// A value remembered so it is not computed again (the ready count at a
@@ -295,6 +297,7 @@ impl Observed {
 
     /// Fires (or refreshes) an alert; returns an event when it is new.
     pub fn fire_alert(&mut self, spec: &AlertSpec, now: DateTime<Utc>) -> Option<Event> {
+        self.alerts_rev += 1;
         let since = spec
             .since
             .as_ref()
@@ -333,6 +336,7 @@ impl Observed {
     }
 
     pub fn resolve_alert(&mut self, alertname: &str) -> Option<Event> {
+        self.alerts_rev += 1;
         let idx = self.alerts.iter().position(|a| a.alertname == alertname)?;
         self.alerts.remove(idx);
         Some(Event::AlertResolved {

@@ -21,7 +21,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 pub fn wanted_rows(s: &State) -> usize {
     let notices = notices(s).len();
     let rows = match s.ui.alerts_view {
-        AlertsView::Alerts => group::rows(&group::groups(&s.observed.alerts)).len(),
+        AlertsView::Alerts => group::rows(&s.derived.alert_groups).len(),
         AlertsView::Silences => s.observed.feed.silences.len(),
     };
     rows.max(1) + notices
@@ -71,7 +71,7 @@ fn state_style(k: theme::Kind, st: AlertState) -> Style {
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let alerts = &s.observed.alerts;
-    let groups = group::groups(alerts);
+    let groups = &s.derived.alert_groups;
     let title = match s.ui.alerts_view {
         AlertsView::Alerts => {
             let suppressed = groups.iter().map(|g| g.suppressed).sum::<usize>();
@@ -121,7 +121,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         f.render_widget(Paragraph::new(notes), top);
     }
     match s.ui.alerts_view {
-        AlertsView::Alerts => alert_table(s, f, list, focused, &groups),
+        AlertsView::Alerts => alert_table(s, f, list, focused, groups),
         AlertsView::Silences => silence_table(s, f, list, focused),
     }
 }

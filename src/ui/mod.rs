@@ -41,7 +41,7 @@ pub fn content(s: &State) -> layout::Content {
         } else {
             resources::full_height(s, 52)
         },
-        timers: crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident).len(),
+        timers: s.derived.timers.len(),
         phases: s.ctx.procedure().phases.len(),
         show_pods: s.ctx.observes_pods,
         show_alerts: s.ctx.observes_alerts,

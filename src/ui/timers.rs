@@ -2,7 +2,7 @@
 //! was acknowledged. A pane in the wide layout, an overlay (`T`) anywhere.
 
 use super::{fit, layout, pane_block, theme};
-use crate::clocks::{self, State as TimerState};
+use crate::clocks::State as TimerState;
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::time::countdown_coarse;
@@ -13,9 +13,9 @@ use ratatui::widgets::{Clear, Paragraph};
 
 /// One line a clock.
 pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
-    let all = clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
+    let all = &s.derived.timers;
     let mut out = Vec::new();
-    for t in &all {
+    for t in all {
         let state = t.state(&s.incident, s.now);
         let (when, style) = match state {
             TimerState::Upcoming => (

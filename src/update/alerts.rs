@@ -49,6 +49,7 @@ pub fn polled(s: &mut State, poll: Poll, fx: &mut Vec<Effect>) {
         alerts, silences, ..
     } = poll;
     s.observed.alerts = alerts;
+    s.observed.alerts_rev += 1;
     s.observed.feed.silences = silences;
     s.ui.alert = keep
         .and_then(|fp| s.observed.alerts.iter().position(|a| a.fingerprint == fp))

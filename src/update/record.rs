@@ -179,8 +179,9 @@ pub fn check_timers(s: &mut State, fx: &mut Vec<Effect>) {
     if s.ctx.viewer || !s.ctx.records_observations {
         return;
     }
-    let all = clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
-    let due: Vec<(String, String)> = clocks::newly_due(&all, &s.incident, s.now)
+    crate::view::refresh(s);
+    let all = &s.derived.timers;
+    let due: Vec<(String, String)> = clocks::newly_due(all, &s.incident, s.now)
         .into_iter()
         .filter(|t| !s.ui.due_requested.contains(&t.id))
         .map(|t| (t.id.clone(), t.label.clone()))

@@ -19,5 +19,16 @@ pub use pods::{pods_shown, refresh as refresh_pods, restarts_cell};
 /// nothing it depends on changed.
 pub fn refresh(s: &mut crate::state::State) {
     pods::refresh(s);
+    if s.derived.alerts_from != Some(s.observed.alerts_rev) {
+        s.derived.alert_groups = crate::alerts::group::groups(&s.observed.alerts);
+        s.derived.alerts_from = Some(s.observed.alerts_rev);
+    }
+    // The clocks change with the record only (their due times are fixed;
+    // whether one is due is a comparison with the time at draw).
+    let records = s.incident.records.len();
+    if s.derived.timers_from != Some(records) {
+        s.derived.timers = crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
+        s.derived.timers_from = Some(records);
+    }
 }
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};

@@ -8,19 +8,11 @@ use crate::state::ui::RunDialog;
 
 /// The redactor for a run: its secret values and the playbook's patterns.
 pub fn redactor(s: &State, d: &RunDialog) -> Redactor {
-    let patterns: Vec<String> = s
-        .ctx
-        .playbook
-        .redact
-        .iter()
-        .map(|r| r.value.clone())
-        .collect();
-    Redactor::new(
+    s.ctx.redactor.with_secrets(
         d.params
             .iter()
             .filter(|p| p.secret)
             .map(|p| p.value.clone()),
-        &patterns,
     )
 }
 
