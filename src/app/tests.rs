@@ -581,3 +581,69 @@ fn direct_appends_at_once_and_keeps_the_rest() {
     assert_eq!(fx.done, vec![Effect::Quit]);
     assert_eq!(h.records().len(), before + 1);
 }
+
+#[test]
+fn a_comms_write_that_blocks_does_not_hold_the_loop() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let comms = dir.path().join("comms");
+    std::fs::create_dir(&comms).expect("the comms directory");
+    // The file it will write is a FIFO with no reader (for this second
+    // and the next few): writing it blocks until one comes.
+    let now = chrono::Utc::now();
+    let fifos: Vec<_> = (0..5)
+        .map(|s| {
+            let stamp = (now + TimeDelta::seconds(s)).format("%Y%m%d-%H%M%S");
+            let p = comms.join(format!("{stamp}-status-page.md"));
+            nix::unistd::mkfifo(&p, nix::sys::stat::Mode::S_IRWXU).expect("a FIFO");
+            p
+        })
+        .collect();
+    let (mut fx, mut rx) = live(dir.path(), Some(comms));
+    // A reader comes after a second (so a write on this thread would
+    // hold `carry_out` that long, not for ever).
+    let paths = fifos.clone();
+    let readers = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        paths
+            .iter()
+            .map(|p| {
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(nix::libc::O_NONBLOCK)
+                    .open(p)
+                    .expect("a reader")
+            })
+            .collect::<Vec<_>>()
+    });
+    let t = Instant::now();
+    fx.carry_out(Effect::SendComms {
+        template: "status-page".into(),
+        text: "hello".into(),
+    });
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "carry_out waited for the write: {:?}",
+        t.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !matches!(rx.try_recv(), Ok(Msg::CommsWritten { .. })),
+        "the write is still blocked"
+    );
+    // Once the reader has come, the write ends and is answered.
+    let Msg::CommsWritten {
+        file: Some(file),
+        error: None,
+        ..
+    } = next_answer(&mut rx)
+    else {
+        panic!("not written")
+    };
+    assert!(
+        fifos.iter().any(|p| p.display().to_string() == file),
+        "{file}"
+    );
+    drop(readers.join().expect("the readers"));
+    fx.finish();
+}
