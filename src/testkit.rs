@@ -1,7 +1,8 @@
 //! Test fixtures: the bundled drill at a fixed time, and a harness that
-//! carries out `update`'s effects against a real file store, the way the
-//! loop does.
+//! carries out `update`'s effects against a real file store with the
+//! loop's `Effects` trait (its `Direct` implementation).
 
+use crate::app::effects::Direct;
 use crate::msg::{Effect, Msg};
 use crate::session;
 use crate::state::{HostSnapshot, State};
@@ -266,25 +267,12 @@ impl Harness {
         // What is on screen when the message comes: the loop has drawn
         // the state (on start, and after every batch).
         self.draw();
-        let mut rest = Vec::new();
-        // In order, as the recorder answers.
-        let mut queue = std::collections::VecDeque::from([msg]);
-        while let Some(m) = queue.pop_front() {
-            for fx in update(&mut self.state, m, self.now) {
-                match fx {
-                    Effect::Append(ev) => {
-                        let seat = self.state.ctx.seat.clone();
-                        let a = self.store.append(self.now, &seat, ev.clone()).unwrap();
-                        queue.extend(a.others.into_iter().map(|r| Msg::Followed(Box::new(r))));
-                        queue.push_back(match a.record {
-                            Some(rec) => Msg::Recorded(Box::new(rec)),
-                            None => Msg::Deduplicated(Box::new(ev)),
-                        });
-                    }
-                    other => rest.push(other),
-                }
-            }
-        }
+        // The loop's effects answer through the recorder; these at once,
+        // in the same order.
+        let seat = self.state.ctx.seat.clone();
+        let mut fx = Direct::new(&mut self.store, &seat, self.now);
+        crate::app::effects::apply(&mut self.state, msg, self.now, &mut fx);
+        let rest = fx.done;
         self.draw();
         rest
     }

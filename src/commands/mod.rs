@@ -182,17 +182,14 @@ pub fn run_cockpit(
             None => None,
         };
         let drill = extra(tx.clone());
-        let res = crate::app::Loop {
-            state,
+        let fx = crate::app::effects::Live::new(
             recorder,
-            rx,
             tx,
-            comms_dir: incident_dir.map(|d| d.join("comms")),
+            incident_dir.map(|d| d.join("comms")),
             alertmanager,
             drill,
-        }
-        .run(&mut term)
-        .await;
+        );
+        let res = crate::app::Loop::new(state, fx, rx).run(&mut term).await;
         drop(guard);
         res
     });

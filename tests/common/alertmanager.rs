@@ -2,6 +2,7 @@
 //! loopback port, for the tests; and a headless cockpit that carries out
 //! `update`'s effects the way the loop does.
 
+use incident_cockpit::app::effects::{Direct, Effects};
 use incident_cockpit::msg::{AmCommand, Effect, Msg};
 use incident_cockpit::sources::alertmanager;
 use incident_cockpit::state::State;
@@ -173,6 +174,28 @@ pub struct Cockpit {
     pub _dir: tempfile::TempDir,
 }
 
+/// The loop's effects for this cockpit: appends straight to the file (the
+/// tests' `Direct`), silence actions to the running source; nothing else
+/// is expected.
+struct Fx<'a> {
+    direct: Direct<'a>,
+    am: &'a UnboundedSender<AmCommand>,
+}
+
+impl Effects for Fx<'_> {
+    fn carry_out(&mut self, fx: Effect) {
+        match fx {
+            Effect::Append(_) => self.direct.carry_out(fx),
+            Effect::Alertmanager(cmd) => self.am.send(cmd).unwrap(),
+            other => panic!("unexpected effect {other:?}"),
+        }
+    }
+
+    fn answer(&mut self) -> Option<Msg> {
+        self.direct.answer()
+    }
+}
+
 pub const PLAYBOOK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/alerts-playbook.yaml"
@@ -248,27 +271,12 @@ impl Cockpit {
     pub fn apply(&mut self, msg: Msg) {
         // What is on screen when the message comes, as in the loop.
         self.draw();
-        // In order, as the recorder answers.
-        let mut queue = std::collections::VecDeque::from([msg]);
-        while let Some(m) = queue.pop_front() {
-            for fx in incident_cockpit::update::update(&mut self.state, m, chrono::Utc::now()) {
-                match fx {
-                    Effect::Append(ev) => {
-                        let a = self
-                            .store
-                            .append(chrono::Utc::now(), "ana@bastion-1", ev.clone())
-                            .unwrap();
-                        queue.extend(a.others.into_iter().map(|r| Msg::Followed(Box::new(r))));
-                        queue.push_back(match a.record {
-                            Some(rec) => Msg::Recorded(Box::new(rec)),
-                            None => Msg::Deduplicated(Box::new(ev)),
-                        });
-                    }
-                    Effect::Alertmanager(cmd) => self.am.send(cmd).unwrap(),
-                    other => panic!("unexpected effect {other:?}"),
-                }
-            }
-        }
+        let now = chrono::Utc::now();
+        let mut fx = Fx {
+            direct: Direct::new(&mut self.store, "ana@bastion-1", now),
+            am: &self.am,
+        };
+        incident_cockpit::app::effects::apply(&mut self.state, msg, now, &mut fx);
     }
 
     /// Handles messages until `pred` holds (or fails after `secs`).

@@ -1,0 +1,154 @@
+//! The loop: wait for a message, a signal or the next visible second;
+//! apply everything pending; draw once. No fixed-rate redraw.
+//!
+//! What to apply, when to draw and what to cancel at the end are decided in
+//! [`cycle`], without a terminal; the effects are carried out behind the
+//! [`effects::Effects`] trait ([`effects::Live`] here, [`effects::Direct`]
+//! in the tests). This file is the waiting and the terminal.
+
+pub mod cycle;
+pub mod effects;
+#[cfg(test)]
+mod tests;
+
+use crate::msg::Msg;
+use crate::runner::process;
+use crate::state::State;
+use crate::state::ui::Placed;
+use crate::term::Term;
+use anyhow::Result;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use cycle::{Cycle, Screen};
+use effects::{Effects, Live};
+use std::io::Write;
+use std::time::Duration;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+pub struct Loop<E> {
+    pub cycle: Cycle<E>,
+    pub rx: UnboundedReceiver<Msg>,
+}
+
+impl Screen for Term {
+    fn size(&mut self) -> Result<(u16, u16)> {
+        let size = Term::size(self)?;
+        Ok((size.width, size.height))
+    }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        // The viewport is fixed (no size query per frame): it follows the
+        // terminal's resize events, cleared so nothing stale stays. An
+        // event for the size it already has (some terminals repeat them)
+        // costs nothing: no clear, no full redraw on a slow link. A
+        // terminal that cannot be written to fails the next draw, which
+        // ends the loop with the error.
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        if self.get_frame().area() != area {
+            let _ = Term::resize(self, area);
+        }
+    }
+
+    fn draw(&mut self, state: &State) -> Result<Placed> {
+        crossterm::queue!(self.backend_mut(), BeginSynchronizedUpdate)?;
+        let mut placed = Default::default();
+        Term::draw(self, |f| placed = crate::ui::draw(state, f))?;
+        crossterm::queue!(self.backend_mut(), EndSynchronizedUpdate)?;
+        self.backend_mut().flush()?;
+        Ok(placed)
+    }
+
+    /// OSC 52: works over SSH and in tmux.
+    fn copy(&mut self, text: &str) {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        let _ = write!(self.backend_mut(), "\x1b]52;c;{b64}\x07");
+        let _ = self.backend_mut().flush();
+    }
+}
+
+/// SIGTERM, SIGHUP and SIGINT, which end the loop cleanly.
+pub struct Signals {
+    term: Signal,
+    hup: Signal,
+    int: Signal,
+}
+
+impl Signals {
+    pub fn new() -> std::io::Result<Self> {
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// The next signal's name; never, without signals (the tests).
+async fn next_signal(signals: &mut Option<Signals>) -> &'static str {
+    match signals {
+        Some(s) => tokio::select! {
+            _ = s.term.recv() => "SIGTERM",
+            _ = s.hup.recv() => "SIGHUP",
+            _ = s.int.recv() => "SIGINT",
+        },
+        None => std::future::pending().await,
+    }
+}
+
+impl<E: Effects> Loop<E> {
+    pub fn new(state: State, fx: E, rx: UnboundedReceiver<Msg>) -> Self {
+        Self {
+            cycle: Cycle::new(state, fx),
+            rx,
+        }
+    }
+
+    /// Runs until a quit: waits, applies a batch, draws when a frame is
+    /// due; at the end cancels the commands still running and waits (a
+    /// while) for what is still owed, so their end is recorded.
+    pub async fn drive(
+        &mut self,
+        screen: &mut impl Screen,
+        mut signals: Option<Signals>,
+    ) -> Result<()> {
+        self.cycle.start(screen, std::time::Instant::now())?;
+        loop {
+            let wait = self.cycle.wait(std::time::Instant::now());
+            let first = tokio::select! {
+                m = self.rx.recv() => m.unwrap_or(Msg::Terminate("channel closed")),
+                _ = tokio::time::sleep(wait) => Msg::Tick,
+                sig = next_signal(&mut signals) => Msg::Terminate(sig),
+            };
+            let rx = &mut self.rx;
+            if self.cycle.batch(first, || rx.try_recv().ok(), screen) {
+                break;
+            }
+            self.cycle.frame(screen, std::time::Instant::now())?;
+        }
+        self.cycle.cancel_running();
+        if self.cycle.outstanding() {
+            let deadline = tokio::time::Instant::now() + process::GRACE + Duration::from_secs(2);
+            while self.cycle.outstanding() {
+                match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                    Ok(Some(msg)) => {
+                        self.cycle.apply(msg, screen);
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Loop<Live> {
+    /// The cockpit on the terminal, until a quit or a signal; every append
+    /// is durable when it returns.
+    pub async fn run(mut self, term: &mut Term) -> Result<()> {
+        let signals = Signals::new()?;
+        self.drive(term, Some(signals)).await?;
+        self.cycle.fx.finish();
+        Ok(())
+    }
+}
