@@ -4,15 +4,18 @@
 //! parameters match, the expected procedures exist, and every reference in
 //! the playbooks resolves.
 //!
-//! The seeds are read from `shared/seeds/` beside the checkout; when they
-//! are missing the tests fail and name the path.
+//! The repository carries a copy of the seeds (`tests/fixtures/seeds/`), so
+//! a clone with nothing beside it runs these tests; when the originals are
+//! beside the checkout (`../shared/seeds/`, as in CI) the copy must still
+//! be identical to them.
 
 use incident_cockpit::playbook::model::{Command, Playbook, Procedure, Step};
 use incident_cockpit::playbook::{load::BUNDLED, load_bundled, placeholders, risk};
 use incident_cockpit::time::parse_duration;
 use std::collections::{BTreeMap, BTreeSet};
 
-const SEED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/");
+const SEED_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/seeds/");
+const ORIGINALS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/");
 
 /// Each seed and the bundled playbook that expresses it.
 const SEEDS: &[(&str, &str)] = &[
@@ -82,7 +85,7 @@ fn read_seed(name: &str) -> String {
     let path = format!("{SEED_DIR}{name}");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read seed {path}: {e}\n(the seeds live in shared/seeds/ beside the checkout; \
+            "cannot read seed {path}: {e}\n(the repository's copy of the seeds; \
              without them the playbooks cannot be checked)"
         )
     })
@@ -641,4 +644,20 @@ fn every_reference_in_the_playbooks_resolves() {
         check_the_rest(name, &pb, &ids, &mut problems);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The copy the repository carries is the seeds as their authors wrote
+/// them: when the originals are beside the checkout, they are the same.
+#[test]
+fn the_copied_seeds_are_the_originals() {
+    for (seed, _) in SEEDS {
+        let original = format!("{ORIGINALS}{seed}");
+        match std::fs::read_to_string(&original) {
+            Ok(text) => assert!(
+                text == read_seed(seed),
+                "tests/fixtures/seeds/{seed} differs from {original}: copy it again"
+            ),
+            Err(_) => eprintln!("{original} is not beside the checkout: the copy is used as it is"),
+        }
+    }
 }
