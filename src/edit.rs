@@ -25,8 +25,9 @@ pub struct Text {
 }
 
 impl Default for Text {
+    /// An empty one-line text.
     fn default() -> Self {
-        Self::multiline("")
+        Self::line("")
     }
 }
 
@@ -80,6 +81,46 @@ impl Text {
 
     pub fn lines(&self) -> &[String] {
         &self.lines
+    }
+
+    /// The first (for a one-line text, the only) line.
+    pub fn as_str(&self) -> &str {
+        self.lines.first().map_or("", String::as_str)
+    }
+
+    /// Empties the text.
+    pub fn clear(&mut self) {
+        self.lines = vec![String::new()];
+        self.row = 0;
+        self.col = 0;
+    }
+
+    /// Keeps at most `n` characters of each line.
+    pub fn truncate_chars(&mut self, n: usize) {
+        for l in &mut self.lines {
+            if let Some((at, _)) = l.char_indices().nth(n) {
+                l.truncate(at);
+            }
+        }
+        self.col = self.col.min(self.line_len());
+    }
+
+    /// The same text as dots (a secret), the cursor in the same place.
+    pub fn masked(&self) -> Text {
+        let mut t = self.clone();
+        t.lines = self
+            .lines
+            .iter()
+            .map(|l| "•".repeat(l.chars().count()))
+            .collect();
+        t
+    }
+
+    /// What the text shows while it is typed: a thin bar at the cursor.
+    pub fn with_cursor(&self) -> String {
+        let l = &self.lines[self.row];
+        let at = self.byte_at(self.col);
+        format!("{}▏{}", &l[..at], &l[at..])
     }
 
     /// The whole text, lines joined with `\n`.

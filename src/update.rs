@@ -11,9 +11,11 @@ use crate::state::ui::{AlertsView, Flash, Modal, Pane, PickKind, PodSort};
 use crate::timeline::{Event, Status};
 pub use crate::view::{picker_items, pods_shown, unacknowledged};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 const PAGE: usize = 10;
+/// The longest pods filter (a part of a name, status or node).
+const POD_FILTER_MAX: usize = 64;
 
 pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     // Clocks never go backwards, even if the wall clock does.
@@ -53,7 +55,8 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             Some(Modal::PodFilter) => {
                 let line = text.lines().next().unwrap_or_default();
-                s.ui.pod_filter.push_str(line);
+                s.ui.pod_filter.insert_str(line);
+                s.ui.pod_filter.truncate_chars(POD_FILTER_MAX);
                 s.ui.pod = 0;
                 s.ui.modal = Some(Modal::PodFilter);
             }
@@ -284,19 +287,8 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
                 s.ui.pod = 0;
             }
             _ => {
-                match key.code {
-                    KeyCode::Backspace => {
-                        s.ui.pod_filter.pop();
-                    }
-                    KeyCode::Char(c)
-                        if !key.modifiers.contains(KeyModifiers::CONTROL)
-                            && !c.is_control()
-                            && s.ui.pod_filter.chars().count() < 64 =>
-                    {
-                        s.ui.pod_filter.push(c)
-                    }
-                    _ => {}
-                }
+                s.ui.pod_filter.input(&key);
+                s.ui.pod_filter.truncate_chars(POD_FILTER_MAX);
                 s.ui.pod = 0;
                 s.ui.modal = Some(Modal::PodFilter);
             }

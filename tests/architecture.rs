@@ -18,7 +18,7 @@ const APP: &[&str] = &[
 /// Formats and pure libraries: they know no screen, no source, no state.
 const FORMATS: &[&str] = &[
     "time", "sanitize", "schema", "keys", "timeline", "playbook", "layout", "config", "drill",
-    "alerts", "command",
+    "alerts", "command", "edit",
 ];
 
 /// Modules each module must never import (besides the rules for formats).
@@ -96,9 +96,9 @@ fn forbidden_crates() -> BTreeMap<&'static str, Vec<&'static str>> {
     m.insert("update", vec!["tokio", "nix", "reqwest", "kube"]);
     for f in FORMATS {
         let mut v = vec!["tokio", "kube"];
-        // The keymap's keys (and the config's overrides of them) are
-        // crossterm's key events.
-        if !matches!(*f, "keys" | "config") {
+        // The keymap's keys (the config's overrides of them, the editing
+        // keys of a text) are crossterm's key events.
+        if !matches!(*f, "keys" | "config" | "edit") {
             v.push("crossterm");
         }
         // The sanitiser's last pass works on a drawn frame's cells.

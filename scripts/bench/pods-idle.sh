@@ -39,10 +39,10 @@ for n in "${counts[@]}"; do
     python3 "$probe" --cols 120 --rows 40 --seconds "$secs" --steady-start $((synced / 1000 + 5)) \
         --refresh 1 --label "cockpit $n pods" --json-out "$out.c" -q \
         --env "INCIDENT_COCKPIT_STATE_DIR=$state" --env "KUBECONFIG=$kc" -- \
-        ./target/release/incident-cockpit open --playbook dicps --namespace shop --selector app=web >/dev/null
+        ./target/release/incident-cockpit open --playbook dicps --namespace shop --selector app=web >/dev/null 2>&1
     if command -v htop >/dev/null; then
         python3 "$probe" --cols 120 --rows 40 --seconds "$secs" --steady-start 5 --refresh 1 \
-            --label htop --json-out "$out.h" -q -- htop >/dev/null
+            --label htop --json-out "$out.h" -q -- htop >/dev/null 2>&1
     fi
     python3 - "$n" "$synced" "$mem" "$out.c" "$out.h" <<'EOF'
 import json, os, sys
@@ -54,13 +54,15 @@ def get(path):
 def fmt(label, r):
     if r is None:
         return f"{label}: not measured"
-    keys = ["cpu_percent_steady", "bytes_per_sec_steady", "cpu_ms_per_refresh", "bytes_per_refresh", "peak_rss_mib"]
-    parts = [f"{k}={r.get(k)}" for k in keys if k in r]
-    return f"{label}: " + ", ".join(parts) if parts else f"{label}: {json.dumps(r)[:400]}"
+    return (f"{label}: {r['cpu_steady_pct']:.3f} % of a core, {r['steady_bytes_per_s']:.0f} B/s; "
+            f"a tick {r['cpu_ms_per_refresh']:.2f} ms CPU, {r['bytes_per_refresh']:.0f} B; "
+            f"peak RSS {r['peak_rss_mb']:.1f} MiB")
 print(f"{n} pods: synced and drawn in {synced} ms; {mem}")
 print("  " + fmt("cockpit", get(c)))
 print("  " + fmt("htop", get(h)))
 EOF
+    # The server would serve on for its whole time: stop it.
+    pkill -f "serve_fake_for_measurement" 2>/dev/null || true
     wait "$fake" 2>/dev/null || true
     rm -rf "$log" "$kc" "$state" "$out" "$out.c" "$out.h"
 done

@@ -120,7 +120,7 @@ pub struct SilenceDialog {
     /// What it was opened on: `alert APIDown`, `group APIDown (3)`.
     pub target: String,
     /// Matchers, duration, comment.
-    pub fields: [String; 3],
+    pub fields: [Text; 3],
     pub focus: usize,
     /// Showing the confirmation.
     pub confirm: bool,
@@ -146,7 +146,7 @@ pub enum PodSort {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamField {
     pub name: String,
-    pub value: String,
+    pub value: Text,
     pub description: String,
     pub secret: bool,
     /// Where the value came from: `default`, `pod`, `alert.namespace`...
@@ -161,10 +161,7 @@ pub enum RunStage {
     /// Showing exactly what would run, word by word (the dry-run key).
     Preview,
     /// Asking for the risk's confirmation.
-    Confirm {
-        typed: String,
-        error: Option<String>,
-    },
+    Confirm { typed: Text, error: Option<String> },
 }
 
 /// The run dialog of a command step.
@@ -196,7 +193,7 @@ pub struct Ui {
     pub pod: usize,
     pub pod_sort: PodSort,
     /// Case-insensitive part of a pod's name, status or node.
-    pub pod_filter: String,
+    pub pod_filter: Text,
     pub alert: usize,
     /// Lines scrolled up from the newest record (0 = follow the end).
     pub timeline_scroll: usize,

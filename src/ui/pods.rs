@@ -33,9 +33,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let editing = matches!(s.ui.modal, Some(Modal::PodFilter));
     if editing || !s.ui.pod_filter.is_empty() {
         title.push_str(&format!(
-            "· /{}{} {} shown ",
-            clean(&s.ui.pod_filter),
-            if editing { "▏" } else { "" },
+            "· /{} {} shown ",
+            clean(&if editing {
+                s.ui.pod_filter.with_cursor()
+            } else {
+                s.ui.pod_filter.as_str().to_string()
+            }),
             pods.len()
         ));
     }

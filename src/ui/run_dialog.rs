@@ -93,12 +93,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
     }
     for (i, p) in d.params.iter().enumerate() {
         let focused = i == d.focus && d.stage == RunStage::Edit;
-        let shown = if p.secret {
-            "•".repeat(p.value.chars().count())
-        } else {
-            clean(&p.value).into_owned()
+        // A secret shows as dots, the cursor among them.
+        let shown = match (p.secret, focused) {
+            (true, true) => p.value.masked().with_cursor(),
+            (true, false) => p.value.masked().as_str().to_string(),
+            (false, true) => clean(&p.value.with_cursor()).into_owned(),
+            (false, false) => clean(p.value.as_str()).into_owned(),
         };
-        let cursor = if focused { "▏" } else { "" };
         let src = p
             .source
             .as_ref()
@@ -114,7 +115,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                 format!("{:>16} ", fit(&clean(&p.name), 16)),
                 theme::heading(s.ctx.theme),
             ),
-            Span::styled(format!("{shown}{cursor}"), style),
+            Span::styled(shown, style),
             Span::styled(src, theme::dim(s.ctx.theme)),
         ]));
         let mut why = p.description.clone();
@@ -154,7 +155,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                 lines.push(Line::from(vec![
                     Span::styled("> ", theme::heading(s.ctx.theme)),
                     Span::styled(
-                        format!("{}▏", clean(typed)),
+                        clean(&typed.with_cursor()).into_owned(),
                         theme::selected(s.ctx.theme, true),
                     ),
                 ]));

@@ -23,10 +23,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
     let mut lines: Vec<Line> = Vec::new();
     for (i, label) in SilenceDialog::LABELS.iter().enumerate() {
         let focused = i == d.focus && !d.confirm;
-        let value = clean(&d.fields[i]).into_owned();
-        let shown = if focused {
-            format!("{value}▏")
-        } else if value.is_empty() {
+        let value = clean(d.fields[i].as_str()).into_owned();
+        let shown = if value.is_empty() {
             "(empty)".to_string()
         } else {
             value
@@ -39,20 +37,18 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         } else {
             ratatui::style::Style::default()
         };
-        // The end of a long value is where the cursor is.
+        // The focused field scrolls to keep its cursor in view.
         let room = w.saturating_sub(label_w);
-        let chars: Vec<char> = shown.chars().collect();
-        let tail: String = if chars.len() > room && focused {
-            std::iter::once('…')
-                .chain(chars[chars.len() - room + 1..].iter().copied())
-                .collect()
+        let mut line = vec![Span::styled(
+            format!("{label:<label_w$}"),
+            theme::heading(s.ctx.theme),
+        )];
+        if focused {
+            line.extend(super::editor::one_line(&d.fields[i], room, style));
         } else {
-            fit(&shown, room)
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:<label_w$}"), theme::heading(s.ctx.theme)),
-            Span::styled(tail, style),
-        ]));
+            line.push(Span::styled(fit(&shown, room), style));
+        }
+        lines.push(Line::from(line));
     }
     lines.push(Line::styled(
         format!("created by {}", clean(&s.ctx.seat)),

@@ -114,10 +114,10 @@ fn a_silence_is_sent_only_once_its_request_is_durable_and_its_outcome_recorded()
     };
     assert_eq!(d.target, "alert APIDown");
     assert_eq!(
-        d.fields[0],
+        d.fields[0].as_str(),
         r#"alertname="APIDown", instance="api-1:8080", service="dicps-api", severity="critical""#
     );
-    assert_eq!(d.fields[1], "2h");
+    assert_eq!(d.fields[1].as_str(), "2h");
     assert_eq!(d.focus, 2, "the comment is what must be typed");
     h.keys("draining api-1");
     h.key(KeyCode::Enter);

@@ -7,6 +7,7 @@
 use super::{append, clamp_move, flash};
 use crate::alerts::silence;
 use crate::alerts::{self, Poll, group, matcher};
+use crate::edit::Text;
 use crate::keys::{Action, Ctx};
 use crate::msg::{AmCommand, Effect};
 use crate::state::ui::{AlertsView, Modal, SilenceDialog};
@@ -14,7 +15,7 @@ use crate::state::{HostSnapshot, State, thresholds};
 use crate::timeline::{Event, Record};
 use crate::view::alerts::{check, expiring_soon};
 use chrono::TimeDelta;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 /// The duration a new silence is offered with.
 pub const DEFAULT_DURATION: &str = "2h";
@@ -324,7 +325,11 @@ fn open_silence(s: &mut State, whole_group: bool) {
     let matchers = matcher::display_list(&silence::matchers_for_labels(&labels));
     s.ui.modal = Some(Modal::Silence(Box::new(SilenceDialog {
         target,
-        fields: [matchers, DEFAULT_DURATION.into(), String::new()],
+        fields: [
+            Text::line("").with_text(&matchers).at_end(),
+            Text::line("").with_text(DEFAULT_DURATION).at_end(),
+            Text::default(),
+        ],
         focus: 2,
         confirm: false,
         error: None,
@@ -407,15 +412,7 @@ pub fn silence_key(s: &mut State, mut d: Box<SilenceDialog>, key: KeyEvent, fx: 
             }
         },
         _ => {
-            let f = &mut d.fields[d.focus];
-            match key.code {
-                KeyCode::Backspace => {
-                    f.pop();
-                }
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => f.clear(),
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => f.push(c),
-                _ => {}
-            }
+            d.fields[d.focus].input(&key);
             d.error = None;
         }
     }
@@ -425,7 +422,7 @@ pub fn silence_key(s: &mut State, mut d: Box<SilenceDialog>, key: KeyEvent, fx: 
 /// Pasted text goes into the focused field (one line).
 pub fn paste(d: &mut SilenceDialog, text: &str) {
     if !d.confirm {
-        d.fields[d.focus].push_str(&text.replace(['\n', '\r'], " "));
+        d.fields[d.focus].insert_str(text);
         d.error = None;
     }
 }
@@ -447,7 +444,7 @@ fn request_silence(
         target: d.target.clone(),
         matchers: new.matcher_texts(),
         ends_at: new.ends_at,
-        duration: d.fields[1].trim().to_string(),
+        duration: d.fields[1].as_str().trim().to_string(),
         comment: new.comment.clone(),
         created_by: new.created_by.clone(),
     };

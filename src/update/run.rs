@@ -7,6 +7,7 @@ use super::{append, flash};
 use crate::command::guard::Guard;
 use crate::command::resolve::{self, Program};
 use crate::command::run::{self as process, Line, Outcome, Spec, Stream};
+use crate::edit::Text;
 use crate::keys::{Action, Ctx};
 use crate::msg::Effect;
 use crate::playbook::model::Risk;
@@ -15,7 +16,7 @@ use crate::state::runs::{Run, RunStatus};
 use crate::state::ui::{Modal, ParamField, RunDialog, RunStage};
 use crate::timeline::Event;
 use crate::view::run::{guard, redactor};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -41,7 +42,7 @@ fn from_incident(s: &State, from: &str) -> Option<String> {
 fn values(d: &RunDialog) -> BTreeMap<String, String> {
     d.params
         .iter()
-        .map(|p| (p.name.clone(), p.value.clone()))
+        .map(|p| (p.name.clone(), p.value.as_str().to_string()))
         .collect()
 }
 
@@ -61,7 +62,7 @@ fn refresh(s: &State, d: &mut RunDialog) {
         f.error = cmd
             .params
             .get(&f.name)
-            .and_then(|p| resolve::validate_value(&f.name, p, &f.value).err());
+            .and_then(|p| resolve::validate_value(&f.name, p, f.value.as_str()).err());
         ok &= f.error.is_none();
     }
     d.resolved = if ok {
@@ -101,7 +102,7 @@ pub fn open(s: &mut State) {
             };
             ParamField {
                 name: name.clone(),
-                value,
+                value: Text::line("").with_text(&value).at_end(),
                 description: p.description.clone().unwrap_or_default(),
                 secret: p.secret,
                 source,
@@ -170,7 +171,7 @@ pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<
                 (Ok(_), Some(Guard::Enter)) => return start(s, &d, Guard::Enter, false, fx),
                 (Ok(_), _) => {
                     d.stage = RunStage::Confirm {
-                        typed: String::new(),
+                        typed: Text::default(),
                         error: None,
                     }
                 }
@@ -210,7 +211,7 @@ pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<
                 Some(Action::Cancel) => d.stage = RunStage::Edit,
                 Some(Action::Confirm) if g == Guard::Yes => return start(s, &d, g, false, fx),
                 Some(Action::Choose) if typing => {
-                    if g.passes(&typed) {
+                    if g.passes(typed.as_str()) {
                         return start(s, &d, g, false, fx);
                     }
                     d.stage = RunStage::Confirm {
@@ -219,15 +220,7 @@ pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<
                     };
                 }
                 _ if typing => {
-                    match key.code {
-                        KeyCode::Backspace => {
-                            typed.pop();
-                        }
-                        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                            typed.push(c)
-                        }
-                        _ => {}
-                    }
+                    typed.input(&key);
                     d.stage = RunStage::Confirm { typed, error: None };
                 }
                 _ => {
@@ -245,13 +238,8 @@ fn edit_field(s: &State, d: &mut RunDialog, key: KeyEvent) {
     let Some(f) = d.params.get_mut(d.focus) else {
         return;
     };
-    match key.code {
-        KeyCode::Backspace => {
-            f.value.pop();
-        }
-        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => f.value.clear(),
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => f.value.push(c),
-        _ => return,
+    if !f.value.input(&key) {
+        return;
     }
     f.source = None;
     refresh(s, d);
@@ -260,7 +248,7 @@ fn edit_field(s: &State, d: &mut RunDialog, key: KeyEvent) {
 /// Pasted text goes into the focused parameter.
 pub fn paste(s: &State, d: &mut RunDialog, text: &str) {
     if let (RunStage::Edit, Some(f)) = (&d.stage, d.params.get_mut(d.focus)) {
-        f.value.push_str(text);
+        f.value.insert_str(text);
         f.source = None;
         refresh(s, d);
     }

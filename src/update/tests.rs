@@ -542,7 +542,7 @@ mod runs {
         let Some(Modal::Run(d)) = &h.state.ui.modal else {
             panic!()
         };
-        assert_eq!(d.params[0].value, pod);
+        assert_eq!(d.params[0].value.as_str(), pod);
         assert_eq!(d.params[0].source.as_deref(), Some("pod"));
         let Ok(r) = &d.resolved else {
             panic!("{:?}", d.resolved)
@@ -982,7 +982,7 @@ mod live_pods {
         assert_eq!(names(&h), vec!["api-3"]);
         // Keys are text while typing: q does not quit.
         h.key(KeyCode::Char('q'));
-        assert_eq!(h.state.ui.pod_filter, "i-3q");
+        assert_eq!(h.state.ui.pod_filter.as_str(), "i-3q");
         assert!(names(&h).is_empty());
         h.key(KeyCode::Backspace);
         h.key(KeyCode::Enter);

@@ -23,8 +23,14 @@ pub fn expiring_soon(s: &State) -> Vec<&silence::Silence> {
 
 /// Checks the dialog as it stands.
 pub fn check(s: &State, d: &SilenceDialog) -> Result<silence::NewSilence, (usize, String)> {
-    silence::build(&d.fields[0], &d.fields[1], &d.fields[2], &s.ctx.seat, s.now)
-        .map_err(|(f, e)| (field_index(f), e))
+    silence::build(
+        d.fields[0].as_str(),
+        d.fields[1].as_str(),
+        d.fields[2].as_str(),
+        &s.ctx.seat,
+        s.now,
+    )
+    .map_err(|(f, e)| (field_index(f), e))
 }
 
 /// The source line of the alerts pane: connected, or stale since when,

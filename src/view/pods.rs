@@ -18,12 +18,12 @@ pub fn pods_shown(s: &State) -> Vec<&crate::state::Pod> {
 /// changed since the last time; otherwise costs three comparisons.
 pub fn refresh(s: &mut State) {
     let (rev, sort) = (s.observed.pods_rev, s.ui.pod_sort);
-    if matches!(&s.derived.pods_from, Some((r, so, f)) if *r == rev && *so == sort && *f == s.ui.pod_filter)
+    if matches!(&s.derived.pods_from, Some((r, so, f)) if *r == rev && *so == sort && *f == s.ui.pod_filter.as_str())
     {
         return;
     }
     let pods = &s.observed.pods;
-    s.derived.pods = pod_order(pods, sort, &s.ui.pod_filter);
+    s.derived.pods = pod_order(pods, sort, s.ui.pod_filter.as_str());
     s.derived.pods_ready = pods.iter().filter(|p| is_ready(&p.ready)).count();
     let shown = s.derived.pods.iter().filter_map(|i| pods.get(*i));
     let mut cols = PodColumns::default();
@@ -36,7 +36,7 @@ pub fn refresh(s: &mut State) {
         }
     }
     s.derived.pods_cols = cols;
-    s.derived.pods_from = Some((rev, sort, s.ui.pod_filter.clone()));
+    s.derived.pods_from = Some((rev, sort, s.ui.pod_filter.as_str().to_string()));
 }
 
 /// A cell's width on the terminal. Pod and node names are ASCII (DNS

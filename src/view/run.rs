@@ -12,7 +12,7 @@ pub fn redactor(s: &State, d: &RunDialog) -> Redactor {
         d.params
             .iter()
             .filter(|p| p.secret)
-            .map(|p| p.value.clone()),
+            .map(|p| p.value.as_str().to_string()),
     )
 }
 
