@@ -292,6 +292,7 @@ fn user_from_passwd() -> Option<String> {
 }
 
 /// What `open` declares.
+#[derive(Default)]
 pub struct LiveSpec {
     pub procedure: Option<String>,
     pub severity: Option<String>,
@@ -638,17 +639,7 @@ mod tests {
         pb.redact.push(crate::playbook::model::At::new(
             "tok_[a-z0-9]{6}".to_string(),
         ));
-        let spec = LiveSpec {
-            procedure: None,
-            severity: None,
-            title: None,
-            ic: None,
-            context: None,
-            namespace: None,
-            selector: None,
-            alertmanager: None,
-            read_only: false,
-        };
+        let spec = LiveSpec::default();
         let (procedure, _, _) = resolve_live(&pb, &spec).expect("a procedure");
         let st = live_state(Arc::new(pb), &procedure, &spec, "ana@h", &[], Utc::now());
         assert_eq!(

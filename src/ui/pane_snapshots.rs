@@ -771,71 +771,10 @@ fn zoom_of_the_checklist() {
     insta::assert_snapshot!("zoom_checklist_80x24", s);
 }
 
-/// A live incident ten minutes in: pods in several states.
+/// A live incident ten minutes in: pods in several states (the whole
+/// screen snapshots' cluster), at this size, the pods pane focused.
 fn live_cluster(w: u16, hgt: u16) -> Harness {
-    use crate::state::Pod;
-    use crate::state::kube::{KubeUpdate, Usage};
-    use chrono::TimeDelta;
-    let mut h = sized(Harness::live_kube(), w, hgt);
-    h.advance(600);
-    let now = h.now;
-    let pod =
-        |name: &str, ready: &str, status: &str, restarts: u32, ago: Option<i64>, node: &str| Pod {
-            name: name.into(),
-            ready: ready.into(),
-            status: status.into(),
-            restarts,
-            last_restart: ago.map(|m| now - TimeDelta::minutes(m)),
-            created: now - TimeDelta::days(3),
-            node: Some(node.into()),
-            phase: Some("Running".into()),
-        };
-    h.send(Msg::Kube(KubeUpdate::Connecting {
-        context: "prod-eu".into(),
-        server: "https://10.0.0.1:6443".into(),
-    }));
-    h.send(Msg::Kube(KubeUpdate::Synced(vec![
-        pod(
-            "dicps-api-7d9f8b6c5-2xkqp",
-            "0/1",
-            "CrashLoopBackOff",
-            4,
-            Some(5),
-            "node-a",
-        ),
-        pod(
-            "dicps-api-7d9f8b6c5-9mtrw",
-            "1/1",
-            "Running",
-            0,
-            None,
-            "node-b",
-        ),
-        pod(
-            "dicps-api-7d9f8b6c5-h4zzl",
-            "1/1",
-            "Running",
-            1,
-            Some(180),
-            "node-c",
-        ),
-        pod(
-            "dicps-api-7d9f8b6c5-kq7mn",
-            "0/1",
-            "Init:1/2",
-            0,
-            None,
-            "node-a",
-        ),
-    ])));
-    let u = |cpu_m: u128, mem_mi: u128| Usage {
-        cpu_nano: cpu_m * 1_000_000,
-        mem_bytes: mem_mi << 20,
-    };
-    h.send(Msg::Kube(KubeUpdate::Metrics(vec![
-        ("dicps-api-7d9f8b6c5-9mtrw".into(), u(250, 310)),
-        ("dicps-api-7d9f8b6c5-h4zzl".into(), u(1200, 1024)),
-    ])));
+    let mut h = sized(super::snapshots::live_cluster(), w, hgt);
     focus(&mut h, Pane::Pods);
     h
 }

@@ -468,7 +468,7 @@ fn live_resources() -> Harness {
 
 /// A live incident ten minutes in: the pod source connected, pods in
 /// several states, one restarted five minutes ago, CPU and memory known.
-fn live_cluster() -> Harness {
+pub(super) fn live_cluster() -> Harness {
     use crate::state::Pod;
     use crate::state::kube::{KubeUpdate, Usage};
     use chrono::TimeDelta;
