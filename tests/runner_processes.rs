@@ -144,16 +144,28 @@ async fn hostile_values_never_execute_in_argv_or_shell_steps() {
 }
 
 /// Live (not zombie) processes of a process group.
+/// Live (not zombie) processes of a process group, read from /proc (the
+/// group is the field after the parent's pid in /proc/PID/stat). `ps -g`
+/// would select by session with procps-ng, and find nothing here.
 fn group_alive(pgid: &str) -> Vec<String> {
-    let out = std::process::Command::new("ps")
-        .args(["-o", "pid=,stat=,args=", "-g", pgid])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.split_whitespace().nth(1).unwrap_or("").starts_with('Z'))
-        .map(str::to_string)
-        .collect()
+    let mut alive = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        panic!("cannot read /proc: these tests need a Linux /proc");
+    };
+    for e in entries.flatten() {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid pgrp ...: comm may hold spaces.
+        let Some(rest) = stat.rsplit_once(") ").map(|(_, r)| r) else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        if f.len() > 2 && f[2] == pgid && f[0] != "Z" {
+            alive.push(stat.trim().to_string());
+        }
+    }
+    alive
 }
 
 #[tokio::test]
@@ -172,8 +184,19 @@ async fn cancel_kills_the_whole_tree() {
         .unwrap()
         .trim()
         .to_string();
-    std::thread::sleep(Duration::from_millis(200));
-    let alive = group_alive(&pgid);
+    // The check sees a live group: this test's own.
+    let own = nix::unistd::getpgrp().to_string();
+    assert!(
+        !group_alive(&own).is_empty(),
+        "the check finds nothing alive"
+    );
+    // Killed processes take a moment to go: wait, but not forever.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut alive = group_alive(&pgid);
+    while !alive.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        alive = group_alive(&pgid);
+    }
     assert!(alive.is_empty(), "survived the cancel: {alive:?}");
 }
 
