@@ -865,34 +865,10 @@ fn quit_confirmation() {
 }
 
 /// A live incident watching Alertmanager: four alerts in three groups,
-/// one silenced by a silence this incident made (from snapshots.rs).
+/// one silenced by a silence this incident made (snapshots.rs's), at this
+/// size, the alerts pane focused and its second row selected.
 fn live_alerts(w: u16, hgt: u16) -> Harness {
-    use crate::testkit::am_poll;
-    let mut h = sized(Harness::live("dicps"), w, hgt);
-    h.state.observed.host = Some(crate::testkit::host());
-    h.record(crate::timeline::Event::SilenceCreated {
-        request: "s125900-1".into(),
-        id: "5f2c9a4e-1111-2222-3333-444455556666".into(),
-        matchers: vec![
-            "alertname=\"APIDown\"".into(),
-            "instance=\"api-2:8080\"".into(),
-        ],
-        ends_at: crate::testkit::t0() + chrono::TimeDelta::minutes(6),
-    });
-    let mut poll = am_poll();
-    poll.silences = vec![crate::alerts::silence::Silence {
-        id: "5f2c9a4e-1111-2222-3333-444455556666".into(),
-        matchers: vec![
-            "alertname=\"APIDown\"".into(),
-            "instance=\"api-2:8080\"".into(),
-        ],
-        starts_at: crate::testkit::t0() - chrono::TimeDelta::minutes(54),
-        ends_at: crate::testkit::t0() + chrono::TimeDelta::minutes(6),
-        created_by: "ana@bastion-1".into(),
-        comment: "api-2 drained for the rollback".into(),
-        state: "active".into(),
-    }];
-    h.send(Msg::AlertsPolled(Box::new(poll)));
+    let mut h = sized(super::snapshots::live_alerts_polled(), w, hgt);
     focus(&mut h, Pane::Alerts);
     h.key(KeyCode::Char('j'));
     h

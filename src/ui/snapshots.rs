@@ -292,9 +292,18 @@ fn no_color_draws_without_colour() {
     }
 }
 
+/// A live incident watching Alertmanager, the alerts pane focused and its
+/// second row selected.
+fn live_alerts() -> Harness {
+    let mut h = live_alerts_polled();
+    h.state.ui.focus = crate::state::Pane::Alerts;
+    h.key(KeyCode::Char('j'));
+    h
+}
+
 /// A live incident watching Alertmanager: four alerts in three groups,
 /// one of them silenced by a silence this incident made, which ends soon.
-fn live_alerts() -> Harness {
+pub(super) fn live_alerts_polled() -> Harness {
     use crate::testkit::am_poll;
     let mut h = Harness::live("dicps");
     h.state.observed.host = Some(crate::testkit::host());
@@ -321,8 +330,6 @@ fn live_alerts() -> Harness {
         state: "active".into(),
     }];
     h.send(crate::msg::Msg::AlertsPolled(Box::new(poll)));
-    h.state.ui.focus = crate::state::Pane::Alerts;
-    h.key(KeyCode::Char('j'));
     h
 }
 
