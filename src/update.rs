@@ -372,13 +372,16 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, &s.ui.placed.focus_order()),
         Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, &s.ui.placed.focus_order()),
         Action::Layout => {
-            // auto → each layout in turn → auto
+            // auto → each layout in turn → auto; the facilitator's layout
+            // only on the facilitator's seat (a player's has no injects to
+            // show in it).
             let n = s.ctx.layouts.len();
-            s.ui.layout = match s.ui.layout {
-                None => Some(0),
-                Some(i) if i + 1 < n => Some(i + 1),
-                Some(_) => None,
-            };
+            let offered = |i: usize| s.ctx.facilitator || s.ctx.layouts[i].name != "facilitator";
+            let mut next = s.ui.layout.map_or(0, |i| i + 1);
+            while next < n && !offered(next) {
+                next += 1;
+            }
+            s.ui.layout = (next < n).then_some(next);
             let name =
                 s.ui.layout
                     .map_or("auto".to_string(), |i| s.ctx.layouts[i].name.clone());

@@ -1177,3 +1177,33 @@ mod drills {
         );
     }
 }
+
+/// `L` cycles through the layouts a seat can use: a player's seat never
+/// lands on the facilitator's layout (a blank third of the screen there);
+/// the facilitator's does.
+#[test]
+fn l_offers_the_facilitator_layout_to_the_facilitator_only() {
+    let seen = |h: &mut Harness| {
+        let mut names = Vec::new();
+        for _ in 0..=h.state.ctx.layouts.len() {
+            h.key(KeyCode::Char('L'));
+            names.push(
+                h.state
+                    .ui
+                    .layout
+                    .map_or("auto".to_string(), |i| h.state.ctx.layouts[i].name.clone()),
+            );
+        }
+        names
+    };
+    let mut player = Harness::drill();
+    let names = seen(&mut player);
+    assert!(!names.iter().any(|n| n == "facilitator"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "auto") && names.iter().any(|n| n == "wallboard"),
+        "{names:?}"
+    );
+    let mut facilitator = Harness::facilitator();
+    let names = seen(&mut facilitator);
+    assert!(names.iter().any(|n| n == "facilitator"), "{names:?}");
+}
