@@ -43,7 +43,10 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
     // The response time of the current severity.
     if open
         && inc.identified_at.is_none()
-        && let (Some(sev), Some(since)) = (pb.severity(&inc.severity), inc.severity_since)
+        && let (Some(sev), Some(since)) = (
+            pb.severity(&inc.severity),
+            inc.response_start(|id| pb.severity_rank(id)),
+        )
         && let Some(d) = dur(&sev.response.value)
     {
         out.push(Timer {
@@ -359,7 +362,9 @@ mod tests {
         ));
         let ts = timers(&pb, proc_, &inc);
         let resp = ts.iter().find(|x| x.kind == Kind::Response).unwrap();
-        assert_eq!(resp.due, t(1200 + 3600), "P1's hour from the change");
+        // Lowered: P1's hour runs from the declaration (the response under
+        // way keeps its start; issue 14: it used to restart at the change).
+        assert_eq!(resp.due, t(3600), "P1's hour from the declaration");
         assert!(
             !ts.iter().any(|x| x.label.contains("VP Engineering")),
             "P0 rules no longer apply"

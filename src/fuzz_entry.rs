@@ -192,7 +192,11 @@ pub fn timeline(data: &[u8]) {
     let now = records.last().map_or_else(t0, |r| r.at);
     inc.elapsed(now);
     inc.drill_time(now);
-    inc.response_clock(Some(std::time::Duration::from_secs(900)), now);
+    inc.response_clock(
+        inc.response_start(|_| None),
+        Some(std::time::Duration::from_secs(900)),
+        now,
+    );
 
     if let Ok(st) = crate::session::existing_state_with(
         records.to_vec(),

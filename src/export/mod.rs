@@ -408,7 +408,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         .and_then(|sev| Some((sev, sev.response_time()?)))
         .and_then(|(sev, resp)| {
             let target = TimeDelta::from_std(resp).ok()?;
-            let start = inc.severity_since?;
+            let start = inc.response_start(|id| playbook.and_then(|pb| pb.severity_rank(id)))?;
             let after = inc
                 .identified_at
                 .map(|done| (done - start).max(TimeDelta::zero()));

@@ -415,6 +415,11 @@ impl Playbook {
     pub fn severity(&self, id: &str) -> Option<&Severity> {
         self.severities.iter().find(|s| s.id.value == id)
     }
+
+    /// A severity's place in the playbook's order (0: the worst).
+    pub fn severity_rank(&self, id: &str) -> Option<usize> {
+        self.severities.iter().position(|s| s.id.value == id)
+    }
 }
 
 impl Procedure {

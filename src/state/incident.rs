@@ -11,8 +11,10 @@ pub struct Incident {
     pub id: String,
     pub title: String,
     pub severity: String,
-    /// When the current severity was set (its response clock starts here).
+    /// When the current severity was set.
     pub severity_since: Option<DateTime<Utc>>,
+    /// Every severity change: when, from, to (`response_start` reads it).
+    pub severity_changes: Vec<(DateTime<Utc>, String, String)>,
     pub status: Option<Status>,
     pub declared_at: Option<DateTime<Utc>>,
     /// First time the status left Investigating: the response clock stops.
@@ -160,9 +162,10 @@ impl Incident {
             Event::StepUnchecked { step, .. } => {
                 self.checked.remove(step);
             }
-            Event::SeverityChanged { to, .. } => {
+            Event::SeverityChanged { from, to } => {
                 self.severity = to.clone();
                 self.severity_since = Some(r.at);
+                self.severity_changes.push((r.at, from.clone(), to.clone()));
             }
             Event::StatusChanged { to, .. } => {
                 self.status = Some(*to);
@@ -309,8 +312,30 @@ impl Incident {
         }
     }
 
-    pub fn response_clock(&self, response: Option<Duration>, now: DateTime<Utc>) -> ResponseClock {
-        let (Some(start), Some(resp)) = (self.severity_since, response) else {
+    /// When the response clock of the current severity started: at the
+    /// declaration, and again at each raise (a worse severity has its own,
+    /// shorter, time from the moment it is known). Lowering the severity
+    /// does not restart it: the response already under way keeps its
+    /// start. `rank` places a severity in the playbook's order (0: the
+    /// worst); a change it cannot place restarts the clock.
+    pub fn response_start(&self, rank: impl Fn(&str) -> Option<usize>) -> Option<DateTime<Utc>> {
+        let mut start = self.declared_at?;
+        for (at, from, to) in &self.severity_changes {
+            match (rank(from), rank(to)) {
+                (Some(f), Some(t)) if t >= f => {}
+                _ => start = *at,
+            }
+        }
+        Some(start)
+    }
+
+    pub fn response_clock(
+        &self,
+        start: Option<DateTime<Utc>>,
+        response: Option<Duration>,
+        now: DateTime<Utc>,
+    ) -> ResponseClock {
+        let (Some(start), Some(resp)) = (start, response) else {
             return ResponseClock::None;
         };
         let Ok(resp) = TimeDelta::from_std(resp) else {
@@ -419,23 +444,66 @@ mod tests {
     }
 
     #[test]
+    fn lowering_the_severity_keeps_the_response_clock_raising_restarts_it() {
+        // P0 at 0 s; lowered to P1 at 45 s; identified at 48 s.
+        let rank = |id: &str| ["P0", "P1", "P2", "P3"].iter().position(|s| *s == id);
+        let mut i = Incident::replay(&[rec(1, 0, declared())]);
+        let t0 = i.declared_at.unwrap();
+        let change = |from: &str, to: &str| Event::SeverityChanged {
+            from: from.into(),
+            to: to.into(),
+        };
+        i.apply(&rec(2, 45, change("P0", "P1")));
+        assert_eq!(
+            i.response_start(rank),
+            Some(t0),
+            "lowered: the clock keeps its start"
+        );
+        i.apply(&rec(
+            3,
+            48,
+            Event::StatusChanged {
+                from: Status::Investigating,
+                to: Status::Identified,
+            },
+        ));
+        let hour = Some(Duration::from_secs(3600));
+        assert_eq!(
+            i.response_clock(i.response_start(rank), hour, t0 + TimeDelta::seconds(60)),
+            ResponseClock::Met {
+                after: TimeDelta::seconds(48)
+            },
+            "responded 48 s after the declaration, not 3 s after the change"
+        );
+        // Raised again: the worse severity's clock starts when it is known.
+        i.apply(&rec(4, 100, change("P1", "P0")));
+        assert_eq!(i.response_start(rank), Some(t0 + TimeDelta::seconds(100)));
+        // A severity the playbook does not know restarts it too.
+        i.apply(&rec(5, 200, change("P0", "SEV9")));
+        assert_eq!(i.response_start(rank), Some(t0 + TimeDelta::seconds(200)));
+    }
+
+    #[test]
     fn response_clock_counts_down_then_overdue_then_met() {
         let mut i = Incident::replay(&[rec(1, 0, declared())]);
         let t0 = i.declared_at.unwrap();
         let fifteen = Some(Duration::from_secs(900));
         assert_eq!(
-            i.response_clock(fifteen, t0 + TimeDelta::seconds(60)),
+            i.response_clock(i.declared_at, fifteen, t0 + TimeDelta::seconds(60)),
             ResponseClock::Counting {
                 left: TimeDelta::seconds(840)
             }
         );
         assert_eq!(
-            i.response_clock(fifteen, t0 + TimeDelta::seconds(1000)),
+            i.response_clock(i.declared_at, fifteen, t0 + TimeDelta::seconds(1000)),
             ResponseClock::Overdue {
                 by: TimeDelta::seconds(100)
             }
         );
-        assert_eq!(i.response_clock(None, t0), ResponseClock::None);
+        assert_eq!(
+            i.response_clock(i.declared_at, None, t0),
+            ResponseClock::None
+        );
         i.apply(&rec(
             2,
             300,
@@ -445,7 +513,7 @@ mod tests {
             },
         ));
         assert_eq!(
-            i.response_clock(fifteen, t0 + TimeDelta::seconds(5000)),
+            i.response_clock(i.declared_at, fifteen, t0 + TimeDelta::seconds(5000)),
             ResponseClock::Met {
                 after: TimeDelta::seconds(300)
             }

@@ -89,34 +89,35 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         &hms(inc.elapsed(s.now)),
         theme::heading(s.ctx.theme),
     );
-    let (label, text, style) = match inc.response_clock(sev.and_then(|x| x.response_time()), s.now)
-    {
-        ResponseClock::Counting { left } => (
-            "RESPONSE LEFT".to_string(),
-            countdown(left),
-            theme::heading(s.ctx.theme),
-        ),
-        ResponseClock::Overdue { by } => (
-            "RESPONSE OVERDUE".to_string(),
-            format!("+{}", countdown(by)),
-            theme::bad(s.ctx.theme),
-        ),
-        ResponseClock::Met { after } => (
-            "RESPONDED IN".to_string(),
-            countdown(after),
-            theme::good(s.ctx.theme),
-        ),
-        ResponseClock::Missed { after } => (
-            "RESPONSE MISSED".to_string(),
-            countdown(after),
-            theme::bad(s.ctx.theme),
-        ),
-        ResponseClock::None => (
-            "RESPONSE".to_string(),
-            "-".to_string(),
-            theme::dim(s.ctx.theme),
-        ),
-    };
+    let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
+    let (label, text, style) =
+        match inc.response_clock(start, sev.and_then(|x| x.response_time()), s.now) {
+            ResponseClock::Counting { left } => (
+                "RESPONSE LEFT".to_string(),
+                countdown(left),
+                theme::heading(s.ctx.theme),
+            ),
+            ResponseClock::Overdue { by } => (
+                "RESPONSE OVERDUE".to_string(),
+                format!("+{}", countdown(by)),
+                theme::bad(s.ctx.theme),
+            ),
+            ResponseClock::Met { after } => (
+                "RESPONDED IN".to_string(),
+                countdown(after),
+                theme::good(s.ctx.theme),
+            ),
+            ResponseClock::Missed { after } => (
+                "RESPONSE MISSED".to_string(),
+                countdown(after),
+                theme::bad(s.ctx.theme),
+            ),
+            ResponseClock::None => (
+                "RESPONSE".to_string(),
+                "-".to_string(),
+                theme::dim(s.ctx.theme),
+            ),
+        };
     block(f, c, &label, &text, style);
 }
 

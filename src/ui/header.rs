@@ -63,7 +63,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     ));
     top.push(Span::raw("  "));
     let response = sev.and_then(|x| x.response_time());
-    let (label, style) = match inc.response_clock(response, s.now) {
+    let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
+    let (label, style) = match inc.response_clock(start, response, s.now) {
         ResponseClock::None => (
             format!(
                 "response {}",

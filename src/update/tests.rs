@@ -122,7 +122,13 @@ fn severity_and_status_pickers_record_changes() {
     assert_eq!(h.state.incident.status, Some(Status::Identified));
     let sev = h.state.ctx.playbook.severity("P1").unwrap().response_time();
     assert_eq!(
-        h.state.incident.response_clock(sev, h.now),
+        h.state.incident.response_clock(
+            h.state
+                .incident
+                .response_start(|id| h.state.ctx.playbook.severity_rank(id)),
+            sev,
+            h.now
+        ),
         ResponseClock::Met {
             after: chrono::TimeDelta::seconds(120)
         }
