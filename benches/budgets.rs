@@ -252,6 +252,7 @@ fn records_100k() {
             },
         };
         let rec = Record {
+            share: Default::default(),
             seq,
             at,
             by: format!("seat{}@bastion-1", seq % 4),

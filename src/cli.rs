@@ -23,6 +23,18 @@ pub struct Cli {
     )]
     pub state_dir: Option<PathBuf>,
 
+    /// Share incidents across hosts through this NATS JetStream cluster:
+    /// nats://h1:4222,nats://h2:4222 (tls:// for TLS). Credentials, TLS
+    /// files and the stream's settings go in the config file's `store:`
+    /// section. Default: none, incidents live on this host's files.
+    #[arg(
+        long,
+        global = true,
+        env = "INCIDENT_COCKPIT_STORE",
+        value_name = "URLS"
+    )]
+    pub store: Option<String>,
+
     #[command(flatten)]
     pub ui: UiFlags,
 
@@ -152,6 +164,9 @@ pub enum Command {
     /// Check, describe and import playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),
+    /// The shared store (--store, or the config file's store: section).
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// The configuration file: its defaults and where it is read from.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -171,6 +186,17 @@ pub enum Command {
         /// Overwrite the -o file if it exists.
         #[arg(long, requires = "output")]
         force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StoreCommand {
+    /// What this host is connected to, each shared incident's stream
+    /// (replicas, leader), how far behind this host is and what it has not
+    /// shared yet (exit 1 when cut off or behind).
+    Status {
+        /// One incident (default: every shared incident on this host).
+        id: Option<String>,
     },
 }
 

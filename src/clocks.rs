@@ -224,6 +224,7 @@ mod tests {
 
     fn rec(seq: u64, secs: i64, event: Event) -> Record {
         Record {
+            share: Default::default(),
             seq,
             at: t(secs),
             by: "ana@h".into(),

@@ -27,6 +27,43 @@ pub struct Config {
     /// dialog's keys (`editor.save: [Ctrl-S]`).
     #[serde(default)]
     pub keys: BTreeMap<String, Vec<At<String>>>,
+    /// The shared store (`store/`): where, how to authenticate, TLS.
+    #[serde(default)]
+    pub store: Option<StoreFile>,
+}
+
+/// The `store:` section of a config file.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct StoreFile {
+    /// `nats://h1:4222` or `tls://h1:4222`; credentials go in the fields
+    /// below, not in the URLs.
+    #[serde(default)]
+    pub servers: Vec<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    pub token: Option<String>,
+    pub nkey_seed_file: Option<PathBuf>,
+    pub creds_file: Option<PathBuf>,
+    #[serde(default)]
+    pub tls: TlsFile,
+    pub stream: Option<String>,
+    pub replicas: Option<usize>,
+    pub subject_prefix: Option<String>,
+    pub presence_bucket: Option<String>,
+    #[serde(default)]
+    pub ignore_discovered_servers: bool,
+    pub timeout_secs: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TlsFile {
+    pub ca_file: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    #[serde(default)]
+    pub required: bool,
 }
 
 pub fn default_path() -> Option<PathBuf> {
@@ -58,7 +95,7 @@ pub fn load(path: Option<&Path>) -> Result<(Config, Keymap), LoadError> {
 }
 
 /// The config file's fields.
-const FIELDS: &[&str] = &["theme", "layout", "mouse", "low_bandwidth", "keys"];
+const FIELDS: &[&str] = &["theme", "layout", "mouse", "low_bandwidth", "keys", "store"];
 
 pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
     let tree = crate::schema::parse(file, text).ok();

@@ -118,6 +118,7 @@ pub fn playbook(data: &[u8]) {
         Err(_) => return,
     };
     let declared = Record {
+        share: Default::default(),
         seq: 1,
         at: t0(),
         by: "fuzz".into(),

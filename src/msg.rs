@@ -45,6 +45,11 @@ pub enum Msg {
     Recorded(Box<Record>),
     /// A record another seat appended.
     Followed(Box<Record>),
+    /// The whole timeline again: a shared store placed records this host
+    /// wrote while cut off after other hosts' records.
+    Reloaded(Vec<Record>),
+    /// How the timeline stands with the shared store.
+    Sharing(crate::timeline::Sharing),
     /// An append was not written: an equal record (from another seat)
     /// already says it.
     Deduplicated(Box<Event>),

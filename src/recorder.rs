@@ -22,9 +22,13 @@ pub struct Recorder {
 
 fn deliver(
     out: &UnboundedSender<Msg>,
+    reload: Option<Vec<crate::timeline::Record>>,
     records: Vec<crate::timeline::Record>,
     warnings: Vec<String>,
 ) {
+    if let Some(all) = reload {
+        let _ = out.send(Msg::Reloaded(all));
+    }
     for r in records {
         let _ = out.send(Msg::Followed(Box::new(r)));
     }
@@ -45,7 +49,7 @@ fn write(
 ) -> Vec<Msg> {
     match store.append_many(Utc::now(), seat, events.clone()) {
         Ok(batch) => {
-            deliver(out, batch.others, Vec::new());
+            deliver(out, batch.reload, batch.others, Vec::new());
             batch
                 .written
                 .into_iter()
@@ -75,19 +79,24 @@ enum Cmd {
     Look,
 }
 
-/// Tells the writer to look at the file when it changes (inotify), and at
-/// least every `FALLBACK` in case the file system does not report changes
-/// (NFS). Without inotify, every `FOLLOW_EVERY`. Ends with the writer.
-fn watch(path: Option<std::path::PathBuf>, tx: WeakUnboundedSender<Cmd>) {
+/// Tells the writer to look at the files when they change (inotify), and
+/// at least every `FALLBACK` in case the file system does not report
+/// changes (NFS), or a shared store has something to retry. Without
+/// inotify, every `FOLLOW_EVERY`. Ends with the writer.
+fn watch(paths: Vec<std::path::PathBuf>, tx: WeakUnboundedSender<Cmd>) {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
     use std::os::fd::AsFd;
     const FALLBACK: u16 = 2000;
-    let inotify = path.and_then(|p| {
-        let i = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
-        i.add_watch(&p, AddWatchFlags::IN_MODIFY).ok()?;
-        Some(i)
-    });
+    let inotify = (!paths.is_empty())
+        .then(|| {
+            let i = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
+            for p in &paths {
+                i.add_watch(p, AddWatchFlags::IN_MODIFY).ok()?;
+            }
+            Some(i)
+        })
+        .flatten();
     loop {
         match &inotify {
             Some(i) => {
@@ -113,11 +122,15 @@ impl Recorder {
         out: UnboundedSender<Msg>,
     ) -> std::io::Result<Self> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Cmd>();
-        let path = store.local_file().map(|p| p.to_path_buf());
+        let paths = store.watched();
         let looks = tx.downgrade();
         std::thread::Builder::new()
             .name("follower".into())
-            .spawn(move || watch(path, looks))?;
+            .spawn(move || watch(paths, looks))?;
+        let mut sharing = store.sharing();
+        if let Some(s) = &sharing {
+            let _ = out.send(Msg::Sharing(s.clone()));
+        }
         let handle = std::thread::Builder::new()
             .name("recorder".into())
             .spawn(move || {
@@ -153,13 +166,22 @@ impl Recorder {
                             }
                         }
                         Cmd::Look => match store.read_new() {
-                            Ok(new) => deliver(&out, new.records, new.warnings),
+                            Ok(new) => deliver(&out, new.reload, new.records, new.warnings),
                             Err(e) => {
                                 let _ = out.send(Msg::StoreWarning(format!(
                                     "cannot read the timeline: {e:#}"
                                 )));
                             }
                         },
+                    }
+                    // How the timeline stands with a shared store, when
+                    // that changed.
+                    let now = store.sharing();
+                    if now != sharing {
+                        if let Some(s) = &now {
+                            let _ = out.send(Msg::Sharing(s.clone()));
+                        }
+                        sharing = now;
                     }
                 }
             })?;

@@ -125,6 +125,13 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 drill::after_record(s, &rec, false, &mut fx);
             }
         }
+        Msg::Reloaded(records) => {
+            // Records this host wrote while cut off were placed after
+            // other hosts': the incident is rebuilt in the shared order.
+            // What the seat's drill or alerts did on the way stays done.
+            s.incident = crate::state::Incident::replay_owned(records);
+        }
+        Msg::Sharing(sharing) => s.observed.sharing = Some(sharing),
         Msg::Deduplicated(ev) => {
             drill::not_written(s, &ev);
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*ev {

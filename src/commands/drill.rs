@@ -5,7 +5,7 @@ use crate::drill::scenario::{BUNDLED, parse_scenario};
 use crate::incidents;
 use crate::session::{self, Seat};
 use crate::sources;
-use crate::timeline::{FileStore, Store};
+use crate::timeline::FileStore;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use std::path::Path;
@@ -72,29 +72,30 @@ pub fn run(
     scenario: Option<&str>,
     playbook: Option<&Path>,
     facilitator: bool,
+    shared: Option<&crate::store::StoreConfig>,
     ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
     let (scenario, playbook, origin) = session::resolve_drill(scenario, playbook)?;
     let seat = session::seat_identity();
     let now = Utc::now();
-    let (mut store, id) =
+    let (local, id) =
         FileStore::create_drill_unique(state_dir, &session::drill_incident_id(now, &scenario))?;
-    let declared = store
-        .append(
-            now,
-            &seat,
-            session::drill_declaration(&id, &scenario, &playbook, &origin, &seat),
-        )
-        .context("cannot record the drill's declaration")?
-        .record
-        .context("the declaration was not written")?;
-    let path = store.path().to_path_buf();
+    let path = local.path().to_path_buf();
+    let (store, declared) = super::shared::declare(
+        shared,
+        local,
+        &id,
+        now,
+        &seat,
+        session::drill_declaration(&id, &scenario, &playbook, &origin, &seat),
+    )
+    .context("cannot record the drill's declaration")?;
     let mut state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
     state.ctx.facilitator = facilitator;
     let script = sources::drill::Script::of(&state);
     super::run_cockpit(
         state,
-        Box::new(store),
+        store,
         path.parent().map(Path::to_path_buf),
         seat,
         None,
@@ -173,16 +174,21 @@ pub fn facilitate(
     state_dir: &Path,
     arg: Option<&str>,
     playbook: Option<&Path>,
+    shared: Option<&crate::store::StoreConfig>,
     ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
+    // A drill another host started: fetched by its id.
+    if let Some(a) = arg.filter(|a| a.starts_with("drill-")) {
+        super::shared::fetch(shared, state_dir, Some(a))?;
+    }
     let named = match arg {
         Some(a) => incidents::choose_drill(state_dir, Some(a))?,
         None if playbook.is_none() => incidents::choose_drill(state_dir, None)?,
         None => None,
     };
     match named {
-        Some(d) => super::incidents::join(state_dir, Some(&d.id), Seat::Facilitator, ui),
-        None => run(state_dir, arg, playbook, true, ui).map_err(|e| match arg {
+        Some(d) => super::incidents::join(state_dir, Some(&d.id), Seat::Facilitator, shared, ui),
+        None => run(state_dir, arg, playbook, true, shared, ui).map_err(|e| match arg {
             Some(a) if !Path::new(a).exists() && !BUNDLED.iter().any(|(n, _)| n == &a) => {
                 anyhow::anyhow!(
                     "{a:?} is neither a drill in {} nor a scenario: {e:#}",

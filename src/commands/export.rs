@@ -198,8 +198,22 @@ pub fn run(
     format: Format,
     output: Option<&Path>,
     force: bool,
+    shared: Option<&crate::store::StoreConfig>,
 ) -> Result<ExitCode> {
+    super::shared::fetch(shared, state_dir, id)?;
     let Chosen { id, path } = choose(state_dir, id)?;
+    // A shared incident is exported as the store has it now (this host's
+    // copy brought up to date; what it has not shared yet is said).
+    if let Some(cfg) = super::shared::for_incident(shared, &path) {
+        let (mut r, _) = crate::store::replica::Replica::open(cfg, &id, &path)?;
+        let pending = r.flush(cfg.timeout);
+        if pending > 0 {
+            eprintln!(
+                "incident-cockpit: warning: {pending} record(s) written on this host are not on \
+                 the store yet and not in this export (`incident-cockpit store status {id}`)"
+            );
+        }
+    }
     let read = read_file(&path)?;
     let (playbook, warning) = playbook_of(&read.records);
     let mut f = facts(

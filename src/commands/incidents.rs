@@ -11,7 +11,38 @@ use std::process::ExitCode;
 
 /// `list [--all] [--drills]`: open incidents; with `--all` closed ones
 /// too; with `--drills` drills too (never otherwise).
-pub fn list(state_dir: &Path, all: bool, drills: bool) -> Result<ExitCode> {
+pub fn list(
+    state_dir: &Path,
+    all: bool,
+    drills: bool,
+    shared: Option<&crate::store::StoreConfig>,
+) -> Result<ExitCode> {
+    // What the store has that this host has not seen: said, with how to
+    // join it (never silently left out; a store that does not answer is
+    // said too).
+    if let Some(cfg) = shared {
+        match super::shared::remote_only(cfg, state_dir) {
+            Ok(ids) => {
+                let ids: Vec<String> = ids
+                    .into_iter()
+                    .filter(|id| drills || !id.starts_with("drill-"))
+                    .collect();
+                if !ids.is_empty() {
+                    println!(
+                        "On the store, not yet on this host (incident-cockpit join ID):\n  {}",
+                        ids.iter()
+                            .map(|i| crate::sanitize::clean_text(i))
+                            .collect::<Vec<_>>()
+                            .join("\n  ")
+                    );
+                }
+            }
+            Err(e) => eprintln!(
+                "incident-cockpit: the store's incidents are not listed: {}",
+                crate::sanitize::clean_text(&format!("{e:#}"))
+            ),
+        }
+    }
     let mut list: Vec<_> = incidents::all(state_dir)?;
     if drills {
         list.extend(incidents::drills(state_dir)?);
@@ -43,10 +74,12 @@ pub fn join(
     state_dir: &Path,
     id: Option<&str>,
     seat: Seat,
+    shared: Option<&crate::store::StoreConfig>,
     ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
+    super::shared::fetch(shared, state_dir, id)?;
     let chosen = incidents::choose(state_dir, id)?;
-    let (store, read) = FileStore::open(&chosen.path)?;
+    let (store, read) = super::shared::open(shared, &chosen.id, &chosen.path)?;
     if seat != Seat::Viewer {
         refuse_damage(&chosen, &read.damaged)?;
     }
@@ -64,7 +97,7 @@ pub fn join(
     if seat == Seat::Viewer {
         state.ctx.read_only = true;
     }
-    let path = store.path().to_path_buf();
+    let path = chosen.path.clone();
     // A live incident's pods are watched from every seat.
     let kube = state
         .ctx
@@ -94,7 +127,7 @@ pub fn join(
     let script = sources::drill::Script::of(&state);
     crate::commands::run_cockpit(
         state,
-        Box::new(store),
+        store,
         path.parent().map(Path::to_path_buf),
         seat_id,
         alertmanager,
@@ -118,7 +151,15 @@ pub fn join(
 }
 
 /// `note [ID] TEXT...`: a note from a script, with the same lock and fsync.
-pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
+pub fn note(
+    state_dir: &Path,
+    args: &[String],
+    shared: Option<&crate::store::StoreConfig>,
+) -> Result<ExitCode> {
+    // An id this host has not seen may be on the store.
+    if let Some(first) = args.first().filter(|_| args.len() > 1) {
+        let _ = super::shared::fetch(shared, state_dir, Some(first));
+    }
     let (id, words) = match args.split_first() {
         Some((first, rest))
             if !rest.is_empty()
@@ -136,13 +177,48 @@ pub fn note(state_dir: &Path, args: &[String]) -> Result<ExitCode> {
         ));
     }
     let chosen = incidents::choose(state_dir, id)?;
-    let (mut store, read) = FileStore::open(&chosen.path)?;
-    refuse_damage(&chosen, &read.damaged)?;
-    let a = store.append(Utc::now(), &session::seat_identity(), Event::Note { text })?;
-    let rec = a
-        .record
-        .ok_or_else(|| anyhow!("the note was not written"))?;
-    println!("noted as record {} of incident {}", rec.seq, chosen.id);
+    match super::shared::for_incident(shared, &chosen.path) {
+        None => {
+            let (mut store, read) = FileStore::open(&chosen.path)?;
+            refuse_damage(&chosen, &read.damaged)?;
+            let a = store.append(Utc::now(), &session::seat_identity(), Event::Note { text })?;
+            let rec = a
+                .record
+                .ok_or_else(|| anyhow!("the note was not written"))?;
+            println!("noted as record {} of incident {}", rec.seq, chosen.id);
+        }
+        Some(cfg) => {
+            let (mut store, read) =
+                crate::store::replica::Replica::open(cfg, &chosen.id, &chosen.path)?;
+            refuse_damage(&chosen, &read.damaged)?;
+            let a = store.append(Utc::now(), &session::seat_identity(), Event::Note { text })?;
+            let rec = a
+                .record
+                .ok_or_else(|| anyhow!("the note was not written"))?;
+            // Shared before returning when the store answers.
+            let pending = store.flush(cfg.timeout);
+            if pending == 0 {
+                let seq = store
+                    .read_from(0)?
+                    .records
+                    .iter()
+                    .find(|r| r.share.id == rec.share.id)
+                    .map_or(rec.seq, |r| r.seq);
+                println!("noted as record {seq} of incident {} (shared)", chosen.id);
+            } else {
+                println!(
+                    "noted in incident {} on this host; NOT YET SHARED: the store cannot be \
+                     reached ({}); it is published when a seat of this host next reaches it",
+                    chosen.id,
+                    store
+                        .sharing()
+                        .and_then(|s| s.error)
+                        .map(|e| crate::sanitize::clean_text(&e))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,8 +6,9 @@ pub mod incidents;
 pub mod open;
 pub mod playbook;
 pub mod playbook_import;
+pub mod shared;
 
-use crate::cli::{Cli, Command, ConfigCommand, PlaybookCommand, UiFlags};
+use crate::cli::{Cli, Command, ConfigCommand, PlaybookCommand, StoreCommand, UiFlags};
 use std::process::ExitCode;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -26,6 +27,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None
     };
     let ui = settings.as_ref();
+    // The shared store, when one is configured; checked before anything
+    // is declared. Commands that never touch a timeline do not read it.
+    let shared = if matches!(
+        cli.command,
+        Command::Playbook(_) | Command::Config(_) | Command::Drill { list: true, .. }
+    ) {
+        None
+    } else {
+        shared::config(cli.store.as_deref(), flags.config.as_deref())?
+    };
+    let shared = shared.as_ref();
     match cli.command {
         Command::Drill {
             scenario,
@@ -51,13 +63,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return drill::from_incident(&state_dir, &id, output.as_deref());
             }
             if facilitator {
-                return drill::facilitate(&state_dir, scenario.as_deref(), playbook.as_deref(), ui);
+                return drill::facilitate(
+                    &state_dir,
+                    scenario.as_deref(),
+                    playbook.as_deref(),
+                    shared,
+                    ui,
+                );
             }
             drill::run(
                 &state_dir,
                 scenario.as_deref(),
                 playbook.as_deref(),
                 false,
+                shared,
                 ui,
             )
         }
@@ -86,9 +105,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 alertmanager,
                 read_only,
             },
+            shared,
             ui,
         ),
-        Command::List { all, drills } => incidents::list(&state_dir, all, drills),
+        Command::List { all, drills } => incidents::list(&state_dir, all, drills, shared),
+        Command::Store(StoreCommand::Status { id }) => {
+            shared::status(shared, &state_dir, id.as_deref())
+        }
         Command::Join { id, viewer } => incidents::join(
             &state_dir,
             id.as_deref(),
@@ -97,18 +120,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 crate::session::Seat::Join
             },
+            shared,
             ui,
         ),
-        Command::Resume { id } => {
-            incidents::join(&state_dir, id.as_deref(), crate::session::Seat::Resume, ui)
-        }
-        Command::Note { args } => incidents::note(&state_dir, &args),
+        Command::Resume { id } => incidents::join(
+            &state_dir,
+            id.as_deref(),
+            crate::session::Seat::Resume,
+            shared,
+            ui,
+        ),
+        Command::Note { args } => incidents::note(&state_dir, &args, shared),
         Command::Export {
             id,
             format,
             output,
             force,
-        } => export::run(&state_dir, id.as_deref(), format, output.as_deref(), force),
+        } => export::run(
+            &state_dir,
+            id.as_deref(),
+            format,
+            output.as_deref(),
+            force,
+            shared,
+        ),
         Command::Config(ConfigCommand::Defaults) => {
             print!("{}", crate::config::defaults_text());
             Ok(ExitCode::SUCCESS)

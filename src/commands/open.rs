@@ -2,8 +2,8 @@
 
 use crate::session::{self, LiveSpec};
 use crate::sources::kube;
-use crate::timeline::{Event, FileStore, Status, Store};
-use anyhow::{Context, Result, anyhow};
+use crate::timeline::{Event, FileStore, Status};
+use anyhow::{Result, anyhow};
 use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
@@ -13,6 +13,7 @@ pub fn run(
     state_dir: &Path,
     playbook: &str,
     spec: LiveSpec,
+    shared: Option<&crate::store::StoreConfig>,
     ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
     let (pb, source) = session::load_named(playbook).map_err(|e| {
@@ -30,30 +31,30 @@ pub fn run(
     let alertmanager = session::alertmanager_config(&pb, &spec)?;
     let seat = session::seat_identity();
     let now = Utc::now();
-    let (mut store, id) =
+    let (local, id) =
         FileStore::create_unique(state_dir, &session::live_incident_id(now, &procedure))?;
-    let declared = store
-        .append(
-            now,
-            &seat,
-            Event::Declared {
-                id: id.clone(),
-                title,
-                severity,
-                status: Status::Investigating,
-                ic: spec.ic.clone().unwrap_or_else(|| seat.clone()),
-                playbook: pb.name.value.clone(),
-                procedure: procedure.clone(),
-                drill: false,
-                source: Some(source),
-                scenario: None,
-                watch: session::watch_record(&session::effective_watch(&pb, &spec)),
-            },
-        )
-        .context("cannot record the incident's declaration")?
-        .record
-        .context("the declaration was not written")?;
-    let path = store.path().to_path_buf();
+    let path = local.path().to_path_buf();
+    let (store, declared) = super::shared::declare(
+        shared,
+        local,
+        &id,
+        now,
+        &seat,
+        Event::Declared {
+            id: id.clone(),
+            title,
+            severity,
+            status: Status::Investigating,
+            ic: spec.ic.clone().unwrap_or_else(|| seat.clone()),
+            playbook: pb.name.value.clone(),
+            procedure: procedure.clone(),
+            drill: false,
+            source: Some(source),
+            scenario: None,
+            watch: session::watch_record(&session::effective_watch(&pb, &spec)),
+        },
+    )?;
+
     let state = session::live_state(Arc::new(pb), &procedure, &spec, &seat, &[declared], now);
     // Pods are watched when the playbook or --namespace names a namespace.
     let kube = state
@@ -68,7 +69,7 @@ pub fn run(
         });
     super::run_cockpit(
         state,
-        Box::new(store),
+        store,
         path.parent().map(Path::to_path_buf),
         seat,
         alertmanager,

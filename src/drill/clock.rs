@@ -125,6 +125,7 @@ mod tests {
 
     fn rec(seq: u64, secs: i64, event: Event) -> Record {
         Record {
+            share: Default::default(),
             seq,
             at: t(secs),
             by: "fac@h".into(),

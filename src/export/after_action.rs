@@ -742,6 +742,7 @@ mod tests {
         evs.into_iter()
             .enumerate()
             .map(|(i, (secs, by, event))| Record {
+                share: Default::default(),
                 seq: i as u64 + 1,
                 at: t(secs),
                 by: by.into(),
@@ -792,6 +793,7 @@ mod tests {
             .collect();
         for (k, id) in steps.into_iter().enumerate() {
             recs.push(Record {
+                share: Default::default(),
                 seq: recs.len() as u64 + 1,
                 at: t(600 + k as i64),
                 by: "ana@bastion".into(),

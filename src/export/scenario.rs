@@ -485,6 +485,7 @@ mod tests {
         evs.into_iter()
             .enumerate()
             .map(|(i, (secs, event))| Record {
+                share: Default::default(),
                 seq: i as u64 + 1,
                 at: t(secs),
                 by: "ana@bastion".into(),

@@ -230,6 +230,7 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
     evs.into_iter()
         .enumerate()
         .map(|(i, (secs, by, event))| Record {
+            share: Default::default(),
             seq: i as u64 + 1,
             at: t(secs),
             by: by.into(),
@@ -289,18 +290,21 @@ fn metrics_from_marks_and_first_action() {
 fn no_team_action_and_a_late_detection_mark_are_said_plainly() {
     let recs = vec![
         Record {
+            share: Default::default(),
             seq: 1,
             at: t(0),
             by: "ana@h".into(),
             event: declared("x", false),
         },
         Record {
+            share: Default::default(),
             seq: 2,
             at: t(120),
             by: "ana@h".into(),
             event: mark(Mark::Detected, ""),
         },
         Record {
+            share: Default::default(),
             seq: 3,
             at: t(130),
             by: "am".into(),

@@ -364,6 +364,7 @@ mod tests {
 
     fn rec(seq: u64, secs: i64, event: Event) -> Record {
         Record {
+            share: Default::default(),
             seq,
             at: DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap(),
             by: "ana@h".into(),

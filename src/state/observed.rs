@@ -189,6 +189,9 @@ pub struct Observed {
     pub ready_at: Memo,
     /// Counts every change to `alerts` (see `pods_rev`).
     pub alerts_rev: u64,
+    /// How the timeline stands with the shared store (`None`: local files
+    /// only).
+    pub sharing: Option<crate::timeline::Sharing>,
 }
 
 /// A value remembered so it is not computed again (the ready count at a

@@ -14,7 +14,6 @@
 //! `Display` ever shows one. Seeds and creds are files: only their paths
 //! are kept.
 
-use serde::Deserialize;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -144,39 +143,7 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ConfigError> {
     Err(ConfigError(msg.into()))
 }
 
-/// The `store:` section of a config file.
-#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct StoreFile {
-    /// `nats://h1:4222` or `tls://h1:4222`; credentials go in the fields
-    /// below, not in the URLs.
-    #[serde(default)]
-    pub servers: Vec<String>,
-    pub user: Option<String>,
-    pub password: Option<String>,
-    pub token: Option<String>,
-    pub nkey_seed_file: Option<PathBuf>,
-    pub creds_file: Option<PathBuf>,
-    #[serde(default)]
-    pub tls: TlsFile,
-    pub stream: Option<String>,
-    pub replicas: Option<usize>,
-    pub subject_prefix: Option<String>,
-    pub presence_bucket: Option<String>,
-    #[serde(default)]
-    pub ignore_discovered_servers: bool,
-    pub timeout_secs: Option<u64>,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct TlsFile {
-    pub ca_file: Option<PathBuf>,
-    pub cert_file: Option<PathBuf>,
-    pub key_file: Option<PathBuf>,
-    #[serde(default)]
-    pub required: bool,
-}
+pub use crate::config::{StoreFile, TlsFile};
 
 impl fmt::Debug for StoreFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

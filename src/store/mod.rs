@@ -67,6 +67,7 @@
 
 pub mod config;
 pub mod nats;
+pub mod replica;
 pub mod sync;
 
 pub use config::{Auth, ConfigError, Secret, StoreConfig, StoreFile};

@@ -5,5 +5,5 @@
 pub mod record;
 pub mod store;
 
-pub use record::{ClockChange, Event, Mark, Record, Status};
-pub use store::{FileStore, Store};
+pub use record::{ClockChange, Event, Mark, Record, Share, Status};
+pub use store::{FileStore, Sharing, Store};

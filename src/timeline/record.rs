@@ -532,6 +532,21 @@ pub struct Record {
     pub by: String,
     #[serde(flatten)]
     pub event: Event,
+    /// Where the record stands on a shared store (empty on local files).
+    #[serde(flatten)]
+    pub share: Share,
+}
+
+/// A record's place on a shared store: its message id, and whether it was
+/// written while its host was cut off and shared later. Both are left out
+/// of the line when empty, so a timeline on local files is as it was.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    /// `msg_id` in the line: a declaration has an `id` of its own.
+    #[serde(default, rename = "msg_id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
 }
 
 fn ser_at<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
@@ -562,6 +577,7 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let rec = Record {
+            share: Default::default(),
             seq: 3,
             at,
             by: "ana@bastion".into(),
@@ -620,6 +636,7 @@ mod tests {
             },
         ] {
             let rec = Record {
+                share: Default::default(),
                 seq: 1,
                 at,
                 by: "ana@bastion".into(),

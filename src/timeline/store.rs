@@ -40,6 +40,10 @@ pub struct Batch {
     /// Each event's record, in order; the event back when an equal record
     /// already existed (deduplicated).
     pub written: Vec<std::result::Result<Record, Event>>,
+    /// The whole timeline as it now stands, when it is not what was
+    /// delivered so far plus `others` and `written` (a shared store placed
+    /// records written while cut off after other hosts' records).
+    pub reload: Option<Vec<Record>>,
 }
 
 pub trait Store: Send {
@@ -66,6 +70,38 @@ pub trait Store: Send {
     fn local_file(&self) -> Option<&Path> {
         None
     }
+    /// Every local file whose changes are worth a look (the follower
+    /// watches them all).
+    fn watched(&self) -> Vec<PathBuf> {
+        self.local_file()
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect()
+    }
+    /// How the timeline stands with a shared store (`None`: local files
+    /// only).
+    fn sharing(&self) -> Option<Sharing> {
+        None
+    }
+}
+
+/// How a seat's timeline stands with the shared store, for the header and
+/// the timeline pane.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sharing {
+    /// The store's servers, as `store status` names them (no secrets).
+    pub servers: String,
+    /// The link works and the last exchange succeeded.
+    pub online: bool,
+    /// Since when it has not (`None` while online).
+    pub offline_since: Option<DateTime<Utc>>,
+    /// What went wrong last, for people (no secrets).
+    pub error: Option<String>,
+    /// Records written here and not yet on the store, from this seq on.
+    pub pending: u64,
+    pub first_pending: Option<u64>,
+    /// When the oldest of them was written.
+    pub pending_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Default)]
@@ -78,6 +114,8 @@ pub struct ReadOutcome {
     /// is not a record, a record of a kind this version does not know, a
     /// record out of order. A seat that writes refuses a timeline with any.
     pub damaged: Vec<String>,
+    /// As in [`Batch::reload`].
+    pub reload: Option<Vec<Record>>,
 }
 
 /// How long a record observed by several seats counts as the same.
@@ -120,6 +158,8 @@ pub struct FileStore {
     keys: HashMap<String, DateTime<Utc>>,
     /// The offset of a torn tail already reported.
     torn_reported: Option<u64>,
+    /// New records are marked written offline (a shared store's outbox).
+    pub mark_offline: bool,
 }
 
 /// The state directory's folder for real incidents.
@@ -182,6 +222,7 @@ impl FileStore {
             last_seq: 0,
             keys: HashMap::new(),
             torn_reported: None,
+            mark_offline: false,
         })
     }
 
@@ -235,6 +276,7 @@ impl FileStore {
             last_seq: 0,
             keys: HashMap::new(),
             torn_reported: None,
+            mark_offline: false,
         };
         let outcome = s.read_new()?;
         Ok((s, outcome))
@@ -242,6 +284,63 @@ impl FileStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The last seq read or written.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
+    }
+
+    /// Appends records numbered elsewhere (a shared store's order), as
+    /// they are, after what the file holds: under the lock, records at or
+    /// below the file's last seq are already there (another seat of this
+    /// host imported them) and skipped; a record that would leave a gap is
+    /// refused. Returns what other seats appended (read first) and what
+    /// this call wrote, both durable.
+    pub fn import(&mut self, records: &[Record]) -> Result<(Vec<Record>, Vec<Record>)> {
+        let lock_file = self.file.try_clone()?;
+        let _lock = Flock::lock(lock_file, FlockArg::LockExclusive)
+            .map_err(|(_, e)| anyhow::anyhow!("cannot lock {}: {e}", self.path.display()))?;
+        let others = self.read_tail()?.records;
+        let len = self.file.metadata()?.len();
+        let mut bytes = Vec::new();
+        if len > self.offset {
+            bytes.push(b'\n');
+        }
+        let mut next = self.last_seq + 1;
+        let mut written = Vec::new();
+        for rec in records {
+            if rec.seq < next {
+                continue;
+            }
+            if rec.seq > next {
+                bail!(
+                    "{}: record {} would follow record {}: the shared order has a gap",
+                    self.path.display(),
+                    rec.seq,
+                    next - 1
+                );
+            }
+            bytes.extend(crate::sanitize::json::to_vec(rec)?);
+            bytes.push(b'\n');
+            written.push(rec.clone());
+            next += 1;
+        }
+        if written.is_empty() {
+            return Ok((others, written));
+        }
+        self.file
+            .write_all(&bytes)
+            .with_context(|| format!("cannot write to {}", self.path.display()))?;
+        self.file
+            .sync_data()
+            .with_context(|| format!("cannot fsync {}", self.path.display()))?;
+        self.offset = len + bytes.len() as u64;
+        self.line += bytes.iter().filter(|b| **b == b'\n').count();
+        for rec in &written {
+            self.remember(rec);
+        }
+        Ok((others, written))
     }
 
     fn remember(&mut self, r: &Record) {
@@ -345,6 +444,10 @@ impl Store for FileStore {
             }
             seq += 1;
             let rec = Record {
+                share: super::record::Share {
+                    id: None,
+                    offline: self.mark_offline,
+                },
                 seq,
                 at,
                 by: by.to_string(),
@@ -357,7 +460,11 @@ impl Store for FileStore {
             written.push(Ok(rec));
         }
         if written.iter().all(|w| w.is_err()) {
-            return Ok(Batch { others, written });
+            return Ok(Batch {
+                others,
+                written,
+                reload: None,
+            });
         }
         // One write and one fsync for the whole batch: an alert storm's
         // records do not queue a note behind thousands of fsyncs.
@@ -378,7 +485,11 @@ impl Store for FileStore {
         for rec in written.iter().flatten() {
             self.remember(rec);
         }
-        Ok(Batch { others, written })
+        Ok(Batch {
+            others,
+            written,
+            reload: None,
+        })
     }
 
     fn read_new(&mut self) -> Result<ReadOutcome> {

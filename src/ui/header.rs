@@ -118,6 +118,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         second.push(ic);
         second.push(Span::raw(" · "));
     }
+    // A shared store's state leads the second line: a cut-off host must
+    // see that what it records is not yet on the other hosts' screens.
+    if let Some(sh) = &s.observed.sharing {
+        second.extend(sharing_badge(s, sh, wide));
+    }
     // A clock that fell due and is not acknowledged takes the line.
     let due = crate::view::unacknowledged(s);
     if let Some((_, label)) = due.first() {
@@ -159,4 +164,31 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         Paragraph::new(vec![Line::from(top), Line::from(second)]),
         area,
     );
+}
+
+/// `⚠ OFFLINE since 12:03:04 · 3 not shared`, `⇅ 2 not shared yet`, or
+/// (wide) `⇄ shared`.
+fn sharing_badge(s: &State, sh: &crate::timeline::Sharing, wide: bool) -> Vec<Span<'static>> {
+    let k = s.ctx.theme;
+    let pending = match sh.pending {
+        0 => String::new(),
+        n => format!(" · {n} not shared"),
+    };
+    let span = if !sh.online {
+        let since = sh
+            .offline_since
+            .map(|t| format!(" since {}", crate::time::local_hms(t, s.ctx.tz)))
+            .unwrap_or_default();
+        Span::styled(
+            format!("⚠ OFFLINE{since}{pending}"),
+            theme::bad(k).add_modifier(Modifier::BOLD),
+        )
+    } else if sh.pending > 0 {
+        Span::styled(format!("⇅ {} not shared yet", sh.pending), theme::warn(k))
+    } else if wide {
+        Span::styled("⇄ shared", theme::dim(k))
+    } else {
+        return Vec::new();
+    };
+    vec![span, Span::raw(" · ")]
 }

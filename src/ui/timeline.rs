@@ -68,8 +68,24 @@ fn record_lines(s: &State, r: &Record, width: usize) -> Vec<Line<'static>> {
     } else {
         format!("{time} ")
     };
+    // Not yet on the shared store (this host is cut off, or it is on its
+    // way), or written offline and shared later: said on the record.
+    let pending = s
+        .observed
+        .sharing
+        .as_ref()
+        .and_then(|sh| sh.first_pending)
+        .is_some_and(|first| r.seq >= first);
+    let prefix = if pending {
+        format!("{prefix}⧗ ")
+    } else {
+        prefix
+    };
     let indent = " ".repeat(prefix.chars().count());
-    let text = r.event.summary();
+    let mut text = r.event.summary();
+    if r.share.offline {
+        text.push_str(" (written offline)");
+    }
     let style = style_for(s.ctx.theme, &r.event);
     let room = width.saturating_sub(prefix.chars().count());
     clean_lines(&text)

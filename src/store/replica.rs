@@ -1,0 +1,658 @@
+//! One host's copy of a shared incident: the timeline store a seat uses
+//! when a shared store is configured ([`Replica`], a [`timeline::Store`]).
+//!
+//! # Files, per incident, in its folder under the state directory
+//! - `timeline.jsonl`, the *mirror*: the incident's subject, in its order.
+//!   Record n is the subject's n-th message (one subject per stream, no
+//!   deletes: its stream sequence is n). Only messages that are on the
+//!   store are written here, so every host's mirror is the same file.
+//!   Seats of the host follow it as they follow a local timeline.
+//! - `outbox.jsonl`: what seats of this host wrote, in their order, each
+//!   durable here before anything is shown. A record leaves nothing: it is
+//!   *pending* until a message with its id is in the mirror. Seats of a
+//!   host cut off from the store still share through it.
+//! - `host`: this host's id in the message ids of what it writes.
+//!
+//! # What a seat sees
+//! The mirror, then the pending records of the outbox numbered after it.
+//! When the link returns, pending records are published in order, each
+//! with compare-and-set on the subject's last message and its own id, so
+//! each lands exactly once: a lost acknowledgement or another seat of the
+//! host publishing it too is a duplicate the server or the mirror drops.
+//! If other hosts wrote meanwhile, the pending records land after theirs:
+//! the seat's timeline is then delivered again, whole (`reload`). A record
+//! that could not be shared when it was written (the link down, noticed
+//! or not yet; the store unavailable) or that is published more than
+//! [`OFFLINE_AFTER`] after it was written says it was written offline.
+//!
+//! # Threads
+//! The recorder's thread calls the [`timeline::Store`] methods; network
+//! calls run on this replica's own small runtime with a time budget, so a
+//! slow or dead link delays a record's sharing, never its durability. A
+//! follow task imports what other hosts publish into the mirror as it
+//! arrives; the recorder's file watch then reads it like another seat's.
+
+use super::StoreError;
+use super::config::StoreConfig;
+use super::nats::{Entry, Journal, Outgoing, Store as Nats};
+use crate::timeline::store::{Batch, ReadOutcome, Sharing};
+use crate::timeline::{Event, FileStore, Record, Share, Store as _};
+use anyhow::{Context, Result};
+use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A record published this long after it was written says it was written
+/// offline.
+pub const OFFLINE_AFTER: TimeDelta = TimeDelta::seconds(10);
+
+/// The longest a sync may hold a seat's append (the record is durable in
+/// the outbox already; it is shown as not yet shared after this).
+const APPEND_BUDGET: Duration = Duration::from_millis(1500);
+
+/// How often a seat with pending records tries the store again.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+
+/// The outbox beside an incident's mirror.
+pub fn outbox_path(mirror: &Path) -> PathBuf {
+    mirror.with_file_name("outbox.jsonl")
+}
+
+/// This host's id for an incident's folder: made once, kept in `host`.
+fn host_id(dir: &Path) -> Result<String> {
+    let path = dir.join("host");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        let s = s.trim();
+        if !s.is_empty() {
+            return Ok(s.to_string());
+        }
+    }
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    let salt = format!(
+        "{name}{}{:?}{}",
+        std::process::id(),
+        std::time::SystemTime::now(),
+        dir.display()
+    );
+    let id = format!(
+        "{}-{:08x}",
+        name.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(32)
+            .collect::<String>(),
+        super::fnv1a64(salt.as_bytes()) as u32
+    );
+    // Whoever creates it first wins; the others read theirs.
+    use std::io::Write;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut f) => {
+            f.write_all(id.as_bytes())
+                .and_then(|_| f.sync_all())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(id)
+        }
+        Err(_) => Ok(std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .trim()
+            .to_string()),
+    }
+}
+
+/// A message of the subject as the mirror's record n: what its writer
+/// wrote, numbered n, with the message's id and offline mark. A message
+/// that is not a record (another version, another program, a hostile
+/// host) becomes a note that says so, so the order keeps its place.
+pub fn to_record(e: &Entry, now: DateTime<Utc>) -> Record {
+    let share = Share {
+        id: Some(
+            e.msg_id
+                .clone()
+                .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
+        ),
+        offline: e.offline,
+    };
+    match serde_json::from_slice::<Record>(&e.bytes) {
+        Ok(mut r) => {
+            r.seq = e.stream_seq;
+            r.share = share;
+            r
+        }
+        Err(err) => Record {
+            seq: e.stream_seq,
+            at: crate::timeline::record::at_millis(now),
+            by: "store".into(),
+            event: Event::Note {
+                text: format!(
+                    "message {} of the shared store is not a record this cockpit can read \
+                     ({err}); skipped",
+                    e.stream_seq
+                ),
+            },
+            share,
+        },
+    }
+}
+
+struct Link {
+    nats: Nats,
+    journal: Journal,
+}
+
+pub struct Replica {
+    rt: tokio::runtime::Runtime,
+    cfg: StoreConfig,
+    incident: String,
+    token: String,
+    host: String,
+    link: Option<Link>,
+    mirror: FileStore,
+    outbox: FileStore,
+    /// The mirror's records, and where each id sits in it.
+    mirror_recs: Vec<Record>,
+    at_seq: HashMap<String, u64>,
+    /// The outbox's records, their ids set.
+    outbox_recs: Vec<Record>,
+    /// The ids delivered so far, in order.
+    shown: Vec<String>,
+    status: Sharing,
+    /// Pending records a sync could not publish when tried: they were
+    /// written while cut off, even before the seat knew it was.
+    missed: std::collections::HashSet<String>,
+    last_try: Option<Instant>,
+    follow: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        if let Some(f) = self.follow.take() {
+            f.abort();
+        }
+    }
+}
+
+impl Replica {
+    /// Opens (or makes) this host's copy of an incident whose mirror is at
+    /// `mirror_path`, and brings it up to date with the store if it can
+    /// within the config's timeout. Returns the replica and the timeline a
+    /// seat starts from (the mirror, then what is pending). Refuses only
+    /// what waiting cannot fix (credentials, configuration, a subject that
+    /// is not this incident's); an unreachable store is worked around.
+    pub fn open(
+        cfg: &StoreConfig,
+        incident: &str,
+        mirror_path: &Path,
+    ) -> Result<(Self, ReadOutcome)> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("store")
+            .enable_all()
+            .build()
+            .context("cannot start the store's runtime")?;
+        let dir = mirror_path
+            .parent()
+            .context("an incident's timeline has a folder")?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let open_or_create = |p: &Path| -> Result<(FileStore, ReadOutcome)> {
+            if !p.exists() {
+                let _ = std::fs::OpenOptions::new()
+                    .append(true)
+                    .create_new(true)
+                    .open(p);
+            }
+            FileStore::open(p)
+        };
+        let (mirror, mread) = open_or_create(mirror_path)?;
+        let (outbox, oread) = open_or_create(&outbox_path(mirror_path))?;
+        let token = super::subject_token(incident).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let host = host_id(dir)?;
+        let mut r = Replica {
+            rt,
+            cfg: cfg.clone(),
+            incident: incident.to_string(),
+            token,
+            host,
+            link: None,
+            mirror,
+            outbox,
+            mirror_recs: Vec::new(),
+            at_seq: HashMap::new(),
+            outbox_recs: Vec::new(),
+            shown: Vec::new(),
+            status: Sharing {
+                servers: cfg.server_urls().join(","),
+                ..Default::default()
+            },
+            missed: Default::default(),
+            last_try: None,
+            follow: None,
+        };
+        r.absorb_mirror(mread.records);
+        r.absorb_outbox(oread.records);
+        // What could not be fixed by waiting stops here, before anything
+        // is shown.
+        match r.connect(cfg.timeout) {
+            Ok(()) => r.sync(cfg.timeout * 2),
+            Err(e) if e.is_retryable() || matches!(e, StoreError::Unreachable(_)) => {
+                r.went_offline(e.to_string())
+            }
+            Err(e) => return Err(anyhow::anyhow!("{e}")),
+        }
+        let records = r.view();
+        r.delta();
+        let mut warnings = mread.warnings;
+        warnings.extend(oread.warnings);
+        let mut damaged = mread.damaged;
+        damaged.extend(oread.damaged);
+        Ok((
+            r,
+            ReadOutcome {
+                records,
+                warnings,
+                damaged,
+                reload: None,
+            },
+        ))
+    }
+
+    /// The message id of a record of this host's outbox.
+    fn origin_id(&self, outbox_seq: u64) -> String {
+        format!("{}:o:{}:{outbox_seq}", self.token, self.host)
+    }
+
+    fn absorb_mirror(&mut self, recs: Vec<Record>) {
+        for r in recs {
+            if let Some(id) = &r.share.id {
+                self.at_seq.insert(id.clone(), r.seq);
+            }
+            self.mirror_recs.push(r);
+        }
+    }
+
+    fn absorb_outbox(&mut self, recs: Vec<Record>) {
+        for mut r in recs {
+            r.share.id = Some(self.origin_id(r.seq));
+            self.outbox_recs.push(r);
+        }
+    }
+
+    fn pending(&self) -> impl Iterator<Item = &Record> {
+        self.outbox_recs.iter().filter(|r| {
+            r.share
+                .id
+                .as_ref()
+                .is_some_and(|id| !self.at_seq.contains_key(id))
+        })
+    }
+
+    /// The timeline a seat shows: the mirror, then the pending records
+    /// numbered after it.
+    fn view(&self) -> Vec<Record> {
+        let mut out = self.mirror_recs.clone();
+        out.extend(self.pending_view());
+        out
+    }
+
+    fn pending_view(&self) -> Vec<Record> {
+        let base = self.mirror.last_seq();
+        self.pending()
+            .enumerate()
+            .map(|(i, r)| Record {
+                seq: base + 1 + i as u64,
+                ..r.clone()
+            })
+            .collect()
+    }
+
+    fn went_offline(&mut self, why: String) {
+        if self.status.online || self.status.offline_since.is_none() {
+            self.status.offline_since = Some(Utc::now());
+        }
+        self.status.online = false;
+        self.status.error = Some(why);
+    }
+
+    fn connect(&mut self, budget: Duration) -> Result<(), StoreError> {
+        if self.link.is_some() {
+            return Ok(());
+        }
+        let (cfg, incident) = (self.cfg.clone(), self.incident.clone());
+        let got = self.rt.block_on(async move {
+            match tokio::time::timeout(budget, Nats::open(&cfg, &incident)).await {
+                Ok(r) => r,
+                Err(_) => Err(StoreError::Unreachable(format!(
+                    "no answer from {cfg} within {budget:?}; the cockpit keeps working on its \
+                     local journal"
+                ))),
+            }
+        })?;
+        let (nats, journal) = got;
+        self.link = Some(Link { nats, journal });
+        self.start_follow();
+        Ok(())
+    }
+
+    /// Imports what other hosts publish into the mirror as it arrives.
+    fn start_follow(&mut self) {
+        let Some(link) = &self.link else { return };
+        let journal = link.journal.clone();
+        let path = self.mirror.path().to_path_buf();
+        let from = self.mirror.last_seq() + 1;
+        self.follow = Some(self.rt.spawn(async move {
+            let Ok((mut mirror, _)) = FileStore::open(&path) else {
+                return;
+            };
+            let mut live = journal.follow(from);
+            while let Some(item) = live.next().await {
+                if let Ok(e) = item {
+                    let rec = to_record(&e, Utc::now());
+                    // Another seat of the host may have it already; a gap
+                    // is caught up by the next sync.
+                    let _ = mirror.import(&[rec]);
+                }
+            }
+        }));
+    }
+
+    /// Brings the mirror up to date and publishes what is pending, within
+    /// `budget`. Never fails: trouble is the status's.
+    fn sync(&mut self, budget: Duration) {
+        self.last_try = Some(Instant::now());
+        if self.link.is_none()
+            && let Err(e) = self.connect(budget)
+        {
+            self.went_offline(e.to_string());
+            return;
+        }
+        let deadline = Instant::now() + budget;
+        match self.exchange(deadline) {
+            Ok(()) => {
+                self.status.online = true;
+                self.status.offline_since = None;
+                self.status.error = None;
+            }
+            Err(e) => {
+                let ids: Vec<String> = self.pending().map(id_of).collect();
+                self.missed.extend(ids);
+                self.went_offline(e)
+            }
+        }
+    }
+
+    fn exchange(&mut self, deadline: Instant) -> Result<(), String> {
+        const ROUNDS: usize = 64;
+        for _ in 0..ROUNDS {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(format!(
+                    "the store did not answer in time ({})",
+                    self.status.servers
+                ));
+            }
+            let Some(link) = self.link.as_mut() else {
+                return Err("not connected".into());
+            };
+            if !link.nats.is_connected() {
+                return Err(format!("not connected to {}", self.status.servers));
+            }
+            link.journal.observe(self.mirror.last_seq());
+            let tail = {
+                let j = link.journal.clone();
+                self.rt
+                    .block_on(async move { tokio::time::timeout(left, j.tail()).await })
+                    .map_err(|_| format!("reading the store timed out ({})", self.status.servers))?
+                    .map_err(|e| e.to_string())?
+            };
+            let now = Utc::now();
+            let recs: Vec<Record> = tail.iter().map(|e| to_record(e, now)).collect();
+            self.import(&recs)?;
+            let Some(p) = self.pending().next().cloned() else {
+                return Ok(());
+            };
+            let seq = self.mirror.last_seq() + 1;
+            let id = p.share.id.clone().unwrap_or_default();
+            let offline =
+                p.share.offline || self.missed.contains(&id) || now - p.at > OFFLINE_AFTER;
+            let rec = Record {
+                seq,
+                share: Share {
+                    id: Some(id.clone()),
+                    offline,
+                },
+                ..p
+            };
+            let bytes = crate::sanitize::json::to_vec(&rec).map_err(|e| e.to_string())?;
+            let Some(link) = self.link.as_mut() else {
+                return Err("not connected".into());
+            };
+            link.journal.observe(seq - 1);
+            let mut j = link.journal.clone();
+            let left = deadline.saturating_duration_since(Instant::now());
+            let sent = self.rt.block_on(async move {
+                let r = tokio::time::timeout(
+                    left,
+                    j.publish(Outgoing {
+                        bytes: &bytes,
+                        incident_seq: seq,
+                        msg_id: &id,
+                        offline,
+                    }),
+                )
+                .await;
+                (r, j)
+            });
+            match sent {
+                (Err(_), _) => {
+                    return Err(format!("publishing timed out ({})", self.status.servers));
+                }
+                (Ok(Ok(ack)), j) => {
+                    if let Some(link) = self.link.as_mut() {
+                        link.journal = j;
+                    }
+                    if !ack.duplicate && ack.stream_seq == seq {
+                        self.import(&[rec])?;
+                    }
+                    // A duplicate: it is on the subject already, found by
+                    // the next round's tail.
+                }
+                (Ok(Err(e)), _) if e.is_conflict() || e.is_retryable() => {
+                    // Someone else appended (read on, place, try again), or
+                    // a leader election (the same message again is safe).
+                    if e.is_retryable() {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                }
+                (Ok(Err(e)), _) => return Err(e.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes records of the shared order into the mirror.
+    fn import(&mut self, recs: &[Record]) -> Result<(), String> {
+        let (others, written) = self.mirror.import(recs).map_err(|e| format!("{e:#}"))?;
+        self.absorb_mirror(others);
+        self.absorb_mirror(written);
+        Ok(())
+    }
+
+    /// The status with what is pending now.
+    fn current(&self) -> Sharing {
+        let mut s = self.status.clone();
+        let pending: Vec<&Record> = self.pending().collect();
+        s.pending = pending.len() as u64;
+        s.first_pending = (!pending.is_empty()).then(|| self.mirror.last_seq() + 1);
+        s.pending_since = pending.first().map(|r| r.at);
+        s
+    }
+
+    /// What to deliver after the mirror or the outbox moved: the records
+    /// not delivered yet, or the whole timeline when what was delivered is
+    /// no longer its beginning.
+    fn delta(&mut self) -> (Vec<Record>, Option<Vec<Record>>) {
+        let view = self.view();
+        // A record shared with another mark than it was shown with (it
+        // turned out to be written offline) is shown again.
+        let ids: Vec<String> = view
+            .iter()
+            .map(|r| format!("{}{}", id_of(r), if r.share.offline { "~" } else { "" }))
+            .collect();
+        // A record delivered as pending and now shared at the same place
+        // is the same record (the same id).
+        let same_start = ids.len() >= self.shown.len() && ids[..self.shown.len()] == self.shown[..];
+        let out = if same_start {
+            (view[self.shown.len()..].to_vec(), None)
+        } else {
+            (Vec::new(), Some(view))
+        };
+        self.shown = ids;
+        out
+    }
+
+    fn due(&self) -> bool {
+        self.pending().next().is_some() && self.last_try.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
+    }
+}
+
+fn id_of(r: &Record) -> String {
+    r.share.id.clone().unwrap_or_default()
+}
+
+impl crate::timeline::Store for Replica {
+    fn append_many(&mut self, at: DateTime<Utc>, by: &str, events: Vec<Event>) -> Result<Batch> {
+        self.outbox.mark_offline = !self.status.online;
+        let batch = self.outbox.append_many(at, by, events)?;
+        self.absorb_outbox(batch.others);
+        let mut written = batch.written;
+        let mut ours = Vec::new();
+        for r in written.iter_mut().flatten() {
+            r.share.id = Some(self.origin_id(r.seq));
+            ours.push(r.clone());
+        }
+        self.outbox_recs.extend(ours.iter().cloned());
+        if self.link.is_some() || self.due() {
+            self.sync(APPEND_BUDGET);
+        }
+        // Each of ours as the timeline now numbers it.
+        let _ = self.mirror_read();
+        let (new, reload) = self.delta();
+        let view_seq: HashMap<String, Record> = match &reload {
+            Some(all) => all.iter().map(|r| (id_of(r), r.clone())).collect(),
+            None => new.iter().map(|r| (id_of(r), r.clone())).collect(),
+        };
+        for r in written.iter_mut().flatten() {
+            if let Some(v) = view_seq.get(&id_of(r)) {
+                *r = v.clone();
+            }
+        }
+        let mine: std::collections::HashSet<String> = ours.iter().map(id_of).collect();
+        let others: Vec<Record> = new
+            .into_iter()
+            .filter(|r| !mine.contains(&id_of(r)))
+            .collect();
+        // Others are delivered before ours: if one of theirs comes after
+        // one of ours, deliver the whole timeline instead.
+        let first_ours = written
+            .iter()
+            .filter_map(|w| w.as_ref().ok())
+            .map(|r| r.seq)
+            .min();
+        let reload = match (reload, first_ours) {
+            (None, Some(f)) if others.iter().any(|o| o.seq > f) => Some(self.view()),
+            (r, _) => r,
+        };
+        Ok(Batch {
+            others: if reload.is_some() { Vec::new() } else { others },
+            written,
+            reload,
+        })
+    }
+
+    fn read_new(&mut self) -> Result<crate::timeline::store::ReadOutcome> {
+        let mut warnings = self.mirror_read()?;
+        let o = self.outbox.read_new()?;
+        warnings.extend(o.warnings);
+        self.absorb_outbox(o.records);
+        if self.due() {
+            self.sync(APPEND_BUDGET);
+        }
+        let (records, reload) = self.delta();
+        Ok(ReadOutcome {
+            records,
+            warnings,
+            damaged: Vec::new(),
+            reload,
+        })
+    }
+
+    fn read_from(&self, from: u64) -> Result<ReadOutcome> {
+        let mut records = self.view();
+        records.retain(|r| r.seq >= from);
+        Ok(ReadOutcome {
+            records,
+            ..Default::default()
+        })
+    }
+
+    fn local_file(&self) -> Option<&Path> {
+        Some(self.mirror.path())
+    }
+
+    fn watched(&self) -> Vec<PathBuf> {
+        vec![
+            self.mirror.path().to_path_buf(),
+            self.outbox.path().to_path_buf(),
+        ]
+    }
+
+    fn sharing(&self) -> Option<Sharing> {
+        Some(self.current())
+    }
+}
+
+impl Replica {
+    /// Reads what the follow task or other seats put in the mirror.
+    fn mirror_read(&mut self) -> Result<Vec<String>> {
+        let m = self.mirror.read_new()?;
+        self.absorb_mirror(m.records);
+        Ok(m.warnings)
+    }
+
+    /// Publishes what is pending and waits until it is shared or `budget`
+    /// runs out (for `note` and the end of a session): how many records
+    /// are still pending.
+    pub fn flush(&mut self, budget: Duration) -> u64 {
+        let deadline = Instant::now() + budget;
+        while Instant::now() < deadline {
+            let _ = self.mirror_read();
+            self.sync(deadline.saturating_duration_since(Instant::now()));
+            if self.pending().next().is_none() {
+                return 0;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.pending().count() as u64
+    }
+
+    /// The store's view of this incident, for `store status`.
+    pub fn status(&mut self) -> Result<super::nats::StoreStatus, StoreError> {
+        let link = self
+            .link
+            .as_ref()
+            .ok_or_else(|| StoreError::Unreachable(format!("not connected to {}", self.cfg)))?;
+        let (nats, incident, seen) = (
+            link.nats.clone(),
+            self.incident.clone(),
+            self.mirror.last_seq(),
+        );
+        self.rt
+            .block_on(async move { nats.status(&incident, seen).await })
+    }
+}

@@ -1,0 +1,386 @@
+//! One incident across hosts, through the cockpit's own timeline store
+//! (`store::replica::Replica`) and command line, against a real 3-node
+//! NATS JetStream cluster (tests/common/nats.rs). Each "host" is a state
+//! directory of its own; a host is cut off by stopping the TCP proxy it
+//! reaches the cluster through.
+//!
+//! Without `nats-server` these tests fail and say what to install.
+
+#[path = "common/nats.rs"]
+mod nats;
+
+use incident_cockpit::store::StoreConfig;
+use incident_cockpit::store::nats::Store as Nats;
+use incident_cockpit::store::replica::Replica;
+use incident_cockpit::timeline::{Event, FileStore, Record, Status, Store};
+use nats::{Cluster, Proxy};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+/// The test that cuts a host off runs alone.
+static EXCLUSIVE: RwLock<()> = RwLock::new(());
+
+fn cfg(urls: &str) -> StoreConfig {
+    let mut c = StoreConfig::parse_urls(urls).expect("test URLs parse");
+    c.timeout = Duration::from_secs(2);
+    c
+}
+
+fn declared(id: &str) -> Event {
+    Event::Declared {
+        id: id.into(),
+        title: "checkout is down".into(),
+        severity: "P1".into(),
+        status: Status::Investigating,
+        ic: "ana".into(),
+        playbook: "DICPS Incident Response".into(),
+        procedure: "general".into(),
+        drill: false,
+        source: Some("bundled:dicps".into()),
+        scenario: None,
+        watch: Default::default(),
+    }
+}
+
+fn note(text: &str) -> Event {
+    Event::Note { text: text.into() }
+}
+
+fn mirror(state: &Path, id: &str) -> PathBuf {
+    FileStore::path_for(state, id)
+}
+
+/// Waits until the cluster takes streams (a fresh cluster elects its meta
+/// leader first).
+fn settle(c: &Cluster, conf: &StoreConfig) {
+    c.wait_healthy(Duration::from_secs(30));
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ok = rt.block_on(async {
+            match Nats::open(conf, "settle").await {
+                Ok(_) => true,
+                Err(e) => {
+                    eprintln!("settling: {e}");
+                    false
+                }
+            }
+        });
+        if ok {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the cluster never took a stream");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Reads new records until `done` holds of the seat's whole timeline.
+fn until(
+    r: &mut Replica,
+    shown: &mut Vec<Record>,
+    within: Duration,
+    done: impl Fn(&[Record]) -> bool,
+) {
+    let deadline = Instant::now() + within;
+    loop {
+        let new = r.read_new().expect("read_new");
+        if let Some(all) = new.reload {
+            *shown = all;
+        }
+        for rec in new.records {
+            assert_eq!(rec.seq, shown.len() as u64 + 1, "delivered in order");
+            shown.push(rec);
+        }
+        if done(shown) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not within {within:?}; the seat shows {:?}",
+            shown.iter().map(|r| r.event.summary()).collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn texts(records: &[Record]) -> Vec<String> {
+    records.iter().map(|r| r.event.summary()).collect()
+}
+
+#[test]
+fn a_note_on_one_host_is_on_the_other_hosts_timeline_within_a_second() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let id = "20261206-200000-general";
+    let local = FileStore::create(a_dir.path(), id).unwrap();
+    drop(local);
+    let (mut a, read) = Replica::open(&conf, id, &mirror(a_dir.path(), id)).unwrap();
+    assert!(read.records.is_empty());
+    let d = a
+        .append(chrono::Utc::now(), "ana@a", declared(id))
+        .unwrap()
+        .record
+        .expect("the declaration is recorded");
+    assert_eq!(d.seq, 1);
+    let sh = a.sharing().expect("a replica says how it stands");
+    assert!(sh.online, "{sh:?}");
+    assert_eq!(sh.pending, 0, "shared at once: {sh:?}");
+
+    // Host B has never seen it: opening fetches it.
+    let (mut b, read) = Replica::open(&conf, id, &mirror(b_dir.path(), id)).unwrap();
+    assert_eq!(texts(&read.records), texts(std::slice::from_ref(&d)));
+    let mut b_shown = read.records;
+
+    let t = Instant::now();
+    a.append(chrono::Utc::now(), "ana@a", note("rolled back web"))
+        .unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(1), |s| {
+        s.len() == 2
+    });
+    eprintln!("host A to host B: {:?}", t.elapsed());
+    assert_eq!(b_shown[1].event.summary(), "note: rolled back web");
+    assert_eq!(b_shown[1].by, "ana@a");
+
+    // The command line on host B: `note` with --store, seen on host A.
+    let out = Command::new(env!("CARGO_BIN_EXE_incident-cockpit"))
+        .args([
+            "--store",
+            &c.urls_from(0),
+            "note",
+            id,
+            "from",
+            "bastion",
+            "b",
+        ])
+        .env("INCIDENT_COCKPIT_STATE_DIR", b_dir.path())
+        .env("HOME", b_dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("noted as record 3") && said.contains("(shared)"),
+        "{said}"
+    );
+    let mut a_shown = a.read_from(0).unwrap().records;
+    until(&mut a, &mut a_shown, Duration::from_secs(2), |s| {
+        s.len() == 3
+    });
+    assert_eq!(a_shown[2].event.summary(), "note: from bastion b");
+
+    // The two hosts' files are the same file.
+    std::thread::sleep(Duration::from_millis(300));
+    let fa = std::fs::read(mirror(a_dir.path(), id)).unwrap();
+    let fb = std::fs::read(mirror(b_dir.path(), id)).unwrap();
+    assert_eq!(String::from_utf8_lossy(&fa), String::from_utf8_lossy(&fb));
+
+    // `list` on a third host names it as on the store, not here.
+    let c_dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_incident-cockpit"))
+        .args(["--store", &c.urls_from(0), "list"])
+        .env("INCIDENT_COCKPIT_STATE_DIR", c_dir.path())
+        .env("HOME", c_dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("On the store, not yet on this host") && said.contains(id),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_cut_off_host_keeps_writing_and_every_host_converges_when_the_link_returns() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let mut proxy = Proxy::start(c.nodes[0].port);
+    let mut cut = cfg(&proxy.url());
+    cut.ignore_discovered_servers = true;
+    let (a_dir, c_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let id = "20261206-200100-general";
+    drop(FileStore::create(a_dir.path(), id).unwrap());
+    let (mut a, _) = Replica::open(&conf, id, &mirror(a_dir.path(), id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
+    let (mut h, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut h_shown = read.records;
+    assert_eq!(h_shown.len(), 2);
+
+    proxy.stop();
+    // The cut-off host writes: durable at once, shown, marked pending.
+    let t = Instant::now();
+    for i in 1..=3 {
+        let rec = h
+            .append(chrono::Utc::now(), "cy@c", note(&format!("c-{i}")))
+            .unwrap()
+            .record
+            .expect("recorded on the cut-off host");
+        assert_eq!(rec.seq, 2 + i, "numbered after what it has");
+        h_shown.push(rec);
+    }
+    assert!(
+        t.elapsed() < Duration::from_secs(6),
+        "a cut-off host's appends must not hang: {:?}",
+        t.elapsed()
+    );
+    let sh = h.sharing().unwrap();
+    assert!(!sh.online, "{sh:?}");
+    assert_eq!((sh.pending, sh.first_pending), (3, Some(3)), "{sh:?}");
+    assert!(sh.offline_since.is_some());
+    // A second seat of the cut-off host sees them through the files.
+    let (h2, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    assert_eq!(
+        texts(&read.records)[2..],
+        ["note: c-1", "note: c-2", "note: c-3"]
+    );
+    drop(h2);
+    // Meanwhile the other host writes too.
+    for i in 2..=3 {
+        a.append(chrono::Utc::now(), "ana@a", note(&format!("a-{i}")))
+            .unwrap();
+    }
+    let mut a_shown = a.read_from(0).unwrap().records;
+
+    proxy.resume();
+    let back = Instant::now();
+    // Until the cut-off host has published everything (its other records
+    // may arrive first, before its own are placed).
+    loop {
+        until(&mut h, &mut h_shown, Duration::from_secs(10), |s| {
+            s.len() == 7
+        });
+        let h_sh = h.sharing().unwrap();
+        if h_sh.online && h_sh.pending == 0 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(10), "{h_sh:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    until(&mut a, &mut a_shown, Duration::from_secs(10), |s| {
+        s.len() == 7
+    });
+    eprintln!("converged {:?} after the link returned", back.elapsed());
+    // The same order everywhere, gap-free: the other host's records first
+    // (published first), then the cut-off host's, marked offline, with the
+    // time they were written.
+    let want = [
+        "note: a-1",
+        "note: a-2",
+        "note: a-3",
+        "note: c-1",
+        "note: c-2",
+        "note: c-3",
+    ];
+    assert_eq!(texts(&h_shown)[1..], want);
+    assert_eq!(texts(&a_shown)[1..], want);
+    for (i, r) in h_shown.iter().enumerate() {
+        assert_eq!(r.seq, i as u64 + 1);
+    }
+    assert!(
+        h_shown[4..].iter().all(|r| r.share.offline),
+        "{:?}",
+        &h_shown[4..]
+    );
+    assert!(h_shown[..4].iter().all(|r| !r.share.offline));
+    assert!(
+        h_shown[4].at < h_shown[3].at,
+        "c-1 keeps the time it was written"
+    );
+    // Exactly once on the store, and both hosts' files are the same.
+    std::thread::sleep(Duration::from_millis(300));
+    let fa = std::fs::read_to_string(mirror(a_dir.path(), id)).unwrap();
+    let fc = std::fs::read_to_string(mirror(c_dir.path(), id)).unwrap();
+    assert_eq!(fa, fc);
+    assert_eq!(fa.lines().count(), 7);
+}
+
+#[test]
+fn a_hostile_or_unreadable_message_from_another_host_is_inert_and_keeps_its_place() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let dir = tempfile::tempdir().unwrap();
+    let id = "20261206-200200-general";
+    drop(FileStore::create(dir.path(), id).unwrap());
+    let (mut a, _) = Replica::open(&conf, id, &mirror(dir.path(), id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(id)).unwrap();
+    // Another "host" publishes straight to the subject: a record whose
+    // text clears the screen, then bytes that are no record at all.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_s, mut j) = Nats::open(&conf, id).await.unwrap();
+        j.observe(1);
+        let hostile = br#"{"seq":2,"at":"2026-12-06T20:02:00.000Z","by":"mallory\u001b[2J","kind":"note","text":"\u001b]0;owned\u0007x\u001b[31m"}"#;
+        j.append(hostile, 2).await.unwrap();
+        j.append(b"\x1b[2J not json", 3).await.unwrap();
+    });
+    let mut shown = a.read_from(0).unwrap().records;
+    until(&mut a, &mut shown, Duration::from_secs(3), |s| s.len() == 3);
+    assert_eq!(
+        shown[1].by, "mallory\u{1b}[2J",
+        "kept as written; the screen cleans it"
+    );
+    assert_eq!(shown[2].by, "store");
+    assert!(
+        shown[2].event.summary().contains("not a record"),
+        "{:?}",
+        shown[2]
+    );
+    // The file stays inert (`cat`, `tail -f`): no raw escape byte.
+    std::thread::sleep(Duration::from_millis(200));
+    let bytes = std::fs::read(mirror(dir.path(), id)).unwrap();
+    assert!(
+        !bytes.contains(&0x1b),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    // And the incident goes on after them.
+    let r = a
+        .append(chrono::Utc::now(), "ana@a", note("still here"))
+        .unwrap()
+        .record
+        .unwrap();
+    assert_eq!(r.seq, 4);
+}
+
+#[test]
+fn store_status_says_what_it_is_connected_to_and_an_unreachable_store_is_said() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let port = nats::free_port();
+    let out = Command::new(env!("CARGO_BIN_EXE_incident-cockpit"))
+        .args([
+            "--store",
+            &format!("nats://127.0.0.1:{port}"),
+            "store",
+            "status",
+        ])
+        .env("INCIDENT_COCKPIT_STATE_DIR", dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("connected: no"), "{said}");
+    let out = Command::new(env!("CARGO_BIN_EXE_incident-cockpit"))
+        .args(["store", "status"])
+        .env("INCIDENT_COCKPIT_STATE_DIR", dir.path())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(said.contains("No shared store is configured"), "{said}");
+}
