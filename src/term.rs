@@ -6,16 +6,18 @@ use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
+use crossterm::style::{Attribute, SetAttribute};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use std::io::{self, Stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub mod lean;
+
+pub type Term = Terminal<lean::Lean<Stdout>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -23,8 +25,10 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let _ = disable_raw_mode();
+        // The frames leave the pen as their last cell had it.
         let _ = execute!(
             io::stdout(),
+            SetAttribute(Attribute::Reset),
             DisableMouseCapture,
             DisableBracketedPaste,
             LeaveAlternateScreen,
@@ -65,7 +69,7 @@ pub fn setup(mouse: bool) -> io::Result<(Term, Guard)> {
     // and a close of /dev/tty per frame, most of an idle second's cost.
     let (w, h) = crossterm::terminal::size()?;
     let term = Terminal::with_options(
-        CrosstermBackend::new(io::stdout()),
+        lean::Lean::new(io::stdout()),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
         },

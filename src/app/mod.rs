@@ -17,7 +17,6 @@ use crate::state::State;
 use crate::state::ui::Placed;
 use crate::term::Term;
 use anyhow::Result;
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use cycle::{Cycle, Screen};
 use effects::{Effects, Live};
 use std::io::Write;
@@ -50,11 +49,10 @@ impl Screen for Term {
     }
 
     fn draw(&mut self, state: &State) -> Result<Placed> {
-        crossterm::queue!(self.backend_mut(), BeginSynchronizedUpdate)?;
+        // The backend writes the frame at once, in a synchronized update
+        // when it is big (`term::lean`).
         let mut placed = Default::default();
         Term::draw(self, |f| placed = crate::ui::draw(state, f))?;
-        crossterm::queue!(self.backend_mut(), EndSynchronizedUpdate)?;
-        self.backend_mut().flush()?;
         Ok(placed)
     }
 
