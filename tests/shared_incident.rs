@@ -384,3 +384,94 @@ fn store_status_says_what_it_is_connected_to_and_an_unreachable_store_is_said() 
     assert!(out.status.success());
     assert!(said.contains("No shared store is configured"), "{said}");
 }
+
+/// The sample deployment's accounts (deploy/nats/accounts.conf): the
+/// cockpit works as its `cockpit` user, and that user cannot erase a
+/// record (delete or purge a stream, delete a message).
+#[test]
+fn the_sample_deployments_cockpit_user_works_and_cannot_erase_records() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nats/accounts.conf");
+    let c = Cluster::start_with(
+        3,
+        Some(nats::ServerAuth::Include {
+            file,
+            env: vec![
+                ("COCKPIT_PASSWORD".into(), "pw-cockpit".into()),
+                ("COCKPIT_ADMIN_PASSWORD".into(), "pw-admin".into()),
+                ("SYS_PASSWORD".into(), "pw-sys".into()),
+            ],
+        }),
+    );
+    let urls = c.urls_from(0);
+    let url_of = |user: &str, pw: &str| {
+        urls.split(',')
+            .map(|u| u.replacen("nats://", &format!("nats://{user}:{pw}@"), 1))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let conf = cfg(&url_of("cockpit", "pw-cockpit"));
+    settle(&c, &conf);
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let id = "20261206-200300-general";
+    drop(FileStore::create(a_dir.path(), id).unwrap());
+    let (mut a, _) = Replica::open(&conf, id, &mirror(a_dir.path(), id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", note("as the cockpit user"))
+        .unwrap();
+    let sh = a.sharing().unwrap();
+    assert!(sh.online && sh.pending == 0, "{sh:?}");
+    let (_b, read) = Replica::open(&conf, id, &mirror(b_dir.path(), id)).unwrap();
+    assert_eq!(texts(&read.records)[1], "note: as the cockpit user");
+    assert_eq!(
+        a.status()
+            .expect("store status as the cockpit user")
+            .replicas,
+        3
+    );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stream = format!("INCIDENTS_{id}");
+    rt.block_on(async {
+        let first = c.nodes[0].url();
+        let client = async_nats::ConnectOptions::with_user_and_password(
+            "cockpit".into(),
+            "pw-cockpit".into(),
+        )
+        .connect(&first)
+        .await
+        .unwrap();
+        // A refused request gets no answer: a short timeout.
+        let js = async_nats::jetstream::ContextBuilder::new()
+            .timeout(Duration::from_millis(500))
+            .build(client);
+        assert!(
+            js.delete_stream(&stream).await.is_err(),
+            "the cockpit user deleted a stream"
+        );
+        let s = js
+            .get_stream(&stream)
+            .await
+            .expect("the stream is still there");
+        assert!(s.purge().await.is_err(), "the cockpit user purged a stream");
+        assert!(
+            s.delete_message(1).await.is_err(),
+            "the cockpit user deleted a record"
+        );
+        // The admin of the account can (a team's retention policy).
+        let admin = async_nats::ConnectOptions::with_user_and_password(
+            "cockpit-admin".into(),
+            "pw-admin".into(),
+        )
+        .connect(&first)
+        .await
+        .unwrap();
+        let js = async_nats::jetstream::new(admin);
+        let mut s = js.get_stream(&stream).await.unwrap();
+        assert_eq!(
+            s.info().await.unwrap().state.messages,
+            2,
+            "both records are there"
+        );
+    });
+}

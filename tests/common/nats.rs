@@ -62,6 +62,7 @@ pub struct Node {
     pub monitor_port: u16,
     conf: PathBuf,
     log: PathBuf,
+    env: Vec<(String, String)>,
     child: Option<Child>,
 }
 
@@ -80,6 +81,7 @@ impl Node {
         let child = Command::new(&bin)
             .arg("-c")
             .arg(&self.conf)
+            .envs(self.env.iter().cloned())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()
@@ -133,6 +135,12 @@ pub enum ServerAuth {
     Token(String),
     /// A user's public nkey (`U...`).
     Nkey(String),
+    /// A config file of accounts and users (the sample deployment's), and
+    /// the environment it reads passwords from.
+    Include {
+        file: PathBuf,
+        env: Vec<(String, String)>,
+    },
 }
 
 impl ServerAuth {
@@ -145,6 +153,9 @@ impl ServerAuth {
             ServerAuth::Nkey(k) => {
                 format!("authorization {{\n  users: [\n    {{ nkey: {k} }}\n  ]\n}}\n")
             }
+            // Copied beside the node's config (`start_in`): nats-server
+            // takes include paths relative to the including file.
+            ServerAuth::Include { .. } => "include \"accounts.conf\"\n".into(),
         }
     }
 }
@@ -174,6 +185,10 @@ impl Cluster {
         let ports: Vec<(u16, u16, u16)> = (0..n)
             .map(|_| (free_port(), free_port(), free_port()))
             .collect();
+        if let Some(ServerAuth::Include { file, .. }) = &auth {
+            std::fs::copy(file, dir.path().join("accounts.conf"))
+                .unwrap_or_else(|e| panic!("copying {}: {e}", file.display()));
+        }
         let routes: Vec<String> = ports
             .iter()
             .map(|(_, c, _)| format!("nats-route://127.0.0.1:{c}"))
@@ -213,6 +228,10 @@ impl Cluster {
                 monitor_port: *mport,
                 conf: path,
                 log: dir.path().join(format!("n{}.log", i + 1)),
+                env: match &auth {
+                    Some(ServerAuth::Include { env, .. }) => env.clone(),
+                    _ => Vec::new(),
+                },
                 child: None,
             });
         }
