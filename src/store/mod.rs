@@ -1,6 +1,7 @@
 //! The shared store: one incident's timeline on NATS JetStream, for seats
 //! on several hosts (DESIGN.md, "Several hosts: one incident on a shared
-//! store"). Groundwork only: nothing in the app uses it yet.
+//! store"). The app uses it through [`replica::Replica`], a
+//! `timeline::Store` the recorder drives like the local files.
 //!
 //! # Design
 //! - An incident is one subject, `<prefix>.<token>` (the token is the
@@ -54,16 +55,14 @@
 //! with; on `Retryable` keep it pending and retry. `Seat::put` in
 //! tests/nats_store.rs is that loop.
 //!
-//! # Left for wiring
-//! The `--store` flag and the config file's `store:` section (parsed here,
-//! not read), an effect that appends and a source that follows (turning
-//! [`nats::Entry`] into records, sanitised like any outside input, a bad
-//! one skipped with a record), the pending/offline marks on screen and in
-//! the record itself, re-encoding a re-sequenced record, `list` from
-//! [`nats::Store::incidents`], presence in the header or roles overlay,
-//! `incident-cockpit store status` printing [`nats::StoreStatus`], and a
-//! sample deployment whose least-privilege user may create streams named
-//! `<stream>_*` (one per incident) and publish to `<prefix>.>`.
+//! # Wiring
+//! `commands/shared.rs` reads `--store` and the config file's `store:`
+//! section and opens an incident on a [`replica::Replica`] (its module doc
+//! has the files and the algorithm, which [`sync::plan`] states as a pure
+//! function); the recorder reports [`crate::timeline::Sharing`] to the
+//! header and the timeline pane. Left: presence on screen (the bucket is
+//! here, [`nats::Presence`]), publishing a long outage's records pipelined
+//! rather than one round trip each.
 
 pub mod config;
 pub mod nats;
