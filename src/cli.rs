@@ -156,7 +156,7 @@ pub enum Command {
     Resume { id: Option<String> },
     /// Append a note from a script (a chat bot, cron, a deploy hook).
     Note {
-        /// [ID] TEXT...: the incident id is optional when one is open (a
+        /// `[ID] TEXT...`: the incident id is optional when one is open (a
         /// drill's id is needed).
         #[arg(required = true, value_name = "[ID] TEXT")]
         args: Vec<String>,

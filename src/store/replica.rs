@@ -1,5 +1,5 @@
 //! One host's copy of a shared incident: the timeline store a seat uses
-//! when a shared store is configured ([`Replica`], a [`timeline::Store`]).
+//! when a shared store is configured ([`Replica`], a [`crate::timeline::Store`]).
 //!
 //! # Files, per incident, in its folder under the state directory
 //! - `timeline.jsonl`, the *mirror*: the incident's subject, in its order.
@@ -26,7 +26,7 @@
 //! [`OFFLINE_AFTER`] after it was written says it was written offline.
 //!
 //! # Threads
-//! The recorder's thread calls the [`timeline::Store`] methods; network
+//! The recorder's thread calls the [`crate::timeline::Store`] methods; network
 //! calls run on this replica's own small runtime with a time budget, so a
 //! slow or dead link delays a record's sharing, never its durability. A
 //! follow task imports what other hosts publish into the mirror as it
