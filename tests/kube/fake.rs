@@ -361,8 +361,10 @@ async fn pods(
     }
     let selector = q.get("labelSelector");
     // Pages of `limit` pods, the next one named by `continue` (as a real
-    // API server does; kube's watcher asks for 500 at a time).
-    let from: usize = q.get("continue").and_then(|c| c.parse().ok()).unwrap_or(0);
+    // API server does; kube's watcher asks for 500 at a time). The token is
+    // the last name served, so a page starts where the last ended without
+    // walking the pods before it (O(page), not O(all) a page).
+    let after = q.get("continue").cloned();
     let limit: usize = q
         .get("limit")
         .and_then(|l| l.parse().ok())
@@ -374,8 +376,17 @@ async fn pods(
             Some(0) => usize::MAX,
             Some(n) => n.min(limit),
         };
-        let mut matching = s.pods.values().filter(|p| matches(selector, p)).skip(from);
-        let items: Vec<Value> = matching.by_ref().take(limit).cloned().collect();
+        use std::ops::Bound::{Excluded, Unbounded};
+        let start = after.map_or(Unbounded, Excluded);
+        let mut matching = s
+            .pods
+            .range::<String, _>((start, Unbounded))
+            .filter(|(_, p)| matches(selector, p));
+        let items: Vec<(String, Value)> = matching
+            .by_ref()
+            .take(limit)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         (s.rv, items, matching.next().is_some(), s.table.clone())
     });
     if accept.contains("as=Table") {
@@ -387,7 +398,7 @@ async fn pods(
         };
         let rows: Vec<Value> = items
             .iter()
-            .map(|p| {
+            .map(|(_, p)| {
                 let mut c = vec![p["metadata"]["name"].clone()];
                 c.extend(cells(p));
                 json!({"cells": c, "object": {"kind": "PartialObjectMetadata",
@@ -408,9 +419,10 @@ async fn pods(
         );
     }
     let mut metadata = json!({"resourceVersion": rv.to_string()});
-    if more {
-        metadata["continue"] = json!((from + items.len()).to_string());
+    if more && let Some((last, _)) = items.last() {
+        metadata["continue"] = json!(last);
     }
+    let items: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
     json_response(
         StatusCode::OK,
         json!({"kind": "PodList", "apiVersion": "v1", "metadata": metadata, "items": items}),
@@ -502,17 +514,26 @@ async fn pod_metrics(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     f.with(|s| s.log.push(format!("GET podmetrics {ns}")));
-    let Some(items) = f.with(|s| s.metrics.clone()) else {
+    let selector = q.get("labelSelector");
+    // The pods are read in place (not copied: 100,000 of them would hold
+    // the lock, and the LISTs, for seconds).
+    let Some(items) = f.with(|s| {
+        let items = s.metrics.as_ref()?;
+        Some(
+            items
+                .iter()
+                .filter(|m| {
+                    let name = m["metadata"]["name"].as_str().unwrap_or("");
+                    s.pods.get(name).is_none_or(|p| matches(selector, p))
+                })
+                .cloned()
+                .collect::<Vec<Value>>(),
+        )
+    }) else {
         return not_found().await;
     };
-    let selector = q.get("labelSelector");
-    let pods = f.with(|s| s.pods.clone());
     let items: Vec<Value> = items
         .into_iter()
-        .filter(|m| {
-            let name = m["metadata"]["name"].as_str().unwrap_or("");
-            pods.get(name).is_none_or(|p| matches(selector, p))
-        })
         .map(|mut m| {
             m["metadata"]["namespace"] = json!(ns);
             m
