@@ -13,17 +13,17 @@
 
 pub mod config;
 pub mod metrics;
+pub mod pod_object;
 pub mod pod_status;
 
 use crate::msg::Msg;
-use crate::state::Pod;
 use crate::state::kube::KubeUpdate;
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::Pod as KPod;
 use kube::runtime::utils::Backoff;
 use kube::runtime::watcher as watch;
 use kube::runtime::watcher::{self, DefaultBackoff, Event};
 use kube::{Api, Client};
+use pod_object::Pod as KPod;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -56,31 +56,6 @@ impl Default for Options {
 /// Starts the source on the current tokio runtime.
 pub fn spawn(target: Target, tx: UnboundedSender<Msg>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(run(target, tx, Options::default()))
-}
-
-/// The cockpit's pod from the API's: kubectl's columns, and what the
-/// record needs.
-pub fn convert(p: &KPod) -> Pod {
-    let row = pod_status::pod_row(p);
-    Pod {
-        name: p.metadata.name.clone().unwrap_or_default(),
-        ready: row.ready_cell(),
-        status: row.status,
-        restarts: row.restarts,
-        last_restart: row.last_restart,
-        created: p
-            .metadata
-            .creation_timestamp
-            .as_ref()
-            .map(pod_status::to_utc)
-            .unwrap_or_default(),
-        node: p
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.clone())
-            .filter(|n| !n.is_empty()),
-        phase: p.status.as_ref().and_then(|s| s.phase.clone()),
-    }
 }
 
 /// Sends, or reports that the cockpit is gone.
@@ -221,12 +196,14 @@ async fn watch_pods(
     if let Some(sel) = target.selector.as_deref().filter(|s| !s.trim().is_empty()) {
         cfg = cfg.labels(sel);
     }
-    // No reflector store: each pod is turned into the few fields shown as
-    // it arrives, so 10,000 pods cost their names and statuses, not 10,000
-    // full API objects. A (re)list is gathered here and sent whole.
+    // No reflector store, and each pod is turned into the few fields shown
+    // while it is read (`pod_object::Pod`: the rest of the API's object is
+    // skipped, not stored), so 100,000 pods cost their names and statuses,
+    // not 100,000 full API objects. A (re)list is gathered here and sent
+    // whole, once.
     let stream = watch(api, cfg);
     let mut stream = std::pin::pin!(stream);
-    let mut listing: Vec<Pod> = Vec::new();
+    let mut listing: Vec<crate::state::Pod> = Vec::new();
     loop {
         let item = tokio::select! {
             item = stream.next() => item,
@@ -234,7 +211,7 @@ async fn watch_pods(
         };
         match item {
             Some(Ok(Event::Init)) => listing.clear(),
-            Some(Ok(Event::InitApply(p))) => listing.push(convert(&p)),
+            Some(Ok(Event::InitApply(p))) => listing.push(p.shown),
             Some(Ok(Event::InitDone)) => {
                 backoff.reset();
                 let mut pods = std::mem::take(&mut listing);
@@ -243,14 +220,11 @@ async fn watch_pods(
             }
             Some(Ok(Event::Apply(p))) => {
                 backoff.reset();
-                send(tx, KubeUpdate::Applied(convert(&p)))?;
+                send(tx, KubeUpdate::Applied(p.shown))?;
             }
             Some(Ok(Event::Delete(p))) => {
                 backoff.reset();
-                send(
-                    tx,
-                    KubeUpdate::Deleted(p.metadata.name.clone().unwrap_or_default()),
-                )?;
+                send(tx, KubeUpdate::Deleted(p.shown.name))?;
             }
             Some(Err(e)) => fail(tx, backoff, explain(&e, server)).await?,
             // The watcher never ends; if it did, start over.

@@ -4,8 +4,11 @@
 //! as a pure function of the pod object so the cockpit shows what an
 //! engineer's own `kubectl get pods` shows.
 
+// The pod as read (`Object`); named Pod here as in kubectl's printer.
+use super::pod_object::{
+    Container, ContainerState, ContainerStatus, Object as Pod, PodSpec, PodStatus,
+};
 use chrono::{DateTime, Utc};
-use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 /// The STATUS values the pods pane must show as kubectl does (the ones the
@@ -84,8 +87,14 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
     s.as_deref().filter(|s| !s.is_empty())
 }
 
-fn state(cs: &ContainerStatus) -> ContainerState {
-    cs.state.clone().unwrap_or_default()
+static NO_STATE: ContainerState = ContainerState {
+    waiting: None,
+    running: None,
+    terminated: None,
+};
+
+fn state(cs: &ContainerStatus) -> &ContainerState {
+    cs.state.as_ref().unwrap_or(&NO_STATE)
 }
 
 fn condition_true(pod: &Pod, kind: &str) -> Option<bool> {
@@ -100,10 +109,11 @@ fn condition_true(pod: &Pod, kind: &str) -> Option<bool> {
 
 /// READY, STATUS and RESTARTS of `kubectl get pods`.
 pub fn pod_row(pod: &Pod) -> PodRow {
-    let spec = pod.spec.clone().unwrap_or_default();
-    let status = pod.status.clone().unwrap_or_default();
-    let phase = status.phase.clone().unwrap_or_default();
-    let mut reason = nonempty(&status.reason).unwrap_or(&phase).to_string();
+    let (no_spec, no_status) = (PodSpec::default(), PodStatus::default());
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
+    let status = pod.status.as_ref().unwrap_or(&no_status);
+    let phase = status.phase.as_deref().unwrap_or_default();
+    let mut reason = nonempty(&status.reason).unwrap_or(phase).to_string();
 
     let gated = status
         .conditions
@@ -114,7 +124,7 @@ pub fn pod_row(pod: &Pod) -> PodRow {
         reason = "SchedulingGated".into();
     }
 
-    let init_specs = spec.init_containers.clone().unwrap_or_default();
+    let init_specs = spec.init_containers.as_deref().unwrap_or_default();
     let init_spec = |name: &str| init_specs.iter().find(|c| c.name == name);
     let total = spec.containers.len() as u32
         + init_specs
@@ -128,7 +138,10 @@ pub fn pod_row(pod: &Pod) -> PodRow {
     let mut sidecar_last = None;
 
     let mut initializing = false;
-    let init_statuses = status.init_container_statuses.clone().unwrap_or_default();
+    let init_statuses = status
+        .init_container_statuses
+        .as_deref()
+        .unwrap_or_default();
     for (i, cs) in init_statuses.iter().enumerate() {
         let count = cs.restart_count.max(0) as u32;
         restarts += count;
