@@ -10,7 +10,7 @@
 //! - the selector's ready count dropping below the last recorded level,
 //!   or recovering (every pod ready for `RECOVERY_HOLD`).
 
-use super::observed::{Observed, Pod, is_alarming, is_ready};
+use super::observed::{Memo, Observed, Pod, is_alarming, is_ready};
 use crate::timeline::Event;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -161,6 +161,19 @@ fn live_order(a: &Pod, b: &Pod) -> std::cmp::Ordering {
         .then(a.name.cmp(&b.name))
 }
 
+/// Where the pod of that name is among pods in live order: a binary
+/// search under each rank (four at most).
+fn live_position(pods: &[Pod], name: &str) -> Option<usize> {
+    (0..=3u8).find_map(|r| {
+        pods.binary_search_by(|p| {
+            super::observed::pod_rank(p)
+                .cmp(&r)
+                .then_with(|| p.name.as_str().cmp(name))
+        })
+        .ok()
+    })
+}
+
 /// What to record when a pod appears (`before` is None) or changes: its
 /// creation, or its entering an alarming state it was not recorded in.
 fn live_change(view: &mut KubeView, before: Option<&Pod>, after: &Pod) -> Option<Event> {
@@ -239,7 +252,12 @@ impl Observed {
                     view.alarmed.remove(&name);
                     view.metrics.remove(&name);
                 }
-                events.extend(self.delete_pod(&name));
+                let was = live_position(&self.pods, &name).map(|i| is_ready(&self.pods[i].ready));
+                let ev = self.delete_pod(&name);
+                if ev.is_some() == was.is_some() {
+                    self.carry_ready(was, None);
+                }
+                events.extend(ev);
             }
             KubeUpdate::Metrics(list) => {
                 view.metrics = list.into_iter().collect();
@@ -312,20 +330,51 @@ impl Observed {
     }
 
     /// A pod added or modified by the watch: put in its place (no full
-    /// sort, so a burst of events on many pods stays cheap).
+    /// sort, and no walk over every name: the pods are in live order, so
+    /// the pod is found by a binary search and moved by rotating only the
+    /// rows between its old and new place; a change that keeps its place
+    /// replaces it where it is).
     fn upsert_live_pod(&mut self, pod: Pod) -> Option<Event> {
-        let before = self
-            .pods
-            .iter()
-            .position(|p| p.name == pod.name)
-            .map(|i| self.pods.remove(i));
+        let old = live_position(&self.pods, &pod.name);
+        let view = self.kube.as_mut()?;
+        let ev = live_change(view, old.map(|i| &self.pods[i]), &pod);
+        let (was, is) = (
+            old.map(|i| is_ready(&self.pods[i].ready)),
+            is_ready(&pod.ready),
+        );
         let at = self
             .pods
             .partition_point(|p| live_order(p, &pod) == std::cmp::Ordering::Less);
-        let view = self.kube.as_mut()?;
-        let ev = live_change(view, before.as_ref(), &pod);
-        self.pods.insert(at, pod);
+        match old {
+            None => self.pods.insert(at, pod),
+            Some(i) => {
+                // `at` counts the old row when it sorts before the new one.
+                let to = if i < at { at - 1 } else { at };
+                if i < to {
+                    self.pods[i..=to].rotate_left(1);
+                } else {
+                    self.pods[to..=i].rotate_right(1);
+                }
+                self.pods[to] = pod;
+            }
+        }
+        self.carry_ready(was, Some(is));
         ev
+    }
+
+    /// Keeps the remembered ready count (`ready_at`) current through one
+    /// pod change, so it is not counted again over every pod after each
+    /// watch event: `was` and `is` say whether the pod that left and the
+    /// one that came are ready. Called after the change (`pods_rev` moved
+    /// on by one); a count remembered at an older revision is left to be
+    /// counted again.
+    fn carry_ready(&mut self, was: Option<bool>, is: Option<bool>) {
+        if let Memo(Some((rev, n))) = self.ready_at
+            && rev + 1 == self.pods_rev
+        {
+            let n = (n + u32::from(is == Some(true))).saturating_sub(u32::from(was == Some(true)));
+            self.ready_at = Memo(Some((self.pods_rev, n)));
+        }
     }
 
     /// Records the ready count dropping below the last recorded level, or

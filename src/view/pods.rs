@@ -1,6 +1,6 @@
 //! The pods as the pane lists them.
 
-use crate::state::observed::{is_ready, pod_rank};
+use crate::state::observed::pod_rank;
 use crate::state::ui::PodSort;
 use crate::state::{Pod, PodColumns, State};
 use chrono::{DateTime, Utc};
@@ -22,9 +22,10 @@ pub fn refresh(s: &mut State) {
     {
         return;
     }
+    // Remembered per pods revision, and carried through watch events.
+    s.derived.pods_ready = s.observed.ready() as usize;
     let pods = &s.observed.pods;
     s.derived.pods = pod_order(pods, sort, s.ui.pod_filter.as_str());
-    s.derived.pods_ready = pods.iter().filter(|p| is_ready(&p.ready)).count();
     let shown = s.derived.pods.iter().filter_map(|i| pods.get(*i));
     let mut cols = PodColumns::default();
     for p in shown {

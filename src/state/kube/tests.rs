@@ -365,3 +365,47 @@ fn pods_stay_in_order_through_watch_events() {
     assert_eq!(o.pods[0].status, "CrashLoopBackOff");
     assert_eq!(o.pods.len(), 58);
 }
+
+#[test]
+fn watch_events_in_any_order_keep_the_pods_as_a_full_sort_would() {
+    // A model (the latest pod of each name, sorted whole) against the
+    // in-place moves, over pods that move up, down, stay, come and go.
+    let states = [
+        ("1/1", "Running"),
+        ("0/1", "CrashLoopBackOff"),
+        ("0/1", "Pending"),
+        ("0/1", "Running"),
+        ("1/1", "Running"),
+        ("0/1", "OOMKilled"),
+    ];
+    let mut o = synced(
+        (0..30)
+            .map(|i| pod(&format!("p{i:02}"), "1/1", "Running"))
+            .collect(),
+    );
+    let mut model: std::collections::BTreeMap<String, Pod> =
+        o.pods.iter().map(|p| (p.name.clone(), p.clone())).collect();
+    let mut x: u64 = 7;
+    for step in 0..600 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let name = format!("p{:02}", (x >> 33) % 40);
+        if (x >> 20).is_multiple_of(9) {
+            o.apply_kube(KubeUpdate::Deleted(name.clone()), t(step));
+            model.remove(&name);
+        } else {
+            let (ready, status) = states[((x >> 40) % states.len() as u64) as usize];
+            let p = pod(&name, ready, status);
+            o.apply_kube(KubeUpdate::Applied(p.clone()), t(step));
+            model.insert(name, p);
+        }
+        let mut want: Vec<Pod> = model.values().cloned().collect();
+        want.sort_by(live_order);
+        assert_eq!(o.pods, want, "after step {step}");
+        // The ready count carried through the event is the one counted.
+        let carried = o.ready();
+        o.ready_at = Default::default();
+        assert_eq!(carried, o.ready(), "ready count after step {step}");
+    }
+}
