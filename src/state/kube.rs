@@ -10,7 +10,7 @@
 //! - the selector's ready count dropping below the last recorded level,
 //!   or recovering (every pod ready for `RECOVERY_HOLD`).
 
-use super::observed::{Memo, Observed, Pod, is_alarming, is_ready};
+use super::observed::{Mark, Memo, Observed, Pod, is_alarming, is_ready};
 use crate::timeline::Event;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -202,10 +202,8 @@ impl Observed {
         let Some(view) = self.kube.as_mut() else {
             return Vec::new();
         };
-        if matches!(
-            u,
-            KubeUpdate::Synced(_) | KubeUpdate::Applied(_) | KubeUpdate::Deleted(_)
-        ) {
+        // (`delete_pod` counts a deletion itself.)
+        if matches!(u, KubeUpdate::Synced(_) | KubeUpdate::Applied(_)) {
             self.pods_rev += 1;
         }
         let mut events = Vec::new();
@@ -326,6 +324,7 @@ impl Observed {
         }
         pods.sort_by(live_order);
         self.pods = pods;
+        self.in_order = Mark(Some(self.pods_rev));
         events
     }
 
@@ -359,6 +358,10 @@ impl Observed {
             }
         }
         self.carry_ready(was, Some(is));
+        // Put in its place: still in order.
+        if self.in_order.0 == Some(self.pods_rev - 1) {
+            self.in_order = Mark(Some(self.pods_rev));
+        }
         ev
     }
 

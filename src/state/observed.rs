@@ -187,6 +187,11 @@ pub struct Observed {
     pub pods_rev: u64,
     /// The ready count at a pods revision (read on every clock tick).
     pub ready_at: Memo,
+    /// The pods revision at which `pods` were last known to be in live
+    /// order (pods in trouble first, then by name: what `sort_pods` and the
+    /// live source keep), so the pane shows them as they are instead of
+    /// sorting them again after every watch event.
+    pub in_order: Mark,
     /// Counts every change to `alerts` (see `pods_rev`).
     pub alerts_rev: u64,
     /// How the timeline stands with the shared store (`None`: local files
@@ -201,6 +206,17 @@ pub struct Observed {
 pub struct Memo(pub Option<(u64, u32)>);
 
 impl PartialEq for Memo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// A pods revision remembered (see `Observed::in_order`); like `Memo`, not
+/// part of what was observed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mark(pub Option<u64>);
+
+impl PartialEq for Mark {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -283,6 +299,10 @@ impl Observed {
         self.pods_rev += 1;
         let idx = self.pods.iter().position(|p| p.name == name)?;
         let pod = self.pods.remove(idx);
+        // A removal keeps the order.
+        if self.in_order.0 == Some(self.pods_rev - 1) {
+            self.in_order = Mark(Some(self.pods_rev));
+        }
         self.labels.remove(&pod.name);
         Some(Event::PodChanged {
             pod: pod.name,
@@ -296,6 +316,7 @@ impl Observed {
     fn sort_pods(&mut self) {
         self.pods
             .sort_by(|a, b| pod_rank(a).cmp(&pod_rank(b)).then(a.name.cmp(&b.name)));
+        self.in_order = Mark(Some(self.pods_rev));
     }
 
     /// Fires (or refreshes) an alert; returns an event when it is new.

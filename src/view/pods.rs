@@ -25,7 +25,15 @@ pub fn refresh(s: &mut State) {
     // Remembered per pods revision, and carried through watch events.
     s.derived.pods_ready = s.observed.ready() as usize;
     let pods = &s.observed.pods;
-    s.derived.pods = pod_order(pods, sort, s.ui.pod_filter.as_str());
+    let as_kept = sort == PodSort::Status
+        && s.ui.pod_filter.as_str().trim().is_empty()
+        && s.observed.in_order.0 == Some(rev);
+    s.derived.pods = if as_kept {
+        // The pods are kept in this order already (`Observed::in_order`).
+        (0..pods.len()).collect()
+    } else {
+        pod_order(pods, sort, s.ui.pod_filter.as_str())
+    };
     let shown = s.derived.pods.iter().filter_map(|i| pods.get(*i));
     let mut cols = PodColumns::default();
     for p in shown {
@@ -91,5 +99,71 @@ pub fn restarts_cell(restarts: u32, last: Option<DateTime<Utc>>, now: DateTime<U
             format!("{restarts} ({} ago)", crate::time::age(now - at))
         }
         _ => restarts.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::msg::Msg;
+    use crate::state::kube::KubeUpdate;
+    use crate::testkit::Harness;
+
+    fn pod(name: &str, ready: &str, status: &str) -> Pod {
+        Pod {
+            name: name.into(),
+            ready: ready.into(),
+            status: status.into(),
+            restarts: 0,
+            last_restart: None,
+            created: Default::default(),
+            node: None,
+            phase: None,
+        }
+    }
+
+    #[test]
+    fn pods_kept_in_order_are_shown_as_a_sort_would_show_them() {
+        let mut h = Harness::live_kube();
+        let pods = (0..30)
+            .map(|i| {
+                let ready = if i % 4 == 0 { "0/1" } else { "1/1" };
+                let status = if i % 5 == 0 {
+                    "CrashLoopBackOff"
+                } else {
+                    "Running"
+                };
+                pod(&format!("p{i:02}"), ready, status)
+            })
+            .collect();
+        h.send(Msg::Kube(KubeUpdate::Synced(pods)));
+        h.send(Msg::Kube(KubeUpdate::Applied(pod("p07", "0/1", "Pending"))));
+        h.send(Msg::Kube(KubeUpdate::Applied(pod("p40", "1/1", "Running"))));
+        h.send(Msg::Kube(KubeUpdate::Deleted("p10".into())));
+        let s = &h.state;
+        assert_eq!(
+            s.observed.in_order.0,
+            Some(s.observed.pods_rev),
+            "kept in order"
+        );
+        assert_eq!(s.observed.pods.len(), 30);
+        assert_eq!(
+            s.derived.pods,
+            pod_order(&s.observed.pods, PodSort::Status, "")
+        );
+        assert_eq!(s.derived.pods_ready, 21);
+        // Pods changed without keeping the order: sorted again.
+        h.state.observed.pods.reverse();
+        h.state.observed.pods_rev += 1;
+        crate::view::refresh(&mut h.state);
+        let s = &h.state;
+        assert_eq!(
+            s.derived.pods,
+            pod_order(&s.observed.pods, PodSort::Status, "")
+        );
+        assert_ne!(
+            s.derived.pods,
+            (0..s.observed.pods.len()).collect::<Vec<_>>()
+        );
     }
 }
