@@ -11,6 +11,7 @@
 # unset, it honours the client's limit (kube's watcher asks for 500).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+bin=${CARGO_TARGET_DIR:-target}/release/incident-cockpit
 probe=${TUIPROBE:-../shared/tools/tuiprobe.py}
 [ -f "$probe" ] || { echo "pods-idle.sh: no tuiprobe at $probe (set TUIPROBE=path)" >&2; exit 2; }
 cargo build --release --quiet
@@ -21,16 +22,17 @@ secs=${SECONDS_IDLE:-30}
 for n in "${counts[@]}"; do
     log=$(mktemp) kc=$(mktemp) state=$(mktemp -d) out=$(mktemp)
     FAKE_KUBE_KUBECONFIG=$kc FAKE_KUBE_PODS=$n FAKE_KUBE_SECONDS=$((secs + 90)) \
-        cargo test --release --test kube -- --ignored serve_fake_for_measurement --nocapture 2>"$log" >/dev/null &
+        setsid cargo test --release --test kube -- --ignored serve_fake_for_measurement --nocapture 2>"$log" >/dev/null &
     fake=$!
     until grep -q "fake API server" "$log"; do sleep 0.1; done
     sock=pods-idle-$$
     start=$(date +%s%N)
     tmux -L "$sock" new-session -d -x 120 -y 40 \
-        "INCIDENT_COCKPIT_STATE_DIR=$state KUBECONFIG=$kc ./target/release/incident-cockpit open --playbook dicps --namespace shop --selector app=web"
+        "INCIDENT_COCKPIT_STATE_DIR=$state KUBECONFIG=$kc $bin open --playbook dicps --namespace shop --selector app=web"
     until tmux -L "$sock" capture-pane -p | grep -qF "Pods $n/$n ready"; do sleep 0.005; done
     synced=$((($(date +%s%N) - start) / 1000000))
-    pid=$(pgrep -n -f "incident-cockpit open --playbook dicps --namespace shop")
+    # The pane's own process (never another user's run of the same command).
+    pid=$(tmux -L "$sock" list-panes -F "#{pane_pid}")
     sleep 2
     mem=$(grep -E "VmHWM|VmRSS" "/proc/$pid/status" | tr -s " \t\n" " ")
     tmux -L "$sock" kill-server
@@ -39,7 +41,7 @@ for n in "${counts[@]}"; do
     python3 "$probe" --cols 120 --rows 40 --seconds "$secs" --steady-start $((synced / 1000 + 5)) \
         --refresh 1 --label "cockpit $n pods" --json-out "$out.c" -q \
         --env "INCIDENT_COCKPIT_STATE_DIR=$state" --env "KUBECONFIG=$kc" -- \
-        ./target/release/incident-cockpit open --playbook dicps --namespace shop --selector app=web >/dev/null 2>&1
+        $bin open --playbook dicps --namespace shop --selector app=web >/dev/null 2>&1
     if command -v htop >/dev/null; then
         python3 "$probe" --cols 120 --rows 40 --seconds "$secs" --steady-start 5 --refresh 1 \
             --label htop --json-out "$out.h" -q -- htop >/dev/null 2>&1
@@ -62,7 +64,8 @@ print("  " + fmt("cockpit", get(c)))
 print("  " + fmt("htop", get(h)))
 EOF
     # The server would serve on for its whole time: stop it.
-    pkill -f "serve_fake_for_measurement" 2>/dev/null || true
+    # The fake's own process group (setsid above).
+    kill -- -"$fake" 2>/dev/null || true
     wait "$fake" 2>/dev/null || true
     rm -rf "$log" "$kc" "$state" "$out" "$out.c" "$out.h"
 done
