@@ -140,7 +140,10 @@ fn two_hosts_share_an_incident_and_a_cut_off_host_catches_up() {
         String::from_utf8_lossy(&out.stderr)
     );
     let s = a.wait_for("the hostile note on A", |s| s.contains("x-hostile"));
-    assert!(s.contains("Checklist") && s.contains("IC "), "the screen was not cleared:\n{s}");
+    assert!(
+        s.contains("Checklist") && s.contains("IC "),
+        "the screen was not cleared:\n{s}"
+    );
     let title = a.pane("#{pane_title}");
     assert!(!title.contains("owned"), "the title was set: {title}");
 

@@ -475,3 +475,184 @@ fn the_sample_deployments_cockpit_user_works_and_cannot_erase_records() {
         );
     });
 }
+
+/// Not a test: the figures for BENCHMARKS.md ("The shared store"), printed.
+/// `cargo test --release --test shared_incident -- --ignored
+/// measure_the_shared_store --nocapture`; PARTITION_SECS (default 60) is
+/// how long a host is cut off; TUIPROBE (default
+/// ../shared/tools/tuiprobe.py) measures a connected seat's idle cost when
+/// it exists.
+#[test]
+#[ignore]
+fn measure_the_shared_store() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let id = "20261206-bench-general";
+    drop(FileStore::create(dirs[0].path(), id).unwrap());
+    let mut hosts: Vec<Replica> = dirs
+        .iter()
+        .map(|d| Replica::open(&conf, id, &mirror(d.path(), id)).unwrap().0)
+        .collect();
+    hosts[0]
+        .append(chrono::Utc::now(), "ana@a", declared(id))
+        .unwrap();
+
+    // 1. Host to host: A appends, B reads it from its files.
+    let mut b_shown = hosts[1].read_from(0).unwrap().records;
+    let mut lat = Vec::new();
+    for i in 0..300 {
+        let t = Instant::now();
+        hosts[0]
+            .append(chrono::Utc::now(), "ana@a", note(&format!("p-{i}")))
+            .unwrap();
+        let want = b_shown.len() + 1;
+        let mut b = hosts.remove(1);
+        loop {
+            let new = b.read_new().unwrap();
+            if let Some(all) = new.reload {
+                b_shown = all;
+            }
+            b_shown.extend(new.records);
+            if b_shown.len() >= want {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        hosts.insert(1, b);
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p) as usize];
+    println!(
+        "host to host, 300 notes: p50 {:?}, p99 {:?}, max {:?}",
+        pct(0.5),
+        pct(0.99),
+        lat[lat.len() - 1]
+    );
+
+    // 2. Three seats on three hosts appending as fast as they can.
+    let secs = 10;
+    let t = Instant::now();
+    let counts: Vec<usize> = std::thread::scope(|s| {
+        let hs: Vec<_> = hosts
+            .iter_mut()
+            .enumerate()
+            .map(|(h, r)| {
+                s.spawn(move || {
+                    let mut n = 0;
+                    while t.elapsed() < Duration::from_secs(secs) {
+                        r.append(chrono::Utc::now(), "seat", note(&format!("s{h}-{n}")))
+                            .unwrap();
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for r in &mut hosts {
+        assert_eq!(r.flush(Duration::from_secs(30)), 0, "all shared");
+    }
+    let total: usize = counts.iter().sum();
+    println!(
+        "three seats on three hosts, {secs} s: {total} appends ({:.0}/s; {counts:?} a seat)",
+        total as f64 / secs as f64
+    );
+    drop(hosts);
+
+    // 3. A host cut off for PARTITION_SECS while the others write: time
+    // from the link's return until every host has the same timeline.
+    let partition: u64 = std::env::var("PARTITION_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let mut proxy = Proxy::start(c.nodes[0].port);
+    let mut cut = cfg(&proxy.url());
+    cut.ignore_discovered_servers = true;
+    let pid = "20261206-bench-partition";
+    drop(FileStore::create(dirs[0].path(), pid).unwrap());
+    let (mut a, _) = Replica::open(&conf, pid, &mirror(dirs[0].path(), pid)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(pid))
+        .unwrap();
+    let (mut h, _) = Replica::open(&cut, pid, &mirror(dirs[2].path(), pid)).unwrap();
+    proxy.stop();
+    let start = Instant::now();
+    let mut i = 0;
+    while start.elapsed() < Duration::from_secs(partition) {
+        a.append(chrono::Utc::now(), "ana@a", note(&format!("a-{i}")))
+            .unwrap();
+        h.append(chrono::Utc::now(), "cy@c", note(&format!("c-{i}")))
+            .unwrap();
+        i += 1;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    proxy.resume();
+    let back = Instant::now();
+    loop {
+        let _ = h.read_new();
+        let _ = a.read_new();
+        let (ha, hc) = (
+            std::fs::read(mirror(dirs[0].path(), pid)).unwrap(),
+            std::fs::read(mirror(dirs[2].path(), pid)).unwrap(),
+        );
+        if h.sharing().is_some_and(|s| s.pending == 0) && ha == hc {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(120), "never converged");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    println!(
+        "cut off {partition} s ({i} records a side): converged {:?} after the link returned",
+        back.elapsed()
+    );
+
+    // 4. A connected seat's idle cost, in tuiprobe.
+    let probe = std::env::var("TUIPROBE").unwrap_or_else(|_| "../shared/tools/tuiprobe.py".into());
+    if Path::new(&probe).exists() {
+        let state = tempfile::tempdir().unwrap();
+        let conf_file = state.path().join("config.yaml");
+        let servers: Vec<String> = c
+            .urls_from(0)
+            .split(',')
+            .map(|s| format!("    - {s}\n"))
+            .collect();
+        std::fs::write(
+            &conf_file,
+            format!("store:\n  servers:\n{}", servers.concat()),
+        )
+        .unwrap();
+        let out = Command::new("python3")
+            .args([
+                &probe,
+                "--cols",
+                "120",
+                "--rows",
+                "40",
+                "--seconds",
+                "30",
+                "--steady-start",
+                "10",
+                "--refresh",
+                "1",
+                "--label",
+                "seat on the store",
+                "--env",
+            ])
+            .arg(format!(
+                "INCIDENT_COCKPIT_STATE_DIR={}",
+                state.path().display()
+            ))
+            .args(["--", env!("CARGO_BIN_EXE_incident-cockpit"), "--config"])
+            .arg(&conf_file)
+            .args(["open", "--playbook", "dicps"])
+            .output()
+            .unwrap();
+        println!("{}", String::from_utf8_lossy(&out.stdout));
+    } else {
+        println!("(no tuiprobe at {probe}: idle cost not measured)");
+    }
+}

@@ -160,8 +160,15 @@ pub struct Replica {
     at_seq: HashMap<String, u64>,
     /// The outbox's records, their ids set.
     outbox_recs: Vec<Record>,
-    /// The ids delivered so far, in order.
-    shown: Vec<String>,
+    /// What was delivered so far: how many of the mirror's records, then
+    /// the pending records' keys ([`key`]) in order.
+    shown_mirror: usize,
+    shown_pending: Vec<String>,
+    /// The mirror or the outbox moved since the last delivery.
+    dirty: bool,
+    /// The outbox's records before this one are all shared (they are
+    /// published in the outbox's order).
+    unshared_from: usize,
     status: Sharing,
     /// Pending records a sync could not publish when tried: they were
     /// written while cut off, even before the seat knew it was.
@@ -225,7 +232,10 @@ impl Replica {
             mirror_recs: Vec::new(),
             at_seq: HashMap::new(),
             outbox_recs: Vec::new(),
-            shown: Vec::new(),
+            shown_mirror: 0,
+            shown_pending: Vec::new(),
+            dirty: true,
+            unshared_from: 0,
             status: Sharing {
                 servers: cfg.server_urls().join(","),
                 ..Default::default()
@@ -268,6 +278,7 @@ impl Replica {
     }
 
     fn absorb_mirror(&mut self, recs: Vec<Record>) {
+        self.dirty |= !recs.is_empty();
         for r in recs {
             if let Some(id) = &r.share.id {
                 self.at_seq.insert(id.clone(), r.seq);
@@ -277,6 +288,7 @@ impl Replica {
     }
 
     fn absorb_outbox(&mut self, recs: Vec<Record>) {
+        self.dirty |= !recs.is_empty();
         for mut r in recs {
             r.share.id = Some(self.origin_id(r.seq));
             self.outbox_recs.push(r);
@@ -495,24 +507,48 @@ impl Replica {
 
     /// What to deliver after the mirror or the outbox moved: the records
     /// not delivered yet, or the whole timeline when what was delivered is
-    /// no longer its beginning.
+    /// no longer its beginning (pending records placed after other hosts'
+    /// records, or found to be written offline). Costs what changed, not
+    /// the whole timeline, unless it is delivered again.
     fn delta(&mut self) -> (Vec<Record>, Option<Vec<Record>>) {
-        let view = self.view();
-        // A record shared with another mark than it was shown with (it
-        // turned out to be written offline) is shown again.
-        let ids: Vec<String> = view
+        if !self.dirty {
+            return (Vec::new(), None);
+        }
+        self.dirty = false;
+        while self.unshared_from < self.outbox_recs.len()
+            && self.outbox_recs[self.unshared_from]
+                .share
+                .id
+                .as_ref()
+                .is_some_and(|id| self.at_seq.contains_key(id))
+        {
+            self.unshared_from += 1;
+        }
+        let m = self.mirror_recs.len();
+        let pending = self.pending_view();
+        // The view past the mirror records delivered: more mirror records,
+        // then the pending ones.
+        let tail: Vec<&Record> = self.mirror_recs[self.shown_mirror.min(m)..]
             .iter()
-            .map(|r| format!("{}{}", id_of(r), if r.share.offline { "~" } else { "" }))
+            .chain(pending.iter())
             .collect();
-        // A record delivered as pending and now shared at the same place
-        // is the same record (the same id).
-        let same_start = ids.len() >= self.shown.len() && ids[..self.shown.len()] == self.shown[..];
-        let out = if same_start {
-            (view[self.shown.len()..].to_vec(), None)
+        let same = self.shown_mirror <= m
+            && tail.len() >= self.shown_pending.len()
+            && tail
+                .iter()
+                .zip(&self.shown_pending)
+                .all(|(r, k)| key(r) == *k);
+        let out = if same {
+            let new: Vec<Record> = tail[self.shown_pending.len()..]
+                .iter()
+                .map(|r| (*r).clone())
+                .collect();
+            (new, None)
         } else {
-            (Vec::new(), Some(view))
+            (Vec::new(), Some(self.view()))
         };
-        self.shown = ids;
+        self.shown_mirror = m;
+        self.shown_pending = pending.iter().map(key).collect();
         out
     }
 
@@ -523,6 +559,13 @@ impl Replica {
 
 fn id_of(r: &Record) -> String {
     r.share.id.clone().unwrap_or_default()
+}
+
+/// A delivered record's identity: its id, and whether it says it was
+/// written offline (one shared with another mark than it was shown with is
+/// delivered again).
+fn key(r: &Record) -> String {
+    format!("{}{}", id_of(r), if r.share.offline { "~" } else { "" })
 }
 
 impl crate::timeline::Store for Replica {
@@ -536,6 +579,7 @@ impl crate::timeline::Store for Replica {
             r.share.id = Some(self.origin_id(r.seq));
             ours.push(r.clone());
         }
+        self.dirty |= !ours.is_empty();
         self.outbox_recs.extend(ours.iter().cloned());
         if self.link.is_some() || self.due() {
             self.sync(APPEND_BUDGET);
