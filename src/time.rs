@@ -91,26 +91,53 @@ pub fn countdown(d: chrono::TimeDelta) -> String {
 /// down so it never shows more time left than there is. A pane of clocks
 /// hours away then changes once a minute, not every second.
 pub fn countdown_coarse(d: chrono::TimeDelta) -> String {
-    let secs = d.num_seconds().abs();
-    let m = secs / 60;
-    if secs < 600 {
+    if d.num_seconds().abs() < 600 {
         countdown(d)
-    } else if m < 60 {
-        format!("{m}m")
     } else {
-        format!("{}h{:02}m", m / 60, m % 60)
+        minutes(d)
     }
 }
 
-/// How long an alert has fired: as `age`, but in whole minutes from two
-/// minutes on (`4m`, not `4m12s`), so a list of alerts does not change
-/// every second.
+/// How long an alert has fired, as k9s and Alertmanager write it: seconds
+/// under a minute (`45s`), then whole minutes (`12m`), hours and minutes
+/// (`1h05m`), days and hours (`2d3h`), always rounded down. A list of
+/// alerts then changes once a minute at most after its first minute.
 pub fn since(d: chrono::TimeDelta) -> String {
     let s = d.num_seconds().max(0);
-    if (120..600).contains(&s) {
-        format!("{}m", s / 60)
+    let (m, h, days) = (s / 60, s / 3600, s / 86_400);
+    if s < 60 {
+        format!("{s}s")
+    } else if m < 60 {
+        format!("{m}m")
+    } else if h < 24 {
+        format!("{h}h{:02}m", m % 60)
     } else {
-        age(d)
+        format!("{days}d{}h", h % 24)
+    }
+}
+
+/// Time left on the response clock: whole minutes (`14m`, `1h05m`,
+/// rounded down) while more than three minutes are left, `MM:SS` in the
+/// last three, where seconds matter.
+pub fn response_left(d: chrono::TimeDelta) -> String {
+    if d.num_seconds().abs() < RESPONSE_SECONDS_FROM {
+        countdown(d)
+    } else {
+        minutes(d)
+    }
+}
+
+/// Below this many seconds left the response clock shows seconds (and
+/// the header warns).
+pub const RESPONSE_SECONDS_FROM: i64 = 180;
+
+/// Whole minutes, rounded down: `14m`, `1h05m`.
+fn minutes(d: chrono::TimeDelta) -> String {
+    let m = d.num_seconds().abs() / 60;
+    if m < 60 {
+        format!("{m}m")
+    } else {
+        format!("{}h{:02}m", m / 60, m % 60)
     }
 }
 
@@ -230,11 +257,46 @@ mod tests {
         assert_eq!(countdown_coarse(s(3599)), "59m");
         assert_eq!(countdown_coarse(s(4 * 3600 - 3)), "3h59m");
         assert_eq!(countdown_coarse(s(-725)), "12m");
-        assert_eq!(since(s(62)), "62s");
+    }
+
+    #[test]
+    fn alert_ages_at_each_boundary() {
+        let s = TimeDelta::seconds;
+        assert_eq!(since(s(-5)), "0s");
+        assert_eq!(since(s(0)), "0s");
+        assert_eq!(since(s(45)), "45s");
+        assert_eq!(since(s(59)), "59s");
+        assert_eq!(since(s(60)), "1m");
+        assert_eq!(since(s(119)), "1m");
         assert_eq!(since(s(125)), "2m");
-        assert_eq!(since(s(599)), "9m");
-        assert_eq!(since(s(700)), "11m");
-        assert_eq!(since(s(4 * 3600)), age(s(4 * 3600)));
+        assert_eq!(since(s(12 * 60 + 59)), "12m");
+        assert_eq!(since(s(3599)), "59m");
+        assert_eq!(since(s(3600)), "1h00m");
+        assert_eq!(since(s(3600 + 5 * 60 + 59)), "1h05m");
+        assert_eq!(since(s(86_399)), "23h59m");
+        assert_eq!(since(s(86_400)), "1d0h");
+        assert_eq!(since(s(2 * 86_400 + 3 * 3600 + 59 * 60)), "2d3h");
+        assert_eq!(since(s(400 * 86_400)), "400d0h");
+    }
+
+    #[test]
+    fn response_left_at_each_boundary() {
+        let s = TimeDelta::seconds;
+        assert_eq!(response_left(s(0)), "00:00");
+        assert_eq!(response_left(s(59)), "00:59");
+        assert_eq!(response_left(s(179)), "02:59");
+        assert_eq!(response_left(s(180)), "3m");
+        assert_eq!(response_left(s(239)), "3m");
+        assert_eq!(response_left(s(240)), "4m");
+        assert_eq!(response_left(s(14 * 60 + 59)), "14m");
+        assert_eq!(response_left(s(3599)), "59m");
+        assert_eq!(response_left(s(3600)), "1h00m");
+        assert_eq!(response_left(s(3600 + 5 * 60 + 1)), "1h05m");
+        assert_eq!(
+            response_left(TimeDelta::milliseconds(179_999)),
+            "02:59",
+            "a second not yet whole is not counted"
+        );
     }
     use chrono::TimeDelta;
 

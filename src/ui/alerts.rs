@@ -8,7 +8,7 @@ use crate::alerts::group::{self, Row as GRow};
 use crate::sanitize::clean;
 use crate::state::observed::AlertState;
 use crate::state::{AlertsView, State};
-use crate::time::{age, countdown, since};
+use crate::time::{countdown, since};
 use crate::timeline::record::short_id;
 use crate::view::{expiring_soon, health_line};
 use ratatui::Frame;
@@ -156,7 +156,8 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
     } else {
         11
     };
-    let since_w = 5;
+    // `23h59m`: the longest age under a hundred days.
+    let since_w = 6;
     let name_w = if narrow {
         14.min(w / 3).max(8)
     } else {
@@ -398,7 +399,7 @@ pub fn detail(
                     "  {}  since {} ({} ago)",
                     a.state.name(),
                     a.since.with_timezone(&s.ctx.tz).format("%Y-%m-%d %H:%M:%S"),
-                    age(s.now - a.since)
+                    since(s.now - a.since)
                 )),
             ]));
             if !a.fingerprint.is_empty() {

@@ -4,7 +4,7 @@
 use super::{fit, theme};
 use crate::sanitize::clean;
 use crate::state::{ResponseClock, State};
-use crate::time::{countdown, hms};
+use crate::time::{RESPONSE_SECONDS_FROM, countdown, hms, response_left};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -23,7 +23,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         };
         top.push(Span::styled(text, theme::drill_banner(s.ctx.theme)));
         // Drill time, on every seat: stopped or sped up by the facilitator.
-        if let Some(c) = inc.drill_clock {
+        // Shown only when it says something ⏱ does not (paused, sped up,
+        // or a second or more apart): otherwise ⏱ is the one clock that
+        // ticks.
+        if let Some(c) = inc
+            .drill_clock
+            .filter(|c| drill_clock_differs(c, inc, s.now))
+        {
             let state = if c.paused {
                 if wide { " ⏸ paused" } else { "⏸" }.to_string()
             } else if c.speed > 1 {
@@ -74,11 +80,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ),
         ResponseClock::Counting { left } => (
             if wide {
-                format!("response {} left", countdown(left))
+                format!("response {} left", response_left(left))
             } else {
-                format!("resp {} left", countdown(left))
+                format!("resp {} left", response_left(left))
             },
-            if left.num_seconds() < 180 {
+            if left.num_seconds() < RESPONSE_SECONDS_FROM {
                 theme::warn(s.ctx.theme)
             } else {
                 Style::default()
@@ -166,6 +172,16 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     );
 }
 
+/// Whether the drill clock says something the incident's ⏱ does not:
+/// paused, sped up, or a second or more apart from the elapsed time.
+fn drill_clock_differs(
+    c: &crate::drill::clock::Clock,
+    inc: &crate::state::Incident,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    c.paused || c.speed > 1 || (c.at(now) - inc.elapsed(now)).abs() >= chrono::TimeDelta::seconds(1)
+}
+
 /// `⚠ OFFLINE since 12:03:04 · 3 not shared`, `⇅ 2 not shared yet`, or
 /// (wide) `⇄ shared`.
 fn sharing_badge(s: &State, sh: &crate::timeline::Sharing, wide: bool) -> Vec<Span<'static>> {
@@ -191,4 +207,52 @@ fn sharing_badge(s: &State, sh: &crate::timeline::Sharing, wide: bool) -> Vec<Sp
         return Vec::new();
     };
     vec![span, Span::raw(" · ")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drill_clock_differs;
+    use crate::drill::clock::Clock;
+    use crate::state::Incident;
+    use crate::timeline::ClockChange;
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    #[test]
+    fn the_drill_clock_is_shown_only_when_it_differs_from_elapsed() {
+        let t0 = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap();
+        let inc = Incident {
+            declared_at: Some(t0),
+            ..Incident::default()
+        };
+        let at = |s: i64| t0 + TimeDelta::seconds(s);
+        let mut c = Clock::start(t0);
+        assert!(!drill_clock_differs(&c, &inc, at(0)));
+        assert!(!drill_clock_differs(&c, &inc, at(3600)));
+        // Declared a moment apart: under a second is the same clock.
+        let late = Clock::start(t0 + TimeDelta::milliseconds(999));
+        assert!(!drill_clock_differs(&late, &inc, at(50)));
+        let later = Clock::start(t0 + TimeDelta::seconds(1));
+        assert!(drill_clock_differs(&later, &inc, at(50)));
+        // Paused: shown at once, and still after it is resumed behind.
+        c.apply(ClockChange::Paused, None, None, at(10));
+        assert!(drill_clock_differs(&c, &inc, at(10)));
+        c.apply(ClockChange::Resumed, None, None, at(12));
+        assert!(drill_clock_differs(&c, &inc, at(20)));
+        // Sped up: shown even before the two part.
+        let mut fast = Clock::start(t0);
+        fast.apply(ClockChange::Speed, Some(10), None, at(5));
+        assert!(drill_clock_differs(&fast, &inc, at(5)));
+        // A jump puts drill time ahead.
+        let mut jumped = Clock::start(t0);
+        jumped.apply(ClockChange::Jumped, None, Some(900_000), at(5));
+        assert!(drill_clock_differs(&jumped, &inc, at(6)));
+        // A resolved incident's ⏱ stops; the drill clock runs on.
+        let resolved = Incident {
+            declared_at: Some(t0),
+            resolved_at: Some(at(30)),
+            ..Incident::default()
+        };
+        assert!(!drill_clock_differs(&Clock::start(t0), &resolved, at(30)));
+        assert!(drill_clock_differs(&Clock::start(t0), &resolved, at(31)));
+    }
 }
