@@ -177,6 +177,39 @@ fn a_note_on_one_host_is_on_the_other_hosts_timeline_within_a_second() {
     });
     assert_eq!(a_shown[2].event.summary(), "note: from bastion b");
 
+    // Presence: who is on it, from which host, as what.
+    a.announce("ana@a", incident_cockpit::store::nats::SeatKind::Ic);
+    b.announce("bo@b", incident_cockpit::store::nats::SeatKind::Viewer);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let here: Vec<(String, String)> = a
+            .sharing()
+            .unwrap()
+            .present
+            .into_iter()
+            .map(|p| (p.seat, p.kind))
+            .collect();
+        if here.len() == 2 {
+            assert_eq!(
+                here,
+                [
+                    ("ana@a".into(), "IC".into()),
+                    ("bo@b".into(), "viewer".into())
+                ]
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "presence on A: {here:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // B leaves: gone from A's list.
+    drop(b);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while a.sharing().unwrap().present.len() != 1 {
+        assert!(Instant::now() < deadline, "B never left");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     // The two hosts' files are the same file.
     std::thread::sleep(Duration::from_millis(300));
     let fa = std::fs::read(mirror(a_dir.path(), id)).unwrap();

@@ -87,6 +87,11 @@ pub fn run(
         &id,
         now,
         &seat,
+        if facilitator {
+            super::shared::SeatKind::Facilitator
+        } else {
+            super::shared::SeatKind::Seat
+        },
         session::drill_declaration(&id, &scenario, &playbook, &origin, &seat),
     )
     .context("cannot record the drill's declaration")?;

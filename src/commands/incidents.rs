@@ -79,11 +79,18 @@ pub fn join(
 ) -> Result<ExitCode> {
     super::shared::fetch(shared, state_dir, id)?;
     let chosen = incidents::choose(state_dir, id)?;
-    let (store, read) = super::shared::open(shared, &chosen.id, &chosen.path)?;
+    let seat_id = session::seat_identity();
+    let kind = match seat {
+        Seat::Viewer => super::shared::SeatKind::Viewer,
+        Seat::Facilitator => super::shared::SeatKind::Facilitator,
+        _ if chosen.incident.ic == seat_id => super::shared::SeatKind::Ic,
+        _ => super::shared::SeatKind::Seat,
+    };
+    let (store, read) =
+        super::shared::open(shared, &chosen.id, &chosen.path, Some((&seat_id, kind)))?;
     if seat != Seat::Viewer {
         refuse_damage(&chosen, &read.damaged)?;
     }
-    let seat_id = session::seat_identity();
     let now = Utc::now();
     let mut state = session::existing_state(read.records, &seat_id, seat, now)
         .with_context(|| format!("cannot rebuild incident {}", chosen.id))?;

@@ -40,6 +40,7 @@ pub fn run(
         &id,
         now,
         &seat,
+        super::shared::SeatKind::Ic,
         Event::Declared {
             id: id.clone(),
             title,

@@ -4,6 +4,7 @@
 //! `store status`.
 
 use crate::store::StoreConfig;
+pub use crate::store::nats::SeatKind;
 use crate::store::replica::{Replica, outbox_path};
 use crate::timeline::store::ReadOutcome;
 use crate::timeline::{FileStore, Store};
@@ -80,6 +81,7 @@ pub fn open(
     cfg: Option<&StoreConfig>,
     id: &str,
     path: &Path,
+    me: Option<(&str, SeatKind)>,
 ) -> Result<(Box<dyn Store>, ReadOutcome)> {
     match for_incident(cfg, path) {
         None => {
@@ -87,7 +89,10 @@ pub fn open(
             Ok((Box::new(s), read))
         }
         Some(cfg) => {
-            let (r, read) = Replica::open(cfg, id, path)?;
+            let (mut r, read) = Replica::open(cfg, id, path)?;
+            if let Some((seat, kind)) = me {
+                r.announce(seat, kind);
+            }
             Ok((Box::new(r), read))
         }
     }
@@ -272,6 +277,7 @@ pub fn declare(
     id: &str,
     at: chrono::DateTime<chrono::Utc>,
     seat: &str,
+    kind: SeatKind,
     event: crate::timeline::Event,
 ) -> Result<(Box<dyn Store>, crate::timeline::Record)> {
     let mut store: Box<dyn Store> = match cfg {
@@ -279,7 +285,9 @@ pub fn declare(
         Some(cfg) => {
             let path = local.path().to_path_buf();
             drop(local);
-            Box::new(Replica::open(cfg, id, &path)?.0)
+            let mut r = Replica::open(cfg, id, &path)?.0;
+            r.announce(seat, kind);
+            Box::new(r)
         }
     };
     let rec = store

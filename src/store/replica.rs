@@ -34,14 +34,16 @@
 
 use super::StoreError;
 use super::config::StoreConfig;
-use super::nats::{Entry, Journal, Outgoing, Store as Nats};
+use super::nats::{Entry, Journal, Outgoing, SeatKind, Seen, Store as Nats};
 use crate::timeline::store::{Batch, ReadOutcome, Sharing};
 use crate::timeline::{Event, FileStore, Record, Share, Store as _};
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::StreamExt;
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A record published this long after it was written says it was written
@@ -175,6 +177,11 @@ pub struct Replica {
     missed: std::collections::HashSet<String>,
     last_try: Option<Instant>,
     follow: Option<tokio::task::JoinHandle<()>>,
+    /// This seat, as presence announces it ([`Replica::announce`]).
+    me: Option<(String, SeatKind)>,
+    /// Who is on the incident, as the presence watch last said.
+    present: Arc<Mutex<BTreeMap<String, Seen>>>,
+    presence: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Replica {
@@ -182,8 +189,28 @@ impl Drop for Replica {
         if let Some(f) = self.follow.take() {
             f.abort();
         }
+        for t in self.presence.drain(..) {
+            t.abort();
+        }
+        // Leave, if the store answers at once; else the entry ages out.
+        if let (Some(link), Some((seat, _))) = (&self.link, &self.me) {
+            let (nats, incident, seat) = (link.nats.clone(), self.incident.clone(), seat.clone());
+            let _ = self.rt.block_on(async move {
+                tokio::time::timeout(Duration::from_millis(300), async move {
+                    if let Ok(p) = nats.presence().await {
+                        let _ = p.leave(&incident, &seat).await;
+                    }
+                })
+                .await
+            });
+        }
     }
 }
+
+/// How often a seat says it is there.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// A seat not heard from for this long is gone.
+const GONE_AFTER: TimeDelta = TimeDelta::seconds(90);
 
 impl Replica {
     /// Opens (or makes) this host's copy of an incident whose mirror is at
@@ -243,6 +270,9 @@ impl Replica {
             missed: Default::default(),
             last_try: None,
             follow: None,
+            me: None,
+            present: Default::default(),
+            presence: Vec::new(),
         };
         r.absorb_mirror(mread.records);
         r.absorb_outbox(oread.records);
@@ -348,7 +378,75 @@ impl Replica {
         let (nats, journal) = got;
         self.link = Some(Link { nats, journal });
         self.start_follow();
+        self.start_presence();
         Ok(())
+    }
+
+    /// Says who this seat is on the store's presence, every
+    /// [`HEARTBEAT`] while the replica lives, and follows who else is.
+    pub fn announce(&mut self, seat: &str, kind: SeatKind) {
+        self.me = Some((seat.to_string(), kind));
+        self.start_presence();
+    }
+
+    fn start_presence(&mut self) {
+        let (Some(link), Some((seat, kind))) = (&self.link, &self.me) else {
+            return;
+        };
+        if !self.presence.is_empty() {
+            return;
+        }
+        let (nats, incident, seat, kind) = (
+            link.nats.clone(),
+            self.incident.clone(),
+            seat.clone(),
+            *kind,
+        );
+        let (user, host) = match seat.split_once('@') {
+            Some((u, h)) => (u.to_string(), h.to_string()),
+            None => (seat.clone(), String::new()),
+        };
+        let (n2, i2, present) = (nats.clone(), incident.clone(), self.present.clone());
+        self.presence.push(self.rt.spawn(async move {
+            loop {
+                if let Ok(p) = nats.presence().await {
+                    loop {
+                        let seen = Seen {
+                            user: user.clone(),
+                            host: host.clone(),
+                            kind,
+                            last_seen: Utc::now(),
+                        };
+                        if p.heartbeat(&incident, &seat, &seen).await.is_err() {
+                            break;
+                        }
+                        tokio::time::sleep(HEARTBEAT).await;
+                    }
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }));
+        self.presence.push(self.rt.spawn(async move {
+            loop {
+                if let Ok(p) = n2.presence().await
+                    && let Ok(mut w) = p.watch(&i2).await
+                {
+                    // A malformed entry (another host's bug, a hostile
+                    // writer) is skipped; the watch goes on.
+                    while let Some(u) = w.next().await {
+                        if let Ok(u) = u
+                            && let Ok(mut map) = present.lock()
+                        {
+                            match u.seen {
+                                Some(seen) => map.insert(u.seat, seen),
+                                None => map.remove(&u.seat),
+                            };
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }));
     }
 
     /// Imports what other hosts publish into the mirror as it arrives.
@@ -502,6 +600,28 @@ impl Replica {
         s.pending = pending.len() as u64;
         s.first_pending = (!pending.is_empty()).then(|| self.mirror.last_seq() + 1);
         s.pending_since = pending.first().map(|r| r.at);
+        let now = Utc::now();
+        if let Ok(map) = self.present.lock() {
+            s.present = map
+                .iter()
+                .filter(|(_, seen)| now - seen.last_seen < GONE_AFTER)
+                .map(|(seat, seen)| crate::timeline::Present {
+                    seat: seat.clone(),
+                    kind: match seen.kind {
+                        SeatKind::Ic => "IC",
+                        SeatKind::Seat => "seat",
+                        SeatKind::Viewer => "viewer",
+                        SeatKind::Facilitator => "facilitator",
+                    }
+                    .into(),
+                    last_seen: DateTime::from_timestamp(
+                        seen.last_seen.timestamp().div_euclid(60) * 60,
+                        0,
+                    )
+                    .unwrap_or(seen.last_seen),
+                })
+                .collect();
+        }
         s
     }
 

@@ -6,4 +6,4 @@ pub mod record;
 pub mod store;
 
 pub use record::{ClockChange, Event, Mark, Record, Share, Status};
-pub use store::{FileStore, Sharing, Store};
+pub use store::{FileStore, Present, Sharing, Store};

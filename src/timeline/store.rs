@@ -102,6 +102,20 @@ pub struct Sharing {
     pub first_pending: Option<u64>,
     /// When the oldest of them was written.
     pub pending_since: Option<DateTime<Utc>>,
+    /// Who is on the incident from which host (this seat too), by seat.
+    pub present: Vec<Present>,
+}
+
+/// A seat on the incident, as the store's presence says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Present {
+    /// `user@host`.
+    pub seat: String,
+    /// `ic`, `seat`, `viewer` or `facilitator`.
+    pub kind: String,
+    /// Its last heartbeat, to the minute (seats beat every 20 s; one not
+    /// heard from for 90 s is gone).
+    pub last_seen: DateTime<Utc>,
 }
 
 #[derive(Debug, Default)]

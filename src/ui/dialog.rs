@@ -65,7 +65,26 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
         .max(title.len() + 4) as u16)
         .max(46)
         .min(area.width.saturating_sub(4).max(20));
-    let r = layout::centered(area, width, items.len() as u16 + 3);
+    // The roles picker also says who is on the incident (a shared store's
+    // presence), so the IC sees whom a role can go to.
+    let present: Vec<Line> = match (kind, &s.observed.sharing) {
+        (PickKind::Role, Some(sh)) if !sh.present.is_empty() => std::iter::once(Line::from(
+            Span::styled(" On this incident now:", theme::dim(s.ctx.theme)),
+        ))
+        .chain(sh.present.iter().map(|p| {
+            Line::from(format!(
+                "   {} ({}, seen {})",
+                clean(&p.seat),
+                clean(&p.kind),
+                crate::time::local_hms(p.last_seen, s.ctx.tz)
+                    .get(..5)
+                    .unwrap_or("")
+            ))
+        }))
+        .collect(),
+        _ => Vec::new(),
+    };
+    let r = layout::centered(area, width, items.len() as u16 + 3 + present.len() as u16);
     f.render_widget(Clear, r);
     let hint = format!(
         " {} choose · {} cancel ",
@@ -83,6 +102,16 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
         .highlight_symbol("▶ ");
     let mut ls = ListState::default().with_selected(Some(selected));
     f.render_stateful_widget(list, r, &mut ls);
+    if !present.is_empty() {
+        let h = present.len() as u16;
+        let below = Rect {
+            x: r.x + 1,
+            y: (r.y + r.height).saturating_sub(h + 1),
+            width: r.width.saturating_sub(2),
+            height: h.min(r.height.saturating_sub(2)),
+        };
+        f.render_widget(ratatui::widgets::Paragraph::new(present), below);
+    }
 }
 
 /// One line of text to type.

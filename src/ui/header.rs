@@ -202,7 +202,12 @@ fn sharing_badge(s: &State, sh: &crate::timeline::Sharing, wide: bool) -> Vec<Sp
     } else if sh.pending > 0 {
         Span::styled(format!("⇅ {} not shared yet", sh.pending), theme::warn(k))
     } else if wide {
-        Span::styled("⇄ shared", theme::dim(k))
+        // Who else is on it (the roles picker lists them).
+        let here = match sh.present.len() {
+            0 | 1 => String::new(),
+            n => format!(" · {n} here"),
+        };
+        Span::styled(format!("⇄ shared{here}"), theme::dim(k))
     } else {
         return Vec::new();
     };

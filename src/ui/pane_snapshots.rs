@@ -1120,3 +1120,67 @@ fn the_run_dialog_keys_line_breaks_between_words() {
     let s = text(&frame(&h.state, 80, 24));
     assert!(s.contains("Esc close"), "{s}");
 }
+
+/// A shared store's state: the header's badge (cut off with records not
+/// shared; shared, with who else is here), the timeline's pending marks,
+/// and the roles picker listing who is on the incident.
+#[test]
+fn the_shared_stores_state_in_the_header_timeline_and_roles_picker() {
+    use super::layout::PaneId;
+    use crate::timeline::{Present, Sharing};
+    let mut h = sized(Harness::drill(), 120, 40);
+    let t0 = crate::testkit::t0();
+    h.send(Msg::Sharing(Sharing {
+        servers: "nats://n1:4222".into(),
+        online: false,
+        offline_since: Some(t0),
+        error: Some("not connected".into()),
+        pending: 1,
+        first_pending: Some(1),
+        pending_since: Some(t0),
+        present: Vec::new(),
+    }));
+    let (buf, r, s) = placed_pane(&h, PaneId::Header, "header");
+    assert!(s.contains("⚠ OFFLINE since 13:00:00 · 1 not shared"), "{s}");
+    assert!(
+        style_of(&buf, r, "⚠ OFFLINE").2.contains(Modifier::BOLD),
+        "{s}"
+    );
+    let (_, _, s) = placed_pane(&h, PaneId::Timeline, "timeline");
+    assert!(
+        s.contains("ana ⧗ DRILL declared"),
+        "the pending record is marked:\n{s}"
+    );
+
+    let seat = |who: &str, kind: &str| Present {
+        seat: who.into(),
+        kind: kind.into(),
+        last_seen: t0,
+    };
+    h.send(Msg::Sharing(Sharing {
+        servers: "nats://n1:4222".into(),
+        online: true,
+        present: vec![
+            seat("ana@bastion-eu", "IC"),
+            seat("bo@bastion-us", "seat"),
+            seat("cy@wallboard", "viewer"),
+        ],
+        ..Default::default()
+    }));
+    let (_, _, s) = placed_pane(&h, PaneId::Header, "header");
+    assert!(s.contains("⇄ shared · 3 here"), "{s}");
+    assert!(!s.contains("OFFLINE"), "{s}");
+    let (_, _, s) = placed_pane(&h, PaneId::Timeline, "timeline");
+    assert!(!s.contains('⧗'), "nothing pending:\n{s}");
+    h.key(KeyCode::Char('r'));
+    let buf = frame(&h.state, 120, 40);
+    let s = serialise(&buf, buf.area, "roles picker");
+    assert!(s.contains("On this incident now:"), "{s}");
+    for who in [
+        "ana@bastion-eu (IC, seen 13:00)",
+        "bo@bastion-us (seat",
+        "cy@wallboard (viewer",
+    ] {
+        assert!(s.contains(who), "{who}:\n{s}");
+    }
+}
