@@ -131,7 +131,26 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             // What the seat's drill or alerts did on the way stays done.
             s.incident = crate::state::Incident::replay_owned(records);
         }
-        Msg::Sharing(sharing) => s.observed.sharing = Some(sharing),
+        Msg::Sharing(sharing) => {
+            // What went wrong with the store is said once, when it changes
+            // (credentials refused, a permission, the link): the header
+            // keeps saying OFFLINE meanwhile.
+            let before = s.observed.sharing.as_ref().and_then(|x| x.error.clone());
+            if let Some(e) = sharing
+                .error
+                .as_ref()
+                .filter(|e| before.as_ref() != Some(*e))
+            {
+                s.ui.flash = Some(Flash {
+                    text: format!(
+                        "Shared store: {e} (records are kept here and shared when it answers)"
+                    ),
+                    error: true,
+                    at: s.now,
+                });
+            }
+            s.observed.sharing = Some(sharing);
+        }
         Msg::Deduplicated(ev) => {
             drill::not_written(s, &ev);
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*ev {

@@ -1213,3 +1213,37 @@ fn l_offers_the_facilitator_layout_to_the_facilitator_only() {
     let names = seen(&mut facilitator);
     assert!(names.iter().any(|n| n == "facilitator"), "{names:?}");
 }
+
+/// What went wrong with the shared store is said once when it changes; the
+/// header keeps the state.
+#[test]
+fn a_store_error_is_flashed_once_when_it_changes() {
+    use crate::timeline::Sharing;
+    let mut h = crate::testkit::Harness::drill();
+    let refused = |e: &str| Sharing {
+        error: Some(e.into()),
+        ..Default::default()
+    };
+    h.send(Msg::Sharing(refused("permission denied for incidents.x")));
+    let f = h.state.ui.flash.take().expect("a flash");
+    assert!(
+        f.error && f.text.contains("Shared store: permission denied"),
+        "{}",
+        f.text
+    );
+    h.send(Msg::Sharing(refused("permission denied for incidents.x")));
+    assert!(
+        h.state.ui.flash.is_none(),
+        "the same error again is not flashed"
+    );
+    h.send(Msg::Sharing(refused("not connected")));
+    assert!(h.state.ui.flash.is_some());
+    assert_eq!(
+        h.state
+            .observed
+            .sharing
+            .as_ref()
+            .and_then(|s| s.error.as_deref()),
+        Some("not connected")
+    );
+}
