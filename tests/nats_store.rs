@@ -515,7 +515,26 @@ fn four_writers_lose_nothing_when_the_stream_leader_is_killed() {
         for o in &orders[1..] {
             assert_eq!(order(o), order(first), "one order for every reader");
         }
-        assert_gap_free(first);
+        // The order is the stream's, with no hole. The seq a writer put in
+        // a record (and its Cockpit-Seq header) is only a check: across a
+        // leader's kill, nats-server 2.9.10 was seen to accept a publish
+        // whose expected last sequence the new leader did not have (seq 769
+        // stored as message 751, in one CI run of 20), so the cockpit
+        // numbers records by their place on the stream (store/replica.rs,
+        // `to_record`), and tests/shared_incident.rs
+        // `four_seats_on_two_hosts_lose_nothing_when_the_leader_is_killed`
+        // checks that seats see a gap-free timeline through it.
+        for (k, e) in first.iter().enumerate() {
+            assert_eq!(e.stream_seq, k as u64 + 1, "no hole in the stream");
+        }
+        let stale = first
+            .iter()
+            .enumerate()
+            .filter(|(k, e)| e.incident_seq != Some(*k as u64 + 1))
+            .count();
+        if stale > 0 {
+            eprintln!("{stale} record(s) carry a seq other than their place (server failover)");
+        }
         // Every acknowledged append is there, exactly once, where its ack said.
         let by_id: BTreeMap<String, u64> = first
             .iter()

@@ -385,7 +385,11 @@ impl Replica {
     /// Says who this seat is on the store's presence, every
     /// [`HEARTBEAT`] while the replica lives, and follows who else is.
     pub fn announce(&mut self, seat: &str, kind: SeatKind) {
-        self.me = Some((seat.to_string(), kind));
+        // Keyed by the process (and the replica in it) too: two seats of
+        // one user on one host are two seats.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.me = Some((format!("{seat}/{}-{n}", std::process::id()), kind));
         self.start_presence();
     }
 
@@ -402,9 +406,10 @@ impl Replica {
             seat.clone(),
             *kind,
         );
-        let (user, host) = match seat.split_once('@') {
+        let who = seat.rsplit_once('/').map_or(seat.as_str(), |(w, _)| w);
+        let (user, host) = match who.split_once('@') {
             Some((u, h)) => (u.to_string(), h.to_string()),
-            None => (seat.clone(), String::new()),
+            None => (who.to_string(), String::new()),
         };
         let (n2, i2, present) = (nats.clone(), incident.clone(), self.present.clone());
         self.presence.push(self.rt.spawn(async move {
@@ -605,8 +610,12 @@ impl Replica {
             s.present = map
                 .iter()
                 .filter(|(_, seen)| now - seen.last_seen < GONE_AFTER)
-                .map(|(seat, seen)| crate::timeline::Present {
-                    seat: seat.clone(),
+                .map(|(_, seen)| crate::timeline::Present {
+                    seat: if seen.host.is_empty() {
+                        seen.user.clone()
+                    } else {
+                        format!("{}@{}", seen.user, seen.host)
+                    },
                     kind: match seen.kind {
                         SeatKind::Ic => "IC",
                         SeatKind::Seat => "seat",
