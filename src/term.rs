@@ -46,6 +46,27 @@ impl Drop for Guard {
     }
 }
 
+/// Whether there is a terminal to draw on and read keys from, asked before
+/// anything is declared: a cockpit started from a script (cron, a chat
+/// bot, `ssh host cmd` without -t) must not leave a declared incident
+/// behind when it cannot start.
+pub fn check() -> Result<(), String> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return Err("its standard output is not a terminal".into());
+    }
+    if !io::stdin().is_terminal()
+        && std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_err()
+    {
+        return Err("there is no terminal to read keys from".into());
+    }
+    Ok(())
+}
+
 pub fn setup(mouse: bool) -> io::Result<(Term, Guard)> {
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

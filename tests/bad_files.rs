@@ -742,3 +742,23 @@ fn an_empty_timeline_says_it_was_never_declared() {
         out.stderr
     );
 }
+
+/// From a script (no terminal): `drill` and `open` say what is missing and
+/// declare nothing (issue 14: a ghost P0 was left open, and a later `note`
+/// with no id landed in it).
+#[test]
+fn without_a_terminal_nothing_is_declared() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["drill"][..],
+        &["drill", "--facilitator"][..],
+        &["open", "--playbook", "dicps"][..],
+    ] {
+        let out = run(home.path(), args);
+        assert_refused(&out, &["needs a terminal", "was declared", "note"]);
+        assert_nothing_declared(home.path());
+    }
+    // And a script's note finds no incident to land in.
+    let out = run(home.path(), &["note", "a", "note"]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+}

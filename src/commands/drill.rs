@@ -76,6 +76,7 @@ pub fn run(
     ui: Option<&super::UiSettings>,
 ) -> Result<ExitCode> {
     let (scenario, playbook, origin) = session::resolve_drill(scenario, playbook)?;
+    super::need_terminal("drill")?;
     let seat = session::seat_identity();
     let now = Utc::now();
     let (local, id) =

@@ -176,6 +176,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Refuses to declare an incident or a drill when the cockpit could not
+/// start afterwards (no terminal): nothing is written.
+pub fn need_terminal(what: &str) -> anyhow::Result<()> {
+    crate::term::check().map_err(|why| {
+        anyhow::anyhow!(
+            "the cockpit needs a terminal and {why}: no {what} was declared. Run it in a \
+             terminal (tmux, or `ssh -t` from another host); from a script, use `note`, `list` \
+             and `export`"
+        )
+    })
+}
+
 /// Runs the cockpit on a state whose declaration is already durable: the
 /// terminal, the recorder, input and host sources, plus `extra` sources
 /// (which may return a drill script's control channel).

@@ -29,6 +29,7 @@ pub fn run(
     })?;
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
     let alertmanager = session::alertmanager_config(&pb, &spec)?;
+    super::need_terminal("incident")?;
     let seat = session::seat_identity();
     let now = Utc::now();
     let (local, id) =
