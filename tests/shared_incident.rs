@@ -772,3 +772,68 @@ fn four_seats_on_two_hosts_lose_nothing_when_the_leader_is_killed() {
         assert!(have.contains(text), "{text} lost");
     }
 }
+
+/// A seat that opens while its host is cut off works at once, and joins
+/// the shared order when the link comes back: it follows the others and
+/// publishes what it wrote.
+#[test]
+fn a_seat_that_starts_cut_off_catches_up_when_the_link_comes() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let mut proxy = Proxy::start(c.nodes[0].port);
+    let mut cut = cfg(&proxy.url());
+    cut.ignore_discovered_servers = true;
+    let (a_dir, c_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let id = "20261206-200400-general";
+    drop(FileStore::create(a_dir.path(), id).unwrap());
+    let (mut a, _) = Replica::open(&conf, id, &mirror(a_dir.path(), id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(id)).unwrap();
+    // Host C has a copy already (it joined earlier), and starts cut off.
+    drop(Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap());
+    proxy.stop();
+    let (mut h, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut shown = read.records;
+    assert!(!h.sharing().unwrap().online);
+    let t = Instant::now();
+    for i in 1..=2 {
+        let r = h
+            .append(chrono::Utc::now(), "cy@c", note(&format!("c-{i}")))
+            .unwrap()
+            .record
+            .unwrap();
+        shown.push(r);
+        // Reads in between retry the store: in the background.
+        let _ = h.read_new().unwrap();
+    }
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
+    proxy.resume();
+    let back = Instant::now();
+    loop {
+        until(&mut h, &mut shown, Duration::from_secs(10), |s| {
+            s.len() == 4
+        });
+        let sh = h.sharing().unwrap();
+        if sh.online && sh.pending == 0 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(10), "{sh:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(texts(&shown)[1..], ["note: a-1", "note: c-1", "note: c-2"]);
+    assert!(shown[2..].iter().all(|r| r.share.offline));
+
+    // A seat that writes nothing (a viewer) and starts cut off comes to
+    // follow the others too (alone on its host: nothing else imports).
+    drop(h);
+    proxy.stop();
+    let (mut v, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut seen = read.records;
+    proxy.resume();
+    a.append(chrono::Utc::now(), "ana@a", note("a-2")).unwrap();
+    until(&mut v, &mut seen, Duration::from_secs(10), |s| {
+        s.last().is_some_and(|r| r.event.summary() == "note: a-2")
+    });
+}

@@ -177,6 +177,8 @@ pub struct Replica {
     missed: std::collections::HashSet<String>,
     last_try: Option<Instant>,
     follow: Option<tokio::task::JoinHandle<()>>,
+    /// A connection being made in the background ([`Replica::reconnect`]).
+    dialing: Option<tokio::task::JoinHandle<Result<(Nats, Journal), StoreError>>>,
     /// This seat, as presence announces it ([`Replica::announce`]).
     me: Option<(String, SeatKind)>,
     /// Who is on the incident, as the presence watch last said.
@@ -270,6 +272,7 @@ impl Replica {
             missed: Default::default(),
             last_try: None,
             follow: None,
+            dialing: None,
             me: None,
             present: Default::default(),
             presence: Vec::new(),
@@ -361,25 +364,69 @@ impl Replica {
         self.status.error = Some(why);
     }
 
+    /// Connects, waiting at most `budget` (when the replica opens).
     fn connect(&mut self, budget: Duration) -> Result<(), StoreError> {
         if self.link.is_some() {
             return Ok(());
         }
-        let (cfg, incident) = (self.cfg.clone(), self.incident.clone());
-        let got = self.rt.block_on(async move {
-            match tokio::time::timeout(budget, Nats::open(&cfg, &incident)).await {
-                Ok(r) => r,
-                Err(_) => Err(StoreError::Unreachable(format!(
-                    "no answer from {cfg} within {budget:?}; the cockpit keeps working on its \
-                     local journal"
-                ))),
-            }
-        })?;
-        let (nats, journal) = got;
+        let got = self
+            .rt
+            .block_on(Self::dial(self.cfg.clone(), self.incident.clone(), budget))?;
+        self.linked(got);
+        Ok(())
+    }
+
+    async fn dial(
+        cfg: StoreConfig,
+        incident: String,
+        budget: Duration,
+    ) -> Result<(Nats, Journal), StoreError> {
+        match tokio::time::timeout(budget, Nats::open(&cfg, &incident)).await {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Unreachable(format!(
+                "no answer from {} within {budget:?}; the cockpit keeps working on its local \
+                 journal",
+                cfg.server_urls().join(",")
+            ))),
+        }
+    }
+
+    fn linked(&mut self, (nats, journal): (Nats, Journal)) {
         self.link = Some(Link { nats, journal });
         self.start_follow();
         self.start_presence();
-        Ok(())
+    }
+
+    /// Later attempts run in the background: a seat that started cut off
+    /// never waits on a link that does not answer (appends stay as quick
+    /// as on local files). Ok once connected.
+    fn reconnect(&mut self) -> Result<(), StoreError> {
+        match self.dialing.take() {
+            Some(h) if h.is_finished() => {
+                let got = self
+                    .rt
+                    .block_on(h)
+                    .map_err(|e| StoreError::Unreachable(format!("connecting: {e}")))??;
+                self.linked(got);
+                Ok(())
+            }
+            Some(h) => {
+                self.dialing = Some(h);
+                Err(StoreError::Unreachable(format!(
+                    "connecting to {}",
+                    self.status.servers
+                )))
+            }
+            None => {
+                let (cfg, incident) = (self.cfg.clone(), self.incident.clone());
+                let budget = cfg.timeout;
+                self.dialing = Some(self.rt.spawn(Self::dial(cfg, incident, budget)));
+                Err(StoreError::Unreachable(format!(
+                    "connecting to {}",
+                    self.status.servers
+                )))
+            }
+        }
     }
 
     /// Says who this seat is on the store's presence, every
@@ -481,9 +528,14 @@ impl Replica {
     fn sync(&mut self, budget: Duration) {
         self.last_try = Some(Instant::now());
         if self.link.is_none()
-            && let Err(e) = self.connect(budget)
+            && let Err(e) = self.reconnect()
         {
-            self.went_offline(e.to_string());
+            // The first failure's reason stays (the attempts say less).
+            if self.status.error.is_none() || !e.to_string().starts_with("connecting to") {
+                self.went_offline(e.to_string());
+            } else {
+                self.status.online = false;
+            }
             return;
         }
         let deadline = Instant::now() + budget;
@@ -681,8 +733,11 @@ impl Replica {
         out
     }
 
+    /// Time to try the store again: something to publish, or no link yet
+    /// (a seat that started cut off must still come to follow the others).
     fn due(&self) -> bool {
-        self.pending().next().is_some() && self.last_try.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
+        (self.link.is_none() || self.pending().next().is_some())
+            && self.last_try.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
     }
 }
 
