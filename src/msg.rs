@@ -55,6 +55,12 @@ pub enum Msg {
     Deduplicated(Box<Event>),
     /// Something about the log a person should know (a torn line skipped).
     StoreWarning(String),
+    /// A record read does not fit the timeline's hash chain: its seq, and
+    /// what differs ([`crate::timeline::chain`]).
+    ChainBroken {
+        seq: u64,
+        what: String,
+    },
     /// An append failed: nothing was recorded.
     NotRecorded {
         event: Box<Event>,

@@ -25,6 +25,7 @@ fn deliver(
     reload: Option<Vec<crate::timeline::Record>>,
     records: Vec<crate::timeline::Record>,
     warnings: Vec<String>,
+    broken: Vec<crate::timeline::chain::Break>,
 ) {
     if let Some(all) = reload {
         let _ = out.send(Msg::Reloaded(all));
@@ -34,6 +35,12 @@ fn deliver(
     }
     for w in warnings {
         let _ = out.send(Msg::StoreWarning(w));
+    }
+    for b in broken {
+        let _ = out.send(Msg::ChainBroken {
+            seq: b.seq,
+            what: b.what,
+        });
     }
 }
 
@@ -49,7 +56,7 @@ fn write(
 ) -> Vec<Msg> {
     match store.append_many(Utc::now(), seat, events.clone()) {
         Ok(batch) => {
-            deliver(out, batch.reload, batch.others, Vec::new());
+            deliver(out, batch.reload, batch.others, Vec::new(), Vec::new());
             batch
                 .written
                 .into_iter()
@@ -166,7 +173,9 @@ impl Recorder {
                             }
                         }
                         Cmd::Look => match store.read_new() {
-                            Ok(new) => deliver(&out, new.reload, new.records, new.warnings),
+                            Ok(new) => {
+                                deliver(&out, new.reload, new.records, new.warnings, new.broken)
+                            }
                             Err(e) => {
                                 let _ = out.send(Msg::StoreWarning(format!(
                                     "cannot read the timeline: {e:#}"

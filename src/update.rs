@@ -158,6 +158,21 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             s.ui.saving = s.ui.saving.saturating_sub(1);
         }
+        Msg::ChainBroken { seq, what } => {
+            s.ui.flash = Some(Flash {
+                text: format!("The record is not as written: record {seq}: {what}"),
+                error: true,
+                at: s.now,
+            });
+            let known = s
+                .incident
+                .records
+                .iter()
+                .any(|r| matches!(&r.event, Event::ChainBroken { seq: q, .. } if *q == seq));
+            if !known && !s.ctx.viewer {
+                append(s, Event::ChainBroken { seq, what }, &mut fx);
+            }
+        }
         Msg::StoreWarning(w) => {
             s.ui.flash = Some(Flash {
                 text: w,

@@ -132,6 +132,9 @@ pub fn join(
         },
     )?;
     let script = sources::drill::Script::of(&state);
+    // Records found out of the chain on opening: said and recorded like
+    // those found later.
+    let broken = read.broken;
     crate::commands::run_cockpit(
         state,
         store,
@@ -139,6 +142,12 @@ pub fn join(
         seat_id,
         alertmanager,
         move |tx| {
+            for b in broken {
+                let _ = tx.send(crate::msg::Msg::ChainBroken {
+                    seq: b.seq,
+                    what: b.what,
+                });
+            }
             if let Some(target) = kube {
                 sources::kube::spawn(target, tx.clone());
             }

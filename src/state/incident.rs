@@ -258,6 +258,7 @@ impl Incident {
                     self.lowest_ready = Some(((*ready, *total), r.at));
                 }
             }
+            Event::ChainBroken { .. } => {}
             Event::DrillClock { .. } => {
                 if let Some(c) = &mut self.drill_clock {
                     c.apply_record(r);

@@ -88,23 +88,41 @@ fn host_id(dir: &Path) -> Result<String> {
             .collect::<String>(),
         super::fnv1a64(salt.as_bytes()) as u32
     );
-    // Whoever creates it first wins; the others read theirs.
+    // Whoever links it first wins; the others read theirs. The file is
+    // written whole before it takes the name, so no seat ever reads it
+    // half-written (an empty id once made two seats of a host publish one
+    // outbox under two ids: every record twice on the store).
     use std::io::Write;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-    {
-        Ok(mut f) => {
-            f.write_all(id.as_bytes())
-                .and_then(|_| f.sync_all())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(id)
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let tmp = dir.join(format!(
+        ".host.{}.{}",
+        std::process::id(),
+        MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(id.as_bytes())?;
+            f.sync_all()
+        })
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    let linked = std::fs::hard_link(&tmp, &path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(id),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let s = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let s = s.trim();
+            if s.is_empty() {
+                anyhow::bail!(
+                    "{} is empty: this host's id for the incident is lost; if no record \
+                     of this host is waiting to be shared (`store status`), remove the file",
+                    path.display()
+                );
+            }
+            Ok(s.to_string())
         }
-        Err(_) => Ok(std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?
-            .trim()
-            .to_string()),
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
     }
 }
 
@@ -120,6 +138,8 @@ pub fn to_record(e: &Entry, now: DateTime<Utc>) -> Record {
                 .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
         ),
         offline: e.offline,
+        // The mirror links the record as it writes it.
+        prev: None,
     };
     match serde_json::from_slice::<Record>(&e.bytes) {
         Ok(mut r) => {
@@ -294,12 +314,15 @@ impl Replica {
         warnings.extend(oread.warnings);
         let mut damaged = mread.damaged;
         damaged.extend(oread.damaged);
+        let mut broken = mread.broken;
+        broken.extend(oread.broken);
         Ok((
             r,
             ReadOutcome {
                 records,
                 warnings,
                 damaged,
+                broken,
                 reload: None,
             },
         ))
@@ -592,6 +615,9 @@ impl Replica {
                 share: Share {
                     id: Some(id.clone()),
                     offline,
+                    // The outbox's link means nothing on the store; the
+                    // mirror links it where it lands.
+                    prev: None,
                 },
                 ..p
             };
@@ -804,9 +830,10 @@ impl crate::timeline::Store for Replica {
     }
 
     fn read_new(&mut self) -> Result<crate::timeline::store::ReadOutcome> {
-        let mut warnings = self.mirror_read()?;
+        let (mut warnings, mut broken) = self.mirror_read()?;
         let o = self.outbox.read_new()?;
         warnings.extend(o.warnings);
+        broken.extend(o.broken);
         self.absorb_outbox(o.records);
         if self.due() {
             self.sync(APPEND_BUDGET);
@@ -816,6 +843,7 @@ impl crate::timeline::Store for Replica {
             records,
             warnings,
             damaged: Vec::new(),
+            broken,
             reload,
         })
     }
@@ -846,11 +874,12 @@ impl crate::timeline::Store for Replica {
 }
 
 impl Replica {
-    /// Reads what the follow task or other seats put in the mirror.
-    fn mirror_read(&mut self) -> Result<Vec<String>> {
+    /// Reads what the follow task or other seats put in the mirror: the
+    /// warnings, and records that do not fit its chain.
+    fn mirror_read(&mut self) -> Result<(Vec<String>, Vec<crate::timeline::chain::Break>)> {
         let m = self.mirror.read_new()?;
         self.absorb_mirror(m.records);
-        Ok(m.warnings)
+        Ok((m.warnings, m.broken))
     }
 
     /// Publishes what is pending and waits until it is shared or `budget`
@@ -882,5 +911,39 @@ impl Replica {
         );
         self.rt
             .block_on(async move { nats.status(&incident, seen).await })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seats of one host opening an incident at the same moment agree on
+    /// the host's id, and none reads it empty (a half-written `host` file
+    /// once gave two seats two ids for one outbox).
+    #[test]
+    fn seats_starting_together_get_one_host_id() {
+        for _ in 0..200 {
+            let dir = tempfile::tempdir().unwrap();
+            let go = std::sync::Barrier::new(6);
+            let ids: Vec<String> = std::thread::scope(|s| {
+                let hs: Vec<_> = (0..6)
+                    .map(|_| {
+                        s.spawn(|| {
+                            go.wait();
+                            host_id(dir.path())
+                        })
+                    })
+                    .collect();
+                hs.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+            });
+            assert!(!ids[0].is_empty());
+            assert!(ids.iter().all(|i| *i == ids[0]), "{ids:?}");
+            let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            assert_eq!(leftovers, ["host"]);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! `record` is the vocabulary, `store` the durable log, `replay` the fold
 //! that rebuilds an incident from it.
 
+pub mod chain;
 pub mod record;
 pub mod store;
 

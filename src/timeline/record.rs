@@ -268,6 +268,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
+    /// A seat read a record that does not fit the hash chain (a line
+    /// edited, removed or moved after it was written): which, and what
+    /// differs. Recorded once per record, whichever seats notice.
+    ChainBroken {
+        seq: u64,
+        what: String,
+    },
     CommandFinished {
         run: String,
         /// `exit 0`, `killed by SIGKILL`, `timed out`, `cancelled`, ...
@@ -312,6 +319,7 @@ impl Event {
             Event::TimerAcknowledged { .. } => "timer_acknowledged",
             Event::CommsSent { .. } => "comms_sent",
             Event::CommandFinished { .. } => "command_finished",
+            Event::ChainBroken { .. } => "chain_broken",
             Event::DrillClock { .. } => "drill_clock",
             Event::InjectFired { .. } => "inject_fired",
         }
@@ -421,6 +429,9 @@ impl Event {
             Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
             Event::ConditionSet { condition } => format!("condition set: {condition}"),
             Event::TimerDue { label, .. } => format!("⚑ DUE: {label}"),
+            Event::ChainBroken { seq, what } => {
+                format!("⚠ the record is not as written at record {seq}: {what}")
+            }
             Event::TimerAcknowledged { label, .. } => format!("acknowledged: {label}"),
             Event::CommsSent { template, file, .. } => format!(
                 "comms sent: {template}{}",
@@ -537,9 +548,9 @@ pub struct Record {
     pub share: Share,
 }
 
-/// A record's place on a shared store: its message id, and whether it was
-/// written while its host was cut off and shared later. Both are left out
-/// of the line when empty, so a timeline on local files is as it was.
+/// A record's place: on a shared store, its message id and whether it was
+/// written while its host was cut off and shared later (both left out of
+/// the line when empty); in the file, its link to the line before.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     /// `msg_id` in the line: a declaration has an `id` of its own.
@@ -547,6 +558,10 @@ pub struct Share {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub offline: bool,
+    /// The hash of the line before this one ([`super::chain`]): set by the
+    /// store as it writes the line, never by whoever made the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
 }
 
 fn ser_at<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

@@ -128,6 +128,9 @@ pub struct ReadOutcome {
     /// is not a record, a record of a kind this version does not know, a
     /// record out of order. A seat that writes refuses a timeline with any.
     pub damaged: Vec<String>,
+    /// Records that do not fit the hash chain ([`super::chain`]): seq and
+    /// what is wrong. Also in `warnings`; the record is read all the same.
+    pub broken: Vec<super::chain::Break>,
     /// As in [`Batch::reload`].
     pub reload: Option<Vec<Record>>,
 }
@@ -155,6 +158,7 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
         Event::InjectFired {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
+        Event::ChainBroken { seq, .. } => Some((format!("chain:{seq}"), true)),
         _ => None,
     }
 }
@@ -174,6 +178,8 @@ pub struct FileStore {
     torn_reported: Option<u64>,
     /// New records are marked written offline (a shared store's outbox).
     pub mark_offline: bool,
+    /// Where the file's hash chain stands after what was read or written.
+    link: super::chain::Link,
 }
 
 /// The state directory's folder for real incidents.
@@ -237,6 +243,7 @@ impl FileStore {
             keys: HashMap::new(),
             torn_reported: None,
             mark_offline: false,
+            link: super::chain::Link::new(id),
         })
     }
 
@@ -291,6 +298,7 @@ impl FileStore {
             keys: HashMap::new(),
             torn_reported: None,
             mark_offline: false,
+            link: super::chain::Link::new(&super::chain::incident_of(path)),
         };
         let outcome = s.read_new()?;
         Ok((s, outcome))
@@ -323,6 +331,7 @@ impl FileStore {
         }
         let mut next = self.last_seq + 1;
         let mut written = Vec::new();
+        let mut link = self.link.clone();
         for rec in records {
             if rec.seq < next {
                 continue;
@@ -335,9 +344,10 @@ impl FileStore {
                     next - 1
                 );
             }
-            bytes.extend(crate::sanitize::json::to_vec(rec)?);
+            let mut rec = rec.clone();
+            bytes.extend(link_line(&mut link, &mut rec)?);
             bytes.push(b'\n');
-            written.push(rec.clone());
+            written.push(rec);
             next += 1;
         }
         if written.is_empty() {
@@ -351,6 +361,7 @@ impl FileStore {
             .with_context(|| format!("cannot fsync {}", self.path.display()))?;
         self.offset = len + bytes.len() as u64;
         self.line += bytes.iter().filter(|b| **b == b'\n').count();
+        self.link = link;
         for rec in &written {
             self.remember(rec);
         }
@@ -387,7 +398,13 @@ impl FileStore {
             Some(i) => i + 1,
             None => 0,
         };
-        let out = parse_from(&self.path, &bytes[..complete], self.line, self.last_seq);
+        let out = parse_from(
+            &self.path,
+            &bytes[..complete],
+            self.line,
+            self.last_seq,
+            &mut self.link,
+        );
         self.offset += complete as u64;
         self.line += bytes[..complete].iter().filter(|b| **b == b'\n').count();
         for r in &out.records {
@@ -442,6 +459,7 @@ impl Store for FileStore {
         // Numbered and checked for duplicates here; remembered only once
         // durable, so a failed write leaves nothing half-known.
         let mut seq = self.last_seq;
+        let mut link = self.link.clone();
         let mut batch_keys: HashMap<String, DateTime<Utc>> = HashMap::new();
         let mut written = Vec::with_capacity(events.len());
         for event in events {
@@ -457,19 +475,18 @@ impl Store for FileStore {
                 batch_keys.insert(k, at);
             }
             seq += 1;
-            let rec = Record {
+            let mut rec = Record {
                 share: super::record::Share {
                     id: None,
                     offline: self.mark_offline,
+                    prev: None,
                 },
                 seq,
                 at,
                 by: by.to_string(),
                 event,
             };
-            // Control and bidi characters as \u escapes: the file is as
-            // inert as the screen (`cat`, `tail -f`), and reads back the same.
-            bytes.extend(crate::sanitize::json::to_vec(&rec)?);
+            bytes.extend(link_line(&mut link, &mut rec)?);
             bytes.push(b'\n');
             written.push(Ok(rec));
         }
@@ -494,6 +511,7 @@ impl Store for FileStore {
         // On an error nothing is acknowledged; whatever reached the file is
         // read back as it is on the next read.
         durable?;
+        self.link = link;
         self.offset = len + bytes.len() as u64;
         self.line += bytes.iter().filter(|b| **b == b'\n').count();
         for rec in written.iter().flatten() {
@@ -563,7 +581,18 @@ pub fn read_file(path: &Path) -> Result<ReadOutcome> {
 ///   record was removed from the file. Nothing readable is skipped, so it
 ///   is a warning only.
 pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
-    parse_from(path, bytes, 1, 0)
+    let mut link = super::chain::Link::new(&super::chain::incident_of(path));
+    parse_from(path, bytes, 1, 0, &mut link)
+}
+
+/// A record as its line, linked to the line before (`link`, which moves on
+/// to it). Control and bidi characters as \u escapes: the file is as inert
+/// as the screen (`cat`, `tail -f`), and reads back the same.
+fn link_line(link: &mut super::chain::Link, rec: &mut Record) -> Result<Vec<u8>> {
+    rec.share.prev = Some(link.expect.clone());
+    let bytes = crate::sanitize::json::to_vec(&*rec)?;
+    link.next(rec.seq, rec.share.prev.as_deref(), &bytes);
+    Ok(bytes)
 }
 
 /// What is wrong with a line that is not a record: whether it is damage,
@@ -612,7 +641,13 @@ fn diagnose(raw: &[u8], err: &serde_json::Error) -> (bool, Option<usize>, String
 }
 
 /// Parses bytes that start at line `first_line`, after record `last_seq`.
-fn parse_from(path: &Path, bytes: &[u8], first_line: usize, last_seq: u64) -> ReadOutcome {
+fn parse_from(
+    path: &Path,
+    bytes: &[u8],
+    first_line: usize,
+    last_seq: u64,
+    link: &mut super::chain::Link,
+) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let mut prev_seq = last_seq;
     // A line that was not read since the last record: a jump in sequence
@@ -649,6 +684,11 @@ fn parse_from(path: &Path, bytes: &[u8], first_line: usize, last_seq: u64) -> Re
                             format!("records {}-{} are", prev_seq + 1, rec.seq - 1)
                         }
                     ));
+                }
+                if let Some(what) = link.next(rec.seq, rec.share.prev.as_deref(), raw) {
+                    let w = format!("{place}: {what}");
+                    out.broken.push(super::chain::Break { seq: rec.seq, what });
+                    out.warnings.push(w);
                 }
                 prev_seq = rec.seq;
                 unread_since = false;

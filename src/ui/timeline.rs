@@ -51,7 +51,9 @@ fn style_for(k: theme::Kind, ev: &Event) -> Style {
         | Event::SilenceExpireRequested { .. }
         | Event::SilenceCreated { .. }
         | Event::SilenceExpired { .. } => theme::warn(k),
-        Event::SilenceFailed { .. } | Event::ThresholdCrossed { .. } => theme::bad(k),
+        Event::SilenceFailed { .. }
+        | Event::ThresholdCrossed { .. }
+        | Event::ChainBroken { .. } => theme::bad(k),
         Event::ThresholdRecovered { .. } => theme::good(k),
         Event::Note { .. } => Style::default(),
         Event::DrillClock { .. } => theme::heading(k),

@@ -1,0 +1,377 @@
+//! The timeline as a hash chain: each record carries `prev`, the SHA-256
+//! of the line before it as it is in the file (the bytes written, without
+//! the newline); the first record's `prev` is [`genesis`] of the incident's
+//! id. A record edited, removed or moved after it was written no longer
+//! fits the record that follows it; the last record is held by the head
+//! hash the export prints (and signs).
+//!
+//! Pure: the store links records as it writes them and checks them as it
+//! reads them; [`verify`] checks a whole file for `incident-cockpit verify`.
+
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// A SHA-256, as lowercase hex.
+pub type Hash = String;
+
+/// The `prev` of an incident's first record.
+pub fn genesis(incident: &str) -> Hash {
+    hash_bytes(format!("incident-cockpit timeline {incident}").as_bytes())
+}
+
+/// The hash of a record's line (without its newline).
+pub fn hash_line(line: &[u8]) -> Hash {
+    hash_bytes(line)
+}
+
+fn hash_bytes(b: &[u8]) -> Hash {
+    let d = Sha256::digest(b);
+    let mut s = String::with_capacity(64);
+    for byte in d {
+        s.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        s.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap_or('0'));
+    }
+    s
+}
+
+/// The incident a timeline file belongs to: the name of its folder
+/// (`incidents/<id>/timeline.jsonl`, `drills/<id>/…`).
+pub fn incident_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A record read that does not fit the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Break {
+    pub seq: u64,
+    pub what: String,
+}
+
+/// Where a reader of a file is in its chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// What the next record's `prev` must be: the hash of the last record
+    /// line read (or written), or the genesis before the first.
+    pub expect: Hash,
+    /// A record with a `prev` was seen: from there on every record has one.
+    pub started: bool,
+}
+
+impl Link {
+    pub fn new(incident: &str) -> Self {
+        Link {
+            expect: genesis(incident),
+            started: false,
+        }
+    }
+
+    /// Takes the next record line, with its `prev`: what is wrong with its
+    /// place in the chain, if anything. The chain moves on to this line
+    /// either way, so one change is reported once, where it is.
+    pub fn next(&mut self, seq: u64, prev: Option<&str>, line: &[u8]) -> Option<String> {
+        let wrong = match prev {
+            Some(p) if p == self.expect => None,
+            Some(p) => Some(format!(
+                "record {seq} does not fit the chain: it follows a line that hashed to {}, \
+                 the line before it hashes to {} (that line was changed, or a record was \
+                 removed or moved)",
+                short(p),
+                short(&self.expect)
+            )),
+            None if self.started => Some(format!(
+                "record {seq} has no link to the record before it (written by hand, or by a \
+                 version without the chain)"
+            )),
+            None => None,
+        };
+        self.started |= prev.is_some();
+        self.expect = hash_line(line);
+        wrong
+    }
+}
+
+/// The first 12 hex digits, enough to tell hashes apart on screen.
+pub fn short(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
+}
+
+/// What `verify` found in a timeline file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every record fits: how many, the head (the last line's hash), and
+    /// the first record of the chain when older records predate it.
+    Intact {
+        records: u64,
+        head: Hash,
+        since: u64,
+    },
+    /// No record has a link: written before the chain existed.
+    Predates { records: u64 },
+    /// The first record that does not fit.
+    Broken { seq: u64, line: usize, what: String },
+}
+
+/// Everything `verify` says about a file: the verdict, and a torn last
+/// line (a write that never finished is not tampering).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub verdict: Verdict,
+    pub torn: Option<usize>,
+}
+
+/// Checks a whole timeline file's chain. `bytes` are the file; `incident`
+/// its id (the genesis). Records are read as the store reads them: a torn
+/// last line is reported apart; a line that is not a record, or a sequence
+/// number out of order, breaks the chain where it is.
+pub fn verify(incident: &str, bytes: &[u8]) -> Report {
+    let mut link = Link::new(incident);
+    let mut records = 0u64;
+    let mut last_seq = 0u64;
+    let mut since = None;
+    let mut torn = None;
+    let ends_clean = bytes.is_empty() || bytes.ends_with(b"\n");
+    let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+    let n = lines.len();
+    for (i, raw) in lines.into_iter().enumerate() {
+        let line = i + 1;
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let parsed: Result<LinkFields, _> = serde_json::from_slice(raw);
+        let Ok(f) = parsed else {
+            if i + 1 == n && !ends_clean {
+                torn = Some(line);
+                continue;
+            }
+            if is_torn(raw) {
+                // A write that never finished, closed off by a later one:
+                // it was never a record (the next one takes its number).
+                continue;
+            }
+            return Report {
+                verdict: Verdict::Broken {
+                    seq: last_seq + 1,
+                    line,
+                    what: "the line is not a record (damaged or edited)".into(),
+                },
+                torn,
+            };
+        };
+        if f.seq != last_seq + 1 {
+            let what = if f.seq <= last_seq {
+                format!(
+                    "record {} comes after record {last_seq} (records reordered or repeated)",
+                    f.seq
+                )
+            } else {
+                format!(
+                    "record {} follows record {last_seq}: {} missing (removed)",
+                    f.seq,
+                    if f.seq == last_seq + 2 {
+                        format!("record {} is", last_seq + 1)
+                    } else {
+                        format!("records {}-{} are", last_seq + 1, f.seq - 1)
+                    }
+                )
+            };
+            return Report {
+                verdict: Verdict::Broken {
+                    seq: f.seq,
+                    line,
+                    what,
+                },
+                torn,
+            };
+        }
+        if f.prev.is_some() && since.is_none() {
+            since = Some(f.seq);
+        }
+        if let Some(what) = link.next(f.seq, f.prev.as_deref(), raw) {
+            return Report {
+                verdict: Verdict::Broken {
+                    seq: f.seq,
+                    line,
+                    what,
+                },
+                torn,
+            };
+        }
+        records += 1;
+        last_seq = f.seq;
+    }
+    let verdict = match since {
+        Some(since) => Verdict::Intact {
+            records,
+            head: link.expect,
+            since,
+        },
+        None => Verdict::Predates { records },
+    };
+    Report { verdict, torn }
+}
+
+/// The two fields the chain needs, read from any record line (of any kind,
+/// even one this version does not know).
+#[derive(serde::Deserialize)]
+struct LinkFields {
+    seq: u64,
+    #[serde(default)]
+    prev: Option<String>,
+}
+
+/// A prefix of a JSON value (a write cut short), maybe followed by zeros.
+fn is_torn(raw: &[u8]) -> bool {
+    let end = raw.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+    end == 0 || serde_json::from_slice::<serde_json::Value>(&raw[..end]).is_err_and(|e| e.is_eof())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(seq: u64, prev: &str, text: &str) -> String {
+        format!(
+            r#"{{"seq":{seq},"at":"2026-12-06T10:00:00.000Z","by":"a@h","kind":"note","text":"{text}","prev":"{prev}"}}"#
+        )
+    }
+
+    fn chain(n: u64) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut prev = genesis("inc-1");
+        for seq in 1..=n {
+            let l = line(seq, &prev, &format!("note {seq}"));
+            prev = hash_line(l.as_bytes());
+            out.push(l);
+        }
+        out
+    }
+
+    fn file(lines: &[String]) -> Vec<u8> {
+        let mut b = lines.join("\n").into_bytes();
+        b.push(b'\n');
+        b
+    }
+
+    #[test]
+    fn an_intact_chain_gives_its_head() {
+        let l = chain(5);
+        let r = verify("inc-1", &file(&l));
+        assert_eq!(
+            r.verdict,
+            Verdict::Intact {
+                records: 5,
+                head: hash_line(l[4].as_bytes()),
+                since: 1
+            }
+        );
+        assert_eq!(r.torn, None);
+    }
+
+    #[test]
+    fn another_incident_id_does_not_fit_the_first_record() {
+        let r = verify("inc-2", &file(&chain(3)));
+        assert!(
+            matches!(
+                r.verdict,
+                Verdict::Broken {
+                    seq: 1,
+                    line: 1,
+                    ..
+                }
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn an_edited_record_breaks_the_chain_at_the_next() {
+        let mut l = chain(5);
+        l[2] = l[2].replace("note 3", "note 3, edited");
+        let r = verify("inc-1", &file(&l));
+        match r.verdict {
+            Verdict::Broken { seq, line, what } => {
+                assert_eq!((seq, line), (4, 4));
+                assert!(what.contains("does not fit"), "{what}");
+            }
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn a_removed_record_and_a_reordered_one_are_named() {
+        let mut l = chain(5);
+        l.remove(2);
+        match verify("inc-1", &file(&l)).verdict {
+            Verdict::Broken { seq, line, what } => {
+                assert_eq!((seq, line), (4, 3));
+                assert!(what.contains("record 3 is missing"), "{what}");
+            }
+            v => panic!("{v:?}"),
+        }
+        let mut l = chain(5);
+        l.swap(1, 2);
+        match verify("inc-1", &file(&l)).verdict {
+            Verdict::Broken { seq, line, what } => {
+                assert_eq!((seq, line), (3, 2));
+                assert!(
+                    what.contains("missing") || what.contains("reordered"),
+                    "{what}"
+                );
+            }
+            v => panic!("{v:?}"),
+        }
+    }
+
+    #[test]
+    fn a_torn_last_line_is_torn_not_tampering() {
+        let l = chain(3);
+        let mut b = file(&l);
+        b.extend_from_slice(br#"{"seq":4,"at":"2026-12"#);
+        let r = verify("inc-1", &b);
+        assert_eq!(r.torn, Some(4));
+        assert!(
+            matches!(r.verdict, Verdict::Intact { records: 3, .. }),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_timeline_from_before_the_chain_predates_it_and_may_start_one() {
+        let old =
+            r#"{"seq":1,"at":"2026-12-06T10:00:00.000Z","by":"a@h","kind":"note","text":"x"}"#;
+        assert_eq!(
+            verify("inc-1", format!("{old}\n").as_bytes()).verdict,
+            Verdict::Predates { records: 1 }
+        );
+        // Continued by a version with the chain: it starts at record 2.
+        let second = line(2, &hash_line(old.as_bytes()), "y");
+        let r = verify("inc-1", format!("{old}\n{second}\n").as_bytes());
+        assert!(
+            matches!(
+                r.verdict,
+                Verdict::Intact {
+                    records: 2,
+                    since: 2,
+                    ..
+                }
+            ),
+            "{r:?}"
+        );
+        // Once started, a record without a link breaks it.
+        let third =
+            r#"{"seq":3,"at":"2026-12-06T10:00:00.000Z","by":"a@h","kind":"note","text":"z"}"#;
+        let r = verify("inc-1", format!("{old}\n{second}\n{third}\n").as_bytes());
+        assert!(matches!(r.verdict, Verdict::Broken { seq: 3, .. }), "{r:?}");
+    }
+
+    #[test]
+    fn the_hash_is_sha256_hex() {
+        assert_eq!(
+            hash_line(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
