@@ -186,6 +186,35 @@ pub enum Command {
         /// Overwrite the -o file if it exists.
         #[arg(long, requires = "output")]
         force: bool,
+        /// Sign the -o file with your SSH key (`ssh-keygen -Y sign`,
+        /// namespace incident-cockpit): writes FILE.sig beside it.
+        #[arg(long, requires = "output")]
+        sign: bool,
+        /// The SSH private key to sign with (default: ~/.ssh/id_ed25519,
+        /// then id_ecdsa, then id_rsa; a public key uses the ssh-agent).
+        #[arg(long, value_name = "KEY", requires = "sign")]
+        key: Option<PathBuf>,
+    },
+    /// Check that an incident's timeline is as it was written (its hash
+    /// chain), or that an export was signed by someone you trust. Exit
+    /// codes: 0 intact or good signature, 1 not as written or bad
+    /// signature, 2 could not check (no such incident, no ssh-keygen),
+    /// 3 written before the chain existed.
+    Verify {
+        /// The incident or drill id (default: the most recently declared
+        /// incident).
+        #[arg(value_name = "ID", conflicts_with = "signature")]
+        id: Option<String>,
+        /// Check this signature (an `export --sign` FILE.sig) instead.
+        #[arg(long, value_name = "SIG", requires = "allowed_signers")]
+        signature: Option<PathBuf>,
+        /// Who you trust: an ssh-keygen allowed signers file
+        /// (`PRINCIPAL KEYTYPE KEY` a line).
+        #[arg(long, value_name = "FILE", requires = "signature")]
+        allowed_signers: Option<PathBuf>,
+        /// The signed export (default: SIG without `.sig`).
+        #[arg(long, value_name = "FILE", requires = "signature")]
+        file: Option<PathBuf>,
     },
 }
 

@@ -164,13 +164,12 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 error: true,
                 at: s.now,
             });
-            let known = s
-                .incident
-                .records
-                .iter()
-                .any(|r| matches!(&r.event, Event::ChainBroken { seq: q, .. } if *q == seq));
+            let known =
+                s.incident.records.iter().any(
+                    |r| matches!(&r.event, Event::ChainBroken { record, .. } if *record == seq),
+                );
             if !known && !s.ctx.viewer {
-                append(s, Event::ChainBroken { seq, what }, &mut fx);
+                append(s, Event::ChainBroken { record: seq, what }, &mut fx);
             }
         }
         Msg::StoreWarning(w) => {

@@ -677,6 +677,72 @@ fn a_torn_last_line_is_reported_skipped_and_kept_and_the_next_record_starts_a_li
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
+/// The records of [`records`], linked into a hash chain as the store writes
+/// them.
+fn chained(id: &str, source: &str) -> Vec<String> {
+    use incident_cockpit::timeline::chain;
+    let mut prev = chain::genesis(id);
+    records(id, source)
+        .into_iter()
+        .map(|l| {
+            let l = format!("{},\"prev\":\"{prev}\"}}", l.trim_end_matches('}'));
+            prev = chain::hash_line(l.as_bytes());
+            l
+        })
+        .collect()
+}
+
+/// A record changed by hand after it was written: the seat that resumes
+/// says so at once, records it (once), and works on.
+#[test]
+fn a_record_changed_by_hand_is_said_on_resume_and_recorded_once() {
+    let home = tempfile::tempdir().unwrap();
+    let mut r = chained(ID, ALERTS_PLAYBOOK);
+    r[2] = r[2].replace("rolled back v2.4.1", "nothing was rolled back");
+    let lines: Vec<&[u8]> = r.iter().map(|l| l.as_bytes()).collect();
+    let (path, _) = timeline(home.path(), ID, &lines);
+    for _ in 0..2 {
+        let t = Tmux::start_in(
+            tempfile::tempdir().unwrap(),
+            &home.path().join("state"),
+            200,
+            40,
+            &format!("resume {ID}"),
+        );
+        t.wait_for("the warning", |s| {
+            s.contains("The record is not as written: record 4")
+        });
+        t.wait_for("the record of it", |s| {
+            s.contains("⚠ the record is not as written")
+        });
+        t.keys(&["n"]);
+        t.wait_for("the note editor", |s| s.contains("Ctrl-S save"));
+        t.text("still working");
+        t.keys(&["C-s"]);
+        t.wait_for("the note", |s| s.contains("note: still working"));
+        t.keys(&["C-c"]);
+        assert_eq!(t.wait_exit(), "0");
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text.matches("\"kind\":\"chain_broken\",\"record\":4")
+            .count(),
+        1,
+        "{text}"
+    );
+    // What the cockpit wrote after it is linked: the chain breaks only
+    // where the hand did.
+    let v = Command::new(BIN)
+        .arg("--state-dir")
+        .arg(home.path().join("state"))
+        .args(["verify", ID])
+        .output()
+        .unwrap();
+    assert_eq!(v.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&v.stdout);
+    assert!(out.contains("NOT AS WRITTEN at record 4 (line 4)"), "{out}");
+}
+
 #[test]
 fn a_gap_in_sequence_numbers_is_said_and_nothing_is_skipped() {
     let home = tempfile::tempdir().unwrap();

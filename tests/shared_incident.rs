@@ -820,6 +820,21 @@ fn four_seats_on_two_hosts_lose_nothing_when_the_leader_is_killed() {
     for text in acked.iter().flatten() {
         assert!(have.contains(text), "{text} lost");
     }
+    // Each host linked its copy as it wrote it: one chain, one head.
+    let heads: Vec<_> = dirs
+        .iter()
+        .map(|d| {
+            let bytes = std::fs::read(mirror(d.path(), id)).unwrap();
+            match incident_cockpit::timeline::chain::verify(id, &bytes).verdict {
+                incident_cockpit::timeline::chain::Verdict::Intact { records, head, .. } => {
+                    assert_eq!(records, 1 + 4 * EACH as u64);
+                    head
+                }
+                v => panic!("{v:?}"),
+            }
+        })
+        .collect();
+    assert_eq!(heads[0], heads[1]);
 }
 
 /// A seat that opens while its host is cut off works at once, and joins

@@ -5,7 +5,7 @@
 
 use crate::export::{Format, facts, render};
 use crate::playbook::Playbook;
-use crate::timeline::store::{DRILLS, INCIDENTS, read_file, validate_id};
+use crate::timeline::store::{DRILLS, INCIDENTS, validate_id};
 use crate::timeline::{Event, FileStore, Record};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{DateTime, Utc};
@@ -214,7 +214,9 @@ pub fn run(
             );
         }
     }
-    let read = read_file(&path)?;
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let read = crate::timeline::store::parse(&path, &bytes);
+    let chain = crate::timeline::chain::verify(&crate::timeline::chain::incident_of(&path), &bytes);
     let (playbook, warning) = playbook_of(&read.records);
     let mut f = facts(
         &read.records,
@@ -224,6 +226,7 @@ pub fn run(
     .with_context(|| format!("cannot export {}", path.display()))?;
     f.warnings.extend(warning);
     f.warnings.extend(read.warnings);
+    f.record = Some(chain.facts());
     for w in &f.warnings {
         eprintln!("incident-cockpit: warning: {}", crate::sanitize::clean(w));
     }
@@ -239,6 +242,10 @@ pub fn run(
         doc
     } else {
         render(&f, format)
+    };
+    let doc = match format {
+        Format::Markdown => doc + &record_section(&id, &chain),
+        Format::Json => doc,
     };
 
     let Some(out) = output else {
@@ -280,6 +287,26 @@ pub fn run(
         f.records.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The export's last section: how the timeline stands against its hash
+/// chain, with the head a later check holds it to.
+fn record_section(id: &str, chain: &crate::timeline::chain::Report) -> String {
+    use crate::timeline::chain::Verdict;
+    let how = crate::export::markdown::text(&chain.describe());
+    let mut o = String::from("## The record\n\n");
+    match &chain.verdict {
+        Verdict::Intact { head, .. } => o.push_str(&format!(
+            "The timeline is a hash chain: {how}\n\nHead: `{head}`. Check it with \
+             `incident-cockpit verify {id}`.\n"
+        )),
+        Verdict::Broken { .. } => o.push_str(&format!(
+            "> **The timeline is not as it was written:** {how} Check it with \
+             `incident-cockpit verify {id}`.\n"
+        )),
+        Verdict::Predates { .. } => o.push_str(&format!("The timeline: {how}\n")),
+    }
+    o
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod open;
 pub mod playbook;
 pub mod playbook_import;
 pub mod shared;
+pub mod verify;
 
 use crate::cli::{Cli, Command, ConfigCommand, PlaybookCommand, StoreCommand, UiFlags};
 use std::process::ExitCode;
@@ -136,14 +137,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             output,
             force,
-        } => export::run(
-            &state_dir,
-            id.as_deref(),
-            format,
-            output.as_deref(),
-            force,
-            shared,
-        ),
+            sign,
+            key,
+        } => {
+            let code = export::run(
+                &state_dir,
+                id.as_deref(),
+                format,
+                output.as_deref(),
+                force,
+                shared,
+            )?;
+            match output.filter(|_| sign) {
+                Some(out) => verify::sign(&out, key.as_deref()),
+                None => Ok(code),
+            }
+        }
+        Command::Verify {
+            signature: Some(sig),
+            allowed_signers: Some(allowed),
+            file,
+            ..
+        } => verify::signature(&sig, &allowed, file.as_deref()),
+        Command::Verify { id, .. } => verify::chain(&state_dir, id.as_deref()),
         Command::Config(ConfigCommand::Defaults) => {
             print!("{}", crate::config::defaults_text());
             Ok(ExitCode::SUCCESS)

@@ -69,6 +69,10 @@ pub struct Facts {
     /// What the export could not do (a playbook that did not load, lines
     /// of the timeline that could not be read).
     pub warnings: Vec<String>,
+    /// How the timeline file stands against its hash chain (set by the
+    /// command that read the file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::timeline::chain::Facts>,
     /// The timeline, record for record as written.
     pub records: Vec<Record>,
     #[serde(skip)]
@@ -618,6 +622,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         action_items,
         postmortem,
         warnings: Vec::new(),
+        record: None,
         records: records.to_vec(),
         tz,
         extra_sections,

@@ -122,6 +122,96 @@ pub struct Report {
     pub torn: Option<usize>,
 }
 
+impl Report {
+    /// One sentence a person reads: how the record stands.
+    pub fn describe(&self) -> String {
+        let torn = self
+            .torn
+            .map(|l| {
+                format!(
+                    " Line {l} is torn (a write that never finished, never acknowledged); it is not part of the record."
+                )
+            })
+            .unwrap_or_default();
+        match &self.verdict {
+            Verdict::Intact {
+                records,
+                head,
+                since,
+            } => format!(
+                "intact, {records} records, head {head}{}.{torn}",
+                if *since > 1 {
+                    format!(
+                        " (records 1-{} predate the chain: they are held by record {since}'s link only)",
+                        since - 1
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+            Verdict::Predates { records } => format!(
+                "{records} records written before the hash chain existed: they cannot be checked.{torn}"
+            ),
+            Verdict::Broken { seq, line, what } => {
+                format!("NOT AS WRITTEN at record {seq} (line {line}): {what}.{torn}")
+            }
+        }
+    }
+
+    /// The facts an export carries.
+    pub fn facts(&self) -> Facts {
+        match &self.verdict {
+            Verdict::Intact {
+                records,
+                head,
+                since,
+            } => Facts {
+                chain: "intact",
+                records: Some(*records),
+                head: Some(head.clone()),
+                since: Some(*since),
+                broken_at: None,
+                what: None,
+            },
+            Verdict::Predates { records } => Facts {
+                chain: "predates",
+                records: Some(*records),
+                head: None,
+                since: None,
+                broken_at: None,
+                what: None,
+            },
+            Verdict::Broken { seq, what, .. } => Facts {
+                chain: "broken",
+                records: None,
+                head: None,
+                since: None,
+                broken_at: Some(*seq),
+                what: Some(what.clone()),
+            },
+        }
+    }
+}
+
+/// How the record stands, as an export says it (`record` in the JSON).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Facts {
+    /// `intact`, `broken` or `predates`.
+    pub chain: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<u64>,
+    /// The last line's SHA-256: what a signature or a later check holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<Hash>,
+    /// The first record with a link (1 unless older records predate it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken_at: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what: Option<String>,
+}
+
 /// Checks a whole timeline file's chain. `bytes` are the file; `incident`
 /// its id (the genesis). Records are read as the store reads them: a torn
 /// last line is reported apart; a line that is not a record, or a sequence

@@ -272,7 +272,8 @@ pub enum Event {
     /// edited, removed or moved after it was written): which, and what
     /// differs. Recorded once per record, whichever seats notice.
     ChainBroken {
-        seq: u64,
+        /// The record that does not fit (`seq` is this record's own).
+        record: u64,
         what: String,
     },
     CommandFinished {
@@ -429,8 +430,8 @@ impl Event {
             Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
             Event::ConditionSet { condition } => format!("condition set: {condition}"),
             Event::TimerDue { label, .. } => format!("⚑ DUE: {label}"),
-            Event::ChainBroken { seq, what } => {
-                format!("⚠ the record is not as written at record {seq}: {what}")
+            Event::ChainBroken { record, what } => {
+                format!("⚠ the record is not as written at record {record}: {what}")
             }
             Event::TimerAcknowledged { label, .. } => format!("acknowledged: {label}"),
             Event::CommsSent { template, file, .. } => format!(

@@ -158,7 +158,7 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
         Event::InjectFired {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
-        Event::ChainBroken { seq, .. } => Some((format!("chain:{seq}"), true)),
+        Event::ChainBroken { record, .. } => Some((format!("chain:{record}"), true)),
         _ => None,
     }
 }
@@ -738,6 +738,62 @@ mod tests {
 
     fn declared() -> Event {
         crate::testkit::declared("x", true)
+    }
+
+    /// Every line the store writes is linked to the one before; a line
+    /// another writer added off the chain is reported by a seat that reads
+    /// it, and read all the same; the store's next line links to it.
+    #[test]
+    fn lines_are_chained_and_a_line_off_the_chain_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = FileStore::create(dir.path(), "inc").unwrap();
+        let (mut b, _) = FileStore::open(&FileStore::path_for(dir.path(), "inc")).unwrap();
+        a.append(Utc::now(), "a@h", declared()).unwrap();
+        let n = a
+            .append(Utc::now(), "a@h", Event::Note { text: "one".into() })
+            .unwrap()
+            .record
+            .unwrap();
+        let seen = b.read_new().unwrap();
+        assert!(seen.broken.is_empty(), "{:?}", seen.broken);
+        assert_eq!(seen.records[1], n, "read back as written, link and all");
+        // A line written by hand, with a link that is not the last line's.
+        let path = FileStore::path_for(dir.path(), "inc");
+        let forged = format!(
+            "{{\"seq\":3,\"at\":\"2026-12-06T10:00:00.000Z\",\"by\":\"x@h\",\"kind\":\"note\",\"text\":\"forged\",\"prev\":\"{}\"}}\n",
+            "0".repeat(64)
+        );
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(forged.as_bytes())
+            .unwrap();
+        let seen = b.read_new().unwrap();
+        assert_eq!(seen.records.len(), 1);
+        assert_eq!(seen.broken.len(), 1, "{:?}", seen.warnings);
+        assert_eq!(seen.broken[0].seq, 3);
+        assert!(seen.warnings[0].contains("timeline.jsonl:3: record 3 does not fit"));
+        b.append(Utc::now(), "b@h", Event::Note { text: "two".into() })
+            .unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        match super::super::chain::verify("inc", &bytes).verdict {
+            super::super::chain::Verdict::Broken { seq, .. } => assert_eq!(seq, 3),
+            v => panic!("{v:?}"),
+        }
+        // Without the forged line's bad link the rest is one chain.
+        let text = String::from_utf8(bytes).unwrap();
+        let fixed = text.replace(
+            &"0".repeat(64),
+            &super::super::chain::hash_line(text.lines().nth(1).unwrap().as_bytes()),
+        );
+        assert!(
+            matches!(
+                super::super::chain::verify("inc", fixed.as_bytes()).verdict,
+                super::super::chain::Verdict::Broken { seq: 4, .. }
+            ),
+            "the line after the edited one no longer fits"
+        );
     }
 
     #[test]
