@@ -515,6 +515,13 @@ fn a_damaged_line_in_the_middle_is_never_rewritten_and_writing_seats_refuse() {
             r[0].as_bytes().to_vec(),
             "timeline.jsonl:3: record seq 1 does not follow seq 2 (out of order); skipped",
         ),
+        (
+            // Looks like a write cut short, but record 4 follows: it was cut
+            // after it was written (issue 14: it was skipped as torn).
+            "a record cut short in the middle",
+            br#"{"seq":3,"at":"garbage here"#.to_vec(),
+            "timeline.jsonl:3: a record cut short that the next record does not replace (record 4 follows record 2)",
+        ),
     ];
     for (what, bad, said) in cases {
         let home = tempfile::tempdir().unwrap();

@@ -653,6 +653,9 @@ fn parse_from(
     // A line that was not read since the last record: a jump in sequence
     // numbers after it is that line's doing, not a removed record.
     let mut unread_since = false;
+    // A torn line closed off by a later append (its place): harmless only
+    // if the next record takes its number, as the append that closed it did.
+    let mut torn_before: Option<String> = None;
     let ends_clean = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let n = lines.len();
@@ -673,6 +676,18 @@ fn parse_from(
                     out.warnings.push(w);
                     unread_since = true;
                     continue;
+                }
+                if let Some(torn) = torn_before.take()
+                    && rec.seq != prev_seq + 1
+                {
+                    let w = format!(
+                        "{torn}: a record cut short that the next record does not replace \
+                         (record {} follows record {prev_seq}): damaged after it was written, \
+                         not a write that never finished",
+                        rec.seq
+                    );
+                    out.damaged.push(w.clone());
+                    out.warnings.push(w);
                 }
                 if rec.seq > prev_seq + 1 && !unread_since {
                     out.warnings.push(format!(
@@ -704,6 +719,9 @@ fn parse_from(
                     continue;
                 }
                 let (damage, col, what) = diagnose(raw, &e);
+                if !damage {
+                    torn_before = Some(place.clone());
+                }
                 let w = match col {
                     Some(c) => format!("{place}:{c}: {what}; skipped"),
                     None => format!("{place}: {what}; skipped"),
@@ -960,6 +978,16 @@ mod tests {
             );
             assert_eq!(read.records.len(), 2);
         }
+        // A record in the middle cut short by hand (issue 14): the record
+        // after it keeps its own number, so it was no unfinished write.
+        let (_d, path, _) = log_of(&[R1, br#"{"seq":2,"at":"garbage here"#, R3]);
+        let read = read_file(&path).unwrap();
+        assert_eq!(read.damaged.len(), 1, "{:?}", read.warnings);
+        assert!(
+            p(&read.damaged[0]).starts_with("2: a record cut short that the next record does not replace (record 3 follows record 1)"),
+            "{:?}",
+            read.damaged
+        );
     }
 
     #[test]
