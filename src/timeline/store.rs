@@ -135,6 +135,15 @@ pub struct ReadOutcome {
     pub reload: Option<Vec<Record>>,
 }
 
+/// A step's tick (true) or untick.
+fn tick_of(ev: &Event) -> Option<(&str, bool)> {
+    match ev {
+        Event::StepChecked { step, .. } => Some((step, true)),
+        Event::StepUnchecked { step, .. } => Some((step, false)),
+        _ => None,
+    }
+}
+
 /// How long a record observed by several seats counts as the same.
 const DEDUPE_WINDOW: TimeDelta = TimeDelta::minutes(2);
 
@@ -180,6 +189,9 @@ pub struct FileStore {
     pub mark_offline: bool,
     /// Where the file's hash chain stands after what was read or written.
     link: super::chain::Link,
+    /// Each step's last tick (true) or untick in the file: a tick of a
+    /// step already ticked (two seats at the same moment) is not written.
+    steps: HashMap<String, bool>,
 }
 
 /// The state directory's folder for real incidents.
@@ -244,6 +256,7 @@ impl FileStore {
             torn_reported: None,
             mark_offline: false,
             link: super::chain::Link::new(id),
+            steps: HashMap::new(),
         })
     }
 
@@ -299,6 +312,7 @@ impl FileStore {
             torn_reported: None,
             mark_offline: false,
             link: super::chain::Link::new(&super::chain::incident_of(path)),
+            steps: HashMap::new(),
         };
         let outcome = s.read_new()?;
         Ok((s, outcome))
@@ -370,6 +384,9 @@ impl FileStore {
 
     fn remember(&mut self, r: &Record) {
         self.last_seq = self.last_seq.max(r.seq);
+        if let Some((step, ticked)) = tick_of(&r.event) {
+            self.steps.insert(step.to_string(), ticked);
+        }
         if let Some((k, _)) = dedupe_key(&r.event) {
             self.keys.insert(k, r.at);
         }
@@ -462,14 +479,30 @@ impl Store for FileStore {
         let mut link = self.link.clone();
         let mut batch_keys: HashMap<String, DateTime<Utc>> = HashMap::new();
         let mut written = Vec::with_capacity(events.len());
+        let mut batch_steps: HashMap<String, bool> = HashMap::new();
         for event in events {
             let key = dedupe_key(&event);
             let in_batch = key
                 .as_ref()
                 .is_some_and(|(k, _)| batch_keys.contains_key(k));
-            if in_batch || self.is_duplicate(&event, at) {
+            // A tick of a step that is ticked already (another seat ticked
+            // it a moment before; this seat had not seen it yet): nothing
+            // to record. The same for an untick.
+            let tick = tick_of(&event);
+            let no_change = tick.is_some_and(|(step, ticked)| {
+                let now = batch_steps
+                    .get(step)
+                    .or_else(|| self.steps.get(step))
+                    .copied()
+                    .unwrap_or(false);
+                now == ticked
+            });
+            if in_batch || no_change || self.is_duplicate(&event, at) {
                 written.push(Err(event));
                 continue;
+            }
+            if let Some((step, ticked)) = tick {
+                batch_steps.insert(step.to_string(), ticked);
             }
             if let Some((k, _)) = key {
                 batch_keys.insert(k, at);
@@ -812,6 +845,62 @@ mod tests {
             ),
             "the line after the edited one no longer fits"
         );
+    }
+
+    /// Two seats tick the same step at the same moment (neither has seen
+    /// the other's yet): one tick is recorded; the other seat's is said to
+    /// be there already. Unticking then ticking again is recorded.
+    #[test]
+    fn a_step_ticked_by_two_seats_at_once_is_recorded_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = FileStore::create(dir.path(), "inc").unwrap();
+        let (mut b, _) = FileStore::open(&FileStore::path_for(dir.path(), "inc")).unwrap();
+        a.append(Utc::now(), "a@h", declared()).unwrap();
+        let tick = || Event::StepChecked {
+            step: "s1".into(),
+            title: "Step one".into(),
+        };
+        let untick = || Event::StepUnchecked {
+            step: "s1".into(),
+            title: "Step one".into(),
+        };
+        assert!(
+            a.append(Utc::now(), "a@h", tick())
+                .unwrap()
+                .record
+                .is_some()
+        );
+        // b has not read a's tick: its own is not written.
+        assert!(
+            b.append(Utc::now(), "b@h", tick())
+                .unwrap()
+                .record
+                .is_none()
+        );
+        assert!(
+            b.append(Utc::now(), "b@h", untick())
+                .unwrap()
+                .record
+                .is_some()
+        );
+        assert!(
+            a.append(Utc::now(), "a@h", untick())
+                .unwrap()
+                .record
+                .is_none()
+        );
+        // In one batch: tick, tick, untick, tick: three records.
+        let batch = a
+            .append_many(Utc::now(), "a@h", vec![tick(), tick(), untick(), tick()])
+            .unwrap();
+        let kinds: Vec<bool> = batch.written.iter().map(|w| w.is_ok()).collect();
+        assert_eq!(kinds, [true, false, true, true]);
+        // Never ticked: an untick changes nothing.
+        let other = Event::StepUnchecked {
+            step: "s2".into(),
+            title: "Step two".into(),
+        };
+        assert!(a.append(Utc::now(), "a@h", other).unwrap().record.is_none());
     }
 
     #[test]
