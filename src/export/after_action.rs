@@ -685,6 +685,7 @@ mod tests {
                     shell: false,
                     drill: true,
                     dry_run: false,
+                    approval: None,
                 },
             ),
             (

@@ -155,6 +155,18 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
         Event::InjectFired {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
+        // Two-person rule: one decision per proposal, and one end (lapsed,
+        // voided, or its one run), whichever seat is first.
+        Event::ApprovalGranted { proposal, .. } | Event::ApprovalRejected { proposal, .. } => {
+            Some((format!("decided:{proposal}"), true))
+        }
+        Event::ApprovalLapsed { proposal } | Event::ApprovalVoided { proposal, .. } => {
+            Some((format!("closed:{proposal}"), true))
+        }
+        Event::CommandStarted {
+            approval: Some(proposal),
+            ..
+        } => Some((format!("closed:{proposal}"), true)),
         _ => None,
     }
 }
