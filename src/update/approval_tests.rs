@@ -517,3 +517,25 @@ fn the_queue_is_rebuilt_from_the_record_on_resume() {
     back.keys(&t);
     assert_eq!(spawned(&back.key(KeyCode::Enter)), 1);
 }
+
+#[test]
+fn the_rule_is_known_before_the_parameters_are_filled() {
+    let mut a = ana();
+    a.state.ctx.procedure = "data-breach".into();
+    a.select_step("restore-backup");
+    a.key(KeyCode::Enter);
+    let Some(Modal::Run(d)) = &a.state.ui.modal else {
+        panic!("no run dialog")
+    };
+    assert!(d.resolved.is_err(), "DB_HOST is empty");
+    assert!(crate::view::approvals::needs_two(&a.state, d));
+    // A read step does not need it.
+    a.key(KeyCode::Esc);
+    a.state.ctx.procedure = "api-outage".into();
+    a.select_step("pod-status");
+    a.key(KeyCode::Enter);
+    let Some(Modal::Run(d)) = &a.state.ui.modal else {
+        panic!("no run dialog")
+    };
+    assert!(!crate::view::approvals::needs_two(&a.state, d));
+}

@@ -62,18 +62,21 @@ pub fn banner(s: &State) -> Banner<'_> {
     b
 }
 
-/// Whether the run dialog's command needs a second person.
+/// Whether the run dialog's command needs a second person: known before
+/// its parameters are filled (the risk is the command's, whatever the
+/// values).
 pub fn needs_two(s: &State, d: &RunDialog) -> bool {
-    let Ok(r) = &d.resolved else {
+    let Some(step) = s.ctx.procedure().step(&d.step) else {
         return false;
     };
-    let step = s
-        .ctx
-        .procedure()
-        .step(&d.step)
-        .and_then(|st| st.approval.as_ref())
-        .map(|a| a.value);
-    s.ctx.approval.needs_two(step, r.risk)
+    let Some(cmd) = &step.command else {
+        return false;
+    };
+    let risk = crate::playbook::risk::analyse(&cmd.run.value)
+        .effective(cmd.risk.as_ref().map(|r| r.value));
+    s.ctx
+        .approval
+        .needs_two(step.approval.as_ref().map(|a| a.value), risk)
 }
 
 /// The run dialog's command as the record would say it: redacted argv,
