@@ -444,12 +444,13 @@ fn commands(o: &mut String, f: &Facts, c: &Clock) {
     } else {
         command_table(o, f, c);
     }
-    approvals(o, f, c);
+    approvals(o, f, &|t| c.hms(t));
 }
 
 /// The two-person rule's proposals, under the commands (only when there
-/// were some).
-fn approvals(o: &mut String, f: &Facts, c: &Clock) {
+/// were some), their times written by `hms`. The drill's after-action
+/// report lists them the same way.
+pub(super) fn approvals(o: &mut String, f: &Facts, hms: &dyn Fn(super::Ts) -> String) {
     if f.approvals.is_empty() {
         return;
     }
@@ -464,14 +465,14 @@ fn approvals(o: &mut String, f: &Facts, c: &Clock) {
                 if d.approved { "approved" } else { "rejected" },
                 text(&d.by),
                 text(&d.user),
-                c.hms(d.at),
+                hms(d.at),
                 text(&d.reason)
             ),
             None => "—".into(),
         };
         let at = a
             .ended_at
-            .map(|t| format!(" at {}", c.hms(t)))
+            .map(|t| format!(" at {}", hms(t)))
             .unwrap_or_default();
         let end = match a.end {
             "ran" => format!(
@@ -487,7 +488,7 @@ fn approvals(o: &mut String, f: &Facts, c: &Clock) {
         let _ = writeln!(
             o,
             "| {} | {} ({}) | {} | {} | {} | {} |",
-            c.hms(a.proposed_at),
+            hms(a.proposed_at),
             text(&a.by),
             text(&a.user),
             code_cell(&a.command),

@@ -493,6 +493,17 @@ fn in_a_drill_the_whole_flow_runs_and_nothing_is_executed() {
         recs.iter()
             .any(|r| matches!(&r.event, Event::CommandFinished { drill: true, .. }))
     );
+    // The after-action report lists it.
+    let md = crate::export::after_action::render(
+        &recs,
+        Some(&a.state.ctx.playbook),
+        None,
+        chrono::FixedOffset::east_opt(0).unwrap(),
+    )
+    .unwrap();
+    assert!(md.contains("### Two-person approvals"), "{md}");
+    assert!(md.contains("approved by bob@bastion-2 (bob)"), "{md}");
+    assert!(md.contains("ran at 13:00:00"), "{md}");
 }
 
 #[test]
