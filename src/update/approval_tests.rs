@@ -550,3 +550,24 @@ fn the_rule_is_known_before_the_parameters_are_filled() {
     };
     assert!(!crate::view::approvals::needs_two(&a.state, d));
 }
+
+#[test]
+fn an_approval_that_lapses_while_the_target_is_typed_runs_nothing() {
+    let mut a = ana();
+    propose(&mut a, "restart-pods", "wedged");
+    let t = target(&a);
+    let mut b = seat_of(&a, "bob@bastion-2", "bob", Seat::Join);
+    decide(&mut b, 'a', "ok", Some(&t));
+    a.follow();
+    a.select_step("restart-pods");
+    a.key(KeyCode::Enter);
+    a.key(KeyCode::Enter);
+    assert!(matches!(stage(&a), RunStage::Confirm { .. }));
+    a.keys(&t);
+    // Eleven minutes at the confirmation (no tick recorded the lapse).
+    a.now += chrono::TimeDelta::minutes(11);
+    let fx = a.key(KeyCode::Enter);
+    assert_eq!(spawned(&fx), 0);
+    assert!(flash(&a).contains("Not run"), "{}", flash(&a));
+    assert_eq!(count(&a, "command_started"), 0);
+}

@@ -281,6 +281,22 @@ fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Eff
     let Ok(res) = &d.resolved else {
         return;
     };
+    // Two-person rule, checked again at the last moment: the approval
+    // may have lapsed (or been used) while the confirmation was typed.
+    if !dry_run && needs_two(s, d) {
+        let ok = d.approval.as_ref().is_some_and(|id| {
+            s.incident.proposal(id).is_some_and(|p| {
+                crate::command::approval::may_run(p, &s.ctx.seat, &s.ctx.os_user, s.now)
+            })
+        });
+        if !ok {
+            flash(
+                s,
+                "Not run: it needs a second person's approval, and none stands now (propose it again)",
+            );
+            return;
+        }
+    }
     let Some(cmd) = s
         .ctx
         .procedure()
