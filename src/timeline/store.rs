@@ -155,8 +155,10 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
         Event::InjectFired {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
-        // Two-person rule: one decision per proposal, and one end (lapsed,
-        // voided, or its one run), whichever seat is first.
+        // Two-person rule: a proposal's id is taken once; one decision per
+        // proposal, and one end (lapsed, voided, or its one run), whichever
+        // seat is first.
+        Event::ApprovalProposed { proposal, .. } => Some((format!("proposal:{proposal}"), true)),
         Event::ApprovalGranted { proposal, .. } | Event::ApprovalRejected { proposal, .. } => {
             Some((format!("decided:{proposal}"), true))
         }

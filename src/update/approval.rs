@@ -357,6 +357,13 @@ pub fn not_written(s: &mut State, ev: &Event) {
         Event::ApprovalGranted { .. } | Event::ApprovalRejected { .. } => {
             flash(s, "Someone decided it first: nothing recorded")
         }
+        Event::ApprovalProposed { proposal, .. } => {
+            s.ui.proposed_raw.remove(proposal);
+            flash(
+                s,
+                "Another seat proposed under the same id at the same moment: nothing proposed, propose it again",
+            )
+        }
         Event::CommandStarted {
             approval: Some(_), ..
         } => flash(

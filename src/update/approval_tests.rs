@@ -571,3 +571,21 @@ fn an_approval_that_lapses_while_the_target_is_typed_runs_nothing() {
     assert!(flash(&a).contains("Not run"), "{}", flash(&a));
     assert_eq!(count(&a, "command_started"), 0);
 }
+
+#[test]
+fn two_seats_proposing_under_one_id_at_once_record_one() {
+    let mut a = ana();
+    let mut a2 = seat_of(&a, "ana@bastion-1", "ana", Seat::Join);
+    propose(&mut a, "restart-pods", "wedged");
+    // The second seat has not seen it yet: the same second, the same id.
+    a2.select_step("restart-pods");
+    a2.key(KeyCode::Enter);
+    a2.key(KeyCode::Enter);
+    a2.keys("also wedged");
+    a2.key(KeyCode::Enter);
+    assert!(flash(&a2).contains("same id"), "{}", flash(&a2));
+    assert_eq!(count(&a, "approval_proposed"), 1);
+    a2.follow();
+    assert_eq!(a2.state.incident.approvals.len(), 1);
+    assert_eq!(a2.state.incident.approvals[0].reason, "wedged");
+}
