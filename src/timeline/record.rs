@@ -478,12 +478,8 @@ impl Event {
                 proposal,
                 command,
                 reason,
-                lapses_at,
                 ..
-            } => format!(
-                "⚖ {proposal} proposed, needs a second person: $ {command} \"{reason}\" (lapses {} UTC)",
-                lapses_at.format("%H:%M")
-            ),
+            } => format!("⚖ {proposal} proposed, needs a second person: $ {command} \"{reason}\""),
             Event::ApprovalGranted {
                 proposal,
                 user,
