@@ -30,6 +30,20 @@ pub struct Config {
     /// The shared store (`store/`): where, how to authenticate, TLS.
     #[serde(default)]
     pub store: Option<StoreFile>,
+    /// The two-person rule on this seat: more risks that need a second
+    /// person than the playbook says (never fewer).
+    #[serde(default)]
+    pub approval: Option<ApprovalFile>,
+}
+
+/// The `approval:` section of a config file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalFile {
+    /// Risks whose commands need a second person on this seat, on top of
+    /// the playbook's (`[change]`).
+    #[serde(default)]
+    pub two_person: Vec<crate::playbook::model::Risk>,
 }
 
 /// The `store:` section of a config file.
@@ -95,7 +109,15 @@ pub fn load(path: Option<&Path>) -> Result<(Config, Keymap), LoadError> {
 }
 
 /// The config file's fields.
-const FIELDS: &[&str] = &["theme", "layout", "mouse", "low_bandwidth", "keys", "store"];
+const FIELDS: &[&str] = &[
+    "theme",
+    "layout",
+    "mouse",
+    "low_bandwidth",
+    "keys",
+    "store",
+    "approval",
+];
 
 pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
     let tree = crate::schema::parse(file, text).ok();
@@ -246,6 +268,8 @@ pub fn defaults_text() -> String {
          layout: auto           # auto (by terminal size) | default | split | compact | wallboard | a file\n\
          mouse: false           # click to focus and select, wheel to scroll (stops terminal text selection)\n\
          low_bandwidth: false   # fewer frames, no bars: for slow links\n\
+         approval:              # two-person rule: risks that need a second person here, on top of the playbook's\n\
+         \x20 two_person: []       # e.g. [change]; the playbook's own (default [destructive]) always apply\n\
          keys:                  # action: [keys]; context.action for dialogs\n",
     );
     for b in &Keymap::defaults().bindings {

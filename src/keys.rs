@@ -28,6 +28,12 @@ pub enum Ctx {
     ExpireConfirm,
     /// A drill facilitator's seat (only there).
     Facilitator,
+    /// The approvals queue (two-person rule).
+    Approvals,
+    /// Approving or rejecting a proposal: the reason, the target typed.
+    Decide,
+    /// Proposing a command that needs a second person: the reason.
+    RunPropose,
 }
 
 impl Ctx {
@@ -54,6 +60,9 @@ impl Ctx {
             Ctx::Confirm => "Quit confirmation",
             Ctx::Help => "Help",
             Ctx::Facilitator => "Drill facilitator (this seat only)",
+            Ctx::Approvals => "Approvals queue (two-person rule)",
+            Ctx::Decide => "Approve or reject a proposal",
+            Ctx::RunPropose => "Run dialog: proposing to a second person",
         }
     }
 }
@@ -105,6 +114,10 @@ pub enum Action {
     DrillSlower,
     DrillJump,
     DrillInject,
+    Approvals,
+    Approve,
+    Reject,
+    Withdraw,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,6 +274,12 @@ pub const KEYMAP: &[Binding] = &[
         &[k('c')],
         A::Comms,
         "write a communication from a template",
+    ),
+    b(
+        C::Global,
+        &[k('A')],
+        A::Approvals,
+        "approvals: commands waiting for a second person (two-person rule)",
     ),
     b(C::Prompt, &[code(KeyCode::Enter)], A::Choose, "done"),
     b(C::Prompt, &[code(KeyCode::Esc)], A::Cancel, "cancel"),
@@ -439,6 +458,78 @@ pub const KEYMAP: &[Binding] = &[
         &[code(KeyCode::Esc)],
         A::Cancel,
         "close without running",
+    ),
+    b(
+        C::RunPropose,
+        &[code(KeyCode::Enter)],
+        A::Choose,
+        "propose it with the reason typed: another person approves or rejects",
+    ),
+    b(
+        C::RunPropose,
+        &[code(KeyCode::Esc)],
+        A::Cancel,
+        "back to the parameters (nothing proposed)",
+    ),
+    b(
+        C::Approvals,
+        &[k('j'), code(KeyCode::Down)],
+        A::Down,
+        "next proposal",
+    ),
+    b(
+        C::Approvals,
+        &[k('k'), code(KeyCode::Up)],
+        A::Up,
+        "previous proposal",
+    ),
+    b(
+        C::Approvals,
+        &[k('a')],
+        A::Approve,
+        "approve the selected proposal (someone else's; asks a reason)",
+    ),
+    b(
+        C::Approvals,
+        &[k('x')],
+        A::Reject,
+        "reject the selected proposal (asks a reason)",
+    ),
+    b(
+        C::Approvals,
+        &[k('w')],
+        A::Withdraw,
+        "withdraw your own proposal",
+    ),
+    b(
+        C::Approvals,
+        &[code(KeyCode::Esc), k('q'), k('A')],
+        A::Cancel,
+        "close the queue",
+    ),
+    b(
+        C::Decide,
+        &[code(KeyCode::Tab)],
+        A::FocusNext,
+        "next field (reason, target)",
+    ),
+    b(
+        C::Decide,
+        &[code(KeyCode::BackTab)],
+        A::FocusPrev,
+        "previous field",
+    ),
+    b(
+        C::Decide,
+        &[code(KeyCode::Enter)],
+        A::Choose,
+        "record the decision (recorded with who and why)",
+    ),
+    b(
+        C::Decide,
+        &[code(KeyCode::Esc)],
+        A::Cancel,
+        "back to the queue (nothing decided)",
     ),
     b(C::RunConfirm, &[k('y')], A::Confirm, "run a change"),
     b(
@@ -630,7 +721,7 @@ impl Keymap {
 }
 
 impl Ctx {
-    pub const ALL: [Ctx; 21] = [
+    pub const ALL: [Ctx; 24] = [
         Ctx::Global,
         Ctx::Facilitator,
         Ctx::Checklist,
@@ -647,6 +738,9 @@ impl Ctx {
         Ctx::Output,
         Ctx::RunEdit,
         Ctx::RunConfirm,
+        Ctx::RunPropose,
+        Ctx::Approvals,
+        Ctx::Decide,
         Ctx::Prompt,
         Ctx::Note,
         Ctx::Picker,
@@ -678,6 +772,9 @@ impl Ctx {
             Ctx::Picker => "picker",
             Ctx::Confirm => "confirm_quit",
             Ctx::Help => "help",
+            Ctx::Approvals => "approvals",
+            Ctx::Decide => "decide",
+            Ctx::RunPropose => "propose",
         }
     }
 }

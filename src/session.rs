@@ -226,10 +226,13 @@ pub fn drill_state(
     now: DateTime<Utc>,
 ) -> State {
     let redactor = playbook_redactor(&playbook);
+    let approval = crate::command::approval::Policy::of(&playbook);
     let ctx = Context {
         playbook,
         procedure: scenario.procedure.value.clone(),
         seat: seat.to_string(),
+        os_user: os_user(),
+        approval,
         tz: crate::time::local_offset(),
         drill: true,
         read_only: false,
@@ -275,6 +278,17 @@ pub fn seat_identity() -> String {
         .unwrap_or_else(|| "unknown".into());
     let host = gethostname::gethostname().to_string_lossy().into_owned();
     format!("{user}@{host}")
+}
+
+/// The OS user behind this process: its uid's login name (`uid N` when
+/// /etc/passwd does not name it). Unlike `$USER`, a seat cannot choose it:
+/// the two-person rule tells people apart by it.
+pub fn os_user() -> String {
+    use std::os::unix::fs::MetadataExt;
+    user_from_passwd().unwrap_or_else(|| {
+        std::fs::metadata("/proc/self")
+            .map_or_else(|_| "unknown".into(), |m| format!("uid {}", m.uid()))
+    })
 }
 
 /// The login name of this process's uid, from /etc/passwd (when `$USER`
@@ -414,10 +428,13 @@ pub fn live_state(
         .as_deref()
         .map(|ns| crate::state::kube::KubeView::new(watch_label(ns, watch.selector.as_deref())));
     let redactor = playbook_redactor(&playbook);
+    let approval = crate::command::approval::Policy::of(&playbook);
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),
         seat: seat.to_string(),
+        os_user: os_user(),
+        approval,
         tz: crate::time::local_offset(),
         drill: false,
         read_only: spec.read_only,

@@ -46,8 +46,16 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 s.ui.modal = Some(Modal::Prompt { title, value, kind });
             }
             Some(Modal::Run(mut d)) => {
-                run::paste(s, &mut d, &text);
+                if let crate::state::ui::RunStage::Propose { reason, .. } = &mut d.stage {
+                    approval::paste_reason(reason, &text);
+                } else {
+                    run::paste(s, &mut d, &text);
+                }
                 s.ui.modal = Some(Modal::Run(d));
+            }
+            Some(Modal::Decide(mut d)) => {
+                approval::paste_decide(s, &mut d, &text);
+                s.ui.modal = Some(Modal::Decide(d));
             }
             Some(Modal::Silence(mut d)) => {
                 alerts::paste(&mut d, &text);
@@ -94,6 +102,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Tick => {
             record::check_timers(s, &mut fx);
+            approval::check_lapses(s, &mut fx);
             let now = s.now;
             if let Some(ev) = s.observed.check_ready(now) {
                 append(s, ev, &mut fx);
@@ -153,6 +162,10 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Deduplicated(ev) => {
             drill::not_written(s, &ev);
+            approval::not_written(s, &ev);
+            if let Event::CommandStarted { run: id, .. } = &*ev {
+                run::not_started(s, id);
+            }
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &*ev {
                 s.ui.pending_steps.remove(step);
             }
@@ -301,6 +314,8 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
         }
         Modal::Run(d) => run::on_key(s, d, key, fx),
+        Modal::Approvals { selected } => approval::queue_key(s, selected, key, fx),
+        Modal::Decide(d) => approval::decide_key(s, d, key, fx),
         Modal::Prompt { title, value, kind } => record::prompt_key(s, title, value, kind, key, fx),
         Modal::Comms { template, editor } => record::comms_key(s, template, editor, key, fx),
         Modal::Timers { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
@@ -437,6 +452,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::Mark => record::open_picker(s, PickKind::Mark),
         Action::Comms => record::open_picker(s, PickKind::Template),
         Action::Run => run::open(s),
+        Action::Approvals => approval::open_queue(s),
         Action::CancelRun => run::cancel_selected(s, fx),
         Action::PrevRun => {
             s.runs.selected = s.runs.selected.saturating_sub(1);
@@ -498,7 +514,14 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             };
             s.ui.pod = 0;
         }
-        Action::Save | Action::Cancel | Action::Confirm | Action::Choose | Action::DryRun => {}
+        Action::Save
+        | Action::Cancel
+        | Action::Confirm
+        | Action::Choose
+        | Action::DryRun
+        | Action::Approve
+        | Action::Reject
+        | Action::Withdraw => {}
     }
 }
 
@@ -628,6 +651,7 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
 }
 
 pub mod alerts;
+mod approval;
 mod drill;
 mod record;
 mod run;
@@ -637,3 +661,6 @@ mod tests;
 
 #[cfg(test)]
 mod alert_tests;
+
+#[cfg(test)]
+mod approval_tests;

@@ -63,6 +63,7 @@ fn state_dir() -> tempfile::TempDir {
                 shell: true,
                 drill: false,
                 dry_run: false,
+                approval: None,
             },
         ),
         (

@@ -73,6 +73,7 @@ fn state(resolved: bool) -> tempfile::TempDir {
                 shell: false,
                 drill: false,
                 dry_run: false,
+                approval: None,
             },
         ),
         (

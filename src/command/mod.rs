@@ -4,6 +4,7 @@
 //! data. Nothing here spawns a process or touches the terminal: `runner`
 //! spawns and streams, `update` decides, `ui` shows.
 
+pub mod approval;
 pub mod guard;
 pub mod redact;
 pub mod resolve;

@@ -268,6 +268,8 @@ pub struct UiSettings {
     mouse: bool,
     layout: Option<crate::layout::Spec>,
     keymap: std::sync::Arc<crate::keys::Keymap>,
+    /// Risks this seat's config adds to the two-person rule.
+    approval: Vec<crate::playbook::model::Risk>,
 }
 
 /// Reads the config file and the chosen layout, and installs the keymap;
@@ -309,6 +311,7 @@ pub fn ui_settings(flags: &UiFlags) -> anyhow::Result<UiSettings> {
         mouse: flags.mouse || cfg.mouse.unwrap_or(false),
         layout,
         keymap: std::sync::Arc::new(keymap),
+        approval: cfg.approval.map(|a| a.two_person).unwrap_or_default(),
     })
 }
 
@@ -318,6 +321,7 @@ impl UiSettings {
         state.ctx.theme = self.theme;
         state.ctx.keymap = self.keymap.clone();
         state.ctx.low_bandwidth = self.low_bandwidth;
+        state.ctx.approval = state.ctx.approval.clone().tightened(&self.approval);
         if let Some(spec) = &self.layout {
             let mut specs = (*state.ctx.layouts).clone();
             let i = match specs.iter().position(|s| s.name == spec.name) {

@@ -224,7 +224,17 @@ pub fn outline(pb: &Playbook) -> String {
                         .as_ref()
                         .map(|t| format!(", timeout {}", t.value))
                         .unwrap_or_default();
-                    let _ = writeln!(o, "          risk: {}{shell}{timeout}", risk.name());
+                    // The effective risk decides the two-person rule.
+                    let effective = crate::playbook::risk::analyse(&c.run.value)
+                        .effective(c.risk.as_ref().map(|r| r.value));
+                    let two = if crate::command::approval::Policy::of(pb)
+                        .needs_two(st.approval.as_ref().map(|a| a.value), effective)
+                    {
+                        ", needs a second person (two-person rule)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(o, "          risk: {}{shell}{timeout}{two}", risk.name());
                     for (name, prm) in &c.params {
                         let mut bits = Vec::new();
                         if let Some(d) = &prm.description {

@@ -501,8 +501,15 @@ fn commands(o: &mut String, d: &Doc) {
     let _ = writeln!(o, "## Commands Attempted\n");
     if f.commands.is_empty() {
         let _ = writeln!(o, "No command was attempted.\n");
-        return;
+    } else {
+        command_table(o, d);
     }
+    // Two-person rule: what was proposed, decided, and how it ended.
+    super::markdown::approvals(o, f, &|t| d.local(t.0));
+}
+
+fn command_table(o: &mut String, d: &Doc) {
+    let f = d.f;
     let _ = writeln!(
         o,
         "| At | Drill time | Who | Step | Command | Canned answer |\n|---|---|---|---|---|---|"
@@ -685,6 +692,7 @@ mod tests {
                     shell: false,
                     drill: true,
                     dry_run: false,
+                    approval: None,
                 },
             ),
             (

@@ -441,8 +441,66 @@ fn commands(o: &mut String, f: &Facts, c: &Clock) {
     let _ = writeln!(o, "## Commands Run\n");
     if f.commands.is_empty() {
         let _ = writeln!(o, "No command was run.\n");
+    } else {
+        command_table(o, f, c);
+    }
+    approvals(o, f, &|t| c.hms(t));
+}
+
+/// The two-person rule's proposals, under the commands (only when there
+/// were some), their times written by `hms`. The drill's after-action
+/// report lists them the same way.
+pub(super) fn approvals(o: &mut String, f: &Facts, hms: &dyn Fn(super::Ts) -> String) {
+    if f.approvals.is_empty() {
         return;
     }
+    let _ = writeln!(
+        o,
+        "### Two-person approvals\n\n| Proposed | By | Command | Why | Decision | End |\n|---|---|---|---|---|---|"
+    );
+    for a in &f.approvals {
+        let decision = match &a.decision {
+            Some(d) => format!(
+                "{} by {} ({}) at {}: {}",
+                if d.approved { "approved" } else { "rejected" },
+                text(&d.by),
+                text(&d.user),
+                hms(d.at),
+                text(&d.reason)
+            ),
+            None => "—".into(),
+        };
+        let at = a
+            .ended_at
+            .map(|t| format!(" at {}", hms(t)))
+            .unwrap_or_default();
+        let end = match a.end {
+            "ran" => format!(
+                "ran{at} ({})",
+                text(a.outcome.as_deref().unwrap_or("no end recorded"))
+            ),
+            "voided" => format!(
+                "voided{at}: {}",
+                text(a.voided_because.as_deref().unwrap_or(""))
+            ),
+            other => format!("{other}{at}"),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} ({}) | {} | {} | {} | {} |",
+            hms(a.proposed_at),
+            text(&a.by),
+            text(&a.user),
+            code_cell(&a.command),
+            text(&a.reason),
+            decision,
+            end
+        );
+    }
+    o.push('\n');
+}
+
+fn command_table(o: &mut String, f: &Facts, c: &Clock) {
     let _ = writeln!(
         o,
         "| Time | Who | Command | Risk | Confirmation | Outcome | Duration |\n|---|---|---|---|---|---|---|"

@@ -58,6 +58,8 @@ pub struct Facts {
     pub metrics: Metrics,
     pub steps: Steps,
     pub commands: Vec<CommandRun>,
+    /// Two-person rule: every proposal, its decision and how it ended.
+    pub approvals: Vec<ApprovalFact>,
     pub notes: Vec<NoteFact>,
     pub timers: Vec<TimerFact>,
     pub comms: Vec<CommsFact>,
@@ -201,6 +203,9 @@ pub struct CommandRun {
     pub shell: bool,
     pub drill: bool,
     pub dry_run: bool,
+    /// The approved proposal it ran under (two-person rule), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<String>,
     pub finished_at: Option<Ts>,
     /// `null` when no end was recorded.
     pub outcome: Option<String>,
@@ -214,6 +219,99 @@ impl CommandRun {
     pub fn succeeded(&self) -> bool {
         self.exit == Some(0)
     }
+}
+
+/// One proposal under the two-person rule.
+#[derive(Clone, Debug, Serialize)]
+pub struct ApprovalFact {
+    pub proposal: String,
+    pub step: String,
+    /// As recorded: secrets already redacted.
+    pub command: String,
+    pub params: BTreeMap<String, String>,
+    pub risk: String,
+    pub reason: String,
+    pub proposed_at: Ts,
+    /// The proposing seat (`user@host`) and its OS user.
+    pub by: String,
+    pub user: String,
+    pub lapses_at: Ts,
+    pub drill: bool,
+    /// `null` while nobody decided.
+    pub decision: Option<DecisionFact>,
+    /// `open`, `rejected`, `lapsed`, `voided` or `ran`.
+    pub end: &'static str,
+    pub ended_at: Option<Ts>,
+    /// Why it was voided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_because: Option<String>,
+    /// The run it ended in, and that run's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DecisionFact {
+    pub approved: bool,
+    pub by: String,
+    pub user: String,
+    pub at: Ts,
+    pub reason: String,
+}
+
+/// The proposals of the record, as `Incident` folds them (a decision that
+/// broke the rule is not one).
+fn approval_facts(inc: &Incident, commands: &[CommandRun]) -> Vec<ApprovalFact> {
+    use crate::command::approval::Closed;
+    inc.approvals
+        .iter()
+        .map(|p| {
+            let (end, ended_at, voided_because, run) = match &p.closed {
+                Some(Closed::Lapsed { at }) => ("lapsed", Some(Ts(*at)), None, None),
+                Some(Closed::Voided { at, reason }) => {
+                    ("voided", Some(Ts(*at)), Some(reason.clone()), None)
+                }
+                Some(Closed::Ran { at, run }) => ("ran", Some(Ts(*at)), None, Some(run.clone())),
+                None => match &p.decision {
+                    Some(d) if !d.approved => ("rejected", Some(Ts(d.at)), None, None),
+                    _ => ("open", None, None, None),
+                },
+            };
+            let outcome = run.as_ref().and_then(|id| {
+                commands
+                    .iter()
+                    .find(|c| c.run == *id)
+                    .and_then(|c| c.outcome.clone())
+            });
+            ApprovalFact {
+                proposal: p.id.clone(),
+                step: p.step.clone(),
+                command: p.command.clone(),
+                params: p.params.clone(),
+                risk: p.risk.clone(),
+                reason: p.reason.clone(),
+                proposed_at: Ts(p.at),
+                by: p.by.clone(),
+                user: p.user.clone(),
+                lapses_at: Ts(p.lapses_at),
+                drill: p.drill,
+                decision: p.decision.as_ref().map(|d| DecisionFact {
+                    approved: d.approved,
+                    by: d.by.clone(),
+                    user: d.user.clone(),
+                    at: Ts(d.at),
+                    reason: d.reason.clone(),
+                }),
+                end,
+                ended_at,
+                voided_because,
+                run,
+                outcome,
+            }
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -460,6 +558,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
                 shell,
                 drill,
                 dry_run,
+                approval,
             } => commands.push(CommandRun {
                 run: run.clone(),
                 seq: r.seq,
@@ -473,6 +572,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
                 shell: *shell,
                 drill: *drill,
                 dry_run: *dry_run,
+                approval: approval.clone(),
                 finished_at: None,
                 outcome: None,
                 exit: None,
@@ -615,6 +715,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         moments,
         metrics,
         steps,
+        approvals: approval_facts(&inc, &commands),
         commands,
         notes,
         timers,

@@ -235,6 +235,7 @@ pub fn scenario_from(records: &[Record]) -> Result<Scenario> {
                 run,
                 command,
                 dry_run: false,
+                approval: None,
                 ..
             } => {
                 started.insert(run.as_str(), (command.as_str(), secs(r.at)));
@@ -349,6 +350,7 @@ mod tests {
             shell: false,
             drill: false,
             dry_run: false,
+            approval: None,
         }
     }
 

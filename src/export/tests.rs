@@ -123,6 +123,7 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
                 shell: true,
                 drill: false,
                 dry_run: false,
+                approval: None,
             },
         ),
         (
@@ -152,6 +153,7 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
                 shell: false,
                 drill: false,
                 dry_run: false,
+                approval: None,
             },
         ),
         (
@@ -517,6 +519,7 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
             "metrics",
             "steps",
             "commands",
+            "approvals",
             "notes",
             "timers",
             "comms",
@@ -664,4 +667,123 @@ fn the_markdown_parses_into_the_templates_sections_and_tables() {
         clocks[1],
         ["13:15:00", "Response time P0", "13:16:00 by ana@h"]
     );
+}
+
+/// Two-person rule: each proposal with who proposed it and why, who
+/// decided and why, and how it ended (the run's outcome); a proposal that
+/// lapsed and one whose self-approval decided nothing.
+#[test]
+fn the_export_lists_proposals_and_approvals() {
+    let proposed = |id: &str, reason: &str| Event::ApprovalProposed {
+        proposal: id.into(),
+        step: "a".into(),
+        title: "A".into(),
+        command: "kubectl delete pod web-1".into(),
+        argv: vec![
+            "kubectl".into(),
+            "delete".into(),
+            "pod".into(),
+            "web-1".into(),
+        ],
+        shell: false,
+        params: [("pod".to_string(), "web-1".to_string())].into(),
+        risk: "destructive".into(),
+        target: "web-1".into(),
+        reason: reason.into(),
+        user: "ana".into(),
+        lapses_at: t(700),
+        drill: false,
+    };
+    let mut recs = records("API down", false);
+    recs.truncate(3);
+    let more: Vec<(i64, &str, Event)> = vec![
+        (100, "ana@h", proposed("P1", "pods | wedged")),
+        (
+            110,
+            "ana@h",
+            Event::ApprovalGranted {
+                proposal: "P1".into(),
+                user: "ana".into(),
+                reason: "self".into(),
+                confirmation: "enter".into(),
+            },
+        ),
+        (
+            120,
+            "bob@g",
+            Event::ApprovalGranted {
+                proposal: "P1".into(),
+                user: "bob".into(),
+                reason: "checked".into(),
+                confirmation: "typed web-1".into(),
+            },
+        ),
+        (
+            130,
+            "ana@h",
+            Event::CommandStarted {
+                run: "r1".into(),
+                step: "a".into(),
+                command: "kubectl delete pod web-1".into(),
+                argv: vec![],
+                risk: "destructive".into(),
+                confirmation: "typed web-1".into(),
+                shell: false,
+                drill: false,
+                dry_run: false,
+                approval: Some("P1".into()),
+            },
+        ),
+        (
+            131,
+            "ana@h",
+            Event::CommandFinished {
+                run: "r1".into(),
+                outcome: "exit 0".into(),
+                exit: Some(0),
+                signal: None,
+                duration_ms: 900,
+                first_lines: vec![],
+                last_lines: vec![],
+                drill: false,
+            },
+        ),
+        (200, "ana@h", proposed("P2", "again")),
+        (
+            801,
+            "bob@g",
+            Event::ApprovalLapsed {
+                proposal: "P2".into(),
+            },
+        ),
+    ];
+    for (secs, by, event) in more {
+        recs.push(Record {
+            share: Default::default(),
+            seq: recs.len() as u64 + 1,
+            at: t(secs),
+            by: by.into(),
+            event,
+        });
+    }
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    assert_eq!(f.approvals.len(), 2);
+    let a = &f.approvals[0];
+    assert_eq!(a.end, "ran");
+    assert_eq!(a.outcome.as_deref(), Some("exit 0"));
+    let d = a.decision.as_ref().unwrap();
+    assert_eq!((d.user.as_str(), d.reason.as_str()), ("bob", "checked"));
+    assert_eq!(f.approvals[1].end, "lapsed");
+    assert!(f.approvals[1].decision.is_none());
+    assert_eq!(f.commands[0].approval.as_deref(), Some("P1"));
+    let md = markdown::render(&f);
+    assert!(md.contains("### Two-person approvals"), "{md}");
+    assert!(md.contains("pods \\| wedged"), "escaped in its cell:\n{md}");
+    assert!(md.contains("approved by bob@g (bob)"), "{md}");
+    assert!(md.contains("ran at 13:02:10 (exit 0)"), "{md}");
+    assert!(md.contains("lapsed at 13:13:21"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&json::render(&f)).unwrap();
+    assert_eq!(json["approvals"][0]["decision"]["user"], "bob");
+    assert_eq!(json["approvals"][1]["end"], "lapsed");
+    assert_eq!(json["commands"][0]["approval"], "P1");
 }

@@ -149,6 +149,16 @@ pub fn parse_timebox(s: &str) -> Result<(std::time::Duration, std::time::Duratio
 }
 
 fn policy_parts(c: &mut Ctx, seen: &mut Seen, known: &Known, p: &Policy) {
+    if let Some(l) = p.approval.as_ref().and_then(|a| a.lapse.as_ref()) {
+        match parse_duration(&l.value) {
+            Err(e) => c.at(l, format!("approval lapse: {e}")),
+            Ok(d) if d.is_zero() => c.at(
+                l,
+                "approval lapse: 0 would lapse every proposal at once (expected a duration such as 10m)",
+            ),
+            Ok(_) => {}
+        }
+    }
     for s in &p.severities {
         seen.check(c, "severity", &s.id);
         if !is_business_day(&s.response.value) {
@@ -199,6 +209,7 @@ fn as_policy(pb: &Playbook) -> Policy {
         conditions: pb.conditions.clone(),
         escalation: pb.escalation.clone(),
         deadlines: pb.deadlines.clone(),
+        approval: pb.approval.clone(),
     }
 }
 
@@ -462,6 +473,15 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
                 if let Some(r) = &step.role {
                     reference(&mut c, r, "role", &known.roles);
                 }
+                if let (Some(a), None) = (&step.approval, &step.command) {
+                    c.at(
+                        a,
+                        format!(
+                            "step \"{}\" asks for approval but has no command (approval: two-person goes on a step with a command)",
+                            step.id.value
+                        ),
+                    );
+                }
                 if let Some(cmd) = &step.command {
                     let params_node = steps_node
                         .and_then(|n| n.index(si))
@@ -608,7 +628,7 @@ procedures:
                 "            title: Look\n",
                 "            title: Look\n            titel: x\n"
             )),
-            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: command, detail, expect, id, role, title)"
+            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: approval, command, detail, expect, id, role, title)"
         );
     }
 

@@ -189,6 +189,9 @@ fn merge(pb: &mut Playbook, p: Policy) {
     pb.conditions.extend(p.conditions);
     pb.escalation.extend(p.escalation);
     pb.deadlines.extend(p.deadlines);
+    if pb.approval.is_none() {
+        pb.approval = p.approval;
+    }
 }
 
 /// Loads a playbook file from disk, with its includes.

@@ -103,6 +103,11 @@ pub struct Playbook {
     /// their output (built in: passwords, tokens, keys, PEM blocks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redact: Vec<At<String>>,
+    /// The two-person rule: which commands need a second person's approval
+    /// before they run, and how long a proposal stands. Without it, every
+    /// `destructive` command does, and a proposal lapses after 10 minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalPolicy>,
 }
 
 /// A shared policy file: the parts a team writes once.
@@ -121,6 +126,33 @@ pub struct Policy {
     pub escalation: Vec<Escalation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<Deadline>,
+    /// The two-person rule for every playbook that includes this file (a
+    /// playbook's own `approval` wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalPolicy>,
+}
+
+/// The two-person rule: which commands one person may not run alone.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalPolicy {
+    /// The risks whose commands need a second person's approval (default:
+    /// `[destructive]`; `[]` asks it only of steps that say `approval:
+    /// two-person`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_person: Option<Vec<Risk>>,
+    /// How long a proposal waits for a decision, and an approval for its
+    /// run, before it lapses (default `10m`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lapse: Option<At<String>>,
+}
+
+/// What a step asks before its command runs, beyond its risk's guard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum Approval {
+    /// A second person (another OS user) approves the exact command first.
+    #[serde(rename = "two-person")]
+    TwoPerson,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
@@ -292,6 +324,10 @@ pub struct Step {
     /// The role expected to do it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<At<String>>,
+    /// `two-person`: its command needs a second person's approval whatever
+    /// its risk (the playbook's `approval.two_person` covers whole risks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<At<Approval>>,
 }
 
 #[derive(

@@ -1,6 +1,7 @@
 //! The incident as its timeline says it is. `apply` folds one record;
 //! replaying the whole log gives exactly the state lived through.
 
+use crate::command::approval::{self, Closed, Decision, Proposal};
 use crate::timeline::{Event, Record, Status};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::BTreeMap;
@@ -58,6 +59,9 @@ pub struct Incident {
     pub drill_clock: Option<crate::drill::clock::Clock>,
     /// A drill's scripted injects that fired (number → when).
     pub fired: BTreeMap<u32, DateTime<Utc>>,
+    /// Two-person rule: every proposal, in the order proposed, with its
+    /// decision and end as the records tell them.
+    pub approvals: Vec<Proposal>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -172,8 +176,24 @@ impl Incident {
                 self.note_status(*to, r.at);
             }
             Event::CommandStarted {
-                run, step, command, ..
+                run,
+                step,
+                command,
+                approval,
+                ..
             } => {
+                // The record says the seat (`by`), not its OS user: the
+                // seat checked that before it ran.
+                if let Some(p) = approval.as_ref().and_then(|id| self.proposal_mut(id))
+                    && matches!(p.stage(r.at), approval::Stage::Approved { .. })
+                    && p.by == r.by
+                    && p.step == *step
+                {
+                    p.closed = Some(Closed::Ran {
+                        at: r.at,
+                        run: run.clone(),
+                    });
+                }
                 self.runs.insert(
                     run.clone(),
                     RunRecord {
@@ -269,6 +289,89 @@ impl Incident {
             } => {
                 self.fired.entry(*n).or_insert(r.at);
             }
+            Event::ApprovalProposed {
+                proposal,
+                step,
+                title,
+                command,
+                argv,
+                shell,
+                params,
+                risk,
+                target,
+                reason,
+                user,
+                lapses_at,
+                drill,
+            } => {
+                // An id already taken proposes nothing new.
+                if self.proposal(proposal).is_none() {
+                    self.approvals.push(Proposal {
+                        id: proposal.clone(),
+                        step: step.clone(),
+                        title: title.clone(),
+                        command: command.clone(),
+                        argv: argv.clone(),
+                        shell: *shell,
+                        params: params.clone(),
+                        risk: risk.clone(),
+                        target: target.clone(),
+                        reason: reason.clone(),
+                        by: r.by.clone(),
+                        user: user.clone(),
+                        at: r.at,
+                        lapses_at: *lapses_at,
+                        drill: *drill,
+                        decision: None,
+                        closed: None,
+                    });
+                }
+            }
+            Event::ApprovalGranted {
+                proposal,
+                user,
+                reason,
+                ..
+            }
+            | Event::ApprovalRejected {
+                proposal,
+                user,
+                reason,
+            } => {
+                let d = Decision {
+                    approved: matches!(r.event, Event::ApprovalGranted { .. }),
+                    by: r.by.clone(),
+                    user: user.clone(),
+                    at: r.at,
+                    reason: reason.clone(),
+                };
+                // A decision that breaks the rule (the proposer's own, too
+                // late, a second one) decides nothing.
+                if let Some(p) = self.proposal_mut(proposal)
+                    && approval::decision_stands(p, &d)
+                {
+                    p.decision = Some(d);
+                }
+            }
+            Event::ApprovalLapsed { proposal } => {
+                if let Some(p) = self.proposal_mut(proposal)
+                    && p.closed.is_none()
+                {
+                    p.closed = Some(Closed::Lapsed { at: r.at });
+                }
+            }
+            Event::ApprovalVoided { proposal, reason } => {
+                // Only the proposer voids its proposal.
+                if let Some(p) = self.proposal_mut(proposal)
+                    && p.closed.is_none()
+                    && p.by == r.by
+                {
+                    p.closed = Some(Closed::Voided {
+                        at: r.at,
+                        reason: reason.clone(),
+                    });
+                }
+            }
             Event::InjectFired { inject: None, .. }
             | Event::Note { .. }
             | Event::PodChanged { .. }
@@ -290,6 +393,15 @@ impl Incident {
         } else {
             self.resolved_at = None;
         }
+    }
+
+    /// A proposal by its id.
+    pub fn proposal(&self, id: &str) -> Option<&Proposal> {
+        self.approvals.iter().find(|p| p.id == id)
+    }
+
+    fn proposal_mut(&mut self, id: &str) -> Option<&mut Proposal> {
+        self.approvals.iter_mut().find(|p| p.id == id)
     }
 
     /// Drill time at `now` (zero for a real incident).

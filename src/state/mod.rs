@@ -29,6 +29,12 @@ pub struct Context {
     pub procedure: String,
     /// `user@host`, written into every record this seat appends.
     pub seat: String,
+    /// The OS user behind this seat (its uid's login name, not `$USER`):
+    /// who proposes and who approves under the two-person rule.
+    pub os_user: String,
+    /// The two-person rule: which commands need a second person (the
+    /// playbook's policy, tightened by the config), and for how long.
+    pub approval: crate::command::approval::Policy,
     pub tz: FixedOffset,
     pub drill: bool,
     /// `--read-only`: only `read` commands run.

@@ -104,6 +104,27 @@ pub enum Modal {
     },
     /// Typing the pods filter (`Ui::pod_filter` follows every key).
     PodFilter,
+    /// The approvals queue (two-person rule): the selected row.
+    Approvals {
+        selected: usize,
+    },
+    /// Approving or rejecting one proposal.
+    Decide(Box<DecideDialog>),
+}
+
+/// Approving or rejecting a proposal: why, and for a destructive command
+/// its target typed back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecideDialog {
+    pub proposal: String,
+    pub approve: bool,
+    pub reason: Text,
+    pub typed: Text,
+    /// 0: the reason, 1: the target.
+    pub focus: usize,
+    pub error: Option<String>,
+    /// The queue's selection to go back to.
+    pub selected: usize,
 }
 
 /// What the alerts pane lists.
@@ -162,6 +183,8 @@ pub enum RunStage {
     Preview,
     /// Asking for the risk's confirmation.
     Confirm { typed: Text, error: Option<String> },
+    /// Two-person rule: the reason for the proposal being typed.
+    Propose { reason: Text, error: Option<String> },
 }
 
 /// The run dialog of a command step.
@@ -174,6 +197,9 @@ pub struct RunDialog {
     pub stage: RunStage,
     /// The command resolved with the current values, or why not.
     pub resolved: Result<crate::command::Resolved, String>,
+    /// The approved proposal this run will use (two-person rule), once
+    /// Enter found it matches.
+    pub approval: Option<String>,
 }
 
 /// A message shown in the footer until the next key.
@@ -216,6 +242,11 @@ pub struct Ui {
     pub silence: usize,
     /// Scripted drill injects this seat proposed, not yet written.
     pub injects_pending: BTreeSet<u32>,
+    /// Two-person rule: the exact argv (unredacted) of each proposal this
+    /// seat made, so a hidden value's change is seen too.
+    pub proposed_raw: std::collections::BTreeMap<String, Vec<String>>,
+    /// Proposals whose lapse this seat sent to the log.
+    pub lapse_requested: BTreeSet<String>,
     /// Where the last frame placed things: the loop hands what `ui::draw`
     /// returns back here, for the mouse and for focus.
     pub placed: Placed,

@@ -203,6 +203,60 @@ pub enum Event {
         drill: bool,
         #[serde(default)]
         dry_run: bool,
+        /// The approved proposal this run uses (two-person rule): a
+        /// proposal runs once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approval: Option<String>,
+    },
+    /// Two-person rule: a seat proposes a command that needs a second
+    /// person, exactly as it would run, and why. Written before anyone
+    /// can decide it.
+    ApprovalProposed {
+        proposal: String,
+        step: String,
+        title: String,
+        /// The resolved command line and argv, secrets redacted.
+        command: String,
+        argv: Vec<String>,
+        #[serde(default)]
+        shell: bool,
+        /// Each parameter's value (a secret as `***`).
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        params: std::collections::BTreeMap<String, String>,
+        risk: String,
+        /// What a destructive command's approver types back.
+        target: String,
+        reason: String,
+        /// The proposer's OS user (from its uid; `by` says `$USER@host`).
+        user: String,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        lapses_at: DateTime<Utc>,
+        #[serde(default)]
+        drill: bool,
+    },
+    /// Another OS user approved the proposal (the proposer's seat may run
+    /// it once).
+    ApprovalGranted {
+        proposal: String,
+        user: String,
+        reason: String,
+        /// `typed <target>` for a destructive command, else `enter`.
+        confirmation: String,
+    },
+    ApprovalRejected {
+        proposal: String,
+        user: String,
+        reason: String,
+    },
+    /// Nobody decided in time, or the approval was not used in time.
+    ApprovalLapsed {
+        proposal: String,
+    },
+    /// The proposer withdrew it, or changed a parameter of the approved
+    /// command: the approval no longer holds.
+    ApprovalVoided {
+        proposal: String,
+        reason: String,
     },
     /// A moment the IC marks for the post-mortem: `detected`, `paged`,
     /// `root_cause_identified`, `fix_implemented`, ... (see `Mark`).
@@ -323,6 +377,11 @@ impl Event {
             Event::ChainBroken { .. } => "chain_broken",
             Event::DrillClock { .. } => "drill_clock",
             Event::InjectFired { .. } => "inject_fired",
+            Event::ApprovalProposed { .. } => "approval_proposed",
+            Event::ApprovalGranted { .. } => "approval_granted",
+            Event::ApprovalRejected { .. } => "approval_rejected",
+            Event::ApprovalLapsed { .. } => "approval_lapsed",
+            Event::ApprovalVoided { .. } => "approval_voided",
         }
     }
 
@@ -413,12 +472,38 @@ impl Event {
                 confirmation,
                 drill,
                 dry_run,
+                approval,
                 ..
             } => format!(
-                "{}{}$ {command} ({risk}, {confirmation})",
+                "{}{}$ {command} ({risk}, {confirmation}{})",
                 if *drill { "[drill, not executed] " } else { "" },
-                if *dry_run { "dry run " } else { "" }
+                if *dry_run { "dry run " } else { "" },
+                approval
+                    .as_ref()
+                    .map(|p| format!(", approved {p}"))
+                    .unwrap_or_default()
             ),
+            Event::ApprovalProposed {
+                proposal,
+                command,
+                reason,
+                ..
+            } => format!("⚖ {proposal} proposed, needs a second person: $ {command} \"{reason}\""),
+            Event::ApprovalGranted {
+                proposal,
+                user,
+                reason,
+                ..
+            } => format!("⚖ {proposal} APPROVED by {user}: \"{reason}\""),
+            Event::ApprovalRejected {
+                proposal,
+                user,
+                reason,
+            } => format!("⚖ {proposal} REJECTED by {user}: \"{reason}\""),
+            Event::ApprovalLapsed { proposal } => format!("⚖ {proposal} lapsed"),
+            Event::ApprovalVoided { proposal, reason } => {
+                format!("⚖ {proposal} voided: {reason}")
+            }
             Event::Marked { mark, text } => {
                 let t = if text.is_empty() {
                     String::new()

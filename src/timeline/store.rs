@@ -168,6 +168,20 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
         Event::ChainBroken { record, .. } => Some((format!("chain:{record}"), true)),
+        // Two-person rule: a proposal's id is taken once; one decision per
+        // proposal, and one end (lapsed, voided, or its one run), whichever
+        // seat is first.
+        Event::ApprovalProposed { proposal, .. } => Some((format!("proposal:{proposal}"), true)),
+        Event::ApprovalGranted { proposal, .. } | Event::ApprovalRejected { proposal, .. } => {
+            Some((format!("decided:{proposal}"), true))
+        }
+        Event::ApprovalLapsed { proposal } | Event::ApprovalVoided { proposal, .. } => {
+            Some((format!("closed:{proposal}"), true))
+        }
+        Event::CommandStarted {
+            approval: Some(proposal),
+            ..
+        } => Some((format!("closed:{proposal}"), true)),
         _ => None,
     }
 }

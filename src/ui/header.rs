@@ -129,6 +129,19 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     if let Some(sh) = &s.observed.sharing {
         second.extend(sharing_badge(s, sh, wide));
     }
+    // A command waiting for a second person (or approved and ready to
+    // run here) takes the line: someone must act before it lapses.
+    let used: usize = second.iter().map(|sp| sp.width()).sum();
+    if let Some(banner) =
+        super::approvals::header_banner(s, (area.width as usize).saturating_sub(used))
+    {
+        second.push(banner);
+        f.render_widget(
+            Paragraph::new(vec![Line::from(top), Line::from(second)]),
+            area,
+        );
+        return;
+    }
     // A clock that fell due and is not acknowledged takes the line.
     let due = crate::view::unacknowledged(s);
     if let Some((_, label)) = due.first() {

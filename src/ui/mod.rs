@@ -2,6 +2,7 @@
 //! has its own file.
 
 pub mod alerts;
+pub mod approvals;
 pub mod bigclock;
 pub mod checklist;
 pub mod dialog;
@@ -240,6 +241,8 @@ fn frame(s: &State, f: &mut Frame) -> Placed {
         Some(Modal::ExpireSilence { id }) => silence_dialog::expire(s, f, area, id),
         // Typed into the pods pane's title; the footer says the keys.
         Some(Modal::PodFilter) => {}
+        Some(Modal::Approvals { selected }) => approvals::render(s, f, area, *selected),
+        Some(Modal::Decide(d)) => approvals::decide(s, f, area, d),
     }
     // Under a dialog, a click reaches no step.
     if s.ui.modal.is_some() {

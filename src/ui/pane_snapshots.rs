@@ -260,9 +260,12 @@ fn drill_run_dialog(step: &str, w: u16, hgt: u16) -> Harness {
     h
 }
 
-/// A live incident (nothing executed: no loop runs the effects).
+/// A live incident (nothing executed: no loop runs the effects), the
+/// guards alone: no command needs a second person (the two-person rule
+/// has its own snapshots below).
 fn live_run_dialog(procedure: &str, step: &str, w: u16, hgt: u16) -> Harness {
     let mut h = sized(Harness::live_kube(), w, hgt);
+    h.state.ctx.approval = crate::command::approval::Policy::nobody();
     if procedure != "api-outage" {
         h.state.ctx.procedure = procedure.into();
     }
@@ -1182,5 +1185,233 @@ fn the_shared_stores_state_in_the_header_timeline_and_roles_picker() {
         "cy@wallboard (viewer",
     ] {
         assert!(s.contains(who), "{who}:\n{s}");
+    }
+}
+
+// ------------------------------------------------------ two-person rule
+
+/// Ana's seat (OS user ana) proposed the destructive restart with a
+/// reason; bob's seat (OS user bob, another host) follows. Both at w x h.
+fn proposed(w: u16, hgt: u16) -> (Harness, Harness) {
+    let mut a = sized(Harness::live_kube(), w, hgt);
+    a.state.ctx.os_user = "ana".into();
+    a.select_step("restart-pods");
+    a.key(KeyCode::Enter);
+    a.key(KeyCode::Enter);
+    a.keys("pods wedged after v2.4.1; rollback did not help");
+    a.key(KeyCode::Enter);
+    assert_eq!(a.state.incident.approvals.len(), 1);
+    let mut b = a.join("bob@bastion-2", crate::session::Seat::Join);
+    b.state.ctx.os_user = "bob".into();
+    b.state.ui.size = (w, hgt);
+    b.draw();
+    (a, b)
+}
+
+/// The run dialog of a two-person command: the rule said in its own
+/// line, the keys say Enter proposes; then the reason being typed.
+#[test]
+fn run_dialog_proposes_a_two_person_command() {
+    each_size(
+        "run_two_person_edit",
+        |w, h| {
+            let mut h = sized(Harness::live_kube(), w, h);
+            h.select_step("restart-pods");
+            h.key(KeyCode::Enter);
+            h
+        },
+        |buf, r, s| {
+            assert!(s.contains("TWO-PERSON RULE"), "{s}");
+            assert!(s.contains("Enter proposes it to a second person"), "{s}");
+            let (fg, _, m) = style_of(buf, r, "⚖ TWO-PERSON");
+            assert_eq!(fg, Color::Yellow, "{s}");
+            assert!(m.contains(BOLD), "{s}");
+        },
+    );
+    each_size(
+        "run_two_person_reason",
+        |w, h| {
+            let mut h = sized(Harness::live_kube(), w, h);
+            h.select_step("restart-pods");
+            h.key(KeyCode::Enter);
+            h.key(KeyCode::Enter);
+            h.keys("pods wedged");
+            h
+        },
+        |buf, r, s| {
+            assert!(s.contains("Why it must run, for the second person"), "{s}");
+            assert!(s.contains("> pods wedged▏"), "{s}");
+            assert!(s.contains("Enter propose · Esc back"), "{s}");
+            assert!(style_of(buf, r, "pods wedged▏").2.contains(REVERSED), "{s}");
+        },
+    );
+}
+
+/// The header's banner: on bob's seat, a proposal he may decide (reversed
+/// warning, who, when it lapses, the key); on ana's, hers waiting; once
+/// approved, on ana's, that Enter runs it once.
+#[test]
+fn the_header_banner_of_a_proposal() {
+    use super::layout::PaneId;
+    for (w, hgt) in SIZES {
+        let (mut a, mut b) = proposed(w, hgt);
+        let (buf, r, s) = placed_pane(&b, PaneId::Header, "header");
+        assert!(s.contains("⚖ APPROVAL WANTED"), "{s}");
+        let (fg, _, m) = style_of(&buf, r, "⚖ APPROVAL WANTED");
+        assert_eq!(fg, Color::Yellow, "{s}");
+        assert!(m.contains(REVERSED | BOLD), "{s}");
+        insta::assert_snapshot!(format!("approval_banner_wanted_{w}x{hgt}"), s);
+        let (_, _, s) = placed_pane(&a, PaneId::Header, "header");
+        assert!(s.contains("⚖ waiting for a second person"), "{s}");
+        insta::assert_snapshot!(format!("approval_banner_waiting_{w}x{hgt}"), s);
+        b.key(KeyCode::Char('A'));
+        b.key(KeyCode::Char('a'));
+        b.keys("agreed");
+        b.key(KeyCode::Tab);
+        let t = b.state.incident.approvals[0].target.clone();
+        b.keys(&t);
+        b.key(KeyCode::Enter);
+        a.follow();
+        let (buf, r, s) = placed_pane(&a, PaneId::Header, "header");
+        assert!(s.contains("⚖ APPROVED by bob"), "{s}");
+        assert_eq!(style_of(&buf, r, "⚖ APPROVED").0, Color::Green, "{s}");
+        insta::assert_snapshot!(format!("approval_banner_approved_{w}x{hgt}"), s);
+    }
+}
+
+/// The queue (`A`) on bob's seat: the waiting proposal selected, with its
+/// exact command, who, why, when it lapses, and the keys.
+#[test]
+fn the_approvals_queue() {
+    each_size(
+        "approvals_queue",
+        |w, h| {
+            let (_, mut b) = proposed(w, h);
+            b.key(KeyCode::Char('A'));
+            b
+        },
+        |buf, r, s| {
+            assert!(s.contains("Approvals (two-person rule) · 1 waiting"), "{s}");
+            assert!(s.contains("WAITING"), "{s}");
+            assert!(
+                s.contains("$ kubectl delete pod -n identity-platform -l app=dicps-api"),
+                "{s}"
+            );
+            assert!(
+                s.contains("proposed by ana@bastion-1 at 13:00:00 · lapses 13:10:00"),
+                "{s}"
+            );
+            assert!(s.contains("why: pods wedged after v2.4.1"), "{s}");
+            assert!(s.contains("a approve · x reject"), "{s}");
+            let (fg, _, m) = style_of(buf, r, "WAITING");
+            assert_eq!(fg, Color::Yellow, "{s}");
+            assert!(m.contains(BOLD), "{s}");
+        },
+    );
+}
+
+/// Approving a destructive proposal: the reason typed, the target being
+/// typed back, in the bad style; and the refusal of a wrong target.
+#[test]
+fn the_approval_dialog() {
+    each_size(
+        "approval_decide_destructive",
+        |w, h| {
+            let (_, mut b) = proposed(w, h);
+            b.key(KeyCode::Char('A'));
+            b.key(KeyCode::Char('a'));
+            b.keys("checked: rollback failed");
+            b.key(KeyCode::Tab);
+            b.keys("resta");
+            b
+        },
+        |buf, r, s| {
+            assert!(s.contains("Approve P130000-ana?"), "{s}");
+            assert!(s.contains("Why you approve it"), "{s}");
+            assert!(s.contains("> checked: rollback failed"), "{s}");
+            assert!(
+                s.contains("DESTRUCTIVE. Type restart-pods to approve it"),
+                "{s}"
+            );
+            assert!(s.contains("> resta▏"), "{s}");
+            let (fg, _, m) = style_of(buf, r, "DESTRUCTIVE. Type");
+            assert_eq!(fg, Color::Red, "{s}");
+            assert!(m.contains(REVERSED), "{s}");
+        },
+    );
+    each_size(
+        "approval_decide_wrong_target",
+        |w, h| {
+            let (_, mut b) = proposed(w, h);
+            b.key(KeyCode::Char('A'));
+            b.key(KeyCode::Char('a'));
+            b.keys("ok");
+            b.key(KeyCode::Tab);
+            b.keys("restart");
+            b.key(KeyCode::Enter);
+            b
+        },
+        |buf, r, s| {
+            assert!(s.contains("That does not match the target"), "{s}");
+            assert_eq!(style_of(buf, r, "That does not").0, Color::Red, "{s}");
+        },
+    );
+}
+
+/// Every dialog of the two-person rule at every size, down to the
+/// smallest: nothing panics, and from 40x12 up the keys stay on screen.
+#[test]
+fn the_two_person_dialogs_at_every_size() {
+    let sizes: [(u16, u16); 9] = [
+        (200, 60),
+        (120, 40),
+        (80, 24),
+        (60, 16),
+        (40, 12),
+        (39, 11),
+        (30, 8),
+        (10, 3),
+        (1, 1),
+    ];
+    // Each dialog, opened on ana's seat (true) or bob's.
+    type Open = fn(&mut Harness, &mut Harness) -> bool;
+    let opens: [Open; 4] = [
+        |_, b| {
+            b.key(KeyCode::Char('A'));
+            false
+        },
+        |_, b| {
+            b.key(KeyCode::Char('A'));
+            b.key(KeyCode::Char('a'));
+            b.keys("a reason long enough to be cut at the smallest sizes of all");
+            false
+        },
+        |a, _| {
+            a.state.ctx.procedure = "data-breach".into();
+            a.select_step("restore-backup");
+            a.key(KeyCode::Enter);
+            a.keys(&"db-1.".repeat(40));
+            true
+        },
+        |a, _| {
+            a.select_step("restart-pods");
+            a.key(KeyCode::Enter);
+            a.key(KeyCode::Enter);
+            a.keys("why");
+            true
+        },
+    ];
+    for (i, open) in opens.iter().enumerate() {
+        let (mut a, mut b) = proposed(120, 40);
+        let h = if open(&mut a, &mut b) { &a } else { &b };
+        assert!(h.state.ui.modal.is_some(), "dialog {i} is open");
+        for (w, hgt) in sizes {
+            let buf = frame(&h.state, w, hgt);
+            let s = text(&buf);
+            if w >= 40 && hgt >= 12 {
+                // Every dialog's keys end with Esc (close, back).
+                assert!(s.contains("Esc"), "dialog {i} at {w}x{hgt}:\n{s}");
+            }
+        }
     }
 }

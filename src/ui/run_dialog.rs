@@ -142,7 +142,40 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
     let asks = lines.len();
     lines.push(Line::from(""));
     let guard = run_dialog_guard(s, d);
+    let two = crate::view::approvals::for_dialog(s, d);
+    if let Some(l) = super::approvals::run_dialog_line(s, &two) {
+        lines.push(l);
+    }
     match (&d.stage, &guard) {
+        (RunStage::Propose { reason, error }, _) => {
+            lines.push(Line::styled(
+                "Why it must run, for the second person (recorded):",
+                theme::heading(s.ctx.theme),
+            ));
+            let mut line = vec![Span::styled("> ", theme::heading(s.ctx.theme))];
+            line.extend(super::editor::one_line(
+                reason,
+                inner_w.saturating_sub(2),
+                theme::selected(s.ctx.theme, true),
+            ));
+            lines.push(Line::from(line));
+            if let Some(e) = error {
+                lines.push(Line::styled(clean(e).into_owned(), theme::bad(s.ctx.theme)));
+            }
+            let keys = [
+                format!(
+                    "{} propose",
+                    s.ctx.keymap.keys_for(Ctx::RunPropose, Action::Choose)
+                ),
+                format!(
+                    "{} back",
+                    s.ctx.keymap.keys_for(Ctx::RunPropose, Action::Cancel)
+                ),
+            ];
+            for l in super::pack(&keys, " · ", inner_w) {
+                lines.push(Line::styled(l, theme::dim(s.ctx.theme)));
+            }
+        }
         (RunStage::Confirm { typed, error }, Some(g)) => {
             lines.push(Line::styled(
                 clean(&g.prompt()).into_owned(),
@@ -165,11 +198,18 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             }
         }
         (RunStage::Edit, _) => {
-            let next = match &guard {
-                Some(Guard::Enter) => "runs it",
-                Some(Guard::Refused) => "(refused: --read-only)",
-                Some(_) => "asks to confirm",
-                None => "when the parameters are valid",
+            use crate::view::approvals::ForDialog;
+            let next = match (&guard, &two) {
+                (None, _) => "when the parameters are valid",
+                (Some(Guard::Refused), _) => "(refused: --read-only)",
+                (Some(_), _) if s.ctx.read_only && two != ForDialog::NotNeeded => {
+                    "(refused: --read-only seats do not propose)"
+                }
+                (_, ForDialog::Propose) => "proposes it to a second person",
+                (_, ForDialog::Changed(..)) => "voids it and proposes again",
+                (_, ForDialog::Waiting(_)) => "(waiting for a second person)",
+                (Some(Guard::Enter), _) => "runs it",
+                (Some(_), _) => "asks to confirm",
             };
             // The keys break between keys, never inside one.
             let keys = [
@@ -227,7 +267,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
 
 /// Lines cut into rows of at most `width` columns (at any character: the
 /// command is shown exactly), each piece keeping its style.
-fn rows(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'static>> {
+pub(super) fn rows(lines: Vec<Line<'_>>, width: usize) -> Vec<Line<'static>> {
     use unicode_width::UnicodeWidthChar;
     let mut out = Vec::new();
     for line in lines {

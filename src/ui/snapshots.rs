@@ -77,7 +77,7 @@ fn help_overlay_lists_the_keymap() {
     insta::assert_snapshot!(s);
     let mut f = Harness::facilitator();
     f.key(KeyCode::Char('?'));
-    let s = screen(&f, 110, 120);
+    let s = screen(&f, 110, 170);
     for b in crate::keys::KEYMAP {
         assert!(s.contains(b.help), "facilitator's help misses {:?}", b.help);
     }
@@ -400,6 +400,8 @@ fn silence_dialog_from_a_group() {
 #[test]
 fn a_long_command_keeps_its_confirmation_on_screen_at_80x24() {
     let mut h = Harness::live_kube();
+    // The guard alone (no second person asked).
+    h.state.ctx.approval = crate::command::approval::Policy::nobody();
     h.state.ctx.procedure = "database-failure".into();
     h.select_step("restore-snapshot");
     h.key(KeyCode::Enter);

@@ -58,6 +58,9 @@ fn style_for(k: theme::Kind, ev: &Event) -> Style {
         Event::Note { .. } => Style::default(),
         Event::DrillClock { .. } => theme::heading(k),
         Event::InjectFired { .. } => theme::warn(k),
+        Event::ApprovalProposed { .. } | Event::ApprovalLapsed { .. } => theme::warn(k),
+        Event::ApprovalGranted { .. } => theme::good(k),
+        Event::ApprovalRejected { .. } | Event::ApprovalVoided { .. } => theme::bad(k),
     }
 }
 

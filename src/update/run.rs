@@ -15,6 +15,7 @@ use crate::state::State;
 use crate::state::runs::{Run, RunStatus};
 use crate::state::ui::{Modal, ParamField, RunDialog, RunStage};
 use crate::timeline::Event;
+use crate::view::approvals::needs_two;
 use crate::view::run::{guard, redactor};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::BTreeMap;
@@ -48,6 +49,8 @@ fn values(d: &RunDialog) -> BTreeMap<String, String> {
 
 /// Validates every field and resolves the command with the values.
 fn refresh(s: &State, d: &mut RunDialog) {
+    // An approval is matched again on Enter, against the values then.
+    d.approval = None;
     let Some(cmd) = s
         .ctx
         .procedure()
@@ -117,6 +120,7 @@ pub fn open(s: &mut State) {
         focus: 0,
         stage: RunStage::Edit,
         resolved: Err(String::new()),
+        approval: None,
     };
     refresh(s, &mut d);
     s.ui.modal = Some(Modal::Run(Box::new(d)));
@@ -166,6 +170,23 @@ pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<
             Some(Action::FocusPrev) if !d.params.is_empty() => {
                 d.focus = (d.focus + d.params.len() - 1) % d.params.len()
             }
+            Some(Action::Choose) if d.resolved.is_ok() && needs_two(s, &d) => {
+                match super::approval::gate(s, &mut d, fx) {
+                    super::approval::Gate::Stay => {}
+                    super::approval::Gate::Run(id) => {
+                        d.approval = Some(id);
+                        match guard(s, &d) {
+                            Some(Guard::Enter) => return start(s, &d, Guard::Enter, false, fx),
+                            _ => {
+                                d.stage = RunStage::Confirm {
+                                    typed: Text::default(),
+                                    error: None,
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             Some(Action::Choose) => match (&d.resolved, guard(s, &d)) {
                 (Err(e), _) => flash(s, format!("Cannot run yet: {e}")),
                 (Ok(_), Some(Guard::Enter)) => return start(s, &d, Guard::Enter, false, fx),
@@ -194,6 +215,7 @@ pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<
             },
             _ => edit_field(s, &mut d, key),
         },
+        RunStage::Propose { .. } => return super::approval::propose_key(s, d, key, fx),
         RunStage::Preview => {
             // Any key goes back to the parameters.
             d.stage = RunStage::Edit;
@@ -259,6 +281,22 @@ fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Eff
     let Ok(res) = &d.resolved else {
         return;
     };
+    // Two-person rule, checked again at the last moment: the approval
+    // may have lapsed (or been used) while the confirmation was typed.
+    if !dry_run && needs_two(s, d) {
+        let ok = d.approval.as_ref().is_some_and(|id| {
+            s.incident.proposal(id).is_some_and(|p| {
+                crate::command::approval::may_run(p, &s.ctx.seat, &s.ctx.os_user, s.now)
+            })
+        });
+        if !ok {
+            flash(
+                s,
+                "Not run: it needs a second person's approval, and none stands now (propose it again)",
+            );
+            return;
+        }
+    }
     let Some(cmd) = s
         .ctx
         .procedure()
@@ -333,6 +371,7 @@ fn start(s: &mut State, d: &RunDialog, g: Guard, dry_run: bool, fx: &mut Vec<Eff
             shell: matches!(res.program, Program::Shell(_)),
             drill: s.ctx.drill,
             dry_run,
+            approval: if dry_run { None } else { d.approval.clone() },
         },
         fx,
     );

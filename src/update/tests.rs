@@ -446,6 +446,8 @@ mod runs {
     #[test]
     fn destructive_needs_the_target_typed_back() {
         let mut h = live();
+        // The guard alone (the two-person rule has its own tests).
+        h.state.ctx.approval = crate::command::approval::Policy::nobody();
         h.select_step("restart-pods");
         h.key(KeyCode::Enter);
         h.key(KeyCode::Enter);
@@ -490,6 +492,7 @@ mod runs {
     #[test]
     fn a_drill_run_spawns_no_process_and_is_marked() {
         let mut h = Harness::drill();
+        h.state.ctx.approval = crate::command::approval::Policy::nobody();
         for (step, confirm) in [
             ("pod-status", ""),
             ("rollback", "y"),

@@ -6,6 +6,7 @@
 //! `ui`, `runner`, `sources` or the loop.
 
 pub mod alerts;
+pub mod approvals;
 pub mod pickers;
 pub mod pods;
 pub mod run;

@@ -540,6 +540,7 @@ impl Importer {
                             command: d.command,
                             expect: None,
                             role: None,
+                            approval: None,
                         })
                         .collect(),
                 })
@@ -591,6 +592,7 @@ impl Importer {
             drills: self.drills,
             notes,
             redact: Vec::new(),
+            approval: None,
         }
     }
 }
