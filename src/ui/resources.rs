@@ -52,6 +52,16 @@ fn over_text(s: &State, metric: &str, t: f64, unit: &str) -> String {
     format!(" ▲ >{}{unit}{since}", trim_float(t))
 }
 
+/// What the pane shows that moves with the time (`ui::cache`): how long
+/// each metric has been over its threshold.
+pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for (metric, t0) in &s.observed.thresholds.over_since {
+        metric.hash(h);
+        crate::time::age(s.now - *t0).hash(h);
+    }
+}
+
 /// Bytes as people read them: `512M`, `6.0G`.
 fn size(b: u64) -> String {
     let g = b as f64 / GIB;
