@@ -138,8 +138,9 @@ pub fn inert_cells(buf: &mut ratatui::buffer::Buffer) {
 pub fn inert_cells_in(buf: &mut ratatui::buffer::Buffer, area: ratatui::layout::Rect) {
     let area = area.intersection(buf.area);
     for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            inert_cell(&mut buf[(x, y)]);
+        let start = buf.index_of(area.x, y);
+        for cell in &mut buf.content[start..start + area.width as usize] {
+            inert_cell(cell);
         }
     }
 }

@@ -14,7 +14,6 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
-use std::ops::Range;
 
 pub struct Painted<B: Backend> {
     pub term: Terminal<B>,
@@ -57,13 +56,17 @@ impl<B: Backend> Painted<B> {
         std::mem::swap(self.term.current_buffer_mut(), &mut self.next);
         let drawn = self.cache.draw(s, &mut self.term.get_frame());
         std::mem::swap(self.term.current_buffer_mut(), &mut self.next);
-        let updates = changes(&self.shown, &self.next, &drawn.rows);
+        let updates = changes(&self.shown, &self.next, &drawn.areas);
         self.term
             .backend_mut()
             .draw(updates.iter().map(|(x, y, c)| (*x, *y, c)))?;
-        for rows in &drawn.rows {
-            let band = span(&self.next, rows);
-            self.shown.content[band.clone()].clone_from_slice(&self.next.content[band]);
+        for r in &drawn.areas {
+            let r = r.intersection(self.next.area);
+            for y in r.top()..r.bottom() {
+                let i = self.next.index_of(r.x, y);
+                let row = i..i + r.width as usize;
+                self.shown.content[row.clone()].clone_from_slice(&self.next.content[row]);
+            }
         }
         self.term.hide_cursor()?;
         self.term.backend_mut().flush()?;
@@ -71,61 +74,42 @@ impl<B: Backend> Painted<B> {
     }
 }
 
-/// The cells' indices of a band of rows.
-fn span(buf: &Buffer, rows: &Range<u16>) -> Range<usize> {
-    let w = buf.area.width as usize;
-    let top = buf.area.y;
-    let start = rows.start.clamp(top, buf.area.bottom()) - top;
-    let end = rows.end.clamp(top, buf.area.bottom()) - top;
-    start as usize * w..end as usize * w
+/// An area of a buffer, as a buffer of its own.
+fn part(buf: &Buffer, area: Rect) -> Buffer {
+    let area = area.intersection(buf.area);
+    let mut content = Vec::with_capacity(area.area() as usize);
+    for y in area.top()..area.bottom() {
+        let i = buf.index_of(area.x, y);
+        content.extend_from_slice(&buf.content[i..i + area.width as usize]);
+    }
+    Buffer { area, content }
 }
 
-/// A band of rows of a buffer, as a buffer of its own.
-fn band(buf: &Buffer, rows: &Range<u16>) -> Buffer {
-    let cells = span(buf, rows);
-    let height = (cells.len() / (buf.area.width.max(1) as usize)) as u16;
-    Buffer {
-        area: Rect::new(
-            buf.area.x,
-            rows.start.max(buf.area.y),
-            buf.area.width,
-            height,
-        ),
-        content: buf.content[cells].to_vec(),
-    }
-}
-
-/// What to send to turn `shown` into `next`, which differ only in `rows`:
-/// ratatui's diff, row band by row band.
-fn changes(shown: &Buffer, next: &Buffer, rows: &[Range<u16>]) -> Vec<(u16, u16, Cell)> {
-    if shown.area != next.area {
-        return next
-            .content
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let p = next.pos_of(i);
-                (p.0, p.1, c.clone())
-            })
-            .collect();
-    }
-    let whole = next.area.y..next.area.bottom();
-    if rows.len() == 1 && rows[0] == whole {
-        return shown
-            .diff(next)
-            .into_iter()
-            .map(|(x, y, c)| (x, y, c.clone()))
-            .collect();
-    }
+/// What to send to turn `shown` into `next`, which differ only in
+/// `areas` (none overlapping another): ratatui's diff, area by area. A
+/// pane draws inside its area, a wide character included, so an area's
+/// diff is the whole diff there.
+fn changes(shown: &Buffer, next: &Buffer, areas: &[Rect]) -> Vec<(u16, u16, Cell)> {
     let mut out = Vec::new();
-    for r in rows {
-        let (old, new) = (band(shown, r), band(next, r));
-        out.extend(
-            old.diff(&new)
-                .into_iter()
-                .map(|(x, y, c)| (x, y, c.clone())),
-        );
+    for a in areas {
+        if *a == next.area && shown.area == next.area {
+            out.extend(
+                shown
+                    .diff(next)
+                    .into_iter()
+                    .map(|(x, y, c)| (x, y, c.clone())),
+            );
+        } else {
+            let (old, new) = (part(shown, *a), part(next, *a));
+            out.extend(
+                old.diff(&new)
+                    .into_iter()
+                    .map(|(x, y, c)| (x, y, c.clone())),
+            );
+        }
     }
+    // In the terminal's order, as one diff would send them.
+    out.sort_by_key(|(x, y, _)| (*y, *x));
     out
 }
 
@@ -133,26 +117,26 @@ fn changes(shown: &Buffer, next: &Buffer, rows: &[Range<u16>]) -> Vec<(u16, u16,
 mod tests {
     use super::*;
 
-    /// A band's diff is the whole diff's rows when the rest is equal.
+    /// An area's diff is the whole diff there when the rest is equal.
     #[test]
-    fn a_band_diff_is_the_whole_diff_there() {
+    fn an_area_diff_is_the_whole_diff_there() {
         let area = Rect::new(0, 0, 12, 6);
         let mut a = Buffer::empty(area);
         let mut b = Buffer::empty(area);
-        a.set_string(0, 0, "header 1", ratatui::style::Style::default());
-        b.set_string(0, 0, "header 2", ratatui::style::Style::default());
-        a.set_string(0, 3, "漢字 wide", ratatui::style::Style::default());
-        b.set_string(0, 3, "a漢字 wide", ratatui::style::Style::default());
-        a.set_string(0, 5, "same", ratatui::style::Style::default());
-        b.set_string(0, 5, "same", ratatui::style::Style::default());
+        let st = ratatui::style::Style::default();
+        a.set_string(0, 0, "header 1", st);
+        b.set_string(0, 0, "header 2", st);
+        a.set_string(2, 3, "漢字 wid", st);
+        b.set_string(2, 3, "a漢字 wi", st);
+        a.set_string(0, 5, "same", st);
+        b.set_string(0, 5, "same", st);
         let whole: Vec<_> = a
             .diff(&b)
             .into_iter()
             .map(|(x, y, c)| (x, y, c.clone()))
             .collect();
-        assert_eq!(changes(&a, &b, &[0..1, 3..4]), whole);
-        let all: Vec<Range<u16>> = std::iter::once(0..6).collect();
-        assert_eq!(changes(&a, &b, &all), whole);
-        assert_eq!(changes(&a, &b, &[0..2, 2..6]), whole);
+        let parts = [Rect::new(2, 2, 10, 3), Rect::new(0, 0, 12, 1)];
+        assert_eq!(changes(&a, &b, &parts), whole);
+        assert_eq!(changes(&a, &b, &[area]), whole);
     }
 }

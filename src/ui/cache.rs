@@ -23,7 +23,6 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::hash::{Hash, Hasher};
-use std::ops::Range;
 
 /// One place as the last frame drew it.
 #[derive(Clone, Debug)]
@@ -50,9 +49,9 @@ pub struct Cache {
 pub struct Drawn {
     /// Where things were placed (as `ui::draw` returns it).
     pub placed: Placed,
-    /// The rows drawn again, in order: the others are as the last frame
-    /// left them.
-    pub rows: Vec<Range<u16>>,
+    /// The areas drawn again (none overlaps another): the others are as
+    /// the last frame left them.
+    pub areas: Vec<Rect>,
 }
 
 /// A place's key: `None` when it is drawn every frame.
@@ -108,7 +107,7 @@ impl Cache {
             let placed = super::draw(s, f);
             return Drawn {
                 placed,
-                rows: std::iter::once(area.y..area.bottom()).collect(),
+                areas: vec![area],
             };
         };
         let keys: Vec<Option<u64>> = plan
@@ -160,7 +159,7 @@ impl Cache {
         crate::sanitize::inert_cells(f.buffer_mut());
         Drawn {
             placed: super::placed(s, &plan.placement, steps),
-            rows: std::iter::once(area.y..area.bottom()).collect(),
+            areas: vec![area],
         }
     }
 
@@ -173,7 +172,7 @@ impl Cache {
         keys: &[Option<u64>],
     ) -> Drawn {
         let mut steps = Vec::new();
-        let mut rows: Vec<Range<u16>> = Vec::new();
+        let mut areas: Vec<Rect> = Vec::new();
         for ((e, (slot, r)), key) in self.entries.iter_mut().zip(&plan.slots).zip(keys) {
             if e.slot == *slot && key.is_some() && e.key == *key {
                 steps.extend(e.steps.iter().copied());
@@ -189,11 +188,11 @@ impl Cache {
                 key: *key,
                 steps: drawn,
             };
-            rows.push(r.y..r.bottom());
+            areas.push(*r);
         }
         Drawn {
             placed: super::placed(s, &plan.placement, steps),
-            rows: merge(rows),
+            areas,
         }
     }
 }
@@ -202,24 +201,11 @@ impl Cache {
 fn clear(buf: &mut Buffer, area: Rect) {
     let area = area.intersection(buf.area);
     for y in area.top()..area.bottom() {
-        for x in area.left()..area.right() {
-            buf[(x, y)].reset();
+        let start = buf.index_of(area.x, y);
+        for cell in &mut buf.content[start..start + area.width as usize] {
+            cell.reset();
         }
     }
-}
-
-/// Row ranges sorted and joined where they touch or overlap.
-fn merge(mut rows: Vec<Range<u16>>) -> Vec<Range<u16>> {
-    rows.retain(|r| !r.is_empty());
-    rows.sort_by_key(|r| r.start);
-    let mut out: Vec<Range<u16>> = Vec::new();
-    for r in rows {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
