@@ -56,18 +56,10 @@ impl<B: Backend> Painted<B> {
         std::mem::swap(self.term.current_buffer_mut(), &mut self.next);
         let drawn = self.cache.draw(s, &mut self.term.get_frame());
         std::mem::swap(self.term.current_buffer_mut(), &mut self.next);
-        let updates = changes(&self.shown, &self.next, &drawn.areas);
+        let updates = changes(&mut self.shown, &self.next, &drawn.areas);
         self.term
             .backend_mut()
             .draw(updates.iter().map(|(x, y, c)| (*x, *y, c)))?;
-        for r in &drawn.areas {
-            let r = r.intersection(self.next.area);
-            for y in r.top()..r.bottom() {
-                let i = self.next.index_of(r.x, y);
-                let row = i..i + r.width as usize;
-                self.shown.content[row.clone()].clone_from_slice(&self.next.content[row]);
-            }
-        }
         self.term.hide_cursor()?;
         self.term.backend_mut().flush()?;
         Ok(drawn.placed)
@@ -76,7 +68,6 @@ impl<B: Backend> Painted<B> {
 
 /// An area of a buffer, as a buffer of its own.
 fn part(buf: &Buffer, area: Rect) -> Buffer {
-    let area = area.intersection(buf.area);
     let mut content = Vec::with_capacity(area.area() as usize);
     for y in area.top()..area.bottom() {
         let i = buf.index_of(area.x, y);
@@ -85,11 +76,23 @@ fn part(buf: &Buffer, area: Rect) -> Buffer {
     Buffer { area, content }
 }
 
+/// Moves the cells of `part` (an area of `buf`) into `buf`; returns the
+/// cells that were there, as a buffer of their own.
+fn swap_in(buf: &mut Buffer, mut part: Buffer) -> Buffer {
+    let w = part.area.width as usize;
+    for (row, y) in (part.area.top()..part.area.bottom()).enumerate() {
+        let i = buf.index_of(part.area.x, y);
+        buf.content[i..i + w].swap_with_slice(&mut part.content[row * w..(row + 1) * w]);
+    }
+    part
+}
+
 /// What to send to turn `shown` into `next`, which differ only in
-/// `areas` (none overlapping another): ratatui's diff, area by area. A
-/// pane draws inside its area, a wide character included, so an area's
-/// diff is the whole diff there.
-fn changes(shown: &Buffer, next: &Buffer, areas: &[Rect]) -> Vec<(u16, u16, Cell)> {
+/// `areas` (none overlapping another): ratatui's diff, area by area, in
+/// the terminal's order. `shown` is `next` afterwards. A pane draws
+/// inside its area, a wide character included, so an area's diff is the
+/// whole diff there.
+fn changes(shown: &mut Buffer, next: &Buffer, areas: &[Rect]) -> Vec<(u16, u16, Cell)> {
     let mut out = Vec::new();
     for a in areas {
         if *a == next.area && shown.area == next.area {
@@ -99,16 +102,19 @@ fn changes(shown: &Buffer, next: &Buffer, areas: &[Rect]) -> Vec<(u16, u16, Cell
                     .into_iter()
                     .map(|(x, y, c)| (x, y, c.clone())),
             );
+            shown.content.clone_from_slice(&next.content);
         } else {
-            let (old, new) = (part(shown, *a), part(next, *a));
+            let a = a.intersection(next.area);
+            let new = part(next, a);
+            let old = swap_in(shown, Buffer::empty(a));
             out.extend(
                 old.diff(&new)
                     .into_iter()
                     .map(|(x, y, c)| (x, y, c.clone())),
             );
+            swap_in(shown, new);
         }
     }
-    // In the terminal's order, as one diff would send them.
     out.sort_by_key(|(x, y, _)| (*y, *x));
     out
 }
@@ -136,7 +142,11 @@ mod tests {
             .map(|(x, y, c)| (x, y, c.clone()))
             .collect();
         let parts = [Rect::new(2, 2, 10, 3), Rect::new(0, 0, 12, 1)];
-        assert_eq!(changes(&a, &b, &parts), whole);
-        assert_eq!(changes(&a, &b, &[area]), whole);
+        let mut shown = a.clone();
+        assert_eq!(changes(&mut shown, &b, &parts), whole);
+        assert_eq!(shown, b);
+        let mut shown = a.clone();
+        assert_eq!(changes(&mut shown, &b, &[area]), whole);
+        assert_eq!(shown, b);
     }
 }
