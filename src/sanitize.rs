@@ -130,11 +130,26 @@ pub fn clean_text(s: &str) -> String {
 /// as bidi overrides to the cell before them).
 pub fn inert_cells(buf: &mut ratatui::buffer::Buffer) {
     for cell in buf.content.iter_mut() {
-        let sym = cell.symbol();
-        if !is_clean(sym) {
-            let kept: String = sym.chars().filter(|c| !is_dangerous(*c)).collect();
-            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        inert_cell(cell);
+    }
+}
+
+/// `inert_cells` over the cells of `area` only (a pane drawn again).
+pub fn inert_cells_in(buf: &mut ratatui::buffer::Buffer, area: ratatui::layout::Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        let start = buf.index_of(area.x, y);
+        for cell in &mut buf.content[start..start + area.width as usize] {
+            inert_cell(cell);
         }
+    }
+}
+
+fn inert_cell(cell: &mut ratatui::buffer::Cell) {
+    let sym = cell.symbol();
+    if !is_clean(sym) {
+        let kept: String = sym.chars().filter(|c| !is_dangerous(*c)).collect();
+        cell.set_symbol(if kept.is_empty() { " " } else { &kept });
     }
 }
 

@@ -22,6 +22,8 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     if now > s.now {
         s.now = now;
     }
+    let touches = Touches::of(&msg);
+    let focus = s.ui.focus;
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
@@ -227,7 +229,50 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
     // What the panes show follows what changed (cheap when nothing did).
     crate::view::refresh(s);
+    // What the render cache must draw again.
+    let touches = if fx.is_empty() && s.ui.focus == focus {
+        touches
+    } else {
+        Touches::Any
+    };
+    let m = &mut s.marks;
+    match touches {
+        Touches::Any => m.any += 1,
+        Touches::Time => {}
+        Touches::Host => m.host += 1,
+        Touches::Pods => m.pods += 1,
+        Touches::Runs => m.runs += 1,
+    }
     fx
+}
+
+/// What a message may change on screen (`state::Marks`): anything, unless
+/// it is one of the few frequent messages known to change only the time
+/// or one pane's inputs. Any effect asked for, or a focus moved, makes it
+/// anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Touches {
+    Any,
+    /// Only `now` (and what the checks it runs append, which are effects).
+    Time,
+    Host,
+    Pods,
+    Runs,
+}
+
+impl Touches {
+    fn of(msg: &Msg) -> Self {
+        use crate::state::kube::KubeUpdate;
+        match msg {
+            // Where the frame placed things (not drawn), and the focus
+            // (compared after).
+            Msg::Tick | Msg::Drawn(_) => Touches::Time,
+            Msg::Host(_) | Msg::HostUnavailable(_) => Touches::Host,
+            Msg::Kube(KubeUpdate::Metrics(_) | KubeUpdate::MetricsUnavailable(_)) => Touches::Pods,
+            Msg::RunOutput { .. } => Touches::Runs,
+            _ => Touches::Any,
+        }
+    }
 }
 
 /// Asks the loop to append, and remembers that a write is in flight. A

@@ -8,6 +8,7 @@
 
 pub mod cycle;
 pub mod effects;
+pub mod paint;
 #[cfg(test)]
 mod tests;
 
@@ -15,10 +16,10 @@ use crate::msg::Msg;
 use crate::runner::process;
 use crate::state::State;
 use crate::state::ui::Placed;
-use crate::term::Term;
 use anyhow::Result;
 use cycle::{Cycle, Screen};
 use effects::{Effects, Live};
+pub use paint::Painted;
 use std::io::Write;
 use std::time::Duration;
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -29,39 +30,35 @@ pub struct Loop<E> {
     pub rx: UnboundedReceiver<Msg>,
 }
 
-impl Screen for Term {
+/// The terminal, drawn through the render cache.
+pub type TermScreen = Painted<crate::term::lean::Lean<std::io::Stdout>>;
+
+impl Screen for TermScreen {
     fn size(&mut self) -> Result<(u16, u16)> {
-        let size = Term::size(self)?;
+        let size = self.term.size()?;
         Ok((size.width, size.height))
     }
 
     fn resize(&mut self, w: u16, h: u16) {
         // The viewport is fixed (no size query per frame): it follows the
-        // terminal's resize events, cleared so nothing stale stays. An
-        // event for the size it already has (some terminals repeat them)
-        // costs nothing: no clear, no full redraw on a slow link. A
+        // terminal's resize events, cleared so nothing stale stays. A
         // terminal that cannot be written to fails the next draw, which
         // ends the loop with the error.
-        let area = ratatui::layout::Rect::new(0, 0, w, h);
-        if self.get_frame().area() != area {
-            let _ = Term::resize(self, area);
-        }
+        let _ = Painted::resize(self, ratatui::layout::Rect::new(0, 0, w, h));
     }
 
     fn draw(&mut self, state: &State) -> Result<Placed> {
         // The backend writes the frame at once, in a synchronized update
         // when it is big (`term::lean`).
-        let mut placed = Default::default();
-        Term::draw(self, |f| placed = crate::ui::draw(state, f))?;
-        Ok(placed)
+        Ok(Painted::draw(self, state)?)
     }
 
     /// OSC 52: works over SSH and in tmux.
     fn copy(&mut self, text: &str) {
         use base64::Engine as _;
         let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-        let _ = write!(self.backend_mut(), "\x1b]52;c;{b64}\x07");
-        let _ = self.backend_mut().flush();
+        let _ = write!(self.term.backend_mut(), "\x1b]52;c;{b64}\x07");
+        let _ = self.term.backend_mut().flush();
     }
 }
 
@@ -143,7 +140,7 @@ impl<E: Effects> Loop<E> {
 impl Loop<Live> {
     /// The cockpit on the terminal, until a quit or a signal; every append
     /// is durable when it returns.
-    pub async fn run(mut self, term: &mut Term) -> Result<()> {
+    pub async fn run(mut self, term: &mut TermScreen) -> Result<()> {
         let signals = Signals::new()?;
         self.drive(term, Some(signals)).await?;
         self.cycle.fx.finish();

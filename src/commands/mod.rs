@@ -234,7 +234,8 @@ pub fn run_cockpit(
     let result = rt.block_on(async move {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let recorder = crate::recorder::Recorder::spawn(store, seat, tx.clone())?;
-        let (mut term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
+        let (term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
+        let mut term = crate::app::Painted::new(term);
         crate::sources::input::spawn(tx.clone());
         crate::sources::host::spawn(tx.clone());
         let alertmanager = match alertmanager {

@@ -97,7 +97,28 @@ pub struct State {
     /// `update` (`view::refresh`) when its inputs change: never computed
     /// while drawing, so a frame costs the same with 100 or 100,000 pods.
     pub derived: Derived,
+    /// What changed, counted by `update`, so that drawing renders again only
+    /// the panes whose inputs moved (`ui::cache`).
+    pub marks: Marks,
     pub now: DateTime<Utc>,
+}
+
+/// Change counters, bumped by `update` after each message. A message that
+/// may change anything (a key, a record, an alert poll...) bumps `any`,
+/// which every pane's key includes; the few frequent messages that change
+/// only one pane's inputs bump that pane's counter instead (a host sample,
+/// pod metrics, a command's output); a tick bumps nothing (only the time
+/// moved, which each pane's key reads at the granularity it shows). Any
+/// message that asked for an effect (an append...) counts as `any`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Marks {
+    pub any: u64,
+    /// `observed.host` and `host_error`, `observed.thresholds`.
+    pub host: u64,
+    /// `observed.kube` (its metrics).
+    pub pods: u64,
+    /// `runs` (a run's output).
+    pub runs: u64,
 }
 
 /// The widest cells of the pods' columns, in terminal columns.
@@ -142,6 +163,7 @@ impl State {
             runs: runs::Runs::default(),
             ui: Ui::default(),
             derived: Derived::default(),
+            marks: Marks::default(),
             now,
         }
     }

@@ -4,7 +4,7 @@ use crate::edit::Text;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Pane {
     #[default]
     Checklist,

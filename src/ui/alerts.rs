@@ -52,6 +52,47 @@ fn notices(s: &State) -> Vec<Line<'static>> {
     out
 }
 
+/// What the pane shows that moves with the time (`ui::cache`): the
+/// notices (silences ending), the source's line, each row's age that the
+/// pane may show in `area`, or the silences' time left.
+pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for l in notices(s) {
+        for sp in &l.spans {
+            sp.content.hash(h);
+        }
+    }
+    if s.ctx.alertmanager.is_some() {
+        health_line(&s.observed.feed.health, s.now, s.ctx.tz).hash(h);
+    }
+    match s.ui.alerts_view {
+        AlertsView::Alerts => {
+            let groups = &s.derived.alert_groups;
+            let alerts = &s.observed.alerts;
+            let rows = group::rows(groups);
+            let selected = s.ui.alert.min(alerts.len().saturating_sub(1));
+            let selected_row = rows
+                .iter()
+                .position(|r| *r == GRow::Alert(selected))
+                .unwrap_or(0);
+            for r in &rows[super::around(rows.len(), selected_row, area.height as usize)] {
+                let at = match *r {
+                    GRow::Group(gi) => groups.get(gi).map(|g| g.since),
+                    GRow::Alert(ai) => alerts.get(ai).map(|a| a.since),
+                };
+                at.map(|at| since(s.now - at)).hash(h);
+            }
+        }
+        AlertsView::Silences => {
+            for x in &s.observed.feed.silences {
+                countdown(x.starts_at - s.now).hash(h);
+                countdown(x.ends_at - s.now).hash(h);
+                (x.ends_at - s.now <= crate::view::EXPIRY_WARNING).hash(h);
+            }
+        }
+    }
+}
+
 fn state_text(st: AlertState, narrow: bool) -> &'static str {
     match (st, narrow) {
         (AlertState::Active, _) => "active",

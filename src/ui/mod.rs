@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod approvals;
 pub mod bigclock;
+pub mod cache;
 pub mod checklist;
 pub mod dialog;
 pub mod editor;
@@ -144,74 +145,147 @@ fn placed(s: &State, p: &layout::Placement, steps: Vec<(u16, usize)>) -> Placed 
 /// Draws a frame; returns where it placed things, which the loop hands
 /// back to `update` (`Msg::Drawn`) for the mouse and focus.
 pub fn draw(s: &State, f: &mut Frame) -> Placed {
-    let placed = frame(s, f);
+    let area = f.area();
+    let placed = match plan(s, area) {
+        None => {
+            too_small(s, f, area);
+            Placed::default()
+        }
+        Some(plan) => {
+            let mut steps = Vec::new();
+            for (slot, r) in &plan.slots {
+                steps.extend(render_slot(s, f, &plan, *slot, *r));
+            }
+            overlay(s, f, area, &mut steps);
+            self::placed(s, &plan.placement, steps)
+        }
+    };
     // Every pane cleans what it takes from outside; this catches what one
     // forgot, before anything reaches the terminal.
     crate::sanitize::inert_cells(f.buffer_mut());
     placed
 }
 
-fn frame(s: &State, f: &mut Frame) -> Placed {
-    let area = f.area();
+/// What one place on the screen shows (a layout's pane as this seat
+/// draws it): the unit the render cache keeps (`cache`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Header,
+    Footer,
+    Bigclock,
+    Progress,
+    /// The facilitator's upcoming injects.
+    Injects,
+    /// A focusable pane, and whether it has the focus.
+    Pane(Pane, bool),
+    /// The compact layout's tabs, and the one shown.
+    Tabbar(Pane),
+    /// A place this seat leaves empty.
+    Empty,
+}
+
+/// A frame's layout: the placement, and what each place shows, in the
+/// order they are drawn (none overlaps another).
+pub struct Plan {
+    pub placement: layout::Placement,
+    pub slots: Vec<(Slot, ratatui::layout::Rect)>,
+}
+
+/// The frame's plan at `area`; `None` when the terminal is too small.
+pub fn plan(s: &State, area: ratatui::layout::Rect) -> Option<Plan> {
     if layout::too_small(area) {
-        let mut lines = Vec::new();
-        if s.ctx.drill || s.incident.drill {
-            // Every frame says it is a drill, even this one.
-            lines.push(Line::styled(" DRILL ", theme::drill_banner(s.ctx.theme)));
-        }
-        let msg = Paragraph::new(
-            lines
-                .into_iter()
-                .chain([
-                    Line::from("Terminal too small"),
-                    Line::from(format!(
-                        "{}x{}, need {}x{}",
-                        area.width,
-                        area.height,
-                        layout::MIN_WIDTH,
-                        layout::MIN_HEIGHT
-                    )),
-                    Line::from("The record is safe; enlarge the window."),
-                ])
-                .collect::<Vec<_>>(),
-        )
-        .alignment(Alignment::Center)
-        .wrap(Wrap { trim: true });
-        f.render_widget(msg, area);
-        return Placed::default();
+        return None;
     }
     let spec = layout_for(s, area.width, area.height);
-    let placed = layout::place(spec, area, &content(s));
-    let mut steps = Vec::new();
-    let header = placed.get(layout::PaneId::Header);
-    let footer = placed.get(layout::PaneId::Footer);
+    let placement = layout::place(spec, area, &content(s));
+    let mut slots = Vec::new();
+    let header = placement.get(layout::PaneId::Header);
+    let footer = placement.get(layout::PaneId::Footer);
     if s.ui.zoom {
         // The focused pane alone, between the header and the footer.
         let top = header.map_or(0, |h| h.bottom());
         let bottom = footer.map_or(area.height, |f| f.y);
         let body = ratatui::layout::Rect::new(0, top, area.width, bottom.saturating_sub(top));
-        if let Some(h) = header {
-            header::render(s, f, h);
-        }
-        if let Some(ft) = footer {
-            footer::render(s, f, ft);
-        }
-        steps = pane(s, f, s.ui.focus, body, true);
+        slots.extend(header.map(|h| (Slot::Header, h)));
+        slots.extend(footer.map(|f| (Slot::Footer, f)));
+        slots.push((Slot::Pane(s.ui.focus, true), body));
     } else {
-        for (id, r) in &placed.panes {
-            steps.extend(render_id(s, f, *id, *r));
+        for (id, r) in &placement.panes {
+            slots.push((slot_of(s, *id), *r));
         }
-        if let Some((bar, tabs, body)) = &placed.tabs {
+        if let Some((bar, tabs, body)) = &placement.tabs {
             let shown = focusable_in(tabs, s.ui.focus).unwrap_or(
                 tabs.first()
                     .copied()
                     .and_then(focusable)
                     .unwrap_or(Pane::Checklist),
             );
-            tabbar(s, f, *bar, tabs, shown);
-            steps.extend(pane(s, f, shown, *body, true));
+            slots.push((Slot::Tabbar(shown), *bar));
+            slots.push((Slot::Pane(shown, true), *body));
         }
     }
+    Some(Plan { placement, slots })
+}
+
+/// What a layout's pane shows on this seat.
+fn slot_of(s: &State, id: layout::PaneId) -> Slot {
+    use layout::PaneId as P;
+    match id {
+        P::Header => Slot::Header,
+        P::Injects if s.ctx.facilitator => Slot::Injects,
+        // Without the facilitator layout, the upcoming injects take the
+        // resources' place on a facilitator's seat.
+        P::Resources if s.ctx.facilitator && !placed_injects(s) => Slot::Injects,
+        P::Injects => Slot::Empty,
+        P::Footer => Slot::Footer,
+        P::Bigclock => Slot::Bigclock,
+        P::Progress => Slot::Progress,
+        other => match focusable(other) {
+            Some(p) => Slot::Pane(p, s.ui.focus == p),
+            None => Slot::Empty,
+        },
+    }
+}
+
+/// Draws one place; the checklist's step rows if it is there.
+pub fn render_slot(
+    s: &State,
+    f: &mut Frame,
+    plan: &Plan,
+    slot: Slot,
+    r: ratatui::layout::Rect,
+) -> Vec<(u16, usize)> {
+    match slot {
+        Slot::Header => header::render(s, f, r),
+        Slot::Footer => footer::render(s, f, r),
+        Slot::Bigclock => bigclock::render(s, f, r),
+        Slot::Progress => progress::render(s, f, r),
+        Slot::Injects => injects::render(s, f, r),
+        Slot::Pane(p, focused) => return pane(s, f, p, r, focused),
+        Slot::Tabbar(shown) => {
+            if let Some((_, tabs, _)) = &plan.placement.tabs {
+                tabbar(s, f, r, tabs, shown);
+            }
+        }
+        Slot::Empty => {}
+    }
+    Vec::new()
+}
+
+/// A dialog over the panes draws over them (the pods filter is typed
+/// into its pane's title).
+pub fn overlaid(s: &State) -> bool {
+    !matches!(s.ui.modal, None | Some(Modal::PodFilter))
+}
+
+/// The dialog, if one is open, over the panes; under it a click reaches no
+/// step.
+pub fn overlay(
+    s: &State,
+    f: &mut Frame,
+    area: ratatui::layout::Rect,
+    steps: &mut Vec<(u16, usize)>,
+) {
     match &s.ui.modal {
         None => {}
         Some(Modal::Help { scroll }) => help::render(s, f, area, *scroll),
@@ -244,11 +318,37 @@ fn frame(s: &State, f: &mut Frame) -> Placed {
         Some(Modal::Approvals { selected }) => approvals::render(s, f, area, *selected),
         Some(Modal::Decide(d)) => approvals::decide(s, f, area, d),
     }
-    // Under a dialog, a click reaches no step.
     if s.ui.modal.is_some() {
         steps.clear();
     }
-    self::placed(s, &placed, steps)
+}
+
+/// The frame when the terminal is too small for any layout.
+pub fn too_small(s: &State, f: &mut Frame, area: ratatui::layout::Rect) {
+    let mut lines = Vec::new();
+    if s.ctx.drill || s.incident.drill {
+        // Every frame says it is a drill, even this one.
+        lines.push(Line::styled(" DRILL ", theme::drill_banner(s.ctx.theme)));
+    }
+    let msg = Paragraph::new(
+        lines
+            .into_iter()
+            .chain([
+                Line::from("Terminal too small"),
+                Line::from(format!(
+                    "{}x{}, need {}x{}",
+                    area.width,
+                    area.height,
+                    layout::MIN_WIDTH,
+                    layout::MIN_HEIGHT
+                )),
+                Line::from("The record is safe; enlarge the window."),
+            ])
+            .collect::<Vec<_>>(),
+    )
+    .alignment(Alignment::Center)
+    .wrap(Wrap { trim: true });
+    f.render_widget(msg, area);
 }
 
 /// One focusable pane; the checklist's step rows when it is the one.
@@ -267,33 +367,6 @@ fn pane(
         Pane::Alerts => alerts::render(s, f, area, focused),
         Pane::Timers => timers::render(s, f, area, focused),
         Pane::Resources => resources::render(s, f, area, focused),
-    }
-    Vec::new()
-}
-
-/// Any pane a layout places; the checklist's step rows if it is there.
-fn render_id(
-    s: &State,
-    f: &mut Frame,
-    id: layout::PaneId,
-    r: ratatui::layout::Rect,
-) -> Vec<(u16, usize)> {
-    use layout::PaneId as P;
-    match id {
-        P::Header => header::render(s, f, r),
-        P::Injects if s.ctx.facilitator => injects::render(s, f, r),
-        // Without the facilitator layout, the upcoming injects take the
-        // resources' place on a facilitator's seat.
-        P::Resources if s.ctx.facilitator && !placed_injects(s) => injects::render(s, f, r),
-        P::Injects => {}
-        P::Footer => footer::render(s, f, r),
-        P::Bigclock => bigclock::render(s, f, r),
-        P::Progress => progress::render(s, f, r),
-        other => {
-            if let Some(p) = focusable(other) {
-                return pane(s, f, p, r, s.ui.focus == p);
-            }
-        }
     }
     Vec::new()
 }
@@ -357,6 +430,13 @@ pub fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usi
     let height = height.max(1);
     let start = (selected.min(len.saturating_sub(1)) + 1).saturating_sub(height);
     start..(start + height).min(len)
+}
+
+/// The rows `window` may show for any height up to `height`: what a
+/// pane's key reads of a long list (`cache`).
+pub fn around(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
+    let selected = selected.min(len.saturating_sub(1));
+    (selected + 1).saturating_sub(height.max(1))..(selected + 1).max(height).min(len)
 }
 
 /// Joins `parts` with `sep` into lines at most `width` columns wide,
@@ -485,6 +565,24 @@ mod fit_tests {
         assert_eq!(window(5, 3, 10), 0..5);
         assert_eq!(window(0, 0, 10), 0..0);
         assert_eq!(window(100, 500, 10), 90..100);
+    }
+
+    #[test]
+    fn around_holds_every_window_up_to_its_height() {
+        for len in 0..30 {
+            for selected in 0..35 {
+                for height in 1..25 {
+                    let all = around(len, selected, height);
+                    for h in 1..=height {
+                        let w = window(len, selected, h);
+                        assert!(
+                            w.is_empty() || all.start <= w.start && w.end <= all.end,
+                            "{len} {selected} {height} {h}: {w:?} not in {all:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

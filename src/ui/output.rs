@@ -41,6 +41,17 @@ fn status(
     }
 }
 
+/// What the pane shows that moves with the time (`ui::cache`): how long
+/// each running command has run.
+pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for r in &s.runs.list {
+        if r.status == RunStatus::Running {
+            crate::time::age(s.now - r.started).hash(h);
+        }
+    }
+}
+
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     let runs = &s.runs;
     let running = runs.running();

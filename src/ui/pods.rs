@@ -91,6 +91,25 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     f.render_stateful_widget(table, table_area, &mut ts);
 }
 
+/// What the pane shows that moves with the time (`ui::cache`): the ages
+/// and restarts of the rows it may show in `area`, and a failing source's
+/// retry countdown (to the second: its key is the time itself).
+pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    if let Some(v) = &s.observed.kube
+        && matches!(v.link, Link::Failing { .. })
+    {
+        s.now.hash(h);
+    }
+    let pods = &s.derived.pods;
+    for i in &pods[super::around(pods.len(), s.ui.pod, area.height as usize)] {
+        if let Some(p) = s.observed.pods.get(*i) {
+            age(s.now - p.created).hash(h);
+            crate::view::restarts_cell(p.restarts, p.last_restart, s.now).hash(h);
+        }
+    }
+}
+
 /// The width of the status line when it may take two lines (an error),
 /// else 0: what the layout needs to size the pane (`layout::status_rows`).
 pub fn status_width(s: &State, v: &KubeView) -> usize {

@@ -52,6 +52,16 @@ fn over_text(s: &State, metric: &str, t: f64, unit: &str) -> String {
     format!(" ▲ >{}{unit}{since}", trim_float(t))
 }
 
+/// What the pane shows that moves with the time (`ui::cache`): how long
+/// each metric has been over its threshold.
+pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for (metric, t0) in &s.observed.thresholds.over_since {
+        metric.hash(h);
+        crate::time::age(s.now - *t0).hash(h);
+    }
+}
+
 /// Bytes as people read them: `512M`, `6.0G`.
 fn size(b: u64) -> String {
     let g = b as f64 / GIB;
@@ -257,10 +267,33 @@ fn host_lines(s: &State, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// How many lines `host_lines` makes, counted without writing them (the
+/// layout asks every frame).
+fn host_line_count(h: &HostSnapshot, width: usize) -> usize {
+    let cores = if h.cores.len() < 2 {
+        0
+    } else {
+        let room = width.saturating_sub(5).max(4);
+        let per_line = if h.cores.len() <= NUMBERED_CORES {
+            (room / 5).max(1)
+        } else {
+            room
+        };
+        h.cores.len().div_ceil(per_line)
+    };
+    // CPU, the cores, MEM, SWAP, LOAD, each disk, NET.
+    1 + cores
+        + 1
+        + usize::from(h.swap_total > 0)
+        + 1
+        + h.disks.len()
+        + usize::from(h.net_rx.is_some() && h.net_tx.is_some())
+}
+
 /// How many lines the full form needs (the layout sizes the pane by it).
 pub fn full_height(s: &State, width: usize) -> usize {
     let host = match &s.observed.host {
-        Some(h) => host_lines(s, h, width).len(),
+        Some(h) => host_line_count(h, width),
         None => 1,
     };
     let figures = s.observed.figures.len();
@@ -454,5 +487,42 @@ fn trim_float(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    #[test]
+    fn the_host_lines_are_counted_as_they_are_written() {
+        let h = crate::testkit::Harness::drill();
+        let mut host = crate::testkit::host();
+        for cores in [0, 1, 2, 3, 8, 16, 17, 40, 130] {
+            host.cores = (0..cores).map(|i| (i * 7 % 100) as f32).collect();
+            for swap in [0, 1 << 30] {
+                host.swap_total = swap;
+                for disks in 0..3 {
+                    host.disks = (0..disks)
+                        .map(|i| crate::state::observed::DiskUse {
+                            mount: format!("/d{i}"),
+                            used: 1 << 30,
+                            total: 4 << 30,
+                        })
+                        .collect();
+                    for net in [None, Some(10.0)] {
+                        host.net_rx = net;
+                        host.net_tx = net;
+                        for width in [0, 3, 9, 10, 20, 44, 52, 80, 200] {
+                            assert_eq!(
+                                host_line_count(&host, width),
+                                host_lines(&h.state, &host, width).len(),
+                                "{cores} cores, swap {swap}, {disks} disks, net {net:?}, width {width}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -11,23 +11,36 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+/// When a clock is due, and its style.
+fn when(s: &State, t: &crate::state::timers::Timer) -> (String, ratatui::style::Style) {
+    match t.state(&s.incident, s.now) {
+        TimerState::Upcoming => (
+            format!("in {}", countdown_coarse(t.due - s.now)),
+            ratatui::style::Style::default(),
+        ),
+        TimerState::Due => (
+            format!("DUE +{}", countdown_coarse(s.now - t.due)),
+            theme::bad(s.ctx.theme),
+        ),
+        TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim(s.ctx.theme)),
+    }
+}
+
+/// What the pane shows that moves with the time (`ui::cache`): when each
+/// clock is due (its state is in the words).
+pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for t in &s.derived.timers {
+        when(s, t).0.hash(h);
+    }
+}
+
 /// One line a clock.
 pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
     let all = &s.derived.timers;
     let mut out = Vec::new();
     for t in all {
-        let state = t.state(&s.incident, s.now);
-        let (when, style) = match state {
-            TimerState::Upcoming => (
-                format!("in {}", countdown_coarse(t.due - s.now)),
-                ratatui::style::Style::default(),
-            ),
-            TimerState::Due => (
-                format!("DUE +{}", countdown_coarse(s.now - t.due)),
-                theme::bad(s.ctx.theme),
-            ),
-            TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim(s.ctx.theme)),
-        };
+        let (when, style) = when(s, t);
         let kind = t.kind.name();
         let text = format!("{when:>12} {kind:<10} {}", clean(&t.label));
         out.push(Line::from(Span::styled(fit(&text, width), style)));

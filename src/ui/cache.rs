@@ -1,0 +1,212 @@
+//! The render cache: a pane whose inputs did not change since the last
+//! frame is not rendered again; its cells stay as they are in the buffer,
+//! which holds the last frame. An idle clock tick renders the header's
+//! clock and little else.
+//!
+//! A pane's key is what it was drawn from: its place and focus, the
+//! state's change counters it reads (`state::Marks`, bumped by `update`)
+//! and what it shows that moves with the time, at the granularity it
+//! shows it (each pane's `time_key`, beside its drawing: ages in seconds,
+//! minutes or days as they are written). A pane is drawn again when its
+//! key changed; the whole frame when the terminal's size or the layout's
+//! geometry changed, a dialog is or was open, or the terminal is too
+//! small. `draw` stays a pure read of the state; the cache is the loop's
+//! value, handed in with the frame.
+//!
+//! Checked by `tests`: after every step of random sequences of messages,
+//! keys, ticks and resizes, the cached frame equals one drawn whole.
+
+use super::{Plan, Slot, plan, render_slot};
+use crate::state::ui::Placed;
+use crate::state::{Pane, State};
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use std::hash::{Hash, Hasher};
+
+/// One place as the last frame drew it.
+#[derive(Clone, Debug)]
+struct Entry {
+    slot: Slot,
+    area: Rect,
+    /// `None`: drawn every frame.
+    key: Option<u64>,
+    /// The checklist's step rows, for the mouse.
+    steps: Vec<(u16, usize)>,
+}
+
+/// What the last frame was drawn from.
+#[derive(Clone, Debug, Default)]
+pub struct Cache {
+    /// The terminal's area, when the last frame was drawn from panes
+    /// alone with nothing over them (`None`: draw the next one whole).
+    area: Option<Rect>,
+    entries: Vec<Entry>,
+}
+
+/// A frame drawn through the cache.
+#[derive(Clone, Debug, Default)]
+pub struct Drawn {
+    /// Where things were placed (as `ui::draw` returns it).
+    pub placed: Placed,
+    /// The areas drawn again (none overlaps another): the others are as
+    /// the last frame left them.
+    pub areas: Vec<Rect>,
+}
+
+/// A place's key: `None` when it is drawn every frame.
+fn key(s: &State, slot: Slot, area: Rect) -> Option<u64> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (slot, area, s.marks.any).hash(&mut h);
+    match slot {
+        // The clocks: they move every second.
+        Slot::Header | Slot::Bigclock | Slot::Injects | Slot::Tabbar(_) => return None,
+        Slot::Footer | Slot::Progress | Slot::Empty => {}
+        Slot::Pane(p, _) => match p {
+            Pane::Checklist => super::checklist::time_key(s, &mut h),
+            Pane::Timeline => {}
+            Pane::Output => {
+                s.marks.runs.hash(&mut h);
+                super::output::time_key(s, &mut h);
+            }
+            Pane::Pods => {
+                s.marks.pods.hash(&mut h);
+                super::pods::time_key(s, area, &mut h);
+            }
+            Pane::Alerts => super::alerts::time_key(s, area, &mut h),
+            Pane::Timers => super::timers::time_key(s, &mut h),
+            Pane::Resources => {
+                s.marks.host.hash(&mut h);
+                super::resources::time_key(s, &mut h);
+            }
+        },
+    }
+    Some(h.finish())
+}
+
+/// Whether two places overlap.
+fn overlap(a: Rect, b: Rect) -> bool {
+    !a.intersection(b).is_empty()
+}
+
+impl Cache {
+    /// Forgets the last frame: the next one is drawn whole.
+    pub fn clear(&mut self) {
+        self.area = None;
+        self.entries.clear();
+    }
+
+    /// Draws the state into `f`, whose buffer holds the frame this cache
+    /// drew last (the caller keeps it so; anything else, after `clear`).
+    /// Returns where things were placed and the rows drawn again.
+    pub fn draw(&mut self, s: &State, f: &mut Frame) -> Drawn {
+        let area = f.area();
+        let Some(plan) = plan(s, area) else {
+            self.clear();
+            f.buffer_mut().reset();
+            let placed = super::draw(s, f);
+            return Drawn {
+                placed,
+                areas: vec![area],
+            };
+        };
+        let keys: Vec<Option<u64>> = plan
+            .slots
+            .iter()
+            .map(|(slot, r)| key(s, *slot, *r))
+            .collect();
+        let overlaid = super::overlaid(s);
+        // Drawn in part only over the same geometry, nothing over it now
+        // or then, and no two places overlapping.
+        let same_geometry = self.area == Some(area)
+            && self.entries.len() == plan.slots.len()
+            && self
+                .entries
+                .iter()
+                .zip(&plan.slots)
+                .all(|(e, (_, r))| e.area == *r);
+        let disjoint = plan.slots.iter().enumerate().all(|(i, (_, a))| {
+            plan.slots[i + 1..]
+                .iter()
+                .all(|(_, b)| a.is_empty() || b.is_empty() || !overlap(*a, *b))
+        });
+        let drawn = if same_geometry && disjoint && !overlaid {
+            self.draw_changed(s, f, &plan, &keys)
+        } else {
+            self.draw_whole(s, f, &plan, &keys)
+        };
+        self.area = (!overlaid).then_some(area);
+        drawn
+    }
+
+    /// Every place, and the dialog over them.
+    fn draw_whole(&mut self, s: &State, f: &mut Frame, plan: &Plan, keys: &[Option<u64>]) -> Drawn {
+        let area = f.area();
+        f.buffer_mut().reset();
+        self.entries.clear();
+        let mut steps = Vec::new();
+        for ((slot, r), key) in plan.slots.iter().zip(keys) {
+            let drawn = render_slot(s, f, plan, *slot, *r);
+            steps.extend(drawn.iter().copied());
+            self.entries.push(Entry {
+                slot: *slot,
+                area: *r,
+                key: *key,
+                steps: drawn,
+            });
+        }
+        super::overlay(s, f, area, &mut steps);
+        crate::sanitize::inert_cells(f.buffer_mut());
+        Drawn {
+            placed: super::placed(s, &plan.placement, steps),
+            areas: vec![area],
+        }
+    }
+
+    /// Only the places whose key changed, over the last frame.
+    fn draw_changed(
+        &mut self,
+        s: &State,
+        f: &mut Frame,
+        plan: &Plan,
+        keys: &[Option<u64>],
+    ) -> Drawn {
+        let mut steps = Vec::new();
+        let mut areas: Vec<Rect> = Vec::new();
+        for ((e, (slot, r)), key) in self.entries.iter_mut().zip(&plan.slots).zip(keys) {
+            if e.slot == *slot && key.is_some() && e.key == *key {
+                steps.extend(e.steps.iter().copied());
+                continue;
+            }
+            clear(f.buffer_mut(), *r);
+            let drawn = render_slot(s, f, plan, *slot, *r);
+            crate::sanitize::inert_cells_in(f.buffer_mut(), *r);
+            steps.extend(drawn.iter().copied());
+            *e = Entry {
+                slot: *slot,
+                area: *r,
+                key: *key,
+                steps: drawn,
+            };
+            areas.push(*r);
+        }
+        Drawn {
+            placed: super::placed(s, &plan.placement, steps),
+            areas,
+        }
+    }
+}
+
+/// Resets the cells of `area` (as a new frame's are).
+fn clear(buf: &mut Buffer, area: Rect) {
+    let area = area.intersection(buf.area);
+    for y in area.top()..area.bottom() {
+        let start = buf.index_of(area.x, y);
+        for cell in &mut buf.content[start..start + area.width as usize] {
+            cell.reset();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,348 @@
+//! The render cache draws what a whole frame draws: random sequences of
+//! messages (keys, ticks of a few ms to a day, injects, host samples, pod
+//! events and metrics, alert polls, command output, resizes) on a drill,
+//! a facilitator's seat and live incidents, drawn through the cache and
+//! the terminal writer (`app::Painted`) as the loop does (not after every
+//! message: batches), compared cell by cell, and where things were
+//! placed, with a frame drawn whole from scratch after every step.
+//!
+//! `CACHE_CASES=N` runs N sequences per seat instead of the default.
+
+use crate::app::Painted;
+use crate::app::effects::{Direct, apply};
+use crate::command::run::{Line, Outcome, Stream, Taken};
+use crate::msg::{Effect, Msg};
+use crate::state::kube::{KubeUpdate, Usage};
+use crate::state::ui::Placed;
+use crate::state::{AlertState, Pod};
+use crate::testkit::{Harness, am_alert, am_poll, host, t0};
+use crate::update::update;
+use chrono::TimeDelta;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// xorshift64*: reproducible from the seed printed on a failure.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())]
+    }
+}
+
+const SIZES: &[(u16, u16)] = &[
+    (120, 40),
+    (80, 24),
+    (200, 60),
+    (100, 30),
+    (160, 45),
+    (60, 20),
+    (120, 40),
+];
+
+const CHARS: &str = "jjjkkkgGJK /?nstLLzzTaxXSeiIpfF[]rcdm1y";
+
+fn key(rng: &mut Rng) -> Msg {
+    let code = match rng.below(4) {
+        0 => rng.pick(&[
+            KeyCode::Tab,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Esc,
+            KeyCode::Esc,
+            KeyCode::Enter,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::PageDown,
+            KeyCode::PageUp,
+            KeyCode::Home,
+            KeyCode::End,
+        ]),
+        _ => {
+            let cs: Vec<char> = CHARS.chars().collect();
+            KeyCode::Char(rng.pick(&cs))
+        }
+    };
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn pod(rng: &mut Rng, i: usize) -> Pod {
+    let status = rng.pick(&["Running", "Running", "CrashLoopBackOff", "Pending", "Error"]);
+    let restarts = rng.below(4) as u32;
+    Pod {
+        name: format!("dicps-api-7d9f8b6c5-{i:05}"),
+        ready: if status == "Running" { "1/1" } else { "0/1" }.into(),
+        status: status.into(),
+        restarts,
+        last_restart: (restarts > 0).then(|| t0() + TimeDelta::seconds(rng.below(900) as i64)),
+        created: t0() - TimeDelta::seconds(rng.pick(&[0, 30, 500, 4000, 90_000])),
+        node: Some(format!("node-{}", i % 3)),
+        phase: Some("Running".into()),
+    }
+}
+
+/// A message an idle seat gets: mostly ticks, some samples and output.
+fn idle(rng: &mut Rng, h: &Harness, running: &[String]) -> Msg {
+    match rng.below(20) {
+        0..=1 => message(rng, h, running, 10),
+        2 => message(rng, h, running, 11),
+        3..=5 if !running.is_empty() => message(rng, h, running, 14),
+        _ => Msg::Tick,
+    }
+}
+
+/// A message the seat could get (`kind`: which, or any if out of range).
+fn message(rng: &mut Rng, h: &Harness, running: &[String], kind: usize) -> Msg {
+    let kind = if kind < 20 { kind } else { rng.below(20) };
+    match kind {
+        0..=8 => key(rng),
+        9 => Msg::InjectDue(rng.below(h.state.ctx.injects.len().max(1)) as u32),
+        10 => {
+            let mut x = host();
+            x.cpu_percent = rng.below(1000) as f32 / 10.0;
+            x.cores = vec![x.cpu_percent, rng.below(100) as f32];
+            x.mem_used = x.mem_total / 100 * rng.below(100) as u64;
+            Msg::Host(x)
+        }
+        11 => match if h.state.observed.kube.is_some() && rng.below(2) == 0 {
+            5
+        } else {
+            rng.below(7)
+        } {
+            0 => Msg::Kube(KubeUpdate::Synced(
+                (0..rng.below(40)).map(|i| pod(rng, i)).collect(),
+            )),
+            1 | 2 => {
+                let i = rng.below(40);
+                Msg::Kube(KubeUpdate::Applied(pod(rng, i)))
+            }
+            3 => Msg::Kube(KubeUpdate::Deleted(format!(
+                "dicps-api-7d9f8b6c5-{:05}",
+                rng.below(40)
+            ))),
+            4 => Msg::Kube(KubeUpdate::Failed {
+                error: "connection refused".into(),
+                retry_in: std::time::Duration::from_millis(rng.below(9000) as u64),
+            }),
+            5 => Msg::Kube(KubeUpdate::Metrics(
+                (0..40)
+                    .map(|i| {
+                        (
+                            format!("dicps-api-7d9f8b6c5-{i:05}"),
+                            Usage {
+                                cpu_nano: rng.below(2_000_000_000) as u128,
+                                mem_bytes: rng.below(1 << 30) as u128,
+                            },
+                        )
+                    })
+                    .collect(),
+            )),
+            _ => Msg::Kube(KubeUpdate::MetricsUnavailable("no metrics API".into())),
+        },
+        12 => {
+            let mut poll = am_poll();
+            poll.alerts.truncate(rng.below(5));
+            if rng.below(2) == 0 {
+                poll.alerts.push(am_alert(
+                    "DiskFull",
+                    "db-1:9100",
+                    "warning",
+                    AlertState::Active,
+                    rng.below(4000) as i64,
+                ));
+            }
+            Msg::AlertsPolled(Box::new(poll))
+        }
+        13 => Msg::AlertsFailed {
+            error: "timed out".into(),
+            retry_in: std::time::Duration::from_secs(rng.below(20) as u64),
+        },
+        14 if !running.is_empty() => Msg::RunOutput {
+            run: running[rng.below(running.len())].clone(),
+            lines: (0..rng.below(30))
+                .map(|i| Line {
+                    stream: if i % 5 == 0 { Stream::Err } else { Stream::Out },
+                    text: format!("line {i} of output"),
+                })
+                .collect(),
+            dropped: 0,
+            taken: Taken::none(),
+        },
+        15 if !running.is_empty() => Msg::RunExited {
+            run: running[rng.below(running.len())].clone(),
+            outcome: Outcome::Exited(rng.below(3) as i32),
+            duration: std::time::Duration::from_millis(rng.below(5000) as u64),
+        },
+        _ => Msg::Tick,
+    }
+}
+
+/// A frame drawn whole, from nothing.
+fn whole(h: &Harness) -> (Buffer, Placed) {
+    let (w, ht) = h.state.ui.size;
+    let mut term = Terminal::new(TestBackend::new(w, ht)).unwrap();
+    let mut placed = Placed::default();
+    term.draw(|f| placed = crate::ui::draw(&h.state, f))
+        .unwrap();
+    (term.backend().buffer().clone(), placed)
+}
+
+fn text(b: &Buffer) -> String {
+    let w = b.area.width as usize;
+    b.content
+        .chunks(w)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Plays one random sequence; panics at the first frame that differs.
+fn play(seat: &str, mut h: Harness, seed: u64, steps: usize) {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let (w, ht) = h.state.ui.size;
+    let mut screen = Painted::new(Terminal::new(TestBackend::new(w, ht)).unwrap());
+    let mut running: Vec<String> = Vec::new();
+    let mut log: Vec<String> = Vec::new();
+    // A seat on a live incident runs a command first (its step's Enter,
+    // then Enter or y through the dialog).
+    if !h.state.ctx.drill {
+        for code in [
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Char('y'),
+            KeyCode::Enter,
+        ] {
+            let seat_name = h.state.ctx.seat.clone();
+            let mut fx = Direct::new(&mut h.store, &seat_name, h.now);
+            apply(
+                &mut h.state,
+                Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+                h.now,
+                &mut fx,
+            );
+            for e in &fx.done {
+                if let Effect::Spawn(spec) = e {
+                    running.push(spec.run.clone());
+                }
+            }
+        }
+    }
+    // Busy and idle stretches.
+    let mut quiet = 0;
+    for step in 0..steps {
+        // The time moves on, from a few ms to a day.
+        let ms = rng.pick(&[
+            0, 3, 400, 999, 1000, 1000, 1000, 1001, 7000, 61_000, 3_600_000,
+        ]);
+        let ms = if rng.below(40) == 0 { 86_400_000 } else { ms };
+        h.now += TimeDelta::milliseconds(ms);
+        let msg = if rng.below(25) == 0 {
+            let (w, ht) = rng.pick(SIZES);
+            screen.term.backend_mut().resize(w, ht);
+            screen.resize(Rect::new(0, 0, w, ht)).unwrap();
+            Msg::Resize(w, ht)
+        } else if quiet > 0 {
+            quiet -= 1;
+            idle(&mut rng, &h, &running)
+        } else {
+            if rng.below(8) == 0 {
+                // An idle stretch: whatever dialog was open is closed.
+                quiet = 5 + rng.below(30);
+                Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))
+            } else {
+                message(&mut rng, &h, &running, usize::MAX)
+            }
+        };
+        log.push(format!("{step}: +{ms}ms {msg:?}"));
+        if let Msg::RunExited { run, .. } = &msg {
+            running.retain(|r| r != run);
+        }
+        let seat_name = h.state.ctx.seat.clone();
+        let mut fx = Direct::new(&mut h.store, &seat_name, h.now);
+        apply(&mut h.state, msg, h.now, &mut fx);
+        for e in &fx.done {
+            if let Effect::Spawn(spec) = e {
+                running.push(spec.run.clone());
+            }
+        }
+        // Drawn after a batch, as the loop does: not after every message.
+        if rng.below(4) == 0 {
+            continue;
+        }
+        for _ in 0..2 {
+            let placed = screen.draw(&h.state).unwrap();
+            let (want, want_placed) = whole(&h);
+            let got = screen.term.backend().buffer();
+            if *got != want || placed != want_placed {
+                let tail = log[log.len().saturating_sub(12)..].join("\n");
+                panic!(
+                    "{seat}, seed {seed}, step {step}: the cached frame differs \
+                     (placed equal: {})\nlast messages:\n{tail}\n\
+                     cached:\n{}\n\nwhole:\n{}",
+                    placed == want_placed,
+                    text(got),
+                    text(&want)
+                );
+            }
+            let focus = h.state.ui.focus;
+            update(&mut h.state, Msg::Drawn(Box::new(placed)), h.now);
+            if h.state.ui.focus == focus {
+                break;
+            }
+        }
+    }
+}
+
+fn cases(default: u64) -> u64 {
+    std::env::var("CACHE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn the_cached_frame_is_the_whole_frame_on_a_drill() {
+    for seed in 0..cases(6) {
+        let mut h = Harness::drill();
+        h.run_injects_until(rng_secs(seed));
+        play("drill", h, seed, 150);
+    }
+}
+
+#[test]
+fn the_cached_frame_is_the_whole_frame_on_a_facilitators_seat() {
+    for seed in 0..cases(4) {
+        play("facilitator", Harness::facilitator(), 100 + seed, 150);
+    }
+}
+
+#[test]
+fn the_cached_frame_is_the_whole_frame_on_a_live_incident() {
+    for seed in 0..cases(4) {
+        play("live kube", Harness::live_kube(), 200 + seed, 150);
+        play("live alertmanager", Harness::live("dicps"), 300 + seed, 150);
+        play(
+            "live thresholds",
+            Harness::live("zkp-ledger"),
+            400 + seed,
+            150,
+        );
+    }
+}
+
+/// Where a drill sequence starts: at the start, or injects in.
+fn rng_secs(seed: u64) -> u64 {
+    [0, 0, 90, 300, 900, 3600][seed as usize % 6]
+}
