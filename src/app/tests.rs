@@ -316,7 +316,10 @@ fn running_commands_are_cancelled_at_quit_and_their_end_recorded() {
     c.apply(
         Msg::RunExited {
             run: id.clone(),
-            outcome: Outcome::Cancelled,
+            outcome: Outcome::Cancelled {
+                exit: None,
+                signal: None,
+            },
             duration: Duration::from_millis(300),
         },
         &mut screen,
@@ -363,7 +366,10 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
     // The run's end, as the runner sends it once cancelled.
     tx.send(Msg::RunExited {
         run: id.clone(),
-        outcome: Outcome::Cancelled,
+        outcome: Outcome::Cancelled {
+            exit: None,
+            signal: None,
+        },
         duration: Duration::from_millis(300),
     })
     .expect("the loop's channel");

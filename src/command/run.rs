@@ -39,8 +39,16 @@ pub struct Line {
 pub enum Outcome {
     Exited(i32),
     Signalled(i32),
-    TimedOut,
-    Cancelled,
+    /// Ended by the cockpit, with how the process ended (its exit code, or
+    /// the signal that took it: SIGTERM, or SIGKILL after the grace).
+    TimedOut {
+        exit: Option<i32>,
+        signal: Option<i32>,
+    },
+    Cancelled {
+        exit: Option<i32>,
+        signal: Option<i32>,
+    },
     FailedToStart(String),
 }
 
@@ -49,8 +57,8 @@ impl Outcome {
         match self {
             Outcome::Exited(c) => format!("exit {c}"),
             Outcome::Signalled(s) => format!("killed by {}", signal_name(*s)),
-            Outcome::TimedOut => "timed out".into(),
-            Outcome::Cancelled => "cancelled".into(),
+            Outcome::TimedOut { .. } => "timed out".into(),
+            Outcome::Cancelled { .. } => "cancelled".into(),
             Outcome::FailedToStart(e) => format!("failed to start: {e}"),
         }
     }

@@ -182,12 +182,12 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
             _ = flush.tick() => send(&mut pending, &mut dropped, false),
             st = child.wait() => break st,
             _ = &mut cancel, if ended.is_none() => {
-                ended = Some(Outcome::Cancelled);
+                ended = Some(Outcome::Cancelled { exit: None, signal: None });
                 signal_group(pgid, Signal::SIGTERM);
                 kill_at = Some(tokio::time::Instant::now() + GRACE);
             }
             _ = &mut deadline, if ended.is_none() => {
-                ended = Some(Outcome::TimedOut);
+                ended = Some(Outcome::TimedOut { exit: None, signal: None });
                 signal_group(pgid, Signal::SIGTERM);
                 kill_at = Some(tokio::time::Instant::now() + GRACE);
             }
@@ -214,14 +214,30 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
             _ = &mut linger => break,
         }
     }
-    let outcome = ended.unwrap_or_else(|| match status {
-        Ok(s) => match (s.code(), s.signal()) {
-            (Some(c), _) => Outcome::Exited(c),
-            (None, Some(sig)) => Outcome::Signalled(sig),
-            _ => Outcome::Exited(-1),
+    let (code, sig) = match &status {
+        Ok(s) => (s.code(), s.signal()),
+        Err(_) => (None, None),
+    };
+    let outcome = match ended {
+        // How it ended is part of the record (issue 14: `"signal": null`).
+        Some(Outcome::Cancelled { .. }) => Outcome::Cancelled {
+            exit: code,
+            signal: sig,
         },
-        Err(e) => Outcome::FailedToStart(e.to_string()),
-    });
+        Some(Outcome::TimedOut { .. }) => Outcome::TimedOut {
+            exit: code,
+            signal: sig,
+        },
+        Some(o) => o,
+        None => match status {
+            Ok(_) => match (code, sig) {
+                (Some(c), _) => Outcome::Exited(c),
+                (None, Some(sig)) => Outcome::Signalled(sig),
+                _ => Outcome::Exited(-1),
+            },
+            Err(e) => Outcome::FailedToStart(e.to_string()),
+        },
+    };
     send(&mut pending, &mut dropped, true);
     let _ = tx.send(Msg::RunExited {
         run: id,

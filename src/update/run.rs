@@ -451,6 +451,9 @@ pub fn finish(
     let (exit, signal) = match &outcome {
         Outcome::Exited(c) => (Some(*c), None),
         Outcome::Signalled(sig) => (None, Some(process::signal_name(*sig))),
+        Outcome::Cancelled { exit, signal } | Outcome::TimedOut { exit, signal } => {
+            (*exit, signal.map(process::signal_name))
+        }
         _ => (None, None),
     };
     let ev = Event::CommandFinished {
