@@ -37,12 +37,20 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<ExitCode> {
         for l in &skipped {
             eprintln!("{l}");
         }
-        if !skipped.is_empty() {
+        let notes = report
+            .skipped
+            .iter()
+            .filter(|(_, w)| w.starts_with("note: "))
+            .count();
+        let left_out = skipped.len() - notes;
+        if left_out > 0 {
             eprintln!(
-                "{} parts of {} were left out (above); check that none of them is a command",
-                skipped.len(),
+                "{left_out} parts of {} were left out (above); check that none of them is a command",
                 crate::sanitize::clean(&source)
             );
+        }
+        if notes > 0 {
+            eprintln!("{notes} imported commands need a look (above)");
         }
     };
 

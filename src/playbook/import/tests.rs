@@ -660,3 +660,20 @@ fn an_inferred_namespace_never_holds_control_characters() {
         "{report:#?}"
     );
 }
+
+#[test]
+fn the_report_reads_file_line_what_sorted_and_inert() {
+    let r = super::Report {
+        skipped: vec![
+            (9, "note: this command holds control characters".into()),
+            (3, "output, not a command: \u{1b}[2J".into()),
+        ],
+    };
+    assert_eq!(
+        r.lines("r.md"),
+        [
+            "r.md:3: skipped output, not a command: ^[[2J",
+            "r.md:9: this command holds control characters"
+        ]
+    );
+}
