@@ -236,7 +236,7 @@ pub fn import(data: &[u8]) {
     let md = String::from_utf8_lossy(data);
     let pb = match import(&md, "fuzz.md") {
         Ok(pb) => pb,
-        Err(ImportError::NoSteps { .. }) => return,
+        Err(ImportError::NoSteps { .. } | ImportError::TooLarge { .. }) => return,
         Err(e) => panic!("{e}"),
     };
     let yaml = to_yaml(&pb);

@@ -1,7 +1,7 @@
 //! `incident-cockpit playbook import RUNBOOK.md [-o FILE]`: turn a markdown
 //! runbook into a playbook YAML, on stdout or into a new file.
 
-use crate::playbook::import::{import, to_yaml};
+use crate::playbook::import::{import_with_report, to_yaml};
 use crate::playbook::load::parse_yaml;
 use crate::playbook::model::Playbook;
 use anyhow::{Context, Result};
@@ -10,12 +10,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Imports `input`; writes the YAML to `output` (never over an existing
-/// file: that exits 2) or to stdout. A summary goes to stderr.
+/// file: that exits 2) or to stdout. A summary goes to stderr, with every
+/// block or line left out (`file:line: skipped ...`) for review.
 pub fn run(input: &Path, output: Option<&Path>) -> Result<ExitCode> {
     let markdown = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read the runbook {}", input.display()))?;
     let source = input.display().to_string();
-    let pb = import(&markdown, &source)?;
+    let (pb, report) = import_with_report(&markdown, &source)?;
+    let skipped = report.lines(&source);
     let file_name = input
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -26,10 +28,34 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<ExitCode> {
         to_yaml(&pb)
     );
     // What is written must load.
-    parse_yaml::<Playbook>(&source, &yaml)
-        .map_err(|e| anyhow::anyhow!("the imported playbook does not load back: {e}"))?;
+    parse_yaml::<Playbook>("(the imported playbook's YAML)", &yaml).map_err(|e| {
+        anyhow::anyhow!(
+            "{source}: the imported playbook does not load back (an importer bug; please report it with the runbook): {e}"
+        )
+    })?;
+    let report_skipped = || {
+        for l in &skipped {
+            eprintln!("{l}");
+        }
+        let notes = report
+            .skipped
+            .iter()
+            .filter(|(_, w)| w.starts_with("note: "))
+            .count();
+        let left_out = skipped.len() - notes;
+        if left_out > 0 {
+            eprintln!(
+                "{left_out} parts of {} were left out (above); check that none of them is a command",
+                crate::sanitize::clean(&source)
+            );
+        }
+        if notes > 0 {
+            eprintln!("{notes} imported commands need a look (above)");
+        }
+    };
 
     let Some(out) = output else {
+        report_skipped();
         let mut stdout = std::io::stdout().lock();
         match stdout
             .write_all(yaml.as_bytes())
@@ -59,6 +85,7 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<ExitCode> {
     file.write_all(yaml.as_bytes())
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", out.display()))?;
+    report_skipped();
     eprintln!("{}: {}", out.display(), summary(&pb));
     Ok(ExitCode::SUCCESS)
 }

@@ -230,6 +230,30 @@ fn command(c: &mut Ctx, cmd: &Command, params_node: Option<&Node>) {
             ),
         );
     }
+    // Output pasted as a command, or control characters in it.
+    if super::import::looks_like_output(run) {
+        c.at(
+            &cmd.run,
+            format!(
+                "run looks like a tool's output, not a command: {} (expected a command line; remove the step or put the command it shows)",
+                crate::sanitize::clean(run.lines().find(|l| !l.trim().is_empty()).unwrap_or(""))
+            ),
+        );
+    }
+    if let Some((i, ch)) = run
+        .chars()
+        .enumerate()
+        .find(|(_, ch)| *ch != '\n' && *ch != '\t' && crate::sanitize::is_dangerous(*ch))
+    {
+        c.at(
+            &cmd.run,
+            format!(
+                "run holds the control character U+{:04X} at character {} (terminal escape sequences and invisible characters have no place in a command; remove it)",
+                ch as u32,
+                i + 1
+            ),
+        );
+    }
     if let Some(t) = &cmd.timeout {
         c.duration(t, "timeout");
     }
@@ -755,6 +779,25 @@ procedures:
         assert_eq!(
             one(|s| s.replace("kubectl get pods", "kubectl delete pods")),
             "t.yaml:23:21: risk \"read\" is lower than what the command does (expected destructive or higher for: kubectl delete pods -n <ns>)"
+        );
+    }
+
+    #[test]
+    fn output_and_control_characters_in_a_run() {
+        let p = one(|s| s.replace("kubectl get pods -n <ns>", "'* Connected to x <ns>'"));
+        assert!(
+            p.starts_with("t.yaml:22:20: run looks like a tool's output"),
+            "{p}"
+        );
+        let p = one(|s| {
+            s.replace(
+                "kubectl get pods -n <ns>",
+                "\"kubectl get pods -n <ns>\\e[2J\"",
+            )
+        });
+        assert!(
+            p.starts_with("t.yaml:22:20: run holds the control character U+001B"),
+            "{p}"
         );
     }
 

@@ -1,7 +1,11 @@
 //! Placeholders in a step's command, as runbooks write them:
-//! `<compromised-pod>`, `{{ pod }}`, `${DB_HOST}` and `$DB_HOST`, or a
-//! literal sample value a parameter declares with `token:`
-//! (`dicps-api-xxx`). Lint, import and the runner share these rules.
+//! `<compromised-pod>`, `<Release Name>`, `{{ pod }}`, `{pod-name}`,
+//! `${DB_HOST}` and `$DB_HOST`, or a literal sample value a parameter
+//! declares with `token:` (`dicps-api-xxx`). Lint, import and the runner
+//! share these rules. Not placeholders: template keywords (`{{end}}`,
+//! `{{ else }}`), `<snip>`, `<none>` and HTML tags, shell syntax (`{}`,
+//! `${1}`, `$(…)`, `{a,b}`) and well-known environment variables (`$HOME`,
+//! `$PATH`, `$USER`…), which the shell fills.
 
 use super::model::Param;
 
@@ -11,6 +15,8 @@ pub enum Style {
     Angle,
     /// `{{name}}` or `{{ name }}`
     Braces,
+    /// `{name}`
+    Brace,
     /// `$NAME` or `${NAME}` (upper case: lower-case `$ip` is a shell
     /// variable)
     Dollar,
@@ -24,6 +30,85 @@ pub struct Found {
     pub text: String,
     pub start: usize,
     pub style: Style,
+}
+
+/// Go and Jinja template keywords: `{{end}}` is not a placeholder.
+const TEMPLATE_KEYWORDS: &[&str] = &[
+    "end", "else", "if", "range", "with", "define", "template", "block", "break", "continue",
+    "endif", "endfor", "for", "endblock", "raw", "endraw", "nil", "true", "false",
+];
+
+/// Angle-bracket words that are not placeholders: elisions, kubectl's
+/// `<none>`, a few HTML tags that hold no name.
+const NOT_ANGLE: &[&str] = &[
+    "snip",
+    "snipped",
+    "none",
+    "nil",
+    "null",
+    "unknown",
+    "br",
+    "hr",
+    "truncated",
+    "redacted",
+    "omitted",
+    "elided",
+    "output",
+    "details",
+    "summary",
+];
+
+/// Environment variables every shell has: `$HOME` is not a placeholder.
+pub const WELL_KNOWN_ENV: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "PWD",
+    "OLDPWD",
+    "SHELL",
+    "HOSTNAME",
+    "HOST",
+    "LANG",
+    "LC_ALL",
+    "TERM",
+    "TMPDIR",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "SECONDS",
+    "IFS",
+    "PS1",
+    "PS2",
+    "LINENO",
+    "BASH_SOURCE",
+    "BASHPID",
+    "KUBECONFIG",
+    "XDG_CONFIG_HOME",
+    "XDG_RUNTIME_DIR",
+    "DISPLAY",
+    "SSH_AUTH_SOCK",
+    "MAIL",
+    "TZ",
+    "HISTFILE",
+    "OSTYPE",
+    "MACHTYPE",
+    "GOPATH",
+    "JAVA_HOME",
+    "LD_LIBRARY_PATH",
+];
+
+/// `Release Name` → `release-name`: a name for a spaced placeholder.
+fn spaced_name(inner: &str) -> String {
+    inner
+        .split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn is_name_start(c: char) -> bool {
@@ -47,6 +132,7 @@ pub fn find(run: &str) -> Vec<Found> {
                 if !inner.is_empty()
                     && inner.chars().next().is_some_and(is_name_start)
                     && inner.chars().all(is_name_char)
+                    && !TEMPLATE_KEYWORDS.contains(&inner.to_lowercase().as_str())
                 {
                     out.push(Found {
                         name: inner.to_string(),
@@ -59,19 +145,63 @@ pub fn find(run: &str) -> Vec<Found> {
                 }
             }
         } else if let Some(after) = rest.strip_prefix('<') {
-            let name: String = after.chars().take_while(|c| is_name_char(*c)).collect();
-            if !name.is_empty()
-                && name.chars().next().is_some_and(is_name_start)
-                && rest[1 + name.len()..].starts_with('>')
-            {
+            // `<name>`, or `<Release Name>` (words apart by one space).
+            let inner: String = after
+                .chars()
+                .take_while(|c| is_name_char(*c) || *c == ' ')
+                .collect();
+            let closed = after[inner.len()..].starts_with('>');
+            let words_ok = !inner.starts_with(' ')
+                && !inner.ends_with(' ')
+                && !inner.contains("  ")
+                && inner.split(' ').count() <= 5
+                && inner
+                    .split(' ')
+                    .all(|w| w.chars().next().is_some_and(is_name_start));
+            let lower = inner.to_lowercase();
+            let not_one = inner.is_empty()
+                || !closed
+                || !words_ok
+                || NOT_ANGLE.contains(&lower.as_str())
+                || rest.starts_with("<<")
+                || (i > 0 && b[i - 1] == b'<');
+            if !not_one {
+                let name = if inner.contains(' ') {
+                    spaced_name(&inner)
+                } else {
+                    inner.clone()
+                };
                 out.push(Found {
-                    text: format!("<{name}>"),
+                    text: format!("<{inner}>"),
                     name,
                     start: i,
                     style: Style::Angle,
                 });
-                i += 1;
+                i += inner.len() + 2;
                 continue;
+            }
+        } else if rest.starts_with('{') && !(i > 0 && b[i - 1] == b'$') {
+            // `{pod-name}`: one name, not `{}`, `{a,b}`, `{.items}`, JSON.
+            if let Some(end) = rest.find('}') {
+                let inner = &rest[1..end];
+                if !inner.is_empty()
+                    && inner
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic())
+                    && inner.chars().all(is_name_char)
+                    && !TEMPLATE_KEYWORDS.contains(&inner.to_lowercase().as_str())
+                    && !rest[end + 1..].starts_with('}')
+                {
+                    out.push(Found {
+                        name: inner.to_string(),
+                        text: rest[..end + 1].to_string(),
+                        start: i,
+                        style: Style::Brace,
+                    });
+                    i += end + 1;
+                    continue;
+                }
             }
         } else if rest.starts_with("${") {
             if let Some(end) = rest.find('}') {
@@ -108,9 +238,11 @@ pub fn find(run: &str) -> Vec<Found> {
     out
 }
 
-/// `DB_HOST`: upper case, digits and underscores, not starting with a digit.
+/// `DB_HOST`: upper case, digits and underscores, not starting with a
+/// digit, and not a variable every shell has (`HOME`).
 pub fn is_env_name(name: &str) -> bool {
-    !name.is_empty()
+    !WELL_KNOWN_ENV.contains(&name)
+        && !name.is_empty()
         && name
             .chars()
             .next()
@@ -172,6 +304,28 @@ mod tests {
         assert!(names("for ip in $(cat x); do echo $ip; done").is_empty());
         assert!(names("awk '{print $1}' | sort").is_empty());
         assert!(names("cat <<EOF").is_empty());
+        assert!(names("find . -exec rm {} \\;").is_empty());
+        assert!(names("echo {a,b} ${1} $HOME $PATH {{end}} {{ else }} <snip>").is_empty());
+        assert!(names("kubectl get pods -o jsonpath={.items[*].metadata.name}").is_empty());
+        assert!(names("curl -d '{\"a\":1}' x").is_empty());
+        assert!(names("psql db < in.sql > out.txt").is_empty());
+        assert!(names("cmd <in >out").is_empty());
+    }
+
+    #[test]
+    fn every_common_form() {
+        assert_eq!(
+            names("helm rollback <Release Name> <revision> -n {namespace}"),
+            ["release-name", "revision", "namespace"]
+        );
+        assert_eq!(
+            find("helm rollback <Release Name> 1")[0].text,
+            "<Release Name>"
+        );
+        assert_eq!(
+            names("kubectl logs {pod-name} -c {{ container }} --since ${SINCE} $HOME/$OUT"),
+            ["pod-name", "container", "SINCE", "OUT"]
+        );
     }
 
     #[test]

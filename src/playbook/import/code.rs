@@ -37,7 +37,8 @@ pub(super) fn code_kind(info: &str, text: &str, template_ctx: bool) -> CodeKind 
                 CodeKind::Other
             }
         }
-        "markdown" | "md" | "text" | "txt" | "plain" | "plaintext" | "email" | "mail" => {
+        "markdown" | "md" | "text" | "txt" | "plain" | "plaintext" | "email" | "mail"
+        | "output" | "log" | "logs" => {
             if template_ctx || has_headers(text) {
                 CodeKind::Template
             } else {
@@ -49,11 +50,24 @@ pub(super) fn code_kind(info: &str, text: &str, template_ctx: bool) -> CodeKind 
 }
 
 fn shell_mode(lang: &str, text: &str) -> shell::Mode {
-    if matches!(
+    let session = matches!(
         lang,
         "console" | "shell-session" | "shellsession" | "sh-session" | "terminal"
-    ) {
+    );
+    let prompted = text.lines().any(|l| {
+        let t = l.trim_start();
+        (t.starts_with("$ ") || t == "$")
+            || (session
+                && (t.starts_with("# ") || t.starts_with("% "))
+                && command_start(&t[2..]) == Start::Known)
+            || PROMPTED.is_match(l)
+    });
+    if session && prompted {
         shell::Mode::Console { hash_prompt: true }
+    } else if session {
+        // A session without prompts: commands are the lines that start
+        // with a program, everything else is output.
+        shell::Mode::Loose
     } else if text.lines().any(|l| {
         let t = l.trim_start();
         t.starts_with("$ ") || t == "$"
@@ -75,7 +89,194 @@ fn has_headers(text: &str) -> bool {
         })
 }
 
+/// `user@host:~$ cmd`, `[root@host ~]# cmd`.
+static PROMPTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\[[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*?)?|[\w.-]+:[~/]\S*?)\s*[$#%]\s")
+        .expect("regex")
+});
+
+/// How a line can start a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Start {
+    /// A program the importer or the risk rules know, a path (`./x`,
+    /// `/usr/bin/x`) or shell syntax (`for`, `export`, `X=1`).
+    Known,
+    /// A lower-case word that could be a program (`zkp-ledger fsck`).
+    Plausible,
+    /// Output, prose or nothing: `* Connected`, `> Host:`, `NAME  READY`.
+    No,
+}
+
+fn is_assignment(w: &str) -> bool {
+    match w.split_once('=') {
+        Some((n, _)) => {
+            n.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        None => false,
+    }
+}
+
+/// Columns of output: words apart by two spaces or more (outside quotes
+/// and before a `#` comment).
+fn columns(line: &str) -> bool {
+    let (code, _) = shell::split_comment(line);
+    let t = code.trim();
+    let (mut sq, mut dq, mut spaces) = (false, false, 0);
+    for c in t.chars() {
+        match c {
+            '\'' if !dq => sq = !sq,
+            '"' if !sq => dq = !dq,
+            ' ' | '\t' if !sq && !dq => {
+                spaces += if c == '\t' { 2 } else { 1 };
+                continue;
+            }
+            _ => {}
+        }
+        if spaces >= 2 {
+            return true;
+        }
+        spaces = 0;
+    }
+    false
+}
+
+/// A line that is plainly a tool's output, not a command: curl's verbose
+/// lines (`* Connected`, `> Host:`, `< HTTP/1.1`), a `key:` or `Error:`
+/// start, tree drawing and status bullets, a table header in capitals.
+pub(super) fn output_like(line: &str) -> bool {
+    let t = line.trim();
+    let first = t.split_whitespace().next().unwrap_or("");
+    let c0 = first.chars().next().unwrap_or(' ');
+    matches!(
+        c0,
+        '*' | '>' | '<' | '|' | '●' | '○' | '└' | '├' | '│' | '─' | '✓' | '✗' | '×' | '→'
+    ) || (first.len() > 1 && first.ends_with(':') && !first.contains("://"))
+        || (first.len() > 1
+            && first.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            && columns(t))
+        || (first.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && !first.is_empty()
+            && t.contains(' '))
+}
+
+/// Whether (and how) `line` starts a command: the test that keeps output,
+/// prose and comments out of the steps.
+pub(super) fn command_start(line: &str) -> Start {
+    let t = line.trim();
+    if output_like(t) {
+        return Start::No;
+    }
+    let mut words = t.split_whitespace().peekable();
+    let mut first = match words.next() {
+        Some(w) => w,
+        None => return Start::No,
+    };
+    loop {
+        if is_assignment(first) {
+            match words.next() {
+                Some(w) => first = w,
+                // `FOO=bar` alone sets a variable.
+                None => return Start::Known,
+            }
+        } else if matches!(
+            first,
+            "sudo" | "time" | "!" | "then" | "do" | "else" | "{" | "("
+        ) {
+            match words.next() {
+                Some(w) => first = w,
+                None => {
+                    return if first == "sudo" {
+                        Start::Known
+                    } else {
+                        Start::No
+                    };
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let first = first.trim_start_matches('(');
+    if columns(t) {
+        return Start::No;
+    }
+    if matches!(
+        first,
+        "for"
+            | "while"
+            | "if"
+            | "until"
+            | "case"
+            | "function"
+            | "export"
+            | "cd"
+            | "source"
+            | "."
+            | "set"
+            | "unset"
+            | "alias"
+            | "local"
+            | "declare"
+            | "echo"
+            | "printf"
+            | "["
+            | "[["
+    ) {
+        return Start::Known;
+    }
+    let Some(c0) = first.chars().next() else {
+        return Start::No;
+    };
+    if first.ends_with(':') || first.ends_with(',') || first.ends_with(';') {
+        return Start::No;
+    }
+    if !(c0.is_ascii_alphanumeric() || matches!(c0, '_' | '.' | '/' | '~' | '$')) {
+        return Start::No;
+    }
+    let path_like = (first.starts_with('/')
+        || first.starts_with("./")
+        || first.starts_with("../")
+        || first.starts_with("~/"))
+        && first.len() > 1
+        && !first.ends_with('/');
+    if path_like {
+        return Start::Known;
+    }
+    if PROGRAMS.contains(&first) || risk::knows(first) {
+        return Start::Known;
+    }
+    let plausible = c0.is_ascii_lowercase()
+        && first.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '+')
+        })
+        && !first.ends_with('.');
+    if plausible {
+        Start::Plausible
+    } else {
+        Start::No
+    }
+}
+
 const PROGRAMS: &[&str] = &[
+    "cf",
+    "bosh",
+    "monit",
+    "chroot",
+    "gitlab-ctl",
+    "gitlab-rake",
+    "gitlab-psql",
+    "gitlab-redis-cli",
+    "knife",
+    "node",
+    "ruby",
+    "perl",
+    "bash",
+    "sh",
+    "php",
+    "dotnet",
     "kubectl",
     "oc",
     "helm",
@@ -202,16 +403,23 @@ const PROGRAMS: &[&str] = &[
 pub(super) fn looks_like_command_line(line: &str) -> bool {
     let t = line.trim();
     let t = t.strip_prefix("$ ").unwrap_or(t);
-    let mut w = t.split_whitespace();
-    let Some(mut first) = w.next() else {
+    command_start(t) == Start::Known
+}
+
+/// Inline code that is a whole command (`kubectl rollout restart
+/// deploy/api`), not a name (`kubectl`, `APIDown`) or a fragment.
+pub(super) fn whole_command(code: &str) -> bool {
+    let t = code.trim();
+    let t = t.strip_prefix("$ ").unwrap_or(t);
+    if t.is_empty() || t.contains('\n') || command_start(t) != Start::Known {
         return false;
-    };
-    if first == "sudo" {
-        first = w.next().unwrap_or("");
     }
-    PROGRAMS.contains(&first)
-        || first.starts_with("./")
-        || (first.starts_with('/') && first.len() > 1 && !first.ends_with('/'))
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let first = words.first().copied().unwrap_or("");
+    let path = first.starts_with('/') || first.starts_with("./");
+    words.len() >= 3
+        || (words.len() == 2 && (words[1].starts_with('-') || path))
+        || (path && words.len() == 1)
 }
 
 /// Most lines start with a known program.
@@ -234,24 +442,30 @@ fn looks_like_commands(text: &str) -> bool {
     known > 0 && known * 2 >= total
 }
 
-pub(super) fn shell_drafts(text: &str, mode: shell::Mode) -> Vec<Draft> {
-    shell::split(text, mode)
+/// The steps of a shell block starting at markdown line `line`, and the
+/// markdown lines left out as output.
+pub(super) fn shell_drafts(text: &str, mode: shell::Mode, line: usize) -> (Vec<Draft>, Vec<usize>) {
+    let (items, skipped) = shell::split_report(text, mode);
+    let drafts = items
         .into_iter()
         .map(|it| match it {
             shell::Item::Cmd(c) => Draft {
+                line: line + c.line,
                 auto_title: c.title.is_none(),
                 title: c.title.unwrap_or_else(|| auto_title(&c.run)),
                 detail: c.detail,
                 command: Some(make_command(c.run, c.workdir, &c.defaults)),
             },
             shell::Item::Note { title, detail } => Draft {
+                line,
                 title,
                 detail,
                 command: None,
                 auto_title: false,
             },
         })
-        .collect()
+        .collect();
+    (drafts, skipped.into_iter().map(|k| line + k).collect())
 }
 
 fn make_command(
@@ -269,36 +483,10 @@ fn make_command(
     }
 }
 
-/// [`risk::infer`], raised for SQL a here-doc feeds to a database client.
+/// The one classifier's risk ([`risk::infer`]): here-documents and
+/// wrappers included.
 pub(super) fn step_risk(run: &str) -> Risk {
-    let r = risk::infer(run);
-    let mut lines = run.lines();
-    let first = lines.next().unwrap_or("");
-    let db_client = first.split_whitespace().any(|w| {
-        let p = w.rsplit('/').next().unwrap_or(w);
-        matches!(
-            p,
-            "psql" | "mysql" | "mongo" | "mongosh" | "sqlite3" | "cqlsh"
-        )
-    });
-    if !(first.contains("<<") && db_client) {
-        return r;
-    }
-    let body = lines.collect::<Vec<_>>().join("\n").to_uppercase();
-    let has = |w: &str| {
-        body.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .any(|t| t == w)
-    };
-    if has("DROP") || has("TRUNCATE") || has("DELETE") {
-        r.max(Risk::Destructive)
-    } else if ["UPDATE", "INSERT", "ALTER", "CREATE", "GRANT", "REVOKE"]
-        .iter()
-        .any(|w| has(w))
-    {
-        r.max(Risk::Change)
-    } else {
-        r
-    }
+    risk::infer(run)
 }
 
 /// Pipes, lists, redirections, substitutions, expansions and globs need

@@ -1,7 +1,9 @@
 //! Sections to playbook parts.
 
 use super::check::bracket_unknown;
-use super::code::{CodeKind, code_kind, looks_like_command_line, shell_drafts, template_kind};
+use super::code::{
+    CodeKind, code_kind, looks_like_command_line, shell_drafts, template_kind, whole_command,
+};
 use super::headings::{
     Head, PAREN, SEV_ANY, SevHead, clean_heading, normalize_sev, severity_heading,
 };
@@ -150,6 +152,8 @@ fn is_post_incident(name: &str) -> bool {
 /// A step being built (ids come last).
 #[derive(Clone, Debug)]
 pub(super) struct Draft {
+    /// The markdown line it comes from.
+    pub(super) line: usize,
     pub(super) title: String,
     pub(super) detail: Option<String>,
     pub(super) command: Option<Command>,
@@ -158,8 +162,9 @@ pub(super) struct Draft {
 }
 
 impl Draft {
-    fn manual(title: &str, detail: Vec<String>) -> Self {
+    fn manual(title: &str, detail: Vec<String>, line: usize) -> Self {
         Draft {
+            line,
             title: title.trim().to_string(),
             detail: (!detail.is_empty()).then(|| detail.join("\n")),
             command: None,
@@ -186,6 +191,8 @@ pub(super) struct Info {
 
 #[derive(Default)]
 pub(super) struct Importer {
+    /// What was left out, for the summary: (markdown line, what).
+    pub(super) skipped: Vec<(usize, String)>,
     severities: Vec<Severity>,
     templates: Vec<Template>,
     template_ids: Ids,
@@ -239,12 +246,28 @@ impl Importer {
                         .drills
                         .extend(item_texts(items).map(|t| format!("{}: {t}", head.name))),
                     _ if followup => followup_items.extend(item_texts(items)),
-                    _ if ctx.skip || kind == Kind::Overview => {}
-                    _ => info.steps.extend(list_steps(items)),
+                    _ if ctx.skip || kind == Kind::Overview => {
+                        // Their commands still count.
+                        let mut cmds = list_steps(items, &mut self.skipped);
+                        cmds.retain(|d| d.command.is_some());
+                        if let Some(line) = list_line(items) {
+                            self.skipped.push((
+                                line,
+                                format!("a list under \"{}\" (not steps)", head.name),
+                            ));
+                        }
+                        info.steps.extend(cmds);
+                    }
+                    _ => info.steps.extend(list_steps(items, &mut self.skipped)),
                 },
-                Block::Code { info: lang, text } => match code_kind(lang, text, ctx.templates()) {
+                Block::Code {
+                    info: lang,
+                    text,
+                    line,
+                } => match code_kind(lang, text, ctx.templates()) {
                     CodeKind::Shell(mode) => {
-                        let mut drafts = shell_drafts(text, mode);
+                        let (mut drafts, skipped) = shell_drafts(text, mode, *line);
+                        self.skip_lines(text, *line, &skipped);
                         if let Some(t) = lead_in.take()
                             && let Some(first) = drafts.first_mut()
                             && first.auto_title
@@ -258,15 +281,35 @@ impl Importer {
                         let id = self.template(&head.full, text);
                         info.templates.push(id);
                     }
-                    CodeKind::Other => {}
+                    CodeKind::Other => {
+                        let lang = lang.split_whitespace().next().unwrap_or("");
+                        let what = if lang.is_empty() {
+                            "a code block without a language that is not shell".to_string()
+                        } else {
+                            format!("a ```{lang} block (not shell)")
+                        };
+                        self.skipped.push((line.saturating_sub(1), what));
+                    }
                 },
-                Block::Table { head: h, rows } => {
-                    if !lower.contains("escalation") {
-                        self.severity_table(h, rows);
+                Block::Table {
+                    head: h,
+                    rows,
+                    line,
+                } => {
+                    let used = !lower.contains("escalation") && self.severity_table(h, rows);
+                    if !used {
+                        let cols = h.join(" | ");
+                        self.skipped
+                            .push((*line, format!("a table ({cols}), not steps")));
                     }
                 }
                 Block::Para(lines) => {
                     let keyed = self.key_lines(lines, &mut info);
+                    // Commands in prose: `$ cmd` lines and inline code that
+                    // is a whole command.
+                    if !keyed {
+                        info.steps.extend(prose_commands(lines));
+                    }
                     if !keyed {
                         let text = join_lines(lines);
                         if kind == Kind::Overview {
@@ -282,6 +325,20 @@ impl Importer {
             }
             lead_in = next_lead_in;
         }
+        // A command holding control or invisible characters (an escape
+        // sequence pasted with it) is written with them visible (`^[`,
+        // `<U+200B>`), as it would be on screen, and noted for review.
+        for d in &mut info.steps {
+            let Some(c) = &mut d.command else { continue };
+            if crate::sanitize::is_clean(&c.run.value.replace(['\n', '\t'], " ")) {
+                continue;
+            }
+            c.run.value = crate::sanitize::clean_text(&c.run.value);
+            self.skipped.push((
+                d.line,
+                "note: this command holds control or invisible characters, written visibly (^[, <U+…>): check it before use".to_string(),
+            ));
+        }
         if followup && !followup_items.is_empty() {
             self.followups.push(Followup {
                 within: At::new(head.within.clone().unwrap_or_default()),
@@ -296,6 +353,53 @@ impl Importer {
         }
         collapse_numbered(&mut info);
         info
+    }
+
+    /// A note for the playbook (the front matter's description).
+    pub(super) fn note(&mut self, text: String) {
+        self.notes.push(text);
+    }
+
+    /// YAML nodes of what is not in procedures (an estimate).
+    pub(super) fn fixed_nodes(&self) -> usize {
+        40 + self.severities.len() * 12
+            + self.templates.len() * 16
+            + self.tools.len()
+            + self.drills.len()
+            + self.notes.len()
+            + self
+                .followups
+                .iter()
+                .map(|f| 6 + f.items.len())
+                .sum::<usize>()
+    }
+
+    /// Output lines of a shell block, grouped into runs.
+    fn skip_lines(&mut self, text: &str, first: usize, lines: &[usize]) {
+        let all: Vec<&str> = text.lines().collect();
+        let mut k = 0;
+        while k < lines.len() {
+            let mut end = k;
+            while end + 1 < lines.len() && lines[end + 1] == lines[end] + 1 {
+                end += 1;
+            }
+            let rel = lines[k] - first;
+            let sample: String = all
+                .get(rel)
+                .map(|l| l.trim().chars().take(60).collect())
+                .unwrap_or_default();
+            let what = if end == k {
+                format!("output, not a command: {sample}")
+            } else {
+                format!(
+                    "{} lines of output (to line {}), not commands: {sample} …",
+                    end - k + 1,
+                    lines[end]
+                )
+            };
+            self.skipped.push((lines[k], what));
+            k = end + 1;
+        }
     }
 
     /// `**Version:** 2.0`, `**Owner:** ...`, `**Severity:** P1` lines.
@@ -384,7 +488,9 @@ impl Importer {
         });
     }
 
-    fn severity_table(&mut self, head: &[String], rows: &[Vec<String>]) {
+    /// Severities from a table with a severity and a response column;
+    /// false when it is not such a table.
+    fn severity_table(&mut self, head: &[String], rows: &[Vec<String>]) -> bool {
         let col = |pred: &dyn Fn(&str) -> bool| head.iter().position(|h| pred(&h.to_lowercase()));
         let Some(sev_c) = col(&|h| {
             h.contains("severity")
@@ -393,13 +499,13 @@ impl Importer {
                 || h == "level"
                 || h == "id"
         }) else {
-            return;
+            return false;
         };
         let Some(resp_c) =
             col(&|h| h.contains("response time") || h.contains("time to") || h == "sla")
                 .or_else(|| col(&|h| h.contains("response")))
         else {
-            return;
+            return false;
         };
         let name_c = col(&|h| h == "name" || h == "label" || h == "title");
         let impact_c = col(&|h| {
@@ -445,6 +551,7 @@ impl Importer {
                 examples: Vec::new(),
             });
         }
+        true
     }
 
     fn template(&mut self, section: &str, body: &str) -> String {
@@ -691,24 +798,170 @@ fn sole_code(text: &str) -> Option<&str> {
     (!inner.contains('`')).then_some(inner)
 }
 
+/// The markdown line of a list.
+fn list_line(items: &[Item]) -> Option<usize> {
+    items.iter().find_map(|i| {
+        i.blocks.iter().find_map(|b| match b {
+            Block::Para(lines) => lines.first().map(|l| l.line),
+            Block::Code { line, .. } => Some(*line),
+            _ => None,
+        })
+    })
+}
+
+/// Inline code spans of a text that are commands to run: a whole command
+/// ([`whole_command`]) introduced as one (after `:`, `(`, "run" or "use",
+/// or alone) and ending its sentence or clause, with no "do not" or
+/// "never" before it. `kubectl rollout undo` in "(`kubectl rollout undo`
+/// needs a revision)" or "Do not run `rm -rf /`" is not a step.
+fn command_spans(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(a) = text[pos..].find('`') {
+        let a = pos + a;
+        let Some(b) = text[a + 1..].find('`') else {
+            break;
+        };
+        let b = a + 1 + b;
+        let code = &text[a + 1..b];
+        pos = b + 1;
+        if !whole_command(code) {
+            continue;
+        }
+        let before = text[..a].trim_end();
+        let lower = before.to_lowercase();
+        let introduced = before.is_empty()
+            || before.ends_with(':')
+            || before.ends_with('(')
+            || ["run", "use", "execute", "type", "with", "then", "or", "and"]
+                .iter()
+                .any(|w| lower.ends_with(&format!(" {w}")) || lower == *w);
+        let after = text[b + 1..].trim_start();
+        let ends = after.is_empty()
+            || after.starts_with(['.', ',', ';', ':', ')'])
+                && after[1..]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric() || c.is_uppercase());
+        let negated = [
+            "do not ",
+            "don't ",
+            "never ",
+            "avoid ",
+            "instead of ",
+            "must not ",
+        ]
+        .iter()
+        .any(|w| format!(" {lower} ").contains(w));
+        if introduced && ends && !negated {
+            out.push(code.trim().trim_start_matches("$ ").to_string());
+        }
+    }
+    out
+}
+
+/// Links of lines as detail lines.
+fn link_lines(lines: &[Line]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.links.iter())
+        .map(|(text, url)| {
+            if text.is_empty() || text == url {
+                format!("link: {url}")
+            } else {
+                format!("link: {text} ({url})")
+            }
+        })
+        .collect()
+}
+
+/// Commands written in a paragraph: `$ cmd` lines, and inline code that
+/// is a whole command. Titled by the sentence when it is short.
+fn prose_commands(lines: &[Line]) -> Vec<Draft> {
+    let mut out = Vec::new();
+    let text = join_lines(lines);
+    for l in lines {
+        let t = l.text.trim();
+        let cmd = if let Some(c) = t.strip_prefix("$ ") {
+            let c = c.trim().trim_matches('`');
+            (super::code::command_start(c) != super::code::Start::No).then(|| c.to_string())
+        } else {
+            None
+        };
+        let cmds: Vec<String> = match cmd {
+            Some(c) => vec![c],
+            None => command_spans(t),
+        };
+        for c in cmds {
+            let (mut drafts, _) = shell_drafts(&c, shell::Mode::Script, l.line);
+            if let Some(first) = drafts.first_mut() {
+                let sentence = text.trim().trim_end_matches([':', '.']).trim();
+                if t.starts_with("$ ") || sentence.chars().count() > 100 {
+                    first.detail = (!t.starts_with("$ ")).then(|| text.clone());
+                } else {
+                    first.title = sentence.to_string();
+                    first.auto_title = false;
+                }
+                let links = link_lines(lines);
+                if !links.is_empty() {
+                    let mut d: Vec<String> = first.detail.take().into_iter().collect();
+                    d.extend(links);
+                    first.detail = Some(d.join("\n"));
+                }
+            }
+            out.extend(drafts);
+        }
+    }
+    out
+}
+
 /// List items as steps (see the module doc for nested items).
-fn list_steps(items: &[Item]) -> Vec<Draft> {
+fn list_steps(items: &[Item], skipped: &mut Vec<(usize, String)>) -> Vec<Draft> {
     let mut out = Vec::new();
     for item in items {
         let mut title = String::new();
+        let mut title_lines: &[Line] = &[];
         let mut detail = Vec::new();
         let mut cmds: Vec<Draft> = Vec::new();
         let mut subtasks = Vec::new();
+        let mut line = 0;
         for (i, b) in item.blocks.iter().enumerate() {
             match b {
-                Block::Para(lines) if i == 0 => title = join_lines(lines),
-                Block::Para(lines) => detail.push(join_lines(lines)),
+                Block::Para(lines) if i == 0 => {
+                    title = join_lines(lines);
+                    title_lines = lines;
+                    line = lines.first().map_or(0, |l| l.line);
+                    detail.extend(link_lines(lines));
+                }
+                Block::Para(lines) => {
+                    detail.push(join_lines(lines));
+                    detail.extend(link_lines(lines));
+                }
                 Block::List(sub) if sub.iter().any(|s| s.task.is_some()) => {
-                    subtasks.extend(list_steps(sub))
+                    subtasks.extend(list_steps(sub, skipped))
                 }
                 Block::List(sub) => detail.extend(detail_lines(sub, 0)),
-                Block::Code { info, text } => match code_kind(info, text, false) {
-                    CodeKind::Shell(mode) => cmds.extend(shell_drafts(text, mode)),
+                Block::Code {
+                    info,
+                    text,
+                    line: at,
+                } => match code_kind(info, text, false) {
+                    CodeKind::Shell(mode) => {
+                        let (d, s) = shell_drafts(text, mode, *at);
+                        cmds.extend(d);
+                        for k in s {
+                            let sample: String = text
+                                .lines()
+                                .nth(k - at)
+                                .unwrap_or("")
+                                .trim()
+                                .chars()
+                                .take(60)
+                                .collect();
+                            skipped.push((k, format!("output, not a command: {sample}")));
+                        }
+                    }
                     _ => detail.push(text.trim_end().to_string()),
                 },
                 Block::Table { .. } | Block::Heading(..) => {}
@@ -718,8 +971,14 @@ fn list_steps(items: &[Item]) -> Vec<Draft> {
             && let Some(code) = sole_code(&title)
             && looks_like_command_line(code)
         {
-            cmds = shell_drafts(code, shell::Mode::Script);
+            cmds = shell_drafts(code, shell::Mode::Script, line).0;
             title.clear();
+        } else if cmds.is_empty() {
+            // Inline code that is a whole command: the item runs it.
+            for c in command_spans(&title) {
+                cmds.extend(shell_drafts(&c, shell::Mode::Script, line).0);
+            }
+            let _ = title_lines;
         }
         let title = title.trim().trim_end_matches(':').trim().to_string();
         if let Some(first) = cmds.first_mut() {
@@ -736,7 +995,7 @@ fn list_steps(items: &[Item]) -> Vec<Draft> {
             }
             out.extend(cmds);
         } else if !title.is_empty() {
-            out.push(Draft::manual(&title, detail));
+            out.push(Draft::manual(&title, detail, line));
         }
         out.extend(subtasks);
     }
@@ -787,7 +1046,7 @@ fn collapse_numbered(info: &mut Info) {
             first.detail = (!detail.is_empty()).then(|| detail.join("\n"));
             info.steps.extend(cmds);
         } else {
-            info.steps.push(Draft::manual(&title, detail));
+            info.steps.push(Draft::manual(&title, detail, 0));
         }
     }
     info.collapsed = true;

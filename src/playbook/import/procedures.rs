@@ -113,8 +113,17 @@ pub(super) fn infer_watch(procs: &[Procedure]) -> Watch {
                     x.strip_prefix(&format!("{flag}="))
                 }
             };
-            let ok =
-                |v: &str| !v.is_empty() && placeholders::find(v).is_empty() && !v.contains('$');
+            // A Kubernetes name or selector: never a control character.
+            let ok = |v: &str| {
+                !v.is_empty()
+                    && placeholders::find(v).is_empty()
+                    && !v.contains('$')
+                    && v.chars().all(|c| {
+                        c.is_ascii_alphanumeric()
+                            || matches!(c, '-' | '.' | '_' | '=' | ',' | '!' | '/')
+                    })
+                    && v.len() <= 253
+            };
             if let Some(v) = value("-n").or_else(|| value("--namespace"))
                 && ok(v)
             {

@@ -7,8 +7,13 @@ use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// A script: every line is shell.
+    /// A script (a `bash` block): every line is shell, except lines that
+    /// cannot start a command (output pasted in: `* Connected`,
+    /// `NAME  READY  STATUS`).
     Script,
+    /// An unprompted terminal session: only lines that start with a known
+    /// or path-like program are commands, the rest is output.
+    Loose,
     /// A terminal session: lines after a prompt are commands, the rest
     /// is output. `# ` is a root prompt when `hash_prompt`, else a
     /// comment.
@@ -17,6 +22,8 @@ pub enum Mode {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cmd {
+    /// The line of the block it starts on (0-based).
+    pub line: usize,
     pub run: String,
     pub title: Option<String>,
     pub detail: Option<String>,
@@ -47,10 +54,12 @@ struct Phys {
     text: String,
     /// Read by the shell (not output).
     cmd: bool,
+    /// The prompt it had (`$`, `#`, `%`).
+    prompt: Option<char>,
 }
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:\([^)]*\)\s*)?(?:\[[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*?)?)?\s*([$#%])(?:\s|$)")
+    Regex::new(r"^\s*(?:\([^)]*\)\s*)?(?:\[[^\]]*\]|[\w.-]+@[\w.-]+(?::\S*?)?|[\w.-]+:[~/]\S*?)?\s*([$#%])(?:\s|$)")
         .expect("regex")
 });
 static NUMBERED: LazyLock<Regex> =
@@ -76,23 +85,27 @@ fn physical(text: &str, mode: Mode) -> Vec<Phys> {
                 l.trim_start()
             };
             match mode {
-                Mode::Script => Phys {
+                Mode::Script | Mode::Loose => Phys {
                     text: l.to_string(),
                     cmd: true,
+                    prompt: None,
                 },
                 Mode::Console { hash_prompt } => match PROMPT.captures(l) {
                     Some(c) if &c[1] == "$" || hash_prompt => Phys {
-                        text: l[c.get(0).expect("match").end()..].to_string(),
+                        text: l[c.get(0).map_or(0, |m| m.end())..].to_string(),
                         cmd: true,
+                        prompt: c[1].chars().next(),
                     },
                     // A comment in a bash block that uses `$ ` prompts.
                     _ if !hash_prompt && l.trim_start().starts_with('#') => Phys {
                         text: l.to_string(),
                         cmd: true,
+                        prompt: None,
                     },
                     _ => Phys {
                         text: l.to_string(),
                         cmd: false,
+                        prompt: None,
                     },
                 },
             }
@@ -106,9 +119,17 @@ pub fn clean_title(comment: &str) -> String {
     recase(t.trim().trim_end_matches(':').trim(), false)
 }
 
+#[cfg(test)]
 pub fn split(text: &str, mode: Mode) -> Vec<Item> {
+    split_report(text, mode).0
+}
+
+/// The items of a block, and the lines (0-based) left out as output.
+pub fn split_report(text: &str, mode: Mode) -> (Vec<Item>, Vec<usize>) {
+    use super::code::{Start, command_start};
     let phys = physical(text, mode);
-    let console = mode != Mode::Script;
+    let mut skipped = Vec::new();
+    let console = matches!(mode, Mode::Console { .. });
     let mut raw: Vec<Raw> = Vec::new();
     let mut comments: Vec<String> = Vec::new();
     let mut workdir: Option<String> = None;
@@ -130,6 +151,9 @@ pub fn split(text: &str, mode: Mode) -> Vec<Item> {
         let p = &phys[i];
         let t = p.text.trim();
         if !p.cmd || t.is_empty() {
+            if !t.is_empty() {
+                skipped.push(i);
+            }
             flush(&mut comments, &mut raw);
             i += 1;
             continue;
@@ -139,6 +163,19 @@ pub fn split(text: &str, mode: Mode) -> Vec<Item> {
             i += 1;
             continue;
         }
+        // Output is never a command.
+        let start = command_start(t);
+        let takes = match (mode, p.prompt) {
+            (Mode::Script, _) | (Mode::Console { .. }, Some('$')) => start != Start::No,
+            _ => start == Start::Known,
+        };
+        if !takes {
+            skipped.push(i);
+            flush(&mut comments, &mut raw);
+            i += 1;
+            continue;
+        }
+        let first_line = i;
         let (lines, next) = read_command(&phys, i, console);
         i = next;
         let mut run = lines.join("\n");
@@ -164,6 +201,7 @@ pub fn split(text: &str, mode: Mode) -> Vec<Item> {
             }
         }
         let cmd = Cmd {
+            line: first_line,
             title: title.filter(|t| !t.is_empty()),
             detail: (!detail.is_empty()).then(|| detail.join("\n")),
             workdir: workdir.clone(),
@@ -195,7 +233,10 @@ pub fn split(text: &str, mode: Mode) -> Vec<Item> {
         comments.clear();
     }
     flush(&mut comments, &mut raw);
+    (finish(raw), skipped)
+}
 
+fn finish(raw: Vec<Raw>) -> Vec<Item> {
     let mut out = Vec::new();
     for (k, r) in raw.iter().enumerate() {
         let later = || {
@@ -393,8 +434,10 @@ fn read_command(phys: &[Phys], start: usize, console: bool) -> (Vec<String>, usi
         let p = &phys[j];
         let mut line = p.text.as_str();
         if j > start && console {
-            if p.cmd && cur.is_none() && st.heredocs.is_empty() && !st.in_quote() {
-                // A new prompt: the open construct never closed.
+            let open = cur.is_some() || !st.heredocs.is_empty() || st.in_quote();
+            if !open && (p.cmd || !line.starts_with('>')) {
+                // A new prompt, or output: the open construct never
+                // closed.
                 break;
             }
             line = line.strip_prefix("> ").unwrap_or(line);

@@ -516,3 +516,164 @@ fn severity_tables() {
     assert_eq!(sev, [("P0", "Critical", "15m"), ("P1", "P1", "1h")]);
     assert_eq!(pb.severities[0].impact.as_deref(), Some("all down"));
 }
+
+fn all_runs(pb: &Playbook) -> Vec<String> {
+    pb.procedures
+        .iter()
+        .flat_map(|p| p.steps())
+        .filter_map(|s| s.command.as_ref().map(|c| c.run.value.clone()))
+        .collect()
+}
+
+#[test]
+fn output_is_never_a_command() {
+    // curl's verbose exchange pasted under the command in a bash block.
+    let md = "# Check\n\n## Look\n\n```bash\ncurl -v localhost:9200/\n* Connected to localhost\n> GET / HTTP/1.1\n> Host: localhost:9200\n>\n< HTTP/1.1 200 OK\n{\"ok\":true}\nNAME      READY   STATUS\napi-0     1/1     Running\n```\n";
+    let (pb, report) = super::import_with_report(md, "r.md").unwrap();
+    assert_eq!(all_runs(&pb), ["curl -v localhost:9200/"]);
+    let lines: Vec<usize> = report.skipped.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, [7], "{report:#?}");
+    assert!(
+        report.skipped[0].1.contains("8 lines of output"),
+        "{report:#?}"
+    );
+    // A prompted session: only prompted lines and their continuations.
+    let c = runs(
+        "$ for p in a b; do\n> echo $p\n> done\na\nb\n$ git gc\nEnumerating objects: 10\nrepack -a -d -l\n",
+        Mode::Console { hash_prompt: false },
+    );
+    assert_eq!(c, ["for p in a b; do\necho $p\ndone", "git gc"]);
+    // An unprompted console block: lines that start with a known program.
+    let md = "# X\n\n## Fix\n\n```console\nkubectl delete pod -l app=api\npod \"api-0\" deleted\nrepack objects 100%\n/usr/local/bin/fix --now\n```\n";
+    let (pb, report) = super::import_with_report(md, "r.md").unwrap();
+    assert_eq!(
+        all_runs(&pb),
+        ["kubectl delete pod -l app=api", "/usr/local/bin/fix --now"]
+    );
+    assert_eq!(report.skipped.len(), 1, "{report:#?}");
+    // text and output blocks are output.
+    let md = "# X\n\n## Fix\n\n```bash\nls\n```\n\n```text\nkubectl delete pod x\n```\n\n```output\nrm -rf /\n```\n";
+    let (pb, report) = super::import_with_report(md, "r.md").unwrap();
+    assert_eq!(all_runs(&pb), ["ls"]);
+    assert_eq!(report.skipped.len(), 2, "{report:#?}");
+}
+
+#[test]
+fn commands_in_prose_become_steps() {
+    let md = "# X\n\n## Fix\n\nRoll back: `kubectl rollout undo deploy/api -n prod`.\n\n\
+              $ oc delete pod -n x -l app=y\n\n\
+              Do not run `kubectl delete ns prod` here, and `kubectl` alone is a name.\n\n\
+              - Check it: `kubectl get pods -n prod`\n\
+              - See [the guide](https://example.org/guide) and `helm list` (`helm rollback` needs a revision)\n";
+    let pb = import(md, "r.md").unwrap();
+    assert_eq!(
+        all_runs(&pb),
+        [
+            "kubectl rollout undo deploy/api -n prod",
+            "oc delete pod -n x -l app=y",
+            "kubectl get pods -n prod"
+        ]
+    );
+    let steps: Vec<_> = pb.procedures.iter().flat_map(|p| p.steps()).collect();
+    assert_eq!(
+        steps[0].title,
+        "Roll back: `kubectl rollout undo deploy/api -n prod`"
+    );
+    assert_eq!(
+        steps[1]
+            .command
+            .as_ref()
+            .map(|c| c.risk.as_ref().map(|r| r.value)),
+        Some(Some(Risk::Destructive))
+    );
+    let guide = steps
+        .iter()
+        .find(|s| s.title.starts_with("See the guide"))
+        .unwrap();
+    assert_eq!(
+        guide.detail.as_deref(),
+        Some("link: the guide (https://example.org/guide)")
+    );
+}
+
+#[test]
+fn front_matter_title_and_description_are_kept() {
+    let md = "---\ntitle: \"Disk full on a router\"\ndescription: When the router disk fills.\nweight: 4\n---\n\n## Check\n\n```sh\ndf -h\n```\n\n```yaml\na: 1\n```\n";
+    let (pb, report) = super::import_with_report(md, "disk.md").unwrap();
+    assert_eq!(pb.title, "Disk full on a router");
+    assert_eq!(pb.notes[0], "When the router disk fills.");
+    // Line numbers still count the front matter's lines.
+    assert_eq!(
+        report.skipped,
+        [(13, "a ```yaml block (not shell)".to_string())]
+    );
+    let toml = "+++\ntitle = \"Rotate keys\"\n+++\n\n## Steps\n\n```sh\nls\n```\n";
+    assert_eq!(import(toml, "k.md").unwrap().title, "Rotate keys");
+}
+
+#[test]
+fn placeholders_in_every_form_become_parameters() {
+    let md = "# X\n\n## Fix\n\n```sh\nhelm rollback <Release Name> {revision} -n {{ namespace }} --kube-context ${CTX} --kubeconfig $HOME/.kube/config\n{{end}}\n```\n";
+    let pb = import(md, "r.md").unwrap();
+    let c = pb.procedures[0]
+        .steps()
+        .next()
+        .unwrap()
+        .command
+        .clone()
+        .unwrap();
+    let names: Vec<&str> = c.params.keys().map(String::as_str).collect();
+    assert_eq!(names, ["CTX", "namespace", "release-name", "revision"]);
+    assert_eq!(c.risk.unwrap().value, Risk::Change);
+}
+
+#[test]
+fn a_huge_runbook_is_refused_at_its_markdown_line() {
+    let mut md = String::from("# Big\n\n## Steps\n\n```bash\n");
+    for i in 0..40_000 {
+        md.push_str(&format!("kubectl get pods -n ns{i} -l app=a{i}\n"));
+    }
+    md.push_str("```\n");
+    let err = import(&md, "big.md").unwrap_err();
+    let ImportError::TooLarge { line, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(*line > 6 && *line < 40_006, "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("big.md:{line}: the runbook is too large")),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_inferred_namespace_never_holds_control_characters() {
+    let md = "# X\n\n## Fix\n\n```sh\nkubectl get pods -n prod\u{1b}[2J\nkubectl get pods -n prod\u{1b}[2J\nkubectl get pods -n web\n```\n";
+    let (pb, report) = super::import_with_report(md, "r.md").unwrap();
+    assert_eq!(pb.watch.namespace.as_deref(), Some("web"));
+    assert_eq!(all_runs(&pb)[0], "kubectl get pods -n prod^[[2J");
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|(l, w)| *l == 6 && w.contains("control or invisible characters")),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn the_report_reads_file_line_what_sorted_and_inert() {
+    let r = super::Report {
+        skipped: vec![
+            (9, "note: this command holds control characters".into()),
+            (3, "output, not a command: \u{1b}[2J".into()),
+        ],
+    };
+    assert_eq!(
+        r.lines("r.md"),
+        [
+            "r.md:3: skipped output, not a command: ^[[2J",
+            "r.md:9: this command holds control characters"
+        ]
+    );
+}

@@ -1,0 +1,429 @@
+//! A command line cut into simple commands, roughly as a shell reads it:
+//! words with their quotes removed, redirections, here-documents and
+//! here-strings, and the text of every `$(…)`, backquote and `<(…)`
+//! substitution (analysed on its own). Never fails: unbalanced quotes end
+//! at the end of the text.
+
+/// One simple command.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Simple {
+    pub words: Vec<String>,
+    /// `(operator, target)`: `(">", "out.txt")`, `("<", "dump.sql")`,
+    /// `(">&", "1")`.
+    pub redirs: Vec<(String, String)>,
+    /// The bodies of its here-documents and here-strings: what it reads
+    /// on its standard input.
+    pub stdin: Vec<String>,
+}
+
+/// Simple commands of `line`, and the texts of its substitutions.
+pub fn lex(line: &str) -> (Vec<Simple>, Vec<String>) {
+    let mut l = Lexer {
+        chars: line.chars().collect(),
+        pos: 0,
+        out: Vec::new(),
+        subs: Vec::new(),
+        cur: Simple::default(),
+        word: String::new(),
+        in_word: false,
+        pending_redir: None,
+        heredocs: Vec::new(),
+    };
+    l.run();
+    (l.out, l.subs)
+}
+
+struct Lexer {
+    chars: Vec<char>,
+    pos: usize,
+    out: Vec<Simple>,
+    subs: Vec<String>,
+    cur: Simple,
+    word: String,
+    in_word: bool,
+    /// The operator whose target is the next word.
+    pending_redir: Option<String>,
+    /// Here-docs opened on this line: (index of the command, delimiter,
+    /// strip leading tabs).
+    heredocs: Vec<(usize, String, bool)>,
+}
+
+impl Lexer {
+    fn peek(&self, k: usize) -> Option<char> {
+        self.chars.get(self.pos + k).copied()
+    }
+
+    fn end_word(&mut self) {
+        if !self.in_word {
+            return;
+        }
+        let w = std::mem::take(&mut self.word);
+        self.in_word = false;
+        match self.pending_redir.take() {
+            Some(op) if op == "<<" || op == "<<-" => {
+                self.heredocs.push((self.out.len(), w.clone(), op == "<<-"));
+                self.cur.redirs.push((op, w));
+            }
+            Some(op) if op == "<<<" => {
+                self.cur.stdin.push(w.clone());
+                self.cur.redirs.push((op, w));
+            }
+            Some(op) => self.cur.redirs.push((op, w)),
+            None => self.cur.words.push(w),
+        }
+    }
+
+    fn end_command(&mut self) {
+        self.end_word();
+        self.pending_redir = None;
+        let c = std::mem::take(&mut self.cur);
+        if !c.words.is_empty() || !c.redirs.is_empty() {
+            self.out.push(c);
+        } else {
+            // Keep indices of here-docs right: they point at `out.len()`
+            // when opened, and an empty command is never pushed.
+        }
+    }
+
+    /// Text up to the `close` matching an already consumed opener,
+    /// respecting quotes and nesting; the position ends after it.
+    fn balanced(&mut self, open: char, close: char) -> String {
+        let mut depth = 1;
+        let mut s = String::new();
+        let (mut sq, mut dq) = (false, false);
+        while let Some(c) = self.peek(0) {
+            self.pos += 1;
+            if sq {
+                sq = c != '\'';
+            } else if c == '\\' {
+                s.push(c);
+                if let Some(n) = self.peek(0) {
+                    s.push(n);
+                    self.pos += 1;
+                }
+                continue;
+            } else if dq {
+                dq = c != '"';
+            } else if c == '\'' {
+                sq = true;
+            } else if c == '"' {
+                dq = true;
+            } else if c == open {
+                depth += 1;
+            } else if c == close {
+                depth -= 1;
+                if depth == 0 {
+                    return s;
+                }
+            }
+            s.push(c);
+        }
+        s
+    }
+
+    fn backquoted(&mut self) -> String {
+        let mut s = String::new();
+        while let Some(c) = self.peek(0) {
+            self.pos += 1;
+            match c {
+                '`' => break,
+                '\\' => {
+                    if let Some(n) = self.peek(0) {
+                        s.push(n);
+                        self.pos += 1;
+                    }
+                }
+                _ => s.push(c),
+            }
+        }
+        s
+    }
+
+    /// `$…` at the current position (the `$` not consumed yet).
+    fn dollar(&mut self) {
+        match (self.peek(1), self.peek(2)) {
+            (Some('('), Some('(')) => {
+                self.pos += 3;
+                let inner = self.balanced('(', ')');
+                // `$(( … ))`: the second `)`.
+                if self.peek(0) == Some(')') {
+                    self.pos += 1;
+                }
+                self.word.push_str(&format!("$(({inner}))"));
+            }
+            (Some('('), _) => {
+                self.pos += 2;
+                let inner = self.balanced('(', ')');
+                self.word.push_str(&format!("$({inner})"));
+                self.subs.push(inner);
+            }
+            (Some('{'), _) => {
+                self.pos += 2;
+                let inner = self.balanced('{', '}');
+                self.word.push_str(&format!("${{{inner}}}"));
+            }
+            _ => {
+                self.pos += 1;
+                self.word.push('$');
+            }
+        }
+        self.in_word = true;
+    }
+
+    fn double_quoted(&mut self) {
+        self.in_word = true;
+        while let Some(c) = self.peek(0) {
+            match c {
+                '"' => {
+                    self.pos += 1;
+                    return;
+                }
+                '\\' => {
+                    match self.peek(1) {
+                        Some(n @ ('"' | '\\' | '$' | '`')) => self.word.push(n),
+                        Some('\n') => {}
+                        Some(n) => {
+                            self.word.push('\\');
+                            self.word.push(n);
+                        }
+                        None => self.word.push('\\'),
+                    }
+                    self.pos += 2;
+                }
+                '$' => self.dollar(),
+                '`' => {
+                    self.pos += 1;
+                    let inner = self.backquoted();
+                    self.word.push_str(&format!("`{inner}`"));
+                    self.subs.push(inner);
+                }
+                _ => {
+                    self.word.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// After a newline: the bodies of the here-docs opened on the line.
+    fn heredoc_bodies(&mut self) {
+        for (idx, delim, strip) in std::mem::take(&mut self.heredocs) {
+            let mut body = String::new();
+            loop {
+                if self.pos >= self.chars.len() {
+                    break;
+                }
+                let start = self.pos;
+                while self.peek(0).is_some_and(|c| c != '\n') {
+                    self.pos += 1;
+                }
+                let line: String = self.chars[start..self.pos].iter().collect();
+                if self.peek(0) == Some('\n') {
+                    self.pos += 1;
+                }
+                let cmp = if strip {
+                    line.trim_start_matches('\t')
+                } else {
+                    line.as_str()
+                };
+                if cmp.trim_end() == delim {
+                    break;
+                }
+                body.push_str(&line);
+                body.push('\n');
+            }
+            let target = if idx < self.out.len() {
+                self.out.get_mut(idx)
+            } else {
+                None
+            };
+            match target {
+                Some(c) => c.stdin.push(body),
+                None => self.cur.stdin.push(body),
+            }
+        }
+    }
+
+    fn redirection(&mut self, op: String) {
+        self.end_word();
+        self.pending_redir = Some(op);
+    }
+
+    fn run(&mut self) {
+        while let Some(c) = self.peek(0) {
+            match c {
+                '\'' => {
+                    self.pos += 1;
+                    self.in_word = true;
+                    while let Some(q) = self.peek(0) {
+                        self.pos += 1;
+                        if q == '\'' {
+                            break;
+                        }
+                        self.word.push(q);
+                    }
+                }
+                '"' => {
+                    self.pos += 1;
+                    self.double_quoted();
+                }
+                '\\' => {
+                    match self.peek(1) {
+                        Some('\n') => {}
+                        Some(n) => {
+                            self.word.push(n);
+                            self.in_word = true;
+                        }
+                        None => {}
+                    }
+                    self.pos += 2;
+                }
+                '$' => self.dollar(),
+                '`' => {
+                    self.pos += 1;
+                    let inner = self.backquoted();
+                    self.word.push_str(&format!("`{inner}`"));
+                    self.in_word = true;
+                    self.subs.push(inner);
+                }
+                '#' if !self.in_word => {
+                    while self.peek(0).is_some_and(|c| c != '\n') {
+                        self.pos += 1;
+                    }
+                }
+                ' ' | '\t' | '\r' => {
+                    self.end_word();
+                    self.pos += 1;
+                }
+                '\n' => {
+                    self.end_command();
+                    self.pos += 1;
+                    self.heredoc_bodies();
+                }
+                ';' | '|' | '&' | '(' | ')' | '{' | '}'
+                    if !(matches!(c, '{' | '}') && self.in_word) =>
+                {
+                    if c == '&' && self.peek(1) == Some('>') {
+                        // `&>` and `&>>`: both streams to a file.
+                        self.pos += 2;
+                        let op = if self.peek(0) == Some('>') {
+                            self.pos += 1;
+                            "&>>"
+                        } else {
+                            "&>"
+                        };
+                        self.redirection(op.to_string());
+                        continue;
+                    }
+                    if matches!(c, '{' | '}')
+                        && !self.peek(1).is_none_or(|n| n.is_whitespace() || n == ';')
+                    {
+                        // `{a,b}` brace expansion or `{}` (find, xargs).
+                        self.word.push(c);
+                        self.in_word = true;
+                        self.pos += 1;
+                        continue;
+                    }
+                    self.end_command();
+                    self.pos += 1;
+                }
+                '<' | '>' => {
+                    if c == '<' && self.peek(1) == Some('(')
+                        || c == '>' && self.peek(1) == Some('(')
+                    {
+                        // Process substitution.
+                        self.pos += 2;
+                        let inner = self.balanced('(', ')');
+                        self.word.push_str(&format!("{c}({inner})"));
+                        self.in_word = true;
+                        self.subs.push(inner);
+                        continue;
+                    }
+                    // A number right before is the descriptor (`2>`).
+                    let fd = self.in_word
+                        && !self.word.is_empty()
+                        && self.word.chars().all(|d| d.is_ascii_digit());
+                    if fd {
+                        self.word.clear();
+                        self.in_word = false;
+                    }
+                    let mut op = String::from(c);
+                    self.pos += 1;
+                    if c == '<' {
+                        if self.peek(0) == Some('<') {
+                            op.push('<');
+                            self.pos += 1;
+                            if self.peek(0) == Some('<') {
+                                op.push('<');
+                                self.pos += 1;
+                            } else if self.peek(0) == Some('-') {
+                                op.push('-');
+                                self.pos += 1;
+                            }
+                        } else if self.peek(0) == Some('&') {
+                            op.push('&');
+                            self.pos += 1;
+                        }
+                    } else if matches!(self.peek(0), Some('>' | '|' | '&')) {
+                        op.push(self.peek(0).unwrap_or('>'));
+                        self.pos += 1;
+                    }
+                    self.redirection(op);
+                }
+                _ => {
+                    self.word.push(c);
+                    self.in_word = true;
+                    self.pos += 1;
+                }
+            }
+        }
+        self.end_command();
+        // Here-docs never closed: their bodies are what is left (none).
+        self.heredocs.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<Vec<String>> {
+        lex(line).0.into_iter().map(|s| s.words).collect()
+    }
+
+    #[test]
+    fn cuts_at_operators_and_keeps_quoted_words_whole() {
+        assert_eq!(
+            words("kubectl get pods -l 'app=a b' | grep -v \"x|y\" && echo ok; ls"),
+            vec![
+                vec!["kubectl", "get", "pods", "-l", "app=a b"],
+                vec!["grep", "-v", "x|y"],
+                vec!["echo", "ok"],
+                vec!["ls"],
+            ]
+        );
+    }
+
+    #[test]
+    fn substitutions_redirections_and_here_docs() {
+        let (cmds, subs) =
+            lex("kubectl delete pod $(kubectl get pods -o name | head -1) 2>&1 >out.txt");
+        assert_eq!(subs, vec!["kubectl get pods -o name | head -1"]);
+        assert_eq!(
+            cmds[0].redirs,
+            vec![
+                (">&".to_string(), "1".to_string()),
+                (">".into(), "out.txt".into())
+            ]
+        );
+        let (cmds, _) = lex("psql -U app <<'SQL'\nDELETE FROM jobs;\nSQL\necho done");
+        assert_eq!(cmds.len(), 2);
+        assert_eq!(cmds[0].stdin, vec!["DELETE FROM jobs;\n"]);
+        assert_eq!(cmds[1].words, vec!["echo", "done"]);
+        let (cmds, _) = lex("find . -name '*.log' -exec rm {} \\;");
+        assert_eq!(
+            cmds[0].words,
+            vec!["find", ".", "-name", "*.log", "-exec", "rm", "{}", ";"]
+        );
+    }
+}
