@@ -718,6 +718,13 @@ impl Keymap {
             .collect::<Vec<_>>()
             .join("/")
     }
+
+    /// A dialog's key hints, `KEYS what` each, as this keymap binds them.
+    pub fn hints(&self, ctx: Ctx, what: &[(Action, &str)]) -> Vec<String> {
+        what.iter()
+            .map(|(action, label)| format!("{} {label}", self.keys_for(ctx, *action)))
+            .collect()
+    }
 }
 
 impl Ctx {

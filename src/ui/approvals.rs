@@ -233,28 +233,16 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, selected: usize) {
         body.extend(detail(s, p, inner_w));
     }
     let mut tail = vec![Line::from("")];
-    let keys = [
-        format!(
-            "{} approve",
-            s.ctx.keymap.keys_for(Ctx::Approvals, Action::Approve)
-        ),
-        format!(
-            "{} reject",
-            s.ctx.keymap.keys_for(Ctx::Approvals, Action::Reject)
-        ),
-        format!(
-            "{} withdraw yours",
-            s.ctx.keymap.keys_for(Ctx::Approvals, Action::Withdraw)
-        ),
-        format!(
-            "{} move",
-            s.ctx.keymap.keys_for(Ctx::Approvals, Action::Down)
-        ),
-        format!(
-            "{} close",
-            s.ctx.keymap.keys_for(Ctx::Approvals, Action::Cancel)
-        ),
-    ];
+    let keys = s.ctx.keymap.hints(
+        Ctx::Approvals,
+        &[
+            (Action::Approve, "approve"),
+            (Action::Reject, "reject"),
+            (Action::Withdraw, "withdraw yours"),
+            (Action::Down, "move"),
+            (Action::Cancel, "close"),
+        ],
+    );
     if s.ctx.viewer {
         tail.push(Line::styled(
             "Viewer seat: it sees the queue; approving is for the other seats",

@@ -162,16 +162,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
             if let Some(e) = error {
                 lines.push(Line::styled(clean(e).into_owned(), theme::bad(s.ctx.theme)));
             }
-            let keys = [
-                format!(
-                    "{} propose",
-                    s.ctx.keymap.keys_for(Ctx::RunPropose, Action::Choose)
-                ),
-                format!(
-                    "{} back",
-                    s.ctx.keymap.keys_for(Ctx::RunPropose, Action::Cancel)
-                ),
-            ];
+            let keys = s.ctx.keymap.hints(
+                Ctx::RunPropose,
+                &[(Action::Choose, "propose"), (Action::Cancel, "back")],
+            );
             for l in super::pack(&keys, " · ", inner_w) {
                 lines.push(Line::styled(l, theme::dim(s.ctx.theme)));
             }
@@ -212,24 +206,15 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &RunDialog) {
                 (Some(_), _) => "asks to confirm",
             };
             // The keys break between keys, never inside one.
-            let keys = [
-                format!(
-                    "{} {next}",
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Choose)
-                ),
-                format!(
-                    "{} dry run",
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::DryRun)
-                ),
-                format!(
-                    "{} next field",
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::FocusNext)
-                ),
-                format!(
-                    "{} close",
-                    s.ctx.keymap.keys_for(Ctx::RunEdit, Action::Cancel)
-                ),
-            ];
+            let keys = s.ctx.keymap.hints(
+                Ctx::RunEdit,
+                &[
+                    (Action::Choose, next),
+                    (Action::DryRun, "dry run"),
+                    (Action::FocusNext, "next field"),
+                    (Action::Cancel, "close"),
+                ],
+            );
             for l in super::pack(&keys, " · ", inner_w) {
                 lines.push(Line::styled(l, theme::dim(s.ctx.theme)));
             }
