@@ -260,11 +260,7 @@ pub fn verify(incident: &str, bytes: &[u8]) -> Report {
                 format!(
                     "record {} follows record {last_seq}: {} missing (removed)",
                     f.seq,
-                    if f.seq == last_seq + 2 {
-                        format!("record {} is", last_seq + 1)
-                    } else {
-                        format!("records {}-{} are", last_seq + 1, f.seq - 1)
-                    }
+                    missing(last_seq, f.seq)
                 )
             };
             return Report {
@@ -301,6 +297,16 @@ pub fn verify(incident: &str, bytes: &[u8]) -> Report {
         None => Verdict::Predates { records },
     };
     Report { verdict, torn }
+}
+
+/// The records between `before` and `after` (both read): `record 3 is`,
+/// `records 3-5 are`.
+pub fn missing(before: u64, after: u64) -> String {
+    if after == before + 2 {
+        format!("record {} is", before + 1)
+    } else {
+        format!("records {}-{} are", before + 1, after.saturating_sub(1))
+    }
 }
 
 /// The two fields the chain needs, read from any record line (of any kind,

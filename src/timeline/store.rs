@@ -740,11 +740,7 @@ fn parse_from(
                     out.warnings.push(format!(
                         "{place}: record seq {} follows seq {prev_seq}: {} missing (removed from the file?)",
                         rec.seq,
-                        if rec.seq == prev_seq + 2 {
-                            format!("record {} is", prev_seq + 1)
-                        } else {
-                            format!("records {}-{} are", prev_seq + 1, rec.seq - 1)
-                        }
+                        super::chain::missing(prev_seq, rec.seq)
                     ));
                 }
                 if let Some(what) = link.next(rec.seq, rec.share.prev.as_deref(), raw) {
