@@ -241,14 +241,12 @@ pub fn verify(incident: &str, bytes: &[u8]) -> Report {
                 // it was never a record (the next one takes its number).
                 continue;
             }
-            return Report {
-                verdict: Verdict::Broken {
-                    seq: last_seq + 1,
-                    line,
-                    what: "the line is not a record (damaged or edited)".into(),
-                },
+            return broken(
+                last_seq + 1,
+                line,
+                "the line is not a record (damaged or edited)",
                 torn,
-            };
+            );
         };
         if f.seq != last_seq + 1 {
             let what = if f.seq <= last_seq {
@@ -263,27 +261,13 @@ pub fn verify(incident: &str, bytes: &[u8]) -> Report {
                     missing(last_seq, f.seq)
                 )
             };
-            return Report {
-                verdict: Verdict::Broken {
-                    seq: f.seq,
-                    line,
-                    what,
-                },
-                torn,
-            };
+            return broken(f.seq, line, what, torn);
         }
         if f.prev.is_some() && since.is_none() {
             since = Some(f.seq);
         }
         if let Some(what) = link.next(f.seq, f.prev.as_deref(), raw) {
-            return Report {
-                verdict: Verdict::Broken {
-                    seq: f.seq,
-                    line,
-                    what,
-                },
-                torn,
-            };
+            return broken(f.seq, line, what, torn);
         }
         records += 1;
         last_seq = f.seq;
@@ -306,6 +290,17 @@ pub fn missing(before: u64, after: u64) -> String {
         format!("record {} is", before + 1)
     } else {
         format!("records {}-{} are", before + 1, after.saturating_sub(1))
+    }
+}
+
+fn broken(seq: u64, line: usize, what: impl Into<String>, torn: Option<usize>) -> Report {
+    Report {
+        verdict: Verdict::Broken {
+            seq,
+            line,
+            what: what.into(),
+        },
+        torn,
     }
 }
 
