@@ -219,8 +219,23 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             alerts::not_recorded(s, &event);
             s.ui.saving = s.ui.saving.saturating_sub(1);
+            let mut text = format!("NOT RECORDED ({}): {error}", event.kind());
+            // A note that did not land is not lost: it is back in the
+            // editor (unless another dialog is open), to save again.
+            if let Event::Note { text: note } = &*event {
+                let empty_editor = match &s.ui.modal {
+                    None => true,
+                    Some(Modal::Note(area)) => area.is_empty(),
+                    Some(_) => false,
+                };
+                if empty_editor {
+                    let editor = new_note_editor(&s.ctx.keymap).with_text(note).at_end();
+                    s.ui.modal = Some(Modal::Note(Box::new(editor)));
+                    text.push_str(" (the note is back in the editor)");
+                }
+            }
             s.ui.flash = Some(Flash {
-                text: format!("NOT RECORDED ({}): {error}", event.kind()),
+                text,
                 error: true,
                 at: s.now,
             });

@@ -814,3 +814,166 @@ fn a_resize_event_for_the_same_size_redraws_nothing_and_a_real_one_redraws_all()
     assert!(real > 3000, "a real resize wrote only {real} bytes");
     t.quit_open();
 }
+
+/// A write the kernel refuses (the file may not grow past 8 KiB: EFBIG,
+/// as on a full disk), on the seat and from a script: the note is not
+/// recorded and says so, the seat puts it back in the editor, nothing of
+/// it stays in the file, and the next note lands under the next number.
+#[test]
+fn a_note_the_disk_refuses_is_not_recorded_kept_in_the_editor_and_leaves_nothing_behind() {
+    const LIMIT: u64 = 8192;
+    let t = Tmux::start_file_limited(160, 40, LIMIT, &format!("open --playbook {QUIET}"));
+    t.wait_for("the cockpit", |s| shown_records(s) == Some(1));
+    let path = t.timelines()[0].clone();
+    // Another seat's long note brings the file to ~450 bytes short of
+    // the limit: room for a short note, not for a long one.
+    let size = std::fs::metadata(&path).unwrap().len();
+    let filler = "x".repeat((LIMIT - size - 450 - 200) as usize);
+    {
+        use incident_cockpit::timeline::{Event, FileStore, Store};
+        let (mut other, _) = FileStore::open(&path).unwrap();
+        other
+            .append(chrono::Utc::now(), "bo@h", Event::Note { text: filler })
+            .unwrap();
+    }
+    t.wait_for("the other seat's note", |s| shown_records(s) == Some(2));
+    let before = std::fs::read(&path).unwrap();
+    let room = LIMIT - before.len() as u64;
+    assert!((300..600).contains(&room), "{room} bytes left");
+    t.keys(&["n"]);
+    t.wait_for("the note editor", |s| s.contains("Ctrl-S save"));
+    let big = "too-big ".repeat(room as usize / 8 + 10);
+    t.text(&big);
+    t.wait_for("the whole note typed", |s| s.contains("too-big too-big  "));
+    t.keys(&["C-s"]);
+    let s = t.wait_for("the refusal", |s| s.contains("NOT RECORDED (note)"));
+    assert!(
+        s.contains("Ctrl-S save"),
+        "the note is back in the editor:\n{s}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing of it stays");
+    t.keys(&["C-u"]);
+    t.text("small enough");
+    t.keys(&["C-s"]);
+    t.wait_for("the second note", |s| s.contains("note: small enough"));
+    t.quit_open();
+    let recs = read_records(&path);
+    let notes: Vec<_> = recs
+        .iter()
+        .filter(|r| r["by"] != "bo@h" && r["kind"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1, "{recs:?}");
+    assert_eq!(
+        (notes[0]["seq"].as_u64(), notes[0]["text"].as_str()),
+        (Some(3), Some("small enough"))
+    );
+
+    // From a script: the same refusal, an exit status that says so.
+    let id = id_of(&path);
+    let before = std::fs::read(&path).unwrap();
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f {}; exec \"$@\"", LIMIT / 512),
+            "sh",
+            BIN,
+            "note",
+            &id,
+        ])
+        .arg(&big)
+        .env("INCIDENT_COCKPIT_STATE_DIR", &t.state)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("cannot write to") && err.contains("too large"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing of it stays");
+    let verify = Command::new(BIN)
+        .args(["verify", &id])
+        .env("INCIDENT_COCKPIT_STATE_DIR", &t.state)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+}
+
+/// Whether a process is blocked in `flock(2)` (waiting for a lock).
+fn blocked_in_flock(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/syscall"))
+        .is_ok_and(|s| s.split_whitespace().next() == Some(&nix::libc::SYS_flock.to_string()))
+}
+
+/// A second process appending waits for the lock another one holds: with a
+/// reader's shared lock held on the timeline, `note` reads (shared locks
+/// share) and then blocks in `flock` for its exclusive one, writing
+/// nothing until the lock is released; then it records its note.
+#[test]
+fn a_note_waits_for_the_lock_another_process_holds_before_it_writes() {
+    use incident_cockpit::timeline::{Event, FileStore, Status, Store};
+    use nix::fcntl::{Flock, FlockArg};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = FileStore::create(dir.path(), "locked").unwrap();
+    s.append(
+        chrono::Utc::now(),
+        "ana@h",
+        Event::Declared {
+            id: "locked".into(),
+            title: "Lock test".into(),
+            severity: "P1".into(),
+            status: Status::Investigating,
+            ic: "ana@h".into(),
+            playbook: "flood".into(),
+            procedure: "test".into(),
+            drill: false,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
+        },
+    )
+    .unwrap();
+    let path = FileStore::path_for(dir.path(), "locked");
+    let before = std::fs::read(&path).unwrap();
+    let holder = std::fs::File::open(&path).unwrap();
+    let lock = Flock::lock(holder, FlockArg::LockShared)
+        .map_err(|(_, e)| e)
+        .unwrap();
+    let mut child = Command::new(BIN)
+        .args(["note", "locked", "after the lock"])
+        .env("INCIDENT_COCKPIT_STATE_DIR", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !blocked_in_flock(child.id()) {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("`note` finished ({status}) without waiting for the lock");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`note` never blocked on the lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "written under another's lock"
+    );
+    drop(lock);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recs = read_records(&path);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[1]["text"], "after the lock");
+}

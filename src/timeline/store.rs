@@ -189,6 +189,9 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
 pub struct FileStore {
     path: PathBuf,
     file: File,
+    /// Where appends are written and made durable: the same file (a
+    /// test puts a failing disk in its place).
+    out: Box<dyn LogFile>,
     /// Bytes of the file already read.
     offset: u64,
     /// The 1-based number of the line starting at `offset` (for messages),
@@ -206,6 +209,28 @@ pub struct FileStore {
     /// Each step's last tick (true) or untick in the file: a tick of a
     /// step already ticked (two seats at the same moment) is not written.
     steps: HashMap<String, bool>,
+}
+
+/// The file behind a `FileStore`, as appends use it: a test puts a disk
+/// that fails in its place.
+trait LogFile: Send {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()>;
+    fn make_durable(&mut self) -> std::io::Result<()>;
+    /// Cuts the file back to `len` bytes.
+    fn cut_back(&mut self, len: u64) -> std::io::Result<()>;
+}
+
+impl LogFile for File {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        Write::write_all(self, bytes)
+    }
+    fn make_durable(&mut self) -> std::io::Result<()> {
+        File::sync_data(self)
+    }
+    fn cut_back(&mut self, len: u64) -> std::io::Result<()> {
+        File::set_len(self, len)?;
+        File::sync_data(self)
+    }
 }
 
 /// The state directory's folder for real incidents.
@@ -262,6 +287,7 @@ impl FileStore {
         }
         Ok(Self {
             path,
+            out: Box::new(file.try_clone()?),
             file,
             offset: 0,
             line: 1,
@@ -318,6 +344,7 @@ impl FileStore {
             .with_context(|| format!("cannot open the timeline {}", path.display()))?;
         let mut s = Self {
             path: path.to_path_buf(),
+            out: Box::new(file.try_clone()?),
             file,
             offset: 0,
             line: 1,
@@ -381,12 +408,7 @@ impl FileStore {
         if written.is_empty() {
             return Ok((others, written));
         }
-        self.file
-            .write_all(&bytes)
-            .with_context(|| format!("cannot write to {}", self.path.display()))?;
-        self.file
-            .sync_data()
-            .with_context(|| format!("cannot fsync {}", self.path.display()))?;
+        self.commit(len, &bytes)?;
         self.offset = len + bytes.len() as u64;
         self.line += bytes.iter().filter(|b| **b == b'\n').count();
         self.link = link;
@@ -394,6 +416,34 @@ impl FileStore {
             self.remember(rec);
         }
         Ok((others, written))
+    }
+
+    /// Writes `bytes` after the file's first `len` bytes and makes them
+    /// durable, under the caller's exclusive lock. On an error nothing is
+    /// acknowledged, and nothing of it stays in the file to be read back
+    /// later as if it had been: the file is cut back to `len` (after a
+    /// failed fsync the kernel may already have dropped the pages, so
+    /// what it holds is not known to be on disk).
+    fn commit(&mut self, len: u64, bytes: &[u8]) -> Result<()> {
+        let written = self
+            .out
+            .put(bytes)
+            .with_context(|| format!("cannot write to {}", self.path.display()))
+            .and_then(|()| {
+                self.out
+                    .make_durable()
+                    .with_context(|| format!("cannot fsync {}", self.path.display()))
+            });
+        if let Err(e) = written {
+            return Err(match self.out.cut_back(len) {
+                Ok(()) => e,
+                Err(cut) => e.context(format!(
+                    "the partial write could not be removed either ({cut}): \
+                     the next read reports it"
+                )),
+            });
+        }
+        Ok(())
     }
 
     fn remember(&mut self, r: &Record) {
@@ -546,18 +596,7 @@ impl Store for FileStore {
         }
         // One write and one fsync for the whole batch: an alert storm's
         // records do not queue a note behind thousands of fsyncs.
-        let durable = self
-            .file
-            .write_all(&bytes)
-            .with_context(|| format!("cannot write to {}", self.path.display()))
-            .and_then(|_| {
-                self.file
-                    .sync_data()
-                    .with_context(|| format!("cannot fsync {}", self.path.display()))
-            });
-        // On an error nothing is acknowledged; whatever reached the file is
-        // read back as it is on the next read.
-        durable?;
+        self.commit(len, &bytes)?;
         self.link = link;
         self.offset = len + bytes.len() as u64;
         self.line += bytes.iter().filter(|b| **b == b'\n').count();
@@ -911,6 +950,198 @@ mod tests {
             title: "Step two".into(),
         };
         assert!(a.append(Utc::now(), "a@h", other).unwrap().record.is_none());
+    }
+
+    /// A disk that fails when told to, in place of the log file: what it
+    /// was asked to do is kept, in order.
+    struct Faulty {
+        file: File,
+        calls: std::sync::Arc<std::sync::Mutex<Vec<&'static str>>>,
+        /// Fail the next write after writing this many bytes of it.
+        fail_write_after: Option<usize>,
+        fail_sync: bool,
+    }
+
+    impl LogFile for Faulty {
+        fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            self.calls.lock().unwrap().push("write");
+            if let Some(n) = self.fail_write_after.take() {
+                Write::write_all(&mut self.file, &bytes[..n.min(bytes.len())])?;
+                return Err(std::io::Error::from_raw_os_error(nix::libc::ENOSPC));
+            }
+            Write::write_all(&mut self.file, bytes)
+        }
+        fn make_durable(&mut self) -> std::io::Result<()> {
+            self.calls.lock().unwrap().push("sync");
+            if std::mem::take(&mut self.fail_sync) {
+                return Err(std::io::Error::from_raw_os_error(nix::libc::EIO));
+            }
+            self.file.sync_data()
+        }
+        fn cut_back(&mut self, len: u64) -> std::io::Result<()> {
+            self.calls.lock().unwrap().push("cut");
+            self.file.cut_back(len)
+        }
+    }
+
+    type Calls = std::sync::Arc<std::sync::Mutex<Vec<&'static str>>>;
+
+    /// A store on `dir` whose appends go through a `Faulty` disk.
+    fn on_faulty_disk(dir: &Path, write_after: Option<usize>, sync: bool) -> (FileStore, Calls) {
+        let mut s = FileStore::create(dir, "inc").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        let calls = Calls::default();
+        s.out = Box::new(Faulty {
+            file: s.file.try_clone().unwrap(),
+            calls: calls.clone(),
+            fail_write_after: write_after,
+            fail_sync: sync,
+        });
+        (s, calls)
+    }
+
+    #[test]
+    fn an_append_is_acknowledged_only_after_its_fsync() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut s, calls) = on_faulty_disk(dir.path(), None, false);
+        let batch = s
+            .append_many(
+                Utc::now(),
+                "a@h",
+                vec![
+                    Event::Note { text: "one".into() },
+                    Event::Note { text: "two".into() },
+                ],
+            )
+            .unwrap();
+        assert_eq!(batch.written.len(), 2);
+        // One write and one fsync for the batch, the fsync before the
+        // records were handed back.
+        assert_eq!(*calls.lock().unwrap(), vec!["write", "sync"]);
+        s.import(&[]).unwrap();
+        assert_eq!(
+            *calls.lock().unwrap(),
+            vec!["write", "sync"],
+            "nothing to import"
+        );
+    }
+
+    /// A failed fsync (EIO) or a write cut short (ENOSPC): the append is an
+    /// error, and nothing of it is left in the file for another seat (or
+    /// this one, later) to read back as recorded. The next append takes
+    /// the same sequence number and the chain holds.
+    #[test]
+    fn a_failed_fsync_or_write_leaves_nothing_behind_and_the_next_append_follows() {
+        for (write_after, sync, error) in [
+            (None, true, "cannot fsync"),
+            (Some(7), false, "cannot write"),
+            (Some(0), false, "cannot write"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut s, calls) = on_faulty_disk(dir.path(), write_after, sync);
+            let path = FileStore::path_for(dir.path(), "inc");
+            let (mut other, _) = FileStore::open(&path).unwrap();
+            let before = fs::read(&path).unwrap();
+            let e = s
+                .append(
+                    Utc::now(),
+                    "a@h",
+                    Event::Note {
+                        text: "lost".into(),
+                    },
+                )
+                .unwrap_err();
+            assert!(format!("{e:#}").contains(error), "{e:#}");
+            assert_eq!(calls.lock().unwrap().last(), Some(&"cut"));
+            assert_eq!(
+                fs::read(&path).unwrap(),
+                before,
+                "{error}: the file is as it was"
+            );
+            assert!(other.read_new().unwrap().records.is_empty());
+            let n = s
+                .append(
+                    Utc::now(),
+                    "a@h",
+                    Event::Note {
+                        text: "kept".into(),
+                    },
+                )
+                .unwrap()
+                .record
+                .unwrap();
+            assert_eq!(n.seq, 2);
+            let back = read_file(&path).unwrap();
+            assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+            assert!(back.broken.is_empty(), "{:?}", back.broken);
+            assert_eq!(back.records.len(), 2);
+            assert_eq!(other.read_new().unwrap().records, vec![n]);
+        }
+    }
+
+    /// A seat reading while another writes waits for the writer's lock:
+    /// half a record on disk under an exclusive lock is not read as a torn
+    /// line; once the writer finishes and lets go, the reader gets it whole.
+    #[test]
+    fn a_reader_waits_for_a_write_in_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = FileStore::create(dir.path(), "inc").unwrap();
+        w.append(Utc::now(), "a@h", declared()).unwrap();
+        let path = FileStore::path_for(dir.path(), "inc");
+        // The writer's next record, as `append_many` would write it.
+        let mut rec = Record {
+            share: Default::default(),
+            seq: 2,
+            at: at_millis(Utc::now()),
+            by: "a@h".into(),
+            event: Event::Note {
+                text: "whole".into(),
+            },
+        };
+        let mut line = link_line(&mut w.link.clone(), &mut rec).unwrap();
+        line.push(b'\n');
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let lock = Flock::lock(f.try_clone().unwrap(), FlockArg::LockExclusive)
+            .map_err(|(_, e)| e)
+            .unwrap();
+        Write::write_all(&mut f, &line[..10]).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                tx.send(nix::unistd::gettid()).unwrap();
+                FileStore::open(&path).unwrap().1
+            }
+        });
+        let tid = rx.recv().unwrap();
+        let flock = nix::libc::SYS_flock.to_string();
+        let in_flock = || {
+            fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+                .is_ok_and(|s| s.split_whitespace().next() == Some(flock.as_str()))
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !in_flock() {
+            assert!(
+                !reader.is_finished(),
+                "the reader did not wait for the lock"
+            );
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the reader never blocked"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Write::write_all(&mut f, &line[10..]).unwrap();
+        drop(lock);
+        let read = reader.join().unwrap();
+        assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+        assert_eq!(read.records.len(), 2);
+        assert_eq!(
+            read.records[1].event,
+            Event::Note {
+                text: "whole".into()
+            }
+        );
     }
 
     #[test]

@@ -69,6 +69,38 @@ fn a_failed_append_is_said_and_nothing_is_ticked() {
     assert!(h.state.incident.checked.is_empty());
 }
 
+/// A note the disk refused is back in the editor, whole, to save again.
+#[test]
+fn a_note_that_was_not_recorded_is_back_in_the_editor() {
+    let mut h = Harness::drill();
+    h.key(KeyCode::Char('n'));
+    h.keys("the disk was full");
+    let fx = h.send_held(Msg::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(h.state.ui.modal.is_none());
+    let Some(Effect::Append(ev)) = fx.into_iter().next() else {
+        panic!("expected an append")
+    };
+    h.send(Msg::NotRecorded {
+        event: Box::new(ev),
+        error: "cannot write to x: File too large".into(),
+    });
+    let Some(Modal::Note(area)) = &h.state.ui.modal else {
+        panic!("the editor is open again: {:?}", h.state.ui.modal)
+    };
+    assert_eq!(area.text(), "the disk was full");
+    let flash = h.state.ui.flash.clone().unwrap();
+    assert!(
+        flash.error && flash.text.contains("back in the editor"),
+        "{}",
+        flash.text
+    );
+    h.ctrl('s');
+    assert_eq!(kinds(&h), vec!["declared", "note"]);
+}
+
 #[test]
 fn note_editor_saves_cancels_and_ignores_empty() {
     let mut h = Harness::drill();

@@ -28,13 +28,37 @@ impl Tmux {
         rows: u16,
         args: &str,
     ) -> Tmux {
+        Self::start_wrapped(dir, state, cols, rows, "", args)
+    }
+
+    /// A seat whose files may not grow past `bytes` (a multiple of 512):
+    /// a write past it fails with EFBIG, as on a full disk (SIGXFSZ is
+    /// ignored, so the write fails instead of killing the cockpit).
+    pub fn start_file_limited(cols: u16, rows: u16, bytes: u64, args: &str) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let wrap = format!(
+            "sh -c 'trap \"\" XFSZ; ulimit -f {}; exec \"$@\"' sh",
+            bytes / 512
+        );
+        Self::start_wrapped(dir, &state, cols, rows, &wrap, args)
+    }
+
+    fn start_wrapped(
+        dir: tempfile::TempDir,
+        state: &Path,
+        cols: u16,
+        rows: u16,
+        wrap: &str,
+        args: &str,
+    ) -> Tmux {
         let sock = dir.path().join("tmux.sock");
         // The shell stays after the cockpit exits, so the pane can be
         // inspected (a dead pane reports no cursor state).
         // No cluster from the machine's kubeconfig or service account: a
         // test names its own with KUBECONFIG in `args` (`env K=V ...`).
         let cmd = format!(
-            "env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {} ; echo \"EXIT:$?\"; exec sleep 600",
+            "env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {wrap} {} ; echo \"EXIT:$?\"; exec sleep 600",
             state.display(),
             dir.path().join("no-kubeconfig").display(),
             command_line(args),
