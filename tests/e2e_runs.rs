@@ -124,3 +124,45 @@ fn a_change_is_refused_without_y_and_a_drill_never_executes() {
         .unwrap();
     assert_eq!(started["drill"], true);
 }
+
+/// `--read-only` as a user types it: a change is refused in the dialog and
+/// never runs, a read runs and is recorded.
+#[test]
+fn read_only_from_the_command_line_refuses_changes_and_runs_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("marker");
+    let t = Tmux::start(120, 40, &format!("open --read-only --playbook {PLAYBOOK}"));
+    t.wait_for("the cockpit", |s| s.contains("Touch the marker"));
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_for("the run dialog", |s| {
+        s.contains("touch /nonexistent/marker")
+    });
+    t.keys(&["C-u"]);
+    t.text(&marker.display().to_string());
+    t.wait_for("the refusal in the keys line", |s| {
+        s.contains("refused: --read-only")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("the refusal", |s| {
+        s.contains("Refused: the cockpit is --read-only")
+    });
+    t.keys(&["y"]);
+    t.wait_for("nothing run", |s| {
+        s.contains("Not confirmed: nothing was run")
+    });
+    t.keys(&["Escape"]);
+    t.wait_for("the checklist", |s| !s.contains("touch /"));
+    t.keys(&["j", "Enter"]);
+    t.wait_for("the read's dialog", |s| s.contains("echo hello"));
+    t.keys(&["Enter"]);
+    t.wait_for("the read's run", |s| s.contains("exit 0"));
+    t.quit_open();
+    assert!(!marker.exists(), "a --read-only seat ran a change");
+    let recs = read_records(&t.timelines()[0]);
+    let started: Vec<_> = recs
+        .iter()
+        .filter(|r| r["kind"] == "command_started")
+        .collect();
+    assert_eq!(started.len(), 1, "{recs:?}");
+    assert_eq!(started[0]["step"], "hello");
+}

@@ -521,6 +521,33 @@ mod runs {
         assert_eq!(spawned(&h.key(KeyCode::Enter)).len(), 1);
     }
 
+    /// Decided: a `--read-only` seat may run a change as a server-side
+    /// dry run (Ctrl-D): the API server checks it and persists nothing,
+    /// which is what a seat that must not change anything is for. The
+    /// change itself stays refused.
+    #[test]
+    fn read_only_seats_may_dry_run_a_change_on_the_server_and_nothing_more() {
+        let mut h = live();
+        h.state.ctx.read_only = true;
+        h.select_step("rollback");
+        h.key(KeyCode::Enter);
+        let argv = spawned(&h.ctrl('d'));
+        assert_eq!(argv.len(), 1);
+        assert_eq!(argv[0].last().unwrap(), "--dry-run=server");
+        h.key(KeyCode::Enter);
+        h.keys("y");
+        assert!(
+            h.key(KeyCode::Enter).is_empty(),
+            "the change itself is refused"
+        );
+        let started = started(&h);
+        assert_eq!(started.len(), 1);
+        assert!(matches!(
+            &started[0],
+            Event::CommandStarted { dry_run: true, .. }
+        ));
+    }
+
     #[test]
     fn a_drill_run_spawns_no_process_and_is_marked() {
         let mut h = Harness::drill();
