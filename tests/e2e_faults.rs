@@ -782,36 +782,49 @@ fn written(pid: i32) -> u64 {
         .unwrap()
 }
 
+/// Whether the screen is the cockpit drawn for `cols`x`rows`: a pane's top
+/// right corner in the last column (tmux keeps old text when a window
+/// grows, so the line count alone says nothing).
+fn drawn_for(screen: &str, cols: usize, rows: usize) -> bool {
+    screen.lines().count() == rows
+        && screen
+            .lines()
+            .any(|l| l.chars().count() == cols && l.ends_with('┐'))
+}
+
 #[test]
 fn a_resize_event_for_the_same_size_redraws_nothing_and_a_real_one_redraws_all() {
     // A terminal (or a multiplexer, or a person's `kill -WINCH`) may say
     // "resized" without a new size: on a slow link, a full redraw for it
     // is seconds of nothing useful.
+    // No sleeps: each measure ends at a frame seen on screen. Five
+    // same-size events and then a real resize to 100x30 must cost no more
+    // than one full frame (measured: the resize back to 120x40) and a
+    // margin; if the same-size events redrew, they alone would be five
+    // full frames (or one, if the kernel merged the signals).
     let t = Tmux::start(120, 40, &format!("open --playbook {QUIET}"));
-    t.wait_for("the cockpit", |s| s.contains("Checklist"));
+    t.wait_for("the cockpit", |s| {
+        s.contains("Checklist") && s.contains("CPU")
+    });
     let pid: i32 = t.pid().parse().unwrap();
-    std::thread::sleep(Duration::from_millis(500));
     let before = written(pid);
     for _ in 0..5 {
         kill(Pid::from_raw(pid), Signal::SIGWINCH).unwrap();
-        std::thread::sleep(Duration::from_millis(100));
     }
-    std::thread::sleep(Duration::from_millis(300));
-    let same = written(pid) - before;
-    // A full frame at 120x40 is about 6.7 kB; the clock's second is ~130 B.
-    assert!(
-        same < 3000,
-        "five same-size resize events wrote {same} bytes"
-    );
-    // A real resize is drawn in full for the new size.
-    let before = written(pid);
     t.tmux(&["resize-window", "-x", "100", "-y", "30"]);
-    t.wait_for("the new size", |s| {
-        s.lines().count() == 30 && s.contains("Checklist")
-    });
-    std::thread::sleep(Duration::from_millis(300));
+    t.wait_for("100x30", |s| drawn_for(s, 100, 30));
+    let same_then_real = written(pid) - before;
+    let before = written(pid);
+    t.tmux(&["resize-window", "-x", "120", "-y", "40"]);
+    t.wait_for("120x40", |s| drawn_for(s, 120, 40));
     let real = written(pid) - before;
+    // A full frame at 120x40 is about 4.6 kB; a clock tick 30-130 B.
     assert!(real > 3000, "a real resize wrote only {real} bytes");
+    assert!(
+        same_then_real < real + 1500,
+        "five same-size resize events and one real resize wrote {same_then_real} bytes; \
+         a real resize alone {real}"
+    );
     t.quit_open();
 }
 
