@@ -94,10 +94,27 @@ fn alertmanager_stopped_and_started_under_the_binary_goes_stale_and_recovers_wit
         s.contains("● connected") && !s.contains("stale since")
     });
     assert!(up.contains("APIDown ×2"), "{up}");
-    // Two more polls at the default interval: still nothing new to record.
-    std::thread::sleep(std::time::Duration::from_secs(11));
+    // A third alert, seen by a later poll: that poll (and the recovery's)
+    // recorded only what is new, not the two known ones again.
+    am.post_alerts(&format!(
+        "[{}]",
+        alert_json("APIDown", "c:80", "critical", "dicps-api", false)
+    ));
+    t.wait_for("the third alert", |s| s.contains("APIDown ×3"));
     t.quit_open();
     let recs = read_records(&t.timelines()[0]);
     let kinds: Vec<&str> = recs.iter().map(|r| r["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, vec!["declared", "alert_firing", "alert_firing"]);
+    assert_eq!(
+        kinds,
+        vec!["declared", "alert_firing", "alert_firing", "alert_firing"]
+    );
+    let mut on: Vec<&str> = recs[1..]
+        .iter()
+        .map(|r| r["summary"].as_str().unwrap())
+        .collect();
+    on.sort();
+    assert_eq!(
+        on,
+        vec!["APIDown on a:80", "APIDown on b:80", "APIDown on c:80"]
+    );
 }
