@@ -58,8 +58,9 @@ struct Finished {
     duration: Duration,
 }
 
-/// Runs to the end; `cancel_after` cancels once that much time passed.
-async fn run(spec: Spec, cancel_after: Option<Duration>) -> Finished {
+/// Runs to the end; `cancel_on` cancels once the command printed that
+/// line (so it has done what it must before the cancel: set a trap, say).
+async fn run(spec: Spec, cancel_on: Option<&str>) -> Finished {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut handle = process::spawn(spec, tx);
     let start = Instant::now();
@@ -73,19 +74,16 @@ async fn run(spec: Spec, cancel_after: Option<Duration>) -> Finished {
     let mut cancelled = false;
     loop {
         let msg = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await;
-        if let Some(after) = cancel_after
-            && !cancelled
-            && start.elapsed() >= after
-        {
-            handle.cancel();
-            cancelled = true;
-        }
         match msg {
             Ok(Some(Msg::RunOutput { lines, dropped, .. })) => {
                 f.batches.push(lines.len());
                 f.dropped += dropped;
                 f.lines
                     .extend(lines.into_iter().map(|l| (l.stream, l.text)));
+                if !cancelled && cancel_on.is_some_and(|c| f.lines.iter().any(|(_, l)| l == c)) {
+                    handle.cancel();
+                    cancelled = true;
+                }
             }
             Ok(Some(Msg::RunExited {
                 outcome, duration, ..
@@ -172,10 +170,13 @@ fn group_alive(pgid: &str) -> Vec<String> {
 async fn cancel_kills_the_whole_tree() {
     let dir = tempfile::tempdir().unwrap();
     let pidfile = dir.path().join("pgid");
-    let script = format!("echo $$ > {}; sleep 100 & sleep 100", pidfile.display());
+    let script = format!(
+        "echo $$ > {}; sleep 100 & echo ready; sleep 100",
+        pidfile.display()
+    );
     let f = run(
         spec(Program::Shell(script), Duration::from_secs(60)),
-        Some(Duration::from_millis(500)),
+        Some("ready"),
     )
     .await;
     // How it ended is recorded: the shell took the SIGTERM.
@@ -212,7 +213,7 @@ async fn a_process_ignoring_sigterm_is_killed_after_the_grace_period() {
     let script = "trap '' TERM; echo ready; sleep 100".to_string();
     let f = run(
         spec(Program::Shell(script), Duration::from_secs(60)),
-        Some(Duration::from_millis(300)),
+        Some("ready"),
     )
     .await;
     assert_eq!(
