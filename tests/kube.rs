@@ -222,7 +222,7 @@ async fn a_dropped_watch_resumes_from_the_last_bookmark_without_a_list() {
     // bookmark carries it to the watcher.
     fake.apply(running_pod("other-9", json!({"app": "other"}), true));
     let bm = fake.bookmark();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    fake.forwarded(bm).await;
     fake.drop_watches();
     w.until("the watch again", |u| matches!(u, KubeUpdate::Watching))
         .await;
@@ -468,7 +468,23 @@ async fn pod_metrics_are_polled_and_their_absence_said_once() {
         unreachable!()
     };
     assert!(why.contains("no metrics API"), "{why}");
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Three more polls reach the server: the first two have been answered
+    // (one poll at a time) and would each have said it again.
+    let polls = || {
+        fake.log()
+            .iter()
+            .filter(|l| l.starts_with("GET podmetrics"))
+            .count()
+    };
+    let seen = polls();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while polls() < seen + 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "metrics never polled again"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     fake.apply(running_pod("web-9", web(), true));
     w.until("a pod", |u| matches!(u, KubeUpdate::Applied(_)))
         .await;

@@ -48,6 +48,9 @@ struct Store {
     /// Some(0) ignores it (everything in one answer), Some(n) answers at
     /// most n at a time.
     page: Option<usize>,
+    /// The highest resourceVersion a watch stream has been handed (it
+    /// reaches the client before the stream's end).
+    forwarded: u64,
 }
 
 #[derive(Clone)]
@@ -178,6 +181,19 @@ impl Fake {
         let ev = json!({"type": "BOOKMARK", "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"resourceVersion": rv.to_string(), "annotations": {}}}});
         let _ = self.events.send((rv, self.namespace.clone(), ev));
         rv
+    }
+
+    /// Waits until a watch stream has been handed the event at `rv` (a
+    /// stream dropped after that delivers it before it ends).
+    pub async fn forwarded(&self, rv: u64) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.with(|s| s.forwarded) < rv {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the watch never got resourceVersion {rv}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
     }
 
     /// Ends every open watch stream (as a load balancer cutting idle
@@ -492,7 +508,11 @@ async fn watch(f: Fake, ns: String, q: HashMap<String, String>) -> Response {
             let send = |ev: &Value, last: &mut u64, rv: u64| -> bool {
                 *last = rv;
                 let keep = ev["type"] == "BOOKMARK" || matches(selector.as_ref(), &ev["object"]);
-                !keep || tx.send(line(ev)).is_ok()
+                let sent = !keep || tx.send(line(ev)).is_ok();
+                if sent {
+                    f.with(|s| s.forwarded = s.forwarded.max(rv));
+                }
+                sent
             };
             for (rv, ev) in backlog {
                 if !send(&ev, &mut last, rv) {
