@@ -11,6 +11,7 @@ mod common;
 
 use common::alertmanager::{Am, Cockpit, alert_json};
 use crossterm::event::KeyCode;
+use incident_cockpit::msg::Msg;
 use incident_cockpit::sources::alertmanager::Client;
 use incident_cockpit::state::{AlertState, Pane};
 use incident_cockpit::timeline::Event;
@@ -248,6 +249,7 @@ async fn alertmanager_down_is_said_and_recovery_records_nothing_twice() {
     am.post_alerts(&both);
     // A restarted Alertmanager knows no alerts until they are sent again:
     // give the senders 2 s before absent alerts count as resolved.
+    // (The harness backs off from 200 ms up to 800 ms.)
     let mut c = Cockpit::open(&am.url(), |cfg| cfg.resend_grace = Duration::from_secs(2));
     c.until("both firing recorded", 10, |c| {
         count(c, "alert_firing") == 2
@@ -269,10 +271,34 @@ async fn alertmanager_down_is_said_and_recovery_records_nothing_twice() {
     assert!(screen.contains("cannot connect"), "{screen}");
     // What was known stays on screen, and nothing is resolved.
     assert_eq!(c.state.observed.alerts.len(), 2);
-    // Retries back off: several failures, but no faster than the minimum.
-    let t = std::time::Instant::now();
-    c.run_for(1500).await;
-    assert!(t.elapsed() >= Duration::from_millis(1500));
+    // Retries back off: each failure says when the next try is, the delay
+    // doubles up to the cap, and the next try does not come sooner.
+    let mut failures: Vec<(std::time::Instant, Duration)> = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while failures.len() < 4 {
+        let Ok(Some(m)) = tokio::time::timeout_at(deadline, c.rx.recv()).await else {
+            panic!("four failed polls in 20 s: {failures:?}");
+        };
+        if let Msg::AlertsFailed { retry_in, .. } = &m {
+            failures.push((std::time::Instant::now(), *retry_in));
+        }
+        c.apply(m);
+    }
+    assert_eq!(failures[3].1, Duration::from_millis(800), "{failures:?}");
+    for w in failures.windows(2) {
+        let ((at, delay), (next_at, next_delay)) = (w[0], w[1]);
+        assert_eq!(
+            next_delay,
+            (delay * 2).min(Duration::from_millis(800)),
+            "{failures:?}"
+        );
+        // Received, not sent, times: allow the loop a little lateness.
+        assert!(
+            next_at - at + Duration::from_millis(100) >= delay,
+            "retried after {:?}, before its {delay:?}",
+            next_at - at
+        );
+    }
     assert_eq!(count(&c, "alert_resolved"), 0);
 
     // Back, empty (alerts are not kept across restarts): within the grace

@@ -107,7 +107,13 @@ fn the_facilitator_pauses_injects_and_jumps_while_players_only_see_the_effects()
     assert_eq!(crash, 1, "recorded once: {kinds:?}");
     let md = std::fs::read_to_string(files[0].parent().unwrap().join("after-action.md")).unwrap();
     assert!(md.contains("| ad hoc |"), "{md}");
-    assert!(md.contains("| paused |") || md.contains("paused"), "{md}");
+    // The drill clock's table: the pause and the jump, in that order.
+    let clock_rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.ends_with("| paused |") || l.contains("| jumped to T+00:15 |"))
+        .collect();
+    assert_eq!(clock_rows.len(), 2, "{md}");
+    assert!(clock_rows[0].ends_with("| paused |"), "{md}");
 }
 
 #[test]

@@ -133,7 +133,10 @@ impl Tmux {
     /// The cockpit's pid: the child of the pane's shell.
     pub fn pid(&self) -> String {
         let sh = self.pane("#{pane_pid}");
-        let out = Command::new("pgrep").args(["-P", &sh]).output().unwrap();
+        let out = Command::new("pgrep")
+            .args(["-P", &sh])
+            .output()
+            .expect("pgrep is needed: apt-get install procps (scripts/test installs it)");
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
