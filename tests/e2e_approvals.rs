@@ -59,9 +59,10 @@ fn seat(shared: &Path, state: &Path, as_user: Option<&str>, user_env: &str, args
         .map(|u| format!("runuser -u {u} -- "))
         .unwrap_or_default();
     let cmd = format!(
-        "{run_as}env -u KUBERNETES_SERVICE_HOST USER={user_env} LOGNAME={user_env} HOME='{home}' XDG_CONFIG_HOME='{home}' INCIDENT_COCKPIT_STATE_DIR='{state}' KUBECONFIG='{home}/none' TERM=xterm-256color '{BIN}' {args}; echo \"EXIT:$?\"; exec sleep 600",
+        "{run_as}env -u KUBERNETES_SERVICE_HOST USER={user_env} LOGNAME={user_env} HOME='{home}' XDG_CONFIG_HOME='{home}' INCIDENT_COCKPIT_STATE_DIR='{state}' KUBECONFIG='{home}/none' TERM=xterm-256color '{BIN}' {args}; {after}",
         home = shared.join("home").display(),
         state = state.display(),
+        after = common::after_exit(dir.path()),
     );
     let ok = Command::new("tmux")
         .arg("-S")

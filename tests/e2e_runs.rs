@@ -91,7 +91,7 @@ fn a_change_is_refused_without_y_and_a_drill_never_executes() {
     assert!(marker.exists(), "ran with y");
     std::fs::remove_file(&marker).unwrap();
     t.keys(&["q", "y"]);
-    t.wait_exit();
+    assert_eq!(t.wait_exit(), "0");
 
     // The same playbook in a drill: confirmed, recorded, never executed.
     let scenario = dir.path().join("drill.yaml");
@@ -115,7 +115,7 @@ fn a_change_is_refused_without_y_and_a_drill_never_executes() {
     t.keys(&["y"]);
     t.wait_for("the drill run", |s| s.contains("[drill] not executed"));
     t.keys(&["q", "y"]);
-    t.wait_exit();
+    assert_eq!(t.wait_exit(), "0");
     assert!(!marker.exists(), "a drill executed a command");
     let recs = read_records(&t.timelines()[0]);
     let started = recs

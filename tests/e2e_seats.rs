@@ -124,7 +124,7 @@ fn kill_9_then_resume_rebuilds_the_exact_state() {
             .unwrap()
             .success()
     );
-    t.wait_exit();
+    assert_eq!(t.wait_exit(), "137", "killed by SIGKILL");
     let path = t.timelines()[0].clone();
     let before = read_records(&path);
     // A torn line as a power cut would leave it.

@@ -58,10 +58,11 @@ impl Tmux {
         // No cluster from the machine's kubeconfig or service account: a
         // test names its own with KUBECONFIG in `args` (`env K=V ...`).
         let cmd = format!(
-            "env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {wrap} {} ; echo \"EXIT:$?\"; exec sleep 600",
+            "env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {wrap} {} ; {}",
             state.display(),
             dir.path().join("no-kubeconfig").display(),
             command_line(args),
+            after_exit(dir.path()),
         );
         let t = Tmux {
             sock,
@@ -123,11 +124,25 @@ impl Tmux {
             .to_string()
     }
 
-    /// Waits for the cockpit to exit; returns its exit status.
+    /// Waits for the cockpit to exit; returns its exit status (from a
+    /// file: on a screen the cockpit left as it was, `EXIT:137` may wrap).
     pub fn wait_exit(&self) -> String {
-        let s = self.wait_for("the cockpit to exit", |s| s.contains("EXIT:"));
-        let tail = &s[s.find("EXIT:").unwrap() + 5..];
-        tail.split_whitespace().next().unwrap_or("").to_string()
+        let file = self.dir.path().join("exit");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(rc) = std::fs::read_to_string(&file)
+                && rc.ends_with('\n')
+            {
+                return rc.trim().to_string();
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for the cockpit to exit; screen:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The cockpit's pid: the child of the pane's shell.
@@ -161,6 +176,15 @@ pub fn timelines_in(root: &Path) -> Vec<PathBuf> {
         v.sort();
         v
     }
+}
+
+/// What the pane's shell does when the cockpit ends: its exit status on
+/// screen and in `DIR/exit`; then the pane stays, to be inspected.
+pub fn after_exit(dir: &Path) -> String {
+    format!(
+        "rc=$?; echo \"EXIT:$rc\"; echo $rc > '{}'; exec sleep 600",
+        dir.join("exit").display()
+    )
 }
 
 /// `[env K=V ...] ARGS` → the binary with those args, after the env.
