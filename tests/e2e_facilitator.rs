@@ -40,6 +40,11 @@ fn the_facilitator_pauses_injects_and_jumps_while_players_only_see_the_effects()
         !s.contains("CrashLoopBackOff"),
         "paused before the first inject:\n{s}"
     );
+    // Read after the pause reached it: the player's screen is current.
+    assert!(
+        !s.contains("Upcoming"),
+        "players see no upcoming injects:\n{s}"
+    );
 
     // An ad hoc message, typed on the spot.
     fac.keys(&["i"]);
