@@ -869,6 +869,8 @@ fn a_seat_that_starts_cut_off_catches_up_when_the_link_comes() {
         // Reads in between retry the store: in the background.
         let _ = h.read_new().unwrap();
     }
+    // A correctness bound, not a budget: cut off, an append must not wait
+    // for the network (a blocked publish waits out its 5 s timeout).
     assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
     a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
     proxy.resume();
