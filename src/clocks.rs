@@ -5,7 +5,7 @@
 //! a condition, and the comms cadence. Nothing here reads the real clock.
 
 use crate::playbook::lint::parse_timebox;
-use crate::playbook::model::{Playbook, Procedure};
+use crate::playbook::model::{Deadline, Playbook, Procedure};
 use crate::state::Incident;
 use crate::time::parse_duration;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -121,7 +121,14 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             },
             None => declared,
         };
-        let Some(within) = dur(&d.within.value) else {
+        if !d.applies_at(&inc.severity) {
+            continue;
+        }
+        let Some((within, within_text)) = d
+            .within
+            .as_ref()
+            .and_then(|w| Some((dur(&w.value)?, w.value.as_str())))
+        else {
             continue;
         };
         let sent = d
@@ -135,7 +142,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
         out.push(Timer {
             id: format!("deadline-{}", d.id.value),
             kind: Kind::Deadline,
-            label: format!("{} (within {})", d.name, d.within.value),
+            label: format!("{} (within {within_text})", d.name),
             due: start + within,
         });
     }
@@ -200,6 +207,32 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
 
     out.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)));
     out
+}
+
+/// The deadlines that hold for the incident now (their severity, their
+/// condition set) and whose notice is not sent: with a time limit they are
+/// also clocks; without one (seed 002's SOC 2 logging) they are only
+/// listed, at the declaration and in the export.
+pub fn obligations<'a>(pb: &'a Playbook, inc: &Incident) -> Vec<&'a Deadline> {
+    let Some(declared) = inc.declared_at else {
+        return Vec::new();
+    };
+    pb.deadlines
+        .iter()
+        .filter(|d| d.applies_at(&inc.severity))
+        .filter_map(|d| {
+            let start = match &d.when {
+                Some(c) => *inc.conditions.get(&c.value)?,
+                None => declared,
+            };
+            let sent = d
+                .template
+                .as_ref()
+                .and_then(|t| inc.comms.get(&t.value))
+                .is_some_and(|at| *at >= start);
+            (!sent).then_some(d)
+        })
+        .collect()
 }
 
 /// Timers due and not yet recorded as due: what to record now.
@@ -281,8 +314,14 @@ mod tests {
             .find(|x| x.label.contains("VP Engineering"))
             .unwrap();
         assert_eq!(vp.due, t(3600));
-        // The SOC 2 deadline has no condition: it runs from the declaration.
-        assert!(l.iter().any(|x| x.contains("SOC 2")), "{l:#?}");
+        // SOC 2 logging has no time limit in the seed: no clock, an
+        // obligation (see `obligations`).
+        assert!(!l.iter().any(|x| x.contains("SOC 2")), "{l:#?}");
+        let o: Vec<_> = obligations(&pb, &inc)
+            .iter()
+            .map(|d| d.id.value.clone())
+            .collect();
+        assert_eq!(o, ["soc2-logging"]);
         // GDPR waits for its condition.
         assert!(!l.iter().any(|x| x.contains("GDPR")), "{l:#?}");
     }
@@ -421,5 +460,36 @@ mod tests {
                 .iter()
                 .any(|x| x.id == format!("phase-{}", proc_.phases[0].id.value))
         );
+    }
+
+    #[test]
+    fn soc2_logging_holds_for_p0_and_p1_only_and_never_runs_a_clock() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        for (sev, holds) in [("P0", true), ("P1", true), ("P2", false), ("P3", false)] {
+            let mut inc = Incident::replay(&[rec(1, 0, declared())]);
+            if sev != "P0" {
+                inc.apply(&rec(
+                    2,
+                    1,
+                    Event::SeverityChanged {
+                        from: "P0".into(),
+                        to: sev.into(),
+                    },
+                ));
+            }
+            let o = obligations(&pb, &inc);
+            assert_eq!(
+                o.iter().any(|d| d.id.value == "soc2-logging"),
+                holds,
+                "{sev}"
+            );
+            assert!(
+                !timers(&pb, proc_, &inc)
+                    .iter()
+                    .any(|t| t.label.contains("SOC 2")),
+                "{sev}"
+            );
+        }
     }
 }

@@ -186,7 +186,19 @@ pub fn outline(pb: &Playbook) -> String {
                 .as_ref()
                 .map(|w| format!(" once {}", w.value))
                 .unwrap_or_default();
-            let _ = writeln!(o, "  {}: within {}{when}", d.name, d.within.value);
+            let within = d
+                .within
+                .as_ref()
+                .map_or("no time limit given".to_string(), |w| {
+                    format!("within {}", w.value)
+                });
+            let at = if d.severities.is_empty() {
+                String::new()
+            } else {
+                let s: Vec<&str> = d.severities.iter().map(|s| s.value.as_str()).collect();
+                format!(" (at {})", s.join(", "))
+            };
+            let _ = writeln!(o, "  {}: {within}{when}{at}", d.name);
         }
     }
     for p in &pb.procedures {
