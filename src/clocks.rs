@@ -63,6 +63,13 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             break;
         }
         let who = e.notify.join(", ");
+        // Whom to reach and how, from the playbook's contacts and roles.
+        let how = crate::playbook::contacts::reminder(pb, &e.notify);
+        let how = if how.is_empty() {
+            how
+        } else {
+            format!(" · {how}")
+        };
         if let Some(cond) = &e.when {
             if let Some(at) = inc.conditions.get(&cond.value) {
                 let name = pb
@@ -78,7 +85,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
                 out.push(Timer {
                     id: format!("escalation-{i}-{}", cond.value),
                     kind: Kind::Escalation,
-                    label: format!("Notify {who} ({name})"),
+                    label: format!("Notify {who} ({name}){how}"),
                     due: *at + delay,
                 });
             }
@@ -104,7 +111,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             id: format!("escalation-{i}-{}-{}", inc.severity, start.timestamp()),
             kind: Kind::Escalation,
             label: format!(
-                "Escalate to {who}{level} ({at_sev}unresolved {})",
+                "Escalate to {who}{level} ({at_sev}unresolved {}){how}",
                 crate::time::human(after.to_std().unwrap_or_default())
             ),
             due: start + after,
@@ -491,5 +498,19 @@ mod tests {
                 "{sev}"
             );
         }
+    }
+
+    #[test]
+    fn an_escalation_says_whom_to_reach_and_how() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let inc = Incident::replay(&[rec(1, 0, declared())]);
+        let l = labels(&timers(&pb, proc_, &inc));
+        assert!(
+            l.iter()
+                .any(|x| x
+                    == "Escalate to VP Engineering (P0 unresolved 1h) · vp-eng@dicps.example.com"),
+            "{l:#?}"
+        );
     }
 }
