@@ -285,6 +285,7 @@ fn records_100k() {
                 severity: "critical".into(),
                 summary: format!("instance 10.0.0.{} down", seq % 250),
                 fingerprint: format!("{seq:016x}"),
+                since: None,
             },
         };
         let rec = Record {

@@ -5,7 +5,7 @@
 //! a condition, and the comms cadence. Nothing here reads the real clock.
 
 use crate::playbook::lint::parse_timebox;
-use crate::playbook::model::{Playbook, Procedure};
+use crate::playbook::model::{Deadline, Playbook, Procedure};
 use crate::state::Incident;
 use crate::time::parse_duration;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -63,6 +63,13 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             break;
         }
         let who = e.notify.join(", ");
+        // Whom to reach and how, from the playbook's contacts and roles.
+        let how = crate::playbook::contacts::reminder(pb, &e.notify);
+        let how = if how.is_empty() {
+            how
+        } else {
+            format!(" · {how}")
+        };
         if let Some(cond) = &e.when {
             if let Some(at) = inc.conditions.get(&cond.value) {
                 let name = pb
@@ -78,7 +85,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
                 out.push(Timer {
                     id: format!("escalation-{i}-{}", cond.value),
                     kind: Kind::Escalation,
-                    label: format!("Notify {who} ({name})"),
+                    label: format!("Notify {who} ({name}){how}"),
                     due: *at + delay,
                 });
             }
@@ -104,7 +111,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             id: format!("escalation-{i}-{}-{}", inc.severity, start.timestamp()),
             kind: Kind::Escalation,
             label: format!(
-                "Escalate to {who}{level} ({at_sev}unresolved {})",
+                "Escalate to {who}{level} ({at_sev}unresolved {}){how}",
                 crate::time::human(after.to_std().unwrap_or_default())
             ),
             due: start + after,
@@ -121,7 +128,14 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             },
             None => declared,
         };
-        let Some(within) = dur(&d.within.value) else {
+        if !d.applies_at(&inc.severity) {
+            continue;
+        }
+        let Some((within, within_text)) = d
+            .within
+            .as_ref()
+            .and_then(|w| Some((dur(&w.value)?, w.value.as_str())))
+        else {
             continue;
         };
         let sent = d
@@ -135,7 +149,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
         out.push(Timer {
             id: format!("deadline-{}", d.id.value),
             kind: Kind::Deadline,
-            label: format!("{} (within {})", d.name, d.within.value),
+            label: format!("{} (within {within_text})", d.name),
             due: start + within,
         });
     }
@@ -200,6 +214,32 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
 
     out.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)));
     out
+}
+
+/// The deadlines that hold for the incident now (their severity, their
+/// condition set) and whose notice is not sent: with a time limit they are
+/// also clocks; without one (seed 002's SOC 2 logging) they are only
+/// listed, at the declaration and in the export.
+pub fn obligations<'a>(pb: &'a Playbook, inc: &Incident) -> Vec<&'a Deadline> {
+    let Some(declared) = inc.declared_at else {
+        return Vec::new();
+    };
+    pb.deadlines
+        .iter()
+        .filter(|d| d.applies_at(&inc.severity))
+        .filter_map(|d| {
+            let start = match &d.when {
+                Some(c) => *inc.conditions.get(&c.value)?,
+                None => declared,
+            };
+            let sent = d
+                .template
+                .as_ref()
+                .and_then(|t| inc.comms.get(&t.value))
+                .is_some_and(|at| *at >= start);
+            (!sent).then_some(d)
+        })
+        .collect()
 }
 
 /// Timers due and not yet recorded as due: what to record now.
@@ -281,8 +321,14 @@ mod tests {
             .find(|x| x.label.contains("VP Engineering"))
             .unwrap();
         assert_eq!(vp.due, t(3600));
-        // The SOC 2 deadline has no condition: it runs from the declaration.
-        assert!(l.iter().any(|x| x.contains("SOC 2")), "{l:#?}");
+        // SOC 2 logging has no time limit in the seed: no clock, an
+        // obligation (see `obligations`).
+        assert!(!l.iter().any(|x| x.contains("SOC 2")), "{l:#?}");
+        let o: Vec<_> = obligations(&pb, &inc)
+            .iter()
+            .map(|d| d.id.value.clone())
+            .collect();
+        assert_eq!(o, ["soc2-logging"]);
         // GDPR waits for its condition.
         assert!(!l.iter().any(|x| x.contains("GDPR")), "{l:#?}");
     }
@@ -420,6 +466,51 @@ mod tests {
             !timers(&pb, proc_, &inc)
                 .iter()
                 .any(|x| x.id == format!("phase-{}", proc_.phases[0].id.value))
+        );
+    }
+
+    #[test]
+    fn soc2_logging_holds_for_p0_and_p1_only_and_never_runs_a_clock() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        for (sev, holds) in [("P0", true), ("P1", true), ("P2", false), ("P3", false)] {
+            let mut inc = Incident::replay(&[rec(1, 0, declared())]);
+            if sev != "P0" {
+                inc.apply(&rec(
+                    2,
+                    1,
+                    Event::SeverityChanged {
+                        from: "P0".into(),
+                        to: sev.into(),
+                    },
+                ));
+            }
+            let o = obligations(&pb, &inc);
+            assert_eq!(
+                o.iter().any(|d| d.id.value == "soc2-logging"),
+                holds,
+                "{sev}"
+            );
+            assert!(
+                !timers(&pb, proc_, &inc)
+                    .iter()
+                    .any(|t| t.label.contains("SOC 2")),
+                "{sev}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_escalation_says_whom_to_reach_and_how() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let inc = Incident::replay(&[rec(1, 0, declared())]);
+        let l = labels(&timers(&pb, proc_, &inc));
+        assert!(
+            l.iter()
+                .any(|x| x
+                    == "Escalate to VP Engineering (P0 unresolved 1h) · vp-eng@dicps.example.com"),
+            "{l:#?}"
         );
     }
 }

@@ -37,6 +37,22 @@ pub fn fields(s: &State, t: &Template) -> BTreeMap<&'static str, String> {
         let next = s.now + TimeDelta::from_std(c).unwrap_or_default();
         m.insert("next_update", local(next, "%H:%M %Z"));
     }
+    // The disruption in UTC, as a customer e-mail writes it ("on [DATE]
+    // from [TIME] to [TIME] UTC"): from the detection (or the declaration)
+    // to the resolution, or to now while it is open.
+    if let Some(start) = inc.began_at() {
+        let end = inc.resolved_at.unwrap_or(s.now);
+        m.insert("start_date_utc", start.format("%Y-%m-%d").to_string());
+        m.insert("start_time_utc", start.format("%H:%M").to_string());
+        m.insert("end_time_utc", end.format("%H:%M").to_string());
+        if end.date_naive() != start.date_naive() {
+            m.insert("end_time_utc", end.format("%H:%M on %Y-%m-%d").to_string());
+        }
+    }
+    // Seed 002's incident channel, `#incident-YYYY-MM-DD`.
+    if let Some(d) = inc.declared_at {
+        m.insert("channel", local(d, "#incident-%Y-%m-%d"));
+    }
     m.insert("incident_id", inc.id.clone());
     m.insert("duration", crate::time::hms(inc.elapsed(s.now)));
     m.insert("procedure", s.ctx.procedure().name.clone());
@@ -85,15 +101,38 @@ pub fn fill(text: &str, fields: &BTreeMap<&'static str, String>) -> String {
     out
 }
 
-/// The whole message: recipients, subject and body, filled.
+/// Whether the body's own header (its lines before the first blank one)
+/// already has a line `Name: ...` (the seeds write `Subject:` and `To:` in
+/// the message itself).
+fn body_has_header(body: &str, name: &str) -> bool {
+    body.lines().take_while(|l| !l.trim().is_empty()).any(|l| {
+        l.trim_start()
+            .get(..name.len() + 1)
+            .is_some_and(|h| h.eq_ignore_ascii_case(&format!("{name}:")))
+    })
+}
+
+/// The whole message: recipients, subject and body, filled. A `To:` or
+/// `Subject:` line the body writes itself is not written twice.
 pub fn compose(s: &State, t: &Template) -> String {
     let f = fields(s, t);
-    let mut out = String::new();
-    if let Some(to) = &t.to {
-        out.push_str(&format!("To: {}\n", fill(to, &f)));
+    let mut head = String::new();
+    if let Some(to) = &t.to
+        && !body_has_header(&t.body, "To")
+    {
+        head.push_str(&format!("To: {}\n", fill(to, &f)));
     }
-    if let Some(sub) = &t.subject {
-        out.push_str(&format!("Subject: {}\n\n", fill(sub, &f)));
+    if let Some(sub) = &t.subject
+        && !body_has_header(&t.body, "Subject")
+    {
+        head.push_str(&format!("Subject: {}\n", fill(sub, &f)));
+    }
+    let mut out = head;
+    // Above a header of the body's own the lines join it; above plain text
+    // a blank line ends them.
+    let own_header = body_has_header(&t.body, "To") || body_has_header(&t.body, "Subject");
+    if !out.is_empty() && !own_header {
+        out.push('\n');
     }
     out.push_str(&fill(&t.body, &f));
     out.trim_end().to_string()
@@ -138,5 +177,93 @@ mod tests {
         );
         assert!(text.contains("Status: Investigating"), "{text}");
         assert!(text.contains("Last Updated: 2026-11-22 13:00"), "{text}");
+    }
+
+    fn template(h: &crate::testkit::Harness, id: &str) -> Template {
+        h.state
+            .ctx
+            .playbook
+            .templates
+            .iter()
+            .find(|t| t.id.value == id)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn subject_and_recipient_are_written_once() {
+        for pb in ["dicps", "zkp-ledger"] {
+            let h = crate::testkit::Harness::live(pb);
+            for t in &h.state.ctx.playbook.templates {
+                let text = compose(&h.state, t);
+                for head in ["Subject:", "To:"] {
+                    let n = text.lines().filter(|l| l.starts_with(head)).count();
+                    assert!(n <= 1, "{pb} {}: {head} {n} times:\n{text}", t.id.value);
+                }
+                if t.subject.is_some() {
+                    assert!(text.contains("Subject: "), "{}: {text}", t.id.value);
+                }
+            }
+        }
+        // A recipient the body does not write goes above its own subject,
+        // with no blank line between.
+        let h = crate::testkit::Harness::live("dicps");
+        let text = compose(&h.state, &template(&h, "breach-customer-notice"));
+        assert!(
+            text.starts_with("To: affected customers\nSubject: Important Security Notice\n\n"),
+            "{text}"
+        );
+        let text = compose(&h.state, &template(&h, "gdpr-notice"));
+        assert!(
+            text.starts_with(
+                "To: supervisory-authority@gdpr.eu\nSubject: Personal Data Breach Notification\n\n"
+            ),
+            "{text}"
+        );
+        // A template whose body has no header gets one, then a blank line.
+        let mut t = template(&h, "status-page");
+        t.body = "Hello".into();
+        assert_eq!(
+            compose(&h.state, &t),
+            "Subject: API Service Disruption\n\nHello"
+        );
+    }
+
+    #[test]
+    fn the_customer_email_gives_utc_times_from_detection_to_resolution() {
+        use crate::timeline::{Event, Mark, Status};
+        let mut h = crate::testkit::Harness::live("dicps");
+        // Local time is an hour ahead: the e-mail still says UTC.
+        h.state.ctx.tz = chrono::FixedOffset::east_opt(3600).unwrap();
+        h.record(Event::Marked {
+            mark: Mark::Detected.id().into(),
+            text: String::new(),
+            when: Some(crate::testkit::t0() - TimeDelta::minutes(10)),
+        });
+        h.advance(95 * 60);
+        h.record(Event::StatusChanged {
+            from: Status::Investigating,
+            to: Status::Resolved,
+        });
+        h.advance(3600);
+        let text = compose(&h.state, &template(&h, "customer-email"));
+        assert!(
+            text.contains(
+                "We experienced a service disruption on 2026-11-22 from 12:50 to 14:35 UTC affecting"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.starts_with(
+                "To: customers\nSubject: [RESOLVED] Service Disruption - 2026-11-22\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("+00:00"), "{text}");
+        let slack = compose(&h.state, &template(&h, "internal-slack"));
+        assert!(
+            slack.contains("Slack Channel: #incident-2026-11-22"),
+            "{slack}"
+        );
     }
 }

@@ -93,6 +93,18 @@ pub fn load_named(arg: &str) -> Result<(Playbook, String), crate::playbook::Load
     })
 }
 
+/// A bundled playbook's file name from what a scenario writes: `dicps`
+/// or `dicps.yaml`.
+pub fn bundled_playbook_name(name: &str) -> String {
+    let with_ext = format!("{name}.yaml");
+    let known = |n: &str| crate::playbook::load::BUNDLED.iter().any(|(b, _)| *b == n);
+    if !known(name) && known(&with_ext) {
+        with_ext
+    } else {
+        name.to_string()
+    }
+}
+
 pub fn resolve_drill(
     which: Option<&str>,
     playbook_override: Option<&Path>,
@@ -145,8 +157,9 @@ pub fn resolve_drill(
                     })?
                 }
                 None => {
-                    origin.playbook = format!("bundled:{}", scenario.playbook);
-                    load_bundled(&scenario.playbook).map_err(|e| anyhow!("{e}"))?
+                    let name = bundled_playbook_name(&scenario.playbook);
+                    origin.playbook = format!("bundled:{name}");
+                    load_bundled(&name).map_err(|e| anyhow!("{e}"))?
                 }
             }
         }

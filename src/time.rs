@@ -352,3 +352,79 @@ mod tests {
         assert_eq!(human(Duration::from_secs(5400)), "1h30m");
     }
 }
+
+/// When something happened, as the IC types it: `now`, a time ago (`15m`,
+/// `-15m`, `15m ago`), a local clock time (`13:05`, the latest such time
+/// not after `now`) or a local date and time (`2026-11-22 13:05`). Never
+/// after `now`.
+pub fn parse_when(
+    text: &str,
+    now: DateTime<Utc>,
+    tz: FixedOffset,
+) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("now") {
+        return Ok(now);
+    }
+    let ago = t
+        .strip_suffix("ago")
+        .map(str::trim)
+        .or_else(|| t.strip_prefix('-'))
+        .unwrap_or(t);
+    if let Ok(d) = parse_duration(ago)
+        && let Ok(d) = chrono::TimeDelta::from_std(d)
+    {
+        return Ok(now - d);
+    }
+    let local_now = now.with_timezone(&tz);
+    if let Ok(hm) = chrono::NaiveTime::parse_from_str(t, "%H:%M") {
+        let mut at = local_now.date_naive().and_time(hm);
+        if at > local_now.naive_local() {
+            at -= chrono::TimeDelta::days(1);
+        }
+        return at
+            .and_local_timezone(tz)
+            .single()
+            .map(|x| x.with_timezone(&Utc))
+            .ok_or_else(|| format!("{t:?}: no such local time"));
+    }
+    if let Ok(at) = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M") {
+        let at = at
+            .and_local_timezone(tz)
+            .single()
+            .map(|x| x.with_timezone(&Utc))
+            .ok_or_else(|| format!("{t:?}: no such local time"))?;
+        if at > now {
+            return Err(format!("{t} is in the future"));
+        }
+        return Ok(at);
+    }
+    Err(format!(
+        "{t:?}: expected now, a time ago (15m), HH:MM or YYYY-MM-DD HH:MM"
+    ))
+}
+
+#[cfg(test)]
+mod when_tests {
+    use super::*;
+
+    #[test]
+    fn the_ic_says_when_in_their_own_words() {
+        let tz = FixedOffset::east_opt(3600).unwrap();
+        // 13:00 UTC is 14:00 local.
+        let now = DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |s: &str| parse_when(s, now, tz).map(|d| d.to_rfc3339());
+        assert_eq!(at("now").unwrap(), "2026-11-22T13:00:00+00:00");
+        assert_eq!(at("15m").unwrap(), "2026-11-22T12:45:00+00:00");
+        assert_eq!(at("-1h").unwrap(), "2026-11-22T12:00:00+00:00");
+        assert_eq!(at("20m ago").unwrap(), "2026-11-22T12:40:00+00:00");
+        assert_eq!(at("13:50").unwrap(), "2026-11-22T12:50:00+00:00");
+        // A clock time later than now is yesterday's.
+        assert_eq!(at("14:30").unwrap(), "2026-11-21T13:30:00+00:00");
+        assert_eq!(at("2026-11-22 09:15").unwrap(), "2026-11-22T08:15:00+00:00");
+        assert!(at("2026-11-23 09:15").unwrap_err().contains("future"));
+        assert!(at("soon").is_err());
+    }
+}

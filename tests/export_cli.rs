@@ -90,6 +90,7 @@ fn state_dir() -> tempfile::TempDir {
             Event::Marked {
                 mark: Mark::RootCauseIdentified.id().into(),
                 text: "bad config in v2.4.1".into(),
+                when: None,
             },
         ),
         (

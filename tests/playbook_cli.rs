@@ -117,6 +117,25 @@ fn lint_and_show_take_bundled_names() {
         "{out}"
     );
     assert!(out.contains("risk: destructive"), "{out}");
+    // Who to call: roles' primary and backup with their contacts, the
+    // contacts, the SOC 2 obligation at P0/P1 only, and each step's owner.
+    assert!(
+        out.contains("  Incident Commander (ic): On-call SRE Lead / backup Engineering Manager\n    Primary: +1-XXX-XXX-XXXX (PagerDuty)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  Executive Escalation: CEO: +1-XXX-XXX-XXXX, ceo@dicps.example.com\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  SOC 2 incident logging (all P0/P1): no time limit given (at P0, P1)\n"),
+        "{out}"
+    );
+    let (_, zkp, _) = run(&["playbook", "show", "zkp-ledger"]);
+    assert!(
+        zkp.contains("    [ ] Communicate  (communicate)  owner: Communications Lead\n"),
+        "{zkp}"
+    );
     let (code, _, err) = run(&["playbook", "show", "nope"]);
     assert_eq!(code, 1);
     assert!(

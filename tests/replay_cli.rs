@@ -43,6 +43,7 @@ fn state(resolved: bool) -> tempfile::TempDir {
                 fingerprint: String::new(),
                 severity: "critical".into(),
                 summary: "could not connect".into(),
+                since: None,
             },
         ),
         (

@@ -50,6 +50,8 @@ fn every_seed_procedure_has_a_scenario() {
         "data-corruption",
         "cryptographic-vulnerability",
         "performance-degradation",
+        "supply-chain-compromise",
+        "initial-response",
     ] {
         assert!(names.contains(&want), "no scenario {want}: {names:?}");
         let (s, _) = load(want);
@@ -163,4 +165,12 @@ fn every_scenario_validates_against_the_published_schema() {
             .collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
+}
+
+#[test]
+fn a_scenario_may_name_a_bundled_playbook_without_yaml() {
+    let (s, pb, origin) = resolve_drill(Some("supply-chain-compromise"), None).unwrap();
+    assert_eq!(s.playbook, "zkp-ledger");
+    assert_eq!(pb.name.value, "zkp-ledger");
+    assert_eq!(origin.playbook, "bundled:zkp-ledger.yaml");
 }

@@ -69,6 +69,9 @@ const TEMPLATE_FIELDS: &[&str] = &[
     "prevention",
     "affected",
     "channel",
+    "start_date_utc",
+    "start_time_utc",
+    "end_time_utc",
 ];
 
 const TEMPLATE_KINDS: &[&str] = &[
@@ -486,13 +489,9 @@ fn check_policy(name: &str, pb: &Playbook, ids: &Ids, problems: &mut Vec<String>
         }
     }
     for d in &pb.deadlines {
-        check_duration(
-            problems,
-            name,
-            "deadline within",
-            &d.within.value,
-            d.within.line,
-        );
+        if let Some(w) = &d.within {
+            check_duration(problems, name, "deadline within", &w.value, w.line);
+        }
         if let Some(w) = &d.when
             && !ids.conditions.contains(w.value.as_str())
         {

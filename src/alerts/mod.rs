@@ -53,6 +53,7 @@ pub fn reconcile(
                 severity: a.severity.clone(),
                 summary: a.summary.clone(),
                 fingerprint: a.fingerprint.clone(),
+                since: Some(a.since),
             });
         }
     }

@@ -150,6 +150,26 @@ pub fn outline(pb: &Playbook) -> String {
                     format!(": {who}")
                 }
             );
+            for c in &r.contacts {
+                let _ = writeln!(o, "    {}: {}", c.name, crate::playbook::contacts::how(c));
+            }
+        }
+    }
+    if !pb.contacts.is_empty() {
+        let _ = writeln!(o, "\nContacts");
+        for c in &pb.contacts {
+            let group = c
+                .group
+                .as_ref()
+                .map(|g| format!("{g}: "))
+                .unwrap_or_default();
+            let how = crate::playbook::contacts::how(c);
+            let how = if how.is_empty() {
+                "(no way to reach given)".to_string()
+            } else {
+                how
+            };
+            let _ = writeln!(o, "  {group}{}: {how}", c.name);
         }
     }
     if !pb.escalation.is_empty() {
@@ -186,7 +206,19 @@ pub fn outline(pb: &Playbook) -> String {
                 .as_ref()
                 .map(|w| format!(" once {}", w.value))
                 .unwrap_or_default();
-            let _ = writeln!(o, "  {}: within {}{when}", d.name, d.within.value);
+            let within = d
+                .within
+                .as_ref()
+                .map_or("no time limit given".to_string(), |w| {
+                    format!("within {}", w.value)
+                });
+            let at = if d.severities.is_empty() {
+                String::new()
+            } else {
+                let s: Vec<&str> = d.severities.iter().map(|s| s.value.as_str()).collect();
+                format!(" (at {})", s.join(", "))
+            };
+            let _ = writeln!(o, "  {}: {within}{when}{at}", d.name);
         }
     }
     for p in &pb.procedures {
@@ -207,7 +239,16 @@ pub fn outline(pb: &Playbook) -> String {
                 .unwrap_or_default();
             let _ = writeln!(o, "  {}{tb}", ph.name);
             for st in &ph.steps {
-                let _ = writeln!(o, "    [ ] {}  ({})", st.title, st.id.value);
+                let owner = st
+                    .role
+                    .as_ref()
+                    .map(|r| {
+                        let name = crate::playbook::contacts::role(pb, &r.value)
+                            .map_or(r.value.as_str(), |x| x.name.as_str());
+                        format!("  owner: {name}")
+                    })
+                    .unwrap_or_default();
+                let _ = writeln!(o, "    [ ] {}  ({}){owner}", st.title, st.id.value);
                 if let Some(c) = &st.command {
                     let risk = c
                         .risk

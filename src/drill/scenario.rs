@@ -53,6 +53,14 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "performance-degradation",
         include_str!("../../assets/scenarios/performance-degradation.yaml"),
     ),
+    (
+        "supply-chain-compromise",
+        include_str!("../../assets/scenarios/supply-chain-compromise.yaml"),
+    ),
+    (
+        "initial-response",
+        include_str!("../../assets/scenarios/initial-response.yaml"),
+    ),
 ];
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

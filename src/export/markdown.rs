@@ -325,18 +325,21 @@ fn metrics(o: &mut String, f: &Facts, c: &Clock) {
     let _ = match (&f.moments.detected, m.time_to_detect_seconds) {
         (Some(d), Some(s)) => writeln!(
             o,
-            "- Time to detect: {} (detection {} → declared {})",
+            "- Time to detect (MTTD): {} (detection {} → declared {})",
             hms(s),
             c.hm(d.at),
             c.hm(declared)
         ),
         (Some(d), None) => writeln!(
             o,
-            "- Time to detect: not measured (detection marked at {}, after the declaration at {})",
+            "- Time to detect (MTTD): not measured (detection at {}, after the declaration at {})",
             c.hm(d.at),
             c.hm(declared)
         ),
-        (None, _) => writeln!(o, "- Time to detect: not measured (detection not marked)"),
+        (None, _) => writeln!(
+            o,
+            "- Time to detect (MTTD): not measured (detection not marked, no alert)"
+        ),
     };
     let _ = match (&m.first_action, m.time_to_acknowledge_seconds) {
         (Some(a), Some(s)) => writeln!(
@@ -556,6 +559,21 @@ fn notes(o: &mut String, f: &Facts, c: &Clock) {
 fn clocks(o: &mut String, f: &Facts, c: &Clock) {
     let _ = writeln!(o, "## Escalations and Clocks\n");
     let conditions = &f.incident.conditions;
+    if !f.open_deadlines.is_empty() {
+        let _ = writeln!(o, "Open deadlines (notice not sent):\n");
+        for d in &f.open_deadlines {
+            let due = d.due_at.map_or("no time limit given".to_string(), |at| {
+                format!("due {}", c.hms(at))
+            });
+            let with = d
+                .template
+                .as_ref()
+                .map(|t| format!(" (template {})", text(t)))
+                .unwrap_or_default();
+            let _ = writeln!(o, "- {}: {due}{with}", text(&d.name));
+        }
+        o.push('\n');
+    }
     if f.timers.is_empty() && conditions.is_empty() {
         let _ = writeln!(o, "No clock fell due and no condition was set.\n");
         return;

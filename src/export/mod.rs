@@ -62,6 +62,9 @@ pub struct Facts {
     pub approvals: Vec<ApprovalFact>,
     pub notes: Vec<NoteFact>,
     pub timers: Vec<TimerFact>,
+    /// Regulatory deadlines that hold and whose notice was not sent at the
+    /// end of the record (a customer notification not sent, SOC 2 logging).
+    pub open_deadlines: Vec<OpenDeadline>,
     pub comms: Vec<CommsFact>,
     /// The playbook's post-incident follow-ups, one per item; `null` when
     /// the playbook could not be loaded.
@@ -148,8 +151,9 @@ pub struct Moments {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Metrics {
-    /// Detection mark → declared; `null` when not marked, or marked after
-    /// the declaration.
+    /// Time to detect (MTTD): detection → declared. The detection is the
+    /// IC's `detected` mark (the time it names) or else the first alert's
+    /// start; `null` when neither, or when it came after the declaration.
     pub time_to_detect_seconds: Option<i64>,
     /// Declared → the first team action (a tick, note, command, severity,
     /// status or role change).
@@ -332,6 +336,16 @@ pub struct TimerFact {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct OpenDeadline {
+    pub deadline: String,
+    pub name: String,
+    /// When it is due; `null` when the playbook gives no time limit.
+    pub due_at: Option<Ts>,
+    /// The template whose sending meets it.
+    pub template: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct CommsFact {
     pub seq: u64,
     pub at: Ts,
@@ -445,15 +459,42 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
     // Key moments: the first of each mark; declared; the standing resolution.
     let mark = |m: Mark| {
         records.iter().find_map(|r| match &r.event {
-            Event::Marked { mark, text } if mark == m.id() => Some(Moment {
+            Event::Marked { mark, text, when } if mark == m.id() => Some(Moment {
                 seq: r.seq,
-                at: Ts(r.at),
+                at: Ts(when.unwrap_or(r.at)),
                 by: r.by.clone(),
                 text: text.clone(),
             }),
             _ => None,
         })
     };
+    // The detection: the IC's latest word on it (the time it names), else
+    // the first alert's start at its source.
+    let detected = records
+        .iter()
+        .rev()
+        .find_map(|r| match &r.event {
+            Event::Marked { mark, text, when } if mark == Mark::Detected.id() => Some(Moment {
+                seq: r.seq,
+                at: Ts(when.unwrap_or(r.at)),
+                by: r.by.clone(),
+                text: text.clone(),
+            }),
+            _ => None,
+        })
+        .or_else(|| {
+            records.iter().find_map(|r| match &r.event {
+                Event::AlertFiring {
+                    alertname, since, ..
+                } => Some(Moment {
+                    seq: r.seq,
+                    at: Ts(since.unwrap_or(r.at)),
+                    by: r.by.clone(),
+                    text: format!("first alert {alertname} (no detection marked)"),
+                }),
+                _ => None,
+            })
+        });
     let resolved = inc.resolved_at.and_then(|at| {
         records.iter().rev().find_map(|r| match &r.event {
             Event::StatusChanged {
@@ -473,7 +514,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         })
     });
     let moments = Moments {
-        detected: mark(Mark::Detected),
+        detected,
         paged: mark(Mark::Paged),
         declared: Moment {
             seq: first.seq,
@@ -539,6 +580,30 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         },
         total: proc_.map(|p| p.steps().count()),
     };
+
+    // Open deadlines, as the record leaves them.
+    let open_deadlines = playbook
+        .map(|pb| {
+            let running = crate::clocks::timers(
+                pb,
+                pb.procedure(&inc.procedure)
+                    .unwrap_or(&crate::playbook::model::Procedure::empty()),
+                &inc,
+            );
+            crate::clocks::obligations(pb, &inc)
+                .into_iter()
+                .map(|d| OpenDeadline {
+                    deadline: d.id.value.clone(),
+                    name: d.name.clone(),
+                    due_at: running
+                        .iter()
+                        .find(|t| t.id == format!("deadline-{}", d.id.value))
+                        .map(|t| Ts(t.due)),
+                    template: d.template.as_ref().map(|t| t.value.clone()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
 
     // Commands, notes, clocks, comms, conditions.
     let mut commands: Vec<CommandRun> = Vec::new();
@@ -719,6 +784,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         commands,
         notes,
         timers,
+        open_deadlines,
         comms,
         action_items,
         postmortem,

@@ -396,6 +396,7 @@ mod tests {
                     fingerprint: String::new(),
                     severity: "critical".into(),
                     summary: "health checks failing".into(),
+                    since: None,
                 },
             ),
             (

@@ -69,6 +69,7 @@ fn mark(m: Mark, text: &str) -> Event {
     Event::Marked {
         mark: m.id().into(),
         text: text.into(),
+        when: None,
     }
 }
 
@@ -87,6 +88,7 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
                 fingerprint: String::new(),
                 severity: "critical".into(),
                 summary: "down".into(),
+                since: None,
             },
         ),
         (
@@ -279,7 +281,7 @@ fn metrics_from_marks_and_first_action() {
         "{md}"
     );
     assert!(
-        md.contains("- Time to detect: 00:04:00 (detection 12:56 → declared 13:00)"),
+        md.contains("- Time to detect (MTTD): 00:04:00 (detection 12:56 → declared 13:00)"),
         "{md}"
     );
     assert!(md.contains("- Time to acknowledge: 00:00:50 (first action at 13:00:50 by bob@h"));
@@ -321,7 +323,7 @@ fn no_team_action_and_a_late_detection_mark_are_said_plainly() {
     assert_eq!(f.metrics.time_to_acknowledge_seconds, None);
     let md = markdown::render(&f);
     assert!(
-        md.contains("not measured (detection marked at 13:02, after the declaration at 13:00)"),
+        md.contains("not measured (detection at 13:02, after the declaration at 13:00)"),
         "{md}"
     );
     assert!(md.contains("- Time to acknowledge: no team action recorded"));
@@ -356,13 +358,21 @@ fn key_moments_in_the_seed_timeline() {
     recs.pop();
     let f = facts(&recs, Some(&playbook()), utc()).unwrap();
     let md = markdown::render(&f);
-    assert!(md.contains("- [--:--] - Detection (not marked)\n"), "{md}");
+    // No detection marked: the first alert's start stands for it.
+    assert!(
+        md.contains("- [13:00] - Detection: first alert APIDown (no detection marked)\n"),
+        "{md}"
+    );
     assert!(md.contains("- [--:--] - Page sent (not marked)\n"));
     assert!(md.contains("- [--:--] - Root cause identified (not marked)\n"));
     assert!(md.contains("- [--:--] - Fix implemented (not marked)\n"));
     assert!(md.contains("- [--:--] - Incident resolved (not resolved)\n"));
     assert!(md.contains("- Duration: ongoing\n"));
-    assert!(md.contains("- Time to detect: not measured (detection not marked)"));
+    // The alert came 30 s after the declaration: no time to detect.
+    assert!(
+        md.contains("- Time to detect (MTTD): not measured (detection at 13:00, after the declaration at 13:00)"),
+        "{md}"
+    );
     assert_eq!(f.moments.resolved.as_ref().map(|m| m.seq), None);
 }
 
@@ -522,6 +532,7 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
             "approvals",
             "notes",
             "timers",
+            "open_deadlines",
             "comms",
             "action_items",
             "postmortem",
@@ -786,4 +797,80 @@ fn the_export_lists_proposals_and_approvals() {
     assert_eq!(json["approvals"][0]["decision"]["user"], "bob");
     assert_eq!(json["approvals"][1]["end"], "lapsed");
     assert_eq!(json["commands"][0]["approval"], "P1");
+}
+
+#[test]
+fn the_detection_time_the_ic_gives_is_the_mttd() {
+    let mut recs = records("API down", false);
+    recs.retain(|r| !matches!(r.event, Event::Marked { .. }));
+    // Recorded after the declaration, saying it was detected 7 min before.
+    let seq = recs.last().unwrap().seq + 1;
+    recs.push(Record {
+        share: Default::default(),
+        seq,
+        at: t(600),
+        by: "ana@h".into(),
+        event: Event::Marked {
+            mark: Mark::Detected.id().into(),
+            text: String::new(),
+            when: Some(t(-420)),
+        },
+    });
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    assert_eq!(f.metrics.time_to_detect_seconds, Some(420));
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("- Time to detect (MTTD): 00:07:00 (detection 12:53 → declared 13:00)"),
+        "{md}"
+    );
+    assert!(md.contains("- [12:53] - Detection\n"), "{md}");
+    // The first alert's start at its source, when nothing is marked.
+    let mut recs = records("API down", false);
+    recs.retain(|r| !matches!(r.event, Event::Marked { .. }));
+    for r in &mut recs {
+        if let Event::AlertFiring { since, .. } = &mut r.event {
+            *since = Some(t(-90));
+        }
+    }
+    let f = facts(&recs, Some(&playbook()), utc()).unwrap();
+    assert_eq!(f.metrics.time_to_detect_seconds, Some(90));
+}
+
+#[test]
+fn open_deadlines_are_in_the_export() {
+    // Resolved P2 with nothing sent: P2 is not P0/P1, SOC 2 does not hold.
+    let dicps = crate::playbook::load_bundled("dicps.yaml").unwrap();
+    let f = facts(&records("API down", false), Some(&dicps), utc()).unwrap();
+    assert!(f.open_deadlines.is_empty(), "{:?}", f.open_deadlines);
+    // Open at P1 with a breach confirmed: the customer notification is
+    // owed within 72 h and SOC 2 logging has no time limit.
+    let mut recs = records("API down", false);
+    recs.truncate(2);
+    recs.push(Record {
+        share: Default::default(),
+        seq: 3,
+        at: t(60),
+        by: "ana@h".into(),
+        event: Event::ConditionSet {
+            condition: "data-breach-confirmed".into(),
+        },
+    });
+    let f = facts(&recs, Some(&dicps), utc()).unwrap();
+    let names: Vec<_> = f
+        .open_deadlines
+        .iter()
+        .map(|d| d.deadline.as_str())
+        .collect();
+    assert_eq!(names, ["customer-notification", "soc2-logging"]);
+    let md = markdown::render(&f);
+    assert!(
+        md.contains(
+            "- Customer notification: due 2026-11-25 13:01:00 (template breach-customer-notice)\n"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("- SOC 2 incident logging (all P0/P1): no time limit given\n"),
+        "{md}"
+    );
 }

@@ -33,6 +33,9 @@ pub const TEMPLATE_FIELDS: &[&str] = &[
     "channel",
     "service",
     "procedure",
+    "start_date_utc",
+    "start_time_utc",
+    "end_time_utc",
 ];
 
 /// Where a parameter may be filled from.
@@ -191,7 +194,12 @@ fn policy_parts(c: &mut Ctx, seen: &mut Seen, known: &Known, p: &Policy) {
     }
     for d in &p.deadlines {
         seen.check(c, "deadline", &d.id);
-        c.duration(&d.within, "deadline within");
+        if let Some(w) = &d.within {
+            c.duration(w, "deadline within");
+        }
+        for sev in &d.severities {
+            reference(c, sev, "severity", &known.severities);
+        }
         if let Some(w) = &d.when {
             reference(c, w, "condition", &known.conditions);
         }

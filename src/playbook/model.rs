@@ -273,7 +273,14 @@ pub struct Deadline {
     /// The condition that starts the clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<At<String>>,
-    pub within: At<String>,
+    /// Only at these severities (seed 002's SOC 2 logging: "All P0/P1");
+    /// empty: at every severity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severities: Vec<At<String>>,
+    /// The time limit; without one the obligation is listed (at the
+    /// declaration, in the export) but no clock runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<At<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -459,12 +466,33 @@ impl Playbook {
 }
 
 impl Procedure {
+    /// A procedure with no steps (for an incident whose procedure the
+    /// playbook no longer has).
+    pub fn empty() -> Self {
+        Self {
+            id: At::new(String::new()),
+            name: String::new(),
+            severity: None,
+            detection: Vec::new(),
+            phases: Vec::new(),
+            templates: Vec::new(),
+            conditions: Vec::new(),
+        }
+    }
+
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.phases.iter().flat_map(|p| p.steps.iter())
     }
 
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps().find(|s| s.id.value == id)
+    }
+}
+
+impl Deadline {
+    /// Whether it applies at this severity.
+    pub fn applies_at(&self, severity: &str) -> bool {
+        self.severities.is_empty() || self.severities.iter().any(|s| s.value == severity)
     }
 }
 

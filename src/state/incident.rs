@@ -21,6 +21,11 @@ pub struct Incident {
     /// First time the status left Investigating: the response clock stops.
     pub identified_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
+    /// When the problem was detected: the IC's `detected` mark (the time
+    /// it names, or its record's), else the first alert's start.
+    pub detected_at: Option<DateTime<Utc>>,
+    /// Whether `detected_at` comes from the IC's mark (not an alert).
+    pub detected_marked: bool,
     pub ic: String,
     pub playbook: String,
     pub procedure: String,
@@ -210,8 +215,13 @@ impl Incident {
                     rr.outcome = Some(outcome.clone());
                 }
             }
-            Event::Marked { mark, .. } => {
+            Event::Marked { mark, when, .. } => {
                 self.marks.entry(mark.clone()).or_insert(r.at);
+                // The IC's latest word on the detection stands.
+                if mark == crate::timeline::Mark::Detected.id() {
+                    self.detected_at = Some(when.unwrap_or(r.at));
+                    self.detected_marked = true;
+                }
             }
             Event::RoleAssigned { role, person } => {
                 self.roles.insert(role.clone(), person.clone());
@@ -237,8 +247,10 @@ impl Incident {
             Event::AlertFiring {
                 alertname,
                 fingerprint,
+                since,
                 ..
             } if !fingerprint.is_empty() => {
+                self.note_alert(since.unwrap_or(r.at));
                 self.alerts_firing
                     .insert(fingerprint.clone(), alertname.clone());
             }
@@ -372,15 +384,22 @@ impl Incident {
                     });
                 }
             }
+            Event::AlertFiring { since, .. } => self.note_alert(since.unwrap_or(r.at)),
             Event::InjectFired { inject: None, .. }
             | Event::Note { .. }
             | Event::PodChanged { .. }
-            | Event::AlertFiring { .. }
             | Event::AlertResolved { .. }
             | Event::SilenceRequested { .. }
             | Event::SilenceExpireRequested { .. }
             | Event::SilenceFailed { .. }
             | Event::Message { .. } => {}
+        }
+    }
+
+    /// The first alert's start is the detection until the IC marks one.
+    fn note_alert(&mut self, since: DateTime<Utc>) {
+        if !self.detected_marked && self.detected_at.is_none() {
+            self.detected_at = Some(since);
         }
     }
 
@@ -407,6 +426,13 @@ impl Incident {
     /// Drill time at `now` (zero for a real incident).
     pub fn drill_time(&self, now: DateTime<Utc>) -> TimeDelta {
         self.drill_clock.map_or(TimeDelta::zero(), |c| c.at(now))
+    }
+
+    /// When the disruption began as far as the record knows: the
+    /// detection when it came before the declaration, else the declaration.
+    pub fn began_at(&self) -> Option<DateTime<Utc>> {
+        let declared = self.declared_at?;
+        Some(self.detected_at.map_or(declared, |d| d.min(declared)))
     }
 
     pub fn is_open(&self) -> bool {

@@ -356,6 +356,7 @@ impl Observed {
             severity: spec.severity.clone(),
             summary: spec.summary.clone(),
             fingerprint: String::new(),
+            since: None,
         })
     }
 

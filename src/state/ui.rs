@@ -58,6 +58,8 @@ pub enum PickKind {
 pub enum PromptKind {
     /// Who now holds this role.
     RoleHolder(String),
+    /// When the problem was detected (the `detected` mark).
+    DetectedAt,
     /// An ad hoc drill inject: who the message is from.
     InjectFrom,
     /// An ad hoc drill inject: the message.

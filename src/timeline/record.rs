@@ -122,6 +122,10 @@ pub enum Event {
         summary: String,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         fingerprint: String,
+        /// When the alert started firing at its source (Alertmanager's
+        /// `startsAt`): the detection time when the IC marks none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<DateTime<Utc>>,
     },
     AlertResolved {
         alertname: String,
@@ -264,6 +268,10 @@ pub enum Event {
         mark: String,
         #[serde(default)]
         text: String,
+        /// When it happened, if not when it was recorded (the IC says
+        /// when the problem was detected, before the declaration).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<DateTime<Utc>>,
     },
     /// A role of the playbook given to someone (or handed over).
     RoleAssigned {
@@ -504,13 +512,16 @@ impl Event {
             Event::ApprovalVoided { proposal, reason } => {
                 format!("⚖ {proposal} voided: {reason}")
             }
-            Event::Marked { mark, text } => {
+            Event::Marked { mark, text, when } => {
                 let t = if text.is_empty() {
                     String::new()
                 } else {
                     format!(": {text}")
                 };
-                format!("◆ {}{t}", Mark::label_of(mark))
+                let w = when
+                    .map(|w| format!(" at {}", w.format("%Y-%m-%d %H:%M UTC")))
+                    .unwrap_or_default();
+                format!("◆ {}{w}{t}", Mark::label_of(mark))
             }
             Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
             Event::ConditionSet { condition } => format!("condition set: {condition}"),

@@ -55,11 +55,23 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
                 append(s, Event::ConditionSet { condition: id }, fx);
             }
         }
+        PickKind::Mark if id == crate::timeline::Mark::Detected.id() => {
+            // Detection came before the declaration: ask when, offering
+            // the first alert's start (or now).
+            let at = s.incident.detected_at.unwrap_or(s.now);
+            let value = at.with_timezone(&s.ctx.tz).format("%H:%M").to_string();
+            s.ui.modal = Some(Modal::Prompt {
+                title: "When was it detected? (HH:MM, 15m ago, now)".into(),
+                value: Box::new(Text::line("").with_text(&value).at_end()),
+                kind: PromptKind::DetectedAt,
+            });
+        }
         PickKind::Mark => append(
             s,
             Event::Marked {
                 mark: id,
                 text: String::new(),
+                when: None,
             },
             fx,
         ),
@@ -111,6 +123,21 @@ pub fn prompt_key(
                 PromptKind::RoleHolder(role) => {
                     append(s, Event::RoleAssigned { role, person: v }, fx)
                 }
+                PromptKind::DetectedAt => match crate::time::parse_when(&v, s.now, s.ctx.tz) {
+                    Ok(at) => append(
+                        s,
+                        Event::Marked {
+                            mark: crate::timeline::Mark::Detected.id().into(),
+                            text: String::new(),
+                            when: Some(at),
+                        },
+                        fx,
+                    ),
+                    Err(e) => {
+                        flash(s, e);
+                        s.ui.modal = Some(Modal::Prompt { title, value, kind });
+                    }
+                },
                 other => super::drill::prompt_done(s, other, v, fx),
             }
             return;

@@ -841,6 +841,46 @@ mod record_keeping {
     }
 
     #[test]
+    fn the_ic_says_when_the_problem_was_detected() {
+        let mut h = Harness::drill();
+        h.advance(600);
+        pick(&mut h, 'm', "detected");
+        let Some(Modal::Prompt { value, .. }) = &h.state.ui.modal else {
+            panic!("{:?}", h.state.ui.modal)
+        };
+        // No alert recorded yet: now is offered.
+        assert_eq!(value.text(), "13:10");
+        for _ in 0..5 {
+            h.key(KeyCode::Backspace);
+        }
+        h.keys("soon");
+        h.key(KeyCode::Enter);
+        assert!(
+            h.state
+                .ui
+                .flash
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("expected now")
+        );
+        assert!(matches!(h.state.ui.modal, Some(Modal::Prompt { .. })));
+        for _ in 0..4 {
+            h.key(KeyCode::Backspace);
+        }
+        h.keys("12:52");
+        h.key(KeyCode::Enter);
+        let at = crate::testkit::t0() - chrono::TimeDelta::minutes(8);
+        assert_eq!(h.state.incident.detected_at, Some(at));
+        let last = h.records().pop().unwrap();
+        assert!(
+            matches!(last.event, Event::Marked { ref mark, when: Some(w), .. } if mark == "detected" && w == at),
+            "{last:?}"
+        );
+        assert_eq!(last.event.summary(), "◆ Detection at 2026-11-22 12:52 UTC");
+    }
+
+    #[test]
     fn a_communication_is_filled_edited_sent_and_resets_the_cadence() {
         let mut h = Harness::drill();
         pick(&mut h, 'c', "status-page");
