@@ -300,6 +300,9 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     // An error stays until the next key; then it has been seen.
     s.ui.flash = None;
+    if misread_escape(s, &key) {
+        return;
+    }
     // Ctrl-C always quits, whatever is open.
     if s.ctx.keymap.lookup(&[Ctx::Global], &key) == Some(Action::ForceQuit) {
         fx.push(Effect::Quit);
@@ -309,6 +312,45 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Some(modal) => on_modal_key(s, modal, key, fx),
         None => on_pane_key(s, key, fx),
     }
+}
+
+/// Esc pressed and another key quickly after it reach the cockpit as one
+/// sequence, which the terminal reads as Alt+key. No binding uses Alt, so
+/// an Alt key is taken as neither: nothing is run, confirmed, closed or
+/// thrown away, and the flash says to press them again. Only a text
+/// field's Alt+Backspace (delete a word) is left to the field.
+fn misread_escape(s: &mut State, key: &KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if !key.modifiers.contains(KeyModifiers::ALT) {
+        return false;
+    }
+    let editing = matches!(
+        s.ui.modal,
+        Some(
+            Modal::Note(_)
+                | Modal::Comms { .. }
+                | Modal::Prompt { .. }
+                | Modal::Run(_)
+                | Modal::Decide(_)
+                | Modal::Silence(_)
+                | Modal::PodFilter
+        )
+    );
+    if editing && key.code == KeyCode::Backspace {
+        return false;
+    }
+    let what = crate::keys::Key {
+        code: key.code,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+    }
+    .label();
+    flash(
+        s,
+        format!(
+            "Esc and {what} came together (read as Alt-{what}): nothing done; press them again one at a time"
+        ),
+    );
+    true
 }
 
 fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>) {

@@ -1250,3 +1250,57 @@ fn a_store_error_is_flashed_once_when_it_changes() {
         Some("not connected")
     );
 }
+
+/// Esc and a key pressed quickly together arrive as Alt+key: it must
+/// never run, confirm, tick or throw anything away (issue 14).
+#[test]
+fn an_escape_read_together_with_a_key_does_nothing() {
+    let alt = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::ALT));
+    let mut h = runs_live();
+    // On the checklist: no tick, no run dialog.
+    assert!(h.send(alt(KeyCode::Char(' '))).is_empty());
+    assert!(h.send(alt(KeyCode::Enter)).is_empty());
+    assert!(h.state.ui.modal.is_none());
+    assert_eq!(kinds(&h), vec!["declared"]);
+    let flash = h.state.ui.flash.clone().expect("said");
+    assert!(flash.text.contains("Alt-Enter"), "{}", flash.text);
+    // A read step's dialog: Alt+Enter does not run it, and the dialog stays.
+    h.select_step("pod-status");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.state.ui.modal, Some(Modal::Run(_))));
+    assert!(h.send(alt(KeyCode::Enter)).is_empty(), "nothing run");
+    assert!(h.send(alt(KeyCode::Char('y'))).is_empty(), "nothing run");
+    assert!(matches!(h.state.ui.modal, Some(Modal::Run(_))));
+    assert_eq!(kinds(&h), vec!["declared"]);
+    h.key(KeyCode::Esc);
+    // A changing step's confirmation: Alt+y is not yes.
+    h.select_step("rollback");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    assert!(h.send(alt(KeyCode::Char('y'))).is_empty());
+    assert!(h.send(alt(KeyCode::Enter)).is_empty());
+    assert_eq!(kinds(&h), vec!["declared"]);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    // A note being written is not thrown away by Alt+x, and Alt+Backspace
+    // still deletes a word.
+    h.key(KeyCode::Char('n'));
+    h.keys("rolled back");
+    h.send(alt(KeyCode::Char('x')));
+    h.send(alt(KeyCode::Backspace));
+    match &h.state.ui.modal {
+        Some(Modal::Note(t)) => assert_eq!(t.text(), "rolled "),
+        other => panic!("the note is still open: {other:?}"),
+    }
+    // The quit question is not answered by Alt+y.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('q'));
+    assert!(h.send(alt(KeyCode::Char('y'))).is_empty());
+    assert!(matches!(h.state.ui.modal, Some(Modal::ConfirmQuit)));
+}
+
+fn runs_live() -> Harness {
+    let mut h = Harness::drill();
+    h.state.ctx.drill = false;
+    h
+}
