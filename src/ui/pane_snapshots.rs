@@ -1415,3 +1415,51 @@ fn the_two_person_dialogs_at_every_size() {
         }
     }
 }
+
+/// The checklist's detail hides a step's secrets as the run dialog and
+/// the record do (issue 14): the built-in patterns, the playbook's
+/// `redact` list and a secret parameter's value written in the command.
+#[test]
+fn the_checklist_detail_redacts_secrets() {
+    let mut h = sized(Harness::live_kube(), 120, 40);
+    h.state.ctx.procedure = "data-breach".into();
+    h.select_step("rotate-secret-create");
+    let buf = pane_alone(&h.state, Pane::Checklist, 120, 40);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(s.contains("--from-literal=password=[redacted]"), "{s}");
+    assert!(!s.contains("openssl rand"), "{s}");
+    // A secret parameter's sample value, and the playbook's own pattern.
+    let mut pb = (*h.state.ctx.playbook).clone();
+    let proc_ = pb
+        .procedures
+        .iter_mut()
+        .find(|p| p.id.value == "data-breach")
+        .unwrap();
+    let step = proc_
+        .phases
+        .iter_mut()
+        .flat_map(|p| p.steps.iter_mut())
+        .find(|st| st.id.value == "rotate-secret-create")
+        .unwrap();
+    let cmd = step.command.as_mut().unwrap();
+    cmd.run.value = "vault write auth key=s3cr3t-sample id=INTERNAL-42".into();
+    cmd.params.insert(
+        "key".into(),
+        crate::playbook::model::Param {
+            description: None,
+            default: None,
+            pattern: None,
+            secret: true,
+            from: None,
+            token: Some("s3cr3t-sample".into()),
+        },
+    );
+    step.detail = Some("the old key was s3cr3t-sample".into());
+    h.state.ctx.playbook = std::sync::Arc::new(pb);
+    h.state.ctx.redactor = crate::command::redact::Redactor::new([], &["INTERNAL-\\d+".into()]);
+    let buf = pane_alone(&h.state, Pane::Checklist, 120, 40);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(!s.contains("s3cr3t"), "{s}");
+    assert!(!s.contains("INTERNAL-42"), "{s}");
+    assert!(s.contains("key=[redacted] id=[redacted]"), "{s}");
+}

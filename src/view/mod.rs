@@ -32,4 +32,4 @@ pub fn refresh(s: &mut crate::state::State) {
         s.derived.timers_from = Some(records);
     }
 }
-pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
+pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor, step_redactor};
