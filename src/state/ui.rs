@@ -247,6 +247,9 @@ pub struct Ui {
     pub proposed_raw: std::collections::BTreeMap<String, Vec<String>>,
     /// Proposals whose lapse this seat sent to the log.
     pub lapse_requested: BTreeSet<String>,
+    /// A communication sent with its unfilled fields said: sending the
+    /// same text again sends it as it is.
+    pub comms_warned: Option<String>,
     /// Where the last frame placed things: the loop hands what `ui::draw`
     /// returns back here, for the mouse and for focus.
     pub placed: Placed,

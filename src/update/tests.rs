@@ -793,6 +793,15 @@ mod record_keeping {
             text.contains("Status: Investigating") && text.contains("[impact]"),
             "{text}"
         );
+        // Unfilled: said first (issue 14); the same text again goes.
+        assert!(h.ctrl('s').is_empty(), "not sent with [impact] unfilled");
+        let flash = h.state.ui.flash.clone().unwrap();
+        assert!(
+            flash.text.contains("NOT SENT: unfilled [impact]"),
+            "{}",
+            flash.text
+        );
+        assert!(matches!(h.state.ui.modal, Some(Modal::Comms { .. })));
         let fx = h.ctrl('s');
         let [Effect::SendComms { template, text }] = fx.as_slice() else {
             panic!("{fx:?}")
@@ -822,6 +831,54 @@ mod record_keeping {
             1
         );
         let _ = PickKind::Template;
+    }
+
+    /// A template's fields a person must fill are said before it goes out
+    /// (issue 14: a status page went out with `Impact: [impact]`); filled,
+    /// it goes at once; changed after the warning, it is checked again.
+    #[test]
+    fn unfilled_fields_are_said_before_a_communication_goes_out() {
+        let mut h = Harness::drill();
+        pick(&mut h, 'c', "status-page");
+        let set = |h: &mut Harness, f: &dyn Fn(&str) -> String| {
+            let Some(Modal::Comms { editor, .. }) = &mut h.state.ui.modal else {
+                panic!()
+            };
+            let text = f(&editor.lines().join("\n"));
+            **editor = Text::multiline("t").with_text(&text);
+        };
+        assert!(h.ctrl('s').is_empty());
+        set(&mut h, &|t| format!("{t}\nOne more line"));
+        assert!(h.ctrl('s').is_empty(), "changed: checked again");
+        set(&mut h, &|t| {
+            t.replace("[impact]", "logins fail for 30 % of users")
+        });
+        let fx = h.ctrl('s');
+        let [Effect::SendComms { text, .. }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert!(text.contains("logins fail"), "{text}");
+        // The breach notice's own `[Specific data types]` counts; its
+        // subject's `[RESOLVED]`-like tags do not.
+        let t = h
+            .state
+            .ctx
+            .playbook
+            .templates
+            .iter()
+            .find(|t| t.body.contains("[Specific data types]"))
+            .cloned()
+            .expect("the breach notice");
+        let ph = crate::comms::placeholders(&h.state, &t);
+        assert!(ph.contains(&"[Specific data types]".to_string()), "{ph:?}");
+        if let Some(resolved) = h.state.ctx.playbook.templates.iter().find(|t| {
+            t.subject
+                .as_deref()
+                .is_some_and(|s| s.contains("[RESOLVED]"))
+        }) {
+            let ph = crate::comms::placeholders(&h.state, resolved);
+            assert!(!ph.contains(&"[RESOLVED]".to_string()), "{ph:?}");
+        }
     }
 
     #[test]
