@@ -195,6 +195,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             })
         }
         Msg::Recorded(rec) => {
+            if let Event::DrillClock { .. } = &rec.event {
+                s.ui.clock_pending = false;
+            }
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &rec.event
             {
                 s.ui.pending_steps.remove(step);

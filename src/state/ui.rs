@@ -250,6 +250,9 @@ pub struct Ui {
     /// A communication sent with its unfilled fields said: sending the
     /// same text again sends it as it is.
     pub comms_warned: Option<String>,
+    /// A change to the drill clock was sent to the log and is not back
+    /// yet: the next is computed from it, so it waits.
+    pub clock_pending: bool,
     /// Where the last frame placed things: the loop hands what `ui::draw`
     /// returns back here, for the mouse and for focus.
     pub placed: Placed,

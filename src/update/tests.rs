@@ -1361,3 +1361,36 @@ fn runs_live() -> Harness {
     h.state.ctx.drill = false;
     h
 }
+
+/// The facilitator's `>` pressed twice before the first change is back
+/// records one change, not the same "2x" twice (issue 14).
+#[test]
+fn a_second_clock_change_waits_for_the_first() {
+    let mut h = Harness::facilitator();
+    let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char('>'))));
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Append(Event::DrillClock { speed: Some(2), .. })]
+        ),
+        "{fx:?}"
+    );
+    let again = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char('>'))));
+    assert!(again.is_empty(), "{again:?}");
+    assert!(h.state.ui.flash.is_some());
+    // Once it is recorded, the next starts from it.
+    h.record(Event::DrillClock {
+        change: crate::timeline::ClockChange::Speed,
+        speed: Some(2),
+        to_ms: None,
+    });
+    h.send(Msg::Tick);
+    let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char('>'))));
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Append(Event::DrillClock { speed: Some(5), .. })]
+        ),
+        "{fx:?}"
+    );
+}
