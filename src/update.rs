@@ -553,6 +553,13 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             s.runs.scroll = 0;
         }
         Action::Help => s.ui.modal = Some(Modal::Help { scroll: 0 }),
+        Action::Note | Action::Severity | Action::Status if s.ctx.viewer => {
+            // Refused before anything is typed or picked, not after.
+            flash(
+                s,
+                "Viewer seat: notes, severity and status are recorded from the other seats (join without --viewer to write)",
+            )
+        }
         Action::Note => s.ui.modal = Some(Modal::Note(Box::new(new_note_editor(&s.ctx.keymap)))),
         Action::Severity => {
             let selected = picker_items(s, PickKind::Severity)

@@ -1463,3 +1463,68 @@ fn the_checklist_detail_redacts_secrets() {
     assert!(!s.contains("INTERNAL-42"), "{s}");
     assert!(s.contains("key=[redacted] id=[redacted]"), "{s}");
 }
+
+/// A viewer seat says so in the header and offers only what it may do
+/// (issue 14): no tick, note, severity or status in the footer, and `n`
+/// opens no editor (a flash says why) — at 80x24 and at 40x12.
+#[test]
+fn a_viewer_seat_says_so_and_offers_only_what_it_may_do() {
+    let ic = busy_drill(80, 24);
+    let mut v = ic.join("cy@wallboard", crate::session::Seat::Viewer);
+    for (w, hgt) in [(80, 24), (40, 12)] {
+        v.state.ui.size = (w, hgt);
+        v.draw();
+        let buf = frame(&v.state, w, hgt);
+        let s = serialise(&buf, buf.area, "viewer seat");
+        let head = s.lines().find(|l| l.contains("VIEWER")).unwrap_or("");
+        assert!(head.contains("P0"), "severity beside VIEWER:\n{s}");
+        assert!(
+            head.contains("left"),
+            "the response clock beside VIEWER:\n{s}"
+        );
+        let foot = s
+            .lines()
+            .rfind(|l| l.contains("? help") && l.contains("quit"))
+            .unwrap_or_else(|| panic!("a footer:\n{s}"));
+        for not in ["tick", "note", "severity", "status"] {
+            assert!(!foot.contains(not), "{not} offered to a viewer:\n{s}");
+        }
+        insta::assert_snapshot!(format!("viewer_seat_{w}x{hgt}"), s);
+    }
+    for c in ['n', 's', 't'] {
+        v.key(KeyCode::Char(c));
+        assert!(
+            v.state.ui.modal.is_none(),
+            "{c} opened a dialog on a viewer"
+        );
+        let flash = v.state.ui.flash.clone().expect("said why");
+        assert!(flash.text.contains("Viewer seat"), "{}", flash.text);
+    }
+    // A normal seat still offers them.
+    let buf = frame(&ic.state, 80, 24);
+    let s = serialise(&buf, buf.area, "ic seat");
+    assert!(!s.contains("VIEWER"), "{s}");
+    assert!(s.contains("n note"), "{s}");
+}
+
+/// The header's first line at every width from the minimum: severity and
+/// the response clock are the last things to go (issue 14: at 40x12 the
+/// response clock was cut off the right edge).
+#[test]
+fn severity_and_the_response_clock_stay_in_the_header_at_every_width() {
+    let mut h = busy_drill(120, 40);
+    h.state.ctx.viewer = true;
+    for w in 40..=120u16 {
+        h.state.ui.size = (w, 24);
+        let r = super::placement(&h.state).get(super::layout::PaneId::Header);
+        let Some(r) = r else { continue };
+        let buf = frame(&h.state, w, 24);
+        let (line, _) = row_text(&buf, r, r.y);
+        assert!(line.contains(" P0 "), "{w}: {line}");
+        assert!(line.contains("14m left"), "{w}: {line}");
+        if w >= 40 {
+            assert!(line.contains("DRILL"), "{w}: {line}");
+            assert!(line.contains("VIEWER"), "{w}: {line}");
+        }
+    }
+}
