@@ -328,6 +328,12 @@ pub const KEYMAP: &[Binding] = &[
     b(C::Output, &[k('[')], A::PrevRun, "show the previous run"),
     b(C::Output, &[k(']')], A::NextRun, "show the next run"),
     b(
+        C::Timeline,
+        &[code(KeyCode::Enter)],
+        A::Detail,
+        "show the record at the bottom in full, wrapped (k/j choose it)",
+    ),
+    b(
         C::Alerts,
         &[code(KeyCode::Enter)],
         A::Detail,

@@ -360,7 +360,11 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
     match modal {
         Modal::Help { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
-            Some(Action::Down) => s.ui.modal = Some(Modal::Help { scroll: scroll + 1 }),
+            Some(Action::Down) => {
+                s.ui.modal = Some(Modal::Help {
+                    scroll: scroll_down(s, scroll),
+                })
+            }
             Some(Action::Up) => {
                 s.ui.modal = Some(Modal::Help {
                     scroll: scroll.saturating_sub(1),
@@ -410,13 +414,35 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
         Modal::Comms { template, editor } => record::comms_key(s, template, editor, key, fx),
         Modal::Timers { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
-            Some(Action::Down) => s.ui.modal = Some(Modal::Timers { scroll: scroll + 1 }),
+            Some(Action::Down) => {
+                s.ui.modal = Some(Modal::Timers {
+                    scroll: scroll_down(s, scroll),
+                })
+            }
             Some(Action::Up) => {
                 s.ui.modal = Some(Modal::Timers {
                     scroll: scroll.saturating_sub(1),
                 })
             }
             _ => s.ui.modal = Some(Modal::Timers { scroll }),
+        },
+        Modal::Record { seq, scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
+            Some(Action::Cancel) => {}
+            Some(Action::Down) => {
+                s.ui.modal = Some(Modal::Record {
+                    seq,
+                    scroll: scroll_down(s, scroll),
+                })
+            }
+            Some(Action::Up) => {
+                s.ui.modal = Some(Modal::Record {
+                    seq,
+                    scroll: scroll.saturating_sub(1),
+                })
+            }
+            // Enter closes it too: it is what opened it.
+            _ if key.code == crossterm::event::KeyCode::Enter => {}
+            _ => s.ui.modal = Some(Modal::Record { seq, scroll }),
         },
         Modal::AlertDetail {
             fingerprint,
@@ -444,6 +470,13 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             _ => s.ui.modal = Some(Modal::ConfirmQuit),
         },
     }
+}
+
+/// One row further down an overlay, no further than its last row as
+/// drawn (the frame says where that is: `Placed::scroll_max`).
+fn scroll_down(s: &State, scroll: u16) -> u16 {
+    let next = scroll.saturating_add(1);
+    s.ui.placed.scroll_max.map_or(next, |max| next.min(max))
 }
 
 fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) {
@@ -499,6 +532,13 @@ fn clamp_pod(s: &mut State) {
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     // A drill's facilitator keys exist on the facilitator's seat only.
     let mut ctxs = pane_ctx(s);
+    // A key acts only on what the seat can see (issue 14: Space on the
+    // wallboard ticked a step no pane showed): a focused pane the frame
+    // did not place has no keys of its own.
+    let placed = &s.ui.placed;
+    if placed.drawn && !placed.focus_order().contains(&s.ui.focus) {
+        ctxs = vec![Ctx::Global];
+    }
     if s.ctx.facilitator {
         ctxs.insert(ctxs.len() - 1, Ctx::Facilitator);
     }
@@ -594,6 +634,11 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::PageDown => move_by(s, PAGE as isize),
         Action::Top => move_by(s, isize::MIN / 2),
         Action::Bottom => move_by(s, isize::MAX / 2),
+        Action::Detail if s.ui.focus == Pane::Timeline => {
+            if let Some(seq) = crate::view::timeline_at_bottom(s) {
+                s.ui.modal = Some(Modal::Record { seq, scroll: 0 });
+            }
+        }
         Action::Detail
         | Action::SilenceAlert
         | Action::SilenceGroup

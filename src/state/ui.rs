@@ -91,6 +91,11 @@ pub enum Modal {
     Timers {
         scroll: u16,
     },
+    /// One record of the timeline in full, wrapped (Enter on the timeline).
+    Record {
+        seq: u64,
+        scroll: u16,
+    },
     /// Every label, annotation and the generator URL of one alert.
     AlertDetail {
         fingerprint: String,
@@ -295,6 +300,11 @@ pub struct Placed {
     pub tabs: Option<Tabs>,
     /// The checklist's step rows on screen: (row, step index).
     pub steps: Vec<(u16, usize)>,
+    /// The open overlay's last scroll row (help, clocks, a record) as
+    /// drawn: scrolling stops there.
+    pub scroll_max: Option<u16>,
+    /// A frame was drawn (a state no frame has shown yet places nothing).
+    pub drawn: bool,
 }
 
 impl Placed {

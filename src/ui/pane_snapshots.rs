@@ -1528,3 +1528,128 @@ fn severity_and_the_response_clock_stay_in_the_header_at_every_width() {
         }
     }
 }
+
+/// The help at 40x12 and 80x24 (issue 14: it cut lines mid-word and
+/// scrolled past its end): every description's words are whole on screen
+/// as scrolling goes through it, and scrolling stops at the last screen.
+#[test]
+fn the_help_wraps_whole_words_and_stops_at_its_end() {
+    for (w, hgt) in [(40, 12), (80, 24)] {
+        let mut h = sized(Harness::drill(), w, hgt);
+        h.key(KeyCode::Char('?'));
+        let mut seen = String::new();
+        let mut last = None;
+        for _ in 0..400 {
+            let buf = frame(&h.state, w, hgt);
+            let rows: Vec<String> = (0..hgt).map(|y| row_text(&buf, buf.area, y).0).collect();
+            seen.push_str(&rows.join("\n"));
+            seen.push('\n');
+            let Some(Modal::Help { scroll }) = h.state.ui.modal else {
+                panic!("help closed")
+            };
+            if last == Some(scroll) {
+                break;
+            }
+            last = Some(scroll);
+            h.key(KeyCode::Char('j'));
+        }
+        let Some(Modal::Help { scroll }) = h.state.ui.modal else {
+            panic!()
+        };
+        // At the end: the last screen is full, and one k moves back up.
+        let max = h.state.ui.placed.scroll_max.expect("drawn");
+        assert_eq!(scroll, max, "{w}x{hgt}");
+        assert!(max > 0, "{w}x{hgt}");
+        h.key(KeyCode::Char('k'));
+        assert!(matches!(h.state.ui.modal, Some(Modal::Help { scroll }) if scroll == max - 1));
+        // Every word of every description is on screen whole.
+        let words: String = seen
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for b in &h.state.ctx.keymap.bindings {
+            if b.ctx == crate::keys::Ctx::Facilitator {
+                continue;
+            }
+            for word in b.help.split(' ') {
+                assert!(
+                    words.split_whitespace().any(|x| x == word),
+                    "{w}x{hgt}: {word:?} of {:?} is cut",
+                    b.help
+                );
+            }
+        }
+    }
+}
+
+/// Enter on the timeline shows the record at its bottom whole, wrapped,
+/// scrollable to its end and no further; Esc closes it (issue 14: notes
+/// and stakeholder messages were cut to one line even zoomed).
+#[test]
+fn enter_on_the_timeline_shows_a_record_in_full() {
+    let mut h = busy_drill(80, 24);
+    let note = "Rolled back v2.4.1 on every node; the error rate is falling but the EU pool still sees timeouts, so the database failover stays on hold until ENDMARK";
+    h.key(KeyCode::Char('n'));
+    h.keys(note);
+    h.ctrl('s');
+    focus(&mut h, Pane::Timeline);
+    let buf = frame(&h.state, 80, 24);
+    let s = serialise(&buf, buf.area, "timeline, cut");
+    assert!(!s.contains("ENDMARK"), "{s}");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.state.ui.modal, Some(Modal::Record { .. })));
+    let buf = frame(&h.state, 80, 24);
+    let s = serialise(&buf, buf.area, "the note in full");
+    assert!(s.contains("ENDMARK") && s.contains(" · note"), "{s}");
+    insta::assert_snapshot!("record_detail_80x24", s);
+    // A stakeholder message, two records up, at 40x12: wrapped and
+    // scrolled to its end, and no further.
+    h.key(KeyCode::Esc);
+    assert!(h.state.ui.modal.is_none());
+    let up = h
+        .state
+        .incident
+        .records
+        .iter()
+        .rev()
+        .filter(|r| crate::view::timeline_shows(&h.state, r))
+        .position(|r| r.event.kind() == "message")
+        .expect("a stakeholder message");
+    for _ in 0..up {
+        h.key(KeyCode::Char('k'));
+    }
+    h.state.ui.size = (40, 12);
+    h.draw();
+    focus(&mut h, Pane::Timeline);
+    h.key(KeyCode::Enter);
+    let Some(Modal::Record { seq, .. }) = h.state.ui.modal else {
+        panic!("{:?}", h.state.ui.modal)
+    };
+    let rec = h
+        .state
+        .incident
+        .records
+        .iter()
+        .find(|r| r.seq == seq)
+        .unwrap()
+        .clone();
+    assert_eq!(rec.event.kind(), "message", "{:?}", rec.event);
+    for _ in 0..50 {
+        h.key(KeyCode::Char('j'));
+    }
+    let max = h.state.ui.placed.scroll_max.expect("drawn");
+    assert!(matches!(h.state.ui.modal, Some(Modal::Record { scroll, .. }) if scroll == max));
+    let buf = frame(&h.state, 40, 12);
+    let s = serialise(&buf, buf.area, "a message at its end");
+    let last_word = rec
+        .event
+        .summary()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(s.contains(&last_word), "{last_word}: {s}");
+    h.key(KeyCode::Enter);
+    assert!(h.state.ui.modal.is_none(), "Enter closes it too");
+}

@@ -1362,6 +1362,34 @@ fn runs_live() -> Harness {
     h
 }
 
+/// A key acts only on what the seat can see (issue 14: on the wallboard
+/// Space ticked a step no pane showed): in every layout, at sizes that
+/// hide panes and at the too-small size, Space and Enter record nothing
+/// unless the checklist is on screen.
+#[test]
+fn keys_act_only_on_a_pane_on_screen() {
+    for layout in 0..Harness::drill().state.ctx.layouts.len() {
+        for size in [(40, 12), (80, 24), (120, 40), (200, 60), (30, 10)] {
+            let mut h = Harness::drill();
+            h.state.ui.layout = Some(layout);
+            h.state.ui.size = size;
+            h.draw();
+            h.state.ui.focus = Pane::Checklist;
+            let shown = h.state.ui.placed.focus_order().contains(&Pane::Checklist);
+            h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char(' '))));
+            h.send_held(Msg::Key(KeyEvent::from(KeyCode::Enter)));
+            let name = h.state.ctx.layouts[layout].name.clone();
+            if !shown {
+                assert!(
+                    h.state.ui.pending_steps.is_empty(),
+                    "{name} at {size:?} ticked a step it does not show"
+                );
+                assert!(h.state.ui.modal.is_none(), "{name} at {size:?}");
+            }
+        }
+    }
+}
+
 /// The facilitator's `>` pressed twice before the first change is back
 /// records one change, not the same "2x" twice (issue 14).
 #[test]
