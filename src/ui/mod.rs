@@ -615,6 +615,8 @@ mod fit_tests {
 }
 
 #[cfg(test)]
+mod every_size;
+#[cfg(test)]
 mod pane_snapshots;
 #[cfg(test)]
 mod snapshots;
