@@ -24,10 +24,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         } else {
             " DRILL "
         };
+        // Wide, its long form goes to " DRILL " before the clocks go.
         top.push(
             6,
             vec![Span::styled(text, theme::drill_banner(s.ctx.theme))],
-            None,
+            wide.then(|| vec![Span::styled(" DRILL ", theme::drill_banner(s.ctx.theme))]),
         );
         // Drill time, on every seat: stopped or sped up by the facilitator.
         // Shown only when it says something ⏱ does not (paused, sped up,
@@ -44,8 +45,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             } else {
                 String::new()
             };
+            // Paused or sped up: a facilitator's state stays after the
+            // elapsed time goes.
             top.push(
-                1,
+                5,
                 vec![Span::styled(
                     format!("{}{state} ", crate::drill::clock::stamp(c.at(s.now))),
                     theme::drill_banner(s.ctx.theme),
