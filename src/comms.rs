@@ -101,6 +101,53 @@ pub fn fill(text: &str, fields: &BTreeMap<&'static str, String>) -> String {
     out
 }
 
+/// What a person must fill in a template before it goes out: `[name]` for
+/// each `{name}` the incident cannot fill, and the `[…]` the template
+/// writes itself (`[Specific data types]`), except a tag its subject
+/// carries (`[RESOLVED]`).
+pub fn placeholders(s: &State, t: &Template) -> Vec<String> {
+    let tags = t.subject.as_deref().map(brackets).unwrap_or_default();
+    let mut out: Vec<String> = brackets(&compose(s, t))
+        .into_iter()
+        .filter(|b| !tags.contains(b))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The placeholders still in `text` as they were written.
+pub fn unfilled(text: &str, placeholders: &[String]) -> Vec<String> {
+    placeholders
+        .iter()
+        .filter(|p| text.contains(p.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Every `[…]` on one line, brackets included.
+fn brackets(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(i) = rest.find('[') {
+            let after = &rest[i + 1..];
+            match after.find([']', '[']) {
+                Some(end) if after[end..].starts_with(']') => {
+                    let inner = &after[..end];
+                    if !inner.trim().is_empty() && inner.chars().count() <= 80 {
+                        out.push(format!("[{inner}]"));
+                    }
+                    rest = &after[end + 1..];
+                }
+                Some(end) => rest = &after[end..],
+                None => break,
+            }
+        }
+    }
+    out
+}
+
 /// Whether the body's own header (its lines before the first blank one)
 /// already has a line `Name: ...` (the seeds write `Subject:` and `To:` in
 /// the message itself).
@@ -156,6 +203,17 @@ mod tests {
             ),
             "API down is Identified; impact: [impact]; json {} and {not a field}"
         );
+    }
+
+    #[test]
+    fn brackets_are_found_on_their_line() {
+        assert_eq!(
+            brackets("a [impact] b [x [y] ]\n[RESOLVED] [] [z"),
+            vec!["[impact]", "[y]", "[RESOLVED]"]
+        );
+        let ph = vec!["[impact]".to_string(), "[List]".to_string()];
+        assert_eq!(unfilled("Impact: [impact]; [List]", &ph), ph);
+        assert_eq!(unfilled("Impact: logins fail; [List]", &ph), vec!["[List]"]);
     }
 
     #[test]

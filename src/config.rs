@@ -119,6 +119,46 @@ const FIELDS: &[&str] = &[
     "approval",
 ];
 
+/// The problems of each known top-level field read alone (its lines kept
+/// where they are, so each is placed in the file as it is).
+fn field_by_field(
+    file: &str,
+    text: &str,
+    fields: &[(crate::schema::tree::Key, crate::schema::Node)],
+) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut starts: Vec<usize> = fields.iter().map(|(k, _)| k.line as usize).collect();
+    starts.sort();
+    let mut out = Vec::new();
+    for (k, _) in fields {
+        if !FIELDS.contains(&k.name.as_str()) {
+            continue;
+        }
+        let from = k.line as usize;
+        let to = starts
+            .iter()
+            .copied()
+            .find(|l| *l > from)
+            .unwrap_or(lines.len() + 1);
+        let mut alone = "\n".repeat(from.saturating_sub(1));
+        for l in lines.iter().take(to - 1).skip(from.saturating_sub(1)) {
+            alone.push_str(l);
+            alone.push('\n');
+        }
+        match parse_yaml::<Config>(file, &alone) {
+            Err(e) => out.extend(e.problems),
+            // A field that reads alone: its keys are checked as usual.
+            Ok(_) if k.name == "keys" => {
+                if let Err(e) = parse(file, &alone) {
+                    out.extend(e.problems);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+    out
+}
+
 pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
     let tree = crate::schema::parse(file, text).ok();
     // Unknown fields placed where they are (the YAML reader would place
@@ -138,13 +178,31 @@ pub fn parse(file: &str, text: &str) -> Result<(Config, Keymap), LoadError> {
             })
             .collect();
         if !problems.is_empty() {
+            // Said with every other problem of the file, not alone.
+            let mut problems = problems;
+            problems.extend(field_by_field(file, text, m));
+            crate::playbook::lint::sort_placed(&mut problems);
+            problems.dedup();
             return Err(LoadError { problems });
         }
     }
     let cfg: Config = if text.trim().is_empty() {
         Config::default()
     } else {
-        parse_yaml(file, text)?
+        match parse_yaml(file, text) {
+            Ok(c) => c,
+            Err(first) => {
+                // The reader stops at its first problem: each field read
+                // alone says the others too.
+                let mut problems = first.problems;
+                if let Some(crate::schema::tree::Value::Map(m)) = tree.as_ref().map(|t| &t.value) {
+                    problems.extend(field_by_field(file, text, m));
+                }
+                crate::playbook::lint::sort_placed(&mut problems);
+                problems.dedup();
+                return Err(LoadError { problems });
+            }
+        }
     };
     let keys_node = tree.as_ref().and_then(|t| t.get("keys"));
     let mut map = Keymap::defaults();
@@ -338,6 +396,31 @@ impl Theme {
 mod tests {
     use super::*;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    /// Issue 14: every problem of the file, not the first: an unknown
+    /// field, a bad value and an unknown action, each placed.
+    #[test]
+    fn every_problem_of_a_config_file_is_said() {
+        let text =
+            "theme: purple\nkeys:\n  quit: [Ctrl-Q]\n  nosuch.thing: [x]\nbogus: 2\nmouse: maybe\n";
+        let e = parse("c.yaml", text).unwrap_err();
+        let p = &e.problems;
+        assert!(p.iter().any(|x| x.starts_with("c.yaml:1:")), "{e}");
+        assert!(
+            p.iter()
+                .any(|x| x.starts_with("c.yaml:4:3: unknown context \"nosuch\"")),
+            "{e}"
+        );
+        assert!(
+            p.iter()
+                .any(|x| x.starts_with("c.yaml:5:1: unknown field \"bogus\"")),
+            "{e}"
+        );
+        assert!(p.iter().any(|x| x.starts_with("c.yaml:6:")), "{e}");
+        // Without the unknown field too.
+        let e = parse("c.yaml", "theme: purple\nmouse: maybe\n").unwrap_err();
+        assert_eq!(e.problems.len(), 2, "{e}");
+    }
 
     #[test]
     fn the_defaults_file_parses_to_the_default_keymap() {

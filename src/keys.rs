@@ -328,6 +328,12 @@ pub const KEYMAP: &[Binding] = &[
     b(C::Output, &[k('[')], A::PrevRun, "show the previous run"),
     b(C::Output, &[k(']')], A::NextRun, "show the next run"),
     b(
+        C::Timeline,
+        &[code(KeyCode::Enter)],
+        A::Detail,
+        "show the record at the bottom in full, wrapped (k/j choose it)",
+    ),
+    b(
         C::Alerts,
         &[code(KeyCode::Enter)],
         A::Detail,
@@ -700,6 +706,11 @@ impl Default for Keymap {
 impl Keymap {
     /// The action bound to a key in the first context that has one.
     pub fn lookup(&self, ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+        // No binding uses Alt: an Alt key is most often Esc and a key read
+        // together (see `update::misread_escape`), never an action.
+        if ev.modifiers.contains(KeyModifiers::ALT) {
+            return None;
+        }
         let key = Key::from_event(ev);
         ctxs.iter().find_map(|ctx| {
             self.bindings

@@ -151,67 +151,80 @@ fn schema() -> &'static serde_json::Value {
     S.get_or_init(|| serde_json::to_value(schemars::schema_for!(Spec)).unwrap_or_default())
 }
 
-fn check_node(file: &str, n: &Node, problems: &mut Vec<String>) {
-    let kinds = [
-        n.pane.is_some(),
-        n.rows.is_some(),
-        n.columns.is_some(),
-        n.tabs.is_some(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    let place = n
-        .size
-        .as_ref()
-        .map(|s| format!("{file}:{}:{}", s.line, s.col));
+/// What the schema cannot say about a layout node, read on the located
+/// tree so it is said beside the schema's own problems (every problem of
+/// the file at once, not the first kind only).
+fn check_tree(file: &str, n: &crate::schema::Node, problems: &mut Vec<String>) {
+    use crate::schema::tree::Value;
+    let Value::Map(_) = &n.value else {
+        return;
+    };
+    let kinds = ["pane", "rows", "columns", "tabs"]
+        .iter()
+        .filter(|k| n.get(k).is_some())
+        .count();
     if kinds != 1 {
         problems.push(format!(
-            "{}: a layout node needs exactly one of pane, rows, columns or tabs (it has {kinds})",
-            place.clone().unwrap_or_else(|| file.to_string())
+            "{file}:{}:{}: a layout node needs exactly one of pane, rows, columns or tabs (it has {kinds})",
+            n.line, n.col
         ));
     }
-    if let Some(s) = &n.size {
-        let v = s.value.trim();
-        let ok = v == "fill" || v == "content" || amount(v, 100).is_some();
-        if !ok {
+    let text = |v: &crate::schema::Node| match &v.value {
+        Value::Str(x) => Some(x.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        _ => None,
+    };
+    if let Some(v) = n.get("size")
+        && let Some(x) = text(v)
+    {
+        let t = x.trim();
+        if !(t == "fill" || t == "content" || amount(t, 100).is_some()) {
             problems.push(format!(
-                "{file}:{}:{}: bad size {:?} (expected a number, a percentage like 40%, fill or content)",
-                s.line, s.col, s.value
+                "{file}:{}:{}: bad size {x:?} (expected a number, a percentage like 40%, fill or content)",
+                v.line, v.col
             ));
         }
     }
-    if let Some(m) = &n.max
-        && amount(&m.value, 100).is_none()
+    if let Some(v) = n.get("max")
+        && let Some(x) = text(v)
+        && amount(&x, 100).is_none()
     {
         problems.push(format!(
-            "{file}:{}:{}: bad max {:?} (expected a number or a percentage like 33%)",
-            m.line, m.col, m.value
+            "{file}:{}:{}: bad max {x:?} (expected a number or a percentage like 33%)",
+            v.line, v.col
         ));
     }
-    for k in n.rows.iter().chain(n.columns.iter()).flatten() {
-        check_node(file, k, problems);
+    for list in ["rows", "columns"] {
+        if let Some(crate::schema::Node {
+            value: Value::Seq(kids),
+            ..
+        }) = n.get(list)
+        {
+            for k in kids {
+                check_tree(file, k, problems);
+            }
+        }
     }
 }
 
-/// Parses and checks a layout.
+/// Parses and checks a layout: every problem the schema finds and every
+/// one it cannot say, each placed, in the file's order.
 pub fn parse(file: &str, text: &str) -> Result<Spec, LoadError> {
     let tree = crate::schema::parse(file, text).map_err(|e| LoadError { problems: vec![e] })?;
-    let problems: Vec<String> = crate::schema::validate(&tree, schema())
+    let mut problems: Vec<String> = crate::schema::validate(&tree, schema())
         .into_iter()
         .map(|p| format!("{file}:{}:{}: {}", p.line, p.col, p.msg))
         .collect();
+    if let Some(root) = tree.get("root") {
+        check_tree(file, root, &mut problems);
+    }
     if !problems.is_empty() {
+        crate::playbook::lint::sort_placed(&mut problems);
+        problems.dedup();
         return Err(LoadError { problems });
     }
     let spec: Spec = crate::playbook::load::parse_yaml(file, text)?;
-    let mut problems = Vec::new();
-    check_node(file, &spec.root, &mut problems);
-    if problems.is_empty() {
-        Ok(spec)
-    } else {
-        Err(LoadError { problems })
-    }
+    Ok(spec)
 }
 
 /// The bundled layouts.
@@ -245,6 +258,21 @@ pub fn load(which: &str) -> Result<Spec, LoadError> {
 mod tests {
     use super::*;
 
+    /// Issue 14: the schema's problems and a bad size are said together.
+    #[test]
+    fn every_problem_of_a_layout_is_said() {
+        let text = "name: bad\nroot:\n  rows:\n    - {pane: header, size: 2x}\n    - {pane: nosuchpane, size: fill}\n    - {pane: footer, size: 1, colour: red}\n";
+        let e = parse("l.yaml", text).unwrap_err();
+        let p = &e.problems;
+        assert_eq!(p.len(), 3, "{p:#?}");
+        assert!(p[0].starts_with("l.yaml:4:28: bad size \"2x\""), "{p:#?}");
+        assert!(p[1].starts_with("l.yaml:5:"), "{p:#?}");
+        assert!(
+            p[2].starts_with("l.yaml:6:") && p[2].contains("colour"),
+            "{p:#?}"
+        );
+    }
+
     #[test]
     fn every_bundled_layout_parses() {
         assert_eq!(bundled().len(), BUNDLED.len());
@@ -268,8 +296,14 @@ mod tests {
             "name: x\nroot:\n  rows:\n    - {pane: header, size: big}\n    - {pane: nope}\n",
         )
         .unwrap_err();
+        // Both, in the file's order (the bad size used to hide behind the
+        // schema's problem: issue 14).
         assert!(
-            e.problems[0]
+            e.problems[0].starts_with("l.yaml:4:28: bad size \"big\""),
+            "{e}"
+        );
+        assert!(
+            e.problems[1]
                 .starts_with("l.yaml:5:14: \"pane\" in node is \"nope\" (expected one of: header,"),
             "{e}"
         );

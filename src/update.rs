@@ -195,6 +195,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             })
         }
         Msg::Recorded(rec) => {
+            if let Event::DrillClock { .. } = &rec.event {
+                s.ui.clock_pending = false;
+            }
             if let Event::StepChecked { step, .. } | Event::StepUnchecked { step, .. } = &rec.event
             {
                 s.ui.pending_steps.remove(step);
@@ -315,6 +318,9 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     // An error stays until the next key; then it has been seen.
     s.ui.flash = None;
+    if misread_escape(s, &key) {
+        return;
+    }
     // Ctrl-C always quits, whatever is open.
     if s.ctx.keymap.lookup(&[Ctx::Global], &key) == Some(Action::ForceQuit) {
         fx.push(Effect::Quit);
@@ -326,11 +332,54 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Esc pressed and another key quickly after it reach the cockpit as one
+/// sequence, which the terminal reads as Alt+key. No binding uses Alt, so
+/// an Alt key is taken as neither: nothing is run, confirmed, closed or
+/// thrown away, and the flash says to press them again. Only a text
+/// field's Alt+Backspace (delete a word) is left to the field.
+fn misread_escape(s: &mut State, key: &KeyEvent) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    if !key.modifiers.contains(KeyModifiers::ALT) {
+        return false;
+    }
+    let editing = matches!(
+        s.ui.modal,
+        Some(
+            Modal::Note(_)
+                | Modal::Comms { .. }
+                | Modal::Prompt { .. }
+                | Modal::Run(_)
+                | Modal::Decide(_)
+                | Modal::Silence(_)
+                | Modal::PodFilter
+        )
+    );
+    if editing && key.code == KeyCode::Backspace {
+        return false;
+    }
+    let what = crate::keys::Key {
+        code: key.code,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+    }
+    .label();
+    flash(
+        s,
+        format!(
+            "Esc and {what} came together (read as Alt-{what}): nothing done; press them again one at a time"
+        ),
+    );
+    true
+}
+
 fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>) {
     match modal {
         Modal::Help { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
-            Some(Action::Down) => s.ui.modal = Some(Modal::Help { scroll: scroll + 1 }),
+            Some(Action::Down) => {
+                s.ui.modal = Some(Modal::Help {
+                    scroll: scroll_down(s, scroll),
+                })
+            }
             Some(Action::Up) => {
                 s.ui.modal = Some(Modal::Help {
                     scroll: scroll.saturating_sub(1),
@@ -380,13 +429,35 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
         Modal::Comms { template, editor } => record::comms_key(s, template, editor, key, fx),
         Modal::Timers { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
-            Some(Action::Down) => s.ui.modal = Some(Modal::Timers { scroll: scroll + 1 }),
+            Some(Action::Down) => {
+                s.ui.modal = Some(Modal::Timers {
+                    scroll: scroll_down(s, scroll),
+                })
+            }
             Some(Action::Up) => {
                 s.ui.modal = Some(Modal::Timers {
                     scroll: scroll.saturating_sub(1),
                 })
             }
             _ => s.ui.modal = Some(Modal::Timers { scroll }),
+        },
+        Modal::Record { seq, scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
+            Some(Action::Cancel) => {}
+            Some(Action::Down) => {
+                s.ui.modal = Some(Modal::Record {
+                    seq,
+                    scroll: scroll_down(s, scroll),
+                })
+            }
+            Some(Action::Up) => {
+                s.ui.modal = Some(Modal::Record {
+                    seq,
+                    scroll: scroll.saturating_sub(1),
+                })
+            }
+            // Enter closes it too: it is what opened it.
+            _ if key.code == crossterm::event::KeyCode::Enter => {}
+            _ => s.ui.modal = Some(Modal::Record { seq, scroll }),
         },
         Modal::AlertDetail {
             fingerprint,
@@ -414,6 +485,13 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             _ => s.ui.modal = Some(Modal::ConfirmQuit),
         },
     }
+}
+
+/// One row further down an overlay, no further than its last row as
+/// drawn (the frame says where that is: `Placed::scroll_max`).
+fn scroll_down(s: &State, scroll: u16) -> u16 {
+    let next = scroll.saturating_add(1);
+    s.ui.placed.scroll_max.map_or(next, |max| next.min(max))
 }
 
 fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) {
@@ -469,6 +547,13 @@ fn clamp_pod(s: &mut State) {
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     // A drill's facilitator keys exist on the facilitator's seat only.
     let mut ctxs = pane_ctx(s);
+    // A key acts only on what the seat can see (issue 14: Space on the
+    // wallboard ticked a step no pane showed): a focused pane the frame
+    // did not place has no keys of its own.
+    let placed = &s.ui.placed;
+    if placed.drawn && !placed.focus_order().contains(&s.ui.focus) {
+        ctxs = vec![Ctx::Global];
+    }
     if s.ctx.facilitator {
         ctxs.insert(ctxs.len() - 1, Ctx::Facilitator);
     }
@@ -523,6 +608,13 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             s.runs.scroll = 0;
         }
         Action::Help => s.ui.modal = Some(Modal::Help { scroll: 0 }),
+        Action::Note | Action::Severity | Action::Status if s.ctx.viewer => {
+            // Refused before anything is typed or picked, not after.
+            flash(
+                s,
+                "Viewer seat: notes, severity and status are recorded from the other seats (join without --viewer to write)",
+            )
+        }
         Action::Note => s.ui.modal = Some(Modal::Note(Box::new(new_note_editor(&s.ctx.keymap)))),
         Action::Severity => {
             let selected = picker_items(s, PickKind::Severity)
@@ -557,6 +649,11 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::PageDown => move_by(s, PAGE as isize),
         Action::Top => move_by(s, isize::MIN / 2),
         Action::Bottom => move_by(s, isize::MAX / 2),
+        Action::Detail if s.ui.focus == Pane::Timeline => {
+            if let Some(seq) = crate::view::timeline_at_bottom(s) {
+                s.ui.modal = Some(Modal::Record { seq, scroll: 0 });
+            }
+        }
         Action::Detail
         | Action::SilenceAlert
         | Action::SilenceGroup

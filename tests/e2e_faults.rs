@@ -739,7 +739,7 @@ fn rapid_resizes_leave_a_live_cockpit_drawn_for_the_final_size() {
         &t.state,
         90,
         28,
-        &format!("join --viewer {id}"),
+        &format!("join {id}"),
     );
     v.wait_for("the viewer", |s| s.contains("Checklist"));
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -709,11 +709,45 @@ impl Scenario {
     }
 }
 
+/// Every duration of a scenario (`at`, `age`, `since`, `after`) that does
+/// not read, on the located tree.
+fn durations(file: &str, n: &crate::schema::Node, problems: &mut Vec<String>) {
+    use crate::schema::tree::Value;
+    match &n.value {
+        Value::Map(m) => {
+            for (k, v) in m {
+                if let ("at" | "age" | "since" | "after", Value::Str(x)) =
+                    (k.name.as_str(), &v.value)
+                    && let Err(e) = parse_duration(x)
+                {
+                    problems.push(format!("{file}:{}:{}: {e}", v.line, v.col));
+                }
+                durations(file, v, problems);
+            }
+        }
+        Value::Seq(items) => {
+            for i in items {
+                durations(file, i, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Reads a scenario: schema problems, then the format's own checks, each
 /// placed `file:line:column`.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, LoadError> {
     let (mut s, _tree): (Scenario, _) =
-        read_against(file, text, schema_json()).map_err(|problems| LoadError { problems })?;
+        read_against(file, text, schema_json()).map_err(|mut problems| {
+            // The schema's problems, and beside them the durations it
+            // cannot check: every problem of the file at once.
+            if let Ok(tree) = crate::schema::parse(file, text) {
+                durations(file, &tree, &mut problems);
+            }
+            crate::playbook::lint::sort_placed(&mut problems);
+            problems.dedup();
+            LoadError { problems }
+        })?;
     s.file = file.to_string();
     s.check()?;
     Ok(s)
@@ -799,6 +833,33 @@ mod tests {
                 "s.yaml:15:11: \"exit\" in canned output is a string (expected a whole number)",
             ]
         );
+    }
+
+    /// Issue 14: the schema's problems and the durations it cannot check
+    /// are said together, each placed, in the file's order.
+    #[test]
+    fn schema_and_duration_problems_are_said_together() {
+        let text = format!(
+            "{HEAD}bogus: 1\ninjects:\n  - at: 10x\n    alert: {{name: X}}\n  - at: 20s\n    nothing: here\n"
+        );
+        let err = parse_scenario("s.yaml", &text).unwrap_err();
+        let p = &err.problems;
+        assert!(
+            p[0].starts_with("s.yaml:6:1: unknown field \"bogus\""),
+            "{err}"
+        );
+        assert!(
+            p.iter().any(|x| x.starts_with("s.yaml:8:9: bad duration")),
+            "{err}"
+        );
+        assert!(
+            p.iter()
+                .any(|x| x.starts_with("s.yaml:11:5: unknown field \"nothing\"")),
+            "{err}"
+        );
+        let mut sorted = p.clone();
+        crate::playbook::lint::sort_placed(&mut sorted);
+        assert_eq!(&sorted, p, "in the file's order");
     }
 
     #[test]

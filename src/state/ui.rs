@@ -93,6 +93,11 @@ pub enum Modal {
     Timers {
         scroll: u16,
     },
+    /// One record of the timeline in full, wrapped (Enter on the timeline).
+    Record {
+        seq: u64,
+        scroll: u16,
+    },
     /// Every label, annotation and the generator URL of one alert.
     AlertDetail {
         fingerprint: String,
@@ -249,6 +254,12 @@ pub struct Ui {
     pub proposed_raw: std::collections::BTreeMap<String, Vec<String>>,
     /// Proposals whose lapse this seat sent to the log.
     pub lapse_requested: BTreeSet<String>,
+    /// A communication sent with its unfilled fields said: sending the
+    /// same text again sends it as it is.
+    pub comms_warned: Option<String>,
+    /// A change to the drill clock was sent to the log and is not back
+    /// yet: the next is computed from it, so it waits.
+    pub clock_pending: bool,
     /// Where the last frame placed things: the loop hands what `ui::draw`
     /// returns back here, for the mouse and for focus.
     pub placed: Placed,
@@ -291,6 +302,11 @@ pub struct Placed {
     pub tabs: Option<Tabs>,
     /// The checklist's step rows on screen: (row, step index).
     pub steps: Vec<(u16, usize)>,
+    /// The open overlay's last scroll row (help, clocks, a record) as
+    /// drawn: scrolling stops there.
+    pub scroll_max: Option<u16>,
+    /// A frame was drawn (a state no frame has shown yet places nothing).
+    pub drawn: bool,
 }
 
 impl Placed {

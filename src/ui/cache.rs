@@ -155,10 +155,10 @@ impl Cache {
                 steps: drawn,
             });
         }
-        super::overlay(s, f, area, &mut steps);
+        let scroll_max = super::overlay(s, f, area, &mut steps);
         crate::sanitize::inert_cells(f.buffer_mut());
         Drawn {
-            placed: super::placed(s, &plan.placement, steps),
+            placed: super::placed(s, &plan.placement, steps, scroll_max),
             areas: vec![area],
         }
     }
@@ -191,7 +191,7 @@ impl Cache {
             areas.push(*r);
         }
         Drawn {
-            placed: super::placed(s, &plan.placement, steps),
+            placed: super::placed(s, &plan.placement, steps, None),
             areas,
         }
     }

@@ -135,6 +135,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
     // Detail of the selected step.
     let mut lines: Vec<Line> = Vec::new();
     if let Some(step) = proc_.steps().nth(s.ui.step) {
+        // Secrets are hidden here as everywhere else they are shown.
+        let red = crate::view::step_redactor(s, step);
         if let Some(cmd) = &step.command {
             let risk = cmd
                 .risk
@@ -146,9 +148,9 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
                 "change" => theme::warn(s.ctx.theme),
                 _ => theme::bad(s.ctx.theme),
             };
-            let run = clean(&cmd.run.value);
+            let run = red.line(&clean(&cmd.run.value));
             let run = if detail_h > 2 {
-                run.into_owned()
+                run
             } else {
                 fit(&run, width.saturating_sub(2))
             };
@@ -163,11 +165,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             lines.push(Line::from(info));
         }
         if let Some(d) = &step.detail {
-            lines.push(Line::styled(clean(d).into_owned(), theme::dim(s.ctx.theme)));
+            lines.push(Line::styled(red.line(&clean(d)), theme::dim(s.ctx.theme)));
         }
         if let Some(e) = &step.expect {
             lines.push(Line::styled(
-                format!("expect: {}", clean(e)),
+                format!("expect: {}", red.line(&clean(e))),
                 theme::dim(s.ctx.theme),
             ));
         }

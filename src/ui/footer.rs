@@ -37,6 +37,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     } else {
         let mut h = vec![(s.ctx.keymap.keys_for(Ctx::Global, Action::Help), "help")];
         match s.ui.focus {
+            // A viewer ticks nothing: only what it may do is offered.
+            Pane::Checklist if s.ctx.viewer => {}
             Pane::Checklist => h.push((
                 s.ctx.keymap.keys_for(Ctx::Checklist, Action::Toggle),
                 "tick",
@@ -47,7 +49,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ]),
             _ => {}
         }
-        if s.ctx.facilitator {
+        if s.ctx.facilitator && !s.ctx.viewer {
             let paused = s.incident.drill_clock.is_some_and(|c| c.paused);
             h.extend([
                 (
@@ -68,13 +70,17 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 ),
             ]);
         }
+        if !s.ctx.viewer {
+            h.extend([
+                (s.ctx.keymap.keys_for(Ctx::Global, Action::Note), "note"),
+                (
+                    s.ctx.keymap.keys_for(Ctx::Global, Action::Severity),
+                    "severity",
+                ),
+                (s.ctx.keymap.keys_for(Ctx::Global, Action::Status), "status"),
+            ]);
+        }
         h.extend([
-            (s.ctx.keymap.keys_for(Ctx::Global, Action::Note), "note"),
-            (
-                s.ctx.keymap.keys_for(Ctx::Global, Action::Severity),
-                "severity",
-            ),
-            (s.ctx.keymap.keys_for(Ctx::Global, Action::Status), "status"),
             (
                 s.ctx.keymap.keys_for(Ctx::Global, Action::FocusNext),
                 "focus",

@@ -14,14 +14,22 @@ use ratatui::widgets::Paragraph;
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
     let inc = &s.incident;
     let wide = area.width >= 100;
-    let mut top: Vec<Span> = Vec::new();
+    // The first line is pieces in order, each with a rank: when the line
+    // is wider than the screen the lowest rank goes first (or becomes its
+    // short form). Severity and the response clock go last.
+    let mut top = Pieces::default();
     if s.ctx.drill || inc.drill {
         let text = if wide {
             " DRILL · NOT A REAL INCIDENT "
         } else {
             " DRILL "
         };
-        top.push(Span::styled(text, theme::drill_banner(s.ctx.theme)));
+        // Wide, its long form goes to " DRILL " before the clocks go.
+        top.push(
+            6,
+            vec![Span::styled(text, theme::drill_banner(s.ctx.theme))],
+            wide.then(|| vec![Span::styled(" DRILL ", theme::drill_banner(s.ctx.theme))]),
+        );
         // Drill time, on every seat: stopped or sped up by the facilitator.
         // Shown only when it says something ⏱ does not (paused, sped up,
         // or a second or more apart): otherwise ⏱ is the one clock that
@@ -37,19 +45,53 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             } else {
                 String::new()
             };
-            top.push(Span::styled(
-                format!("{}{state} ", crate::drill::clock::stamp(c.at(s.now))),
-                theme::drill_banner(s.ctx.theme),
-            ));
+            // Paused or sped up: a facilitator's state stays after the
+            // elapsed time goes.
+            top.push(
+                5,
+                vec![Span::styled(
+                    format!("{}{state} ", crate::drill::clock::stamp(c.at(s.now))),
+                    theme::drill_banner(s.ctx.theme),
+                )],
+                None,
+            );
         }
-        top.push(Span::raw(" "));
+        top.push(6, vec![Span::raw(" ")], None);
+    }
+    if s.ctx.viewer {
+        // A viewer sees the incident and records nothing: said where
+        // every seat looks first.
+        let text = if wide {
+            " VIEWER · read only "
+        } else {
+            " VIEWER "
+        };
+        top.push(
+            7,
+            vec![
+                Span::styled(
+                    text,
+                    theme::warn(s.ctx.theme).add_modifier(Modifier::REVERSED),
+                ),
+                Span::raw(" "),
+            ],
+            None,
+        );
     }
     let sev = s.ctx.playbook.severity(&inc.severity);
     let sev_name = sev.map(|x| x.name.as_str()).unwrap_or("");
-    top.push(Span::styled(
-        format!(" {} {} ", clean(&inc.severity), clean(sev_name)),
-        theme::severity(s.ctx.theme, &inc.severity),
-    ));
+    let sev_style = theme::severity(s.ctx.theme, &inc.severity);
+    top.push(
+        9,
+        vec![Span::styled(
+            format!(" {} {} ", clean(&inc.severity), clean(sev_name)),
+            sev_style,
+        )],
+        Some(vec![Span::styled(
+            format!(" {} ", clean(&inc.severity)),
+            sev_style,
+        )]),
+    );
     let status = inc.status.map(|x| x.name()).unwrap_or("-");
     let status_style = match inc.status {
         Some(crate::timeline::Status::Resolved) => theme::good(s.ctx.theme),
@@ -60,30 +102,43 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             .fg(Color::Cyan)
             .add_modifier(Modifier::BOLD),
     };
-    top.push(Span::raw(" "));
-    top.push(Span::styled(format!("● {status}"), status_style));
-    top.push(Span::raw("  "));
-    top.push(Span::styled(
-        format!("⏱ {}", hms(inc.elapsed(s.now))),
-        theme::heading(s.ctx.theme),
-    ));
-    top.push(Span::raw("  "));
+    top.push(
+        2,
+        vec![
+            Span::raw(" "),
+            Span::styled(format!("● {status}"), status_style),
+        ],
+        None,
+    );
+    top.push(
+        4,
+        vec![
+            Span::raw("  "),
+            Span::styled(
+                format!("⏱ {}", hms(inc.elapsed(s.now))),
+                theme::heading(s.ctx.theme),
+            ),
+        ],
+        None,
+    );
     let response = sev.and_then(|x| x.response_time());
     let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
-    let (label, style) = match inc.response_clock(start, response, s.now) {
-        ResponseClock::None => (
-            format!(
-                "response {}",
-                clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"))
-            ),
-            theme::dim(s.ctx.theme),
-        ),
+    let (label, short, style) = match inc.response_clock(start, response, s.now) {
+        ResponseClock::None => {
+            let r = clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"));
+            (
+                format!("response {r}"),
+                format!("resp {r}"),
+                theme::dim(s.ctx.theme),
+            )
+        }
         ResponseClock::Counting { left } => (
             if wide {
                 format!("response {} left", response_left(left))
             } else {
                 format!("resp {} left", response_left(left))
             },
+            format!("{} left", response_left(left)),
             if left.num_seconds() < RESPONSE_SECONDS_FROM {
                 theme::warn(s.ctx.theme)
             } else {
@@ -96,6 +151,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             } else {
                 format!("OVERDUE +{}", countdown(by))
             },
+            format!("OVERDUE +{}", countdown(by)),
             Style::default()
                 .fg(Color::White)
                 .bg(Color::Red)
@@ -103,22 +159,27 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ),
         ResponseClock::Met { after } => (
             format!("responded in {}", countdown(after)),
+            format!("resp {}", countdown(after)),
             theme::good(s.ctx.theme),
         ),
         ResponseClock::Missed { after } => (
             format!("response missed ({})", countdown(after)),
+            format!("missed {}", countdown(after)),
             theme::bad(s.ctx.theme),
         ),
     };
-    top.push(Span::styled(label, style));
+    top.push(
+        8,
+        vec![Span::raw("  "), Span::styled(label, style)],
+        Some(vec![Span::raw(" "), Span::styled(short, style)]),
+    );
     let ic = Span::styled(
         format!("IC {}", clean(&inc.ic)),
         theme::heading(s.ctx.theme),
     );
     let mut second = Vec::new();
     if wide {
-        top.push(Span::raw("  "));
-        top.push(ic);
+        top.push(0, vec![Span::raw("  "), ic], None);
     } else {
         // Narrow: the IC leads the second line so it is never cut off.
         second.push(ic);
@@ -137,7 +198,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     {
         second.push(banner);
         f.render_widget(
-            Paragraph::new(vec![Line::from(top), Line::from(second)]),
+            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
             area,
         );
         return;
@@ -158,7 +219,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             theme::bad(s.ctx.theme).add_modifier(Modifier::REVERSED),
         ));
         f.render_widget(
-            Paragraph::new(vec![Line::from(top), Line::from(second)]),
+            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
             area,
         );
         return;
@@ -180,9 +241,73 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         second.push(Span::styled("  saving…", theme::warn(s.ctx.theme)));
     }
     f.render_widget(
-        Paragraph::new(vec![Line::from(top), Line::from(second)]),
+        Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
         area,
     );
+}
+
+/// The header's first line as ranked pieces (see `render`).
+#[derive(Default)]
+struct Pieces {
+    list: Vec<Piece>,
+}
+
+struct Piece {
+    rank: u8,
+    spans: Vec<Span<'static>>,
+    /// A shorter form and its own (lower) rank, taken before the piece
+    /// goes.
+    short: Option<(u8, Vec<Span<'static>>)>,
+}
+
+impl Piece {
+    fn rank(&self) -> u8 {
+        self.short.as_ref().map_or(self.rank, |(r, _)| *r)
+    }
+}
+
+/// The rank of a severity's or response clock's short form: they lose
+/// their words before the elapsed time goes.
+const SHORT: u8 = 3;
+
+impl Pieces {
+    fn push(&mut self, rank: u8, spans: Vec<Span<'static>>, short: Option<Vec<Span<'static>>>) {
+        self.list.push(Piece {
+            rank,
+            spans,
+            short: short.map(|sp| (SHORT, sp)),
+        });
+    }
+
+    /// The line in `width` columns: the lowest ranked piece shortened or
+    /// left out, then the next, until it fits.
+    fn line(&self, width: usize) -> Line<'static> {
+        let mut list: Vec<Piece> = self
+            .list
+            .iter()
+            .map(|p| Piece {
+                rank: p.rank,
+                spans: p.spans.clone(),
+                short: p.short.clone(),
+            })
+            .collect();
+        let w =
+            |l: &[Piece]| -> usize { l.iter().flat_map(|p| p.spans.iter()).map(Span::width).sum() };
+        while w(&list) > width && !list.is_empty() {
+            // The lowest rank; of equal ranks the last.
+            let i = (0..list.len())
+                .rev()
+                .min_by_key(|&i| list[i].rank())
+                .unwrap_or(0);
+            match list[i].short.take() {
+                Some((_, short)) => list[i].spans = short,
+                None => {
+                    list.remove(i);
+                }
+            }
+        }
+        Line::from(list.into_iter().flat_map(|p| p.spans).collect::<Vec<_>>())
+    }
 }
 
 /// Whether the drill clock says something the incident's ⏱ does not:

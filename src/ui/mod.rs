@@ -104,7 +104,7 @@ fn placed_injects(s: &State) -> bool {
 
 /// Panes Tab moves through, in reading order, at the state's size.
 pub fn focus_order(s: &State) -> Vec<Pane> {
-    placed(s, &placement(s), Vec::new()).focus_order()
+    placed(s, &placement(s), Vec::new(), None).focus_order()
 }
 
 fn area_of(r: ratatui::layout::Rect) -> Area {
@@ -122,8 +122,15 @@ fn tab_width(s: &State, p: Pane) -> u16 {
 }
 
 /// A layout's placement as `update` gets it back.
-fn placed(s: &State, p: &layout::Placement, steps: Vec<(u16, usize)>) -> Placed {
+fn placed(
+    s: &State,
+    p: &layout::Placement,
+    steps: Vec<(u16, usize)>,
+    scroll_max: Option<u16>,
+) -> Placed {
     Placed {
+        drawn: true,
+        scroll_max,
         panes: p
             .panes
             .iter()
@@ -149,15 +156,18 @@ pub fn draw(s: &State, f: &mut Frame) -> Placed {
     let placed = match plan(s, area) {
         None => {
             too_small(s, f, area);
-            Placed::default()
+            Placed {
+                drawn: true,
+                ..Placed::default()
+            }
         }
         Some(plan) => {
             let mut steps = Vec::new();
             for (slot, r) in &plan.slots {
                 steps.extend(render_slot(s, f, &plan, *slot, *r));
             }
-            overlay(s, f, area, &mut steps);
-            self::placed(s, &plan.placement, steps)
+            let scroll_max = overlay(s, f, area, &mut steps);
+            self::placed(s, &plan.placement, steps, scroll_max)
         }
     };
     // Every pane cleans what it takes from outside; this catches what one
@@ -279,16 +289,17 @@ pub fn overlaid(s: &State) -> bool {
 }
 
 /// The dialog, if one is open, over the panes; under it a click reaches no
-/// step.
+/// step. Returns the last row a scrolled overlay may start at.
 pub fn overlay(
     s: &State,
     f: &mut Frame,
     area: ratatui::layout::Rect,
     steps: &mut Vec<(u16, usize)>,
-) {
+) -> Option<u16> {
+    let mut scroll_max = None;
     match &s.ui.modal {
         None => {}
-        Some(Modal::Help { scroll }) => help::render(s, f, area, *scroll),
+        Some(Modal::Help { scroll }) => scroll_max = Some(help::render(s, f, area, *scroll)),
         Some(Modal::Note(editor)) => {
             let r = layout::centered(area, (area.width * 4 / 5).max(40), (area.height / 2).max(8));
             editor::render(s.ctx.theme, f, r, editor);
@@ -305,7 +316,12 @@ pub fn overlay(
             );
             editor::render(s.ctx.theme, f, r, editor);
         }
-        Some(Modal::Timers { scroll }) => timers::overlay(s, f, area, *scroll),
+        Some(Modal::Timers { scroll }) => {
+            scroll_max = Some(timers::overlay(s, f, area, *scroll));
+        }
+        Some(Modal::Record { seq, scroll }) => {
+            scroll_max = Some(timeline::record(s, f, area, *seq, *scroll));
+        }
         Some(Modal::AlertDetail {
             fingerprint,
             alertname,
@@ -321,6 +337,7 @@ pub fn overlay(
     if s.ui.modal.is_some() {
         steps.clear();
     }
+    scroll_max
 }
 
 /// The frame when the terminal is too small for any layout.
@@ -597,6 +614,8 @@ mod fit_tests {
     }
 }
 
+#[cfg(test)]
+mod every_size;
 #[cfg(test)]
 mod pane_snapshots;
 #[cfg(test)]

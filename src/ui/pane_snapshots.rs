@@ -1415,3 +1415,241 @@ fn the_two_person_dialogs_at_every_size() {
         }
     }
 }
+
+/// The checklist's detail hides a step's secrets as the run dialog and
+/// the record do (issue 14): the built-in patterns, the playbook's
+/// `redact` list and a secret parameter's value written in the command.
+#[test]
+fn the_checklist_detail_redacts_secrets() {
+    let mut h = sized(Harness::live_kube(), 120, 40);
+    h.state.ctx.procedure = "data-breach".into();
+    h.select_step("rotate-secret-create");
+    let buf = pane_alone(&h.state, Pane::Checklist, 120, 40);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(s.contains("--from-literal=password=[redacted]"), "{s}");
+    assert!(!s.contains("openssl rand"), "{s}");
+    // A secret parameter's sample value, and the playbook's own pattern.
+    let mut pb = (*h.state.ctx.playbook).clone();
+    let proc_ = pb
+        .procedures
+        .iter_mut()
+        .find(|p| p.id.value == "data-breach")
+        .unwrap();
+    let step = proc_
+        .phases
+        .iter_mut()
+        .flat_map(|p| p.steps.iter_mut())
+        .find(|st| st.id.value == "rotate-secret-create")
+        .unwrap();
+    let cmd = step.command.as_mut().unwrap();
+    cmd.run.value = "vault write auth key=s3cr3t-sample id=INTERNAL-42".into();
+    cmd.params.insert(
+        "key".into(),
+        crate::playbook::model::Param {
+            description: None,
+            default: None,
+            pattern: None,
+            secret: true,
+            from: None,
+            token: Some("s3cr3t-sample".into()),
+        },
+    );
+    step.detail = Some("the old key was s3cr3t-sample".into());
+    h.state.ctx.playbook = std::sync::Arc::new(pb);
+    h.state.ctx.redactor = crate::command::redact::Redactor::new([], &["INTERNAL-\\d+".into()]);
+    let buf = pane_alone(&h.state, Pane::Checklist, 120, 40);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(!s.contains("s3cr3t"), "{s}");
+    assert!(!s.contains("INTERNAL-42"), "{s}");
+    assert!(s.contains("key=[redacted] id=[redacted]"), "{s}");
+}
+
+/// A viewer seat says so in the header and offers only what it may do
+/// (issue 14): no tick, note, severity or status in the footer, and `n`
+/// opens no editor (a flash says why) — at 80x24 and at 40x12.
+#[test]
+fn a_viewer_seat_says_so_and_offers_only_what_it_may_do() {
+    let ic = busy_drill(80, 24);
+    let mut v = ic.join("cy@wallboard", crate::session::Seat::Viewer);
+    for (w, hgt) in [(80, 24), (40, 12)] {
+        v.state.ui.size = (w, hgt);
+        v.draw();
+        let buf = frame(&v.state, w, hgt);
+        let s = serialise(&buf, buf.area, "viewer seat");
+        let head = s.lines().find(|l| l.contains("VIEWER")).unwrap_or("");
+        assert!(head.contains("P0"), "severity beside VIEWER:\n{s}");
+        assert!(
+            head.contains("left"),
+            "the response clock beside VIEWER:\n{s}"
+        );
+        let foot = s
+            .lines()
+            .rfind(|l| l.contains("? help") && l.contains("quit"))
+            .unwrap_or_else(|| panic!("a footer:\n{s}"));
+        for not in ["tick", "note", "severity", "status"] {
+            assert!(!foot.contains(not), "{not} offered to a viewer:\n{s}");
+        }
+        insta::assert_snapshot!(format!("viewer_seat_{w}x{hgt}"), s);
+    }
+    for c in ['n', 's', 't'] {
+        v.key(KeyCode::Char(c));
+        assert!(
+            v.state.ui.modal.is_none(),
+            "{c} opened a dialog on a viewer"
+        );
+        let flash = v.state.ui.flash.clone().expect("said why");
+        assert!(flash.text.contains("Viewer seat"), "{}", flash.text);
+    }
+    // A normal seat still offers them.
+    let buf = frame(&ic.state, 80, 24);
+    let s = serialise(&buf, buf.area, "ic seat");
+    assert!(!s.contains("VIEWER"), "{s}");
+    assert!(s.contains("n note"), "{s}");
+}
+
+/// The header's first line at every width from the minimum: severity and
+/// the response clock are the last things to go (issue 14: at 40x12 the
+/// response clock was cut off the right edge).
+#[test]
+fn severity_and_the_response_clock_stay_in_the_header_at_every_width() {
+    let mut h = busy_drill(120, 40);
+    h.state.ctx.viewer = true;
+    for w in 40..=120u16 {
+        h.state.ui.size = (w, 24);
+        let r = super::placement(&h.state).get(super::layout::PaneId::Header);
+        let Some(r) = r else { continue };
+        let buf = frame(&h.state, w, 24);
+        let (line, _) = row_text(&buf, r, r.y);
+        assert!(line.contains(" P0 "), "{w}: {line}");
+        assert!(line.contains("14m left"), "{w}: {line}");
+        if w >= 40 {
+            assert!(line.contains("DRILL"), "{w}: {line}");
+            assert!(line.contains("VIEWER"), "{w}: {line}");
+        }
+    }
+}
+
+/// The help at 40x12 and 80x24 (issue 14: it cut lines mid-word and
+/// scrolled past its end): every description's words are whole on screen
+/// as scrolling goes through it, and scrolling stops at the last screen.
+#[test]
+fn the_help_wraps_whole_words_and_stops_at_its_end() {
+    for (w, hgt) in [(40, 12), (80, 24)] {
+        let mut h = sized(Harness::drill(), w, hgt);
+        h.key(KeyCode::Char('?'));
+        let mut seen = String::new();
+        let mut last = None;
+        for _ in 0..400 {
+            let buf = frame(&h.state, w, hgt);
+            let rows: Vec<String> = (0..hgt).map(|y| row_text(&buf, buf.area, y).0).collect();
+            seen.push_str(&rows.join("\n"));
+            seen.push('\n');
+            let Some(Modal::Help { scroll }) = h.state.ui.modal else {
+                panic!("help closed")
+            };
+            if last == Some(scroll) {
+                break;
+            }
+            last = Some(scroll);
+            h.key(KeyCode::Char('j'));
+        }
+        let Some(Modal::Help { scroll }) = h.state.ui.modal else {
+            panic!()
+        };
+        // At the end: the last screen is full, and one k moves back up.
+        let max = h.state.ui.placed.scroll_max.expect("drawn");
+        assert_eq!(scroll, max, "{w}x{hgt}");
+        assert!(max > 0, "{w}x{hgt}");
+        h.key(KeyCode::Char('k'));
+        assert!(matches!(h.state.ui.modal, Some(Modal::Help { scroll }) if scroll == max - 1));
+        // Every word of every description is on screen whole.
+        let words: String = seen
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for b in &h.state.ctx.keymap.bindings {
+            if b.ctx == crate::keys::Ctx::Facilitator {
+                continue;
+            }
+            for word in b.help.split(' ') {
+                assert!(
+                    words.split_whitespace().any(|x| x == word),
+                    "{w}x{hgt}: {word:?} of {:?} is cut",
+                    b.help
+                );
+            }
+        }
+    }
+}
+
+/// Enter on the timeline shows the record at its bottom whole, wrapped,
+/// scrollable to its end and no further; Esc closes it (issue 14: notes
+/// and stakeholder messages were cut to one line even zoomed).
+#[test]
+fn enter_on_the_timeline_shows_a_record_in_full() {
+    let mut h = busy_drill(80, 24);
+    let note = "Rolled back v2.4.1 on every node; the error rate is falling but the EU pool still sees timeouts, so the database failover stays on hold until ENDMARK";
+    h.key(KeyCode::Char('n'));
+    h.keys(note);
+    h.ctrl('s');
+    focus(&mut h, Pane::Timeline);
+    let buf = frame(&h.state, 80, 24);
+    let s = serialise(&buf, buf.area, "timeline, cut");
+    assert!(!s.contains("ENDMARK"), "{s}");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.state.ui.modal, Some(Modal::Record { .. })));
+    let buf = frame(&h.state, 80, 24);
+    let s = serialise(&buf, buf.area, "the note in full");
+    assert!(s.contains("ENDMARK") && s.contains(" · note"), "{s}");
+    insta::assert_snapshot!("record_detail_80x24", s);
+    // A stakeholder message, two records up, at 40x12: wrapped and
+    // scrolled to its end, and no further.
+    h.key(KeyCode::Esc);
+    assert!(h.state.ui.modal.is_none());
+    let up = h
+        .state
+        .incident
+        .records
+        .iter()
+        .rev()
+        .filter(|r| crate::view::timeline_shows(&h.state, r))
+        .position(|r| r.event.kind() == "message")
+        .expect("a stakeholder message");
+    for _ in 0..up {
+        h.key(KeyCode::Char('k'));
+    }
+    h.state.ui.size = (40, 12);
+    h.draw();
+    focus(&mut h, Pane::Timeline);
+    h.key(KeyCode::Enter);
+    let Some(Modal::Record { seq, .. }) = h.state.ui.modal else {
+        panic!("{:?}", h.state.ui.modal)
+    };
+    let rec = h
+        .state
+        .incident
+        .records
+        .iter()
+        .find(|r| r.seq == seq)
+        .unwrap()
+        .clone();
+    assert_eq!(rec.event.kind(), "message", "{:?}", rec.event);
+    for _ in 0..50 {
+        h.key(KeyCode::Char('j'));
+    }
+    let max = h.state.ui.placed.scroll_max.expect("drawn");
+    assert!(matches!(h.state.ui.modal, Some(Modal::Record { scroll, .. }) if scroll == max));
+    let buf = frame(&h.state, 40, 12);
+    let s = serialise(&buf, buf.area, "a message at its end");
+    let last_word = rec
+        .event
+        .summary()
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(s.contains(&last_word), "{last_word}: {s}");
+    h.key(KeyCode::Enter);
+    assert!(h.state.ui.modal.is_none(), "Enter closes it too");
+}

@@ -456,14 +456,21 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
     for pair in s.observed.figures.chunks(2) {
         let mut spans = Vec::new();
         for (i, fig) in pair.iter().enumerate() {
-            let text = format!(
-                "{} {}{}",
-                clean(&fig.name),
+            let hot = over(s, &fig.name, fig.value).is_some();
+            // The figure is what matters: a long name is cut, its value
+            // never (`API availab… 41%`).
+            let value = format!(
+                "{}{}{}",
+                if hot { "▲" } else { "" },
                 trim_float(fig.value),
                 clean(&fig.unit)
             );
-            let hot = over(s, &fig.name, fig.value).is_some();
-            let text = fit(&format!("{}{text}", if hot { "▲" } else { "" }), half);
+            let room = half.saturating_sub(value.chars().count() + 1);
+            let text = if room == 0 {
+                fit(&value, half)
+            } else {
+                format!("{} {value}", fit(&clean(&fig.name), room))
+            };
             spans.push(Span::styled(
                 format!("{text:<half$}"),
                 if hot {

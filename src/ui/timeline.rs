@@ -110,7 +110,7 @@ fn record_lines(s: &State, r: &Record, width: usize) -> Vec<Line<'static>> {
 /// an inject did (a pod crashing, a message), not the inject itself; the
 /// facilitator sees both.
 pub fn shown(s: &State, r: &Record) -> bool {
-    s.ctx.facilitator || !matches!(r.event, Event::InjectFired { .. })
+    crate::view::timeline_shows(s, r)
 }
 
 pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
@@ -126,8 +126,15 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     // Walk back from the newest record not scrolled past until the pane is full.
     let mut lines: Vec<Line> = Vec::new();
     let newest_first = s.incident.records.iter().rev().filter(|r| shown(s, r));
-    for r in newest_first.skip(scroll) {
+    for (i, r) in newest_first.skip(scroll).enumerate() {
         let mut l = record_lines(s, r, width);
+        // Focused, the bottom record's time is marked: Enter shows it.
+        if i == 0
+            && focused
+            && let Some(lead) = l.first_mut().and_then(|x| x.spans.first_mut())
+        {
+            lead.style = lead.style.add_modifier(ratatui::style::Modifier::REVERSED);
+        }
         l.append(&mut lines);
         lines = l;
         if lines.len() >= height {
@@ -140,4 +147,60 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
         Paragraph::new(shown).block(pane_block(s.ctx.theme, title, focused)),
         area,
     );
+}
+
+/// One record in full over the panes (Enter on the timeline): when, who,
+/// its number and kind, then every line of it wrapped, scrollable. Returns
+/// the last row it may be scrolled to.
+pub fn record(s: &State, f: &mut Frame, area: Rect, seq: u64, scroll: u16) -> u16 {
+    use ratatui::widgets::{Clear, Wrap};
+    let r = super::layout::centered(area, 100, area.height.saturating_sub(2));
+    f.render_widget(Clear, r);
+    let width = r.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let rec = s.incident.records.iter().find(|x| x.seq == seq);
+    if let Some(rec) = rec {
+        let date = rec
+            .at
+            .with_timezone(&s.ctx.tz)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string();
+        lines.push(Line::styled(
+            format!(
+                "{date} · {} · record {} · {}",
+                crate::sanitize::clean(&rec.by),
+                rec.seq,
+                rec.event.kind()
+            ),
+            theme::dim(s.ctx.theme),
+        ));
+        lines.push(Line::from(""));
+        let mut text = rec.event.summary();
+        if rec.share.offline {
+            text.push_str(" (written offline)");
+        }
+        let style = style_for(s.ctx.theme, &rec.event);
+        lines.extend(clean_lines(&text).map(|l| Line::styled(l.into_owned(), style)));
+    } else {
+        lines.push(Line::styled("no such record", theme::dim(s.ctx.theme)));
+    }
+    let height = r.height.saturating_sub(2) as usize;
+    let max = super::wrapped_rows(&lines, width)
+        .saturating_sub(height)
+        .min(u16::MAX as usize) as u16;
+    let scroll = scroll.min(max);
+    let keys = |a| s.ctx.keymap.keys_for(crate::keys::Ctx::Help, a);
+    let title = format!(
+        " Record: {} close · {} scroll ",
+        keys(crate::keys::Action::Cancel),
+        keys(crate::keys::Action::Down)
+    );
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(pane_block(s.ctx.theme, fit(&title, width), true)),
+        r,
+    );
+    max
 }

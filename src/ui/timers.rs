@@ -65,19 +65,22 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     );
 }
 
-pub fn overlay(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
+/// Returns the last row it may be scrolled to.
+pub fn overlay(s: &State, f: &mut Frame, area: Rect, scroll: u16) -> u16 {
     let r = layout::centered(area, 100, area.height.saturating_sub(2));
     f.render_widget(Clear, r);
     let width = r.width.saturating_sub(2) as usize;
+    let lines = lines(s, width);
+    let max = lines
+        .len()
+        .saturating_sub(r.height.saturating_sub(2) as usize)
+        .min(u16::MAX as usize) as u16;
+    let scroll = scroll.min(max);
     let block = pane_block(
         s.ctx.theme,
         " Clocks: ?/Esc close · a acknowledges from the main view ".into(),
         true,
     );
-    f.render_widget(
-        Paragraph::new(lines(s, width))
-            .block(block)
-            .scroll((scroll, 0)),
-        r,
-    );
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+    max
 }

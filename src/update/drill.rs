@@ -76,6 +76,9 @@ pub fn after_record(s: &mut State, rec: &Record, mine: bool, fx: &mut Vec<Effect
 
 /// An append of ours did not land (deduplicated or failed).
 pub fn not_written(s: &mut State, ev: &Event) {
+    if let Event::DrillClock { .. } = ev {
+        s.ui.clock_pending = false;
+    }
     if let Event::InjectFired {
         inject: Some(n), ..
     } = ev
@@ -109,6 +112,13 @@ fn clock_change(
     to_ms: Option<u64>,
     fx: &mut Vec<Effect>,
 ) {
+    // Two quick presses would both start from the speed on screen and
+    // record the same change twice (issue 14: "2x" twice).
+    if s.ui.clock_pending {
+        flash(s, "Still saving the last change to the drill clock…");
+        return;
+    }
+    s.ui.clock_pending = !s.ctx.viewer;
     append(
         s,
         Event::DrillClock {

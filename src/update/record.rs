@@ -159,9 +159,38 @@ pub fn comms_key(
     match s.ctx.keymap.lookup(&[Ctx::Note], &key) {
         Some(Action::Save) => {
             let text = editor.text().trim().to_string();
+            // Fields a person must fill, still as the template wrote them:
+            // said before anything goes out; the same text sent again goes.
+            let left = s
+                .ctx
+                .playbook
+                .templates
+                .iter()
+                .find(|t| t.id.value == template)
+                .map(|t| crate::comms::unfilled(&text, &crate::comms::placeholders(s, t)))
+                .unwrap_or_default();
             if text.is_empty() {
                 flash(s, "Empty: nothing sent");
+            } else if !left.is_empty() && s.ui.comms_warned.as_deref() != Some(text.as_str()) {
+                let more = if left.len() > 3 {
+                    format!(" and {} more", left.len() - 3)
+                } else {
+                    String::new()
+                };
+                let shown: Vec<&str> = left.iter().take(3).map(String::as_str).collect();
+                s.ui.flash = Some(crate::state::ui::Flash {
+                    text: format!(
+                        "NOT SENT: unfilled {}{more}; fill them, or {} again to send it as it is",
+                        shown.join(", "),
+                        s.ctx.keymap.keys_for(Ctx::Note, Action::Save)
+                    ),
+                    error: true,
+                    at: s.now,
+                });
+                s.ui.comms_warned = Some(text);
+                s.ui.modal = Some(Modal::Comms { template, editor });
             } else {
+                s.ui.comms_warned = None;
                 fx.push(Effect::SendComms { template, text });
             }
         }

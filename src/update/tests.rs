@@ -892,6 +892,15 @@ mod record_keeping {
             text.contains("Status: Investigating") && text.contains("[impact]"),
             "{text}"
         );
+        // Unfilled: said first (issue 14); the same text again goes.
+        assert!(h.ctrl('s').is_empty(), "not sent with [impact] unfilled");
+        let flash = h.state.ui.flash.clone().unwrap();
+        assert!(
+            flash.text.contains("NOT SENT: unfilled [impact]"),
+            "{}",
+            flash.text
+        );
+        assert!(matches!(h.state.ui.modal, Some(Modal::Comms { .. })));
         let fx = h.ctrl('s');
         let [Effect::SendComms { template, text }] = fx.as_slice() else {
             panic!("{fx:?}")
@@ -921,6 +930,54 @@ mod record_keeping {
             1
         );
         let _ = PickKind::Template;
+    }
+
+    /// A template's fields a person must fill are said before it goes out
+    /// (issue 14: a status page went out with `Impact: [impact]`); filled,
+    /// it goes at once; changed after the warning, it is checked again.
+    #[test]
+    fn unfilled_fields_are_said_before_a_communication_goes_out() {
+        let mut h = Harness::drill();
+        pick(&mut h, 'c', "status-page");
+        let set = |h: &mut Harness, f: &dyn Fn(&str) -> String| {
+            let Some(Modal::Comms { editor, .. }) = &mut h.state.ui.modal else {
+                panic!()
+            };
+            let text = f(&editor.lines().join("\n"));
+            **editor = Text::multiline("t").with_text(&text);
+        };
+        assert!(h.ctrl('s').is_empty());
+        set(&mut h, &|t| format!("{t}\nOne more line"));
+        assert!(h.ctrl('s').is_empty(), "changed: checked again");
+        set(&mut h, &|t| {
+            t.replace("[impact]", "logins fail for 30 % of users")
+        });
+        let fx = h.ctrl('s');
+        let [Effect::SendComms { text, .. }] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert!(text.contains("logins fail"), "{text}");
+        // The breach notice's own `[Specific data types]` counts; its
+        // subject's `[RESOLVED]`-like tags do not.
+        let t = h
+            .state
+            .ctx
+            .playbook
+            .templates
+            .iter()
+            .find(|t| t.body.contains("[Specific data types]"))
+            .cloned()
+            .expect("the breach notice");
+        let ph = crate::comms::placeholders(&h.state, &t);
+        assert!(ph.contains(&"[Specific data types]".to_string()), "{ph:?}");
+        if let Some(resolved) = h.state.ctx.playbook.templates.iter().find(|t| {
+            t.subject
+                .as_deref()
+                .is_some_and(|s| s.contains("[RESOLVED]"))
+        }) {
+            let ph = crate::comms::placeholders(&h.state, resolved);
+            assert!(!ph.contains(&"[RESOLVED]".to_string()), "{ph:?}");
+        }
     }
 
     #[test]
@@ -1347,5 +1404,120 @@ fn a_store_error_is_flashed_once_when_it_changes() {
             .as_ref()
             .and_then(|s| s.error.as_deref()),
         Some("not connected")
+    );
+}
+
+/// Esc and a key pressed quickly together arrive as Alt+key: it must
+/// never run, confirm, tick or throw anything away (issue 14).
+#[test]
+fn an_escape_read_together_with_a_key_does_nothing() {
+    let alt = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::ALT));
+    let mut h = runs_live();
+    // On the checklist: no tick, no run dialog.
+    assert!(h.send(alt(KeyCode::Char(' '))).is_empty());
+    assert!(h.send(alt(KeyCode::Enter)).is_empty());
+    assert!(h.state.ui.modal.is_none());
+    assert_eq!(kinds(&h), vec!["declared"]);
+    let flash = h.state.ui.flash.clone().expect("said");
+    assert!(flash.text.contains("Alt-Enter"), "{}", flash.text);
+    // A read step's dialog: Alt+Enter does not run it, and the dialog stays.
+    h.select_step("pod-status");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.state.ui.modal, Some(Modal::Run(_))));
+    assert!(h.send(alt(KeyCode::Enter)).is_empty(), "nothing run");
+    assert!(h.send(alt(KeyCode::Char('y'))).is_empty(), "nothing run");
+    assert!(matches!(h.state.ui.modal, Some(Modal::Run(_))));
+    assert_eq!(kinds(&h), vec!["declared"]);
+    h.key(KeyCode::Esc);
+    // A changing step's confirmation: Alt+y is not yes.
+    h.select_step("rollback");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Enter);
+    assert!(h.send(alt(KeyCode::Char('y'))).is_empty());
+    assert!(h.send(alt(KeyCode::Enter)).is_empty());
+    assert_eq!(kinds(&h), vec!["declared"]);
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    // A note being written is not thrown away by Alt+x, and Alt+Backspace
+    // still deletes a word.
+    h.key(KeyCode::Char('n'));
+    h.keys("rolled back");
+    h.send(alt(KeyCode::Char('x')));
+    h.send(alt(KeyCode::Backspace));
+    match &h.state.ui.modal {
+        Some(Modal::Note(t)) => assert_eq!(t.text(), "rolled "),
+        other => panic!("the note is still open: {other:?}"),
+    }
+    // The quit question is not answered by Alt+y.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('q'));
+    assert!(h.send(alt(KeyCode::Char('y'))).is_empty());
+    assert!(matches!(h.state.ui.modal, Some(Modal::ConfirmQuit)));
+}
+
+fn runs_live() -> Harness {
+    let mut h = Harness::drill();
+    h.state.ctx.drill = false;
+    h
+}
+
+/// A key acts only on what the seat can see (issue 14: on the wallboard
+/// Space ticked a step no pane showed): in every layout, at sizes that
+/// hide panes and at the too-small size, Space and Enter record nothing
+/// unless the checklist is on screen.
+#[test]
+fn keys_act_only_on_a_pane_on_screen() {
+    for layout in 0..Harness::drill().state.ctx.layouts.len() {
+        for size in [(40, 12), (80, 24), (120, 40), (200, 60), (30, 10)] {
+            let mut h = Harness::drill();
+            h.state.ui.layout = Some(layout);
+            h.state.ui.size = size;
+            h.draw();
+            h.state.ui.focus = Pane::Checklist;
+            let shown = h.state.ui.placed.focus_order().contains(&Pane::Checklist);
+            h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char(' '))));
+            h.send_held(Msg::Key(KeyEvent::from(KeyCode::Enter)));
+            let name = h.state.ctx.layouts[layout].name.clone();
+            if !shown {
+                assert!(
+                    h.state.ui.pending_steps.is_empty(),
+                    "{name} at {size:?} ticked a step it does not show"
+                );
+                assert!(h.state.ui.modal.is_none(), "{name} at {size:?}");
+            }
+        }
+    }
+}
+
+/// The facilitator's `>` pressed twice before the first change is back
+/// records one change, not the same "2x" twice (issue 14).
+#[test]
+fn a_second_clock_change_waits_for_the_first() {
+    let mut h = Harness::facilitator();
+    let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char('>'))));
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Append(Event::DrillClock { speed: Some(2), .. })]
+        ),
+        "{fx:?}"
+    );
+    let again = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char('>'))));
+    assert!(again.is_empty(), "{again:?}");
+    assert!(h.state.ui.flash.is_some());
+    // Once it is recorded, the next starts from it.
+    h.record(Event::DrillClock {
+        change: crate::timeline::ClockChange::Speed,
+        speed: Some(2),
+        to_ms: None,
+    });
+    h.send(Msg::Tick);
+    let fx = h.send_held(Msg::Key(KeyEvent::from(KeyCode::Char('>'))));
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Append(Event::DrillClock { speed: Some(5), .. })]
+        ),
+        "{fx:?}"
     );
 }

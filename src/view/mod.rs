@@ -32,4 +32,24 @@ pub fn refresh(s: &mut crate::state::State) {
         s.derived.timers_from = Some(records);
     }
 }
-pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor};
+pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor, step_redactor};
+
+/// Whether this seat's timeline shows a record: a drill's players see what
+/// an inject did (a pod crashing, a message), not the inject itself; the
+/// facilitator sees both.
+pub fn timeline_shows(s: &crate::state::State, r: &crate::timeline::Record) -> bool {
+    s.ctx.facilitator || !matches!(r.event, crate::timeline::Event::InjectFired { .. })
+}
+
+/// The record at the bottom of the timeline pane (the newest one not
+/// scrolled past): the one Enter shows in full.
+pub fn timeline_at_bottom(s: &crate::state::State) -> Option<u64> {
+    s.incident
+        .records
+        .iter()
+        .rev()
+        .filter(|r| timeline_shows(s, r))
+        .nth(s.ui.timeline_scroll)
+        .or_else(|| s.incident.records.iter().find(|r| timeline_shows(s, r)))
+        .map(|r| r.seq)
+}

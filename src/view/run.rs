@@ -16,6 +16,19 @@ pub fn redactor(s: &State, d: &RunDialog) -> Redactor {
     )
 }
 
+/// The redactor for what the checklist shows of a step: the playbook's
+/// patterns and the values its secret parameters carry in the playbook
+/// (a default, a sample `token` written in the command).
+pub fn step_redactor(s: &State, step: &crate::playbook::model::Step) -> Redactor {
+    let secrets = step.command.iter().flat_map(|c| {
+        c.params
+            .values()
+            .filter(|p| p.secret)
+            .flat_map(|p| p.default.iter().chain(p.token.iter()).cloned())
+    });
+    s.ctx.redactor.with_secrets(secrets.collect::<Vec<_>>())
+}
+
 pub fn guard(s: &State, d: &RunDialog) -> Option<Guard> {
     d.resolved
         .as_ref()
