@@ -44,9 +44,13 @@ pub fn big(text: &str) -> [String; 5] {
     rows
 }
 
-fn block(f: &mut Frame, area: Rect, label: &str, text: &str, style: Style) {
+/// One figure: its label (cut with `…`, a column short of the next
+/// figure's unless it is the last) over its big digits.
+fn block(f: &mut Frame, area: Rect, label: &str, text: &str, style: Style, last: bool) {
+    let gap = u16::from(!last);
+    let room = usize::from(area.width.saturating_sub(gap));
     let mut lines = vec![Line::styled(
-        label.to_string(),
+        super::fit(label, room),
         style.add_modifier(ratatui::style::Modifier::BOLD),
     )];
     let rows = big(text);
@@ -68,7 +72,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         Constraint::Percentage(35),
     ])
     .areas(area);
-    let drill = if s.ctx.drill { "DRILL · " } else { "" };
+    let drill = if s.ctx.drill { "DRILL " } else { "" };
     let name = sev.map_or("", |x| x.name.as_str());
     let severity = crate::sanitize::clean(&inc.severity);
     block(
@@ -77,6 +81,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         &format!("{drill}{severity} {}", crate::sanitize::clean(name)),
         &severity,
         theme::severity(s.ctx.theme, &inc.severity),
+        false,
     );
     block(
         f,
@@ -88,6 +93,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ),
         &hms(inc.elapsed(s.now)),
         theme::heading(s.ctx.theme),
+        false,
     );
     let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
     let (label, text, style) =
@@ -118,11 +124,38 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
                 theme::dim(s.ctx.theme),
             ),
         };
-    block(f, c, &label, &text, style);
+    block(f, c, &label, &text, style, true);
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::testkit::Harness;
+
+    /// The three labels never run into each other, at any width.
+    #[test]
+    fn labels_are_cut_apart_at_every_width() {
+        let h = Harness::drill();
+        for w in 30..=140u16 {
+            let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, 6)).unwrap();
+            t.draw(|f| super::render(&h.state, f, f.area())).unwrap();
+            let buf = t.backend().buffer();
+            let row: String = (0..w).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+            // Each figure's area starts where the layout puts it; the
+            // column before it is blank (or the label was cut with `…`
+            // before it).
+            let [_, b, c] = ratatui::layout::Layout::horizontal([
+                ratatui::layout::Constraint::Percentage(25),
+                ratatui::layout::Constraint::Percentage(40),
+                ratatui::layout::Constraint::Percentage(35),
+            ])
+            .areas(ratatui::layout::Rect::new(0, 0, w, 6));
+            for start in [b.x, c.x] {
+                let before = buf[(start - 1, 0)].symbol();
+                assert_eq!(before, " ", "{w} columns: {row:?}");
+            }
+        }
+    }
+
     #[test]
     fn digits_are_five_lines_high() {
         let rows = super::big("P0 12:05");
