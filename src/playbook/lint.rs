@@ -506,6 +506,22 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
                         ),
                     );
                 }
+                for check in &step.verify {
+                    match check.compile() {
+                        Ok(cond) => {
+                            for (line, col, msg) in
+                                super::verify::refers_to_watched(&cond, check, &pb.watch)
+                            {
+                                c.node(line, col, msg);
+                            }
+                        }
+                        Err(problems) => {
+                            for (line, col, msg) in problems {
+                                c.node(line, col, msg);
+                            }
+                        }
+                    }
+                }
                 if let Some(cmd) = &step.command {
                     let params_node = steps_node
                         .and_then(|n| n.index(si))
