@@ -24,6 +24,19 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
     let touches = Touches::of(&msg);
     let focus = s.ui.focus;
+    // `verify:` conditions are evaluated again when the clock moves (a
+    // hold counts; the pods, host and figures are read at most once a
+    // second) and when alerts, a drill's observations or the record
+    // changed.
+    let reverify = matches!(
+        msg,
+        Msg::Tick
+            | Msg::AlertsPolled(_)
+            | Msg::Recorded(_)
+            | Msg::Followed(_)
+            | Msg::Reloaded(_)
+            | Msg::InjectDue(_)
+    );
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
@@ -226,6 +239,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             });
         }
         Msg::Terminate(_) => fx.push(Effect::Quit),
+    }
+    if reverify {
+        verify::check(s, &mut fx);
     }
     // What the panes show follows what changed (cheap when nothing did).
     crate::view::refresh(s);
@@ -680,15 +696,23 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
         flash(s, "Still saving the last change to this step…");
         return;
     }
-    let ev = if s.incident.checked.contains_key(&id) {
+    let ticked = s.incident.checked.contains_key(&id);
+    if verify::ask_override(s, &id, &title, !ticked) {
+        return;
+    }
+    let ev = if ticked {
         Event::StepUnchecked {
             step: id.clone(),
             title,
+            evidence: Vec::new(),
+            reason: None,
         }
     } else {
         Event::StepChecked {
             step: id.clone(),
             title,
+            evidence: Vec::new(),
+            reason: None,
         }
     };
     s.ui.pending_steps.insert(id);
@@ -700,6 +724,7 @@ mod approval;
 mod drill;
 mod record;
 mod run;
+mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -709,3 +734,6 @@ mod alert_tests;
 
 #[cfg(test)]
 mod approval_tests;
+
+#[cfg(test)]
+mod verify_tests;

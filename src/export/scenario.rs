@@ -434,6 +434,8 @@ mod tests {
                 Event::StepChecked {
                     step: "rollback".into(),
                     title: "Rollback".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             (

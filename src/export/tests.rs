@@ -95,6 +95,8 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
             Event::StepChecked {
                 step: "a".into(),
                 title: "A".into(),
+                evidence: Vec::new(),
+                reason: None,
             },
         ),
         (60, "ana@h", mark(Mark::Paged, "")),

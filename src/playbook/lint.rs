@@ -668,7 +668,7 @@ procedures:
                 "            title: Look\n",
                 "            title: Look\n            titel: x\n"
             )),
-            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: approval, command, detail, expect, id, role, title)"
+            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: approval, command, detail, expect, id, role, title, verify)"
         );
     }
 

@@ -31,6 +31,7 @@ pub struct Check {
     pub pods: Option<At<String>>,
     /// ...`all` ready (the default), or at least this many (`3`)...
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "ready_schema")]
     pub ready: Option<At<String>>,
     /// ...or none in a failing state (CrashLoopBackOff, Error, OOMKilled,
     /// Failed...), instead of a ready count.
@@ -66,6 +67,14 @@ pub struct Check {
     /// at once).
     #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
     pub hold: Option<At<String>>,
+}
+
+/// `ready: all` or `ready: 3`.
+fn ready_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "`all` (the default) or at least this many pods ready",
+        "type": ["string", "integer", "null"]
+    })
 }
 
 /// How many pods of the selector must be ready, or that none fails.

@@ -62,6 +62,11 @@ pub struct Incident {
     /// Two-person rule: every proposal, in the order proposed, with its
     /// decision and end as the records tell them.
     pub approvals: Vec<Proposal>,
+    /// Steps that ticked themselves: the evidence recorded.
+    pub verified: BTreeMap<String, Vec<String>>,
+    /// Steps of a `verify:` unticked by hand with a reason: they do not
+    /// tick themselves again until ticked by hand.
+    pub overridden: std::collections::BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -160,11 +165,21 @@ impl Incident {
                 self.drill_clock = drill.then(|| crate::drill::clock::Clock::start(r.at));
                 self.note_status(*status, r.at);
             }
-            Event::StepChecked { step, .. } => {
+            Event::StepChecked { step, evidence, .. } => {
                 self.checked.insert(step.clone(), (r.at, r.by.clone()));
+                self.overridden.remove(step);
+                if evidence.is_empty() {
+                    self.verified.remove(step);
+                } else {
+                    self.verified.insert(step.clone(), evidence.clone());
+                }
             }
-            Event::StepUnchecked { step, .. } => {
+            Event::StepUnchecked { step, reason, .. } => {
                 self.checked.remove(step);
+                self.verified.remove(step);
+                if reason.is_some() {
+                    self.overridden.insert(step.clone());
+                }
             }
             Event::SeverityChanged { from, to } => {
                 self.severity = to.clone();
@@ -511,6 +526,8 @@ mod tests {
                 Event::StepChecked {
                     step: "a".into(),
                     title: "A".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             rec(
@@ -519,6 +536,8 @@ mod tests {
                 Event::StepChecked {
                     step: "b".into(),
                     title: "B".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             rec(
@@ -527,6 +546,8 @@ mod tests {
                 Event::StepUnchecked {
                     step: "a".into(),
                     title: "A".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             rec(

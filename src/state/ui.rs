@@ -62,6 +62,13 @@ pub enum PromptKind {
     InjectFrom,
     /// An ad hoc drill inject: the message.
     InjectText { from: String },
+    /// Why a step with `verify:` conditions is ticked (though they do not
+    /// hold) or unticked by hand.
+    Override {
+        step: String,
+        title: String,
+        tick: bool,
+    },
 }
 
 #[derive(Clone, Debug)]

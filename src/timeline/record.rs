@@ -78,13 +78,28 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         watch: std::collections::BTreeMap<String, String>,
     },
+    /// A step ticked: by hand, or by itself when its `verify:` conditions
+    /// held (`evidence`: what held, since when).
     StepChecked {
         step: String,
         title: String,
+        /// The conditions that held, each `what: seen, since HH:MM:SS UTC`
+        /// (empty: ticked by hand).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<String>,
+        /// A hand tick of a step whose conditions do not all hold: why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     StepUnchecked {
         step: String,
         title: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<String>,
+        /// An untick of a step that verifies itself: why (it no longer
+        /// ticks itself until ticked again by hand).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     Note {
         text: String,
@@ -398,8 +413,29 @@ impl Event {
                 "{}declared {severity}: {title} (IC {ic})",
                 if *drill { "DRILL " } else { "" }
             ),
-            Event::StepChecked { step, title } => format!("✔ {title} [{step}]"),
-            Event::StepUnchecked { step, title } => format!("✘ unticked {title} [{step}]"),
+            Event::StepChecked {
+                step,
+                title,
+                evidence,
+                reason,
+            } => {
+                if !evidence.is_empty() {
+                    format!("✔ {title} [{step}] verified: {}", evidence.join("; "))
+                } else if let Some(r) = reason {
+                    format!("✔ {title} [{step}] by hand, overriding verify: \"{r}\"")
+                } else {
+                    format!("✔ {title} [{step}]")
+                }
+            }
+            Event::StepUnchecked {
+                step,
+                title,
+                reason,
+                ..
+            } => match reason {
+                Some(r) => format!("✘ unticked {title} [{step}], overriding verify: \"{r}\""),
+                None => format!("✘ unticked {title} [{step}]"),
+            },
             Event::Note { text } => format!("note: {text}"),
             Event::SeverityChanged { from, to } => format!("severity {from} → {to}"),
             Event::StatusChanged { from, to } => format!("status {from} → {to}"),

@@ -869,10 +869,14 @@ mod tests {
         let tick = || Event::StepChecked {
             step: "s1".into(),
             title: "Step one".into(),
+            evidence: Vec::new(),
+            reason: None,
         };
         let untick = || Event::StepUnchecked {
             step: "s1".into(),
             title: "Step one".into(),
+            evidence: Vec::new(),
+            reason: None,
         };
         assert!(
             a.append(Utc::now(), "a@h", tick())
@@ -909,6 +913,8 @@ mod tests {
         let other = Event::StepUnchecked {
             step: "s2".into(),
             title: "Step two".into(),
+            evidence: Vec::new(),
+            reason: None,
         };
         assert!(a.append(Utc::now(), "a@h", other).unwrap().record.is_none());
     }

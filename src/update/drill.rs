@@ -201,6 +201,6 @@ pub fn prompt_done(s: &mut State, kind: PromptKind, value: String, fx: &mut Vec<
                 fx,
             );
         }
-        PromptKind::RoleHolder(_) => {}
+        PromptKind::RoleHolder(_) | PromptKind::Override { .. } => {}
     }
 }

@@ -111,6 +111,9 @@ pub fn prompt_key(
                 PromptKind::RoleHolder(role) => {
                     append(s, Event::RoleAssigned { role, person: v }, fx)
                 }
+                PromptKind::Override { step, title, tick } => {
+                    super::verify::override_done(s, step, title, tick, v, fx)
+                }
                 other => super::drill::prompt_done(s, other, v, fx),
             }
             return;

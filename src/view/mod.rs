@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod pickers;
 pub mod pods;
 pub mod run;
+pub mod verify;
 
 pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};
 pub use pickers::{label as picker_label, picker_items, unacknowledged};
