@@ -117,6 +117,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Tick => {
             record::check_timers(s, &mut fx);
+            ack::check_lapses(s, &mut fx);
             approval::check_lapses(s, &mut fx);
             let now = s.now;
             if let Some(ev) = s.observed.check_ready(now) {
@@ -563,6 +564,10 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         | Action::SilenceGroup
         | Action::ToggleSilences
         | Action::ExpireSilence => alerts::on_pane_action(s, action),
+        Action::AckAlert => ack::open(s, false),
+        Action::AckGroup => ack::open(s, true),
+        Action::Unack => ack::unack(s, fx),
+        Action::HandOver => ack::hand_over(s),
         Action::Filter => s.ui.modal = Some(Modal::PodFilter),
         Action::ClearFilter => {
             s.ui.pod_filter.clear();
@@ -719,6 +724,7 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
     append(s, ev, fx);
 }
 
+mod ack;
 pub mod alerts;
 mod approval;
 mod drill;
@@ -737,3 +743,6 @@ mod approval_tests;
 
 #[cfg(test)]
 mod verify_tests;
+
+#[cfg(test)]
+mod ack_tests;

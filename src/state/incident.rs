@@ -67,6 +67,19 @@ pub struct Incident {
     /// Steps of a `verify:` unticked by hand with a reason: they do not
     /// tick themselves again until ticked by hand.
     pub overridden: std::collections::BTreeSet<String>,
+    /// Acknowledgements standing, by what they acknowledge
+    /// (`group:ALERTNAME` or an alert's key).
+    pub acks: BTreeMap<String, Ack>,
+}
+
+/// Someone on an alert or a group, as the record says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ack {
+    pub target: String,
+    pub owner: String,
+    pub note: String,
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -172,6 +185,32 @@ impl Incident {
                     self.verified.remove(step);
                 } else {
                     self.verified.insert(step.clone(), evidence.clone());
+                }
+            }
+            Event::AlertAcked {
+                ack,
+                target,
+                owner,
+                note,
+                until,
+                ..
+            } => {
+                self.acks.insert(
+                    ack.clone(),
+                    Ack {
+                        target: target.clone(),
+                        owner: owner.clone(),
+                        note: note.clone(),
+                        since: r.at,
+                        until: *until,
+                    },
+                );
+            }
+            Event::AlertUnacked { ack, reason, .. } => {
+                // A lapse ends only an ack whose time ran out (not a re-ack
+                // recorded meanwhile).
+                if reason != "lapsed" || self.acks.get(ack).is_some_and(|a| a.until <= r.at) {
+                    self.acks.remove(ack);
                 }
             }
             Event::StepUnchecked { step, reason, .. } => {

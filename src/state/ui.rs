@@ -69,6 +69,11 @@ pub enum PromptKind {
         title: String,
         tick: bool,
     },
+    /// An acknowledgement's note (optional; a leading duration changes
+    /// the 30m expiry).
+    AckNote { ack: String, target: String },
+    /// Whom an acknowledgement is handed over to.
+    AckHandOver { ack: String },
 }
 
 #[derive(Clone, Debug)]

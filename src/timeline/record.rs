@@ -345,6 +345,31 @@ pub enum Event {
         record: u64,
         what: String,
     },
+    /// Someone is on an alert or a group (an acknowledgement): who, why,
+    /// until when. Nothing is sent to Alertmanager: the alert stays
+    /// visible and notifying. A re-ack or a hand-over is a new one.
+    AlertAcked {
+        /// The acknowledged: `group:ALERTNAME`, or one alert's key.
+        ack: String,
+        /// For people: `group APIDown`, `alert APIDown {pod=api-1}`.
+        target: String,
+        /// The seat (`user@host`) who owns it.
+        owner: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        until: DateTime<Utc>,
+        /// A hand-over: who owned it before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+    },
+    /// The acknowledgement ended: `by hand`, or `lapsed` (its time ran
+    /// out): the alert is unowned again.
+    AlertUnacked {
+        ack: String,
+        target: String,
+        reason: String,
+    },
     CommandFinished {
         run: String,
         /// `exit 0`, `killed by SIGKILL`, `timed out`, `cancelled`, ...
@@ -389,6 +414,8 @@ impl Event {
             Event::TimerAcknowledged { .. } => "timer_acknowledged",
             Event::CommsSent { .. } => "comms_sent",
             Event::CommandFinished { .. } => "command_finished",
+            Event::AlertAcked { .. } => "alert_acked",
+            Event::AlertUnacked { .. } => "alert_unacked",
             Event::ChainBroken { .. } => "chain_broken",
             Event::DrillClock { .. } => "drill_clock",
             Event::InjectFired { .. } => "inject_fired",
@@ -537,6 +564,28 @@ impl Event {
                 reason,
             } => format!("⚖ {proposal} REJECTED by {user}: \"{reason}\""),
             Event::ApprovalLapsed { proposal } => format!("⚖ {proposal} lapsed"),
+            Event::AlertAcked {
+                target,
+                owner,
+                note,
+                until,
+                from,
+                ..
+            } => format!(
+                "✋ {target} acknowledged by {owner}{} until {} UTC{}",
+                from.as_ref()
+                    .map(|f| format!(" (handed over from {f})"))
+                    .unwrap_or_default(),
+                until.format("%H:%M"),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": \"{note}\"")
+                }
+            ),
+            Event::AlertUnacked { target, reason, .. } => {
+                format!("✋ {target} no longer acknowledged ({reason}): unowned")
+            }
             Event::ApprovalVoided { proposal, reason } => {
                 format!("⚖ {proposal} voided: {reason}")
             }

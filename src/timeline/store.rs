@@ -168,6 +168,10 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
         Event::ChainBroken { record, .. } => Some((format!("chain:{record}"), true)),
+        // An acknowledgement lapses once, whichever seat notices first.
+        Event::AlertUnacked { ack, reason, .. } if reason == "lapsed" => {
+            Some((format!("acklapse:{ack}"), false))
+        }
         // Two-person rule: a proposal's id is taken once; one decision per
         // proposal, and one end (lapsed, voided, or its one run), whichever
         // seat is first.

@@ -41,7 +41,7 @@ pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
     // The conditions' states (a hold counts seconds).
     for st in &s.verify.steps {
         for c in &st.conds {
-            crate::view::verify::label(&c.live, s.now).hash(h);
+            crate::view::verify::label(&c.live, crate::view::verify::clock(s)).hash(h);
         }
     }
 }
@@ -131,7 +131,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             let conds = s
                 .verify
                 .step(id)
-                .map(|st| crate::view::verify::summary(st, s.now))
+                .map(|st| crate::view::verify::summary(st, crate::view::verify::clock(s)))
                 .filter(|(t, _)| !t.is_empty())
                 .map(|(t, l)| (format!(" {t}"), l));
             let conds_w = conds.as_ref().map_or(0, |(t, _)| {
@@ -238,7 +238,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
                     Span::styled("verify ", theme::dim(s.ctx.theme)),
                     Span::raw(clean(&c.cond.text).into_owned()),
                     Span::styled(
-                        format!(" · {}", clean(&crate::view::verify::label(&c.live, s.now))),
+                        format!(
+                            " · {}",
+                            clean(&crate::view::verify::label(
+                                &c.live,
+                                crate::view::verify::clock(s)
+                            ))
+                        ),
                         level_style(s, l),
                     ),
                 ]));

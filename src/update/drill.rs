@@ -201,6 +201,9 @@ pub fn prompt_done(s: &mut State, kind: PromptKind, value: String, fx: &mut Vec<
                 fx,
             );
         }
-        PromptKind::RoleHolder(_) | PromptKind::Override { .. } => {}
+        PromptKind::RoleHolder(_)
+        | PromptKind::Override { .. }
+        | PromptKind::AckNote { .. }
+        | PromptKind::AckHandOver { .. } => {}
     }
 }

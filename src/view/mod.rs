@@ -5,6 +5,7 @@
 //! May import `state` and the pure formats below it; never `update`,
 //! `ui`, `runner`, `sources` or the loop.
 
+pub mod acks;
 pub mod alerts;
 pub mod approvals;
 pub mod pickers;

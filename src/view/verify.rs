@@ -199,6 +199,16 @@ fn compile(s: &State) -> Verify {
     }
 }
 
+/// The clock conditions hold on: the wall clock, or in a drill the drill
+/// clock (from the declaration), so a hold counts drill time when the
+/// facilitator pauses, speeds up or jumps.
+pub fn clock(s: &State) -> DateTime<Utc> {
+    match (s.incident.drill_clock, s.incident.declared_at) {
+        (Some(_), Some(at)) => at + s.incident.drill_time(s.now),
+        _ => s.now,
+    }
+}
+
 /// Compiles the procedure's conditions if that was not done yet.
 pub fn ensure(s: &mut State) {
     if !s.verify.compiled {
@@ -226,7 +236,7 @@ pub fn refresh(s: &mut State) -> Vec<usize> {
         observes_pods: s.ctx.observes_pods,
         observes_alerts: s.ctx.observes_alerts,
     };
-    let now = s.now;
+    let now = clock(s);
     let mut met = Vec::new();
     for (i, step) in s.verify.steps.iter_mut().enumerate() {
         for c in &mut step.conds {
