@@ -270,10 +270,14 @@ fn records_100k() {
             1 => Event::StepChecked {
                 title: format!("step {step}"),
                 step,
+                evidence: Vec::new(),
+                reason: None,
             },
             2 => Event::StepUnchecked {
                 title: format!("step {step}"),
                 step,
+                evidence: Vec::new(),
+                reason: None,
             },
             3 => Event::PodChanged {
                 pod: format!("dicps-api-7d9f8b6c5-{:05}", seq % 10_000),

@@ -459,6 +459,8 @@ mod tests {
                 Event::StepChecked {
                     step: s.id.value.clone(),
                     title: s.title.clone(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ));
         }

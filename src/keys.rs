@@ -118,6 +118,10 @@ pub enum Action {
     Approve,
     Reject,
     Withdraw,
+    AckAlert,
+    AckGroup,
+    Unack,
+    HandOver,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,6 +354,30 @@ pub const KEYMAP: &[Binding] = &[
         &[k('X')],
         A::SilenceGroup,
         "silence the selected alert's whole group (asks first; recorded)",
+    ),
+    b(
+        C::Alerts,
+        &[k('w')],
+        A::AckAlert,
+        "ack the alert: you are on it, 30m (not a silence)",
+    ),
+    b(
+        C::Alerts,
+        &[k('W')],
+        A::AckGroup,
+        "ack the alert's group (again: renew)",
+    ),
+    b(
+        C::Alerts,
+        &[k('u')],
+        A::Unack,
+        "end the ack of the alert or its group",
+    ),
+    b(
+        C::Alerts,
+        &[k('h')],
+        A::HandOver,
+        "hand the ack over to another seat",
     ),
     b(
         C::Alerts,

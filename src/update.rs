@@ -24,6 +24,19 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
     let touches = Touches::of(&msg);
     let focus = s.ui.focus;
+    // `verify:` conditions are evaluated again when the clock moves (a
+    // hold counts; the pods, host and figures are read at most once a
+    // second) and when alerts, a drill's observations or the record
+    // changed.
+    let reverify = matches!(
+        msg,
+        Msg::Tick
+            | Msg::AlertsPolled(_)
+            | Msg::Recorded(_)
+            | Msg::Followed(_)
+            | Msg::Reloaded(_)
+            | Msg::InjectDue(_)
+    );
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
@@ -104,6 +117,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Tick => {
             record::check_timers(s, &mut fx);
+            ack::check_lapses(s, &mut fx);
             approval::check_lapses(s, &mut fx);
             let now = s.now;
             if let Some(ev) = s.observed.check_ready(now) {
@@ -244,6 +258,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             });
         }
         Msg::Terminate(_) => fx.push(Effect::Quit),
+    }
+    if reverify {
+        verify::check(s, &mut fx);
     }
     // What the panes show follows what changed (cheap when nothing did).
     crate::view::refresh(s);
@@ -659,6 +676,10 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         | Action::SilenceGroup
         | Action::ToggleSilences
         | Action::ExpireSilence => alerts::on_pane_action(s, action),
+        Action::AckAlert => ack::open(s, false),
+        Action::AckGroup => ack::open(s, true),
+        Action::Unack => ack::unack(s, fx),
+        Action::HandOver => ack::hand_over(s),
         Action::Filter => s.ui.modal = Some(Modal::PodFilter),
         Action::ClearFilter => {
             s.ui.pod_filter.clear();
@@ -792,26 +813,36 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
         flash(s, "Still saving the last change to this step…");
         return;
     }
-    let ev = if s.incident.checked.contains_key(&id) {
+    let ticked = s.incident.checked.contains_key(&id);
+    if verify::ask_override(s, &id, &title, !ticked) {
+        return;
+    }
+    let ev = if ticked {
         Event::StepUnchecked {
             step: id.clone(),
             title,
+            evidence: Vec::new(),
+            reason: None,
         }
     } else {
         Event::StepChecked {
             step: id.clone(),
             title,
+            evidence: Vec::new(),
+            reason: None,
         }
     };
     s.ui.pending_steps.insert(id);
     append(s, ev, fx);
 }
 
+mod ack;
 pub mod alerts;
 mod approval;
 mod drill;
 mod record;
 mod run;
+mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -821,3 +852,9 @@ mod alert_tests;
 
 #[cfg(test)]
 mod approval_tests;
+
+#[cfg(test)]
+mod verify_tests;
+
+#[cfg(test)]
+mod ack_tests;

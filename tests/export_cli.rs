@@ -49,6 +49,8 @@ fn state_dir() -> tempfile::TempDir {
             Event::StepChecked {
                 step: "verify-outage".into(),
                 title: "Verify the outage".into(),
+                evidence: Vec::new(),
+                reason: None,
             },
         ),
         (
@@ -294,6 +296,8 @@ fn a_drill_is_exported_by_id_as_its_after_action_report_never_by_default() {
             Event::StepChecked {
                 step: "pod-status".into(),
                 title: "Check pod status".into(),
+                evidence: Vec::new(),
+                reason: None,
             },
         ),
     ];

@@ -165,3 +165,59 @@ fn the_cockpit_refuses_an_invalid_playbook_with_the_same_messages() {
     assert!(msg.contains("unknown role \"nobody\""), "{lint_out}");
     assert!(err.contains(msg), "drill says: {err}\nlint says: {msg}");
 }
+
+#[test]
+fn lint_places_verify_problems_and_checks_they_refer_to_what_is_watched() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("verify.yaml");
+    std::fs::write(
+        &bad,
+        "name: v
+title: V
+watch:
+  namespace: ns
+  selector: app=api
+procedures:
+  - id: a
+    name: A
+    phases:
+      - id: p
+        name: P
+        steps:
+          - id: s
+            title: S
+            verify:
+              - {pods: app=web, for: 2m}
+              - {alert: APIDown}
+              - {figure: latency, below: 1}
+              - {http: \"ftp://x/\"}
+              - {rollout: job/x}
+              - {pods: app=api, for: soon}
+              - {pods: app=api, alert: X}
+          - id: t
+            title: T
+            verify:
+              - {pods: app=api, ready: 2, for: 1m}
+              - {rollout: deployment/api}
+              - {figure: cpu, below: 80}
+              - {http: \"http://127.0.0.1:1/health\", timeout: 2s}
+",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["playbook", "lint", bad.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    let b = bad.display().to_string();
+    for want in [
+        "16:24: verify pods: selector \"app=web\" reaches beyond the watched pods (\"app=api\"): add app=api",
+        "17:25: verify alert: the playbook watches no alerts",
+        "18:26: verify figure: \"latency\" is not a figure the playbook watches",
+        "19:24: verify http: bad URL \"ftp://x/\": the scheme must be http or https",
+        "20:27: verify rollout: \"job/x\" (expected deployment/NAME or statefulset/NAME)",
+        "21:38: verify for: bad duration",
+        "22:24: a verify condition needs exactly one of pods, rollout, alert, figure, http (found 2)",
+    ] {
+        assert!(out.contains(&format!("{b}:{want}")), "{want}\n{out}");
+    }
+    // Step t's conditions are all fine.
+    assert_eq!(out.lines().filter(|l| l.contains(&b)).count(), 7, "{out}");
+}

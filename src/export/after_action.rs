@@ -655,6 +655,8 @@ mod tests {
                 Event::StepChecked {
                     step: "verify-outage".into(),
                     title: "Verify the outage".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             (50, fac, clock(ClockChange::Paused, None)),
@@ -808,6 +810,8 @@ mod tests {
                 event: Event::StepChecked {
                     step: id,
                     title: "x".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             });
         }

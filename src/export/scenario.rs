@@ -435,6 +435,8 @@ mod tests {
                 Event::StepChecked {
                     step: "rollback".into(),
                     title: "Rollback".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             (

@@ -97,6 +97,8 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
             Event::StepChecked {
                 step: "a".into(),
                 title: "A".into(),
+                evidence: Vec::new(),
+                reason: None,
             },
         ),
         (60, "ana@h", mark(Mark::Paged, "")),

@@ -514,6 +514,22 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
                         ),
                     );
                 }
+                for check in &step.verify {
+                    match check.compile() {
+                        Ok(cond) => {
+                            for (line, col, msg) in
+                                super::verify::refers_to_watched(&cond, check, &pb.watch)
+                            {
+                                c.node(line, col, msg);
+                            }
+                        }
+                        Err(problems) => {
+                            for (line, col, msg) in problems {
+                                c.node(line, col, msg);
+                            }
+                        }
+                    }
+                }
                 if let Some(cmd) = &step.command {
                     let params_node = steps_node
                         .and_then(|n| n.index(si))
@@ -660,7 +676,7 @@ procedures:
                 "            title: Look\n",
                 "            title: Look\n            titel: x\n"
             )),
-            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: approval, command, detail, expect, id, role, title)"
+            "t.yaml:20:13: unknown field \"titel\" in step (expected one of: approval, command, detail, expect, id, role, title, verify)"
         );
     }
 

@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod placeholders;
 pub mod risk;
+pub mod verify;
 
 pub use load::{LoadError, load_bundled, load_file};
 pub use model::{Command, Phase, Playbook, Procedure, Risk, Severity, Step};

@@ -335,6 +335,11 @@ pub struct Step {
     /// its risk (the playbook's `approval.two_person` covers whole risks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<At<Approval>>,
+    /// What "done" looks like: conditions on what the cockpit observes.
+    /// When all hold for their time, the step ticks itself (see
+    /// `playbook::verify`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verify: Vec<super::verify::Check>,
 }
 
 #[derive(

@@ -67,6 +67,24 @@ pub struct Incident {
     /// Two-person rule: every proposal, in the order proposed, with its
     /// decision and end as the records tell them.
     pub approvals: Vec<Proposal>,
+    /// Steps that ticked themselves: the evidence recorded.
+    pub verified: BTreeMap<String, Vec<String>>,
+    /// Steps of a `verify:` unticked by hand with a reason: they do not
+    /// tick themselves again until ticked by hand.
+    pub overridden: std::collections::BTreeSet<String>,
+    /// Acknowledgements standing, by what they acknowledge
+    /// (`group:ALERTNAME` or an alert's key).
+    pub acks: BTreeMap<String, Ack>,
+}
+
+/// Someone on an alert or a group, as the record says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ack {
+    pub target: String,
+    pub owner: String,
+    pub note: String,
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -165,11 +183,47 @@ impl Incident {
                 self.drill_clock = drill.then(|| crate::drill::clock::Clock::start(r.at));
                 self.note_status(*status, r.at);
             }
-            Event::StepChecked { step, .. } => {
+            Event::StepChecked { step, evidence, .. } => {
                 self.checked.insert(step.clone(), (r.at, r.by.clone()));
+                self.overridden.remove(step);
+                if evidence.is_empty() {
+                    self.verified.remove(step);
+                } else {
+                    self.verified.insert(step.clone(), evidence.clone());
+                }
             }
-            Event::StepUnchecked { step, .. } => {
+            Event::AlertAcked {
+                ack,
+                target,
+                owner,
+                note,
+                until,
+                ..
+            } => {
+                self.acks.insert(
+                    ack.clone(),
+                    Ack {
+                        target: target.clone(),
+                        owner: owner.clone(),
+                        note: note.clone(),
+                        since: r.at,
+                        until: *until,
+                    },
+                );
+            }
+            Event::AlertUnacked { ack, reason, .. } => {
+                // A lapse ends only an ack whose time ran out (not a re-ack
+                // recorded meanwhile).
+                if reason != "lapsed" || self.acks.get(ack).is_some_and(|a| a.until <= r.at) {
+                    self.acks.remove(ack);
+                }
+            }
+            Event::StepUnchecked { step, reason, .. } => {
                 self.checked.remove(step);
+                self.verified.remove(step);
+                if reason.is_some() {
+                    self.overridden.insert(step.clone());
+                }
             }
             Event::SeverityChanged { from, to } => {
                 self.severity = to.clone();
@@ -537,6 +591,8 @@ mod tests {
                 Event::StepChecked {
                     step: "a".into(),
                     title: "A".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             rec(
@@ -545,6 +601,8 @@ mod tests {
                 Event::StepChecked {
                     step: "b".into(),
                     title: "B".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             rec(
@@ -553,6 +611,8 @@ mod tests {
                 Event::StepUnchecked {
                     step: "a".into(),
                     title: "A".into(),
+                    evidence: Vec::new(),
+                    reason: None,
                 },
             ),
             rec(

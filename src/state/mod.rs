@@ -13,6 +13,7 @@ pub mod runs;
 pub mod thresholds;
 pub mod timers;
 pub mod ui;
+pub mod verify;
 
 use crate::playbook::{Playbook, Procedure};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -100,6 +101,9 @@ pub struct State {
     /// What changed, counted by `update`, so that drawing renders again only
     /// the panes whose inputs moved (`ui::cache`).
     pub marks: Marks,
+    /// Each step's `verify:` conditions and where they stand (kept up to
+    /// date by `update`).
+    pub verify: verify::Verify,
     pub now: DateTime<Utc>,
 }
 
@@ -164,6 +168,7 @@ impl State {
             ui: Ui::default(),
             derived: Derived::default(),
             marks: Marks::default(),
+            verify: verify::Verify::default(),
             now,
         }
     }

@@ -197,6 +197,8 @@ pub struct Observed {
     /// How the timeline stands with the shared store (`None`: local files
     /// only).
     pub sharing: Option<crate::timeline::Sharing>,
+    /// Rollouts and HTTP answers, which only `verify:` conditions use.
+    pub checks: super::verify::Checks,
 }
 
 /// A value remembered so it is not computed again (the ready count at a

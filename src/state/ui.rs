@@ -64,6 +64,18 @@ pub enum PromptKind {
     InjectFrom,
     /// An ad hoc drill inject: the message.
     InjectText { from: String },
+    /// Why a step with `verify:` conditions is ticked (though they do not
+    /// hold) or unticked by hand.
+    Override {
+        step: String,
+        title: String,
+        tick: bool,
+    },
+    /// An acknowledgement's note (optional; a leading duration changes
+    /// the 30m expiry).
+    AckNote { ack: String, target: String },
+    /// Whom an acknowledgement is handed over to.
+    AckHandOver { ack: String },
 }
 
 #[derive(Clone, Debug)]

@@ -78,13 +78,28 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         watch: std::collections::BTreeMap<String, String>,
     },
+    /// A step ticked: by hand, or by itself when its `verify:` conditions
+    /// held (`evidence`: what held, since when).
     StepChecked {
         step: String,
         title: String,
+        /// The conditions that held, each `what: seen, since HH:MM:SS UTC`
+        /// (empty: ticked by hand).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<String>,
+        /// A hand tick of a step whose conditions do not all hold: why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     StepUnchecked {
         step: String,
         title: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        evidence: Vec<String>,
+        /// An untick of a step that verifies itself: why (it no longer
+        /// ticks itself until ticked again by hand).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     Note {
         text: String,
@@ -338,6 +353,31 @@ pub enum Event {
         record: u64,
         what: String,
     },
+    /// Someone is on an alert or a group (an acknowledgement): who, why,
+    /// until when. Nothing is sent to Alertmanager: the alert stays
+    /// visible and notifying. A re-ack or a hand-over is a new one.
+    AlertAcked {
+        /// The acknowledged: `group:ALERTNAME`, or one alert's key.
+        ack: String,
+        /// For people: `group APIDown`, `alert APIDown {pod=api-1}`.
+        target: String,
+        /// The seat (`user@host`) who owns it.
+        owner: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+        #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
+        until: DateTime<Utc>,
+        /// A hand-over: who owned it before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+    },
+    /// The acknowledgement ended: `by hand`, or `lapsed` (its time ran
+    /// out): the alert is unowned again.
+    AlertUnacked {
+        ack: String,
+        target: String,
+        reason: String,
+    },
     CommandFinished {
         run: String,
         /// `exit 0`, `killed by SIGKILL`, `timed out`, `cancelled`, ...
@@ -382,6 +422,8 @@ impl Event {
             Event::TimerAcknowledged { .. } => "timer_acknowledged",
             Event::CommsSent { .. } => "comms_sent",
             Event::CommandFinished { .. } => "command_finished",
+            Event::AlertAcked { .. } => "alert_acked",
+            Event::AlertUnacked { .. } => "alert_unacked",
             Event::ChainBroken { .. } => "chain_broken",
             Event::DrillClock { .. } => "drill_clock",
             Event::InjectFired { .. } => "inject_fired",
@@ -406,8 +448,29 @@ impl Event {
                 "{}declared {severity}: {title} (IC {ic})",
                 if *drill { "DRILL " } else { "" }
             ),
-            Event::StepChecked { step, title } => format!("✔ {title} [{step}]"),
-            Event::StepUnchecked { step, title } => format!("✘ unticked {title} [{step}]"),
+            Event::StepChecked {
+                step,
+                title,
+                evidence,
+                reason,
+            } => {
+                if !evidence.is_empty() {
+                    format!("✔ {title} [{step}] verified: {}", evidence.join("; "))
+                } else if let Some(r) = reason {
+                    format!("✔ {title} [{step}] by hand, overriding verify: \"{r}\"")
+                } else {
+                    format!("✔ {title} [{step}]")
+                }
+            }
+            Event::StepUnchecked {
+                step,
+                title,
+                reason,
+                ..
+            } => match reason {
+                Some(r) => format!("✘ unticked {title} [{step}], overriding verify: \"{r}\""),
+                None => format!("✘ unticked {title} [{step}]"),
+            },
             Event::Note { text } => format!("note: {text}"),
             Event::SeverityChanged { from, to } => format!("severity {from} → {to}"),
             Event::StatusChanged { from, to } => format!("status {from} → {to}"),
@@ -509,6 +572,28 @@ impl Event {
                 reason,
             } => format!("⚖ {proposal} REJECTED by {user}: \"{reason}\""),
             Event::ApprovalLapsed { proposal } => format!("⚖ {proposal} lapsed"),
+            Event::AlertAcked {
+                target,
+                owner,
+                note,
+                until,
+                from,
+                ..
+            } => format!(
+                "✋ {target} acknowledged by {owner}{} until {} UTC{}",
+                from.as_ref()
+                    .map(|f| format!(" (handed over from {f})"))
+                    .unwrap_or_default(),
+                until.format("%H:%M"),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": \"{note}\"")
+                }
+            ),
+            Event::AlertUnacked { target, reason, .. } => {
+                format!("✋ {target} no longer acknowledged ({reason}): unowned")
+            }
             Event::ApprovalVoided { proposal, reason } => {
                 format!("⚖ {proposal} voided: {reason}")
             }

@@ -168,6 +168,10 @@ pub fn dedupe_key(ev: &Event) -> Option<(String, bool)> {
             inject: Some(n), ..
         } => Some((format!("inject:{n}"), true)),
         Event::ChainBroken { record, .. } => Some((format!("chain:{record}"), true)),
+        // An acknowledgement lapses once, whichever seat notices first.
+        Event::AlertUnacked { ack, reason, .. } if reason == "lapsed" => {
+            Some((format!("acklapse:{ack}"), false))
+        }
         // Two-person rule: a proposal's id is taken once; one decision per
         // proposal, and one end (lapsed, voided, or its one run), whichever
         // seat is first.
@@ -908,10 +912,14 @@ mod tests {
         let tick = || Event::StepChecked {
             step: "s1".into(),
             title: "Step one".into(),
+            evidence: Vec::new(),
+            reason: None,
         };
         let untick = || Event::StepUnchecked {
             step: "s1".into(),
             title: "Step one".into(),
+            evidence: Vec::new(),
+            reason: None,
         };
         assert!(
             a.append(Utc::now(), "a@h", tick())
@@ -948,6 +956,8 @@ mod tests {
         let other = Event::StepUnchecked {
             step: "s2".into(),
             title: "Step two".into(),
+            evidence: Vec::new(),
+            reason: None,
         };
         assert!(a.append(Utc::now(), "a@h", other).unwrap().record.is_none());
     }

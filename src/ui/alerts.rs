@@ -37,6 +37,17 @@ fn notices(s: &State) -> Vec<Line<'static>> {
             theme::bad(s.ctx.theme),
         ));
     }
+    for a in crate::view::acks::lapsing_soon(s) {
+        out.push(Line::styled(
+            format!(
+                "⚠ ack of {} by {} lapses in {}",
+                clean(&a.target),
+                clean(&a.owner),
+                countdown(a.until - s.now)
+            ),
+            theme::warn(s.ctx.theme),
+        ));
+    }
     for x in expiring_soon(s) {
         let left = x.ends_at - s.now;
         out.push(Line::styled(
@@ -64,6 +75,9 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
     }
     if s.ctx.alertmanager.is_some() {
         health_line(&s.observed.feed.health, s.now, s.ctx.tz).hash(h);
+    }
+    for a in s.incident.acks.values() {
+        crate::view::acks::cell(s, a).hash(h);
     }
     match s.ui.alerts_view {
         AlertsView::Alerts => {
@@ -250,7 +264,13 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                     )),
                     Cell::from(Line::styled(fit(&extra, state_w), theme::dim(s.ctx.theme))),
                     Cell::from(since(s.now - g.since)),
-                    Cell::from(""),
+                    match crate::view::acks::group_ack(s, &g.alertname) {
+                        Some(a) => Cell::from(Line::styled(
+                            fit(&clean(&crate::view::acks::cell(s, a)), summary_w),
+                            theme::good(s.ctx.theme),
+                        )),
+                        None => Cell::from(""),
+                    },
                 ]
             }
             GRow::Alert(ai) => {
@@ -292,7 +312,17 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                         state_style(s.ctx.theme, a.state),
                     )),
                     Cell::from(since(s.now - a.since)),
-                    Cell::from(fit(&clean(&a.summary), summary_w)),
+                    match crate::view::acks::ack_of(s, a) {
+                        Some(x) => {
+                            let who = clean(&crate::view::acks::cell(s, x)).into_owned();
+                            let w = unicode_width::UnicodeWidthStr::width(who.as_str()) + 1;
+                            Cell::from(Line::from(vec![
+                                Span::styled(format!("{who} "), theme::good(s.ctx.theme)),
+                                Span::raw(fit(&clean(&a.summary), summary_w.saturating_sub(w))),
+                            ]))
+                        }
+                        None => Cell::from(fit(&clean(&a.summary), summary_w)),
+                    },
                 ]
             }
         })

@@ -4,6 +4,7 @@
 use super::{fit, pane_block, theme};
 use crate::sanitize::clean;
 use crate::state::State;
+use crate::view::verify::Level;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -37,6 +38,21 @@ pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
             .count();
         overdue(s, phase, done).hash(h);
     }
+    // The conditions' states (a hold counts seconds).
+    for st in &s.verify.steps {
+        for c in &st.conds {
+            crate::view::verify::label(&c.live, crate::view::verify::clock(s)).hash(h);
+        }
+    }
+}
+
+fn level_style(s: &State, l: Level) -> ratatui::style::Style {
+    match l {
+        Level::Plain => theme::dim(s.ctx.theme),
+        Level::Warn => theme::warn(s.ctx.theme),
+        Level::Good => theme::good(s.ctx.theme),
+        Level::Bad => theme::bad(s.ctx.theme),
+    }
 }
 
 /// Draws the checklist; returns its step rows on screen (row, step index)
@@ -53,7 +69,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let detail_h = if inner.height >= 14 { 5 } else { 2 };
+    let base = if inner.height >= 14 { 5 } else { 2 };
+    // A step that verifies itself shows its conditions too.
+    let conds = proc_
+        .steps()
+        .nth(s.ui.step)
+        .and_then(|st| s.verify.step(&st.id.value))
+        .map_or(0, |st| st.conds.len() as u16);
+    let detail_h = (base + conds).min(inner.height / 2).max(base);
     let [list_area, detail_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(detail_h)]).areas(inner);
     let width = list_area.width as usize;
@@ -104,10 +127,26 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             if idx == s.ui.step {
                 selected_row = items.len();
             }
-            let text = fit(&clean(&step.title), width.saturating_sub(6 + cmd.len()));
+            // The conditions' state, beside a step that verifies itself.
+            let conds = s
+                .verify
+                .step(id)
+                .map(|st| crate::view::verify::summary(st, crate::view::verify::clock(s)))
+                .filter(|(t, _)| !t.is_empty())
+                .map(|(t, l)| (format!(" {t}"), l));
+            let conds_w = conds.as_ref().map_or(0, |(t, _)| {
+                unicode_width::UnicodeWidthStr::width(t.as_str())
+            });
+            let text = fit(
+                &clean(&step.title),
+                width.saturating_sub(6 + cmd.len() + conds_w),
+            );
             let mut spans = vec![Span::styled(format!("  {mark} "), style), Span::raw(text)];
             if !cmd.is_empty() {
                 spans.push(Span::styled(cmd, theme::dim(s.ctx.theme)));
+            }
+            if let Some((t, l)) = conds {
+                spans.push(Span::styled(t, level_style(s, l)));
             }
             if s.incident.checked.contains_key(id) {
                 spans[1] = spans[1]
@@ -174,14 +213,44 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             ));
         }
         if let Some((at, by)) = s.incident.checked.get(&step.id.value) {
+            let how = if s.incident.verified.contains_key(&step.id.value) {
+                "ticked itself (verified)"
+            } else {
+                "ticked"
+            };
             lines.push(Line::styled(
                 format!(
-                    "ticked {} by {}",
+                    "{how} {} by {}",
                     crate::time::local_hms(*at, s.ctx.tz),
                     clean(by)
                 ),
                 theme::good(s.ctx.theme),
             ));
+        }
+        if let Some(st) = s.verify.step(&step.id.value) {
+            if s.incident.overridden.contains(&step.id.value) {
+                lines.push(Line::styled(
+                    "unticked by hand: does not tick itself until ticked again",
+                    theme::warn(s.ctx.theme),
+                ));
+            }
+            for c in &st.conds {
+                let l = crate::view::verify::level(&c.live);
+                lines.push(Line::from(vec![
+                    Span::styled("verify ", theme::dim(s.ctx.theme)),
+                    Span::raw(clean(&c.cond.text).into_owned()),
+                    Span::styled(
+                        format!(
+                            " · {}",
+                            clean(&crate::view::verify::label(
+                                &c.live,
+                                crate::view::verify::clock(s)
+                            ))
+                        ),
+                        level_style(s, l),
+                    ),
+                ]));
+            }
         }
         if lines.is_empty() {
             lines.push(Line::styled(

@@ -1653,3 +1653,39 @@ fn enter_on_the_timeline_shows_a_record_in_full() {
     h.key(KeyCode::Enter);
     assert!(h.state.ui.modal.is_none(), "Enter closes it too");
 }
+
+/// A step that verifies itself, at 80x24: in the drill at 8m30s the
+/// rollback's pods have been ready 30 s of their minute (holding) and
+/// APIDown still fires (waiting); the step's row says the least advanced,
+/// its detail each condition. At 10m the step has ticked itself.
+#[test]
+fn checklist_with_conditions() {
+    let mut h = sized(Harness::drill(), 80, 24);
+    h.run_injects_until(480);
+    h.advance(30);
+    h.select_step("rollout-status");
+    let buf = pane_alone(&h.state, Pane::Checklist, 80, 24);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(s.contains("Watch the rollback complete $ … waiting"), "{s}");
+    assert!(
+        s.contains("pods app=dicps-api all ready for 1m · holding 30s of 1m"),
+        "{s}"
+    );
+    assert!(
+        s.contains("alert APIDown resolved · waiting: APIDown firing"),
+        "{s}"
+    );
+    assert_eq!(
+        style_of(&buf, buf.area, "holding 30s").0,
+        Color::Yellow,
+        "{s}"
+    );
+    insta::assert_snapshot!("checklist_conditions_holding_80x24", s);
+    h.run_injects_until(600);
+    h.advance(1);
+    let buf = pane_alone(&h.state, Pane::Checklist, 80, 24);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(s.contains("[x] Watch the rollback complete $ ✓ met"), "{s}");
+    assert!(s.contains("ticked itself (verified) 13:10:00"), "{s}");
+    insta::assert_snapshot!("checklist_conditions_met_80x24", s);
+}

@@ -34,7 +34,9 @@ fn style_for(k: theme::Kind, ev: &Event) -> Style {
         Event::Marked { .. } | Event::RoleAssigned { .. } | Event::ConditionSet { .. } => {
             theme::heading(k)
         }
-        Event::TimerAcknowledged { .. } | Event::CommsSent { .. } => theme::good(k),
+        Event::TimerAcknowledged { .. } | Event::CommsSent { .. } | Event::AlertAcked { .. } => {
+            theme::good(k)
+        }
         Event::CommandStarted { risk, .. } => match risk.as_str() {
             "read" => Style::default().fg(ratatui::style::Color::Cyan),
             "change" => theme::warn(k),
@@ -61,6 +63,7 @@ fn style_for(k: theme::Kind, ev: &Event) -> Style {
         Event::ApprovalProposed { .. } | Event::ApprovalLapsed { .. } => theme::warn(k),
         Event::ApprovalGranted { .. } => theme::good(k),
         Event::ApprovalRejected { .. } | Event::ApprovalVoided { .. } => theme::bad(k),
+        Event::AlertUnacked { .. } => theme::warn(k),
     }
 }
 

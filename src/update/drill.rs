@@ -211,6 +211,10 @@ pub fn prompt_done(s: &mut State, kind: PromptKind, value: String, fx: &mut Vec<
                 fx,
             );
         }
-        PromptKind::RoleHolder(_) | PromptKind::DetectedAt => {}
+        PromptKind::RoleHolder(_)
+        | PromptKind::DetectedAt
+        | PromptKind::Override { .. }
+        | PromptKind::AckNote { .. }
+        | PromptKind::AckHandOver { .. } => {}
     }
 }

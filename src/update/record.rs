@@ -115,6 +115,10 @@ pub fn prompt_key(
         Some(Action::Cancel) => return,
         Some(Action::Choose) => {
             let v = value.text().trim().to_string();
+            if let PromptKind::AckNote { ack, target } = kind {
+                // The note is optional.
+                return super::ack::note_done(s, ack, target, v, fx);
+            }
             if v.is_empty() {
                 flash(s, "Nothing typed: nothing recorded");
                 return;
@@ -138,6 +142,10 @@ pub fn prompt_key(
                         s.ui.modal = Some(Modal::Prompt { title, value, kind });
                     }
                 },
+                PromptKind::Override { step, title, tick } => {
+                    super::verify::override_done(s, step, title, tick, v, fx)
+                }
+                PromptKind::AckHandOver { ack } => super::ack::hand_over_done(s, ack, v, fx),
                 other => super::drill::prompt_done(s, other, v, fx),
             }
             return;

@@ -5,11 +5,13 @@
 //! May import `state` and the pure formats below it; never `update`,
 //! `ui`, `runner`, `sources` or the loop.
 
+pub mod acks;
 pub mod alerts;
 pub mod approvals;
 pub mod pickers;
 pub mod pods;
 pub mod run;
+pub mod verify;
 
 pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};
 pub use pickers::{label as picker_label, picker_items, unacknowledged};

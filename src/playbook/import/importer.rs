@@ -648,6 +648,7 @@ impl Importer {
                             expect: None,
                             role: None,
                             approval: None,
+                            verify: Vec::new(),
                         })
                         .collect(),
                 })

@@ -1,0 +1,128 @@
+//! What the cockpit sees of each step's `verify:` conditions: plain data,
+//! kept up to date by `update` (`view::verify::refresh`) when what they
+//! look at changes or the clock moves, never computed while drawing.
+//! Also the observations only conditions use: rollouts and HTTP answers.
+
+use crate::playbook::verify::Condition;
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// One condition's live state, as the checklist shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Live {
+    /// Not true yet (or nothing observed yet): what is seen.
+    Waiting(String),
+    /// True since `since`, not yet for its hold time.
+    Holding {
+        since: DateTime<Utc>,
+        hold: Duration,
+        seen: String,
+    },
+    /// True for its hold time: since when it has been true.
+    Met { since: DateTime<Utc>, seen: String },
+    /// Observed failing (a pod crash-looping, a rollout stalled, an HTTP
+    /// error): what.
+    Failed(String),
+}
+
+impl Live {
+    pub fn is_met(&self) -> bool {
+        matches!(self, Live::Met { .. })
+    }
+}
+
+/// A condition and where it stands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CondState {
+    pub cond: Condition,
+    pub live: Live,
+}
+
+/// A step's conditions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepConds {
+    pub step: String,
+    pub title: String,
+    pub conds: Vec<CondState>,
+}
+
+impl StepConds {
+    pub fn all_met(&self) -> bool {
+        !self.conds.is_empty() && self.conds.iter().all(|c| c.live.is_met())
+    }
+}
+
+/// Every step of the procedure that has conditions, in checklist order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verify {
+    pub steps: Vec<StepConds>,
+    /// The conditions were compiled from the procedure.
+    pub compiled: bool,
+}
+
+impl Verify {
+    pub fn step(&self, id: &str) -> Option<&StepConds> {
+        self.steps.iter().find(|s| s.step == id)
+    }
+}
+
+/// A Deployment's or StatefulSet's rollout as last observed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rollout {
+    pub generation: i64,
+    pub observed_generation: i64,
+    /// Desired replicas.
+    pub replicas: i32,
+    pub updated: i32,
+    pub available: i32,
+    pub ready: i32,
+    /// Why it does not progress (`ProgressDeadlineExceeded`: ...), when
+    /// the controller says so.
+    pub stalled: Option<String>,
+}
+
+impl Rollout {
+    /// `kubectl rollout status`'s test: the controller saw the latest
+    /// spec, and every desired replica is updated and available.
+    pub fn complete(&self) -> bool {
+        self.observed_generation >= self.generation
+            && self.updated >= self.replicas
+            && self.available >= self.replicas
+            && self.ready >= self.replicas
+    }
+
+    /// `3/3 updated, 3 available`.
+    pub fn describe(&self) -> String {
+        let gen_ = if self.observed_generation < self.generation {
+            " (spec not yet observed)"
+        } else {
+            ""
+        };
+        format!(
+            "{}/{} updated, {} available{gen_}",
+            self.updated, self.replicas, self.available
+        )
+    }
+}
+
+/// An HTTP GET's last answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpAnswer {
+    /// The status code, when the server answered.
+    pub status: Option<u16>,
+    /// Why there is no answer (timeout, refused...), sanitised.
+    pub error: Option<String>,
+    pub took_ms: u64,
+    pub at: DateTime<Utc>,
+}
+
+/// What only conditions look at: rollouts by `kind/name`, HTTP answers by
+/// URL, and why a source of them is failing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Checks {
+    pub rollouts: BTreeMap<String, Rollout>,
+    pub http: BTreeMap<String, HttpAnswer>,
+    /// The rollout source's last error (cleared by a good answer).
+    pub rollouts_error: Option<String>,
+}

@@ -1,0 +1,169 @@
+//! Steps that verify themselves: auto-tick with evidence after the hold
+//! time, the override's reason, and no tick again after a reasoned untick.
+
+use super::*;
+use crate::playbook::model::At;
+use crate::playbook::verify::Check;
+use crate::testkit::Harness;
+use crossterm::event::KeyCode;
+use std::sync::Arc;
+
+/// The drill with `verify:` on the API outage's rollout-status step: all
+/// API pods ready for 1m and APIDown resolved.
+fn drill_with_verify() -> Harness {
+    let mut h = Harness::drill();
+    let mut pb = (*h.state.ctx.playbook).clone();
+    let proc_ = pb
+        .procedures
+        .iter_mut()
+        .find(|p| p.id.value == "api-outage")
+        .unwrap();
+    for ph in &mut proc_.phases {
+        for st in &mut ph.steps {
+            st.verify.clear();
+            if st.id.value == "rollout-status" {
+                st.verify = vec![
+                    Check {
+                        pods: Some(At::new("app=dicps-api".into())),
+                        hold: Some(At::new("1m".into())),
+                        ..Default::default()
+                    },
+                    Check {
+                        alert: Some(At::new("APIDown".into())),
+                        ..Default::default()
+                    },
+                ];
+            }
+        }
+    }
+    h.state.ctx.playbook = Arc::new(pb);
+    h.state.verify = Default::default();
+    h
+}
+
+fn step_records(h: &Harness) -> Vec<Event> {
+    h.records()
+        .into_iter()
+        .map(|r| r.event)
+        .filter(|e| matches!(e, Event::StepChecked { .. } | Event::StepUnchecked { .. }))
+        .collect()
+}
+
+#[test]
+fn a_step_ticks_itself_when_its_conditions_held_with_the_evidence() {
+    let mut h = drill_with_verify();
+    h.advance(1);
+    let st = h.state.verify.step("rollout-status").unwrap();
+    // APIDown fires at the start: waiting.
+    assert!(!st.all_met());
+    assert_eq!(crate::view::verify::summary(st, h.state.now).0, "… waiting");
+    // The rollback at 8m replaces the pods; APIDown resolves at 10m.
+    h.run_injects_until(600);
+    let st = h.state.verify.step("rollout-status").unwrap();
+    assert!(
+        matches!(st.conds[0].live, crate::state::verify::Live::Met { .. }),
+        "{:?}",
+        st.conds
+    );
+    let ticks = step_records(&h);
+    assert_eq!(ticks.len(), 1, "{ticks:?}");
+    let Event::StepChecked {
+        step,
+        evidence,
+        reason,
+        ..
+    } = &ticks[0]
+    else {
+        panic!("{ticks:?}")
+    };
+    assert_eq!(step, "rollout-status");
+    assert!(reason.is_none());
+    assert!(
+        evidence[0]
+            .starts_with("pods app=dicps-api all ready for 1m: 3/3 ready, since 13:08:00 UTC"),
+        "{evidence:?}"
+    );
+    assert!(
+        evidence[1].starts_with("alert APIDown resolved: not firing"),
+        "{evidence:?}"
+    );
+    assert!(h.state.incident.verified.contains_key("rollout-status"));
+    // Once: more ticks record nothing more.
+    h.advance(5);
+    assert_eq!(step_records(&h).len(), 1);
+}
+
+#[test]
+fn a_condition_holds_before_it_counts() {
+    let mut h = drill_with_verify();
+    // Pods all ready at 8m, but the hold is 1m and APIDown fires until 10m:
+    // at 8m30s the pods hold, nothing is ticked.
+    h.run_injects_until(480);
+    h.advance(30);
+    let st = h.state.verify.step("rollout-status").unwrap();
+    assert_eq!(
+        crate::view::verify::label(&st.conds[0].live, h.state.now),
+        "holding 30s of 1m"
+    );
+    assert!(step_records(&h).is_empty());
+}
+
+#[test]
+fn ticking_by_hand_while_conditions_fail_asks_why_and_records_it() {
+    let mut h = drill_with_verify();
+    h.advance(1);
+    h.select_step("rollout-status");
+    h.key(KeyCode::Char(' '));
+    assert!(matches!(
+        h.state.ui.modal,
+        Some(Modal::Prompt {
+            kind: crate::state::ui::PromptKind::Override { tick: true, .. },
+            ..
+        })
+    ));
+    // Esc: nothing recorded.
+    h.key(KeyCode::Esc);
+    assert!(step_records(&h).is_empty());
+    h.key(KeyCode::Char(' '));
+    h.keys("checked by hand in grafana");
+    h.key(KeyCode::Enter);
+    let ticks = step_records(&h);
+    assert!(
+        matches!(&ticks[..], [Event::StepChecked { reason: Some(r), evidence, .. }] if r == "checked by hand in grafana" && evidence.is_empty()),
+        "{ticks:?}"
+    );
+    let line = ticks[0].summary();
+    assert!(line.contains("by hand, overriding verify"), "{line}");
+}
+
+#[test]
+fn an_untick_with_a_reason_stops_the_step_ticking_itself() {
+    let mut h = drill_with_verify();
+    h.run_injects_until(600);
+    assert!(h.state.incident.checked.contains_key("rollout-status"));
+    h.select_step("rollout-status");
+    h.key(KeyCode::Char(' '));
+    h.keys("error rate still high");
+    h.key(KeyCode::Enter);
+    assert!(!h.state.incident.checked.contains_key("rollout-status"));
+    assert!(h.state.incident.overridden.contains("rollout-status"));
+    h.advance(120);
+    let ticks = step_records(&h);
+    assert_eq!(ticks.len(), 2, "{ticks:?}");
+    // A hand tick of a step whose conditions hold needs no reason.
+    h.key(KeyCode::Char(' '));
+    assert!(h.state.ui.modal.is_none());
+    assert!(h.state.incident.checked.contains_key("rollout-status"));
+    assert!(!h.state.incident.overridden.contains("rollout-status"));
+}
+
+#[test]
+fn a_viewer_or_a_seat_that_does_not_record_observations_never_ticks() {
+    let mut h = drill_with_verify();
+    h.state.ctx.records_observations = false;
+    h.run_injects_until(600);
+    h.advance(60);
+    assert!(step_records(&h).is_empty());
+    // It still shows the conditions met.
+    assert!(h.state.verify.step("rollout-status").unwrap().all_met());
+}
