@@ -88,6 +88,20 @@ pub fn am_alert(
 
 /// A poll of the usual four alerts: APIDown on two instances (one
 /// silenced), HighErrorRate, and an unprocessed CertExpiring.
+/// A pod as a test writes it: a name, `READY` and `STATUS`, nothing else.
+pub fn pod(name: &str, ready: &str, status: &str) -> crate::state::Pod {
+    crate::state::Pod {
+        name: name.into(),
+        ready: ready.into(),
+        status: status.into(),
+        restarts: 0,
+        last_restart: None,
+        created: Default::default(),
+        node: None,
+        phase: None,
+    }
+}
+
 pub fn am_poll() -> crate::alerts::Poll {
     use crate::state::AlertState::*;
     crate::alerts::Poll {

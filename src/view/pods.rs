@@ -109,18 +109,7 @@ mod tests {
     use crate::state::kube::KubeUpdate;
     use crate::testkit::Harness;
 
-    fn pod(name: &str, ready: &str, status: &str) -> Pod {
-        Pod {
-            name: name.into(),
-            ready: ready.into(),
-            status: status.into(),
-            restarts: 0,
-            last_restart: None,
-            created: Default::default(),
-            node: None,
-            phase: None,
-        }
-    }
+    use crate::testkit::pod;
 
     #[test]
     fn pods_kept_in_order_are_shown_as_a_sort_would_show_them() {

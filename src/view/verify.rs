@@ -339,7 +339,7 @@ mod tests {
     use super::*;
     use crate::playbook::model::At;
     use crate::playbook::verify::Check;
-    use crate::state::observed::{Alert, Figure, Pod};
+    use crate::state::observed::{Alert, Figure};
     use crate::state::verify::{HttpAnswer, Rollout};
     use std::collections::BTreeMap;
 
@@ -351,18 +351,7 @@ mod tests {
         Some(At::new(s.to_string()))
     }
 
-    fn pod(name: &str, ready: &str, status: &str) -> Pod {
-        Pod {
-            name: name.into(),
-            ready: ready.into(),
-            status: status.into(),
-            restarts: 0,
-            last_restart: None,
-            created: t(0),
-            node: None,
-            phase: None,
-        }
-    }
+    use crate::testkit::pod;
 
     fn eval(c: Check, o: &Observed, watched: &[(String, String)]) -> Truth {
         let cond = c.compile().unwrap();
