@@ -87,14 +87,15 @@ enum Cmd {
 }
 
 /// Tells the writer to look at the files when they change (inotify), and
-/// at least every `FALLBACK` in case the file system does not report
-/// changes (NFS), or a shared store has something to retry. Without
-/// inotify, every `FOLLOW_EVERY`. Ends with the writer.
-fn watch(paths: Vec<std::path::PathBuf>, tx: WeakUnboundedSender<Cmd>) {
+/// at least every `every` (the store's [`Store::look_every`]: a safety net
+/// on a local disk, often on a network file system or with a shared store
+/// that has a link to watch). Without inotify, every `FOLLOW_EVERY`. Ends
+/// with the writer.
+fn watch(paths: Vec<std::path::PathBuf>, every: Duration, tx: WeakUnboundedSender<Cmd>) {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
     use std::os::fd::AsFd;
-    const FALLBACK: u16 = 2000;
+    let every = PollTimeout::try_from(every).unwrap_or(PollTimeout::MAX);
     let inotify = (!paths.is_empty())
         .then(|| {
             let i = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
@@ -108,7 +109,7 @@ fn watch(paths: Vec<std::path::PathBuf>, tx: WeakUnboundedSender<Cmd>) {
         match &inotify {
             Some(i) => {
                 let mut fds = [PollFd::new(i.as_fd(), PollFlags::POLLIN)];
-                let _ = poll(&mut fds, PollTimeout::from(FALLBACK));
+                let _ = poll(&mut fds, every);
                 // Drain: one look covers every change so far.
                 while matches!(i.read_events(), Ok(ev) if !ev.is_empty()) {}
             }
@@ -130,10 +131,11 @@ impl Recorder {
     ) -> std::io::Result<Self> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Cmd>();
         let paths = store.watched();
+        let every = store.look_every();
         let looks = tx.downgrade();
         std::thread::Builder::new()
             .name("follower".into())
-            .spawn(move || watch(paths, looks))?;
+            .spawn(move || watch(paths, every, looks))?;
         let mut sharing = store.sharing();
         if let Some(s) = &sharing {
             let _ = out.send(Msg::Sharing(s.clone()));

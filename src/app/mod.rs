@@ -11,6 +11,7 @@ pub mod effects;
 pub mod paint;
 #[cfg(test)]
 mod tests;
+pub mod ticker;
 
 use crate::msg::Msg;
 use crate::runner::process;
@@ -108,11 +109,12 @@ impl<E: Effects> Loop<E> {
         mut signals: Option<Signals>,
     ) -> Result<()> {
         self.cycle.start(screen, std::time::Instant::now())?;
+        let mut ticker = ticker::Ticker::new();
         loop {
             let wait = self.cycle.wait(std::time::Instant::now());
             let first = tokio::select! {
                 m = self.rx.recv() => m.unwrap_or(Msg::Terminate("channel closed")),
-                _ = tokio::time::sleep(wait) => Msg::Tick,
+                _ = ticker.sleep(wait) => Msg::Tick,
                 sig = next_signal(&mut signals) => Msg::Terminate(sig),
             };
             let rx = &mut self.rx;

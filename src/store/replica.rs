@@ -871,6 +871,11 @@ impl crate::timeline::Store for Replica {
     fn sharing(&self) -> Option<Sharing> {
         Some(self.current())
     }
+
+    /// The link is watched and pending records retried on each look.
+    fn look_every(&self) -> std::time::Duration {
+        crate::timeline::store::LOOK_OFTEN
+    }
 }
 
 impl Replica {

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// What an append did.
 #[derive(Debug)]
@@ -83,6 +84,45 @@ pub trait Store: Send {
     fn sharing(&self) -> Option<Sharing> {
         None
     }
+    /// How often the follower looks without being told of a change.
+    /// Seldom where the file system reports every write (a local disk:
+    /// the look is only a safety net), often where it may not (a network
+    /// file system reports only this host's writes, and an unknown one
+    /// may report none).
+    fn look_every(&self) -> Duration {
+        match self.local_file() {
+            Some(path) if reports_changes(path) => LOOK_SAFETY_NET,
+            _ => LOOK_OFTEN,
+        }
+    }
+}
+
+/// The follower's look when the file system reports changes.
+pub const LOOK_SAFETY_NET: Duration = Duration::from_secs(30);
+/// The follower's look when it may not (or a shared store has a link to
+/// watch and records to retry).
+pub const LOOK_OFTEN: Duration = Duration::from_secs(2);
+
+/// Whether inotify reports every write to a file on this file system: the
+/// local disk file systems do; network and unknown ones are not trusted.
+pub fn reports_changes(path: &Path) -> bool {
+    use nix::sys::statfs as fs;
+    let Ok(st) = fs::statfs(path) else {
+        return false;
+    };
+    let t = st.filesystem_type();
+    [
+        fs::EXT4_SUPER_MAGIC, // also ext2 and ext3: one magic
+        fs::XFS_SUPER_MAGIC,
+        fs::BTRFS_SUPER_MAGIC,
+        fs::TMPFS_MAGIC,
+        fs::OVERLAYFS_SUPER_MAGIC,
+        fs::F2FS_SUPER_MAGIC,
+        fs::REISERFS_SUPER_MAGIC,
+        fs::NILFS_SUPER_MAGIC,
+    ]
+    .contains(&t)
+        || t.0 == 0x2fc1_2fc1 // ZFS (not among nix's names)
 }
 
 /// How a seat's timeline stands with the shared store, for the header and
@@ -839,6 +879,22 @@ pub fn validate_id(id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On a local disk the follower trusts inotify and looks only as a
+    /// safety net; a file system that is not known to report every write
+    /// (here /proc) is looked at often.
+    #[test]
+    fn the_follower_looks_seldom_only_where_the_file_system_reports_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::create(dir.path(), "x").unwrap();
+        assert!(
+            reports_changes(dir.path()),
+            "the test's temporary directory is on a local disk"
+        );
+        assert_eq!(store.look_every(), LOOK_SAFETY_NET);
+        assert!(!reports_changes(Path::new("/proc")));
+        assert!(!reports_changes(Path::new("/no/such/dir")));
+    }
 
     fn declared() -> Event {
         crate::testkit::declared("x", true)
