@@ -37,6 +37,36 @@ pub enum Ctx {
 }
 
 impl Ctx {
+    /// The file whose handler carries out this context's actions: from a
+    /// key in the `?` help (under its context's title) to the code that
+    /// handles it in one hop. `update.rs` only routes: an open dialog
+    /// first, then the focused pane's contexts, then `Global`.
+    pub fn handler(self) -> &'static str {
+        match self {
+            Ctx::Global | Ctx::Confirm => "src/update/global.rs",
+            Ctx::Checklist => "src/update/checklist.rs",
+            Ctx::Timeline => "src/update/timeline.rs",
+            // No keys of its own: a place for the config's overrides on
+            // both lists; what it finds goes to the focused pane.
+            Ctx::Lists => "src/update.rs",
+            Ctx::Pods | Ctx::PodFilter => "src/update/pods.rs",
+            Ctx::Alerts
+            | Ctx::Silences
+            | Ctx::AlertDetail
+            | Ctx::SilenceEdit
+            | Ctx::SilenceConfirm
+            | Ctx::ExpireConfirm => "src/update/alerts.rs",
+            Ctx::Output => "src/update/output.rs",
+            Ctx::RunEdit | Ctx::RunConfirm => "src/update/run.rs",
+            Ctx::RunPropose | Ctx::Approvals | Ctx::Decide => "src/update/approval.rs",
+            Ctx::Note => "src/update/editor.rs",
+            Ctx::Prompt => "src/update/prompt.rs",
+            Ctx::Picker => "src/update/picker.rs",
+            Ctx::Help => "src/update/help.rs",
+            Ctx::Facilitator => "src/update/drill.rs",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Ctx::Global => "Everywhere",
@@ -165,6 +195,16 @@ const fn b(ctx: Ctx, keys: &'static [Key], action: Action, help: &'static str) -
 use Action as A;
 use Ctx as C;
 
+/// Every binding: `b(context, keys, action, help)`. The `?` help lists
+/// them under their context's title, in this order; `config defaults`
+/// prints them in this order too.
+///
+/// A new key: one `b(C::Ctx, &[k('x')], A::Action, "what it does")` line
+/// here (and the `Action` variant if it is new), then its arm in the
+/// handler of the file `Ctx::handler` names for that context (a pane's
+/// `on_action`, a dialog's `on_key`). A new context: its variant, its
+/// `title`, `id`, `handler`, its place in `Ctx::ALL` and the help's
+/// order, and its route in `update.rs` (`pane_ctx` or `on_modal_key`).
 pub const KEYMAP: &[Binding] = &[
     b(
         C::Global,
@@ -734,6 +774,12 @@ impl Default for Keymap {
 impl Keymap {
     /// The action bound to a key in the first context that has one.
     pub fn lookup(&self, ctxs: &[Ctx], ev: &KeyEvent) -> Option<Action> {
+        self.lookup_in(ctxs, ev).map(|(_, action)| action)
+    }
+
+    /// The action bound to a key, and the context it was found in (the
+    /// one whose handler, `Ctx::handler`, carries it out).
+    pub fn lookup_in(&self, ctxs: &[Ctx], ev: &KeyEvent) -> Option<(Ctx, Action)> {
         // No binding uses Alt: an Alt key is most often Esc and a key read
         // together (see `update::misread_escape`), never an action.
         if ev.modifiers.contains(KeyModifiers::ALT) {
@@ -744,7 +790,7 @@ impl Keymap {
             self.bindings
                 .iter()
                 .find(|bind| bind.ctx == *ctx && bind.keys.contains(&key))
-                .map(|bind| bind.action)
+                .map(|bind| (*ctx, bind.action))
         })
     }
 
@@ -949,6 +995,22 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// The one hop from a key to its code: every context names a file
+    /// that exists and dispatches on that context.
+    #[test]
+    fn every_context_names_the_handler_that_dispatches_on_it() {
+        for ctx in Ctx::ALL {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(ctx.handler());
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{ctx:?}: {}: {e}", path.display()));
+            assert!(
+                text.contains(&format!("Ctx::{ctx:?}")),
+                "{ctx:?}: {} does not dispatch on it",
+                ctx.handler()
+            );
         }
     }
 

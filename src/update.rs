@@ -3,19 +3,19 @@
 //! returns the effects the loop must carry out (appending to the timeline,
 //! quitting) as values, so every path is testable without a terminal.
 
-use crate::edit::Text;
 use crate::keys::{Action, Ctx};
 use crate::msg::{Effect, Msg};
 use crate::state::State;
-use crate::state::ui::{AlertsView, Flash, Modal, Pane, PickKind, PodSort};
-use crate::timeline::{Event, Status};
+use crate::state::ui::{AlertsView, Flash, Modal, Pane, RunStage};
+use crate::timeline::Event;
+// What the tests (`use super::*`) name.
 pub use crate::view::{picker_items, pods_shown, unacknowledged};
+#[cfg(test)]
+use crate::{edit::Text, timeline::Status};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 const PAGE: usize = 10;
-/// The longest pods filter (a part of a name, status or node).
-const POD_FILTER_MAX: usize = 64;
 
 pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     // Clocks never go backwards, even if the wall clock does.
@@ -40,51 +40,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
-        Msg::Paste(text) => match s.ui.modal.take() {
-            Some(Modal::Note(mut area)) => {
-                area.insert_str(&text);
-                s.ui.modal = Some(Modal::Note(area));
-            }
-            Some(Modal::Comms {
-                template,
-                mut editor,
-            }) => {
-                editor.insert_str(&text);
-                s.ui.modal = Some(Modal::Comms { template, editor });
-            }
-            Some(Modal::Prompt {
-                title,
-                mut value,
-                kind,
-            }) => {
-                value.insert_str(&text);
-                s.ui.modal = Some(Modal::Prompt { title, value, kind });
-            }
-            Some(Modal::Run(mut d)) => {
-                if let crate::state::ui::RunStage::Propose { reason, .. } = &mut d.stage {
-                    approval::paste_reason(reason, &text);
-                } else {
-                    run::paste(s, &mut d, &text);
-                }
-                s.ui.modal = Some(Modal::Run(d));
-            }
-            Some(Modal::Decide(mut d)) => {
-                approval::paste_decide(s, &mut d, &text);
-                s.ui.modal = Some(Modal::Decide(d));
-            }
-            Some(Modal::Silence(mut d)) => {
-                alerts::paste(&mut d, &text);
-                s.ui.modal = Some(Modal::Silence(d));
-            }
-            Some(Modal::PodFilter) => {
-                let line = text.lines().next().unwrap_or_default();
-                s.ui.pod_filter.insert_str(line);
-                s.ui.pod_filter.truncate_chars(POD_FILTER_MAX);
-                s.ui.pod = 0;
-                s.ui.modal = Some(Modal::PodFilter);
-            }
-            other => s.ui.modal = other,
-        },
+        Msg::Paste(text) => paste(s, &text),
         Msg::RunOutput {
             run,
             lines,
@@ -135,7 +91,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             for ev in s.observed.apply_kube(u, now) {
                 append(s, ev, &mut fx);
             }
-            clamp_pod(s);
+            pods::clamp_pod(s);
         }
         Msg::Host(h) => alerts::host(s, h, &mut fx),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
@@ -246,7 +202,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                     Some(_) => false,
                 };
                 if empty_editor {
-                    let editor = new_note_editor(&s.ctx.keymap).with_text(note).at_end();
+                    let editor = editor::new_note_editor(&s.ctx.keymap)
+                        .with_text(note)
+                        .at_end();
                     s.ui.modal = Some(Modal::Note(Box::new(editor)));
                     text.push_str(" (the note is back in the editor)");
                 }
@@ -329,6 +287,26 @@ fn flash(s: &mut State, text: impl Into<String>) {
     });
 }
 
+/// Pasted text goes where typing goes: the open dialog's field.
+fn paste(s: &mut State, text: &str) {
+    match &mut s.ui.modal {
+        Some(Modal::Note(area)) => area.insert_str(text),
+        Some(Modal::Comms { editor, .. }) => editor.insert_str(text),
+        Some(Modal::Prompt { value, .. }) => value.insert_str(text),
+        Some(Modal::Run(d)) => match &mut d.stage {
+            RunStage::Propose { reason, .. } => approval::paste_reason(reason, text),
+            _ => run::paste(s, text),
+        },
+        Some(Modal::Decide(_)) => approval::paste_decide(s, text),
+        Some(Modal::Silence(d)) => alerts::paste(d, text),
+        Some(Modal::PodFilter) => pods::paste_filter(s, text),
+        _ => {}
+    }
+}
+
+/// A key: the open dialog has it, else the focused pane's contexts, else
+/// `Global`. Where each context's actions are carried out:
+/// `keys::Ctx::handler` (one module per pane or dialog, beside this file).
 fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
         return;
@@ -343,9 +321,10 @@ fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         fx.push(Effect::Quit);
         return;
     }
-    match s.ui.modal.take() {
-        Some(modal) => on_modal_key(s, modal, key, fx),
-        None => on_pane_key(s, key, fx),
+    if s.ui.modal.is_some() {
+        on_modal_key(s, key, fx);
+    } else {
+        on_pane_key(s, key, fx);
     }
 }
 
@@ -388,119 +367,35 @@ fn misread_escape(s: &mut State, key: &KeyEvent) -> bool {
     true
 }
 
-fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>) {
+/// The open dialog's handler, which works on it in place (and closes it
+/// by setting `s.ui.modal` to `None`).
+fn on_modal_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(modal) = &s.ui.modal else {
+        return;
+    };
     match modal {
-        Modal::Help { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
-            Some(Action::Cancel) => {}
-            Some(Action::Down) => {
-                s.ui.modal = Some(Modal::Help {
-                    scroll: scroll_down(s, scroll),
-                })
-            }
-            Some(Action::Up) => {
-                s.ui.modal = Some(Modal::Help {
-                    scroll: scroll.saturating_sub(1),
-                })
-            }
-            _ => s.ui.modal = Some(Modal::Help { scroll }),
-        },
-        Modal::Note(mut area) => match s.ctx.keymap.lookup(&[Ctx::Note], &key) {
-            Some(Action::Save) => {
-                let text = area.text().trim().to_string();
-                if text.is_empty() {
-                    flash(s, "Empty note: nothing recorded");
-                } else {
-                    append(s, Event::Note { text }, fx);
-                }
-            }
-            Some(Action::Cancel) => flash(s, "Note discarded"),
-            _ => {
-                area.input(&key);
-                s.ui.modal = Some(Modal::Note(area));
-            }
-        },
-        Modal::Pick { kind, selected } => {
-            let len = picker_items(s, kind).len();
-            match s.ctx.keymap.lookup(&[Ctx::Picker], &key) {
-                Some(Action::Up) => {
-                    s.ui.modal = Some(Modal::Pick {
-                        kind,
-                        selected: selected.saturating_sub(1),
-                    })
-                }
-                Some(Action::Down) => {
-                    s.ui.modal = Some(Modal::Pick {
-                        kind,
-                        selected: (selected + 1).min(len.saturating_sub(1)),
-                    })
-                }
-                Some(Action::Choose) => choose(s, kind, selected, fx),
-                Some(Action::Cancel) => {}
-                _ => s.ui.modal = Some(Modal::Pick { kind, selected }),
-            }
-        }
-        Modal::Run(d) => run::on_key(s, d, key, fx),
-        Modal::Approvals { selected } => approval::queue_key(s, selected, key, fx),
-        Modal::Decide(d) => approval::decide_key(s, d, key, fx),
-        Modal::Prompt { title, value, kind } => record::prompt_key(s, title, value, kind, key, fx),
-        Modal::Comms { template, editor } => record::comms_key(s, template, editor, key, fx),
-        Modal::Timers { scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
-            Some(Action::Cancel) => {}
-            Some(Action::Down) => {
-                s.ui.modal = Some(Modal::Timers {
-                    scroll: scroll_down(s, scroll),
-                })
-            }
-            Some(Action::Up) => {
-                s.ui.modal = Some(Modal::Timers {
-                    scroll: scroll.saturating_sub(1),
-                })
-            }
-            _ => s.ui.modal = Some(Modal::Timers { scroll }),
-        },
-        Modal::Record { seq, scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
-            Some(Action::Cancel) => {}
-            Some(Action::Down) => {
-                s.ui.modal = Some(Modal::Record {
-                    seq,
-                    scroll: scroll_down(s, scroll),
-                })
-            }
-            Some(Action::Up) => {
-                s.ui.modal = Some(Modal::Record {
-                    seq,
-                    scroll: scroll.saturating_sub(1),
-                })
-            }
-            // Enter closes it too: it is what opened it.
-            _ if key.code == crossterm::event::KeyCode::Enter => {}
-            _ => s.ui.modal = Some(Modal::Record { seq, scroll }),
-        },
-        Modal::AlertDetail {
-            fingerprint,
-            alertname,
-            scroll,
-        } => alerts::detail_key(s, fingerprint, alertname, scroll, key),
-        Modal::Silence(d) => alerts::silence_key(s, d, key, fx),
-        Modal::ExpireSilence { id } => alerts::expire_key(s, id, key, fx),
-        Modal::PodFilter => match s.ctx.keymap.lookup(&[Ctx::PodFilter], &key) {
-            Some(Action::Choose) => {}
-            Some(Action::Cancel) => {
-                s.ui.pod_filter.clear();
-                s.ui.pod = 0;
-            }
-            _ => {
-                s.ui.pod_filter.input(&key);
-                s.ui.pod_filter.truncate_chars(POD_FILTER_MAX);
-                s.ui.pod = 0;
-                s.ui.modal = Some(Modal::PodFilter);
-            }
-        },
-        Modal::ConfirmQuit => match s.ctx.keymap.lookup(&[Ctx::Confirm], &key) {
-            Some(Action::Confirm) => fx.push(Effect::Quit),
-            Some(Action::Cancel) => {}
-            _ => s.ui.modal = Some(Modal::ConfirmQuit),
-        },
+        // Ctx::Help
+        Modal::Help { .. } | Modal::Timers { .. } | Modal::Record { .. } => help::on_key(s, key),
+        // Ctx::Note
+        Modal::Note(_) | Modal::Comms { .. } => editor::on_key(s, key, fx),
+        // Ctx::Prompt
+        Modal::Prompt { .. } => prompt::on_key(s, key, fx),
+        // Ctx::Picker
+        Modal::Pick { .. } => picker::on_key(s, key, fx),
+        // Ctx::RunEdit, Ctx::RunConfirm (Ctx::RunPropose: `approval`)
+        Modal::Run(_) => run::on_key(s, key, fx),
+        // Ctx::Approvals, Ctx::Decide
+        Modal::Approvals { .. } => approval::queue_key(s, key, fx),
+        Modal::Decide(_) => approval::decide_key(s, key, fx),
+        // Ctx::AlertDetail, Ctx::SilenceEdit, Ctx::SilenceConfirm,
+        // Ctx::ExpireConfirm
+        Modal::AlertDetail { .. } => alerts::detail_key(s, key),
+        Modal::Silence(_) => alerts::silence_key(s, key, fx),
+        Modal::ExpireSilence { .. } => alerts::expire_key(s, key, fx),
+        // Ctx::PodFilter
+        Modal::PodFilter => pods::filter_key(s, key),
+        // Ctx::Confirm
+        Modal::ConfirmQuit => global::confirm_quit_key(s, key, fx),
     }
 }
 
@@ -509,34 +404,6 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
 fn scroll_down(s: &State, scroll: u16) -> u16 {
     let next = scroll.saturating_add(1);
     s.ui.placed.scroll_max.map_or(next, |max| next.min(max))
-}
-
-fn choose(s: &mut State, kind: PickKind, selected: usize, fx: &mut Vec<Effect>) {
-    match kind {
-        PickKind::Severity => {
-            let Some(to) = picker_items(s, kind).into_iter().nth(selected) else {
-                return;
-            };
-            if to != s.incident.severity {
-                let from = s.incident.severity.clone();
-                append(s, Event::SeverityChanged { from, to }, fx);
-            }
-        }
-        PickKind::Status => {
-            let Some(to) = Status::ALL.get(selected).copied() else {
-                return;
-            };
-            let from = s.incident.status.unwrap_or(Status::Investigating);
-            if to != from {
-                append(s, Event::StatusChanged { from, to }, fx);
-            }
-        }
-        other => {
-            if let Some(id) = picker_items(s, other).into_iter().nth(selected) {
-                record::choose(s, other, id, fx);
-            }
-        }
-    }
 }
 
 /// The key contexts of the focused pane, most specific first.
@@ -554,13 +421,8 @@ fn pane_ctx(s: &State) -> Vec<Ctx> {
     }
 }
 
-/// Keeps the pod selection on the list after it changed.
-fn clamp_pod(s: &mut State) {
-    crate::view::refresh(s);
-    let n = s.derived.pods.len();
-    s.ui.pod = s.ui.pod.min(n.saturating_sub(1));
-}
-
+/// No dialog open: the action bound to the key in the focused pane's
+/// contexts goes to the handler of the context it was found in.
 fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     // A drill's facilitator keys exist on the facilitator's seat only.
     let mut ctxs = pane_ctx(s);
@@ -574,143 +436,20 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if s.ctx.facilitator {
         ctxs.insert(ctxs.len() - 1, Ctx::Facilitator);
     }
-    let Some(action) = s.ctx.keymap.lookup(&ctxs, &key) else {
+    let Some((ctx, action)) = s.ctx.keymap.lookup_in(&ctxs, &key) else {
         return;
     };
-    match action {
-        Action::ForceQuit => fx.push(Effect::Quit),
-        Action::Quit => {
-            if s.incident.is_open() {
-                s.ui.modal = Some(Modal::ConfirmQuit);
-            } else {
-                fx.push(Effect::Quit);
-            }
-        }
-        Action::FocusNext => s.ui.focus = s.ui.focus.cycle(true, &s.ui.placed.focus_order()),
-        Action::FocusPrev => s.ui.focus = s.ui.focus.cycle(false, &s.ui.placed.focus_order()),
-        Action::Layout => {
-            // auto → each layout in turn → auto; the facilitator's layout
-            // only on the facilitator's seat (a player's has no injects to
-            // show in it).
-            let n = s.ctx.layouts.len();
-            let offered = |i: usize| s.ctx.facilitator || s.ctx.layouts[i].name != "facilitator";
-            let mut next = s.ui.layout.map_or(0, |i| i + 1);
-            while next < n && !offered(next) {
-                next += 1;
-            }
-            s.ui.layout = (next < n).then_some(next);
-            let name =
-                s.ui.layout
-                    .map_or("auto".to_string(), |i| s.ctx.layouts[i].name.clone());
-            // The focus moves to a pane of the new layout when the frame
-            // drawn with it comes back (`Msg::Drawn`).
-            flash(s, format!("Layout: {name}"));
-        }
-        Action::Zoom => s.ui.zoom = !s.ui.zoom,
-        Action::Acknowledge => record::acknowledge(s, fx),
-        Action::Timers => s.ui.modal = Some(Modal::Timers { scroll: 0 }),
-        Action::Roles => record::open_picker(s, PickKind::Role),
-        Action::Conditions => record::open_picker(s, PickKind::Condition),
-        Action::Mark => record::open_picker(s, PickKind::Mark),
-        Action::Comms => record::open_picker(s, PickKind::Template),
-        Action::Run => run::open(s),
-        Action::Approvals => approval::open_queue(s),
-        Action::CancelRun => run::cancel_selected(s, fx),
-        Action::PrevRun => {
-            s.runs.selected = s.runs.selected.saturating_sub(1);
-            s.runs.scroll = 0;
-        }
-        Action::NextRun => {
-            s.runs.selected = (s.runs.selected + 1).min(s.runs.list.len().saturating_sub(1));
-            s.runs.scroll = 0;
-        }
-        Action::Help => s.ui.modal = Some(Modal::Help { scroll: 0 }),
-        Action::Note | Action::Severity | Action::Status if s.ctx.viewer => {
-            // Refused before anything is typed or picked, not after.
-            flash(
-                s,
-                "Viewer seat: notes, severity and status are recorded from the other seats (join without --viewer to write)",
-            )
-        }
-        Action::Note => s.ui.modal = Some(Modal::Note(Box::new(new_note_editor(&s.ctx.keymap)))),
-        Action::Severity => {
-            let selected = picker_items(s, PickKind::Severity)
-                .iter()
-                .position(|id| *id == s.incident.severity)
-                .unwrap_or(0);
-            s.ui.modal = Some(Modal::Pick {
-                kind: PickKind::Severity,
-                selected,
-            });
-        }
-        Action::Status => {
-            let selected = s
-                .incident
-                .status
-                .and_then(|st| Status::ALL.iter().position(|x| *x == st))
-                .unwrap_or(0);
-            s.ui.modal = Some(Modal::Pick {
-                kind: PickKind::Status,
-                selected,
-            });
-        }
-        Action::Toggle => toggle_step(s, fx),
-        Action::DrillPause => drill::toggle_pause(s, fx),
-        Action::DrillFaster => drill::change_speed(s, true, fx),
-        Action::DrillSlower => drill::change_speed(s, false, fx),
-        Action::DrillJump => drill::jump(s, fx),
-        Action::DrillInject => drill::open_adhoc(s),
-        Action::Up => move_by(s, -1),
-        Action::Down => move_by(s, 1),
-        Action::PageUp => move_by(s, -(PAGE as isize)),
-        Action::PageDown => move_by(s, PAGE as isize),
-        Action::Top => move_by(s, isize::MIN / 2),
-        Action::Bottom => move_by(s, isize::MAX / 2),
-        Action::Detail if s.ui.focus == Pane::Timeline => {
-            if let Some(seq) = crate::view::timeline_at_bottom(s) {
-                s.ui.modal = Some(Modal::Record { seq, scroll: 0 });
-            }
-        }
-        Action::Detail
-        | Action::SilenceAlert
-        | Action::SilenceGroup
-        | Action::ToggleSilences
-        | Action::ExpireSilence => alerts::on_pane_action(s, action),
-        Action::AckAlert => ack::open(s, false),
-        Action::AckGroup => ack::open(s, true),
-        Action::Unack => ack::unack(s, fx),
-        Action::HandOver => ack::hand_over(s),
-        Action::Filter => s.ui.modal = Some(Modal::PodFilter),
-        Action::ClearFilter => {
-            s.ui.pod_filter.clear();
-            clamp_pod(s);
-        }
-        Action::Sort => {
-            s.ui.pod_sort = match s.ui.pod_sort {
-                PodSort::Status => PodSort::Restarts,
-                PodSort::Restarts => PodSort::Status,
-            };
-            s.ui.pod = 0;
-        }
-        Action::Save
-        | Action::Cancel
-        | Action::Confirm
-        | Action::Choose
-        | Action::DryRun
-        | Action::Approve
-        | Action::Reject
-        | Action::Withdraw => {}
+    match ctx {
+        Ctx::Checklist => checklist::on_action(s, action, fx),
+        Ctx::Timeline => timeline::on_action(s, action, fx),
+        Ctx::Output => output::on_action(s, action, fx),
+        Ctx::Pods => pods::on_action(s, action),
+        Ctx::Alerts | Ctx::Silences => alerts::on_pane_action(s, action, fx),
+        Ctx::Facilitator => drill::on_action(s, action, fx),
+        // Ctx::Lists has no keys of its own (the config may give it some
+        // of the global actions).
+        _ => global::on_action(s, action, fx),
     }
-}
-
-/// The note editor, titled with its own keys from the keymap.
-pub fn new_note_editor(keymap: &crate::keys::Keymap) -> Text {
-    Text::multiline(format!(
-        " Note to the timeline: {} save · {} cancel ",
-        keymap.keys_for(Ctx::Note, Action::Save),
-        keymap.keys_for(Ctx::Note, Action::Cancel)
-    ))
-    .with_placeholder("What happened, what was decided, who is doing what…")
 }
 
 /// Click to focus (and, in the checklist, select a step); the wheel
@@ -779,69 +518,33 @@ fn clamp_move(cur: usize, delta: isize, len: usize) -> usize {
         .clamp(0, len as isize - 1) as usize
 }
 
+/// Moves the focused pane's selection (or scroll) by `delta` rows.
 fn move_by(s: &mut State, delta: isize) {
     match s.ui.focus {
-        Pane::Checklist => {
-            let n = s.ctx.procedure().steps().count();
-            s.ui.step = clamp_move(s.ui.step, delta, n);
-        }
-        Pane::Pods => s.ui.pod = clamp_move(s.ui.pod, delta, s.derived.pods.len()),
+        Pane::Checklist => checklist::move_by(s, delta),
+        Pane::Pods => pods::move_by(s, delta),
         Pane::Alerts => alerts::move_by(s, delta),
-        Pane::Timeline => {
-            // Scrolling up moves away from the newest record.
-            let n = s.incident.records.len();
-            s.ui.timeline_scroll = clamp_move(s.ui.timeline_scroll, -delta, n.max(1));
-        }
-        Pane::Output => {
-            let n = s.runs.selected().map_or(0, |r| r.output.len());
-            s.runs.scroll = clamp_move(s.runs.scroll, -delta, n.max(1));
-        }
+        Pane::Timeline => timeline::move_by(s, delta),
+        Pane::Output => output::move_by(s, delta),
         Pane::Timers | Pane::Resources => {}
     }
-}
-
-fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
-    if s.ctx.viewer {
-        flash(s, "Viewer seat: nothing is recorded from here");
-        return;
-    }
-    let Some(step) = s.ctx.procedure().steps().nth(s.ui.step) else {
-        return;
-    };
-    let (id, title) = (step.id.value.clone(), step.title.clone());
-    if s.ui.pending_steps.contains(&id) {
-        flash(s, "Still saving the last change to this step…");
-        return;
-    }
-    let ticked = s.incident.checked.contains_key(&id);
-    if verify::ask_override(s, &id, &title, !ticked) {
-        return;
-    }
-    let ev = if ticked {
-        Event::StepUnchecked {
-            step: id.clone(),
-            title,
-            evidence: Vec::new(),
-            reason: None,
-        }
-    } else {
-        Event::StepChecked {
-            step: id.clone(),
-            title,
-            evidence: Vec::new(),
-            reason: None,
-        }
-    };
-    s.ui.pending_steps.insert(id);
-    append(s, ev, fx);
 }
 
 mod ack;
 pub mod alerts;
 mod approval;
+mod checklist;
 mod drill;
+mod editor;
+mod global;
+mod help;
+mod output;
+mod picker;
+mod pods;
+mod prompt;
 mod record;
 mod run;
+mod timeline;
 mod verify;
 
 #[cfg(test)]

@@ -23,6 +23,12 @@ pub use incident::{Incident, ResponseClock};
 pub use observed::{Alert, AlertState, Figure, HostSnapshot, Observed, Pod};
 pub use ui::{AlertsView, Modal, Pane, Ui};
 
+// The record's data, as the state holds it: what `ui` names of it comes
+// from here (the formats stay below the screen).
+pub use crate::command::approval::{Closed, Proposal, Stage as ProposalStage};
+pub use crate::drill::clock::Clock as DrillClock;
+pub use crate::timeline::{Event, Record, Sharing, Status};
+
 /// Fixed for the whole session.
 #[derive(Clone, Debug)]
 pub struct Context {

@@ -16,7 +16,7 @@ pub enum RunStatus {
 }
 
 /// Lines kept for the record at the start of a run's output.
-pub use crate::command::run::FIRST_LINES;
+pub use crate::command::run::{FIRST_LINES, Stream};
 pub const LAST_LINES: usize = 5;
 
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use crate::sanitize::clean;
 use crate::state::observed::AlertState;
 use crate::state::{AlertsView, State};
 use crate::time::{countdown, since};
-use crate::timeline::record::short_id;
+use crate::view::alerts::short_id;
 use crate::view::{expiring_soon, health_line};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -4,11 +4,11 @@
 //! terminal is short the keys stay and the top is cut.
 
 use super::{fit, layout, theme};
-use crate::command::approval::{Closed, Proposal, Stage};
 use crate::keys::{Action, Ctx};
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::DecideDialog;
+use crate::state::{Closed, Proposal, ProposalStage as Stage};
 use crate::view::approvals::{ForDialog, banner, queue, who};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -218,7 +218,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, selected: usize) {
         };
         let rest = format!(
             " {} · {} · $ {}",
-            clean(crate::command::approval::user_of(&p.by)),
+            clean(crate::view::approvals::user_of(&p.by)),
             when,
             clean(&p.command),
         );
@@ -384,7 +384,7 @@ pub fn header_banner(s: &State, width: usize) -> Option<Span<'static>> {
             format!(
                 " ⚖ APPROVAL WANTED{} by {} · lapses {} · {queue_key} {} · {} · $ {} ",
                 more(b.for_me.len()),
-                clean(crate::command::approval::user_of(&p.by)),
+                clean(crate::view::approvals::user_of(&p.by)),
                 hms(s, p.deadline()),
                 if s.ctx.viewer { "queue" } else { "review" },
                 clean(&p.title),

@@ -50,7 +50,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             top.push(
                 5,
                 vec![Span::styled(
-                    format!("{}{state} ", crate::drill::clock::stamp(c.at(s.now))),
+                    format!("{}{state} ", crate::time::stamp(c.at(s.now))),
                     theme::drill_banner(s.ctx.theme),
                 )],
                 None,
@@ -94,8 +94,8 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     );
     let status = inc.status.map(|x| x.name()).unwrap_or("-");
     let status_style = match inc.status {
-        Some(crate::timeline::Status::Resolved) => theme::good(s.ctx.theme),
-        Some(crate::timeline::Status::Investigating) => {
+        Some(crate::state::Status::Resolved) => theme::good(s.ctx.theme),
+        Some(crate::state::Status::Investigating) => {
             theme::warn(s.ctx.theme).add_modifier(Modifier::BOLD)
         }
         _ => Style::default()
@@ -313,7 +313,7 @@ impl Pieces {
 /// Whether the drill clock says something the incident's ⏱ does not:
 /// paused, sped up, or a second or more apart from the elapsed time.
 fn drill_clock_differs(
-    c: &crate::drill::clock::Clock,
+    c: &crate::state::DrillClock,
     inc: &crate::state::Incident,
     now: chrono::DateTime<chrono::Utc>,
 ) -> bool {
@@ -322,7 +322,7 @@ fn drill_clock_differs(
 
 /// `⚠ OFFLINE since 12:03:04 · 3 not shared`, `⇅ 2 not shared yet`, or
 /// (wide) `⇄ shared`.
-fn sharing_badge(s: &State, sh: &crate::timeline::Sharing, wide: bool) -> Vec<Span<'static>> {
+fn sharing_badge(s: &State, sh: &crate::state::Sharing, wide: bool) -> Vec<Span<'static>> {
     let k = s.ctx.theme;
     let pending = match sh.pending {
         0 => String::new(),

@@ -3,10 +3,10 @@
 //! Only a facilitator's seat draws it (players never see what comes next).
 
 use super::{fit, pane_block, theme};
-use crate::drill::clock::stamp;
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::time::countdown;
+use crate::time::stamp;
 use chrono::TimeDelta;
 use ratatui::Frame;
 use ratatui::layout::Rect;

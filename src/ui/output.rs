@@ -3,10 +3,10 @@
 //! scrolled.
 
 use super::{fit, pane_block, theme};
-use crate::command::run::Stream;
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::runs::RunStatus;
+use crate::state::runs::Stream;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -7,13 +7,12 @@
 //! the confirmation and the keys stay and the top part is cut.
 
 use super::{fit, layout, theme};
-use crate::command::guard::Guard;
-use crate::command::resolve::Program;
 use crate::keys::{Action, Ctx};
 use crate::playbook::model::Risk;
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::{RunDialog, RunStage};
+use crate::view::run::{Guard, Program};
 use crate::view::run_dialog_guard;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -7,7 +7,7 @@ use crate::keys::{Action, Ctx};
 use crate::sanitize::clean;
 use crate::state::State;
 use crate::state::ui::SilenceDialog;
-use crate::timeline::record::short_id;
+use crate::view::alerts::short_id;
 use crate::view::silence_check as check;
 use ratatui::Frame;
 use ratatui::layout::Rect;

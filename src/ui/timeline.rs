@@ -5,7 +5,7 @@
 use super::{fit, pane_block, theme};
 use crate::sanitize::clean_lines;
 use crate::state::State;
-use crate::timeline::{Event, Record};
+use crate::state::{Event, Record};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -3,6 +3,11 @@
 //! created and expired as guarded actions whose request is recorded
 //! (durably) before anything is sent, and whose outcome is recorded too.
 //! Host samples meet the playbook's thresholds here as well.
+//!
+//! Keys: `Ctx::Alerts` and `Ctx::Silences` (the pane, `on_pane_action`;
+//! acknowledgements are `ack`'s), `Ctx::AlertDetail` (`detail_key`),
+//! `Ctx::SilenceEdit` and `Ctx::SilenceConfirm` (`silence_key`),
+//! `Ctx::ExpireConfirm` (`expire_key`). Dialogs work in place.
 
 use super::{append, clamp_move, flash};
 use crate::alerts::silence;
@@ -263,8 +268,12 @@ pub fn host(s: &mut State, h: HostSnapshot, fx: &mut Vec<Effect>) {
 }
 
 /// Keys on the alerts pane.
-pub fn on_pane_action(s: &mut State, action: Action) {
+pub fn on_pane_action(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
+        Action::AckAlert => super::ack::open(s, false),
+        Action::AckGroup => super::ack::open(s, true),
+        Action::Unack => super::ack::unack(s, fx),
+        Action::HandOver => super::ack::hand_over(s),
         Action::ToggleSilences => {
             s.ui.alerts_view = match s.ui.alerts_view {
                 AlertsView::Alerts => AlertsView::Silences,
@@ -358,65 +367,91 @@ pub fn move_by(s: &mut State, delta: isize) {
     }
 }
 
-pub fn detail_key(
-    s: &mut State,
-    fingerprint: String,
-    alertname: String,
-    scroll: u16,
-    key: KeyEvent,
-) {
-    let scroll = match s.ctx.keymap.lookup(&[Ctx::AlertDetail], &key) {
-        Some(Action::Cancel) => return,
-        Some(Action::Down) => scroll.saturating_add(1),
-        Some(Action::Up) => scroll.saturating_sub(1),
-        _ => scroll,
+/// Scrolling the alert's detail (`Modal::AlertDetail`).
+pub fn detail_key(s: &mut State, key: KeyEvent) {
+    let action = s.ctx.keymap.lookup(&[Ctx::AlertDetail], &key);
+    let Some(Modal::AlertDetail { scroll, .. }) = &mut s.ui.modal else {
+        return;
     };
-    s.ui.modal = Some(Modal::AlertDetail {
-        fingerprint,
-        alertname,
-        scroll,
-    });
+    match action {
+        Some(Action::Cancel) => s.ui.modal = None,
+        Some(Action::Down) => *scroll = scroll.saturating_add(1),
+        Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+        _ => {}
+    }
 }
 
-pub fn silence_key(s: &mut State, mut d: Box<SilenceDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
+/// The open silence dialog, to change in place.
+fn dialog(s: &mut State) -> Option<&mut SilenceDialog> {
+    match &mut s.ui.modal {
+        Some(Modal::Silence(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// Keys in the silence dialog (`Modal::Silence`): its fields, then its
+/// confirmation.
+pub fn silence_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Silence(d)) = &s.ui.modal else {
+        return;
+    };
     if d.confirm {
         match s.ctx.keymap.lookup(&[Ctx::SilenceConfirm], &key) {
-            Some(Action::Confirm) => match check(s, &d) {
-                Ok(new) => return request_silence(s, &d, new, fx),
+            Some(Action::Confirm) => match check(s, d) {
+                Ok(new) => {
+                    if let Some(Modal::Silence(d)) = s.ui.modal.take() {
+                        request_silence(s, &d, new, fx);
+                    }
+                }
                 Err(e) => {
-                    d.confirm = false;
-                    d.error = Some(e);
+                    if let Some(d) = dialog(s) {
+                        d.confirm = false;
+                        d.error = Some(e);
+                    }
                 }
             },
-            Some(Action::Cancel) => d.confirm = false,
+            Some(Action::Cancel) => {
+                if let Some(d) = dialog(s) {
+                    d.confirm = false;
+                }
+            }
             _ => {
-                d.confirm = false;
+                if let Some(d) = dialog(s) {
+                    d.confirm = false;
+                }
                 flash(s, "Not confirmed: nothing was silenced");
             }
         }
-        s.ui.modal = Some(Modal::Silence(d));
         return;
     }
-    match s.ctx.keymap.lookup(&[Ctx::SilenceEdit], &key) {
-        Some(Action::Cancel) => return flash(s, "Nothing was silenced"),
-        Some(Action::FocusNext) => d.focus = (d.focus + 1) % 3,
-        Some(Action::FocusPrev) => d.focus = (d.focus + 2) % 3,
-        Some(Action::Choose) => match check(s, &d) {
-            Ok(_) => {
-                d.error = None;
-                d.confirm = true;
-            }
-            Err(e) => {
-                d.focus = e.0;
-                d.error = Some(e);
-            }
-        },
+    let action = s.ctx.keymap.lookup(&[Ctx::SilenceEdit], &key);
+    let checked = match action {
+        Some(Action::Choose) => Some(check(s, d)),
+        _ => None,
+    };
+    let Some(d) = dialog(s) else {
+        return;
+    };
+    match (action, checked) {
+        (Some(Action::Cancel), _) => {
+            s.ui.modal = None;
+            flash(s, "Nothing was silenced");
+        }
+        (Some(Action::FocusNext), _) => d.focus = (d.focus + 1) % 3,
+        (Some(Action::FocusPrev), _) => d.focus = (d.focus + 2) % 3,
+        (_, Some(Ok(_))) => {
+            d.error = None;
+            d.confirm = true;
+        }
+        (_, Some(Err(e))) => {
+            d.focus = e.0;
+            d.error = Some(e);
+        }
         _ => {
             d.fields[d.focus].input(&key);
             d.error = None;
         }
     }
-    s.ui.modal = Some(Modal::Silence(d));
 }
 
 /// Pasted text goes into the focused field (one line).
@@ -462,9 +497,15 @@ fn request_silence(
     append(s, ev, fx);
 }
 
-pub fn expire_key(s: &mut State, id: String, key: KeyEvent, fx: &mut Vec<Effect>) {
+/// Asking before a silence is expired (`Modal::ExpireSilence`).
+pub fn expire_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::ExpireSilence { id }) = &s.ui.modal else {
+        return;
+    };
     match s.ctx.keymap.lookup(&[Ctx::ExpireConfirm], &key) {
         Some(Action::Confirm) => {
+            let id = id.clone();
+            s.ui.modal = None;
             let request = next_request(s);
             s.observed.feed.ops.insert(
                 request.clone(),
@@ -475,7 +516,10 @@ pub fn expire_key(s: &mut State, id: String, key: KeyEvent, fx: &mut Vec<Effect>
             );
             append(s, Event::SilenceExpireRequested { request, id }, fx);
         }
-        Some(Action::Cancel) => flash(s, "Silence kept"),
-        _ => s.ui.modal = Some(Modal::ExpireSilence { id }),
+        Some(Action::Cancel) => {
+            s.ui.modal = None;
+            flash(s, "Silence kept");
+        }
+        _ => {}
     }
 }

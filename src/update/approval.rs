@@ -3,6 +3,10 @@
 //! destructive command's target typed back), withdrawing, and recording a
 //! lapse once. What may happen is decided by `command::approval`; what
 //! happened is only ever what the timeline says.
+//!
+//! Keys: `Ctx::RunPropose` (`propose_key`, the run dialog's last stage),
+//! `Ctx::Approvals` (`queue_key`), `Ctx::Decide` (`decide_key`). Dialogs
+//! work in place.
 
 use super::{append, flash};
 use crate::command::approval;
@@ -29,7 +33,7 @@ pub enum Gate {
 }
 
 /// Enter on a command that needs a second person.
-pub fn gate(s: &mut State, d: &mut RunDialog, fx: &mut Vec<Effect>) -> Gate {
+pub fn gate(s: &mut State, fx: &mut Vec<Effect>) -> Gate {
     if s.ctx.read_only {
         flash(
             s,
@@ -37,6 +41,9 @@ pub fn gate(s: &mut State, d: &mut RunDialog, fx: &mut Vec<Effect>) -> Gate {
         );
         return Gate::Stay;
     }
+    let Some(Modal::Run(d)) = &s.ui.modal else {
+        return Gate::Stay;
+    };
     let (changed, why) = match for_dialog(s, d) {
         ForDialog::NotNeeded => return Gate::Stay,
         ForDialog::Approved(p) => return Gate::Run(p.id.clone()),
@@ -67,10 +74,12 @@ pub fn gate(s: &mut State, d: &mut RunDialog, fx: &mut Vec<Effect>) -> Gate {
             format!("{id} voided ({why}): propose the command as it is now"),
         );
     }
-    d.stage = RunStage::Propose {
-        reason: Text::line("").with_placeholder("why it must run, for the second person"),
-        error: None,
-    };
+    if let Some(Modal::Run(d)) = &mut s.ui.modal {
+        d.stage = RunStage::Propose {
+            reason: Text::line("").with_placeholder("why it must run, for the second person"),
+            error: None,
+        };
+    }
     Gate::Stay
 }
 
@@ -93,26 +102,41 @@ fn new_id(s: &State) -> String {
     id
 }
 
-/// Keys while the reason for a proposal is typed.
-pub fn propose_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let RunStage::Propose { mut reason, .. } = d.stage.clone() else {
+/// The open run dialog's stage, to change in place.
+fn stage(s: &mut State) -> Option<&mut RunStage> {
+    match &mut s.ui.modal {
+        Some(Modal::Run(d)) => Some(&mut d.stage),
+        _ => None,
+    }
+}
+
+/// Keys while the reason for a proposal is typed (`RunStage::Propose`).
+pub fn propose_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Run(d)) = &s.ui.modal else {
+        return;
+    };
+    let RunStage::Propose { reason, .. } = &d.stage else {
         return;
     };
     match s.ctx.keymap.lookup(&[Ctx::RunPropose], &key) {
-        Some(Action::Cancel) => d.stage = RunStage::Edit,
+        Some(Action::Cancel) => {
+            if let Some(st) = stage(s) {
+                *st = RunStage::Edit;
+            }
+        }
         Some(Action::Choose) => {
             let text = reason.as_str().trim().to_string();
             if text.is_empty() {
-                d.stage = RunStage::Propose {
-                    reason,
-                    error: Some("Say why it must run: the second person decides on it".into()),
-                };
-            } else if let Some(ev) = proposal(s, &d, text) {
-                if let (Event::ApprovalProposed { proposal, .. }, Some(cur)) = (&ev, current(s, &d))
+                if let Some(RunStage::Propose { error, .. }) = stage(s) {
+                    *error = Some("Say why it must run: the second person decides on it".into());
+                }
+            } else if let Some(ev) = proposal(s, d, text) {
+                if let (Event::ApprovalProposed { proposal, .. }, Some(cur)) = (&ev, current(s, d))
                 {
                     s.ui.proposed_raw.insert(proposal.clone(), cur.raw);
                 }
                 let lapses = crate::time::local_hms(s.now + s.ctx.approval.lapse, s.ctx.tz);
+                s.ui.modal = None;
                 append(s, ev, fx);
                 flash(
                     s,
@@ -120,22 +144,21 @@ pub fn propose_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut
                         "Proposed: another person approves it from their seat (A), until {lapses}; then Enter here runs it once"
                     ),
                 );
-                return;
             } else {
-                d.stage = RunStage::Edit;
+                if let Some(st) = stage(s) {
+                    *st = RunStage::Edit;
+                }
                 flash(s, "Cannot propose yet: fill in the parameters");
             }
         }
         _ => {
-            reason.input(&key);
-            reason.truncate_chars(REASON_MAX);
-            d.stage = RunStage::Propose {
-                reason,
-                error: None,
-            };
+            if let Some(RunStage::Propose { reason, error }) = stage(s) {
+                reason.input(&key);
+                reason.truncate_chars(REASON_MAX);
+                *error = None;
+            }
         }
     }
-    s.ui.modal = Some(Modal::Run(d));
 }
 
 /// The proposal record for the dialog's command as it is now.
@@ -170,13 +193,21 @@ pub fn open_queue(s: &mut State) {
     s.ui.modal = Some(Modal::Approvals { selected: 0 });
 }
 
-/// Keys in the queue.
-pub fn queue_key(s: &mut State, selected: usize, key: KeyEvent, fx: &mut Vec<Effect>) {
+/// Keys in the queue (`Modal::Approvals`), which keeps its selection in
+/// place.
+pub fn queue_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(&Modal::Approvals { selected }) = s.ui.modal.as_ref() else {
+        return;
+    };
     let ids: Vec<String> = queue(s).iter().map(|p| p.id.clone()).collect();
     let selected = selected.min(ids.len().saturating_sub(1));
-    let keep = |s: &mut State, selected| s.ui.modal = Some(Modal::Approvals { selected });
+    let keep = |s: &mut State, to| {
+        if let Some(Modal::Approvals { selected }) = &mut s.ui.modal {
+            *selected = to;
+        }
+    };
     match s.ctx.keymap.lookup(&[Ctx::Approvals], &key) {
-        Some(Action::Cancel) => {}
+        Some(Action::Cancel) => s.ui.modal = None,
         Some(Action::Up) => keep(s, selected.saturating_sub(1)),
         Some(Action::Down) => keep(s, (selected + 1).min(ids.len().saturating_sub(1))),
         Some(a @ (Action::Approve | Action::Reject)) => {
@@ -232,42 +263,57 @@ fn types_target(p: &approval::Proposal, approve: bool) -> bool {
     approve && p.risk == "destructive"
 }
 
-/// Keys in the approve / reject dialog.
-pub fn decide_key(s: &mut State, mut d: Box<DecideDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
+/// The open decision, to change in place.
+fn decision(s: &mut State) -> Option<&mut DecideDialog> {
+    match &mut s.ui.modal {
+        Some(Modal::Decide(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// Keys in the approve / reject dialog (`Modal::Decide`); leaving it goes
+/// back to the queue, on the row it was opened from.
+pub fn decide_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Decide(d)) = &s.ui.modal else {
+        return;
+    };
+    let back = Modal::Approvals {
+        selected: d.selected,
+    };
     let Some(p) = s.incident.proposal(&d.proposal).cloned() else {
-        s.ui.modal = Some(Modal::Approvals {
-            selected: d.selected,
-        });
+        s.ui.modal = Some(back);
         return;
     };
     let typing = types_target(&p, d.approve);
     match s.ctx.keymap.lookup(&[Ctx::Decide], &key) {
-        Some(Action::Cancel) => {
-            s.ui.modal = Some(Modal::Approvals {
-                selected: d.selected,
-            });
-            return;
+        Some(Action::Cancel) => s.ui.modal = Some(back),
+        Some(Action::FocusNext | Action::FocusPrev) if typing => {
+            if let Some(d) = decision(s) {
+                d.focus = 1 - d.focus.min(1);
+            }
         }
-        Some(Action::FocusNext | Action::FocusPrev) if typing => d.focus = 1 - d.focus.min(1),
         Some(Action::Choose) => {
             // The proposal may have moved on while the dialog was open.
             if let Err(why) = approval::may_decide(&p, &s.ctx.os_user, s.ctx.viewer, s.now) {
                 flash(s, format!("{why}: nothing recorded"));
-                s.ui.modal = Some(Modal::Approvals {
-                    selected: d.selected,
-                });
+                s.ui.modal = Some(back);
                 return;
             }
             let reason = d.reason.as_str().trim().to_string();
+            let (approve, matches) = (d.approve, d.typed.as_str() == p.target);
             if reason.is_empty() {
-                d.error = Some("Say why: the reason is recorded with your name".into());
-                d.focus = 0;
-            } else if typing && d.typed.as_str() != p.target {
-                d.error = Some("That does not match the target: nothing was approved".into());
-                d.focus = 1;
+                if let Some(d) = decision(s) {
+                    d.error = Some("Say why: the reason is recorded with your name".into());
+                    d.focus = 0;
+                }
+            } else if typing && !matches {
+                if let Some(d) = decision(s) {
+                    d.error = Some("That does not match the target: nothing was approved".into());
+                    d.focus = 1;
+                }
             } else {
                 let user = s.ctx.os_user.clone();
-                let ev = if d.approve {
+                let ev = if approve {
                     Event::ApprovalGranted {
                         proposal: p.id.clone(),
                         user,
@@ -288,7 +334,7 @@ pub fn decide_key(s: &mut State, mut d: Box<DecideDialog>, key: KeyEvent, fx: &m
                 append(s, ev, fx);
                 flash(
                     s,
-                    if d.approve {
+                    if approve {
                         format!(
                             "Approved: {} may run it once from its seat",
                             crate::sanitize::clean(&p.by)
@@ -297,30 +343,31 @@ pub fn decide_key(s: &mut State, mut d: Box<DecideDialog>, key: KeyEvent, fx: &m
                         "Rejected: it will not run".to_string()
                     },
                 );
-                s.ui.modal = Some(Modal::Approvals {
-                    selected: d.selected,
-                });
-                return;
+                s.ui.modal = Some(back);
             }
         }
         _ => {
-            let field = if typing && d.focus == 1 {
-                &mut d.typed
-            } else {
-                &mut d.reason
-            };
-            field.input(&key);
-            field.truncate_chars(REASON_MAX);
-            d.error = None;
+            if let Some(d) = decision(s) {
+                let field = if typing && d.focus == 1 {
+                    &mut d.typed
+                } else {
+                    &mut d.reason
+                };
+                field.input(&key);
+                field.truncate_chars(REASON_MAX);
+                d.error = None;
+            }
         }
     }
-    s.ui.modal = Some(Modal::Decide(d));
 }
 
 /// Pasted text goes into the focused field of the decision.
-pub fn paste_decide(s: &State, d: &mut DecideDialog, text: &str) {
-    let typing = s
-        .incident
+pub fn paste_decide(s: &mut State, text: &str) {
+    let incident = &s.incident;
+    let Some(Modal::Decide(d)) = &mut s.ui.modal else {
+        return;
+    };
+    let typing = incident
         .proposal(&d.proposal)
         .is_some_and(|p| types_target(p, d.approve));
     if typing && d.focus == 1 {

@@ -6,14 +6,30 @@
 //! whose record it is also records what the inject did (pod and alert
 //! changes, the message). Clock changes are records too; each one is handed
 //! to this seat's drill source so it reschedules.
+//!
+//! `Ctx::Facilitator`: the facilitator's keys (pause, speed, jump, an ad
+//! hoc inject), on the facilitator's seat only.
 
 use super::{append, flash};
 use crate::drill::clock::SPEEDS;
 use crate::edit::Text;
+use crate::keys::Action;
 use crate::msg::Effect;
 use crate::state::State;
 use crate::state::ui::{Modal, PromptKind};
 use crate::timeline::{ClockChange, Event, Record};
+
+/// A facilitator's key (`Ctx::Facilitator`).
+pub fn on_action(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::DrillPause => toggle_pause(s, fx),
+        Action::DrillFaster => change_speed(s, true, fx),
+        Action::DrillSlower => change_speed(s, false, fx),
+        Action::DrillJump => jump(s, fx),
+        Action::DrillInject => open_adhoc(s),
+        _ => {}
+    }
+}
 
 /// The drill source says scripted inject `n` is due.
 pub fn inject_due(s: &mut State, n: u32, fx: &mut Vec<Effect>) {

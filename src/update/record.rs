@@ -11,7 +11,6 @@ use crate::state::State;
 use crate::state::ui::{Modal, PickKind, PromptKind};
 use crate::timeline::Event;
 use crate::view::pickers::{items, unacknowledged};
-use crossterm::event::KeyEvent;
 
 pub fn open_picker(s: &mut State, kind: PickKind) {
     if s.ctx.viewer {
@@ -100,113 +99,6 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
             });
         }
         PickKind::Severity | PickKind::Status => {}
-    }
-}
-
-pub fn prompt_key(
-    s: &mut State,
-    title: String,
-    mut value: Box<Text>,
-    kind: PromptKind,
-    key: KeyEvent,
-    fx: &mut Vec<Effect>,
-) {
-    match s.ctx.keymap.lookup(&[Ctx::Prompt], &key) {
-        Some(Action::Cancel) => return,
-        Some(Action::Choose) => {
-            let v = value.text().trim().to_string();
-            if let PromptKind::AckNote { ack, target } = kind {
-                // The note is optional.
-                return super::ack::note_done(s, ack, target, v, fx);
-            }
-            if v.is_empty() {
-                flash(s, "Nothing typed: nothing recorded");
-                return;
-            }
-            match kind {
-                PromptKind::RoleHolder(role) => {
-                    append(s, Event::RoleAssigned { role, person: v }, fx)
-                }
-                PromptKind::DetectedAt => match crate::time::parse_when(&v, s.now, s.ctx.tz) {
-                    Ok(at) => append(
-                        s,
-                        Event::Marked {
-                            mark: crate::timeline::Mark::Detected.id().into(),
-                            text: String::new(),
-                            when: Some(at),
-                        },
-                        fx,
-                    ),
-                    Err(e) => {
-                        flash(s, e);
-                        s.ui.modal = Some(Modal::Prompt { title, value, kind });
-                    }
-                },
-                PromptKind::Override { step, title, tick } => {
-                    super::verify::override_done(s, step, title, tick, v, fx)
-                }
-                PromptKind::AckHandOver { ack } => super::ack::hand_over_done(s, ack, v, fx),
-                other => super::drill::prompt_done(s, other, v, fx),
-            }
-            return;
-        }
-        _ => {
-            value.input(&key);
-        }
-    }
-    s.ui.modal = Some(Modal::Prompt { title, value, kind });
-}
-
-pub fn comms_key(
-    s: &mut State,
-    template: String,
-    mut editor: Box<Text>,
-    key: KeyEvent,
-    fx: &mut Vec<Effect>,
-) {
-    match s.ctx.keymap.lookup(&[Ctx::Note], &key) {
-        Some(Action::Save) => {
-            let text = editor.text().trim().to_string();
-            // Fields a person must fill, still as the template wrote them:
-            // said before anything goes out; the same text sent again goes.
-            let left = s
-                .ctx
-                .playbook
-                .templates
-                .iter()
-                .find(|t| t.id.value == template)
-                .map(|t| crate::comms::unfilled(&text, &crate::comms::placeholders(s, t)))
-                .unwrap_or_default();
-            if text.is_empty() {
-                flash(s, "Empty: nothing sent");
-            } else if !left.is_empty() && s.ui.comms_warned.as_deref() != Some(text.as_str()) {
-                let more = if left.len() > 3 {
-                    format!(" and {} more", left.len() - 3)
-                } else {
-                    String::new()
-                };
-                let shown: Vec<&str> = left.iter().take(3).map(String::as_str).collect();
-                s.ui.flash = Some(crate::state::ui::Flash {
-                    text: format!(
-                        "NOT SENT: unfilled {}{more}; fill them, or {} again to send it as it is",
-                        shown.join(", "),
-                        s.ctx.keymap.keys_for(Ctx::Note, Action::Save)
-                    ),
-                    error: true,
-                    at: s.now,
-                });
-                s.ui.comms_warned = Some(text);
-                s.ui.modal = Some(Modal::Comms { template, editor });
-            } else {
-                s.ui.comms_warned = None;
-                fx.push(Effect::SendComms { template, text });
-            }
-        }
-        Some(Action::Cancel) => flash(s, "Communication discarded"),
-        _ => {
-            editor.input(&key);
-            s.ui.modal = Some(Modal::Comms { template, editor });
-        }
     }
 }
 

@@ -2,6 +2,10 @@
 //! incident or typed, validated; the command resolved and shown exactly;
 //! the risk's confirmation; the start recorded before anything runs; output
 //! and the end recorded. In a drill nothing is executed.
+//!
+//! Keys: `Ctx::RunEdit` and `Ctx::RunConfirm` (`on_key`; the proposing
+//! stage, `Ctx::RunPropose`, is `approval`'s). The dialog works in place;
+//! running closes it.
 
 use super::{append, flash};
 use crate::command::guard::Guard;
@@ -47,32 +51,66 @@ fn values(d: &RunDialog) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Validates every field and resolves the command with the values.
-fn refresh(s: &State, d: &mut RunDialog) {
+/// The open run dialog, to change in place.
+fn dialog(s: &mut State) -> Option<&mut RunDialog> {
+    match &mut s.ui.modal {
+        Some(Modal::Run(d)) => Some(d),
+        _ => None,
+    }
+}
+
+/// Validates every field of the open dialog and resolves the command
+/// with the values.
+fn refresh(s: &mut State) {
+    let Some(Modal::Run(d)) = &s.ui.modal else {
+        return;
+    };
+    let checked = check(s, d);
+    let Some(d) = dialog(s) else {
+        return;
+    };
     // An approval is matched again on Enter, against the values then.
     d.approval = None;
-    let Some(cmd) = s
-        .ctx
-        .procedure()
-        .step(&d.step)
-        .and_then(|st| st.command.as_ref())
-    else {
+    let Some((errors, resolved)) = checked else {
         d.resolved = Err("the step has no command".into());
         return;
     };
-    let mut ok = true;
-    for f in &mut d.params {
-        f.error = cmd
-            .params
-            .get(&f.name)
-            .and_then(|p| resolve::validate_value(&f.name, p, f.value.as_str()).err());
-        ok &= f.error.is_none();
+    for (f, error) in d.params.iter_mut().zip(errors) {
+        f.error = error;
     }
-    d.resolved = if ok {
+    d.resolved = resolved;
+}
+
+/// Each field's problem, and the command resolved with the values (or
+/// why not); `None` when the step has no command.
+#[allow(clippy::type_complexity)]
+fn check(
+    s: &State,
+    d: &RunDialog,
+) -> Option<(
+    Vec<Option<String>>,
+    Result<crate::command::Resolved, String>,
+)> {
+    let cmd = s
+        .ctx
+        .procedure()
+        .step(&d.step)
+        .and_then(|st| st.command.as_ref())?;
+    let errors: Vec<Option<String>> = d
+        .params
+        .iter()
+        .map(|f| {
+            cmd.params
+                .get(&f.name)
+                .and_then(|p| resolve::validate_value(&f.name, p, f.value.as_str()).err())
+        })
+        .collect();
+    let resolved = if errors.iter().all(Option::is_none) {
         resolve::resolve(cmd, &values(d), &d.step)
     } else {
         Err("fill in the parameters".into())
     };
+    Some((errors, resolved))
 }
 
 /// Enter on a checklist step: open its run dialog.
@@ -113,7 +151,7 @@ pub fn open(s: &mut State) {
             }
         })
         .collect();
-    let mut d = RunDialog {
+    let d = RunDialog {
         step: step.id.value.clone(),
         title: step.title.clone(),
         params,
@@ -122,8 +160,8 @@ pub fn open(s: &mut State) {
         resolved: Err(String::new()),
         approval: None,
     };
-    refresh(s, &mut d);
     s.ui.modal = Some(Modal::Run(Box::new(d)));
+    refresh(s);
 }
 
 /// `kubectl` verbs that accept `--dry-run=server`.
@@ -160,103 +198,161 @@ fn server_dry_run(program: &Program, risk: Risk) -> Option<Vec<String>> {
     })
 }
 
-pub fn on_key(s: &mut State, mut d: Box<RunDialog>, key: KeyEvent, fx: &mut Vec<Effect>) {
-    match d.stage.clone() {
-        RunStage::Edit => match s.ctx.keymap.lookup(&[Ctx::RunEdit], &key) {
-            Some(Action::Cancel) => return,
-            Some(Action::FocusNext) if !d.params.is_empty() => {
-                d.focus = (d.focus + 1) % d.params.len()
-            }
-            Some(Action::FocusPrev) if !d.params.is_empty() => {
-                d.focus = (d.focus + d.params.len() - 1) % d.params.len()
-            }
-            Some(Action::Choose) if d.resolved.is_ok() && needs_two(s, &d) => {
-                match super::approval::gate(s, &mut d, fx) {
-                    super::approval::Gate::Stay => {}
-                    super::approval::Gate::Run(id) => {
-                        d.approval = Some(id);
-                        match guard(s, &d) {
-                            Some(Guard::Enter) => return start(s, &d, Guard::Enter, false, fx),
-                            _ => {
-                                d.stage = RunStage::Confirm {
-                                    typed: Text::default(),
-                                    error: None,
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            Some(Action::Choose) => match (&d.resolved, guard(s, &d)) {
-                (Err(e), _) => flash(s, format!("Cannot run yet: {e}")),
-                (Ok(_), Some(Guard::Enter)) => return start(s, &d, Guard::Enter, false, fx),
-                (Ok(_), _) => {
-                    d.stage = RunStage::Confirm {
-                        typed: Text::default(),
-                        error: None,
-                    }
-                }
-            },
-            Some(Action::DryRun) => match &d.resolved {
-                Err(e) => flash(s, format!("Cannot run yet: {e}")),
-                Ok(r) => {
-                    if let Some(argv) = server_dry_run(&r.program, r.risk) {
-                        let mut dry = (*d).clone();
-                        if let Ok(res) = &mut dry.resolved {
-                            res.program = Program::Argv(argv);
-                            res.risk = Risk::Read;
-                        }
-                        start(s, &dry, Guard::Enter, true, fx);
-                        // Stay in the dialog to run it for real afterwards.
-                    } else {
-                        d.stage = RunStage::Preview;
-                    }
-                }
-            },
-            _ => edit_field(s, &mut d, key),
-        },
-        RunStage::Propose { .. } => return super::approval::propose_key(s, d, key, fx),
+/// Keys in the run dialog (`Modal::Run`), by its stage.
+pub fn on_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Run(d)) = &s.ui.modal else {
+        return;
+    };
+    match d.stage {
+        RunStage::Edit => edit_key(s, key, fx),
+        RunStage::Propose { .. } => super::approval::propose_key(s, key, fx),
         RunStage::Preview => {
             // Any key goes back to the parameters.
-            d.stage = RunStage::Edit;
+            if let Some(d) = dialog(s) {
+                d.stage = RunStage::Edit;
+            }
         }
-        RunStage::Confirm { mut typed, .. } => {
-            let g = guard(s, &d).unwrap_or(Guard::Refused);
-            let typing = matches!(g, Guard::TypeBack(_));
-            let action = match key.code {
-                KeyCode::Enter => Some(Action::Choose),
-                KeyCode::Esc => Some(Action::Cancel),
-                _ if typing => None,
-                _ => s.ctx.keymap.lookup(&[Ctx::RunConfirm], &key),
-            };
-            match action {
-                Some(Action::Cancel) => d.stage = RunStage::Edit,
-                Some(Action::Confirm) if g == Guard::Yes => return start(s, &d, g, false, fx),
-                Some(Action::Choose) if typing => {
-                    if g.passes(typed.as_str()) {
-                        return start(s, &d, g, false, fx);
+        RunStage::Confirm { .. } => confirm_key(s, key, fx),
+    }
+}
+
+/// The open run dialog's stage, to change in place.
+fn stage(s: &mut State) -> Option<&mut RunStage> {
+    dialog(s).map(|d| &mut d.stage)
+}
+
+/// The dialog goes on to the risk's confirmation.
+fn to_confirm(s: &mut State) {
+    if let Some(d) = dialog(s) {
+        d.stage = RunStage::Confirm {
+            typed: Text::default(),
+            error: None,
+        };
+    }
+}
+
+/// Closes the dialog and runs its command (once recorded).
+fn close_and_start(s: &mut State, g: Guard, fx: &mut Vec<Effect>) {
+    if let Some(Modal::Run(d)) = s.ui.modal.take() {
+        start(s, &d, g, false, fx);
+    }
+}
+
+fn edit_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Run(d)) = &s.ui.modal else {
+        return;
+    };
+    let n = d.params.len();
+    match s.ctx.keymap.lookup(&[Ctx::RunEdit], &key) {
+        Some(Action::Cancel) => s.ui.modal = None,
+        Some(Action::FocusNext) if n > 0 => {
+            if let Some(d) = dialog(s) {
+                d.focus = (d.focus + 1) % n;
+            }
+        }
+        Some(Action::FocusPrev) if n > 0 => {
+            if let Some(d) = dialog(s) {
+                d.focus = (d.focus + n - 1) % n;
+            }
+        }
+        Some(Action::Choose) if d.resolved.is_ok() && needs_two(s, d) => {
+            match super::approval::gate(s, fx) {
+                super::approval::Gate::Stay => {}
+                super::approval::Gate::Run(id) => {
+                    if let Some(d) = dialog(s) {
+                        d.approval = Some(id);
                     }
-                    d.stage = RunStage::Confirm {
-                        typed,
-                        error: Some("That does not match the target: nothing was run".into()),
+                    let Some(Modal::Run(d)) = &s.ui.modal else {
+                        return;
                     };
-                }
-                _ if typing => {
-                    typed.input(&key);
-                    d.stage = RunStage::Confirm { typed, error: None };
-                }
-                _ => {
-                    // Anything but the confirmation refuses: nothing runs.
-                    d.stage = RunStage::Edit;
-                    flash(s, "Not confirmed: nothing was run");
+                    match guard(s, d) {
+                        Some(Guard::Enter) => close_and_start(s, Guard::Enter, fx),
+                        _ => to_confirm(s),
+                    }
                 }
             }
         }
+        Some(Action::Choose) => match (&d.resolved, guard(s, d)) {
+            (Err(e), _) => {
+                let why = format!("Cannot run yet: {e}");
+                flash(s, why);
+            }
+            (Ok(_), Some(Guard::Enter)) => close_and_start(s, Guard::Enter, fx),
+            (Ok(_), _) => to_confirm(s),
+        },
+        Some(Action::DryRun) => match &d.resolved {
+            Err(e) => {
+                let why = format!("Cannot run yet: {e}");
+                flash(s, why);
+            }
+            Ok(r) => {
+                if let Some(argv) = server_dry_run(&r.program, r.risk) {
+                    let mut dry = (**d).clone();
+                    if let Ok(res) = &mut dry.resolved {
+                        res.program = Program::Argv(argv);
+                        res.risk = Risk::Read;
+                    }
+                    start(s, &dry, Guard::Enter, true, fx);
+                    // Stay in the dialog to run it for real afterwards.
+                } else if let Some(d) = dialog(s) {
+                    d.stage = RunStage::Preview;
+                }
+            }
+        },
+        _ => edit_field(s, key),
     }
-    s.ui.modal = Some(Modal::Run(d));
 }
 
-fn edit_field(s: &State, d: &mut RunDialog, key: KeyEvent) {
+fn confirm_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(Modal::Run(d)) = &s.ui.modal else {
+        return;
+    };
+    let RunStage::Confirm { typed, .. } = &d.stage else {
+        return;
+    };
+    let g = guard(s, d).unwrap_or(Guard::Refused);
+    let typing = matches!(g, Guard::TypeBack(_));
+    let action = match key.code {
+        KeyCode::Enter => Some(Action::Choose),
+        KeyCode::Esc => Some(Action::Cancel),
+        _ if typing => None,
+        _ => s.ctx.keymap.lookup(&[Ctx::RunConfirm], &key),
+    };
+    match action {
+        Some(Action::Cancel) => {
+            if let Some(st) = stage(s) {
+                *st = RunStage::Edit;
+            }
+        }
+        Some(Action::Confirm) if g == Guard::Yes => close_and_start(s, g, fx),
+        Some(Action::Choose) if typing => {
+            if g.passes(typed.as_str()) {
+                return close_and_start(s, g, fx);
+            }
+            if let Some(RunStage::Confirm { error, .. }) = stage(s) {
+                *error = Some("That does not match the target: nothing was run".into());
+            }
+        }
+        _ if typing => {
+            if let Some(RunStage::Confirm { typed, error }) = stage(s) {
+                typed.input(&key);
+                *error = None;
+            }
+        }
+        _ => {
+            // Anything but the confirmation refuses: nothing runs.
+            if let Some(st) = stage(s) {
+                *st = RunStage::Edit;
+            }
+            flash(s, "Not confirmed: nothing was run");
+        }
+    }
+}
+
+fn edit_field(s: &mut State, key: KeyEvent) {
+    let Some(d) = dialog(s) else {
+        return;
+    };
     let Some(f) = d.params.get_mut(d.focus) else {
         return;
     };
@@ -264,15 +360,18 @@ fn edit_field(s: &State, d: &mut RunDialog, key: KeyEvent) {
         return;
     }
     f.source = None;
-    refresh(s, d);
+    refresh(s);
 }
 
 /// Pasted text goes into the focused parameter.
-pub fn paste(s: &State, d: &mut RunDialog, text: &str) {
+pub fn paste(s: &mut State, text: &str) {
+    let Some(d) = dialog(s) else {
+        return;
+    };
     if let (RunStage::Edit, Some(f)) = (&d.stage, d.params.get_mut(d.focus)) {
         f.value.insert_str(text);
         f.source = None;
-        refresh(s, d);
+        refresh(s);
     }
 }
 

@@ -4,6 +4,8 @@ use crate::alerts::silence::{self, Field};
 use crate::state::State;
 use crate::state::observed::SourceHealth;
 use crate::state::ui::SilenceDialog;
+/// A silence's id as the pane shows it (its first 8 characters).
+pub use crate::timeline::record::short_id;
 use chrono::TimeDelta;
 
 /// A silence this incident created is flagged this long before it ends.

@@ -2,6 +2,8 @@
 //! queue in its order, the header's banner, and where the run dialog's
 //! command stands (needs a proposal, waits, approved, changed since).
 
+/// The OS user of a seat (`ana` of `ana@bastion-1`).
+pub use crate::command::approval::user_of;
 use crate::command::approval::{self, Exact, Proposal, Stage};
 use crate::command::resolve::Program;
 use crate::state::State;

@@ -1,8 +1,10 @@
 //! What the run dialog shows: the guard its command's risk asks for, and
 //! the redactor for what it displays.
 
-use crate::command::guard::{Guard, guard_for};
+use crate::command::guard::guard_for;
 use crate::command::redact::Redactor;
+/// What the dialog's guard and program are, for the run dialog's drawing.
+pub use crate::command::{guard::Guard, resolve::Program};
 use crate::state::State;
 use crate::state::ui::RunDialog;
 
