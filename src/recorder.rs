@@ -7,6 +7,8 @@
 use crate::msg::Msg;
 use crate::timeline::{Event, Store};
 use chrono::Utc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::mpsc::error::SendError;
 use tokio::sync::mpsc::{UnboundedSender, WeakUnboundedSender};
@@ -91,11 +93,10 @@ enum Cmd {
 /// on a local disk, often on a network file system or with a shared store
 /// that has a link to watch). Without inotify, every `FOLLOW_EVERY`. Ends
 /// with the writer.
-fn watch(paths: Vec<std::path::PathBuf>, every: Duration, tx: WeakUnboundedSender<Cmd>) {
+fn watch(paths: Vec<std::path::PathBuf>, every: Arc<AtomicU64>, tx: WeakUnboundedSender<Cmd>) {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
     use std::os::fd::AsFd;
-    let every = PollTimeout::try_from(every).unwrap_or(PollTimeout::MAX);
     let inotify = (!paths.is_empty())
         .then(|| {
             let i = Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok()?;
@@ -109,6 +110,8 @@ fn watch(paths: Vec<std::path::PathBuf>, every: Duration, tx: WeakUnboundedSende
         match &inotify {
             Some(i) => {
                 let mut fds = [PollFd::new(i.as_fd(), PollFlags::POLLIN)];
+                let ms = every.load(Ordering::Relaxed);
+                let every = PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX);
                 let _ = poll(&mut fds, every);
                 // Drain: one look covers every change so far.
                 while matches!(i.read_events(), Ok(ev) if !ev.is_empty()) {}
@@ -131,11 +134,18 @@ impl Recorder {
     ) -> std::io::Result<Self> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Cmd>();
         let paths = store.watched();
-        let every = store.look_every();
+        let every = Arc::new(AtomicU64::new(store.look_every().as_millis() as u64));
         let looks = tx.downgrade();
+        let asks = tx.downgrade();
+        store.set_waker(Box::new(move || {
+            if let Some(tx) = asks.upgrade() {
+                let _ = tx.send(Cmd::Look);
+            }
+        }));
+        let every_w = every.clone();
         std::thread::Builder::new()
             .name("follower".into())
-            .spawn(move || watch(paths, every, looks))?;
+            .spawn(move || watch(paths, every_w, looks))?;
         let mut sharing = store.sharing();
         if let Some(s) = &sharing {
             let _ = out.send(Msg::Sharing(s.clone()));
@@ -185,6 +195,8 @@ impl Recorder {
                             }
                         },
                     }
+                    // The follower's next wait (read at its next look).
+                    every.store(store.look_every().as_millis() as u64, Ordering::Relaxed);
                     // How the timeline stands with a shared store, when
                     // that changed.
                     let now = store.sharing();

@@ -371,6 +371,77 @@ fn a_cut_off_host_keeps_writing_and_every_host_converges_when_the_link_returns()
     assert_eq!(fa.lines().count(), 7);
 }
 
+/// A seat with nothing to write is told when its link is lost and when it
+/// is back (the client's events wake it): it never shows "shared" over a
+/// dead link, and it does not look every second to know.
+#[test]
+fn an_idle_seat_says_offline_when_its_link_is_lost_and_shared_when_it_is_back() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let id = "20261207-051500-general";
+    let TwoHosts {
+        _c,
+        mut proxy,
+        cut,
+        a_dir: _a_dir,
+        c_dir,
+        a: _a,
+    } = two_hosts(id);
+    let (mut h, _) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let wakes = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let w = wakes.clone();
+    h.set_waker(Box::new(move || {
+        w.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }));
+    let sh = h.sharing().unwrap();
+    assert!(sh.online && sh.offline_since.is_none(), "{sh:?}");
+    assert_eq!(
+        h.look_every(),
+        Duration::from_secs(10),
+        "a quiet link is looked at seldom"
+    );
+
+    proxy.stop();
+    let t = Instant::now();
+    let sh = loop {
+        let sh = h.sharing().unwrap();
+        if !sh.online {
+            break sh;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "the lost link is not said: {sh:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(
+        wakes.load(std::sync::atomic::Ordering::SeqCst) >= 1,
+        "the seat was woken"
+    );
+    assert!(sh.offline_since.is_some() && sh.error.is_some(), "{sh:?}");
+    assert_eq!(
+        h.look_every(),
+        incident_cockpit::timeline::store::LOOK_OFTEN,
+        "a lost link is looked at often"
+    );
+
+    let before = wakes.load(std::sync::atomic::Ordering::SeqCst);
+    proxy.resume();
+    let t = Instant::now();
+    loop {
+        let sh = h.sharing().unwrap();
+        if sh.online {
+            assert!(sh.offline_since.is_none(), "{sh:?}");
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the link's return is not said: {sh:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(wakes.load(std::sync::atomic::Ordering::SeqCst) > before);
+}
+
 #[test]
 fn a_hostile_or_unreadable_message_from_another_host_is_inert_and_keeps_its_place() {
     let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());

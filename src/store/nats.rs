@@ -137,10 +137,23 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Told when the client loses its link to the store (`false`) and when it
+/// has it back (`true`).
+pub type OnLink = std::sync::Arc<dyn Fn(bool) + Send + Sync>;
+
 impl Store {
     /// Connects with the config's servers, auth and TLS. Touches no
     /// stream: [`Store::journal`] does.
     pub async fn connect(cfg: &StoreConfig) -> Result<Store, StoreError> {
+        Self::connect_watched(cfg, None).await
+    }
+
+    /// [`Store::connect`], telling `on_link` when the client loses its
+    /// link (`false`) and has it back (`true`), as the client learns it.
+    pub async fn connect_watched(
+        cfg: &StoreConfig,
+        on_link: Option<OnLink>,
+    ) -> Result<Store, StoreError> {
         cfg.validate()?;
         let mut opts = async_nats::ConnectOptions::new()
             .name("incident-cockpit")
@@ -189,6 +202,16 @@ impl Store {
         }
         if cfg.ignore_discovered_servers {
             opts = opts.ignore_discovered_servers();
+        }
+        if let Some(on_link) = on_link {
+            opts = opts.event_callback(move |event| {
+                match event {
+                    async_nats::Event::Connected => on_link(true),
+                    async_nats::Event::Disconnected => on_link(false),
+                    _ => {}
+                }
+                std::future::ready(())
+            });
         }
         let servers = cfg.server_urls().join(",");
         let client = opts.connect(cfg.server_urls()).await.map_err(|e| {
@@ -319,7 +342,16 @@ impl Store {
 
     /// Connects and opens one incident (its stream made if missing).
     pub async fn open(cfg: &StoreConfig, incident: &str) -> Result<(Store, Journal), StoreError> {
-        let store = Store::connect(cfg).await?;
+        Self::open_watched(cfg, incident, None).await
+    }
+
+    /// [`Store::open`], with [`Store::connect_watched`]'s `on_link`.
+    pub async fn open_watched(
+        cfg: &StoreConfig,
+        incident: &str,
+        on_link: Option<OnLink>,
+    ) -> Result<(Store, Journal), StoreError> {
+        let store = Store::connect_watched(cfg, on_link).await?;
         let j = store.journal(incident).await?;
         Ok((store, j))
     }

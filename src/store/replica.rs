@@ -204,7 +204,47 @@ pub struct Replica {
     /// Who is on the incident, as the presence watch last said.
     present: Arc<Mutex<BTreeMap<String, Seen>>>,
     presence: Vec<tokio::task::JoinHandle<()>>,
+    /// The client's word on its link, between looks.
+    watch: Arc<LinkWatch>,
 }
+
+/// What the client says of its link as it happens (its events), and whom
+/// to tell: the recorder, which then looks, so a seat with nothing to
+/// write says OFFLINE as soon as the link is lost and shared when it is
+/// back, without looking every second.
+#[derive(Default)]
+struct LinkWatch {
+    /// Since when the link is lost (`None`: up, or never connected).
+    lost_at: Mutex<Option<DateTime<Utc>>>,
+    wake: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl LinkWatch {
+    fn on_link(self: &Arc<Self>) -> super::nats::OnLink {
+        let me = self.clone();
+        Arc::new(move |up| {
+            if let Ok(mut lost) = me.lost_at.lock() {
+                *lost = match (up, *lost) {
+                    (true, _) => None,
+                    (false, Some(t)) => Some(t),
+                    (false, None) => Some(Utc::now()),
+                };
+            }
+            if let Some(wake) = me.wake.get() {
+                wake();
+            }
+        })
+    }
+
+    fn lost_at(&self) -> Option<DateTime<Utc>> {
+        self.lost_at.lock().ok().and_then(|l| *l)
+    }
+}
+
+/// How often a seat on a quiet link looks (who else is there); a lost
+/// link, a pending record or a connection being made look every
+/// [`crate::timeline::store::LOOK_OFTEN`].
+const LOOK_QUIET: Duration = Duration::from_secs(10);
 
 impl Drop for Replica {
     fn drop(&mut self) {
@@ -296,6 +336,7 @@ impl Replica {
             me: None,
             present: Default::default(),
             presence: Vec::new(),
+            watch: Arc::default(),
         };
         r.absorb_mirror(mread.records);
         r.absorb_outbox(oread.records);
@@ -392,9 +433,12 @@ impl Replica {
         if self.link.is_some() {
             return Ok(());
         }
-        let got = self
-            .rt
-            .block_on(Self::dial(self.cfg.clone(), self.incident.clone(), budget))?;
+        let got = self.rt.block_on(Self::dial(
+            self.cfg.clone(),
+            self.incident.clone(),
+            budget,
+            self.watch.on_link(),
+        ))?;
         self.linked(got);
         Ok(())
     }
@@ -403,8 +447,10 @@ impl Replica {
         cfg: StoreConfig,
         incident: String,
         budget: Duration,
+        on_link: super::nats::OnLink,
     ) -> Result<(Nats, Journal), StoreError> {
-        match tokio::time::timeout(budget, Nats::open(&cfg, &incident)).await {
+        match tokio::time::timeout(budget, Nats::open_watched(&cfg, &incident, Some(on_link))).await
+        {
             Ok(r) => r,
             Err(_) => Err(StoreError::Unreachable(format!(
                 "no answer from {} within {budget:?}; the cockpit keeps working on its local \
@@ -443,7 +489,8 @@ impl Replica {
             None => {
                 let (cfg, incident) = (self.cfg.clone(), self.incident.clone());
                 let budget = cfg.timeout;
-                self.dialing = Some(self.rt.spawn(Self::dial(cfg, incident, budget)));
+                let on_link = self.watch.on_link();
+                self.dialing = Some(self.rt.spawn(Self::dial(cfg, incident, budget, on_link)));
                 Err(StoreError::Unreachable(format!(
                     "connecting to {}",
                     self.status.servers
@@ -679,6 +726,15 @@ impl Replica {
     /// The status with what is pending now.
     fn current(&self) -> Sharing {
         let mut s = self.status.clone();
+        // The client knows of a lost link before any exchange fails.
+        if self.link.is_some()
+            && let Some(t) = self.watch.lost_at()
+        {
+            s.online = false;
+            s.offline_since = Some(s.offline_since.map_or(t, |o| o.min(t)));
+            s.error
+                .get_or_insert_with(|| format!("the link to {} is lost; reconnecting", s.servers));
+        }
         let pending: Vec<&Record> = self.pending().collect();
         s.pending = pending.len() as u64;
         s.first_pending = (!pending.is_empty()).then(|| self.mirror.last_seq() + 1);
@@ -872,9 +928,24 @@ impl crate::timeline::Store for Replica {
         Some(self.current())
     }
 
-    /// The link is watched and pending records retried on each look.
-    fn look_every(&self) -> std::time::Duration {
-        crate::timeline::store::LOOK_OFTEN
+    /// Pending records are retried, and a connection made, on each look;
+    /// on a quiet link a look only says who else is there (the client's
+    /// events say when the link is lost: [`LinkWatch`]).
+    fn look_every(&self) -> Duration {
+        let quiet = self.link.is_some()
+            && self.dialing.is_none()
+            && self.status.online
+            && self.watch.lost_at().is_none()
+            && self.pending().next().is_none();
+        if quiet {
+            LOOK_QUIET
+        } else {
+            crate::timeline::store::LOOK_OFTEN
+        }
+    }
+
+    fn set_waker(&mut self, wake: Box<dyn Fn() + Send + Sync>) {
+        let _ = self.watch.wake.set(wake);
     }
 }
 

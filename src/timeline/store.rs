@@ -95,6 +95,10 @@ pub trait Store: Send {
             _ => LOOK_OFTEN,
         }
     }
+    /// Given once by the recorder: a store whose state changes with no
+    /// file changing (a shared store's link lost or back) calls it to be
+    /// looked at at once.
+    fn set_waker(&mut self, _wake: Box<dyn Fn() + Send + Sync>) {}
 }
 
 /// The follower's look when the file system reports changes.
