@@ -16,13 +16,15 @@ use futures::StreamExt;
 use incident_cockpit::store::nats::{
     Entry, Follow, Journal, Outgoing, PresenceUpdate, SeatKind, Seen, Store,
 };
-use incident_cockpit::store::sync::{Head, Pending, Shared, plan};
+#[path = "common/sync_plan.rs"]
+mod sync_plan;
 use incident_cockpit::store::{StoreConfig, StoreError, origin_msg_id};
 use nats::{Cluster, Proxy, ServerAuth, TlsFiles};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+use sync_plan::{Head, Pending, Shared, plan};
 
 /// Disturbing tests take it for writing, the others for reading.
 static EXCLUSIVE: RwLock<()> = RwLock::new(());

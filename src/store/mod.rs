@@ -31,7 +31,7 @@
 //!   order, and with one subject per stream it is the same number. The
 //!   price is a stream (a Raft group) per incident.
 //! - Offline-first: the local journal stays the seat's own record; what was
-//!   written while cut off is published later by [`sync::plan`] (the
+//!   written while cut off is published later by the [`replica`] (the
 //!   algorithm is in that module's doc), not by stream sourcing, which
 //!   compare-and-set headers break (nats-server #5253, #5865).
 //! - Presence: a KV bucket, key `<incident>.<seat>` ([`nats::Presence`]).
@@ -47,19 +47,19 @@
 //!
 //! # Using it
 //! A seat keeps, per incident, the head it has placed (stream sequence and
-//! incident seq, [`sync::Head`]). To append: give the record the next seq
-//! and an id fixed at its first attempt (never changed on a retry or a
-//! re-sequencing), [`nats::Journal::publish`]; on `Conflict` read
-//! [`nats::Journal::tail`], place what it holds, and [`sync::plan`] says
-//! whether the record is already there (a lost ack) or which seq to retry
-//! with; on `Retryable` keep it pending and retry. `Seat::put` in
-//! tests/nats_store.rs is that loop.
+//! incident seq). To append: give the record the next seq and an id fixed
+//! at its first attempt (never changed on a retry or a re-sequencing),
+//! [`nats::Journal::publish`]; on `Conflict` read [`nats::Journal::tail`],
+//! place what it holds (a record whose id is there was shared already: a
+//! lost ack) and retry with the next seq; on `Retryable` keep it pending
+//! and retry. [`replica::Replica`] is that loop; tests/nats_store.rs drives
+//! the journal with a pure statement of the same rule
+//! (tests/common/sync_plan.rs).
 //!
 //! # Wiring
 //! `commands/shared.rs` reads `--store` and the config file's `store:`
 //! section and opens an incident on a [`replica::Replica`] (its module doc
-//! has the files and the algorithm, which [`sync::plan`] states as a pure
-//! function); the recorder reports [`crate::timeline::Sharing`] to the
+//! has the files and the algorithm); the recorder reports [`crate::timeline::Sharing`] to the
 //! header and the timeline pane. Left: presence on screen (the bucket is
 //! here, [`nats::Presence`]), publishing a long outage's records pipelined
 //! rather than one round trip each.
@@ -67,7 +67,6 @@
 pub mod config;
 pub mod nats;
 pub mod replica;
-pub mod sync;
 
 pub use config::{Auth, ConfigError, Secret, StoreConfig, StoreFile};
 

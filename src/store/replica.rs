@@ -930,7 +930,7 @@ impl crate::timeline::Store for Replica {
 
     /// Pending records are retried, and a connection made, on each look;
     /// on a quiet link a look only says who else is there (the client's
-    /// events say when the link is lost: [`LinkWatch`]).
+    /// events say when the link is lost: `LinkWatch`).
     fn look_every(&self) -> Duration {
         let quiet = self.link.is_some()
             && self.dialing.is_none()

@@ -1,5 +1,8 @@
-//! Offline-first: which local records to publish, in which order, at
-//! which place in the shared order. Pure; no server.
+//! The journal tests' model of offline-first publishing: which local
+//! records to publish, in which order, at which place in the shared order.
+//! Pure; no server. The cockpit's own loop is `store::replica::Replica`
+//! (its module doc); this states the same rule for tests/nats_store.rs,
+//! which drives `store::nats::Journal` directly.
 //!
 //! # The algorithm
 //! The shared subject's order is authoritative: the n-th message on an
@@ -9,12 +12,12 @@
 //! subject.
 //!
 //! Each pending record has a message id fixed when it was written (online:
-//! [`super::msg_id`]; offline: [`super::origin_msg_id`], the journal and
+//! `store::msg_id`; offline: `store::origin_msg_id`, the journal and
 //! local seq it was written under). When the link returns, or after a
 //! compare-and-set refusal, the seat:
 //! 1. reads the subject from the last message it knew (`known`) to the
 //!    head: the *tail*;
-//! 2. calls [`plan`]: a pending record whose id is in the tail is already
+//! 2. calls `plan`: a pending record whose id is in the tail is already
 //!    shared (its ack was lost, or another seat of the same host published
 //!    it): it takes the place it has there and is never published again;
 //! 3. publishes the others in their local order, each with the next seq
@@ -32,7 +35,7 @@
 //!
 //! A record written offline keeps its own `at` (the caller only re-encodes
 //! its seq) and is published marked offline (`Cockpit-Offline`); its seq in
-//! the shared order is the one [`plan`] gives it, after whatever the other
+//! the shared order is the one `plan` gives it, after whatever the other
 //! hosts wrote meanwhile.
 //!
 //! # Limitations
