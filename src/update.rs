@@ -613,6 +613,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::Conditions => record::open_picker(s, PickKind::Condition),
         Action::Mark => record::open_picker(s, PickKind::Mark),
         Action::Comms => record::open_picker(s, PickKind::Template),
+        Action::AddProcedure => record::open_picker(s, PickKind::Procedure),
         Action::Run => run::open(s),
         Action::Approvals => approval::open_queue(s),
         Action::CancelRun => run::cancel_selected(s, fx),
@@ -840,6 +841,7 @@ mod ack;
 pub mod alerts;
 mod approval;
 mod drill;
+mod procedures;
 mod record;
 mod run;
 mod verify;
@@ -858,3 +860,6 @@ mod verify_tests;
 
 #[cfg(test)]
 mod ack_tests;
+
+#[cfg(test)]
+mod procedures_tests;

@@ -1,0 +1,156 @@
+//! Several procedures per incident: the playbook's `with:` list joins at
+//! the declaration, `P` adds one mid-incident (recorded), every seat and
+//! a resume rebuild the same checklist, and ticks stay with their step.
+
+use super::*;
+use crate::session::Seat;
+use crate::testkit::Harness;
+use crossterm::event::KeyCode;
+
+fn step_ids(h: &Harness) -> Vec<String> {
+    h.state
+        .ctx
+        .procedure()
+        .steps()
+        .map(|s| s.id.value.clone())
+        .collect()
+}
+
+fn parts(h: &Harness) -> Vec<String> {
+    h.state
+        .ctx
+        .checklist
+        .parts
+        .iter()
+        .map(|p| p.id.clone())
+        .collect()
+}
+
+#[test]
+fn the_playbook_joins_the_general_procedures_at_the_declaration() {
+    let h = Harness::drill_of("data-corruption");
+    assert_eq!(
+        parts(&h),
+        [
+            "initial-response",
+            "technical-investigation",
+            "data-corruption",
+            "service-recovery"
+        ]
+    );
+    // One checklist, the initial response's time box first.
+    let first = &h.state.ctx.procedure().phases[0];
+    assert_eq!(first.timebox.as_ref().unwrap().value, "0-15m");
+    assert_eq!(step_ids(&h)[0], "initial-response/acknowledge");
+    // Its time box is a clock like the declared procedure's.
+    assert!(
+        h.state
+            .derived
+            .timers
+            .iter()
+            .any(|t| t.id == "phase-initial-response/first-15"),
+        "{:#?}",
+        h.state.derived.timers
+    );
+}
+
+#[test]
+fn p_adds_a_procedure_from_a_picker_and_the_record_says_so() {
+    let mut h = Harness::drill_of("data-corruption");
+    // The cursor's step stays selected when the checklist grows.
+    h.select_step("stop-service");
+    let before = step_ids(&h).len();
+    h.key(KeyCode::Char('P'));
+    let Some(Modal::Pick { kind, .. }) = &h.state.ui.modal else {
+        panic!("no picker: {:?}", h.state.ui.modal);
+    };
+    assert_eq!(*kind, PickKind::Procedure);
+    let offered = picker_items(&h.state, PickKind::Procedure);
+    assert!(
+        !offered.contains(&"initial-response".to_string()),
+        "{offered:?}"
+    );
+    let at = offered.iter().position(|p| p == "data-recovery").unwrap();
+    for _ in 0..at {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+    let last = h.records().last().cloned().unwrap();
+    assert_eq!(
+        last.event,
+        Event::ProcedureAdded {
+            procedure: "data-recovery".into(),
+            name: "Data Recovery Procedures".into()
+        }
+    );
+    assert!(parts(&h).contains(&"data-recovery".to_string()));
+    let ids = step_ids(&h);
+    assert!(ids.len() > before);
+    assert!(
+        ids.iter().any(|i| i.starts_with("data-recovery/")),
+        "{ids:?}"
+    );
+    let sel = h
+        .state
+        .ctx
+        .procedure()
+        .steps()
+        .nth(h.state.ui.step)
+        .unwrap();
+    assert_eq!(sel.id.value, "stop-service");
+    // It is no longer offered.
+    assert!(!picker_items(&h.state, PickKind::Procedure).contains(&"data-recovery".into()));
+}
+
+#[test]
+fn ticks_of_joined_steps_survive_a_resume_and_reach_other_seats() {
+    let mut h = Harness::drill_of("data-corruption");
+    h.record(Event::ProcedureAdded {
+        procedure: "data-recovery".into(),
+        name: "Data Recovery Procedures".into(),
+    });
+    h.select_step("initial-response/acknowledge");
+    h.key(KeyCode::Char(' '));
+    h.select_step("data-recovery/db-stop");
+    h.key(KeyCode::Char(' '));
+    for who in [Seat::Resume, Seat::Join] {
+        let other = h.join("bo@bastion-2", who);
+        assert_eq!(parts(&other), parts(&h), "{who:?}");
+        assert_eq!(step_ids(&other), step_ids(&h));
+        assert!(
+            other
+                .state
+                .incident
+                .checked
+                .contains_key("initial-response/acknowledge")
+        );
+        assert!(
+            other
+                .state
+                .incident
+                .checked
+                .contains_key("data-recovery/db-stop")
+        );
+    }
+}
+
+#[test]
+fn another_seat_sees_a_procedure_added_live() {
+    let mut a = Harness::drill_of("data-corruption");
+    let mut b = a.join("bo@bastion-2", Seat::Join);
+    a.record(Event::ProcedureAdded {
+        procedure: "data-recovery".into(),
+        name: "Data Recovery Procedures".into(),
+    });
+    b.follow();
+    assert!(parts(&b).contains(&"data-recovery".to_string()));
+}
+
+#[test]
+fn a_procedure_alone_keeps_its_step_ids() {
+    // An incident declared with a procedure that joins nothing reads as
+    // older timelines did: bare step ids, one procedure.
+    let h = Harness::drill();
+    assert_eq!(parts(&h), ["api-outage"]);
+    assert!(step_ids(&h).iter().all(|i| !i.contains('/')));
+}
