@@ -154,3 +154,53 @@ fn a_procedure_alone_keeps_its_step_ids() {
     assert_eq!(parts(&h), ["api-outage"]);
     assert!(step_ids(&h).iter().all(|i| !i.contains('/')));
 }
+
+#[test]
+fn the_export_lists_the_procedures_worked() {
+    let mut h = Harness::drill_of("data-corruption");
+    h.record(Event::ProcedureAdded {
+        procedure: "data-recovery".into(),
+        name: "Data Recovery Procedures".into(),
+    });
+    h.select_step("initial-response/acknowledge");
+    h.key(KeyCode::Char(' '));
+    let records = h.records();
+    let pb = h.state.ctx.playbook.clone();
+    let tz = chrono::FixedOffset::east_opt(0).unwrap();
+    let f = crate::export::facts(&records, Some(&pb), tz).unwrap();
+    let got: Vec<(&str, &str)> = f
+        .incident
+        .procedures
+        .iter()
+        .map(|p| (p.id.as_str(), p.why.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("initial-response", "with"),
+            ("technical-investigation", "with"),
+            ("data-corruption", "declared"),
+            ("service-recovery", "with"),
+            ("data-recovery", "added"),
+        ]
+    );
+    assert_eq!(f.steps.done, 1, "a joined step's tick counts");
+    assert_eq!(f.steps.total, Some(h.state.ctx.procedure().steps().count()));
+    let md = crate::export::markdown::render(&f);
+    assert!(
+        md.contains(
+            "- Procedures worked: Initial Response (initial-response, goes with the declared one); "
+        ),
+        "{md}"
+    );
+    assert!(md.contains("Data Recovery Procedures (data-recovery, added during the incident)"));
+    // Without the playbook, the record still says which were added.
+    let f = crate::export::facts(&records, None, tz).unwrap();
+    let got: Vec<_> = f
+        .incident
+        .procedures
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(got, ["data-corruption", "data-recovery"]);
+}
