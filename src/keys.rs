@@ -152,6 +152,7 @@ pub enum Action {
     AckGroup,
     Unack,
     HandOver,
+    AddProcedure,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,6 +325,12 @@ pub const KEYMAP: &[Binding] = &[
         &[k('A')],
         A::Approvals,
         "approvals: commands waiting for a second person (two-person rule)",
+    ),
+    b(
+        C::Global,
+        &[k('P')],
+        A::AddProcedure,
+        "add another procedure to the checklist (recorded)",
     ),
     b(C::Prompt, &[code(KeyCode::Enter)], A::Choose, "done"),
     b(C::Prompt, &[code(KeyCode::Esc)], A::Cancel, "cancel"),

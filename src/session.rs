@@ -243,6 +243,7 @@ pub fn drill_state(
     let ctx = Context {
         playbook,
         procedure: scenario.procedure.value.clone(),
+        checklist: Arc::default(),
         seat: seat.to_string(),
         os_user: os_user(),
         approval,
@@ -445,6 +446,7 @@ pub fn live_state(
     let ctx = Context {
         playbook,
         procedure: procedure.to_string(),
+        checklist: Arc::default(),
         seat: seat.to_string(),
         os_user: os_user(),
         approval,

@@ -541,6 +541,7 @@ mod help;
 mod output;
 mod picker;
 mod pods;
+mod procedures;
 mod prompt;
 mod record;
 mod run;
@@ -561,3 +562,6 @@ mod verify_tests;
 
 #[cfg(test)]
 mod ack_tests;
+
+#[cfg(test)]
+mod procedures_tests;

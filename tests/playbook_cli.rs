@@ -136,6 +136,14 @@ fn lint_and_show_take_bundled_names() {
         zkp.contains("    [ ] Communicate  (communicate)  owner: Communications Lead\n"),
         "{zkp}"
     );
+    // Which procedures go with which.
+    assert!(
+        zkp.contains("Procedure data-corruption: Data Corruption")
+            && zkp.contains(
+                "  with: initial-response, technical-investigation, service-recovery (one checklist)\n"
+            ),
+        "{zkp}"
+    );
     let (code, _, err) = run(&["playbook", "show", "nope"]);
     assert_eq!(code, 1);
     assert!(

@@ -52,6 +52,7 @@ fn every_seed_procedure_has_a_scenario() {
         "performance-degradation",
         "supply-chain-compromise",
         "initial-response",
+        "service-recovery",
     ] {
         assert!(names.contains(&want), "no scenario {want}: {names:?}");
         let (s, _) = load(want);

@@ -228,6 +228,10 @@ pub fn outline(pb: &Playbook) -> String {
             .map(|s| format!(" [{}]", s.value))
             .unwrap_or_default();
         let _ = writeln!(o, "\nProcedure {}: {}{sev}", p.id.value, p.name);
+        if !p.with.is_empty() {
+            let with: Vec<&str> = p.with.iter().map(|w| w.value.as_str()).collect();
+            let _ = writeln!(o, "  with: {} (one checklist)", with.join(", "));
+        }
         for d in &p.detection {
             let _ = writeln!(o, "  detect: {d}");
         }

@@ -46,6 +46,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../assets/scenarios/data-corruption.yaml"),
     ),
     (
+        "service-recovery",
+        include_str!("../../assets/scenarios/service-recovery.yaml"),
+    ),
+    (
         "cryptographic-vulnerability",
         include_str!("../../assets/scenarios/cryptographic-vulnerability.yaml"),
     ),

@@ -129,10 +129,13 @@ pub fn timeboxes(
     let (Some(first), Some(last)) = (records.first(), records.last()) else {
         return Vec::new();
     };
-    let Some(proc_) = pb.procedure(procedure) else {
+    if pb.procedure(procedure).is_none() {
         return Vec::new();
-    };
+    }
     let inc = crate::state::Incident::replay(records);
+    // Every procedure of the checklist, each phase with its time box.
+    let checklist = crate::playbook::checklist::build(pb, procedure, &inc.added);
+    let proc_ = &checklist.joined;
     let mut out = Vec::new();
     for ph in &proc_.phases {
         let Some(tb) = &ph.timebox else { continue };
@@ -228,6 +231,13 @@ pub fn render(
             .format("%Y-%m-%d %H:%M:%S %:z"),
         text(&records[0].by),
     );
+    if i.procedures.len() > 1 {
+        let _ = writeln!(
+            o,
+            "Procedures worked: {}\n",
+            super::markdown::procedures_line(&i.procedures)
+        );
+    }
     summary(&mut o, &d, &fired, &boxes, scenario);
     injects_section(&mut o, &d, &fired, scenario);
     clocks_section(&mut o, &d, &boxes);

@@ -245,6 +245,9 @@ fn summary(o: &mut String, f: &Facts, c: &Clock) {
         None => text(&i.playbook),
     };
     let _ = writeln!(o, "- Procedure: {procedure}, playbook {playbook}");
+    if i.procedures.len() > 1 {
+        let _ = writeln!(o, "- Procedures worked: {}", procedures_line(&i.procedures));
+    }
     let _ = match &f.moments.resolved {
         Some(m) => writeln!(o, "- Status: {} at {}", i.status, c.hm(m.at)),
         None => writeln!(o, "- Status: {} (not resolved when exported)", i.status),
@@ -648,4 +651,24 @@ fn action_items(o: &mut String, f: &Facts, c: &Clock) {
         let _ = writeln!(o, "| {} |  | {deadline} |  |", text(&a.item));
     }
     let _ = writeln!(o, "| [Fix] | @name | YYYY-MM-DD | P0 |\n");
+}
+
+/// The procedures an incident worked, in checklist order, each with why
+/// (`Initial Response (initial-response, with the declared one)`).
+pub fn procedures_line(ps: &[super::ProcedureFact]) -> String {
+    ps.iter()
+        .map(|p| {
+            let why = match p.why.as_str() {
+                "declared" => "declared",
+                "with" => "goes with the declared one",
+                "added" => "added during the incident",
+                other => other,
+            };
+            match &p.name {
+                Some(n) => format!("{} ({}, {why})", text(n), text(&p.id)),
+                None => format!("{} ({why})", text(&p.id)),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }

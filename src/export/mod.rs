@@ -88,6 +88,15 @@ pub struct Facts {
     pub extra_sections: Vec<String>,
 }
 
+/// A procedure the incident worked, and why it was in the checklist.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ProcedureFact {
+    pub id: String,
+    pub name: Option<String>,
+    /// `declared`, `with` (the playbook joins it) or `added`.
+    pub why: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct IncidentFacts {
     pub id: String,
@@ -99,6 +108,11 @@ pub struct IncidentFacts {
     pub scenario: Option<String>,
     pub procedure: String,
     pub procedure_name: Option<String>,
+    /// Every procedure the incident worked, in checklist order: the
+    /// declared one, those the playbook joins to it (`with`) and those
+    /// added mid-incident (`added`). Without the playbook: the declared
+    /// one and the added ones, as the record says.
+    pub procedures: Vec<ProcedureFact>,
     /// The incident commander at the end of the record.
     pub ic: String,
     /// Who held each role at the end of the record (role id → person).
@@ -428,7 +442,28 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
     };
     let inc = Incident::replay(records);
     let declared_at = first.at;
-    let proc_ = playbook.and_then(|pb| pb.procedure(procedure));
+    // The checklist the incident worked: its procedures joined.
+    let checklist = playbook.map(|pb| crate::playbook::checklist::build(pb, procedure, &inc.added));
+    let proc_ = checklist.as_ref().map(|c| &c.joined);
+    let procedures: Vec<ProcedureFact> = match &checklist {
+        Some(c) => c
+            .parts
+            .iter()
+            .map(|p| ProcedureFact {
+                id: p.id.clone(),
+                name: Some(p.name.clone()),
+                why: p.why.to_string(),
+            })
+            .collect(),
+        None => std::iter::once((procedure.clone(), "declared"))
+            .chain(inc.added.iter().map(|a| (a.clone(), "added")))
+            .map(|(id, why)| ProcedureFact {
+                id,
+                name: None,
+                why: why.into(),
+            })
+            .collect(),
+    };
 
     // Severities: every one the incident was at, the highest by the
     // playbook's order (most severe first), else by id.
@@ -586,8 +621,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         .map(|pb| {
             let running = crate::clocks::timers(
                 pb,
-                pb.procedure(&inc.procedure)
-                    .unwrap_or(&crate::playbook::model::Procedure::empty()),
+                proc_.unwrap_or(&crate::playbook::model::Procedure::empty()),
                 &inc,
             );
             crate::clocks::obligations(pb, &inc)
@@ -763,6 +797,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
             scenario: scenario.clone(),
             procedure: procedure.clone(),
             procedure_name: proc_.map(|p| p.name.clone()),
+            procedures,
             ic: inc.ic.clone(),
             roles: inc.roles.clone(),
             severity: SeverityFacts {

@@ -467,6 +467,21 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
         for k in &proc_.conditions {
             reference(&mut c, k, "condition", &known.conditions);
         }
+        let procedures: BTreeSet<String> =
+            pb.procedures.iter().map(|p| p.id.value.clone()).collect();
+        for w in &proc_.with {
+            if w.value == proc_.id.value {
+                c.at(
+                    w,
+                    format!(
+                        "procedure \"{}\" lists itself in with: (list the other procedures that go with it)",
+                        w.value
+                    ),
+                );
+            } else {
+                reference(&mut c, w, "procedure", &procedures);
+            }
+        }
         if proc_.phases.is_empty() {
             c.at(
                 &proc_.id,
@@ -735,6 +750,24 @@ procedures:
         assert_eq!(
             one(|s| s.replace("    severity: P0", "    severity: P9")),
             "t.yaml:12:15: unknown severity \"P9\" (expected one of: P0)"
+        );
+    }
+
+    #[test]
+    fn with_names_other_procedures_of_the_playbook() {
+        assert_eq!(
+            one(|s| s.replace(
+                "    severity: P0\n",
+                "    severity: P0\n    with: [recovery]\n"
+            )),
+            "t.yaml:13:12: unknown procedure \"recovery\" (expected one of: outage)"
+        );
+        assert_eq!(
+            one(|s| s.replace(
+                "    severity: P0\n",
+                "    severity: P0\n    with: [outage]\n"
+            )),
+            "t.yaml:13:12: procedure \"outage\" lists itself in with: (list the other procedures that go with it)"
         );
     }
 

@@ -303,6 +303,12 @@ pub struct Procedure {
     /// Conditions that typically apply (set by the IC).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<At<String>>,
+    /// Other procedures that go with this one (seed 000's initial
+    /// response, investigation and recovery beside the specific one): an
+    /// incident declared with this procedure works them too, as one
+    /// checklist in the playbook's order of procedures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<At<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -482,6 +488,7 @@ impl Procedure {
             phases: Vec::new(),
             templates: Vec::new(),
             conditions: Vec::new(),
+            with: Vec::new(),
         }
     }
 

@@ -29,6 +29,8 @@ pub struct Incident {
     pub ic: String,
     pub playbook: String,
     pub procedure: String,
+    /// Procedures added mid-incident (`procedure_added`), in order.
+    pub added: Vec<String>,
     pub drill: bool,
     /// Ticked steps: step id → (when, by whom).
     pub checked: BTreeMap<String, (DateTime<Utc>, String)>,
@@ -285,6 +287,11 @@ impl Incident {
             }
             Event::ConditionSet { condition } => {
                 self.conditions.entry(condition.clone()).or_insert(r.at);
+            }
+            Event::ProcedureAdded { procedure, .. } => {
+                if !self.added.contains(procedure) {
+                    self.added.push(procedure.clone());
+                }
             }
             Event::TimerDue { timer, label } => {
                 self.due.entry(timer.clone()).or_insert(r.at);

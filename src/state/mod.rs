@@ -34,6 +34,9 @@ pub use crate::timeline::{Event, Record, Sharing, Status};
 pub struct Context {
     pub playbook: Arc<Playbook>,
     pub procedure: String,
+    /// The declared procedure joined with the others the incident works
+    /// (kept up to date by `view::refresh` when one is added).
+    pub checklist: Arc<crate::playbook::checklist::Checklist>,
     /// `user@host`, written into every record this seat appends.
     pub seat: String,
     /// The OS user behind this seat (its uid's login name, not `$USER`):
@@ -85,7 +88,19 @@ pub struct Context {
 }
 
 impl Context {
+    /// The checklist the incident works: the declared procedure joined
+    /// with the others (see `playbook::checklist`).
     pub fn procedure(&self) -> &Procedure {
+        if self.checklist.primary == self.procedure
+            && !self.checklist.parts.is_empty()
+            && self
+                .checklist
+                .playbook
+                .as_ref()
+                .is_some_and(|p| Arc::ptr_eq(p, &self.playbook))
+        {
+            return &self.checklist.joined;
+        }
         // The procedure is checked when the session starts.
         self.playbook
             .procedure(&self.procedure)
@@ -165,7 +180,17 @@ pub struct Derived {
 }
 
 impl State {
-    pub fn new(ctx: Context, incident: Incident, now: DateTime<Utc>) -> Self {
+    pub fn new(mut ctx: Context, incident: Incident, now: DateTime<Utc>) -> Self {
+        if !ctx
+            .checklist
+            .is_for(&ctx.playbook, &ctx.procedure, &incident.added)
+        {
+            ctx.checklist = Arc::new(crate::playbook::checklist::of(
+                &ctx.playbook,
+                &ctx.procedure,
+                &incident.added,
+            ));
+        }
         Self {
             ctx,
             incident,

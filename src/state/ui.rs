@@ -52,6 +52,8 @@ pub enum PickKind {
     Condition,
     Mark,
     Template,
+    /// A procedure to add to the incident's checklist.
+    Procedure,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -298,6 +298,14 @@ pub enum Event {
     ConditionSet {
         condition: String,
     },
+    /// A procedure joined the incident's checklist mid-incident (beside
+    /// the declared one and those the playbook joins to it): its steps are
+    /// ticked as `procedure/step`.
+    ProcedureAdded {
+        procedure: String,
+        /// Its name, as the playbook said when it was added.
+        name: String,
+    },
     /// A clock fell due (response time, phase time box, escalation,
     /// deadline, comms cadence). Recorded once per timer.
     TimerDue {
@@ -418,6 +426,7 @@ impl Event {
             Event::Marked { .. } => "marked",
             Event::RoleAssigned { .. } => "role_assigned",
             Event::ConditionSet { .. } => "condition_set",
+            Event::ProcedureAdded { .. } => "procedure_added",
             Event::TimerDue { .. } => "timer_due",
             Event::TimerAcknowledged { .. } => "timer_acknowledged",
             Event::CommsSent { .. } => "comms_sent",
@@ -610,6 +619,9 @@ impl Event {
             }
             Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
             Event::ConditionSet { condition } => format!("condition set: {condition}"),
+            Event::ProcedureAdded { procedure, name } => {
+                format!("procedure added: {name} ({procedure})")
+            }
             Event::TimerDue { label, .. } => format!("⚑ DUE: {label}"),
             Event::ChainBroken { record, what } => {
                 format!("⚠ the record is not as written at record {record}: {what}")

@@ -46,6 +46,16 @@ pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
     }
 }
 
+/// The procedures joined in the checklist shown (none when one alone).
+pub fn joined_parts(s: &State) -> &[crate::playbook::checklist::Part] {
+    let c = &s.ctx.checklist;
+    if c.is_for(&s.ctx.playbook, &s.ctx.procedure, &s.incident.added) && c.parts.len() > 1 {
+        &c.parts
+    } else {
+        &[]
+    }
+}
+
 fn level_style(s: &State, l: Level) -> ratatui::style::Style {
     match l {
         Level::Plain => theme::dim(s.ctx.theme),
@@ -64,7 +74,17 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
         .steps()
         .filter(|st| s.incident.checked.contains_key(&st.id.value))
         .count();
-    let title = format!(" Checklist: {} {done}/{total} ", clean(&proc_.name));
+    // Several procedures joined: each is a heading over its phases.
+    let parts = joined_parts(s);
+    let title = if parts.len() > 1 {
+        format!(
+            " Checklist: {} + {} procedures {done}/{total} ",
+            clean(&proc_.name),
+            parts.len() - 1
+        )
+    } else {
+        format!(" Checklist: {} {done}/{total} ", clean(&proc_.name))
+    };
     let block = pane_block(s.ctx.theme, title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -86,7 +106,19 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
     let mut row_steps: Vec<Option<usize>> = Vec::new();
     let mut selected_row = 0;
     let mut idx = 0;
-    for phase in &proc_.phases {
+    for (pi, phase) in proc_.phases.iter().enumerate() {
+        if let Some(part) = parts.iter().find(|p| p.first_phase == pi && p.phases > 0) {
+            let why = match part.why {
+                "added" => " (added)",
+                "declared" => " (declared)",
+                _ => "",
+            };
+            items.push(ListItem::new(Line::styled(
+                fit(&format!("■ {}{why}", clean(&part.name)), width),
+                theme::heading(s.ctx.theme).add_modifier(Modifier::BOLD),
+            )));
+            row_steps.push(None);
+        }
         let pdone = phase
             .steps
             .iter()

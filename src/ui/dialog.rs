@@ -31,6 +31,10 @@ pub fn picker(s: &State, f: &mut Frame, area: Rect, kind: PickKind, selected: us
         ),
         PickKind::Mark => (" Mark this moment for the post-mortem ", String::new()),
         PickKind::Template => (" Communication ", String::new()),
+        PickKind::Procedure => (
+            " Add a procedure to the checklist (recorded) ",
+            String::new(),
+        ),
     };
     let rows: Vec<ListItem> = items
         .iter()

@@ -1689,3 +1689,29 @@ fn checklist_with_conditions() {
     assert!(s.contains("ticked itself (verified) 13:10:00"), "{s}");
     insta::assert_snapshot!("checklist_conditions_met_80x24", s);
 }
+
+/// Several procedures as one checklist: each procedure a heading over its
+/// phases and their time boxes, one added mid-incident marked so.
+#[test]
+fn checklist_of_several_procedures() {
+    let mut h = sized(Harness::drill_of("data-corruption"), 80, 40);
+    h.record(crate::timeline::Event::ProcedureAdded {
+        procedure: "data-recovery".into(),
+        name: "Data Recovery Procedures".into(),
+    });
+    h.select_step("initial-response/acknowledge");
+    h.key(KeyCode::Char(' '));
+    let buf = pane_alone(&h.state, Pane::Checklist, 80, 40);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(
+        s.contains("Checklist: Data Corruption + 4 procedures 1/"),
+        "{s}"
+    );
+    assert!(s.contains("■ Initial Response"), "{s}");
+    assert!(
+        s.contains("▸ Initial Response (First 15 minutes) (0-15m)"),
+        "{s}"
+    );
+    assert!(s.contains("■ Data Corruption (declared)"), "{s}");
+    insta::assert_snapshot!("checklist_several_procedures_80x40", s);
+}

@@ -31,9 +31,10 @@ fn style_for(k: theme::Kind, ev: &Event) -> Style {
         }
         Event::Message { .. } => theme::warn(k),
         Event::TimerDue { .. } => theme::bad(k),
-        Event::Marked { .. } | Event::RoleAssigned { .. } | Event::ConditionSet { .. } => {
-            theme::heading(k)
-        }
+        Event::Marked { .. }
+        | Event::RoleAssigned { .. }
+        | Event::ConditionSet { .. }
+        | Event::ProcedureAdded { .. } => theme::heading(k),
         Event::TimerAcknowledged { .. } | Event::CommsSent { .. } | Event::AlertAcked { .. } => {
             theme::good(k)
         }

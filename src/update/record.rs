@@ -22,6 +22,7 @@ pub fn open_picker(s: &mut State, kind: PickKind) {
             PickKind::Role => "roles",
             PickKind::Condition => "conditions",
             PickKind::Template => "communication templates",
+            PickKind::Procedure => "other procedures (all are in the checklist)",
             _ => "choices",
         };
         flash(s, format!("The playbook defines no {what}"));
@@ -98,6 +99,7 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
                 editor: Box::new(editor),
             });
         }
+        PickKind::Procedure => super::procedures::add(s, &id, fx),
         PickKind::Severity | PickKind::Status => {}
     }
 }

@@ -21,6 +21,7 @@ pub use pods::{pods_shown, refresh as refresh_pods, restarts_cell};
 /// `update` after each message (and by whoever builds a state), cheap when
 /// nothing it depends on changed.
 pub fn refresh(s: &mut crate::state::State) {
+    checklist(s);
     pods::refresh(s);
     if s.derived.alerts_from != Some(s.observed.alerts_rev) {
         s.derived.alert_groups = crate::alerts::group::groups(&s.observed.alerts);
@@ -33,6 +34,44 @@ pub fn refresh(s: &mut crate::state::State) {
         s.derived.timers = crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
         s.derived.timers_from = Some(records);
     }
+}
+/// Joins a procedure added mid-incident (or a changed declared one) into
+/// the checklist: the cursor stays on its step, and the steps' `verify:`
+/// conditions keep where they stood.
+fn checklist(s: &mut crate::state::State) {
+    if s.ctx
+        .checklist
+        .is_for(&s.ctx.playbook, &s.ctx.procedure, &s.incident.added)
+    {
+        return;
+    }
+    let at = s
+        .ctx
+        .procedure()
+        .steps()
+        .nth(s.ui.step)
+        .map(|st| st.id.value.clone());
+    s.ctx.checklist = std::sync::Arc::new(crate::playbook::checklist::of(
+        &s.ctx.playbook,
+        &s.ctx.procedure,
+        &s.incident.added,
+    ));
+    if let Some(at) = at
+        && let Some(i) = s.ctx.procedure().steps().position(|st| st.id.value == at)
+    {
+        s.ui.step = i;
+    }
+    if s.verify.compiled {
+        let old = std::mem::take(&mut s.verify);
+        verify::ensure(s);
+        for st in &mut s.verify.steps {
+            if let Some(o) = old.steps.iter().find(|o| o.step == st.step) {
+                st.conds = o.conds.clone();
+            }
+        }
+    }
+    // The clocks follow the checklist (its phases' time boxes).
+    s.derived.timers_from = None;
 }
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor, step_redactor};
 

@@ -28,6 +28,13 @@ pub fn items(s: &State, kind: PickKind) -> Vec<String> {
         PickKind::Condition => pb.conditions.iter().map(|c| c.id.value.clone()).collect(),
         PickKind::Mark => Mark::ALL.iter().map(|m| m.id().to_string()).collect(),
         PickKind::Template => pb.templates.iter().map(|t| t.id.value.clone()).collect(),
+        PickKind::Procedure => s
+            .ctx
+            .checklist
+            .addable(pb)
+            .into_iter()
+            .map(|p| p.id.value.clone())
+            .collect(),
         PickKind::Severity | PickKind::Status => Vec::new(),
     }
 }
@@ -74,6 +81,19 @@ pub fn label(s: &State, kind: PickKind, id: &str) -> String {
                 Some(t) => format!("{name} (last sent {})", at(*t)),
                 None => name.to_string(),
             }
+        }
+        PickKind::Procedure => {
+            let Some(p) = pb.procedure(id) else {
+                return id.to_string();
+            };
+            let steps = p.steps().count();
+            let timebox = p
+                .phases
+                .iter()
+                .find_map(|ph| ph.timebox.as_ref())
+                .map(|t| format!(", {}", t.value))
+                .unwrap_or_default();
+            format!("{} ({steps} steps{timebox})", p.name)
         }
         PickKind::Severity | PickKind::Status => id.to_string(),
     }

@@ -672,6 +672,7 @@ impl Importer {
                 phases,
                 templates: dedup(pd.templates).into_iter().map(At::new).collect(),
                 conditions: Vec::new(),
+                with: Vec::new(),
             });
         }
         let watch = infer_watch(&procedures);
