@@ -261,3 +261,66 @@ fn a_drill_never_sends_an_http_get() {
     h.now += chrono::TimeDelta::seconds(1);
     assert!(gets(&h.send(Msg::Tick)).is_empty());
 }
+
+/// The bundled API-outage drill as shipped: the rollout-status step
+/// verifies itself through the scenario's rollout (rolling at 8m,
+/// complete at 9m), its pods and APIDown resolving at 10m.
+#[test]
+fn the_bundled_drill_step_verifies_itself_through_the_scenarios_rollout() {
+    let mut h = Harness::drill();
+    h.advance(1);
+    let live = |h: &Harness| {
+        let st = h.state.verify.step("rollout-status").unwrap();
+        assert_eq!(
+            st.conds[0].cond.text,
+            "rollout deployment/dicps-api complete"
+        );
+        st.conds[0].live.clone()
+    };
+    assert_eq!(
+        live(&h),
+        crate::state::verify::Live::Waiting("not seen yet".into())
+    );
+    h.run_injects_until(480);
+    assert_eq!(
+        live(&h),
+        crate::state::verify::Live::Waiting("3/3 updated, 1 available".into())
+    );
+    h.run_injects_until(540);
+    assert!(live(&h).is_met(), "{:?}", live(&h));
+    assert!(step_records(&h).is_empty(), "APIDown still fires");
+    h.run_injects_until(600);
+    let ticks = step_records(&h);
+    let [Event::StepChecked { step, evidence, .. }] = &ticks[..] else {
+        panic!("{ticks:?}")
+    };
+    assert_eq!(step, "rollout-status");
+    assert!(
+        evidence[0].starts_with(
+            "rollout deployment/dicps-api complete: 3/3 updated, 3 available, since 13:09:00 UTC"
+        ),
+        "{evidence:?}"
+    );
+}
+
+/// A scenario can make a rollout never complete (stalled) and an HTTP
+/// GET answer what it likes; neither ticks.
+#[test]
+fn a_scenario_sets_rollouts_and_http_answers() {
+    use crate::drill::scenario::Inject;
+    let inj: Inject = crate::playbook::load::parse_yaml(
+        "t.yaml",
+        "at: 1m\nworkloads:\n  - {workload: deploy/api, replicas: 3, updated: 1, stalled: ProgressDeadlineExceeded}\nhttp:\n  - {url: 'http://x/health', status: 503}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        inj.summary(),
+        "deploy/api 1/3 updated, stalled; http://x/health answers 503"
+    );
+    let mut o = crate::state::Observed::default();
+    let _ = inj.apply(&mut o, crate::testkit::t0());
+    let r = &o.checks.rollouts["deployment/api"];
+    assert!(!r.complete());
+    assert_eq!(r.stalled.as_deref(), Some("ProgressDeadlineExceeded"));
+    assert_eq!(o.checks.http["http://x/health"].status, Some(503));
+}
