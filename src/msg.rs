@@ -39,6 +39,8 @@ pub enum Msg {
     },
     /// The Kubernetes pod source: pods, metrics, or how it is doing.
     Kube(crate::state::kube::KubeUpdate),
+    /// Rollouts watched and HTTP answers, for `verify:` conditions.
+    Checks(crate::state::verify::CheckUpdate),
     /// A drill's scripted inject (its number) fell due on the drill clock.
     InjectDue(u32),
     /// A record is durable in the timeline (fsynced).
@@ -123,6 +125,12 @@ pub enum Effect {
     Alertmanager(AmCommand),
     /// The drill clock changed: the drill source reschedules.
     DrillClock(crate::drill::clock::Clock),
+    /// Send an HTTP GET for a `verify:` condition (no body, redirects not
+    /// followed); the answer comes back as `Msg::Checks`.
+    HttpGet {
+        url: String,
+        timeout: std::time::Duration,
+    },
     Quit,
 }
 
@@ -146,6 +154,9 @@ impl PartialEq for Effect {
             ) => a == b && x == y,
             (Effect::Alertmanager(a), Effect::Alertmanager(b)) => a == b,
             (Effect::Quit, Effect::Quit) => true,
+            (Effect::HttpGet { url: a, timeout: x }, Effect::HttpGet { url: b, timeout: y }) => {
+                a == b && x == y
+            }
             (Effect::DrillClock(a), Effect::DrillClock(b)) => a == b,
             _ => false,
         }

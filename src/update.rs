@@ -36,6 +36,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             | Msg::Followed(_)
             | Msg::Reloaded(_)
             | Msg::InjectDue(_)
+            | Msg::Checks(_)
     );
     let mut fx = Vec::new();
     match msg {
@@ -74,6 +75,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::Tick => {
             record::check_timers(s, &mut fx);
             ack::check_lapses(s, &mut fx);
+            verify::ask_http(s, &mut fx);
             approval::check_lapses(s, &mut fx);
             let now = s.now;
             if let Some(ev) = s.observed.check_ready(now) {
@@ -93,6 +95,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             pods::clamp_pod(s);
         }
+        Msg::Checks(u) => s.observed.checks.apply(u),
         Msg::Host(h) => alerts::host(s, h, &mut fx),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::AlertsPolled(poll) => alerts::polled(s, *poll, &mut fx),

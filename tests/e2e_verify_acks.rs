@@ -105,12 +105,18 @@ fn a_drill_step_verifies_itself_after_the_rollback() {
         .iter()
         .map(|e| e.as_str().unwrap().to_string())
         .collect();
+    // The shipped step's conditions, in order: the scenario's rollout,
+    // the pods, the alert.
     assert!(
-        ev[0].starts_with("pods app=dicps-api all ready for 1m: 3/3 ready, since"),
+        ev[0].starts_with("rollout deployment/dicps-api complete: 3/3 updated, 3 available, since"),
         "{ev:?}"
     );
     assert!(
-        ev[1].starts_with("alert APIDown resolved: not firing"),
+        ev[1].starts_with("pods app=dicps-api all ready for 1m: 3/3 ready, since"),
+        "{ev:?}"
+    );
+    assert!(
+        ev[2].starts_with("alert APIDown resolved: not firing"),
         "{ev:?}"
     );
     a.wait_for("the tick on screen", |s| {

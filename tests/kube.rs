@@ -10,6 +10,8 @@ mod common;
 mod fake;
 #[path = "kube/kubectl.rs"]
 mod kubectl;
+#[path = "kube/rollouts.rs"]
+mod rollouts;
 
 use fake::{Fake, crashlooping_pod, metrics_item, running_pod};
 use incident_cockpit::msg::Msg;

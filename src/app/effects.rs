@@ -135,6 +135,9 @@ impl Effects for Live {
                     let _ = d.send(c);
                 }
             }
+            Effect::HttpGet { url, timeout } => {
+                crate::sources::http::spawn(url, timeout, self.tx.clone());
+            }
             Effect::Quit => {}
         }
     }

@@ -117,6 +117,14 @@ pub fn join(
             namespace,
             selector: state.ctx.watch.selector.clone(),
         });
+    let rollouts = kube
+        .as_ref()
+        .map(|t| sources::kube::rollouts::Wanted {
+            context: t.context.clone(),
+            namespace: t.namespace.clone(),
+            names: crate::view::verify::rollouts_named(&state),
+        })
+        .filter(|w| !w.names.is_empty());
     let alertmanager = session::alertmanager_config(
         &state.ctx.playbook,
         &session::LiveSpec {
@@ -147,6 +155,9 @@ pub fn join(
                     seq: b.seq,
                     what: b.what,
                 });
+            }
+            if let Some(wanted) = rollouts {
+                sources::kube::rollouts::spawn(wanted, tx.clone());
             }
             if let Some(target) = kube {
                 sources::kube::spawn(target, tx.clone());

@@ -69,6 +69,15 @@ pub fn run(
             namespace,
             selector: state.ctx.watch.selector.clone(),
         });
+    // The rollouts `verify:` names, in the same namespace.
+    let rollouts = kube
+        .as_ref()
+        .map(|t| kube::rollouts::Wanted {
+            context: t.context.clone(),
+            namespace: t.namespace.clone(),
+            names: crate::view::verify::rollouts_named(&state),
+        })
+        .filter(|w| !w.names.is_empty());
     super::run_cockpit(
         state,
         store,
@@ -76,6 +85,9 @@ pub fn run(
         seat,
         alertmanager,
         move |tx| {
+            if let Some(wanted) = rollouts {
+                kube::rollouts::spawn(wanted, tx.clone());
+            }
             if let Some(target) = kube {
                 kube::spawn(target, tx);
             }

@@ -239,6 +239,54 @@ pub struct Rollout {
     pub labels: BTreeMap<String, String>,
 }
 
+/// A Deployment's or StatefulSet's rollout as a drill makes it observed,
+/// for `verify: rollout` conditions: `{workload: deployment/dicps-api,
+/// replicas: 3, updated: 3}` is complete; fewer updated, or `stalled`,
+/// is not.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSpec {
+    /// `deployment/NAME` or `statefulset/NAME`.
+    pub workload: At<String>,
+    pub replicas: u32,
+    /// Updated replicas (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<u32>,
+    /// Available (and ready) replicas (default: as updated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<u32>,
+    /// Why the rollout does not progress (`ProgressDeadlineExceeded`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stalled: Option<String>,
+}
+
+impl WorkloadSpec {
+    pub fn updated(&self) -> u32 {
+        self.updated.unwrap_or(self.replicas)
+    }
+    pub fn available(&self) -> u32 {
+        self.available.unwrap_or(self.updated())
+    }
+    /// `deployment/dicps-api`, as conditions name it (None: not a
+    /// workload; refused when the scenario loads).
+    pub fn key(&self) -> Option<String> {
+        crate::playbook::verify::parse_rollout(&self.workload.value)
+            .map(|(k, n)| format!("{}/{n}", k.name()))
+    }
+}
+
+/// What an HTTP GET of a `verify: http` condition answers in a drill
+/// (nothing is sent): a status, or an error (`timed out`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSpec {
+    pub url: At<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// What happens at one moment of the drill; several things may happen at
 /// once.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, JsonSchema)]
@@ -267,6 +315,12 @@ pub struct Inject {
     /// A stakeholder message arrives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
+    /// Deployments' or StatefulSets' rollouts as now observed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<WorkloadSpec>,
+    /// What HTTP GETs answer from now on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http: Vec<HttpSpec>,
 }
 
 /// `app=x,tier=api` as pairs.
@@ -373,6 +427,8 @@ impl Inject {
             && self.alert_resolved.is_none()
             && self.figures.is_empty()
             && self.message.is_none()
+            && self.workloads.is_empty()
+            && self.http.is_empty()
     }
 
     /// What it does, in one line (for the facilitator and the report).
@@ -424,6 +480,25 @@ impl Inject {
                 .collect();
             parts.push(format!("figures: {}", figs.join(", ")));
         }
+        for w in &self.workloads {
+            let mut t = format!(
+                "{} {}/{} updated",
+                w.workload.value,
+                w.updated(),
+                w.replicas
+            );
+            if w.stalled.is_some() {
+                t.push_str(", stalled");
+            }
+            parts.push(t);
+        }
+        for h in &self.http {
+            parts.push(match (h.status, &h.error) {
+                (Some(code), _) => format!("{} answers {code}", h.url.value),
+                (None, Some(e)) => format!("{}: {e}", h.url.value),
+                (None, None) => format!("{}: no answer", h.url.value),
+            });
+        }
         if let Some(m) = &self.message {
             parts.push(format!("message from {}: {}", m.from, m.text));
         }
@@ -461,6 +536,12 @@ impl Inject {
             events.extend(o.resolve_alert(&name.value));
         }
         o.set_figures(&self.figures);
+        for w in &self.workloads {
+            o.set_workload(w);
+        }
+        for h in &self.http {
+            o.set_http(h, at);
+        }
         if let Some(m) = &self.message {
             events.push(Event::Message {
                 from: m.from.clone(),
@@ -486,6 +567,10 @@ pub trait World {
     fn fire_alert(&mut self, spec: &AlertSpec, at: DateTime<Utc>) -> Option<Event>;
     fn resolve_alert(&mut self, alertname: &str) -> Option<Event>;
     fn set_figures(&mut self, figures: &[FigureSpec]);
+    /// A rollout as now observed (only `verify:` conditions look).
+    fn set_workload(&mut self, _spec: &WorkloadSpec) {}
+    /// What an HTTP GET answers from now on.
+    fn set_http(&mut self, _spec: &HttpSpec, _at: DateTime<Utc>) {}
 }
 
 /// Which pods (with their labels) and alerts a script has made so far.
@@ -569,8 +654,38 @@ impl Scenario {
                 problems.push(placed(
                     file,
                     &inj.at,
-                    "this inject does nothing (expected one of pod, pod_deleted, rollout, alert, alert_resolved, figures, message)",
+                    "this inject does nothing (expected one of pod, pod_deleted, rollout, alert, alert_resolved, figures, message, workloads, http)",
                 ));
+            }
+            for w in &inj.workloads {
+                if w.key().is_none() {
+                    problems.push(placed(
+                        file,
+                        &w.workload,
+                        format!(
+                            "workload {:?}: expected deployment/NAME or statefulset/NAME",
+                            w.workload.value
+                        ),
+                    ));
+                } else if w.updated() > w.replicas || w.available() > w.replicas {
+                    problems.push(placed(
+                        file,
+                        &w.workload,
+                        "workload: more updated or available replicas than replicas",
+                    ));
+                }
+            }
+            for h in &inj.http {
+                if h.status.is_none() == h.error.is_none() {
+                    problems.push(placed(
+                        file,
+                        &h.url,
+                        "http: give exactly one of status (200) or error (\"timed out\")",
+                    ));
+                }
+                if h.status.is_some_and(|c| !(100..=599).contains(&c)) {
+                    problems.push(placed(file, &h.url, "http: status must be 100-599"));
+                }
             }
             if let Some(a) = inj.pod.as_ref().and_then(|p| p.age.as_ref()) {
                 duration(a, &mut problems);
@@ -833,7 +948,7 @@ mod tests {
                 "s.yaml:6:1: unknown field \"bogus\" in scenario (expected one of: alerts, commands, description, figures, ic, injects, name, playbook, pods, procedure, severity, title)",
                 "s.yaml:8:25: \"restarts\" in pod is a string (expected a whole number)",
                 "s.yaml:11:10: missing field \"name\" in pod",
-                "s.yaml:12:5: unknown field \"mesage\" in inject (expected one of: alert, alert_resolved, at, figures, message, pod, pod_deleted, rollout)",
+                "s.yaml:12:5: unknown field \"mesage\" in inject (expected one of: alert, alert_resolved, at, figures, http, message, pod, pod_deleted, rollout, workloads)",
                 "s.yaml:15:11: \"exit\" in canned output is a string (expected a whole number)",
             ]
         );

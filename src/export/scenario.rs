@@ -50,6 +50,8 @@ fn empty_inject(at: String) -> Inject {
         alert_resolved: None,
         figures: Vec::new(),
         message: None,
+        workloads: Vec::new(),
+        http: Vec::new(),
     }
 }
 

@@ -174,6 +174,22 @@ pub fn parse_selector(s: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// `deployment/NAME` (`deploy/`, `deployments/`) or `statefulset/NAME`
+/// (`sts/`, `statefulsets/`).
+pub fn parse_rollout(s: &str) -> Option<(RolloutKind, String)> {
+    let (k, n) = s.trim().split_once('/')?;
+    let n = n.trim();
+    if n.is_empty() || n.contains('/') {
+        return None;
+    }
+    let kind = match k.trim().to_ascii_lowercase().as_str() {
+        "deployment" | "deploy" | "deployments" => RolloutKind::Deployment,
+        "statefulset" | "sts" | "statefulsets" => RolloutKind::StatefulSet,
+        _ => return None,
+    };
+    Some((kind, n.to_string()))
+}
+
 fn is_plain_name(s: &str) -> bool {
     let mut cs = s.chars();
     matches!(cs.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':')
@@ -315,18 +331,7 @@ impl Check {
                 hold,
             }
         } else if let Some(r) = &self.rollout {
-            let (kind, name) = match r.value.trim().split_once('/') {
-                Some((k, n)) if !n.trim().is_empty() => {
-                    let kind = match k.trim().to_ascii_lowercase().as_str() {
-                        "deployment" | "deploy" | "deployments" => Some(RolloutKind::Deployment),
-                        "statefulset" | "sts" | "statefulsets" => Some(RolloutKind::StatefulSet),
-                        _ => None,
-                    };
-                    (kind, n.trim().to_string())
-                }
-                _ => (None, String::new()),
-            };
-            let Some(kind) = kind else {
+            let Some((kind, name)) = parse_rollout(&r.value) else {
                 errs.push((
                     r.line,
                     r.col,

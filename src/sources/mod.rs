@@ -5,5 +5,6 @@ pub mod alertmanager;
 pub mod cgroup;
 pub mod drill;
 pub mod host;
+pub mod http;
 pub mod input;
 pub mod kube;

@@ -413,6 +413,33 @@ impl World for Observed {
     fn set_figures(&mut self, figures: &[FigureSpec]) {
         Observed::set_figures(self, figures)
     }
+    fn set_workload(&mut self, spec: &crate::drill::scenario::WorkloadSpec) {
+        let Some(key) = spec.key() else { return };
+        let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        self.checks.rollouts.insert(
+            key,
+            super::verify::Rollout {
+                generation: 1,
+                observed_generation: 1,
+                replicas: n(spec.replicas),
+                updated: n(spec.updated()),
+                available: n(spec.available()),
+                ready: n(spec.available()),
+                stalled: spec.stalled.clone(),
+            },
+        );
+    }
+    fn set_http(&mut self, spec: &crate::drill::scenario::HttpSpec, at: DateTime<Utc>) {
+        self.checks.http.insert(
+            spec.url.value.clone(),
+            super::verify::HttpAnswer {
+                status: spec.status,
+                error: spec.error.clone(),
+                took_ms: 0,
+                at,
+            },
+        );
+    }
 }
 
 /// 0: alarming, 1: not running, 2: running but not ready, 3: healthy.

@@ -125,4 +125,97 @@ pub struct Checks {
     pub http: BTreeMap<String, HttpAnswer>,
     /// The rollout source's last error (cleared by a good answer).
     pub rollouts_error: Option<String>,
+    /// URLs whose GET was asked for and not yet answered, with when it
+    /// was asked (no second GET of a URL while one is out).
+    pub http_asking: BTreeMap<String, DateTime<Utc>>,
+}
+
+/// What the rollout and HTTP sources (and a drill's scenario) send about
+/// the things only conditions look at.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CheckUpdate {
+    /// Every watched object of one kind after a LIST (`deployment`,
+    /// `statefulset`): replaces what was seen of that kind.
+    RolloutsSynced {
+        kind: String,
+        items: Vec<(String, Rollout)>,
+    },
+    /// One object added or changed, by `kind/name`.
+    RolloutApplied { key: String, rollout: Rollout },
+    /// One object gone, by `kind/name`.
+    RolloutDeleted { key: String },
+    /// The rollout source failed (why, sanitised); it retries.
+    RolloutsFailed(String),
+    /// An HTTP GET was answered (or not), by URL.
+    Http { url: String, answer: HttpAnswer },
+}
+
+impl Checks {
+    /// Applies what a source sent.
+    pub fn apply(&mut self, u: CheckUpdate) {
+        match u {
+            CheckUpdate::RolloutsSynced { kind, items } => {
+                let prefix = format!("{kind}/");
+                self.rollouts.retain(|k, _| !k.starts_with(&prefix));
+                self.rollouts.extend(items);
+                self.rollouts_error = None;
+            }
+            CheckUpdate::RolloutApplied { key, rollout } => {
+                self.rollouts.insert(key, rollout);
+                self.rollouts_error = None;
+            }
+            CheckUpdate::RolloutDeleted { key } => {
+                self.rollouts.remove(&key);
+            }
+            CheckUpdate::RolloutsFailed(why) => self.rollouts_error = Some(why),
+            CheckUpdate::Http { url, answer } => {
+                self.http_asking.remove(&url);
+                self.http.insert(url, answer);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(updated: i32) -> Rollout {
+        Rollout {
+            generation: 2,
+            observed_generation: 2,
+            replicas: 3,
+            updated,
+            available: updated,
+            ready: updated,
+            stalled: None,
+        }
+    }
+
+    #[test]
+    fn a_list_replaces_its_kind_only_and_events_change_one() {
+        let mut c = Checks::default();
+        c.apply(CheckUpdate::RolloutsFailed("refused".into()));
+        c.apply(CheckUpdate::RolloutApplied {
+            key: "statefulset/db".into(),
+            rollout: r(1),
+        });
+        assert_eq!(c.rollouts_error, None, "a good answer clears the error");
+        c.apply(CheckUpdate::RolloutsSynced {
+            kind: "deployment".into(),
+            items: vec![("deployment/api".into(), r(1))],
+        });
+        c.apply(CheckUpdate::RolloutsSynced {
+            kind: "deployment".into(),
+            items: vec![("deployment/web".into(), r(3))],
+        });
+        let keys: Vec<_> = c.rollouts.keys().cloned().collect();
+        assert_eq!(keys, vec!["deployment/web", "statefulset/db"]);
+        assert!(c.rollouts["deployment/web"].complete());
+        assert!(!c.rollouts["statefulset/db"].complete());
+        c.apply(CheckUpdate::RolloutDeleted {
+            key: "statefulset/db".into(),
+        });
+        assert_eq!(c.rollouts.len(), 1);
+    }
 }

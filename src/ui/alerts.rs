@@ -39,11 +39,12 @@ fn notices(s: &State) -> Vec<Line<'static>> {
     }
     for a in crate::view::acks::lapsing_soon(s) {
         out.push(Line::styled(
+            // The time and owner first: a long target is what is cut.
             format!(
-                "⚠ ack of {} by {} lapses in {}",
-                clean(&a.target),
+                "⚠ ack by {} lapses in {}: {}",
                 clean(&a.owner),
-                countdown(a.until - s.now)
+                countdown(a.until - s.now),
+                clean(&a.target)
             ),
             theme::warn(s.ctx.theme),
         ));

@@ -203,6 +203,37 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         );
         return;
     }
+    // An ack about to lapse is said on every seat, not only its owner's:
+    // someone must renew it or take the alert over. It lasts five minutes
+    // at most, so it goes before a clock that fell due (which stays until
+    // acknowledged, and the first line still says the response is late).
+    let lapsing = crate::view::acks::lapsing_soon(s);
+    if let Some(a) = lapsing.first() {
+        let more = if lapsing.len() > 1 {
+            format!(" (+{} more)", lapsing.len() - 1)
+        } else {
+            String::new()
+        };
+        let user = a.owner.split('@').next().unwrap_or(&a.owner);
+        let used: usize = second.iter().map(|sp| sp.width()).sum();
+        second.push(Span::styled(
+            fit(
+                &format!(
+                    " ⚠ ack {} ({}) lapses in {}{more} ",
+                    clean(&a.target),
+                    clean(user),
+                    countdown(a.until - s.now)
+                ),
+                (area.width as usize).saturating_sub(used),
+            ),
+            theme::warn(s.ctx.theme).add_modifier(Modifier::REVERSED),
+        ));
+        f.render_widget(
+            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
+            area,
+        );
+        return;
+    }
     // A clock that fell due and is not acknowledged takes the line.
     let due = crate::view::unacknowledged(s);
     if let Some((_, label)) = due.first() {

@@ -997,6 +997,28 @@ fn alerts_pane_alone() {
     insta::assert_snapshot!("alerts_pane_80x24", s);
 }
 
+/// The alerts pane with acks at 80x24: a group acked by this seat with
+/// a note, an alert acked for 10 minutes, 6 minutes on (its lapse warned
+/// above the list, the owner and time left on the rows).
+#[test]
+fn alerts_pane_with_acks() {
+    let mut h = live_alerts(80, 24);
+    h.key(KeyCode::Char('k'));
+    h.key(KeyCode::Char('W'));
+    h.keys("rolling back");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('j'));
+    h.key(KeyCode::Char('w'));
+    h.keys("10m db side");
+    h.key(KeyCode::Enter);
+    h.advance(6 * 60);
+    let buf = pane_alone(&h.state, Pane::Alerts, 80, 24);
+    let s = serialise(&buf, buf.area, "alerts pane with acks");
+    assert!(s.contains("✋ana"), "{s}");
+    assert!(s.contains("lapses in 04:00"), "{s}");
+    insta::assert_snapshot!("alerts_pane_acks_80x24", s);
+}
+
 /// The header and the footer as the 80x24 layout places them, in the
 /// drill 16 minutes in (a clock due takes the header's second line).
 #[test]

@@ -186,6 +186,8 @@ fn hostile_strings_reach_the_screen_inert() {
         rollout: None,
         figures: vec![],
         message: None,
+        workloads: vec![],
+        http: vec![],
     };
     let mut injects = (*h.state.ctx.injects).clone();
     injects.insert(0, evil);

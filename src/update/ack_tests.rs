@@ -14,6 +14,25 @@ fn acks(h: &Harness) -> Vec<Event> {
         .collect()
 }
 
+/// The first three rows of the screen drawn at `size`.
+fn header_text(s: &crate::state::State, size: (u16, u16)) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(size.0, size.1)).unwrap();
+    term.draw(|f| {
+        crate::ui::draw(s, f);
+    })
+    .unwrap();
+    let buf = term.backend().buffer().clone();
+    (0..3)
+        .map(|y| {
+            (0..size.0)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn on_alerts(mut h: Harness) -> Harness {
     h.advance(1);
     h.state.ui.focus = Pane::Alerts;
@@ -93,6 +112,28 @@ fn another_seat_sees_the_ack_and_it_lapses_with_a_record() {
     let flash = h.state.ui.flash.clone().unwrap();
     assert!(flash.text.contains("lapses in 04:"), "{}", flash.text);
     assert_eq!(crate::view::acks::lapsing_soon(&h.state).len(), 1);
+    // ...and the header of every seat, the owner's and another's, at
+    // 80x24 too.
+    b.now = h.now;
+    b.advance(0);
+    for seat in [&mut h, &mut b] {
+        for size in [(120, 40), (80, 24)] {
+            let header = header_text(&seat.state, size);
+            assert!(
+                header.contains("⚠ ack group ") && header.contains("(ana) lapses in 04:"),
+                "{}: {header}",
+                seat.state.ctx.seat
+            );
+        }
+    }
+    // The owner's seat is told in a flash; another seat is not.
+    assert!(
+        b.state
+            .ui
+            .flash
+            .as_ref()
+            .is_none_or(|f| !f.text.contains("lapses"))
+    );
     // 30 minutes: lapsed, recorded once, unowned again.
     h.advance(4 * 60 + 1);
     let a = acks(&h);

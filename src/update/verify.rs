@@ -40,6 +40,52 @@ pub fn check(s: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// How often an open step's HTTP condition is asked again after its
+/// last answer.
+pub const HTTP_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Asks for the HTTP GETs of the conditions of open (unticked) steps: a
+/// URL not yet answered, or answered `HTTP_EVERY` ago, and not being
+/// asked now (one GET of a URL at a time; one still out after its
+/// timeout and a margin is asked again). Never in a drill (the scenario
+/// says what answers) nor once the incident is closed.
+pub fn ask_http(s: &mut State, fx: &mut Vec<Effect>) {
+    crate::view::verify::ensure(s);
+    if s.ctx.drill || !s.incident.is_open() {
+        return;
+    }
+    let now = s.now;
+    let mut wanted: Vec<(String, std::time::Duration)> = Vec::new();
+    for st in &s.verify.steps {
+        if s.incident.checked.contains_key(&st.step) {
+            continue;
+        }
+        for c in &st.conds {
+            if let crate::playbook::verify::Cond::Http { url, timeout } = &c.cond.cond
+                && !wanted.iter().any(|(u, _)| u == url)
+            {
+                wanted.push((url.clone(), *timeout));
+            }
+        }
+    }
+    let checks = &mut s.observed.checks;
+    for (url, timeout) in wanted {
+        let since = |at: chrono::DateTime<chrono::Utc>| (now - at).to_std().unwrap_or_default();
+        if let Some(asked) = checks.http_asking.get(&url)
+            && since(*asked) < timeout + std::time::Duration::from_secs(5)
+        {
+            continue;
+        }
+        if let Some(a) = checks.http.get(&url)
+            && since(a.at) < HTTP_EVERY
+        {
+            continue;
+        }
+        checks.http_asking.insert(url.clone(), now);
+        fx.push(Effect::HttpGet { url, timeout });
+    }
+}
+
 /// A hand tick or untick of a step with conditions: asks why (returns
 /// true), unless it is a tick of a step whose conditions all hold.
 pub fn ask_override(s: &mut State, id: &str, title: &str, tick: bool) -> bool {

@@ -167,3 +167,160 @@ fn a_viewer_or_a_seat_that_does_not_record_observations_never_ticks() {
     // It still shows the conditions met.
     assert!(h.state.verify.step("rollout-status").unwrap().all_met());
 }
+
+/// A live DICPS incident whose verify-outage step has an HTTP condition.
+fn live_with_http() -> Harness {
+    let mut h = Harness::live_kube();
+    let mut pb = (*h.state.ctx.playbook).clone();
+    for p in &mut pb.procedures {
+        for ph in &mut p.phases {
+            for st in &mut ph.steps {
+                st.verify.clear();
+                if st.id.value == "verify-outage" {
+                    st.verify = vec![Check {
+                        http: Some(At::new("http://127.0.0.1:9/health".into())),
+                        timeout: Some(At::new("2s".into())),
+                        ..Default::default()
+                    }];
+                }
+            }
+        }
+    }
+    h.state.ctx.playbook = Arc::new(pb);
+    h.state.verify = Default::default();
+    h
+}
+
+fn gets(fx: &[Effect]) -> Vec<String> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::HttpGet { url, timeout } => {
+                assert_eq!(*timeout, std::time::Duration::from_secs(2));
+                Some(url.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(h: &mut Harness, status: Option<u16>) -> Vec<Effect> {
+    let at = h.now;
+    h.send(Msg::Checks(crate::state::verify::CheckUpdate::Http {
+        url: "http://127.0.0.1:9/health".into(),
+        answer: crate::state::verify::HttpAnswer {
+            status,
+            error: status.is_none().then(|| "connection refused".into()),
+            took_ms: 3,
+            at,
+        },
+    }))
+}
+
+#[test]
+fn an_open_steps_http_condition_is_asked_on_the_clock_one_get_at_a_time() {
+    let mut h = live_with_http();
+    h.now += chrono::TimeDelta::seconds(1);
+    let fx = h.send(Msg::Tick);
+    assert_eq!(gets(&fx), vec!["http://127.0.0.1:9/health"]);
+    // Not again while it is out (until its timeout and a margin).
+    h.now += chrono::TimeDelta::seconds(1);
+    assert!(gets(&h.send(Msg::Tick)).is_empty());
+    // A 500: failed, asked again 15 s after the answer, not sooner.
+    answer(&mut h, Some(500));
+    let st = h.state.verify.step("verify-outage").unwrap();
+    assert_eq!(
+        st.conds[0].live,
+        crate::state::verify::Live::Failed("answered 500".into())
+    );
+    h.now += chrono::TimeDelta::seconds(14);
+    assert!(gets(&h.send(Msg::Tick)).is_empty());
+    h.now += chrono::TimeDelta::seconds(1);
+    assert_eq!(gets(&h.send(Msg::Tick)).len(), 1);
+    // A redirect is an answer, not a 2xx: still failed, no tick.
+    answer(&mut h, Some(302));
+    assert!(!h.state.incident.checked.contains_key("verify-outage"));
+    // A 200: the step ticks itself with the evidence...
+    h.now += chrono::TimeDelta::seconds(15);
+    assert_eq!(gets(&h.send(Msg::Tick)).len(), 1);
+    answer(&mut h, Some(200));
+    let ticked = step_records(&h);
+    assert!(
+        matches!(&ticked[..], [Event::StepChecked { step, evidence, .. }]
+            if step == "verify-outage" && evidence[0].contains("200 in 3 ms")),
+        "{ticked:?}"
+    );
+    // ...and is not asked again once ticked.
+    h.now += chrono::TimeDelta::seconds(60);
+    assert!(gets(&h.send(Msg::Tick)).is_empty());
+}
+
+#[test]
+fn a_drill_never_sends_an_http_get() {
+    let mut h = live_with_http();
+    h.state.ctx.drill = true;
+    h.now += chrono::TimeDelta::seconds(1);
+    assert!(gets(&h.send(Msg::Tick)).is_empty());
+}
+
+/// The bundled API-outage drill as shipped: the rollout-status step
+/// verifies itself through the scenario's rollout (rolling at 8m,
+/// complete at 9m), its pods and APIDown resolving at 10m.
+#[test]
+fn the_bundled_drill_step_verifies_itself_through_the_scenarios_rollout() {
+    let mut h = Harness::drill();
+    h.advance(1);
+    let live = |h: &Harness| {
+        let st = h.state.verify.step("rollout-status").unwrap();
+        assert_eq!(
+            st.conds[0].cond.text,
+            "rollout deployment/dicps-api complete"
+        );
+        st.conds[0].live.clone()
+    };
+    assert_eq!(
+        live(&h),
+        crate::state::verify::Live::Waiting("not seen yet".into())
+    );
+    h.run_injects_until(480);
+    assert_eq!(
+        live(&h),
+        crate::state::verify::Live::Waiting("3/3 updated, 1 available".into())
+    );
+    h.run_injects_until(540);
+    assert!(live(&h).is_met(), "{:?}", live(&h));
+    assert!(step_records(&h).is_empty(), "APIDown still fires");
+    h.run_injects_until(600);
+    let ticks = step_records(&h);
+    let [Event::StepChecked { step, evidence, .. }] = &ticks[..] else {
+        panic!("{ticks:?}")
+    };
+    assert_eq!(step, "rollout-status");
+    assert!(
+        evidence[0].starts_with(
+            "rollout deployment/dicps-api complete: 3/3 updated, 3 available, since 13:09:00 UTC"
+        ),
+        "{evidence:?}"
+    );
+}
+
+/// A scenario can make a rollout never complete (stalled) and an HTTP
+/// GET answer what it likes; neither ticks.
+#[test]
+fn a_scenario_sets_rollouts_and_http_answers() {
+    use crate::drill::scenario::Inject;
+    let inj: Inject = crate::playbook::load::parse_yaml(
+        "t.yaml",
+        "at: 1m\nworkloads:\n  - {workload: deploy/api, replicas: 3, updated: 1, stalled: ProgressDeadlineExceeded}\nhttp:\n  - {url: 'http://x/health', status: 503}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        inj.summary(),
+        "deploy/api 1/3 updated, stalled; http://x/health answers 503"
+    );
+    let mut o = crate::state::Observed::default();
+    let _ = inj.apply(&mut o, crate::testkit::t0());
+    let r = &o.checks.rollouts["deployment/api"];
+    assert!(!r.complete());
+    assert_eq!(r.stalled.as_deref(), Some("ProgressDeadlineExceeded"));
+    assert_eq!(o.checks.http["http://x/health"].status, Some(503));
+}

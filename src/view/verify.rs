@@ -216,6 +216,22 @@ pub fn ensure(s: &mut State) {
     }
 }
 
+/// The rollouts the procedure's conditions name (`deployment/api`), once
+/// each: what the rollout source watches.
+pub fn rollouts_named(s: &State) -> Vec<(crate::playbook::verify::RolloutKind, String)> {
+    let mut out = Vec::new();
+    for st in s.ctx.procedure().steps() {
+        for c in st.verify.iter().filter_map(|c| c.compile().ok()) {
+            if let Cond::Rollout { kind, name } = c.cond
+                && !out.contains(&(kind, name.clone()))
+            {
+                out.push((kind, name));
+            }
+        }
+    }
+    out
+}
+
 /// Evaluates every condition again; returns the steps (index into
 /// `s.verify.steps`) whose conditions all hold now.
 pub fn refresh(s: &mut State) -> Vec<usize> {

@@ -9,7 +9,11 @@
 //!   (kubectl does), and WATCH from a resourceVersion: ADDED, MODIFIED,
 //!   DELETED and BOOKMARK events as JSON lines; an ERROR 410 Gone event
 //!   for a resourceVersion older than what the server keeps;
-//! - PodMetrics (`metrics.k8s.io/v1beta1`).
+//! - PodMetrics (`metrics.k8s.io/v1beta1`);
+//! - Deployments and StatefulSets (`apps/v1`, discovery only once one
+//!   exists): LIST (`fieldSelector=metadata.name=`, `labelSelector`; no
+//!   pages) and WATCH, their events kept apart from the pods' (history
+//!   tagged `deployments:NAMESPACE`).
 //!
 //! Tests change pods, send bookmarks, drop watches, expire history and
 //! make the next requests fail; every request is logged.
@@ -51,6 +55,8 @@ struct Store {
     /// The highest resourceVersion a watch stream has been handed (it
     /// reaches the client before the stream's end).
     forwarded: u64,
+    /// Deployments and StatefulSets by (plural, name).
+    apps: BTreeMap<(String, String), Value>,
 }
 
 #[derive(Clone)]
@@ -87,6 +93,8 @@ impl Fake {
             .route("/api/v1", get(api_v1))
             .route("/apis/metrics.k8s.io/v1beta1", get(metrics_v1beta1))
             .route("/api/v1/namespaces/{ns}/pods", get(pods))
+            .route("/apis/apps/v1", get(apps_v1))
+            .route("/apis/apps/v1/namespaces/{ns}/{plural}", get(apps_objects))
             .route(
                 "/apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods",
                 get(pod_metrics),
@@ -155,6 +163,41 @@ impl Fake {
         });
         let rv = ev.0;
         let _ = self.events.send((ev.0, ns, ev.1));
+        rv
+    }
+
+    /// Adds or replaces a Deployment or StatefulSet (`plural`:
+    /// `deployments`, `statefulsets`): ADDED or MODIFIED to its watchers.
+    pub fn apply_app(&self, plural: &str, mut obj: Value) -> u64 {
+        let ns = self.namespace.clone();
+        let tag = format!("{plural}:{ns}");
+        let kind = match plural {
+            "deployments" => "Deployment",
+            "statefulsets" => "StatefulSet",
+            other => panic!("no such apps/v1 resource {other}"),
+        };
+        let (rv, ev) = self.with(|s| {
+            s.rv += 1;
+            let rv = s.rv;
+            let name = obj["metadata"]["name"].as_str().unwrap().to_string();
+            let meta = obj["metadata"].as_object_mut().unwrap();
+            meta.insert("namespace".into(), json!(ns));
+            meta.insert("resourceVersion".into(), json!(rv.to_string()));
+            meta.entry("uid").or_insert(json!(format!("uid-{name}")));
+            obj["apiVersion"] = json!("apps/v1");
+            obj["kind"] = json!(kind);
+            let key = (plural.to_string(), name);
+            let ty = if s.apps.contains_key(&key) {
+                "MODIFIED"
+            } else {
+                "ADDED"
+            };
+            s.apps.insert(key, obj.clone());
+            let ev = json!({"type": ty, "object": obj});
+            s.history.push((rv, tag.clone(), ev.clone()));
+            (rv, ev)
+        });
+        let _ = self.events.send((rv, tag, ev));
         rv
     }
 
@@ -290,13 +333,17 @@ async fn api() -> Response {
 }
 
 async fn apis(State(f): State<Fake>) -> Response {
-    let groups = if f.with(|s| s.metrics.is_some()) {
-        json!([{"name": "metrics.k8s.io",
+    let mut groups = Vec::new();
+    if f.with(|s| s.metrics.is_some()) {
+        groups.push(json!({"name": "metrics.k8s.io",
                 "versions": [{"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"}],
-                "preferredVersion": {"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"}}])
-    } else {
-        json!([])
-    };
+                "preferredVersion": {"groupVersion": "metrics.k8s.io/v1beta1", "version": "v1beta1"}}));
+    }
+    if f.with(|s| !s.apps.is_empty()) {
+        groups.push(json!({"name": "apps",
+                "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
+                "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}));
+    }
     json_response(
         StatusCode::OK,
         json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
@@ -312,6 +359,67 @@ async fn api_v1() -> Response {
             {"name": "namespaces", "singularName": "namespace", "namespaced": false,
              "kind": "Namespace", "verbs": ["get", "list"], "shortNames": ["ns"]}
         ]}),
+    )
+}
+
+async fn apps_v1(State(f): State<Fake>) -> Response {
+    if f.with(|s| s.apps.is_empty()) {
+        return not_found().await;
+    }
+    json_response(
+        StatusCode::OK,
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "apps/v1", "resources": [
+            {"name": "deployments", "singularName": "deployment", "namespaced": true,
+             "kind": "Deployment", "verbs": ["get", "list", "watch"], "shortNames": ["deploy"]},
+            {"name": "statefulsets", "singularName": "statefulset", "namespaced": true,
+             "kind": "StatefulSet", "verbs": ["get", "list", "watch"], "shortNames": ["sts"]}
+        ]}),
+    )
+}
+
+/// Deployments or StatefulSets of a namespace: LIST or WATCH.
+async fn apps_objects(
+    State(f): State<Fake>,
+    Path((ns, plural)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let mut keys: Vec<_> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    keys.sort();
+    f.with(|s| s.log.push(format!("GET {plural} {ns} ?{}", keys.join("&"))));
+    let kind = match plural.as_str() {
+        "deployments" => "DeploymentList",
+        "statefulsets" => "StatefulSetList",
+        _ => return not_found().await,
+    };
+    if q.get("watch").map(String::as_str) == Some("true") {
+        return watch(f, format!("{plural}:{ns}"), q).await;
+    }
+    if let Some(code) = f.with(|s| s.fail_list.pop_front()) {
+        return fail(code);
+    }
+    let name = q
+        .get("fieldSelector")
+        .and_then(|fs| fs.strip_prefix("metadata.name="))
+        .map(str::to_string);
+    let selector = q.get("labelSelector");
+    let (rv, items) = f.with(|s| {
+        let items: Vec<Value> = s
+            .apps
+            .iter()
+            .filter(|((p, n), o)| {
+                *p == plural
+                    && ns == f.namespace
+                    && name.as_ref().is_none_or(|x| x == n)
+                    && matches(selector, o)
+            })
+            .map(|(_, o)| o.clone())
+            .collect();
+        (s.rv, items)
+    });
+    json_response(
+        StatusCode::OK,
+        json!({"kind": kind, "apiVersion": "apps/v1",
+               "metadata": {"resourceVersion": rv.to_string()}, "items": items}),
     )
 }
 
@@ -616,4 +724,51 @@ pub fn crashlooping_pod(name: &str, labels: Value, restarts: u32) -> Value {
                "containerStatuses": [{"name": "app", "image": "web:2", "imageID": "", "ready": false,
                    "restartCount": restarts, "state": {"waiting": {"reason": "CrashLoopBackOff"}},
                    "lastState": {"terminated": {"exitCode": 1, "reason": "Error", "finishedAt": "2026-11-22T12:55:00Z"}}}]}})
+}
+
+/// A Deployment: `generation` of its spec, `replicas` desired; its status
+/// as the controller last wrote it (observed generation, updated, ready
+/// and available replicas).
+pub fn deployment(
+    name: &str,
+    generation: i64,
+    replicas: i32,
+    status: (i64, i32, i32, i32),
+) -> Value {
+    let (observed, updated, ready, available) = status;
+    json!({"metadata": {"name": name, "generation": generation, "labels": {"app": name}},
+           "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}},
+                                 "spec": {"containers": [{"name": "app", "image": format!("{name}:{generation}")}]}}},
+           "status": {"observedGeneration": observed, "replicas": replicas,
+                      "updatedReplicas": updated, "readyReplicas": ready, "availableReplicas": available,
+                      "conditions": [{"type": "Progressing", "status": "True", "reason": "ReplicaSetUpdated"}]}})
+}
+
+/// The same Deployment past its progress deadline.
+pub fn stalled_deployment(name: &str, generation: i64, replicas: i32, updated: i32) -> Value {
+    let mut d = deployment(
+        name,
+        generation,
+        replicas,
+        (generation, updated, replicas - 1, replicas - 1),
+    );
+    d["status"]["conditions"] = json!([{"type": "Progressing", "status": "False",
+        "reason": "ProgressDeadlineExceeded",
+        "message": format!("ReplicaSet \"{name}-{generation}\" has timed out progressing.")}]);
+    d
+}
+
+/// A StatefulSet, like `deployment`.
+pub fn statefulset(
+    name: &str,
+    generation: i64,
+    replicas: i32,
+    status: (i64, i32, i32, i32),
+) -> Value {
+    let (observed, updated, ready, available) = status;
+    json!({"metadata": {"name": name, "generation": generation},
+           "spec": {"replicas": replicas, "serviceName": name, "selector": {"matchLabels": {"app": name}}},
+           "status": {"observedGeneration": observed, "replicas": replicas, "currentReplicas": replicas,
+                      "updatedReplicas": updated, "readyReplicas": ready, "availableReplicas": available}})
 }

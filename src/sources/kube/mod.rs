@@ -15,6 +15,7 @@ pub mod config;
 pub mod metrics;
 pub mod pod_object;
 pub mod pod_status;
+pub mod rollouts;
 
 use crate::msg::Msg;
 use crate::state::kube::KubeUpdate;
