@@ -122,6 +122,7 @@ pub enum Action {
     AckGroup,
     Unack,
     HandOver,
+    Contacts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -278,6 +279,12 @@ pub const KEYMAP: &[Binding] = &[
         &[k('c')],
         A::Comms,
         "write a communication from a template",
+    ),
+    b(
+        C::Global,
+        &[k('@')],
+        A::Contacts,
+        "who to call: roles (primary, backup), contacts, channels, external firms",
     ),
     b(
         C::Global,

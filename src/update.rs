@@ -458,6 +458,7 @@ fn on_modal_key(s: &mut State, modal: Modal, key: KeyEvent, fx: &mut Vec<Effect>
             }
             _ => s.ui.modal = Some(Modal::Timers { scroll }),
         },
+        Modal::Contacts { scroll } => contacts::on_key(s, scroll, key),
         Modal::Record { seq, scroll } => match s.ctx.keymap.lookup(&[Ctx::Help], &key) {
             Some(Action::Cancel) => {}
             Some(Action::Down) => {
@@ -609,6 +610,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Action::Zoom => s.ui.zoom = !s.ui.zoom,
         Action::Acknowledge => record::acknowledge(s, fx),
         Action::Timers => s.ui.modal = Some(Modal::Timers { scroll: 0 }),
+        Action::Contacts => s.ui.modal = Some(Modal::Contacts { scroll: 0 }),
         Action::Roles => record::open_picker(s, PickKind::Role),
         Action::Conditions => record::open_picker(s, PickKind::Condition),
         Action::Mark => record::open_picker(s, PickKind::Mark),
@@ -839,6 +841,7 @@ fn toggle_step(s: &mut State, fx: &mut Vec<Effect>) {
 mod ack;
 pub mod alerts;
 mod approval;
+mod contacts;
 mod drill;
 mod record;
 mod run;

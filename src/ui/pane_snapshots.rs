@@ -1689,3 +1689,5 @@ fn checklist_with_conditions() {
     assert!(s.contains("ticked itself (verified) 13:10:00"), "{s}");
     insta::assert_snapshot!("checklist_conditions_met_80x24", s);
 }
+
+mod contacts;
