@@ -701,6 +701,7 @@ impl Importer {
             notes,
             redact: Vec::new(),
             approval: None,
+            business_day: None,
         }
     }
 }
