@@ -30,6 +30,26 @@ fn dur(s: &str) -> Option<TimeDelta> {
         .and_then(|d| TimeDelta::from_std(d).ok())
 }
 
+/// A "next business day" response: when the next business day starts
+/// (`playbook::business_day`), and how the label says it.
+fn next_business_day(
+    pb: &Playbook,
+    response: &str,
+    since: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, String)> {
+    use crate::playbook::business_day as b;
+    if !b::is_next_business_day(response) {
+        return None;
+    }
+    let (start, offset) = b::settings(pb.business_day.as_ref());
+    let due = b::next_start(since, start, offset);
+    let local = due.with_timezone(&offset);
+    Some((
+        due,
+        format!("{response}: {} {offset}", local.format("%a %H:%M")),
+    ))
+}
+
 /// Every running clock, soonest first. Clocks that have stopped (the
 /// response met, a phase done, a deadline's notice sent, the incident
 /// resolved) are not listed.
@@ -47,14 +67,19 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             pb.severity(&inc.severity),
             inc.response_start(|id| pb.severity_rank(id)),
         )
-        && let Some(d) = dur(&sev.response.value)
     {
-        out.push(Timer {
-            id: format!("response-{}-{}", sev.id.value, since.timestamp()),
-            kind: Kind::Response,
-            label: format!("{} response time ({})", sev.id.value, sev.response.value),
-            due: since + d,
-        });
+        let due = match dur(&sev.response.value) {
+            Some(d) => Some((since + d, sev.response.value.clone())),
+            None => next_business_day(pb, &sev.response.value, since),
+        };
+        if let Some((due, what)) = due {
+            out.push(Timer {
+                id: format!("response-{}-{}", sev.id.value, since.timestamp()),
+                kind: Kind::Response,
+                label: format!("{} response time ({what})", sev.id.value),
+                due,
+            });
+        }
     }
 
     // Escalation rules.
@@ -514,5 +539,34 @@ mod tests {
                     == "Escalate to VP Engineering (P0 unresolved 1h) · vp-eng@dicps.example.com"),
             "{l:#?}"
         );
+    }
+
+    #[test]
+    fn p3_counts_down_to_the_next_business_day_and_falls_due() {
+        let pb = pb();
+        let proc_ = pb.procedure("api-outage").unwrap();
+        let mut inc = Incident::replay(&[rec(1, 0, declared())]);
+        inc.apply(&rec(
+            2,
+            1,
+            Event::SeverityChanged {
+                from: "P0".into(),
+                to: "P3".into(),
+            },
+        ));
+        let ts = timers(&pb, proc_, &inc);
+        let resp = ts.iter().find(|x| x.kind == Kind::Response).unwrap();
+        // t(0) is 2027-01-15 08:00 UTC, a Friday: due Monday 09:00 UTC.
+        assert_eq!(t(0).to_rfc3339(), "2027-01-15T08:00:00+00:00");
+        assert_eq!(resp.due.to_rfc3339(), "2027-01-18T09:00:00+00:00");
+        assert_eq!(
+            resp.label,
+            "P3 response time (next business day: Mon 09:00 +00:00)"
+        );
+        assert_eq!(
+            resp.state(&inc, resp.due - TimeDelta::seconds(1)),
+            State::Upcoming
+        );
+        assert_eq!(resp.state(&inc, resp.due), State::Due);
     }
 }

@@ -153,6 +153,7 @@ pub enum Action {
     Unack,
     HandOver,
     AddProcedure,
+    Contacts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -319,6 +320,12 @@ pub const KEYMAP: &[Binding] = &[
         &[k('c')],
         A::Comms,
         "write a communication from a template",
+    ),
+    b(
+        C::Global,
+        &[k('@')],
+        A::Contacts,
+        "who to call: roles (primary, backup), contacts, channels, external firms",
     ),
     b(
         C::Global,

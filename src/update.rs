@@ -379,6 +379,8 @@ fn on_modal_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     match modal {
         // Ctx::Help
         Modal::Help { .. } | Modal::Timers { .. } | Modal::Record { .. } => help::on_key(s, key),
+        // Ctx::Help too: the contacts overlay
+        Modal::Contacts { .. } => contacts::on_key(s, key),
         // Ctx::Note
         Modal::Note(_) | Modal::Comms { .. } => editor::on_key(s, key, fx),
         // Ctx::Prompt
@@ -537,6 +539,7 @@ mod ack;
 pub mod alerts;
 mod approval;
 mod checklist;
+mod contacts;
 mod drill;
 mod editor;
 mod global;

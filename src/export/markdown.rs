@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 /// The sections, in order (plus the playbook's own extra sections before
 /// Commands Run).
-pub const SECTIONS: [&str; 13] = [
+pub const SECTIONS: [&str; 14] = [
     "Summary",
     "Timeline",
     "Metrics",
@@ -23,6 +23,7 @@ pub const SECTIONS: [&str; 13] = [
     "Commands Run",
     "Notes",
     "Escalations and Clocks",
+    "Who to Call",
     "Communications",
     "Action Items",
     "Lessons Learned",
@@ -227,6 +228,7 @@ pub fn render(f: &Facts) -> String {
     commands(o, f, &c);
     notes(o, f, &c);
     clocks(o, f, &c);
+    super::contacts::markdown(o, &f.who_to_call);
     communications(o, f, &c);
     action_items(o, f, &c);
     let _ = writeln!(o, "## Lessons Learned\n\n[Key takeaways]");

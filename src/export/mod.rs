@@ -6,6 +6,7 @@
 //! timeline and writes the result.
 
 pub mod after_action;
+pub mod contacts;
 pub mod json;
 pub mod markdown;
 pub mod scenario;
@@ -66,6 +67,8 @@ pub struct Facts {
     /// end of the record (a customer notification not sent, SOC 2 logging).
     pub open_deadlines: Vec<OpenDeadline>,
     pub comms: Vec<CommsFact>,
+    /// Who was to be called and for which role (from the playbook).
+    pub who_to_call: contacts::WhoToCall,
     /// The playbook's post-incident follow-ups, one per item; `null` when
     /// the playbook could not be loaded.
     pub action_items: Option<Vec<ActionItem>>,
@@ -821,6 +824,9 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         timers,
         open_deadlines,
         comms,
+        who_to_call: playbook
+            .map(|pb| contacts::who_to_call(pb, &inc.roles, &seen))
+            .unwrap_or_default(),
         action_items,
         postmortem,
         warnings: Vec::new(),

@@ -536,6 +536,7 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
             "timers",
             "open_deadlines",
             "comms",
+            "who_to_call",
             "action_items",
             "postmortem",
             "warnings",

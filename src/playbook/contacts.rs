@@ -91,6 +91,123 @@ pub fn reminder(pb: &Playbook, names: &[String]) -> String {
         .join("; ")
 }
 
+/// What a line of the contacts directory is, for its style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// `Roles`, `Contacts: External`.
+    Heading,
+    /// A role or a contact.
+    Item,
+    /// How to reach a role's contact, a role's condition.
+    Detail,
+}
+
+/// The playbook's directory of whom to call, as the contacts overlay
+/// (`@`) lists it: the roles (primary, backup, who holds it in this
+/// incident, how to reach them), then the contacts group by group (as the
+/// playbook orders its groups; channels and external firms are groups).
+/// `held` maps a role id to whom the incident gave it. Unsanitised: the
+/// caller cleans each line for the terminal.
+pub fn directory(
+    pb: &Playbook,
+    held: &std::collections::BTreeMap<String, String>,
+) -> Vec<(Line, String)> {
+    let mut out = Vec::new();
+    if !pb.roles.is_empty() {
+        out.push((Line::Heading, "Roles".to_string()));
+    }
+    for r in &pb.roles {
+        let mut item = format!("{} ({})", r.name, r.id.value);
+        let h = holders(r);
+        if !h.is_empty() {
+            item.push_str(&format!(": {h}"));
+        }
+        if let Some(who) = held.get(&r.id.value) {
+            item.push_str(&format!(" · held now by {who}"));
+        }
+        out.push((Line::Item, item));
+        if let Some(w) = &r.when {
+            out.push((Line::Detail, format!("only {w}")));
+        }
+        for c in &r.contacts {
+            let h = how(c);
+            if !h.is_empty() {
+                out.push((Line::Detail, format!("{}: {h}", c.name)));
+            }
+        }
+    }
+    let mut groups: Vec<Option<&str>> = Vec::new();
+    for c in &pb.contacts {
+        let g = c.group.as_deref();
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    for g in groups {
+        out.push((
+            Line::Heading,
+            match g {
+                Some(g) => format!("Contacts: {g}"),
+                None => "Contacts".to_string(),
+            },
+        ));
+        for c in pb.contacts.iter().filter(|c| c.group.as_deref() == g) {
+            let h = how(c);
+            out.push((
+                Line::Item,
+                if h.is_empty() {
+                    format!("{}: —", c.name)
+                } else {
+                    format!("{}: {h}", c.name)
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// A step's owner: its role's name (the id when the playbook has no such
+/// role) and, when the incident gave the role to someone, who holds it.
+pub fn owner(
+    pb: &Playbook,
+    role_id: &str,
+    held: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let name = role(pb, role_id).map_or(role_id, |r| r.name.as_str());
+    match held.get(role_id) {
+        Some(who) => format!("{name} ({who})"),
+        None => name.to_string(),
+    }
+}
+
+/// Whom a severity says to page, in the playbook's order: its `page`
+/// list, then the names of its `initial` escalation rules (those with
+/// neither a delay nor a condition), each once.
+pub fn to_page(pb: &Playbook, severity: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |n: &str| {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
+            out.push(n.to_string());
+        }
+    };
+    if let Some(sev) = pb.severity(severity) {
+        for n in &sev.page {
+            push(n);
+        }
+    }
+    for e in &pb.escalation {
+        if e.after.is_none()
+            && e.when.is_none()
+            && e.severity.as_ref().is_some_and(|s| s.value == severity)
+        {
+            for n in &e.notify {
+                push(n);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

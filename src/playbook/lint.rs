@@ -370,6 +370,19 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
         file,
     };
     policy_parts(&mut c, &mut seen, &known, &own);
+    if let Some(b) = &pb.business_day {
+        use super::business_day::{parse_offset, parse_start};
+        if let Some(s) = &b.start
+            && let Err(e) = parse_start(&s.value)
+        {
+            c.at(s, e);
+        }
+        if let Some(o) = &b.utc_offset
+            && let Err(e) = parse_offset(&o.value)
+        {
+            c.at(o, e);
+        }
+    }
     let mut out = std::mem::take(&mut c.out);
     for (pfile, p) in policies {
         let mut pc = Ctx {

@@ -1,6 +1,7 @@
 //! Playbooks: the model (what a playbook can say), loading (YAML with
 //! file:line:column errors, shared policy includes, the bundled playbooks).
 
+pub mod business_day;
 pub mod checklist;
 pub mod contacts;
 pub mod import;

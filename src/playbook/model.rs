@@ -108,6 +108,22 @@ pub struct Playbook {
     /// `destructive` command does, and a proposal lapses after 10 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<ApprovalPolicy>,
+    /// When a business day starts, for "next business day" response
+    /// times (default 09:00 UTC, Monday to Friday).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_day: Option<BusinessDay>,
+}
+
+/// When a business day starts: a time of day at an offset from UTC.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessDay {
+    /// `HH:MM` (default `09:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<At<String>>,
+    /// `+01:00`, `-05:00` or `UTC` (default UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<At<String>>,
 }
 
 /// A shared policy file: the parts a team writes once.

@@ -324,7 +324,7 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                "3:1: unknown field \"bogus\" in playbook (expected one of: approval, conditions, contacts, deadlines, drills, escalation, followups, include, name, notes, owner, postmortem, procedures, redact, roles, severities, templates, title, tools, version, watch)",
+                "3:1: unknown field \"bogus\" in playbook (expected one of: approval, business_day, conditions, contacts, deadlines, drills, escalation, followups, include, name, notes, owner, postmortem, procedures, redact, roles, severities, templates, title, tools, version, watch)",
                 "11:13: missing field \"title\" in step",
                 "12:13: unknown field \"titel\" in step (expected one of: approval, command, detail, expect, id, role, title, verify)",
                 "14:20: \"run\" in command is a list (expected a string)",

@@ -107,6 +107,10 @@ pub enum Modal {
     Timers {
         scroll: u16,
     },
+    /// Who to call: roles, contacts, channels, external firms (`@`).
+    Contacts {
+        scroll: u16,
+    },
     /// One record of the timeline in full, wrapped (Enter on the timeline).
     Record {
         seq: u64,

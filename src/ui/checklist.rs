@@ -169,11 +169,17 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             let conds_w = conds.as_ref().map_or(0, |(t, _)| {
                 unicode_width::UnicodeWidthStr::width(t.as_str())
             });
-            let text = fit(
-                &clean(&step.title),
-                width.saturating_sub(6 + cmd.len() + conds_w),
-            );
+            // The owner, ranked to go first when narrow.
+            let room = width.saturating_sub(6 + cmd.len() + conds_w);
+            let owner = super::contacts::owner_tag(step, room);
+            let owner_w = owner
+                .as_ref()
+                .map_or(0, |o| unicode_width::UnicodeWidthStr::width(o.as_str()));
+            let text = fit(&clean(&step.title), room.saturating_sub(owner_w));
             let mut spans = vec![Span::styled(format!("  {mark} "), style), Span::raw(text)];
+            if let Some(o) = owner {
+                spans.push(Span::styled(o, theme::dim(s.ctx.theme)));
+            }
             if !cmd.is_empty() {
                 spans.push(Span::styled(cmd, theme::dim(s.ctx.theme)));
             }
@@ -235,9 +241,20 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             }
             lines.push(Line::from(info));
         }
+        // The owner: beside the risk for a command, after the detail
+        // for a manual step.
+        let mut owner = super::contacts::owner_line(s, step);
+        if let (Some(o), Some(info)) = (&owner, lines.last_mut())
+            && step.command.is_some()
+        {
+            info.spans.push(Span::raw("  "));
+            info.spans.extend(o.spans.iter().cloned());
+            owner = None;
+        }
         if let Some(d) = &step.detail {
             lines.push(Line::styled(red.line(&clean(d)), theme::dim(s.ctx.theme)));
         }
+        lines.extend(owner);
         if let Some(e) = &step.expect {
             lines.push(Line::styled(
                 format!("expect: {}", red.line(&clean(e))),

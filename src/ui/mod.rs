@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod bigclock;
 pub mod cache;
 pub mod checklist;
+pub mod contacts;
 pub mod dialog;
 pub mod editor;
 pub mod footer;
@@ -318,6 +319,9 @@ pub fn overlay(
         }
         Some(Modal::Timers { scroll }) => {
             scroll_max = Some(timers::overlay(s, f, area, *scroll));
+        }
+        Some(Modal::Contacts { scroll }) => {
+            scroll_max = Some(contacts::overlay(s, f, area, *scroll));
         }
         Some(Modal::Record { seq, scroll }) => {
             scroll_max = Some(timeline::record(s, f, area, *seq, *scroll));

@@ -1737,3 +1737,4 @@ fn checklist_of_several_procedures() {
     assert!(s.contains("■ Data Corruption (declared)"), "{s}");
     insta::assert_snapshot!("checklist_several_procedures_80x40", s);
 }
+mod contacts;

@@ -30,6 +30,7 @@ pub fn on_action(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Mark => record::open_picker(s, PickKind::Mark),
         Action::Comms => record::open_picker(s, PickKind::Template),
         Action::AddProcedure => record::open_picker(s, PickKind::Procedure),
+        Action::Contacts => super::contacts::open(s),
         Action::Approvals => super::approval::open_queue(s),
         Action::Help => super::help::open(s),
         Action::Note | Action::Severity | Action::Status if s.ctx.viewer => {

@@ -702,6 +702,7 @@ impl Importer {
             notes,
             redact: Vec::new(),
             approval: None,
+            business_day: None,
         }
     }
 }
