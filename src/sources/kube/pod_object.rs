@@ -180,7 +180,8 @@ fn or_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// The metadata fields kept (the rest is skipped, not stored).
+/// The metadata fields kept (the rest is skipped, not stored): what the
+/// pods and the rollouts (`rollouts.rs`) read.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SlimMeta {
@@ -196,9 +197,11 @@ struct SlimMeta {
     creation_timestamp: Option<Time>,
     #[serde(default)]
     deletion_timestamp: Option<Time>,
+    #[serde(default)]
+    generation: Option<i64>,
 }
 
-fn slim_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
+pub(super) fn slim_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
     let Some(m) = Option::<SlimMeta>::deserialize(d)? else {
         return Ok(ObjectMeta::default());
     };
@@ -209,6 +212,7 @@ fn slim_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
         resource_version: m.resource_version,
         creation_timestamp: m.creation_timestamp,
         deletion_timestamp: m.deletion_timestamp,
+        generation: m.generation,
         ..ObjectMeta::default()
     })
 }

@@ -20,7 +20,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::runtime::utils::Backoff;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::marker::PhantomData;
 use std::time::Duration;
@@ -207,7 +207,7 @@ type StatefulSet = k8s_openapi::api::apps::v1::StatefulSet;
 #[derive(Clone, Debug, Deserialize)]
 #[serde(bound = "")]
 pub struct Object<K> {
-    #[serde(default, deserialize_with = "slim_meta")]
+    #[serde(default, deserialize_with = "super::pod_object::slim_meta")]
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub spec: Option<Spec>,
@@ -249,32 +249,6 @@ pub struct Condition {
     pub reason: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SlimMeta {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    namespace: Option<String>,
-    #[serde(default)]
-    resource_version: Option<String>,
-    #[serde(default)]
-    generation: Option<i64>,
-}
-
-fn slim_meta<'de, D: Deserializer<'de>>(d: D) -> Result<ObjectMeta, D::Error> {
-    let Some(m) = Option::<SlimMeta>::deserialize(d)? else {
-        return Ok(ObjectMeta::default());
-    };
-    Ok(ObjectMeta {
-        name: m.name,
-        namespace: m.namespace,
-        resource_version: m.resource_version,
-        generation: m.generation,
-        ..ObjectMeta::default()
-    })
 }
 
 impl<K> Object<K> {
