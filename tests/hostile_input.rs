@@ -115,11 +115,12 @@ fn an_alert_with_an_osc52_and_a_screen_clear_is_shown_recorded_and_exported_iner
 
     // Listed and recorded; what was drawn before is still there (a screen
     // clear would have wiped it, and only changed cells are redrawn).
-    let s = t.wait_for("the alert and its firing", |s| {
-        s.contains("Hostile") && s.contains("alert firing Hostile")
+    t.wait_for("the alert and its firing, the checklist drawn", |s| {
+        s.contains("Hostile")
+            && s.contains("alert firing Hostile")
+            && s.contains("Checklist: Test")
+            && s.contains("Look at the alerts")
     });
-    assert!(s.contains("Checklist: Test"), "{s}");
-    assert!(s.contains("Look at the alerts"), "{s}");
     // The timeline zoomed to the whole width: the recorded firing, inert.
     t.keys(&["BTab", "z"]);
     t.wait_for("the firing, inert", |s| {

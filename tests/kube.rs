@@ -534,11 +534,13 @@ mod end_to_end {
         .await;
         fake.apply(crashlooping_pod("web-2", web(), 4));
         let t = blocking(move || {
-            let s = t.wait_for("the crash loop", |s| {
-                s.contains("CrashLoopBackOff") && s.contains("pod web-2: Running → CrashLo")
+            // RESTARTS says how long ago ("4 (").
+            t.wait_for("the crash loop", |s| {
+                s.contains("CrashLoopBackOff")
+                    && s.contains("pod web-2: Running → CrashLo")
+                    && s.contains("Pods 1/2 ready")
+                    && s.contains("4 (")
             });
-            assert!(s.contains("Pods 1/2 ready"), "{s}");
-            assert!(s.contains("4 ("), "RESTARTS says how long ago:\n{s}");
             t.quit_open();
             t
         })
@@ -629,9 +631,10 @@ mod end_to_end {
         fake.fail_next_watches(&[500, 500]);
         fake.drop_watches();
         let t = blocking(move || {
-            let s = t.wait_for("stale", |s| s.contains("✖ stale since"));
-            assert!(s.contains("500"), "says why:\n{s}");
-            assert!(s.contains("│web-5"), "the last pods stay:\n{s}");
+            // Says why; the last pods stay.
+            t.wait_for("stale", |s| {
+                s.contains("✖ stale since") && s.contains("500") && s.contains("│web-5")
+            });
             t.wait_for("live again", |s| s.contains("● live since"));
             t
         })
