@@ -86,8 +86,6 @@ pub fn am_alert(
     }
 }
 
-/// A poll of the usual four alerts: APIDown on two instances (one
-/// silenced), HighErrorRate, and an unprocessed CertExpiring.
 /// A pod as a test writes it: a name, `READY` and `STATUS`, nothing else.
 pub fn pod(name: &str, ready: &str, status: &str) -> crate::state::Pod {
     crate::state::Pod {
@@ -102,6 +100,8 @@ pub fn pod(name: &str, ready: &str, status: &str) -> crate::state::Pod {
     }
 }
 
+/// A poll of the usual four alerts: APIDown on two instances (one
+/// silenced), HighErrorRate, and an unprocessed CertExpiring.
 pub fn am_poll() -> crate::alerts::Poll {
     use crate::state::AlertState::*;
     crate::alerts::Poll {

@@ -35,12 +35,13 @@ fn forbidden() -> BTreeMap<&'static str, Vec<&'static str>> {
     // `ui` reads state and the views and draws; it calls nothing that
     // acts or observes. What it shows of a guarded command, the record
     // and a drill's clock comes through `state` (their data) and `view`
-    // (what is derived), never from `command`, `timeline` or `drill`.
+    // (what is derived), never from `command`, `timeline`, `drill` or
+    // `alerts` (the groups and rows are derived in `view`).
     m.insert(
         "ui",
         vec![
             "app", "update", "msg", "runner", "sources", "recorder", "session", "commands", "term",
-            "cli", "export", "comms", "command", "timeline", "drill",
+            "cli", "export", "comms", "command", "timeline", "drill", "alerts",
         ],
     );
     // `update` is the only mutation; it never draws or does I/O.
@@ -491,6 +492,7 @@ fn the_checker_catches_a_forbidden_use() {
         code("ui", "fn f() { crate::command::approval::user_of(s) }\n"),
         code("ui", "use crate::timeline::{Event, Record};\n"),
         code("ui", "fn f() { crate::drill::clock::stamp(d) }\n"),
+        code("ui", "use crate::alerts::group::{self, Row};\n"),
         code(
             "playbook",
             "fn f() { crate::sources::alertmanager::check_url(u) }\n",

@@ -25,6 +25,7 @@ pub use ui::{AlertsView, Modal, Pane, Ui};
 
 // The record's data, as the state holds it: what `ui` names of it comes
 // from here (the formats stay below the screen).
+pub use crate::alerts::group::{Group as AlertGroup, Row as AlertRow};
 pub use crate::command::approval::{Closed, Proposal, Stage as ProposalStage};
 pub use crate::drill::clock::Clock as DrillClock;
 pub use crate::timeline::{Event, Record, Sharing, Status};
@@ -170,7 +171,13 @@ pub struct Derived {
     /// filter.
     pub pods_from: Option<(u64, ui::PodSort, String)>,
     /// The alerts in groups (by alert name), as the pane lists them.
-    pub alert_groups: Vec<crate::alerts::group::Group>,
+    pub alert_groups: Vec<AlertGroup>,
+    /// The pane's rows in order: a heading for each group of several, then
+    /// its alerts.
+    pub alert_rows: Vec<AlertRow>,
+    /// For each group, the labels whose values tell its alerts apart
+    /// (empty for a group of one).
+    pub alert_tags: Vec<Vec<String>>,
     /// The alerts' revision `alert_groups` was computed at.
     pub alerts_from: Option<u64>,
     /// Every running clock, soonest first (`clocks::timers`).

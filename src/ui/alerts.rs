@@ -4,10 +4,9 @@
 //! stale since when, the error, when it retries) is the pane's last line.
 
 use super::{fit, pane_block, theme};
-use crate::alerts::group::{self, Row as GRow};
 use crate::sanitize::clean;
 use crate::state::observed::AlertState;
-use crate::state::{AlertsView, State};
+use crate::state::{AlertGroup, AlertRow, AlertsView, State};
 use crate::time::{countdown, since};
 use crate::view::alerts::short_id;
 use crate::view::{expiring_soon, health_line};
@@ -21,7 +20,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 pub fn wanted_rows(s: &State) -> usize {
     let notices = notices(s).len();
     let rows = match s.ui.alerts_view {
-        AlertsView::Alerts => group::rows(&s.derived.alert_groups).len(),
+        AlertsView::Alerts => s.derived.alert_rows.len(),
         AlertsView::Silences => s.observed.feed.silences.len(),
     };
     rows.max(1) + notices
@@ -84,16 +83,16 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
         AlertsView::Alerts => {
             let groups = &s.derived.alert_groups;
             let alerts = &s.observed.alerts;
-            let rows = group::rows(groups);
+            let rows = &s.derived.alert_rows;
             let selected = s.ui.alert.min(alerts.len().saturating_sub(1));
             let selected_row = rows
                 .iter()
-                .position(|r| *r == GRow::Alert(selected))
+                .position(|r| *r == AlertRow::Alert(selected))
                 .unwrap_or(0);
             for r in &rows[super::around(rows.len(), selected_row, area.height as usize)] {
                 let at = match *r {
-                    GRow::Group(gi) => groups.get(gi).map(|g| g.since),
-                    GRow::Alert(ai) => alerts.get(ai).map(|a| a.since),
+                    AlertRow::Group(gi) => groups.get(gi).map(|g| g.since),
+                    AlertRow::Alert(ai) => alerts.get(ai).map(|a| a.since),
                 };
                 at.map(|at| since(s.now - at)).hash(h);
             }
@@ -182,7 +181,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     }
 }
 
-fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[group::Group]) {
+fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[AlertGroup]) {
     let alerts = &s.observed.alerts;
     if alerts.is_empty() {
         let stale = s.observed.feed.health.stale_since.is_some();
@@ -230,24 +229,23 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
             theme::alert_severity(s.ctx.theme, sev),
         ))
     };
-    let rows_idx = group::rows(groups);
+    let rows_idx = &s.derived.alert_rows;
     let selected = s.ui.alert.min(alerts.len() - 1);
     let selected_row = rows_idx
         .iter()
-        .position(|r| *r == GRow::Alert(selected))
+        .position(|r| *r == AlertRow::Alert(selected))
         .unwrap_or(0);
     // Only the rows on screen are built (the header takes one row); the
-    // labels that tell a group's alerts apart, once per group shown.
+    // labels that tell a group's alerts apart come from the view.
     let shown = super::window(
         rows_idx.len(),
         selected_row,
         area.height.saturating_sub(1) as usize,
     );
-    let mut tags: std::collections::HashMap<usize, Vec<String>> = Default::default();
     let rows: Vec<Vec<Cell>> = rows_idx[shown.clone()]
         .iter()
         .map(|r| match *r {
-            GRow::Group(gi) => {
+            AlertRow::Group(gi) => {
                 let g = &groups[gi];
                 let extra = if g.suppressed > 0 && narrow {
                     format!("{} sup.", g.suppressed)
@@ -274,14 +272,12 @@ fn alert_table(s: &State, f: &mut Frame, area: Rect, focused: bool, groups: &[gr
                     },
                 ]
             }
-            GRow::Alert(ai) => {
+            AlertRow::Alert(ai) => {
                 let a = &alerts[ai];
                 let gi = groups.partition_point(|g| g.start <= ai).saturating_sub(1);
                 let name = match groups.get(gi) {
                     Some(g) if g.len > 1 => {
-                        let diff = tags
-                            .entry(gi)
-                            .or_insert_with(|| group::distinguishing(&alerts[g.range()]));
+                        let diff = s.derived.alert_tags.get(gi).map_or(&[][..], Vec::as_slice);
                         // One label tells them apart: its value says it.
                         let tag: Vec<String> = diff
                             .iter()
@@ -485,7 +481,7 @@ pub fn detail(
                 lines.push(Line::styled(title.to_string(), theme::heading(s.ctx.theme)));
             };
             section(&mut lines, "Labels");
-            let labels = crate::alerts::silence::all_labels(a);
+            let labels = crate::view::alert_labels(a);
             for (k, v) in &labels {
                 lines.push(Line::raw(format!("  {} = {}", clean(k), clean(v))));
             }

@@ -77,3 +77,64 @@ pub fn field_index(f: Field) -> usize {
         Field::Comment => 2,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::msg::Msg;
+    use crate::state::AlertRow;
+    use crate::testkit::{Harness, am_alert, am_poll};
+
+    /// The pane's rows and the labels telling a group's alerts apart are
+    /// derived when the alerts change, not while drawing.
+    #[test]
+    fn the_alert_rows_and_tags_follow_the_alerts() {
+        let mut h = Harness::live("dicps");
+        h.send(Msg::AlertsPolled(Box::new(am_poll())));
+        let d = &h.state.derived;
+        let names: Vec<&str> = d
+            .alert_groups
+            .iter()
+            .map(|g| g.alertname.as_str())
+            .collect();
+        let api = names.iter().position(|n| *n == "APIDown").unwrap();
+        let g = &d.alert_groups[api];
+        // A heading for the group of two, then its alerts; one row for each
+        // group of one.
+        assert_eq!(d.alert_rows.len(), 4 + 1, "{:?}", d.alert_rows);
+        let at = d
+            .alert_rows
+            .iter()
+            .position(|r| *r == AlertRow::Group(api))
+            .unwrap();
+        assert_eq!(d.alert_rows[at + 1], AlertRow::Alert(g.start));
+        assert_eq!(d.alert_tags[api], vec!["instance".to_string()]);
+        for (i, g) in d.alert_groups.iter().enumerate() {
+            if g.len == 1 {
+                assert!(d.alert_tags[i].is_empty(), "{}", g.alertname);
+            }
+        }
+        // A third APIDown on another service: two labels now differ.
+        let mut p = am_poll();
+        let mut third = am_alert(
+            "APIDown",
+            "api-3:8080",
+            "critical",
+            crate::state::AlertState::Active,
+            20,
+        );
+        third.labels.insert("service".into(), "dicps-web".into());
+        p.alerts.push(third);
+        h.send(Msg::AlertsPolled(Box::new(p)));
+        let d = &h.state.derived;
+        assert_eq!(d.alert_rows.len(), 5 + 1, "{:?}", d.alert_rows);
+        let api = d
+            .alert_groups
+            .iter()
+            .position(|g| g.alertname == "APIDown")
+            .unwrap();
+        assert_eq!(
+            d.alert_tags[api],
+            vec!["instance".to_string(), "service".to_string()]
+        );
+    }
+}

@@ -13,6 +13,7 @@ pub mod pods;
 pub mod run;
 pub mod verify;
 
+pub use crate::alerts::silence::all_labels as alert_labels;
 pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};
 pub use pickers::{label as picker_label, picker_items, unacknowledged};
 pub use pods::{pods_shown, refresh as refresh_pods, restarts_cell};
@@ -24,7 +25,17 @@ pub fn refresh(s: &mut crate::state::State) {
     checklist(s);
     pods::refresh(s);
     if s.derived.alerts_from != Some(s.observed.alerts_rev) {
-        s.derived.alert_groups = crate::alerts::group::groups(&s.observed.alerts);
+        use crate::alerts::group;
+        let groups = group::groups(&s.observed.alerts);
+        s.derived.alert_rows = group::rows(&groups);
+        s.derived.alert_tags = groups
+            .iter()
+            .map(|g| match g.len {
+                0 | 1 => Vec::new(),
+                _ => group::distinguishing(&s.observed.alerts[g.range()]),
+            })
+            .collect();
+        s.derived.alert_groups = groups;
         s.derived.alerts_from = Some(s.observed.alerts_rev);
     }
     // The clocks change with the record only (their due times are fixed;
