@@ -54,8 +54,11 @@ pub struct Drawn {
     pub areas: Vec<Rect>,
 }
 
-/// A place's key: `None` when it is drawn every frame.
-fn key(s: &State, slot: Slot, area: Rect) -> Option<u64> {
+/// A place's key: `None` when it is drawn every frame. `last`: how the
+/// last frame drew this place, if it drew the same slot there (the rows
+/// on screen then are the rows on screen now unless `marks.any` moved,
+/// which the key holds anyway).
+fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Option<u64> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (slot, area, s.marks.any).hash(&mut h);
     match slot {
@@ -63,7 +66,10 @@ fn key(s: &State, slot: Slot, area: Rect) -> Option<u64> {
         Slot::Header | Slot::Bigclock | Slot::Injects | Slot::Tabbar(_) => return None,
         Slot::Footer | Slot::Progress | Slot::Empty => {}
         Slot::Pane(p, _) => match p {
-            Pane::Checklist => super::checklist::time_key(s, &mut h),
+            Pane::Checklist => {
+                let shown = last.map(|e| e.steps.as_slice());
+                super::checklist::time_key(s, shown, &mut h)
+            }
             Pane::Timeline => {}
             Pane::Output => {
                 s.marks.runs.hash(&mut h);
@@ -113,7 +119,14 @@ impl Cache {
         let keys: Vec<Option<u64>> = plan
             .slots
             .iter()
-            .map(|(slot, r)| key(s, *slot, *r))
+            .enumerate()
+            .map(|(i, (slot, r))| {
+                let last = self
+                    .entries
+                    .get(i)
+                    .filter(|e| e.slot == *slot && e.area == *r && self.area == Some(area));
+                key(s, *slot, *r, last)
+            })
             .collect();
         let overlaid = super::overlaid(s);
         // Drawn in part only over the same geometry, nothing over it now

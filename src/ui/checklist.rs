@@ -27,8 +27,12 @@ fn overdue(s: &State, phase: &crate::playbook::model::Phase, done: usize) -> boo
 }
 
 /// What the pane shows that moves with the time (`ui::cache`): each
-/// phase's time box running out.
-pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+/// phase's time box running out, and the conditions' state (a hold counts
+/// seconds) of the steps on screen (`shown`: the rows the last frame drew,
+/// as `render` returns them; `None`: every step's) and of the selected
+/// step's detail. A hold counting on a step scrolled out of sight draws
+/// nothing.
+pub fn time_key(s: &State, shown: Option<&[(u16, usize)]>, h: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
     for phase in &s.ctx.procedure().phases {
         let done = phase
@@ -38,10 +42,32 @@ pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
             .count();
         overdue(s, phase, done).hash(h);
     }
-    // The conditions' states (a hold counts seconds).
-    for st in &s.verify.steps {
+    let now = crate::view::verify::clock(s);
+    let conds = |i: usize| {
+        s.ctx
+            .procedure()
+            .steps()
+            .nth(i)
+            .and_then(|st| s.verify.step(&st.id.value))
+    };
+    match shown {
+        Some(rows) => {
+            for &(row, i) in rows {
+                (row, i).hash(h);
+                if let Some(st) = conds(i) {
+                    crate::view::verify::summary(st, now).0.hash(h);
+                }
+            }
+        }
+        None => {
+            for st in &s.verify.steps {
+                crate::view::verify::summary(st, now).0.hash(h);
+            }
+        }
+    }
+    if let Some(st) = conds(s.ui.step) {
         for c in &st.conds {
-            crate::view::verify::label(&c.live, crate::view::verify::clock(s)).hash(h);
+            crate::view::verify::label(&c.live, now).hash(h);
         }
     }
 }

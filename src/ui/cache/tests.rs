@@ -346,3 +346,34 @@ fn the_cached_frame_is_the_whole_frame_on_a_live_incident() {
 fn rng_secs(seed: u64) -> u64 {
     [0, 0, 90, 300, 900, 3600][seed as usize % 6]
 }
+
+/// An idle drill's tick draws the header's clock again and nothing else,
+/// but once a minute (the panes' minutes move). A condition holding on a
+/// step out of sight draws nothing (the checklist drew every second while
+/// any condition anywhere counted its hold).
+#[test]
+fn an_idle_drill_tick_draws_the_header_alone() {
+    let mut h = Harness::drill();
+    update(&mut h.state, Msg::Resize(120, 40), h.now);
+    let mut cache = crate::ui::cache::Cache::default();
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut whole_panes = Vec::new();
+    for sec in 0..120 {
+        h.now += TimeDelta::seconds(1);
+        let seat = h.state.ctx.seat.clone();
+        let mut fx = Direct::new(&mut h.store, &seat, h.now);
+        apply(&mut h.state, Msg::Tick, h.now, &mut fx);
+        let mut drawn = None;
+        term.draw(|f| drawn = Some(cache.draw(&h.state, f)))
+            .unwrap();
+        let drawn = drawn.unwrap();
+        if sec > 1 && drawn.areas != [Rect::new(0, 0, 120, 2)] {
+            whole_panes.push((sec, drawn.areas.clone()));
+        }
+        update(&mut h.state, Msg::Drawn(Box::new(drawn.placed)), h.now);
+    }
+    assert!(
+        whole_panes.len() <= 4,
+        "ticks that drew more than the header: {whole_panes:?}"
+    );
+}
