@@ -877,3 +877,67 @@ fn open_deadlines_are_in_the_export() {
         "{md}"
     );
 }
+
+#[test]
+fn the_page_reminders_due_and_acknowledged_are_in_the_export() {
+    // The reminder the cockpit computes for a P0 declared on seed 002's
+    // playbook, recorded when due and acknowledged, as the loop does.
+    let dicps = crate::playbook::load_bundled("dicps.yaml").unwrap();
+    let mut recs = records("API down", false);
+    recs.truncate(1);
+    if let Event::Declared {
+        severity,
+        playbook,
+        procedure,
+        source,
+        ..
+    } = &mut recs[0].event
+    {
+        *severity = "P0".into();
+        *playbook = "dicps".into();
+        *procedure = "api-outage".into();
+        *source = None;
+    }
+    let inc = Incident::replay(&recs);
+    let page = crate::clocks::timers(&dicps, dicps.procedure("api-outage").unwrap(), &inc)
+        .into_iter()
+        .find(|t| t.kind == crate::clocks::Kind::Page)
+        .expect("a page reminder at the declaration");
+    for (secs, by, event) in [
+        (
+            1,
+            "cockpit",
+            Event::TimerDue {
+                timer: page.id.clone(),
+                label: page.label.clone(),
+            },
+        ),
+        (
+            45,
+            "ana@h",
+            Event::TimerAcknowledged {
+                timer: page.id.clone(),
+                label: page.label.clone(),
+            },
+        ),
+    ] {
+        recs.push(Record {
+            share: Default::default(),
+            seq: recs.len() as u64 + 1,
+            at: t(secs),
+            by: by.into(),
+            event,
+        });
+    }
+    let f = facts(&recs, Some(&dicps), utc()).unwrap();
+    assert_eq!(f.timers.len(), 1);
+    assert_eq!(f.timers[0].timer, page.id);
+    let md = markdown::render(&f);
+    assert!(
+        md.contains(
+            "| 13:00:01 | Page On-call engineer, Security team, Exec team (P0 declared) · "
+        ),
+        "{md}"
+    );
+    assert!(md.contains(" | 13:00:45 by ana@h |\n"), "{md}");
+}
