@@ -684,9 +684,7 @@ mod tests {
         let p = pages_of(&pb, &inc);
         assert_eq!(
             labels(&p),
-            [
-                "Page On-call engineer (P2 declared) · +1-XXX-XXX-XXXX (PagerDuty)"
-            ]
+            ["Page On-call engineer (P2 declared) · +1-XXX-XXX-XXXX (PagerDuty)"]
         );
         inc.apply(&rec(
             2,
