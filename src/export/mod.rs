@@ -128,6 +128,13 @@ pub struct IncidentFacts {
     /// Declared → resolved; `null` while ongoing.
     pub duration_seconds: Option<i64>,
     pub conditions: Vec<ConditionFact>,
+    /// Seed 002's incident channel, `#incident-YYYY-MM-DD` (the
+    /// declaration's day, UTC).
+    pub channel: String,
+    /// Where `export ID -o` writes the markdown report (the playbook's
+    /// `postmortem.file`, default `incidents/YYYY-MM-DD-<slug>.md`);
+    /// `null` when the playbook's template is not a safe path.
+    pub report_file: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -789,6 +796,15 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
             resolved_at: inc.resolved_at.map(Ts),
             duration_seconds: time_to_resolve_seconds,
             conditions,
+            channel: crate::playbook::report::channel(declared_at),
+            report_file: crate::playbook::report::file_name(
+                pm.and_then(|pm| pm.file.as_deref()),
+                declared_at,
+                title,
+                id,
+            )
+            .ok()
+            .map(|p| p.display().to_string()),
         },
         moments,
         metrics,

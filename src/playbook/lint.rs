@@ -504,6 +504,15 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
     }
     if let Some(pm) = &pb.postmortem {
         postmortem_sections(&mut c, pm, tree.get("postmortem"));
+        if let Some(file) = &pm.file
+            && let Err(e) = super::report::check_template(file)
+        {
+            let (l, col) = tree
+                .get("postmortem")
+                .and_then(|n| n.get("file"))
+                .map_or((0, 0), |n| (n.line, n.col));
+            c.node(l, col, format!("postmortem.file {e}"));
+        }
     }
     for t in &pb.watch.thresholds {
         if let Some(d) = &t.for_ {
@@ -784,6 +793,14 @@ procedures:
                 "t.yaml:30:7: post-mortem section \"summary\" is listed twice; keep one",
                 "t.yaml:31:17: post-mortem section: the heading is empty; write the heading the report shows",
             ]
+        );
+        // The report file must stay under where the export runs.
+        let p = one(|s: &str| {
+            format!("{s}postmortem:\n  file: \"../{{date}}-{{title}}.md\"\n  sections: [Summary]\n")
+        });
+        assert!(
+            p.starts_with("t.yaml:27:9: postmortem.file uses {title}, which is not a field"),
+            "{p}"
         );
     }
 
