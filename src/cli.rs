@@ -180,9 +180,12 @@ pub enum Command {
         id: Option<String>,
         #[arg(long, value_enum, default_value = "markdown")]
         format: crate::export::Format,
-        /// Write it to this file instead of standard output.
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
+        /// Write it to this file instead of standard output. `-o` alone
+        /// (after the ID) writes the incident report file: the playbook's
+        /// postmortem.file, default incidents/YYYY-MM-DD-<title>.md (the
+        /// declaration's day in UTC; .json with --format json).
+        #[arg(short, long, value_name = "FILE", num_args = 0..=1)]
+        output: Option<Option<PathBuf>>,
         /// Overwrite the -o file if it exists.
         #[arg(long, requires = "output")]
         force: bool,

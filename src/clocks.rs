@@ -1,5 +1,6 @@
 //! Every clock an incident runs on, computed purely from the playbook, the
-//! incident's record and the time: the response time of the current
+//! incident's record and the time: whom to page (due at the declaration
+//! and at each raise of the severity), the response time of the current
 //! severity, phase time boxes, escalation rules (after a duration at a
 //! severity, or on a condition the IC sets), regulatory deadlines started by
 //! a condition, and the comms cadence. Nothing here reads the real clock.
@@ -28,6 +29,46 @@ fn dur(s: &str) -> Option<TimeDelta> {
     parse_duration(s)
         .ok()
         .and_then(|d| TimeDelta::from_std(d).ok())
+}
+
+/// The paging reminders: the declared severity's and each raised one's
+/// `page` list and initial escalation (`playbook::contacts::to_page`),
+/// with how to reach them.
+fn pages(pb: &Playbook, inc: &Incident, declared: DateTime<Utc>) -> Vec<Timer> {
+    let first = inc
+        .severity_changes
+        .first()
+        .map_or(inc.severity.clone(), |(_, from, _)| from.clone());
+    let mut at = vec![(declared, first, "declared")];
+    for (when, from, to) in &inc.severity_changes {
+        let raised = match (pb.severity_rank(from), pb.severity_rank(to)) {
+            (Some(f), Some(t)) => t < f,
+            _ => true,
+        };
+        if raised {
+            at.push((*when, to.clone(), "raised"));
+        }
+    }
+    at.into_iter()
+        .filter_map(|(when, sev, how_come)| {
+            let who = crate::playbook::contacts::to_page(pb, &sev);
+            if who.is_empty() {
+                return None;
+            }
+            let how = crate::playbook::contacts::reminder(pb, &who);
+            let how = if how.is_empty() {
+                how
+            } else {
+                format!(" · {how}")
+            };
+            Some(Timer {
+                id: format!("page-{sev}-{}", when.timestamp()),
+                kind: Kind::Page,
+                label: format!("Page {} ({sev} {how_come}){how}", who.join(", ")),
+                due: when,
+            })
+        })
+        .collect()
 }
 
 /// A "next business day" response: when the next business day starts
@@ -59,6 +100,12 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
     };
     let open = inc.is_open();
     let mut out = Vec::new();
+
+    // Whom to page: at the declaration and at each raise, until the
+    // reminder is acknowledged (it falls due at once, into the record).
+    if open {
+        out.extend(pages(pb, inc, declared));
+    }
 
     // The response time of the current severity.
     if open
@@ -323,7 +370,9 @@ mod tests {
         let proc_ = pb.procedure("api-outage").unwrap();
         let inc = Incident::replay(&[rec(1, 0, declared())]);
         let ts = timers(&pb, proc_, &inc);
-        let first = &ts[0];
+        // Whom to page first (due at once), then the response time.
+        assert_eq!(ts[0].kind, Kind::Page);
+        let first = &ts[1];
         assert_eq!(first.kind, Kind::Response);
         assert_eq!(first.due, t(900));
         let l = labels(&ts);
@@ -538,6 +587,185 @@ mod tests {
                 .any(|x| x
                     == "Escalate to VP Engineering (P0 unresolved 1h) · vp-eng@dicps.example.com"),
             "{l:#?}"
+        );
+    }
+
+    fn declared_at(severity: &str) -> Event {
+        match declared() {
+            Event::Declared {
+                id,
+                title,
+                status,
+                ic,
+                playbook,
+                procedure,
+                drill,
+                source,
+                scenario,
+                watch,
+                ..
+            } => Event::Declared {
+                id,
+                title,
+                severity: severity.into(),
+                status,
+                ic,
+                playbook,
+                procedure,
+                drill,
+                source,
+                scenario,
+                watch,
+            },
+            other => other,
+        }
+    }
+
+    fn pages_of(pb: &Playbook, inc: &Incident) -> Vec<Timer> {
+        let proc_ = pb.procedure("api-outage").unwrap();
+        timers(pb, proc_, inc)
+            .into_iter()
+            .filter(|t| t.kind == Kind::Page)
+            .collect()
+    }
+
+    #[test]
+    fn a_declared_p0_reminds_whom_to_page_and_how_at_once() {
+        let pb = pb();
+        let inc = Incident::replay(&[rec(1, 0, declared())]);
+        let p = pages_of(&pb, &inc);
+        assert_eq!(p.len(), 1, "{:#?}", labels(&p));
+        assert_eq!(p[0].due, t(0), "due at the declaration");
+        assert_eq!(p[0].state(&inc, t(0)), State::Due);
+        let l = &p[0].label;
+        assert!(
+            l.starts_with("Page On-call engineer, Security team, Exec team (P0 declared) · "),
+            "{l}"
+        );
+        // How to reach each, from the playbook's paging contacts.
+        assert!(l.contains("PagerDuty"), "{l}");
+        assert!(l.contains("security@dicps.example.com"), "{l}");
+        assert!(l.contains("CEO"), "{l}");
+        // Soonest first: the page comes before the response time.
+        let proc_ = pb.procedure("api-outage").unwrap();
+        assert_eq!(timers(&pb, proc_, &inc)[0].kind, Kind::Page);
+        // Falls due once, then acknowledged like every clock.
+        let all = timers(&pb, proc_, &inc);
+        assert!(newly_due(&all, &inc, t(1)).iter().any(|x| x.id == p[0].id));
+        let mut inc = inc;
+        inc.apply(&rec(
+            2,
+            1,
+            Event::TimerDue {
+                timer: p[0].id.clone(),
+                label: p[0].label.clone(),
+            },
+        ));
+        let all = timers(&pb, proc_, &inc);
+        assert!(!newly_due(&all, &inc, t(2)).iter().any(|x| x.id == p[0].id));
+        inc.apply(&rec(
+            3,
+            2,
+            Event::TimerAcknowledged {
+                timer: p[0].id.clone(),
+                label: p[0].label.clone(),
+            },
+        ));
+        assert_eq!(
+            pages_of(&pb, &inc)[0].state(&inc, t(3)),
+            State::Acknowledged
+        );
+    }
+
+    #[test]
+    fn a_raised_severity_reminds_again_and_a_lowered_one_does_not() {
+        let pb = pb();
+        let mut inc = Incident::replay(&[rec(1, 0, declared_at("P2"))]);
+        let p = pages_of(&pb, &inc);
+        assert_eq!(
+            labels(&p),
+            ["Page On-call engineer (P2 declared) · +1-XXX-XXX-XXXX (PagerDuty)"]
+        );
+        inc.apply(&rec(
+            2,
+            600,
+            Event::SeverityChanged {
+                from: "P2".into(),
+                to: "P1".into(),
+            },
+        ));
+        let p = pages_of(&pb, &inc);
+        assert_eq!(p.len(), 2, "{:#?}", labels(&p));
+        assert_eq!(p[1].due, t(600));
+        assert!(
+            p[1].label
+                .starts_with("Page On-call engineer, Security team (P1 raised) · "),
+            "{}",
+            p[1].label
+        );
+        assert_ne!(p[0].id, p[1].id);
+        // Lowered: nothing new to page.
+        inc.apply(&rec(
+            3,
+            900,
+            Event::SeverityChanged {
+                from: "P1".into(),
+                to: "P3".into(),
+            },
+        ));
+        assert_eq!(pages_of(&pb, &inc).len(), 2);
+        // Resolved: no reminder left.
+        inc.apply(&rec(
+            4,
+            1000,
+            Event::StatusChanged {
+                from: Status::Investigating,
+                to: Status::Resolved,
+            },
+        ));
+        assert!(pages_of(&pb, &inc).is_empty());
+    }
+
+    #[test]
+    fn a_playbook_without_page_lists_reminds_nothing() {
+        let mut pb = pb();
+        for s in &mut pb.severities {
+            s.page.clear();
+        }
+        let mut inc = Incident::replay(&[rec(1, 0, declared_at("P2"))]);
+        inc.apply(&rec(
+            2,
+            60,
+            Event::SeverityChanged {
+                from: "P2".into(),
+                to: "P0".into(),
+            },
+        ));
+        assert!(pages_of(&pb, &inc).is_empty());
+    }
+
+    #[test]
+    fn the_zkp_ledger_initial_response_is_paged_with_its_severity() {
+        let pb = crate::playbook::load_bundled("zkp-ledger.yaml").unwrap();
+        let proc_ = &pb.procedures[0];
+        let mut d = declared_at("P1");
+        if let Event::Declared {
+            playbook,
+            procedure,
+            ..
+        } = &mut d
+        {
+            *playbook = "zkp-ledger".into();
+            *procedure = proc_.id.value.clone();
+        }
+        let inc = Incident::replay(&[rec(1, 0, d)]);
+        let p: Vec<Timer> = timers(&pb, proc_, &inc)
+            .into_iter()
+            .filter(|t| t.kind == Kind::Page)
+            .collect();
+        assert_eq!(
+            labels(&p),
+            ["Page Technical Lead (P1 declared) · +1-555-ENGINEER, development@terragon.ai"]
         );
     }
 

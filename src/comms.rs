@@ -49,9 +49,10 @@ pub fn fields(s: &State, t: &Template) -> BTreeMap<&'static str, String> {
             m.insert("end_time_utc", end.format("%H:%M on %Y-%m-%d").to_string());
         }
     }
-    // Seed 002's incident channel, `#incident-YYYY-MM-DD`.
+    // Seed 002's incident channel, `#incident-YYYY-MM-DD`: the
+    // declaration's day in UTC, as the report file's.
     if let Some(d) = inc.declared_at {
-        m.insert("channel", local(d, "#incident-%Y-%m-%d"));
+        m.insert("channel", crate::playbook::report::channel(d));
     }
     m.insert("incident_id", inc.id.clone());
     m.insert("duration", crate::time::hms(inc.elapsed(s.now)));
@@ -321,6 +322,15 @@ mod tests {
         let slack = compose(&h.state, &template(&h, "internal-slack"));
         assert!(
             slack.contains("Slack Channel: #incident-2026-11-22"),
+            "{slack}"
+        );
+        // The channel is the declaration's day in UTC, as the report
+        // file's, even where it is already the next day (13:00 UTC is
+        // 01:00 on the 23rd at +12:00).
+        h.state.ctx.tz = chrono::FixedOffset::east_opt(12 * 3600).unwrap();
+        let slack = compose(&h.state, &template(&h, "internal-slack"));
+        assert!(
+            slack.contains("Slack Channel: #incident-2026-11-22\n"),
             "{slack}"
         );
     }

@@ -324,3 +324,87 @@ fn a_drill_is_exported_by_id_as_its_after_action_report_never_by_default() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["incident"]["drill"], true);
 }
+
+/// `export` run in `cwd` (where `-o` alone writes the report file).
+fn export_in(state: &Path, cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN)
+        .arg("export")
+        .args(args)
+        .env("INCIDENT_COCKPIT_STATE_DIR", state)
+        .env("TZ", "UTC")
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn dash_o_alone_writes_the_incident_report_file_of_seed_002() {
+    let dir = state_dir();
+    let work = tempfile::tempdir().unwrap();
+    let name = "incidents/2026-11-22-dicps-api-5xx-everywhere.md";
+    let (code, stdout, err) = export_in(dir.path(), work.path(), &[ID, "-o"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(err.contains(name), "{err}");
+    let (_, md, _) = export(dir.path(), &[ID]);
+    assert_eq!(
+        std::fs::read_to_string(work.path().join(name)).unwrap(),
+        md,
+        "the folder made and the post-mortem in it"
+    );
+    // Never overwritten without --force.
+    std::fs::write(work.path().join(name), "edited by hand").unwrap();
+    let (code, _, err) = export_in(dir.path(), work.path(), &[ID, "-o"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.path().join(name)).unwrap(),
+        "edited by hand"
+    );
+    let (code, _, err) = export_in(dir.path(), work.path(), &[ID, "-o", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(work.path().join(name)).unwrap(), md);
+    // JSON goes beside it, and says the channel and the report file.
+    let (code, _, err) = export_in(dir.path(), work.path(), &[ID, "--format", "json", "-o"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(work.path().join(name.replace(".md", ".json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(v["incident"]["channel"], "#incident-2026-11-22");
+    assert_eq!(v["incident"]["report_file"], name);
+}
+
+#[test]
+fn a_hostile_title_cannot_move_the_report_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "20261122-130000-hostile";
+    let mut s = FileStore::create(dir.path(), id).unwrap();
+    let mut d = declared(id, "bundled:dicps.yaml");
+    if let Event::Declared { title, .. } = &mut d {
+        *title = "../../etc/passwd\u{1b}[2J\u{7} Ünïcode /x".into();
+    }
+    s.append(t(0), "ana@bastion", d).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let (code, _, err) = export_in(dir.path(), work.path(), &[id, "-o"]);
+    assert_eq!(code, 0, "{err}");
+    let made: Vec<String> = std::fs::read_dir(work.path().join("incidents"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(made, ["2026-11-22-etc-passwd-2j-n-code-x.md"]);
+    assert!(!work.path().join("etc").exists());
+    assert_eq!(
+        std::fs::read_dir(work.path()).unwrap().count(),
+        1,
+        "only incidents/"
+    );
+}

@@ -465,7 +465,7 @@ fn seed_002_templates_followups_and_the_rest() {
             .contains(&"kubectl (Kubernetes access)".to_string())
     );
     assert_eq!(
-        pb.postmortem.as_ref().map(|p| p.sections[0].as_str()),
+        pb.postmortem.as_ref().map(|p| p.sections[0].heading()),
         Some("Summary")
     );
     assert_eq!(pb.watch.namespace.as_deref(), Some("identity-platform"));

@@ -196,10 +196,10 @@ pub fn run(
     state_dir: &Path,
     id: Option<&str>,
     format: Format,
-    output: Option<&Path>,
+    output: Option<Option<&Path>>,
     force: bool,
     shared: Option<&crate::store::StoreConfig>,
-) -> Result<ExitCode> {
+) -> Result<(ExitCode, Option<std::path::PathBuf>)> {
     super::shared::fetch(shared, state_dir, id)?;
     let Chosen { id, path } = choose(state_dir, id)?;
     // A shared incident is exported as the store has it now (this host's
@@ -248,6 +248,21 @@ pub fn run(
         Format::Json => doc,
     };
 
+    // `-o` alone: the incident report file (seed 002's
+    // `incidents/YYYY-MM-DD-….md`), its folder made if need be.
+    let report;
+    let output = match output {
+        Some(None) => {
+            report = report_path(&f, playbook.as_ref(), format)?;
+            if let Some(dir) = report.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+            }
+            Some(report.as_path())
+        }
+        Some(Some(p)) => Some(p),
+        None => None,
+    };
     let Some(out) = output else {
         let mut stdout = std::io::stdout().lock();
         return match stdout
@@ -255,7 +270,7 @@ pub fn run(
             .and_then(|()| stdout.flush())
         {
             Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e).context("cannot write to stdout"),
-            _ => Ok(ExitCode::SUCCESS),
+            _ => Ok((ExitCode::SUCCESS, None)),
         };
     };
     let mut opts = std::fs::OpenOptions::new();
@@ -286,7 +301,36 @@ pub fn run(
         },
         f.records.len()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok((ExitCode::SUCCESS, Some(out.to_path_buf())))
+}
+
+/// The report file of `-o` alone: the playbook's `postmortem.file`
+/// template (default `incidents/{date}-{slug}.md`) filled from the
+/// declaration; `.json` instead of `.md` for the JSON document.
+fn report_path(
+    f: &crate::export::Facts,
+    playbook: Option<&Playbook>,
+    format: Format,
+) -> Result<std::path::PathBuf> {
+    let template = playbook
+        .and_then(|pb| pb.postmortem.as_ref())
+        .and_then(|pm| pm.file.as_deref());
+    let path = crate::playbook::report::file_name(
+        template,
+        f.incident.declared_at.0,
+        &f.incident.title,
+        &f.incident.id,
+    )
+    .map_err(|e| {
+        anyhow!(
+            "the playbook's postmortem.file {:?} {e} (fix it in the playbook, or name the file: -o FILE)",
+            template.unwrap_or(crate::playbook::report::DEFAULT_FILE)
+        )
+    })?;
+    Ok(match format {
+        Format::Json if path.extension().is_some_and(|e| e == "md") => path.with_extension("json"),
+        _ => path,
+    })
 }
 
 /// The export's last section: how the timeline stands against its hash

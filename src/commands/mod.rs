@@ -140,15 +140,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sign,
             key,
         } => {
-            let code = export::run(
+            let (code, written) = export::run(
                 &state_dir,
                 id.as_deref(),
                 format,
-                output.as_deref(),
+                output.as_ref().map(|o| o.as_deref()),
                 force,
                 shared,
             )?;
-            match output.filter(|_| sign) {
+            match written.filter(|_| sign) {
                 Some(out) => verify::sign(&out, key.as_deref()),
                 None => Ok(code),
             }

@@ -330,7 +330,8 @@ pub fn outline(pb: &Playbook) -> String {
             .as_ref()
             .map(|w| format!(" (within {})", w.value))
             .unwrap_or_default();
-        let _ = writeln!(o, "\nPost-mortem{within}: {}", pm.sections.join(", "));
+        let headings: Vec<&str> = pm.sections.iter().map(|s| s.heading()).collect();
+        let _ = writeln!(o, "\nPost-mortem{within}: {}", headings.join(", "));
     }
     o
 }

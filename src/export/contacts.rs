@@ -77,9 +77,8 @@ pub fn who_to_call(
     WhoToCall { roles, paging }
 }
 
-/// The markdown section.
+/// The markdown section's body (its heading is the template's).
 pub fn markdown(o: &mut String, w: &WhoToCall) {
-    let _ = writeln!(o, "## Who to Call\n");
     if w.roles.is_empty() && w.paging.is_empty() {
         let _ = writeln!(o, "The playbook names no roles and no one to page.\n");
         return;

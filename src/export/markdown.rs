@@ -1,33 +1,16 @@
-//! The post-mortem in the seed's template (seed 002, section 4), filled
-//! with what the record knows; what only people know keeps the template's
-//! placeholder lines. Everything taken from records is made inert: terminal
-//! control characters become visible (`sanitize::clean`), markdown
-//! punctuation is escaped, pipes cannot split a table cell and a newline
-//! cannot end one.
+//! The post-mortem in the playbook's own template (`template::shape`: seed
+//! 002's for dicps, seed 000's post-incident headings for zkp-ledger, a
+//! plain default otherwise), filled with what the record knows; what only
+//! people know keeps the template's placeholder lines. Everything taken
+//! from records is made inert: terminal control characters become visible
+//! (`sanitize::clean`), markdown punctuation is escaped, pipes cannot split
+//! a table cell and a newline cannot end one.
 
 use super::{CommandRun, Facts, Moment, Ts};
+use crate::playbook::model::Fill;
 use crate::sanitize::{clean, clean_lines};
 use chrono::TimeDelta;
 use std::fmt::Write;
-
-/// The sections, in order (plus the playbook's own extra sections before
-/// Commands Run).
-pub const SECTIONS: [&str; 14] = [
-    "Summary",
-    "Timeline",
-    "Metrics",
-    "Root Cause",
-    "Impact",
-    "What Went Well",
-    "What Went Wrong",
-    "Commands Run",
-    "Notes",
-    "Escalations and Clocks",
-    "Who to Call",
-    "Communications",
-    "Action Items",
-    "Lessons Learned",
-];
 
 /// One line of text from a record, safe inline: controls visible,
 /// markdown punctuation escaped (`|` included, so it is safe in a cell).
@@ -148,7 +131,9 @@ fn severity(f: &Facts, id: &str) -> String {
     }
 }
 
-/// The whole document.
+/// The whole document: the header, then the sections of the playbook's
+/// post-mortem template in its order (`template::shape`), each with its
+/// placeholder lines and what the record fills it with.
 pub fn render(f: &Facts) -> String {
     let c = Clock { f };
     let i = &f.incident;
@@ -157,7 +142,7 @@ pub fn render(f: &Facts) -> String {
 
     // Header.
     let drill = if i.drill { "[DRILL] " } else { "" };
-    let _ = writeln!(o, "# Post-Incident Review: {drill}{}\n", text(&i.title));
+    let _ = writeln!(o, "# {}: {drill}{}\n", text(&f.shape.title), text(&i.title));
     let _ = writeln!(o, "- Date: {}", c.day(i.declared_at));
     let _ = writeln!(o, "- Incident ID: {}", text(&i.id));
     let sev = &i.severity;
@@ -175,7 +160,11 @@ pub fn render(f: &Facts) -> String {
         Some(d) => writeln!(o, "- Duration: {}", hm(d)),
         None => writeln!(o, "- Duration: ongoing"),
     };
-    let _ = writeln!(o, "- Affected Users: [Count]");
+    for h in &f.shape.header {
+        for l in clean_lines(h) {
+            let _ = writeln!(o, "- {}", l.trim());
+        }
+    }
     let _ = writeln!(o, "- Times: UTC{}", f.time_zone);
     if let Some(pm) = &f.postmortem {
         let _ = match pm.due {
@@ -203,41 +192,89 @@ pub fn render(f: &Facts) -> String {
         let _ = writeln!(o, "> **Export note:** {}\n", text(w));
     }
 
-    summary(o, f, &c);
-    timeline(o, f, &c);
-    metrics(o, f, &c);
-
-    let _ = writeln!(o, "## Root Cause\n\n[Technical details]\n");
-    if let Some(m) = &f.moments.root_cause_identified
-        && !m.text.is_empty()
-    {
-        let _ = writeln!(
-            o,
-            "Marked at {} by {}: {}\n",
-            c.hm(m.at),
-            text(&m.by),
-            text(&m.text)
-        );
+    for s in &f.shape.sections {
+        section(o, f, &c, s);
     }
-    impact(o, f);
-    let _ = writeln!(o, "## What Went Well\n\n1. [Item]\n2. [Item]\n");
-    let _ = writeln!(o, "## What Went Wrong\n\n1. [Item]\n2. [Item]\n");
-    for s in &f.extra_sections {
-        let _ = writeln!(o, "## {}\n\n[To complete]\n", text(s));
+    while out.ends_with("\n\n") {
+        out.pop();
     }
-    commands(o, f, &c);
-    notes(o, f, &c);
-    clocks(o, f, &c);
-    super::contacts::markdown(o, &f.who_to_call);
-    communications(o, f, &c);
-    action_items(o, f, &c);
-    let _ = writeln!(o, "## Lessons Learned\n\n[Key takeaways]");
     out
+}
+
+/// One section: its heading, the template's lines, then each fill (the
+/// second and later under their own sub-heading). A section the record
+/// fills nothing of and the template gives no lines says it is to be
+/// completed; an appended root cause or impact with nothing recorded is
+/// left out.
+fn section(o: &mut String, f: &Facts, c: &Clock, s: &super::template::Section) {
+    let mut body = String::new();
+    if let Some(t) = &s.text {
+        for l in clean_lines(t) {
+            let _ = writeln!(body, "{}", l.trim_end());
+        }
+        while body.ends_with("\n\n") {
+            body.pop();
+        }
+        if !body.trim().is_empty() {
+            body.push('\n');
+        }
+    }
+    for (n, fill) in s.fill.iter().enumerate() {
+        let mut part = String::new();
+        fill_body(&mut part, f, c, *fill);
+        if part.trim().is_empty() {
+            continue;
+        }
+        if n > 0 && !body.is_empty() {
+            let _ = writeln!(body, "### {}\n", fill.heading());
+        }
+        body.push_str(&part);
+    }
+    if body.trim().is_empty() {
+        if s.appended {
+            return;
+        }
+        body = format!("{}\n\n", super::template::TO_COMPLETE);
+    }
+    let _ = writeln!(o, "## {}\n", text(&s.heading));
+    o.push_str(&body);
+    if !o.ends_with("\n\n") {
+        o.push('\n');
+    }
+}
+
+/// What the record knows for one fill, without a heading; empty when it
+/// knows nothing to say there (a root cause not marked, no alert).
+fn fill_body(o: &mut String, f: &Facts, c: &Clock, fill: Fill) {
+    match fill {
+        Fill::Summary => summary(o, f, c),
+        Fill::Timeline => timeline(o, f, c),
+        Fill::Metrics => metrics(o, f, c),
+        Fill::RootCause => {
+            if let Some(m) = &f.moments.root_cause_identified
+                && !m.text.is_empty()
+            {
+                let _ = writeln!(
+                    o,
+                    "Marked at {} by {}: {}\n",
+                    c.hm(m.at),
+                    text(&m.by),
+                    text(&m.text)
+                );
+            }
+        }
+        Fill::Impact => impact(o, f),
+        Fill::Commands => commands(o, f, c),
+        Fill::Notes => notes(o, f, c),
+        Fill::Clocks => clocks(o, f, c),
+        Fill::Contacts => super::contacts::markdown(o, &f.who_to_call),
+        Fill::Comms => communications(o, f, c),
+        Fill::ActionItems => action_items(o, f, c),
+    }
 }
 
 fn summary(o: &mut String, f: &Facts, c: &Clock) {
     let i = &f.incident;
-    let _ = writeln!(o, "## Summary\n");
     let procedure = match &i.procedure_name {
         Some(n) => format!("{} ({})", text(n), text(&i.procedure)),
         None => text(&i.procedure),
@@ -282,7 +319,7 @@ fn summary(o: &mut String, f: &Facts, c: &Clock) {
         (n, 0) => writeln!(o, "- Commands run: {n}"),
         (n, k) => writeln!(o, "- Commands run: {n} ({k} did not exit 0)"),
     };
-    let _ = writeln!(o, "\n[2-3 sentence summary]\n");
+    o.push('\n');
 }
 
 fn moment_line(o: &mut String, c: &Clock, what: &str, m: Option<&Moment>, unset: &str) {
@@ -295,7 +332,6 @@ fn moment_line(o: &mut String, c: &Clock, what: &str, m: Option<&Moment>, unset:
 
 fn timeline(o: &mut String, f: &Facts, c: &Clock) {
     let m = &f.moments;
-    let _ = writeln!(o, "## Timeline\n");
     moment_line(o, c, "Detection", m.detected.as_ref(), "not marked");
     moment_line(o, c, "Page sent", m.paged.as_ref(), "not marked");
     moment_line(o, c, "Incident declared", Some(&m.declared), "");
@@ -326,7 +362,6 @@ fn timeline(o: &mut String, f: &Facts, c: &Clock) {
 fn metrics(o: &mut String, f: &Facts, c: &Clock) {
     let m = &f.metrics;
     let declared = f.moments.declared.at;
-    let _ = writeln!(o, "## Metrics\n");
     let _ = match (&f.moments.detected, m.time_to_detect_seconds) {
         (Some(d), Some(s)) => writeln!(
             o,
@@ -389,10 +424,6 @@ fn metrics(o: &mut String, f: &Facts, c: &Clock) {
 }
 
 fn impact(o: &mut String, f: &Facts) {
-    let _ = writeln!(
-        o,
-        "## Impact\n\n- Affected Services: [List]\n- User Impact: [Description]\n- Revenue Impact: $[Amount]\n- SLA Impact: [%]\n"
-    );
     let mut alerts: Vec<String> = Vec::new();
     let mut pods: Vec<String> = Vec::new();
     for r in &f.records {
@@ -446,7 +477,6 @@ fn outcome(r: &CommandRun) -> String {
 }
 
 fn commands(o: &mut String, f: &Facts, c: &Clock) {
-    let _ = writeln!(o, "## Commands Run\n");
     if f.commands.is_empty() {
         let _ = writeln!(o, "No command was run.\n");
     } else {
@@ -532,7 +562,6 @@ fn command_table(o: &mut String, f: &Facts, c: &Clock) {
 }
 
 fn notes(o: &mut String, f: &Facts, c: &Clock) {
-    let _ = writeln!(o, "## Notes\n");
     if f.notes.is_empty() {
         let _ = writeln!(o, "No note was written.\n");
         return;
@@ -562,7 +591,6 @@ fn notes(o: &mut String, f: &Facts, c: &Clock) {
 }
 
 fn clocks(o: &mut String, f: &Facts, c: &Clock) {
-    let _ = writeln!(o, "## Escalations and Clocks\n");
     let conditions = &f.incident.conditions;
     if !f.open_deadlines.is_empty() {
         let _ = writeln!(o, "Open deadlines (notice not sent):\n");
@@ -610,7 +638,6 @@ fn clocks(o: &mut String, f: &Facts, c: &Clock) {
 }
 
 fn communications(o: &mut String, f: &Facts, c: &Clock) {
-    let _ = writeln!(o, "## Communications\n");
     if f.comms.is_empty() {
         let _ = writeln!(o, "No communication was recorded as sent.\n");
         return;
@@ -634,7 +661,6 @@ fn communications(o: &mut String, f: &Facts, c: &Clock) {
 }
 
 fn action_items(o: &mut String, f: &Facts, c: &Clock) {
-    let _ = writeln!(o, "## Action Items\n");
     if f.action_items.is_none() {
         let _ = writeln!(
             o,

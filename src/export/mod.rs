@@ -1,7 +1,7 @@
 //! The post-mortem from an incident's timeline. Pure: `facts` folds the
 //! records (with the playbook when it could be loaded, for the procedure,
 //! severities and post-incident follow-ups) into `Facts`; `markdown`
-//! renders them in the seed's post-mortem template and `json` as a
+//! renders them in the playbook's post-mortem template and `json` as a
 //! machine-readable document. No clock, no files: the command reads the
 //! timeline and writes the result.
 
@@ -10,6 +10,7 @@ pub mod contacts;
 pub mod json;
 pub mod markdown;
 pub mod scenario;
+pub mod template;
 
 use crate::playbook::Playbook;
 use crate::state::Incident;
@@ -85,10 +86,10 @@ pub struct Facts {
     pub records: Vec<Record>,
     #[serde(skip)]
     pub tz: FixedOffset,
-    /// Sections the playbook's post-mortem template asks for beyond the
-    /// seed's (to fill in).
+    /// The post-mortem's title, header lines and sections: the playbook's
+    /// template, or the plain default.
     #[serde(skip)]
-    pub extra_sections: Vec<String>,
+    pub shape: template::Shape,
 }
 
 /// A procedure the incident worked, and why it was in the checklist.
@@ -127,6 +128,13 @@ pub struct IncidentFacts {
     /// Declared → resolved; `null` while ongoing.
     pub duration_seconds: Option<i64>,
     pub conditions: Vec<ConditionFact>,
+    /// Seed 002's incident channel, `#incident-YYYY-MM-DD` (the
+    /// declaration's day, UTC).
+    pub channel: String,
+    /// Where `export ID -o` writes the markdown report (the playbook's
+    /// `postmortem.file`, default `incidents/YYYY-MM-DD-<slug>.md`);
+    /// `null` when the playbook's template is not a safe path.
+    pub report_file: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -403,20 +411,6 @@ fn is_team_action(e: &Event) -> bool {
             | Event::RoleAssigned { .. }
     )
 }
-
-/// The post-mortem's sections from the seed's template; a playbook's
-/// section is covered when its name contains one of these.
-const SEED_SECTIONS: [&str; 9] = [
-    "summary",
-    "timeline",
-    "root cause",
-    "impact",
-    "what went well",
-    "what went wrong",
-    "action items",
-    "lessons learned",
-    "communications",
-];
 
 /// Folds the records into the post-mortem's facts. The first record must
 /// be the declaration. Without the playbook, steps have no total and there
@@ -774,18 +768,6 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         within: w.value.clone(),
         due: due_after(&w.value),
     });
-    let extra_sections = pm
-        .map(|pm| {
-            pm.sections
-                .iter()
-                .filter(|s| {
-                    let l = s.to_lowercase();
-                    !SEED_SECTIONS.iter().any(|k| l.contains(k))
-                })
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
 
     Ok(Facts {
         format: JSON_FORMAT,
@@ -814,6 +796,15 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
             resolved_at: inc.resolved_at.map(Ts),
             duration_seconds: time_to_resolve_seconds,
             conditions,
+            channel: crate::playbook::report::channel(declared_at),
+            report_file: crate::playbook::report::file_name(
+                pm.and_then(|pm| pm.file.as_deref()),
+                declared_at,
+                title,
+                id,
+            )
+            .ok()
+            .map(|p| p.display().to_string()),
         },
         moments,
         metrics,
@@ -833,7 +824,7 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         record: None,
         records: records.to_vec(),
         tz,
-        extra_sections,
+        shape: template::shape(playbook),
     })
 }
 

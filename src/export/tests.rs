@@ -31,6 +31,7 @@ followups:
     items: [Update runbooks]
 postmortem:
   within: 48h
+  title: Post-Incident Review
   sections: [Summary, Timeline, Communication effectiveness]
 "#;
 
@@ -566,6 +567,7 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
 pub(super) struct Parsed {
     pub title: String,
     pub h2: Vec<String>,
+    pub h3: Vec<String>,
     /// Each table: its rows (the header first), each a list of cells.
     pub tables: Vec<Vec<Vec<String>>>,
 }
@@ -574,6 +576,7 @@ pub(super) fn parse(md: &str) -> Parsed {
     let mut p = Parsed {
         title: String::new(),
         h2: Vec::new(),
+        h3: Vec::new(),
         tables: Vec::new(),
     };
     let mut heading: Option<HeadingLevel> = None;
@@ -588,6 +591,7 @@ pub(super) fn parse(md: &str) -> Parsed {
                 match heading.take() {
                     Some(HeadingLevel::H1) => p.title = text.clone(),
                     Some(HeadingLevel::H2) => p.h2.push(text.clone()),
+                    Some(HeadingLevel::H3) => p.h3.push(text.clone()),
                     _ => {}
                 }
                 text.clear();
@@ -616,10 +620,33 @@ fn the_markdown_parses_into_the_templates_sections_and_tables() {
     let md = markdown::render(&f);
     let p = parse(&md);
     assert_eq!(p.title, "Post-Incident Review: [DRILL] API | down `now`");
-    let mut expected: Vec<&str> = markdown::SECTIONS.to_vec();
-    // The playbook's own section goes before Commands Run.
-    expected.insert(7, "Communication effectiveness");
-    assert_eq!(p.h2, expected);
+    // The playbook's headings in its order, each filled from its words
+    // (Communication effectiveness takes the messages sent); then what
+    // no heading took, under its own.
+    assert_eq!(
+        p.h2,
+        [
+            "Summary",
+            "Timeline",
+            "Communication effectiveness",
+            "Metrics",
+            "Root Cause",
+            "Impact",
+            "Commands Run",
+            "Notes",
+            "Escalations and Clocks",
+            "Who to Call",
+            "Action Items",
+        ]
+    );
+    let comms = md
+        .split("## Communication effectiveness\n")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(comms.contains("dee@h: status-page"), "{comms}");
 
     let table = |first: &str| {
         p.tables
@@ -876,4 +903,229 @@ fn open_deadlines_are_in_the_export() {
         md.contains("- SOC 2 incident logging (all P0/P1): no time limit given\n"),
         "{md}"
     );
+}
+
+#[test]
+fn the_page_reminders_due_and_acknowledged_are_in_the_export() {
+    // The reminder the cockpit computes for a P0 declared on seed 002's
+    // playbook, recorded when due and acknowledged, as the loop does.
+    let dicps = crate::playbook::load_bundled("dicps.yaml").unwrap();
+    let mut recs = records("API down", false);
+    recs.truncate(1);
+    if let Event::Declared {
+        severity,
+        playbook,
+        procedure,
+        source,
+        ..
+    } = &mut recs[0].event
+    {
+        *severity = "P0".into();
+        *playbook = "dicps".into();
+        *procedure = "api-outage".into();
+        *source = None;
+    }
+    let inc = Incident::replay(&recs);
+    let page = crate::clocks::timers(&dicps, dicps.procedure("api-outage").unwrap(), &inc)
+        .into_iter()
+        .find(|t| t.kind == crate::clocks::Kind::Page)
+        .expect("a page reminder at the declaration");
+    for (secs, by, event) in [
+        (
+            1,
+            "cockpit",
+            Event::TimerDue {
+                timer: page.id.clone(),
+                label: page.label.clone(),
+            },
+        ),
+        (
+            45,
+            "ana@h",
+            Event::TimerAcknowledged {
+                timer: page.id.clone(),
+                label: page.label.clone(),
+            },
+        ),
+    ] {
+        recs.push(Record {
+            share: Default::default(),
+            seq: recs.len() as u64 + 1,
+            at: t(secs),
+            by: by.into(),
+            event,
+        });
+    }
+    let f = facts(&recs, Some(&dicps), utc()).unwrap();
+    assert_eq!(f.timers.len(), 1);
+    assert_eq!(f.timers[0].timer, page.id);
+    let md = markdown::render(&f);
+    assert!(
+        md.contains(
+            "| 13:00:01 | Page On-call engineer, Security team, Exec team (P0 declared) · "
+        ),
+        "{md}"
+    );
+    assert!(md.contains(" | 13:00:45 by ana@h |\n"), "{md}");
+}
+
+/// The export of `records` with a bundled playbook, parsed.
+fn export_with(pb: Option<&Playbook>) -> (String, Parsed) {
+    let f = facts(&records("API down", false), pb, utc()).unwrap();
+    let md = markdown::render(&f);
+    let p = parse(&md);
+    (md, p)
+}
+
+/// The text under a level-2 heading, up to the next one.
+fn under<'a>(md: &'a str, heading: &str) -> &'a str {
+    md.split(&format!("\n## {heading}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no ## {heading} in {md}"))
+        .split("\n## ")
+        .next()
+        .unwrap()
+}
+
+#[test]
+fn seed_002s_post_mortem_template_for_dicps() {
+    let dicps = crate::playbook::load_bundled("dicps.yaml").unwrap();
+    let (md, p) = export_with(Some(&dicps));
+    assert_eq!(p.title, "Post-Incident Review: API down");
+    assert_eq!(
+        p.h2,
+        [
+            // Seed 002's template, in its order.
+            "Summary",
+            "Timeline",
+            "Root Cause",
+            "Impact",
+            "What Went Well",
+            "What Went Wrong",
+            "Action Items",
+            "Lessons Learned",
+            // What the record knows and no heading took.
+            "Commands Run",
+            "Notes",
+            "Escalations and Clocks",
+            "Who to Call",
+            "Communications",
+        ]
+    );
+    assert!(
+        md.contains("- Duration: 01:05\n- Affected Users: [Count]\n"),
+        "{md}"
+    );
+    // The template's lines first, then the facts.
+    let summary = under(&md, "Summary");
+    assert!(
+        summary.starts_with("\n[2-3 sentence summary]\n\n- Procedure:"),
+        "{summary}"
+    );
+    // The metrics go with the timeline, under their own sub-heading.
+    let timeline = under(&md, "Timeline");
+    assert!(
+        timeline.contains("- [12:56] - Detection: pager alert"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("### Metrics\n\n- Time to detect (MTTD): 00:04:00"),
+        "{timeline}"
+    );
+    assert!(p.h3.contains(&"Metrics".to_string()), "{:?}", p.h3);
+    let root = under(&md, "Root Cause");
+    assert!(
+        root.contains("[Technical details]\n\nMarked at 13:05 by ana@h: bad deploy"),
+        "{root}"
+    );
+    let impact = under(&md, "Impact");
+    assert!(
+        impact.contains("- SLA Impact: [%]\n\nAlerts that fired: APIDown"),
+        "{impact}"
+    );
+    assert_eq!(under(&md, "What Went Well"), "\n1. [Item]\n2. [Item]\n");
+    assert!(md.ends_with("## Communications\n\n- 13:16:40 — dee@h: status-page\n\n  ````text\n  We are investigating.\n  ```\n  end\n  ````\n"), "{md}");
+}
+
+#[test]
+fn seed_000s_post_incident_headings_for_zkp_ledger() {
+    let zkp = crate::playbook::load_bundled("zkp-ledger.yaml").unwrap();
+    let (md, p) = export_with(Some(&zkp));
+    assert_eq!(p.title, "Post-Mortem: API down");
+    // Every fact has a place among seed 000's headings: nothing appended.
+    assert_eq!(
+        p.h2,
+        [
+            "Timeline and actions taken",
+            "Root cause analysis",
+            "Impact",
+            "Communication effectiveness",
+            "Improvements and preventive measures",
+        ]
+    );
+    assert!(
+        !md.contains("Affected Users"),
+        "seed 002's header line: {md}"
+    );
+    assert!(!md.contains("What Went Well"), "{md}");
+    let first = under(&md, "Timeline and actions taken");
+    assert!(first.starts_with("\n- Procedure:"), "{first}");
+    for sub in [
+        "### Timeline",
+        "### Metrics",
+        "### Commands Run",
+        "### Notes",
+    ] {
+        assert!(first.contains(&format!("\n{sub}\n")), "{sub}: {first}");
+    }
+    let comms = under(&md, "Communication effectiveness");
+    assert!(
+        comms.starts_with("\n[How the communication went"),
+        "{comms}"
+    );
+    assert!(comms.contains("### Escalations and Clocks"), "{comms}");
+    assert!(comms.contains("### Who to Call"), "{comms}");
+    let items = under(&md, "Improvements and preventive measures");
+    assert!(
+        items.contains("| Action | Owner | Deadline | Priority |"),
+        "{items}"
+    );
+}
+
+#[test]
+fn a_playbook_without_a_post_mortem_template_gets_the_plain_default() {
+    let mut pb = playbook();
+    pb.postmortem = None;
+    let default: Vec<String> = template::default_sections()
+        .into_iter()
+        .map(|s| s.heading)
+        .collect();
+    for pb in [Some(&pb), None] {
+        let (md, p) = export_with(pb);
+        assert_eq!(p.title, "Post-Mortem: API down");
+        assert_eq!(p.h2, default, "{md}");
+        assert!(!md.contains("What Went Well"), "{md}");
+        assert!(under(&md, "Lessons Learned").contains("[Key takeaways]"));
+    }
+}
+
+#[test]
+fn a_written_out_section_without_facts_is_left_for_the_author() {
+    let mut pb = playbook();
+    pb.postmortem = Some(
+        parse_yaml(
+            "pm.yaml",
+            "sections:\n  - {heading: Customer outreach}\n  - {heading: Timeline, fill: [timeline, notes]}\n",
+        )
+        .unwrap(),
+    );
+    let (md, p) = export_with(Some(&pb));
+    assert_eq!(p.h2[0], "Customer outreach");
+    assert_eq!(under(&md, "Customer outreach"), "\n[To complete]\n");
+    let t = under(&md, "Timeline");
+    assert!(
+        t.contains("### Notes\n\n- 13:03:20 — cy@h: Rolled back"),
+        "{t}"
+    );
+    assert!(!p.h2.contains(&"Notes".to_string()), "{:?}", p.h2);
 }

@@ -67,6 +67,64 @@ impl Ctx<'_> {
     }
 }
 
+/// The post-mortem template's sections: each heading written and once,
+/// each fill under one section only (the export would leave the second
+/// empty).
+fn postmortem_sections(c: &mut Ctx, pm: &super::model::Postmortem, node: Option<&Node>) {
+    let sections = node.and_then(|n| n.get("sections"));
+    let place = |i: usize, key: Option<&str>, j: Option<usize>| {
+        let s = sections.and_then(|n| n.index(i));
+        let at = match (key, j) {
+            (Some(k), Some(j)) => s.and_then(|n| n.get(k)).and_then(|n| n.index(j)),
+            (Some(k), None) => s.and_then(|n| n.get(k)),
+            _ => None,
+        };
+        at.or(s).map_or((0, 0), |n| (n.line, n.col))
+    };
+    let mut headings: Vec<String> = Vec::new();
+    let mut fills: Vec<(super::model::Fill, String)> = Vec::new();
+    for (i, s) in pm.sections.iter().enumerate() {
+        let heading = s.heading().trim();
+        let key = matches!(s, super::model::PostmortemSection::Section(_)).then_some("heading");
+        if heading.is_empty() {
+            let (l, col) = place(i, key, None);
+            c.node(
+                l,
+                col,
+                "post-mortem section: the heading is empty; write the heading the report shows",
+            );
+            continue;
+        }
+        if headings.iter().any(|h| h.eq_ignore_ascii_case(heading)) {
+            let (l, col) = place(i, key, None);
+            c.node(
+                l,
+                col,
+                format!("post-mortem section {heading:?} is listed twice; keep one"),
+            );
+        }
+        headings.push(heading.to_string());
+        let super::model::PostmortemSection::Section(t) = s else {
+            continue;
+        };
+        for (j, f) in t.fill.iter().enumerate() {
+            if let Some((_, first)) = fills.iter().find(|(g, _)| g == f) {
+                let (l, col) = place(i, Some("fill"), Some(j));
+                c.node(
+                    l,
+                    col,
+                    format!(
+                        "post-mortem section {heading:?}: fill {} is already under {first:?}; a fact goes under one heading",
+                        f.id()
+                    ),
+                );
+            } else {
+                fills.push((*f, heading.to_string()));
+            }
+        }
+    }
+}
+
 /// The ids a playbook and its policies define, for references.
 #[derive(Default)]
 struct Known {
@@ -444,6 +502,18 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
     {
         c.duration(w, "post-mortem within");
     }
+    if let Some(pm) = &pb.postmortem {
+        postmortem_sections(&mut c, pm, tree.get("postmortem"));
+        if let Some(file) = &pm.file
+            && let Err(e) = super::report::check_template(file)
+        {
+            let (l, col) = tree
+                .get("postmortem")
+                .and_then(|n| n.get("file"))
+                .map_or((0, 0), |n| (n.line, n.col));
+            c.node(l, col, format!("postmortem.file {e}"));
+        }
+    }
     for t in &pb.watch.thresholds {
         if let Some(d) = &t.for_ {
             c.duration(d, "threshold for");
@@ -689,6 +759,48 @@ procedures:
         assert!(
             p[1].starts_with("t.yaml:6:7: watch.alerts:") && p[1].contains("expected ="),
             "{p:#?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_post_mortem_section_is_placed() {
+        let pm = |sections: &str| {
+            let sections = sections.to_string();
+            move |s: &str| format!("{s}postmortem:\n  sections:\n{sections}")
+        };
+        // Headings alone and written-out sections mix.
+        assert_eq!(
+            lint(pm(
+                "    - Summary\n    - {heading: Timeline, fill: [timeline, metrics], text: \"[x]\"}\n"
+            )),
+            Vec::<String>::new()
+        );
+        // A fill the export does not know: the schema says where and what.
+        let p = one(pm("    - {heading: Summary, fill: [summery]}\n"));
+        assert!(p.starts_with("t.yaml:28:"), "{p}");
+        assert!(p.contains("summery") || p.contains("sections"), "{p}");
+        // A fact under two headings, a heading twice, an empty heading.
+        let p = lint(pm(concat!(
+            "    - {heading: Summary, fill: [summary, timeline]}\n",
+            "    - {heading: Timeline, fill: [timeline]}\n",
+            "    - summary\n",
+            "    - {heading: \"\", text: x}\n",
+        )));
+        assert_eq!(
+            p,
+            [
+                "t.yaml:29:34: post-mortem section \"Timeline\": fill timeline is already under \"Summary\"; a fact goes under one heading",
+                "t.yaml:30:7: post-mortem section \"summary\" is listed twice; keep one",
+                "t.yaml:31:17: post-mortem section: the heading is empty; write the heading the report shows",
+            ]
+        );
+        // The report file must stay under where the export runs.
+        let p = one(|s: &str| {
+            format!("{s}postmortem:\n  file: \"../{{date}}-{{title}}.md\"\n  sections: [Summary]\n")
+        });
+        assert!(
+            p.starts_with("t.yaml:27:9: postmortem.file uses {title}, which is not a field"),
+            "{p}"
         );
     }
 

@@ -9,6 +9,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod placeholders;
+pub mod report;
 pub mod risk;
 pub mod verify;
 

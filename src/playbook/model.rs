@@ -456,14 +456,188 @@ pub struct Followup {
     pub items: Vec<String>,
 }
 
+/// The playbook's post-mortem template: when it is due, where the report
+/// goes, its title, the header lines the author fills and its sections in
+/// order. The export writes these headings, puts what the record knows
+/// under the section that `fill`s it, and appends what no section takes.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Postmortem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub within: Option<At<String>>,
+    /// The report file `export ID -o` writes when no file is named:
+    /// `{date}` (the declaration's day, UTC), `{slug}` (from the title),
+    /// `{id}`; a path relative to where the export runs (default
+    /// `incidents/{date}-{slug}.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    pub sections: Vec<String>,
+    /// The document's title before the incident's (`Post-Incident Review`);
+    /// default `Post-Mortem`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Header lines only people can fill (`Affected Users: [Count]`),
+    /// after the date, id, severity and duration the record gives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub header: Vec<String>,
+    pub sections: Vec<PostmortemSection>,
+}
+
+/// A post-mortem section: a heading alone (what it is filled with is
+/// found from its words: README, "Post-mortem template"), or written out.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PostmortemSection {
+    Heading(String),
+    Section(SectionTemplate),
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectionTemplate {
+    pub heading: String,
+    /// What the record knows that goes under this heading, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fill: Vec<Fill>,
+    /// The template's own lines under the heading, for the author to
+    /// replace (`[2-3 sentence summary]`); written before the facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// What the cockpit knows of an incident, for a post-mortem section.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fill {
+    /// Procedure, status, incident commander, roles, steps and commands done.
+    Summary,
+    /// The key moments (detection, page, declaration, root cause, fix,
+    /// resolution) and the full record.
+    Timeline,
+    /// Time to detect, acknowledge and resolve; the response time.
+    Metrics,
+    /// The root cause as marked.
+    RootCause,
+    /// The alerts that fired and the pods that changed.
+    Impact,
+    /// The commands run and the two-person approvals.
+    Commands,
+    Notes,
+    /// Open deadlines, conditions set, clocks that fell due and their
+    /// acknowledgements (pages reminded included).
+    Clocks,
+    /// Whom each severity paged and how to reach each role.
+    Contacts,
+    /// The messages sent.
+    Comms,
+    /// The playbook's follow-ups, due from the resolution.
+    ActionItems,
+}
+
+impl Fill {
+    pub const ALL: [Fill; 11] = [
+        Fill::Summary,
+        Fill::Timeline,
+        Fill::Metrics,
+        Fill::RootCause,
+        Fill::Impact,
+        Fill::Commands,
+        Fill::Notes,
+        Fill::Clocks,
+        Fill::Contacts,
+        Fill::Comms,
+        Fill::ActionItems,
+    ];
+
+    /// Its name in the playbook (`action-items`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Fill::Summary => "summary",
+            Fill::Timeline => "timeline",
+            Fill::Metrics => "metrics",
+            Fill::RootCause => "root-cause",
+            Fill::Impact => "impact",
+            Fill::Commands => "commands",
+            Fill::Notes => "notes",
+            Fill::Clocks => "clocks",
+            Fill::Contacts => "contacts",
+            Fill::Comms => "comms",
+            Fill::ActionItems => "action-items",
+        }
+    }
+
+    /// Its heading when no section of the playbook takes it.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Fill::Summary => "Summary",
+            Fill::Timeline => "Timeline",
+            Fill::Metrics => "Metrics",
+            Fill::RootCause => "Root Cause",
+            Fill::Impact => "Impact",
+            Fill::Commands => "Commands Run",
+            Fill::Notes => "Notes",
+            Fill::Clocks => "Escalations and Clocks",
+            Fill::Contacts => "Who to Call",
+            Fill::Comms => "Communications",
+            Fill::ActionItems => "Action Items",
+        }
+    }
+
+    /// What a heading alone is filled with, from its words: `Timeline
+    /// and actions taken` takes the timeline and the commands.
+    pub fn from_heading(heading: &str) -> Vec<Fill> {
+        let h = heading.to_lowercase();
+        let words: [(Fill, &[&str]); 11] = [
+            (Fill::Summary, &["summary"]),
+            (Fill::Timeline, &["timeline"]),
+            (Fill::Metrics, &["metric", "mttd", "mttr"]),
+            (Fill::RootCause, &["root cause"]),
+            (Fill::Impact, &["impact"]),
+            (Fill::Commands, &["command", "actions taken"]),
+            (Fill::Notes, &["note"]),
+            (Fill::Clocks, &["escalation", "clock", "deadline"]),
+            (Fill::Contacts, &["who to call", "contact", "paging"]),
+            (Fill::Comms, &["communication"]),
+            (
+                Fill::ActionItems,
+                &["action item", "follow-up", "follow up", "improvement"],
+            ),
+        ];
+        words
+            .iter()
+            .filter(|(_, ws)| ws.iter().any(|w| h.contains(w)))
+            .map(|(f, _)| *f)
+            .collect()
+    }
+}
+
+impl PostmortemSection {
+    pub fn heading(&self) -> &str {
+        match self {
+            PostmortemSection::Heading(h) => h,
+            PostmortemSection::Section(s) => &s.heading,
+        }
+    }
+
+    /// What it is filled with: its `fill`, else what its heading says
+    /// (a section written out with neither `fill` nor `text` is read from
+    /// its heading too).
+    pub fn fills(&self) -> Vec<Fill> {
+        match self {
+            PostmortemSection::Section(s) if !s.fill.is_empty() || s.text.is_some() => {
+                s.fill.clone()
+            }
+            other => Fill::from_heading(other.heading()),
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            PostmortemSection::Heading(_) => None,
+            PostmortemSection::Section(s) => s.text.as_deref(),
+        }
+    }
 }
 
 impl Watch {

@@ -1,11 +1,14 @@
-//! The incident's clocks as data: what `clocks::timers` lists (response,
-//! escalations, deadlines, phase time boxes, comms cadence), kept in
-//! `Derived` so the panes and the clock tick do not list them again.
+//! The incident's clocks as data: what `clocks::timers` lists (whom to
+//! page, response, escalations, deadlines, phase time boxes, comms
+//! cadence), kept in `Derived` so the panes and the clock tick do not list
+//! them again.
 
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
+    /// Whom to page, due at the declaration or when the severity is raised.
+    Page,
     Response,
     Escalation,
     Deadline,
@@ -16,6 +19,7 @@ pub enum Kind {
 impl Kind {
     pub fn name(self) -> &'static str {
         match self {
+            Kind::Page => "page",
             Kind::Response => "response",
             Kind::Escalation => "escalation",
             Kind::Deadline => "deadline",

@@ -165,12 +165,19 @@ fn severity_and_status_pickers_record_changes() {
             after: chrono::TimeDelta::seconds(120)
         }
     );
-    // Choosing the current value records nothing.
+    // Choosing the current value records nothing. (The clock's tick
+    // recorded the declaration's page reminder; lowering P0 to P1 pages
+    // no one more.)
     h.key(KeyCode::Char('t'));
     h.key(KeyCode::Enter);
     assert_eq!(
         kinds(&h),
-        vec!["declared", "severity_changed", "status_changed"]
+        vec![
+            "declared",
+            "severity_changed",
+            "timer_due",
+            "status_changed"
+        ]
     );
 }
 
@@ -737,8 +744,26 @@ mod record_keeping {
     #[test]
     fn clocks_fall_due_once_and_are_acknowledged() {
         let mut h = Harness::drill();
+        h.advance(1);
+        let due: Vec<_> = h
+            .records()
+            .into_iter()
+            .filter(|r| r.event.kind() == "timer_due")
+            .collect();
+        // Whom to page falls due at the declaration.
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert!(
+            matches!(&due[0].event, Event::TimerDue { label, .. } if label.starts_with("Page ")),
+            "{due:?}"
+        );
         h.advance(14 * 60);
-        assert!(h.records().iter().all(|r| r.event.kind() != "timer_due"));
+        assert_eq!(
+            h.records()
+                .iter()
+                .filter(|r| r.event.kind() == "timer_due")
+                .count(),
+            1
+        );
         h.advance(61);
         let due: Vec<_> = h
             .records()
@@ -746,7 +771,7 @@ mod record_keeping {
             .filter(|r| r.event.kind() == "timer_due")
             .collect();
         // The response time, the first phase's time box, the status page cadence.
-        assert_eq!(due.len(), 3, "{due:?}");
+        assert_eq!(due.len(), 4, "{due:?}");
         h.advance(1);
         h.advance(1);
         assert_eq!(
@@ -754,12 +779,13 @@ mod record_keeping {
                 .iter()
                 .filter(|r| r.event.kind() == "timer_due")
                 .count(),
-            3,
+            4,
             "once each"
         );
+        assert_eq!(unacknowledged(&h.state).len(), 4);
+        h.key(KeyCode::Char('a'));
         assert_eq!(unacknowledged(&h.state).len(), 3);
         h.key(KeyCode::Char('a'));
-        assert_eq!(unacknowledged(&h.state).len(), 2);
         h.key(KeyCode::Char('a'));
         h.key(KeyCode::Char('a'));
         h.key(KeyCode::Char('a'));
@@ -777,7 +803,7 @@ mod record_keeping {
                 .iter()
                 .filter(|r| r.event.kind() == "timer_acknowledged")
                 .count(),
-            3
+            4
         );
     }
 
@@ -1102,7 +1128,12 @@ mod live_pods {
             "api-1", "1/1", "Running", 2,
         ))));
         h.advance(10);
-        assert_eq!(h.records().len(), 3);
+        // The clock's first tick records whom to page (due since the
+        // declaration); the recovery is not recorded yet.
+        assert_eq!(
+            kinds(&h),
+            vec!["declared", "pod_changed", "ready_changed", "timer_due"]
+        );
         h.advance(30);
         let last = h.records().last().unwrap().event.summary();
         assert_eq!(

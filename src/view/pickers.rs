@@ -116,13 +116,20 @@ pub fn unacknowledged(s: &State) -> Vec<(String, String)> {
             (*at, id.clone(), label)
         })
         .collect();
-    // Oldest first; at the same moment, the response clock before
-    // escalations, deadlines, time boxes and comms.
+    // Oldest first; at the same moment, whom to page, then the response
+    // clock before escalations, deadlines, time boxes and comms.
     let rank = |id: &str| {
-        ["response", "escalation", "deadline", "phase", "cadence"]
-            .iter()
-            .position(|p| id.starts_with(p))
-            .unwrap_or(9)
+        [
+            "page-",
+            "response",
+            "escalation",
+            "deadline",
+            "phase",
+            "cadence",
+        ]
+        .iter()
+        .position(|p| id.starts_with(p))
+        .unwrap_or(9)
     };
     v.sort_by(|a, b| {
         a.0.cmp(&b.0)

@@ -14,7 +14,8 @@ use super::sections::Section;
 use super::shell;
 use super::times::{CADENCE, parse_response, unit_duration};
 use crate::playbook::model::{
-    At, Command, Followup, Phase, Playbook, Postmortem, Procedure, Severity, Step, Template,
+    At, Command, Followup, Phase, Playbook, Postmortem, PostmortemSection, Procedure, Severity,
+    Step, Template,
 };
 use std::collections::HashSet;
 
@@ -597,15 +598,17 @@ impl Importer {
             .and_then(|c| unit_duration(&c[1], &c[2]));
         let id = self.template_ids.take(&slug(&name), "template");
         if kind.as_deref() == Some("postmortem") && self.postmortem.is_none() {
-            let sections: Vec<String> = lines
+            let sections: Vec<PostmortemSection> = lines
                 .iter()
                 .filter_map(|l| l.trim().strip_prefix("## "))
-                .map(|s| s.trim().to_string())
+                .map(|s| PostmortemSection::Heading(s.trim().to_string()))
                 .collect();
             if !sections.is_empty() {
                 self.postmortem = Some(Postmortem {
                     within: None,
                     file: None,
+                    title: None,
+                    header: Vec::new(),
                     sections,
                 });
             }
