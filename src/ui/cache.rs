@@ -203,6 +203,11 @@ impl Cache {
             };
             areas.push(*r);
         }
+        // The pods filter is typed in place (nothing over the panes), but
+        // a click reaches no step under it either, as in a whole frame.
+        if !super::steps_clickable(s) {
+            steps.clear();
+        }
         Drawn {
             placed: super::placed(s, &plan.placement, steps, None),
             areas,

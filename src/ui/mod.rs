@@ -338,10 +338,16 @@ pub fn overlay(
         Some(Modal::Approvals { selected }) => approvals::render(s, f, area, *selected),
         Some(Modal::Decide(d)) => approvals::decide(s, f, area, d),
     }
-    if s.ui.modal.is_some() {
+    if !steps_clickable(s) {
         steps.clear();
     }
     scroll_max
+}
+
+/// Whether a click reaches the checklist's steps: not while any dialog is
+/// open, the pods filter typed into its pane's title too.
+pub fn steps_clickable(s: &State) -> bool {
+    s.ui.modal.is_none()
 }
 
 /// The frame when the terminal is too small for any layout.
