@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 /// The sections, in order (plus the playbook's own extra sections before
 /// Commands Run).
-pub const SECTIONS: [&str; 14] = [
+pub const SECTIONS: [&str; 15] = [
     "Summary",
     "Timeline",
     "Metrics",
@@ -23,6 +23,7 @@ pub const SECTIONS: [&str; 14] = [
     "Commands Run",
     "Notes",
     "Escalations and Clocks",
+    "Acknowledgements",
     "Who to Call",
     "Communications",
     "Action Items",
@@ -228,6 +229,8 @@ pub fn render(f: &Facts) -> String {
     commands(o, f, &c);
     notes(o, f, &c);
     clocks(o, f, &c);
+    let resolved = f.moments.resolved.is_some();
+    super::acks::markdown(o, &f.acks, resolved, &|t| c.hms(t));
     super::contacts::markdown(o, &f.who_to_call);
     communications(o, f, &c);
     action_items(o, f, &c);
