@@ -54,6 +54,20 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         format!("created by {}", clean(&s.ctx.seat)),
         theme::dim(s.ctx.theme),
     ));
+    if let Some(x) = d
+        .extends
+        .as_ref()
+        .and_then(|id| s.observed.feed.silences.iter().find(|x| &x.id == id))
+    {
+        lines.push(Line::styled(
+            format!(
+                "it ends now at {} (in {})",
+                x.ends_at.with_timezone(&s.ctx.tz).format("%H:%M"),
+                crate::time::countdown(x.ends_at - s.now)
+            ),
+            theme::dim(s.ctx.theme),
+        ));
+    }
     match check(s, d) {
         Ok(new) => {
             let covered = s.observed.alerts.iter().filter(|a| new.covers(a)).count();
