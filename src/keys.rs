@@ -136,6 +136,7 @@ pub enum Action {
     SilenceGroup,
     ToggleSilences,
     ExpireSilence,
+    ExtendSilence,
     Filter,
     ClearFilter,
     Sort,
@@ -450,6 +451,12 @@ pub const KEYMAP: &[Binding] = &[
         &[k('e')],
         A::ExpireSilence,
         "expire the selected silence (asks first; recorded)",
+    ),
+    b(
+        C::Silences,
+        &[k('+')],
+        A::ExtendSilence,
+        "extend the selected silence of this incident (asks first; recorded)",
     ),
     b(
         C::AlertDetail,

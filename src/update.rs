@@ -570,4 +570,7 @@ mod verify_tests;
 mod ack_tests;
 
 #[cfg(test)]
+mod extend_tests;
+
+#[cfg(test)]
 mod procedures_tests;

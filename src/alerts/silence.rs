@@ -24,6 +24,9 @@ pub struct NewSilence {
     pub ends_at: DateTime<Utc>,
     pub created_by: String,
     pub comment: String,
+    /// An extension: the id of the silence it replaces (posted with that
+    /// id, so Alertmanager expires the old one as it creates this one).
+    pub replaces: Option<String>,
 }
 
 /// A silence as Alertmanager lists it.
@@ -131,7 +134,23 @@ pub fn build(
         ends_at: now + d,
         created_by: created_by.to_string(),
         comment: comment.to_string(),
+        replaces: None,
     })
+}
+
+/// The comment of an extension of silence `id`: its comment without the
+/// note of an earlier extension, then what it extends.
+pub fn extension_comment(comment: &str, id: &str) -> String {
+    format!("{} (extends {id})", without_extends(comment))
+}
+
+/// A comment without a trailing `(extends ID)` an extension added.
+pub fn without_extends(comment: &str) -> &str {
+    let c = comment.trim_end();
+    match c.rfind(" (extends ") {
+        Some(i) if c.ends_with(')') => c[..i].trim_end(),
+        _ => c,
+    }
 }
 
 impl NewSilence {
@@ -244,6 +263,19 @@ mod tests {
             build("a=1", "1h", "x", "", now).unwrap_err().0,
             Field::Comment
         );
+    }
+
+    #[test]
+    fn an_extensions_comment_says_what_it_extends_once() {
+        assert_eq!(
+            extension_comment("rolling back", "abc-1"),
+            "rolling back (extends abc-1)"
+        );
+        assert_eq!(
+            extension_comment("rolling back (extends abc-1)", "def-2"),
+            "rolling back (extends def-2)"
+        );
+        assert_eq!(without_extends("a (b)"), "a (b)");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - the response clock, the phase time boxes (met, missed, not reached),
 //!   the escalations and other clocks that fell due and whether they were
 //!   acknowledged;
+//! - the alert acknowledgements and how long each alert went unowned
+//!   while firing (as in the post-mortem);
 //! - the commands attempted (drill runs: nothing was executed);
 //! - how the facilitator ran the drill clock;
 //! - a summary of all of it.
@@ -27,11 +29,12 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use std::fmt::Write;
 
 /// The report's sections (level-2 headings), in order.
-pub const SECTIONS: [&str; 6] = [
+pub const SECTIONS: [&str; 7] = [
     "Summary",
     "Injects",
     "Clocks",
     "Escalations",
+    "Acknowledgements",
     "Commands Attempted",
     "Drill Clock",
 ];
@@ -242,6 +245,9 @@ pub fn render(
     injects_section(&mut o, &d, &fired, scenario);
     clocks_section(&mut o, &d, &boxes);
     escalations(&mut o, &d);
+    let resolved = f.moments.resolved.is_some();
+    let _ = writeln!(o, "## Acknowledgements\n");
+    super::acks::markdown(&mut o, &f.acks, resolved, &|t| d.local(t.0));
     commands(&mut o, &d);
     drill_clock(&mut o, &d);
     for w in &f.warnings {

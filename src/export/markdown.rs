@@ -267,6 +267,9 @@ fn fill_body(o: &mut String, f: &Facts, c: &Clock, fill: Fill) {
         Fill::Commands => commands(o, f, c),
         Fill::Notes => notes(o, f, c),
         Fill::Clocks => clocks(o, f, c),
+        Fill::Acks => super::acks::markdown(o, &f.acks, f.moments.resolved.is_some(), &|t| {
+            c.hms(t)
+        }),
         Fill::Contacts => super::contacts::markdown(o, &f.who_to_call),
         Fill::Comms => communications(o, f, c),
         Fill::ActionItems => action_items(o, f, c),

@@ -5,6 +5,7 @@
 //! machine-readable document. No clock, no files: the command reads the
 //! timeline and writes the result.
 
+pub mod acks;
 pub mod after_action;
 pub mod contacts;
 pub mod json;
@@ -68,6 +69,9 @@ pub struct Facts {
     /// end of the record (a customer notification not sent, SOC 2 logging).
     pub open_deadlines: Vec<OpenDeadline>,
     pub comms: Vec<CommsFact>,
+    /// Every acknowledgement and how it ended; how long each alert that
+    /// fired went unowned while firing.
+    pub acks: acks::AckFacts,
     /// Who was to be called and for which role (from the playbook).
     pub who_to_call: contacts::WhoToCall,
     /// The playbook's post-incident follow-ups, one per item; `null` when
@@ -815,6 +819,11 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         timers,
         open_deadlines,
         comms,
+        acks: acks::ack_facts(
+            records,
+            inc.resolved_at
+                .unwrap_or_else(|| records.last().map_or(declared_at, |r| r.at)),
+        ),
         who_to_call: playbook
             .map(|pb| contacts::who_to_call(pb, &inc.roles, &seen))
             .unwrap_or_default(),

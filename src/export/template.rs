@@ -69,6 +69,7 @@ pub fn default_sections() -> Vec<Section> {
         section("Commands Run", &[Fill::Commands], None),
         section("Notes", &[Fill::Notes], None),
         section("Escalations and Clocks", &[Fill::Clocks], None),
+        section("Acknowledgements", &[Fill::Acks], None),
         section("Who to Call", &[Fill::Contacts], None),
         section("Communications", &[Fill::Comms], None),
         section("Action Items", &[Fill::ActionItems], None),

@@ -537,6 +537,7 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
             "timers",
             "open_deadlines",
             "comms",
+            "acks",
             "who_to_call",
             "action_items",
             "postmortem",
@@ -556,6 +557,15 @@ fn json_holds_the_same_facts_and_the_records_as_written() {
     assert_eq!(v["notes"][0]["by"], "cy@h");
     assert_eq!(v["action_items"][0]["due"], "2026-11-23T14:05:00.000Z");
     assert_eq!(v["action_items"][1]["item"], "Update | status page");
+    // Never acked, still firing at the resolution: unowned 30 s → 3900 s.
+    assert_eq!(v["acks"]["acks"], serde_json::json!([]));
+    assert_eq!(v["acks"]["alerts"][0]["alertname"], "APIDown");
+    assert_eq!(
+        v["acks"]["alerts"][0]["resolved_at"],
+        serde_json::Value::Null
+    );
+    assert_eq!(v["acks"]["alerts"][0]["firing_seconds"], 3870);
+    assert_eq!(v["acks"]["alerts"][0]["unowned_seconds"], 3870);
     let as_written: Vec<serde_json::Value> = recs
         .iter()
         .map(|r| serde_json::to_value(r).unwrap())

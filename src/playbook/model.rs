@@ -527,6 +527,9 @@ pub enum Fill {
     /// Open deadlines, conditions set, clocks that fell due and their
     /// acknowledgements (pages reminded included).
     Clocks,
+    /// Every acknowledgement of an alert or group, how it ended, and how
+    /// long each alert went unowned while firing.
+    Acks,
     /// Whom each severity paged and how to reach each role.
     Contacts,
     /// The messages sent.
@@ -536,7 +539,7 @@ pub enum Fill {
 }
 
 impl Fill {
-    pub const ALL: [Fill; 11] = [
+    pub const ALL: [Fill; 12] = [
         Fill::Summary,
         Fill::Timeline,
         Fill::Metrics,
@@ -545,6 +548,7 @@ impl Fill {
         Fill::Commands,
         Fill::Notes,
         Fill::Clocks,
+        Fill::Acks,
         Fill::Contacts,
         Fill::Comms,
         Fill::ActionItems,
@@ -561,6 +565,7 @@ impl Fill {
             Fill::Commands => "commands",
             Fill::Notes => "notes",
             Fill::Clocks => "clocks",
+            Fill::Acks => "acks",
             Fill::Contacts => "contacts",
             Fill::Comms => "comms",
             Fill::ActionItems => "action-items",
@@ -578,6 +583,7 @@ impl Fill {
             Fill::Commands => "Commands Run",
             Fill::Notes => "Notes",
             Fill::Clocks => "Escalations and Clocks",
+            Fill::Acks => "Acknowledgements",
             Fill::Contacts => "Who to Call",
             Fill::Comms => "Communications",
             Fill::ActionItems => "Action Items",
@@ -588,7 +594,7 @@ impl Fill {
     /// and actions taken` takes the timeline and the commands.
     pub fn from_heading(heading: &str) -> Vec<Fill> {
         let h = heading.to_lowercase();
-        let words: [(Fill, &[&str]); 11] = [
+        let words: [(Fill, &[&str]); 12] = [
             (Fill::Summary, &["summary"]),
             (Fill::Timeline, &["timeline"]),
             (Fill::Metrics, &["metric", "mttd", "mttr"]),
@@ -597,6 +603,7 @@ impl Fill {
             (Fill::Commands, &["command", "actions taken"]),
             (Fill::Notes, &["note"]),
             (Fill::Clocks, &["escalation", "clock", "deadline"]),
+            (Fill::Acks, &["acknowledg", "ownership"]),
             (Fill::Contacts, &["who to call", "contact", "paging"]),
             (Fill::Comms, &["communication"]),
             (

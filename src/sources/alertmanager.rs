@@ -130,6 +130,11 @@ struct ApiSilenceStatus {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PostSilence<'a> {
+    /// Posting with an existing silence's id replaces it: Alertmanager
+    /// (0.25 and later) expires that silence and creates a new one (with a
+    /// new id) when the start changes, as an extension's does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
     matchers: Vec<ApiMatcher>,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
@@ -280,6 +285,7 @@ impl Client {
     /// Creates a silence; returns its id.
     pub async fn create_silence(&self, s: &NewSilence) -> Result<String, String> {
         let body = PostSilence {
+            id: s.replaces.as_deref(),
             matchers: s
                 .matchers
                 .iter()

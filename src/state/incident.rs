@@ -322,8 +322,15 @@ impl Incident {
                 id,
                 matchers,
                 ends_at,
+                extends,
                 ..
             } => {
+                // An extension replaced the silence it extends: Alertmanager
+                // expired that one as it created this one.
+                // (Updated in place, it keeps its id: the insert below.)
+                if let Some(old) = extends.as_ref().and_then(|x| self.silences.get_mut(x)) {
+                    old.expired = true;
+                }
                 self.silences.insert(
                     id.clone(),
                     SilenceRecord {

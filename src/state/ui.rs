@@ -172,6 +172,9 @@ pub struct SilenceDialog {
     pub confirm: bool,
     /// The first problem, and the field it is in (0-2).
     pub error: Option<(usize, String)>,
+    /// Extending this silence of the incident (its id): the matchers are
+    /// its own and cannot be changed.
+    pub extends: Option<String>,
 }
 
 impl SilenceDialog {

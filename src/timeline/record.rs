@@ -159,6 +159,9 @@ pub enum Event {
         duration: String,
         comment: String,
         created_by: String,
+        /// An extension: the silence (this incident's) it replaces.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extends: Option<String>,
     },
     /// Alertmanager created it.
     SilenceCreated {
@@ -167,6 +170,10 @@ pub enum Event {
         matchers: Vec<String>,
         #[serde(serialize_with = "ser_at", deserialize_with = "de_at")]
         ends_at: DateTime<Utc>,
+        /// An extension: the silence it replaced (Alertmanager expired
+        /// that one as it created this one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extends: Option<String>,
     },
     /// Expiring a silence was confirmed; written before it is sent.
     SilenceExpireRequested {
@@ -510,15 +517,30 @@ impl Event {
                 matchers,
                 duration,
                 comment,
+                extends,
                 ..
             } => format!(
-                "silence requested for {target}, {duration}: {{{}}} \"{comment}\"",
+                "silence {}requested for {target}, {duration}: {{{}}} \"{comment}\"",
+                extends
+                    .as_ref()
+                    .map(|x| format!("extending {} ", short_id(x)))
+                    .unwrap_or_default(),
                 matchers.join(", ")
             ),
-            Event::SilenceCreated { id, ends_at, .. } => format!(
-                "silence {} created, until {} UTC",
+            Event::SilenceCreated {
+                id,
+                ends_at,
+                extends,
+                ..
+            } => format!(
+                "silence {} created, until {} UTC{}",
                 short_id(id),
-                ends_at.format("%H:%M")
+                ends_at.format("%H:%M"),
+                match extends {
+                    Some(x) if x == id => " (extended in place)".to_string(),
+                    Some(x) => format!(" (extends {}, which it replaces)", short_id(x)),
+                    None => String::new(),
+                }
             ),
             Event::SilenceExpireRequested { id, .. } => {
                 format!("silence {} expiry requested", short_id(id))
@@ -830,12 +852,31 @@ mod tests {
                 duration: "2h".into(),
                 comment: "rolling back".into(),
                 created_by: "ana@bastion".into(),
+                extends: None,
             },
             Event::SilenceCreated {
                 request: "s1".into(),
                 id: "5f2c9a4e-1111".into(),
                 matchers: vec!["alertname=\"APIDown\"".into()],
                 ends_at: at,
+                extends: None,
+            },
+            Event::SilenceRequested {
+                request: "s2".into(),
+                target: "silence 5f2c9a4e".into(),
+                matchers: vec!["alertname=\"APIDown\"".into()],
+                ends_at: at,
+                duration: "1h".into(),
+                comment: "rolling back (extends 5f2c9a4e-1111)".into(),
+                created_by: "ana@bastion".into(),
+                extends: Some("5f2c9a4e-1111".into()),
+            },
+            Event::SilenceCreated {
+                request: "s2".into(),
+                id: "77aa0000-2222".into(),
+                matchers: vec!["alertname=\"APIDown\"".into()],
+                ends_at: at,
+                extends: Some("5f2c9a4e-1111".into()),
             },
             Event::ThresholdCrossed {
                 metric: "cpu".into(),

@@ -944,6 +944,90 @@ fn expire_silence_question() {
     );
 }
 
+/// `S`, then `+` on our silence: the silence dialog extending it (its
+/// matchers fixed, the duration from now), then its confirmation.
+#[test]
+fn extend_silence_dialog_and_its_confirmation() {
+    let build = |w: u16, hgt: u16| -> Harness {
+        let mut h = live_alerts(w, hgt);
+        h.key(KeyCode::Char('S'));
+        h.key(KeyCode::Char('g'));
+        h.key(KeyCode::Char('+'));
+        assert!(
+            matches!(&h.state.ui.modal, Some(Modal::Silence(d)) if d.extends.is_some()),
+            "{:?}",
+            h.state.ui.modal
+        );
+        h
+    };
+    each_size("extend_silence", build, |buf, r, s| {
+        assert!(s.contains("Extend silence 5f2c9a4e"), "{s}");
+        assert!(style_of(buf, r, "1h").2.contains(REVERSED), "{s}");
+    });
+    each_size(
+        "extend_silence_confirm",
+        |w, hgt| {
+            let mut h = build(w, hgt);
+            h.key(KeyCode::Enter);
+            h
+        },
+        |_, _, s| {
+            assert!(s.contains("Extend it?"), "{s}");
+        },
+    );
+}
+
+/// The silences list at 80x24 after our silence was extended by an hour:
+/// Alertmanager lists the new one (ours, `★`, an hour left, its comment
+/// saying what it extends) and no longer the old one.
+#[test]
+fn silences_list_with_an_extended_silence_at_80x24() {
+    let mut h = live_alerts(80, 24);
+    h.key(KeyCode::Char('S'));
+    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::Char('+'));
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    let request = h
+        .state
+        .observed
+        .feed
+        .inflight
+        .keys()
+        .next()
+        .expect("the extension sent")
+        .clone();
+    let new = "9d1e7c3b-aaaa-bbbb-cccc-ddddeeeeffff";
+    h.send(crate::msg::Msg::SilenceDone {
+        request,
+        result: Ok(new.into()),
+    });
+    let mut poll = crate::testkit::am_poll();
+    poll.silences = vec![crate::alerts::silence::Silence {
+        id: new.into(),
+        matchers: vec![
+            "alertname=\"APIDown\"".into(),
+            "instance=\"api-2:8080\"".into(),
+        ],
+        starts_at: h.now,
+        ends_at: h.now + chrono::TimeDelta::hours(1),
+        created_by: "ana@bastion-1".into(),
+        comment: "api-2 drained for the rollback (extends 5f2c9a4e-1111-2222-3333-444455556666)"
+            .into(),
+        state: "active".into(),
+    }];
+    h.send(crate::msg::Msg::AlertsPolled(Box::new(poll)));
+    let buf = pane_alone(&h.state, Pane::Alerts, 80, 24);
+    let s = serialise(&buf, buf.area, "silences list, one extended");
+    assert!(s.contains("★9d1e7c3b"), "{s}");
+    assert!(s.contains("1:00:00"), "{s}");
+    assert!(
+        !s.contains("5f2c9a4e ends"),
+        "the old one's warning is gone: {s}"
+    );
+    insta::assert_snapshot!("silences_extended_80x24", s);
+}
+
 // ---------------------------------------------------------------- the other panes
 
 /// The rectangle the layout in use gives `id` at the harness's size, cut

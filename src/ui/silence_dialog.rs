@@ -54,6 +54,20 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         format!("created by {}", clean(&s.ctx.seat)),
         theme::dim(s.ctx.theme),
     ));
+    if let Some(x) = d
+        .extends
+        .as_ref()
+        .and_then(|id| s.observed.feed.silences.iter().find(|x| &x.id == id))
+    {
+        lines.push(Line::styled(
+            format!(
+                "it ends now at {} (in {})",
+                x.ends_at.with_timezone(&s.ctx.tz).format("%H:%M"),
+                crate::time::countdown(x.ends_at - s.now)
+            ),
+            theme::dim(s.ctx.theme),
+        ));
+    }
     match check(s, d) {
         Ok(new) => {
             let covered = s.observed.alerts.iter().filter(|a| new.covers(a)).count();
@@ -78,7 +92,20 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         ));
     }
     lines.push(Line::from(""));
-    if d.confirm {
+    if d.confirm && d.extends.is_some() {
+        lines.push(Line::styled(
+            format!(
+                "Extend it? {} extend · {} back",
+                s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Confirm),
+                s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Cancel)
+            ),
+            theme::warn(s.ctx.theme),
+        ));
+        lines.push(Line::styled(
+            "Recorded first; Alertmanager then replaces it with a new one.",
+            theme::dim(s.ctx.theme),
+        ));
+    } else if d.confirm {
         lines.push(Line::styled(
             format!(
                 "Create this silence? {} create · {} back",
@@ -95,8 +122,13 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
     // The keys of the stage the dialog is in.
     let hint = if d.confirm {
         format!(
-            " {} create · {} back ",
+            " {} {} · {} back ",
             s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Confirm),
+            if d.extends.is_some() {
+                "extend"
+            } else {
+                "create"
+            },
             s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Cancel)
         )
     } else {
@@ -110,7 +142,10 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(s.ctx.theme, true))
-        .title(format!(" Silence {} ", clean(&d.target)))
+        .title(match &d.extends {
+            Some(_) => format!(" Extend {} from now ", clean(&d.target)),
+            None => format!(" Silence {} ", clean(&d.target)),
+        })
         .title_bottom(hint);
     f.render_widget(
         Paragraph::new(lines)

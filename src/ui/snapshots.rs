@@ -317,6 +317,7 @@ pub(super) fn live_alerts_polled() -> Harness {
             "instance=\"api-2:8080\"".into(),
         ],
         ends_at: crate::testkit::t0() + chrono::TimeDelta::minutes(6),
+        extends: None,
     });
     let mut poll = am_poll();
     poll.silences = vec![crate::alerts::silence::Silence {

@@ -299,6 +299,7 @@ fn expiring_is_guarded_recorded_and_ours_warn_before_they_end() {
         id: id.into(),
         matchers: vec!["alertname=\"APIDown\"".into()],
         ends_at: h.now + TimeDelta::minutes(30),
+        extends: None,
     });
     let mut p = am_poll();
     p.silences = vec![crate::alerts::silence::Silence {

@@ -6,7 +6,8 @@
 //!
 //! Keys: `Ctx::Alerts` and `Ctx::Silences` (the pane, `on_pane_action`;
 //! acknowledgements are `ack`'s), `Ctx::AlertDetail` (`detail_key`),
-//! `Ctx::SilenceEdit` and `Ctx::SilenceConfirm` (`silence_key`),
+//! `Ctx::SilenceEdit` and `Ctx::SilenceConfirm` (`silence_key`: creating
+//! a silence, or extending one of the incident's with `+`),
 //! `Ctx::ExpireConfirm` (`expire_key`). Dialogs work in place.
 
 use super::{append, clamp_move, flash};
@@ -159,13 +160,20 @@ pub fn silence_done(
     let request = request.to_string();
     match (cmd, result) {
         (AmCommand::CreateSilence { silence, .. }, Ok(id)) => {
+            let until = silence.ends_at.with_timezone(&s.ctx.tz).format("%H:%M");
+            let short = crate::timeline::record::short_id(&id);
             flash(
                 s,
-                format!(
-                    "Silence {} created until {}",
-                    crate::timeline::record::short_id(&id),
-                    silence.ends_at.with_timezone(&s.ctx.tz).format("%H:%M")
-                ),
+                match &silence.replaces {
+                    // Alertmanager updated it in place (asked within the
+                    // second it started): the same silence, a later end.
+                    Some(old) if *old == id => format!("Silence {short} extended until {until}"),
+                    Some(old) => format!(
+                        "Silence {} extended until {until}: now silence {short}, the old one expired",
+                        crate::timeline::record::short_id(old)
+                    ),
+                    None => format!("Silence {short} created until {until}"),
+                },
             );
             append(
                 s,
@@ -174,6 +182,7 @@ pub fn silence_done(
                     id,
                     matchers: silence.matcher_texts(),
                     ends_at: silence.ends_at,
+                    extends: silence.replaces.clone(),
                 },
                 fx,
             );
@@ -187,6 +196,7 @@ pub fn silence_done(
         }
         (cmd, Err(error)) => {
             let action = match cmd {
+                AmCommand::CreateSilence { silence, .. } if silence.replaces.is_some() => "extend",
                 AmCommand::CreateSilence { .. } => "create",
                 AmCommand::ExpireSilence { .. } => "expire",
             };
@@ -293,6 +303,7 @@ pub fn on_pane_action(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::SilenceAlert => open_silence(s, false),
         Action::SilenceGroup => open_silence(s, true),
         Action::ExpireSilence => open_expire(s),
+        Action::ExtendSilence => open_extend(s),
         _ => {}
     }
 }
@@ -300,7 +311,7 @@ pub fn on_pane_action(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
 /// Why silences cannot be changed from here, if they cannot.
 fn cannot_change(s: &State) -> Option<&'static str> {
     if s.ctx.read_only {
-        Some("--read-only: silences cannot be created or expired from this seat")
+        Some("--read-only: silences cannot be created, extended or expired from this seat")
     } else if s.ctx.alertmanager.is_none() {
         Some("No Alertmanager: open the incident with --alertmanager URL to silence alerts")
     } else {
@@ -342,6 +353,55 @@ fn open_silence(s: &mut State, whole_group: bool) {
         focus: 2,
         confirm: false,
         error: None,
+        extends: None,
+    })));
+}
+
+/// `+` in the silences list: extend the selected silence, if this
+/// incident created it. The silence dialog asks, its matchers fixed: a
+/// duration (the silence's original one, else 1h) from now and the
+/// comment; the request is recorded before it is sent.
+fn open_extend(s: &mut State) {
+    if let Some(why) = cannot_change(s) {
+        return flash(s, why);
+    }
+    let Some(x) = s.observed.feed.silences.get(s.ui.silence) else {
+        return flash(s, "No silence selected");
+    };
+    let short = crate::timeline::record::short_id(&x.id).to_string();
+    match s.incident.silences.get(&x.id) {
+        Some(r) if !r.expired => {}
+        Some(_) => {
+            return flash(
+                s,
+                format!(
+                    "Silence {short} was expired or replaced in this incident: nothing to extend"
+                ),
+            );
+        }
+        None => {
+            return flash(
+                s,
+                format!(
+                    "Silence {short} was not created in this incident: only ours (★) are extended here; extend it in Alertmanager"
+                ),
+            );
+        }
+    }
+    let duration = crate::view::alerts::original_duration(s, &x.id);
+    s.ui.modal = Some(Modal::Silence(Box::new(SilenceDialog {
+        target: format!("silence {short}"),
+        fields: [
+            Text::line("").with_text(&x.matchers.join(", ")).at_end(),
+            Text::line("").with_text(&duration).at_end(),
+            Text::line("")
+                .with_text(silence::without_extends(&x.comment))
+                .at_end(),
+        ],
+        focus: 1,
+        confirm: false,
+        error: None,
+        extends: Some(x.id.clone()),
     })));
 }
 
@@ -437,6 +497,10 @@ pub fn silence_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             s.ui.modal = None;
             flash(s, "Nothing was silenced");
         }
+        // An extension's matchers are the silence's own: not a field.
+        (Some(Action::FocusNext | Action::FocusPrev), _) if d.extends.is_some() => {
+            d.focus = if d.focus == 1 { 2 } else { 1 }
+        }
         (Some(Action::FocusNext), _) => d.focus = (d.focus + 1) % 3,
         (Some(Action::FocusPrev), _) => d.focus = (d.focus + 2) % 3,
         (_, Some(Ok(_))) => {
@@ -444,7 +508,7 @@ pub fn silence_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             d.confirm = true;
         }
         (_, Some(Err(e))) => {
-            d.focus = e.0;
+            d.focus = if d.extends.is_some() { e.0.max(1) } else { e.0 };
             d.error = Some(e);
         }
         _ => {
@@ -482,6 +546,7 @@ fn request_silence(
         duration: d.fields[1].as_str().trim().to_string(),
         comment: new.comment.clone(),
         created_by: new.created_by.clone(),
+        extends: new.replaces.clone(),
     };
     s.observed.feed.ops.insert(
         request.clone(),

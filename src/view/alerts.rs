@@ -23,16 +23,54 @@ pub fn expiring_soon(s: &State) -> Vec<&silence::Silence> {
         .collect()
 }
 
-/// Checks the dialog as it stands.
+/// Checks the dialog as it stands. An extension must end later than the
+/// silence it extends does now, and says in its comment what it extends.
 pub fn check(s: &State, d: &SilenceDialog) -> Result<silence::NewSilence, (usize, String)> {
-    silence::build(
+    let mut new = silence::build(
         d.fields[0].as_str(),
         d.fields[1].as_str(),
         d.fields[2].as_str(),
         &s.ctx.seat,
         s.now,
     )
-    .map_err(|(f, e)| (field_index(f), e))
+    .map_err(|(f, e)| (field_index(f), e))?;
+    if let Some(id) = &d.extends {
+        if let Some(x) = s.observed.feed.silences.iter().find(|x| &x.id == id)
+            && new.ends_at <= x.ends_at
+        {
+            return Err((
+                field_index(Field::Duration),
+                format!(
+                    "it would end before the silence does now ({}): give a longer duration (from now), or e to expire it",
+                    x.ends_at.with_timezone(&s.ctx.tz).format("%H:%M")
+                ),
+            ));
+        }
+        new.comment = silence::extension_comment(&new.comment, id);
+        new.replaces = Some(id.clone());
+    }
+    Ok(new)
+}
+
+/// The duration a silence of this incident was requested for (`2h`), to
+/// offer when it is extended; `1h` when the record does not say.
+pub fn original_duration(s: &State, id: &str) -> String {
+    use crate::timeline::Event;
+    let recs = &s.incident.records;
+    recs.iter()
+        .find_map(|r| match &r.event {
+            Event::SilenceCreated { id: x, request, .. } if x == id => Some(request),
+            _ => None,
+        })
+        .and_then(|req| {
+            recs.iter().find_map(|r| match &r.event {
+                Event::SilenceRequested {
+                    request, duration, ..
+                } if request == req && !duration.trim().is_empty() => Some(duration.clone()),
+                _ => None,
+            })
+        })
+        .unwrap_or_else(|| "1h".into())
 }
 
 /// The source line of the alerts pane: connected, or stale since when,
