@@ -693,7 +693,7 @@ mod tests {
         markdown(&mut md, &f, false, &|t| t.0.to_string());
         assert_eq!(
             md,
-            "## Acknowledgements\n\nNo alert fired and nothing was acknowledged.\n\n"
+            "No alert fired and nothing was acknowledged.\n\n"
         );
     }
 

@@ -645,6 +645,7 @@ fn the_markdown_parses_into_the_templates_sections_and_tables() {
             "Commands Run",
             "Notes",
             "Escalations and Clocks",
+            "Acknowledgements",
             "Who to Call",
             "Action Items",
         ]
@@ -1018,6 +1019,7 @@ fn seed_002s_post_mortem_template_for_dicps() {
             "Commands Run",
             "Notes",
             "Escalations and Clocks",
+            "Acknowledgements",
             "Who to Call",
             "Communications",
         ]
@@ -1062,7 +1064,8 @@ fn seed_000s_post_incident_headings_for_zkp_ledger() {
     let zkp = crate::playbook::load_bundled("zkp-ledger.yaml").unwrap();
     let (md, p) = export_with(Some(&zkp));
     assert_eq!(p.title, "Post-Mortem: API down");
-    // Every fact has a place among seed 000's headings: nothing appended.
+    // Every fact but the acknowledgements has a place among seed 000's
+    // headings.
     assert_eq!(
         p.h2,
         [
@@ -1071,6 +1074,8 @@ fn seed_000s_post_incident_headings_for_zkp_ledger() {
             "Impact",
             "Communication effectiveness",
             "Improvements and preventive measures",
+            // Seed 000 says nothing of acknowledgements: appended.
+            "Acknowledgements",
         ]
     );
     assert!(
