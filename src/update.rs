@@ -37,6 +37,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             | Msg::Reloaded(_)
             | Msg::InjectDue(_)
             | Msg::Checks(_)
+            | Msg::Figures(_)
     );
     let mut fx = Vec::new();
     match msg {
@@ -97,6 +98,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Checks(u) => s.observed.checks.apply(u),
         Msg::Host(h) => alerts::host(s, h, &mut fx),
+        Msg::Figures(u) => figures::polled(s, u, &mut fx),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::AlertsPolled(poll) => alerts::polled(s, *poll, &mut fx),
         Msg::AlertsFailed { error, retry_in } => alerts::failed(s, error, retry_in),
@@ -542,6 +544,7 @@ mod checklist;
 mod contacts;
 mod drill;
 mod editor;
+mod figures;
 mod global;
 mod help;
 mod output;

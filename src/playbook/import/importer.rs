@@ -485,6 +485,7 @@ impl Importer {
             impact,
             page,
             examples,
+            criteria: Vec::new(),
         });
     }
 
@@ -549,6 +550,7 @@ impl Importer {
                     .map(String::from),
                 page: Vec::new(),
                 examples: Vec::new(),
+                criteria: Vec::new(),
             });
         }
         true
