@@ -39,6 +39,13 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             | Msg::Checks(_)
             | Msg::Figures(_)
     );
+    // Severity criteria are judged again when the figures change.
+    // (A drill's inject changes them once its record is durable.)
+    let figures_changed = match &msg {
+        Msg::Figures(_) | Msg::InjectDue(_) => true,
+        Msg::Recorded(r) | Msg::Followed(r) => matches!(r.event, Event::InjectFired { .. }),
+        _ => false,
+    };
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
@@ -221,6 +228,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             });
         }
         Msg::Terminate(_) => fx.push(Effect::Quit),
+    }
+    if figures_changed {
+        criteria::judge(s, &mut fx);
     }
     if reverify {
         verify::check(s, &mut fx);
@@ -542,6 +552,7 @@ pub mod alerts;
 mod approval;
 mod checklist;
 mod contacts;
+mod criteria;
 mod drill;
 mod editor;
 mod figures;
@@ -574,3 +585,6 @@ mod ack_tests;
 
 #[cfg(test)]
 mod procedures_tests;
+
+#[cfg(test)]
+mod criteria_tests;

@@ -156,6 +156,50 @@ fn prometheus(c: &mut Ctx, pb: &Playbook, watch_node: Option<&Node>) {
     }
 }
 
+/// Severity criteria: one with a figure has a bound, and names a figure
+/// the playbook measures (a `watch.prometheus` query, when it has one).
+fn criteria(c: &mut Ctx, severities: &[super::model::Severity], watch: &super::model::Watch) {
+    for sev in severities {
+        for cr in &sev.criteria {
+            let Some(f) = &cr.figure else {
+                if cr.above.is_some() || cr.below.is_some() {
+                    c.at(
+                        &sev.id,
+                        format!(
+                            "severity \"{}\": criterion {:?} has a bound but no figure (add figure: NAME)",
+                            sev.id.value, cr.text
+                        ),
+                    );
+                }
+                continue;
+            };
+            if cr.above.is_none() && cr.below.is_none() {
+                c.at(
+                    f,
+                    format!(
+                        "severity \"{}\": criterion on figure {:?} has no bound (add above: N or below: N)",
+                        sev.id.value, f.value
+                    ),
+                );
+            }
+            if let Some(p) = &watch.prometheus
+                && p.figure(&f.value).is_none()
+            {
+                let known: Vec<&str> = p.figures.iter().map(|x| x.name.value.as_str()).collect();
+                c.at(
+                    f,
+                    format!(
+                        "severity \"{}\": criterion figure {:?} is not a query in watch.prometheus.figures (expected one of: {})",
+                        sev.id.value,
+                        f.value,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Duplicate ids across files: the first definition wins, later ones are
 /// reported with where the first is.
 #[derive(Default)]
@@ -433,6 +477,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
         file,
     };
     policy_parts(&mut c, &mut seen, &known, &own);
+    criteria(&mut c, &own.severities, &pb.watch);
     if let Some(b) = &pb.business_day {
         use super::business_day::{parse_offset, parse_start};
         if let Some(s) = &b.start
@@ -453,6 +498,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             file: pfile,
         };
         policy_parts(&mut pc, &mut seen, &known, p);
+        criteria(&mut pc, &p.severities, &pb.watch);
         out.extend(pc.out);
     }
     c.out = out;
@@ -828,6 +874,38 @@ procedures:
             p[2].contains("duplicate watch.prometheus figure id \"Error rate\""),
             "{p:#?}"
         );
+    }
+
+    #[test]
+    fn severity_criteria_have_a_bound_and_name_a_prometheus_figure() {
+        let crit = |c: &str| {
+            let c = c.to_string();
+            move |s: &str| {
+                with_prometheus("http://p:9090", "cpu", "cpu")(s).replace(
+                    "  - {id: P0, name: Critical, response: 15m}",
+                    &format!("  - id: P0\n    name: Critical\n    response: 15m\n    criteria:\n      - {c}"),
+                )
+            }
+        };
+        assert_eq!(
+            lint(crit(
+                "{text: '> 50% errors', figure: Error rate, above: 50}"
+            )),
+            Vec::<String>::new()
+        );
+        assert_eq!(lint(crit("{text: Customer reports}")), Vec::<String>::new());
+        let p = one(crit(
+            "{text: '> 50% errors', figure: error ratio, above: 50}",
+        ));
+        assert!(
+            p.starts_with("t.yaml:")
+                && p.contains("criterion figure \"error ratio\" is not a query in watch.prometheus.figures (expected one of: Error rate)"),
+            "{p}"
+        );
+        let p = one(crit("{text: '> 50% errors', figure: Error rate}"));
+        assert!(p.contains("has no bound"), "{p}");
+        let p = one(crit("{text: '> 50% errors', above: 50}"));
+        assert!(p.contains("has a bound but no figure"), "{p}");
     }
 
     #[test]

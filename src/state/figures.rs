@@ -7,6 +7,19 @@ use super::observed::{Figure, SourceHealth};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::BTreeMap;
 
+/// A severity criterion a figure meets now (`view::criteria`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Crossing {
+    pub severity: String,
+    pub figure: String,
+    pub value: f64,
+    pub unit: String,
+    /// The criterion's words.
+    pub text: String,
+    /// `> 50`.
+    pub bound: String,
+}
+
 /// One figure's answer in a poll.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FigureAnswer {

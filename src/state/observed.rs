@@ -179,6 +179,9 @@ pub struct Observed {
     pub feed: AlertFeed,
     /// The Prometheus source of the service's figures (live incidents).
     pub prometheus: super::figures::PromFeed,
+    /// The severity criteria the figures meet now, by criterion
+    /// (`P1/0`): a new one of a higher severity is suggested once.
+    pub criteria: std::collections::BTreeMap<String, super::figures::Crossing>,
     /// The playbook's host thresholds: how long each has been over.
     pub thresholds: crate::state::thresholds::Clocks,
     /// The live Kubernetes source, when one watches the pods.

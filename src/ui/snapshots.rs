@@ -652,3 +652,19 @@ fn every_bundled_scenario_plays_to_its_end_on_both_seats() {
         assert!(!s.contains("Upcoming"), "{name}:\n{s}");
     }
 }
+
+/// A figure crossed a higher severity's criterion: the header suggests it
+/// (the API-outage drill, taken for a P2, at 20 s: 58.2 % errors).
+#[test]
+fn severity_suggestion_at_80x24() {
+    let mut h = Harness::drill();
+    let from = h.state.incident.severity.clone();
+    h.record(crate::timeline::Event::SeverityChanged {
+        from,
+        to: "P2".into(),
+    });
+    h.run_injects_until(20);
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("▲ Suggest P1: Error rate 58.2% > 50"), "{s}");
+    insta::assert_snapshot!(s);
+}
