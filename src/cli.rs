@@ -131,6 +131,10 @@ pub enum Command {
         /// them (overrides the playbook's watch.alertmanager).
         #[arg(long, value_name = "URL", env = "INCIDENT_COCKPIT_ALERTMANAGER")]
         alertmanager: Option<String>,
+        /// Prometheus to ask for the service's figures (the playbook's
+        /// watch.prometheus.figures; overrides watch.prometheus.url).
+        #[arg(long, value_name = "URL", env = "INCIDENT_COCKPIT_PROMETHEUS")]
+        prometheus: Option<String>,
         /// Refuse every command that is not read-only (silences included).
         #[arg(long)]
         read_only: bool,

@@ -31,6 +31,8 @@ pub enum Msg {
         error: String,
         retry_in: std::time::Duration,
     },
+    /// Prometheus answered (or did not) the playbook's figure queries.
+    Figures(crate::state::figures::FigureUpdate),
     /// A silence action ended: the new silence's id (create), or the
     /// expired one's (expire); or why it failed.
     SilenceDone {

@@ -331,6 +331,8 @@ pub struct LiveSpec {
     pub selector: Option<String>,
     /// Alertmanager's URL (overrides the playbook's `watch.alertmanager`).
     pub alertmanager: Option<String>,
+    /// Prometheus' URL (overrides the playbook's `watch.prometheus.url`).
+    pub prometheus: Option<String>,
     pub read_only: bool,
 }
 
@@ -390,6 +392,10 @@ pub fn effective_watch(pb: &Playbook, spec: &LiveSpec) -> crate::playbook::model
     }
     if let Some(a) = &spec.alertmanager {
         watch.alertmanager = Some(a.clone());
+    }
+    if let Some(p) = spec.prometheus.as_ref().filter(|p| !p.trim().is_empty()) {
+        watch.prometheus.get_or_insert_with(Default::default).url =
+            Some(crate::playbook::model::At::new(p.trim().to_string()));
     }
     watch
 }
@@ -501,6 +507,49 @@ pub fn alertmanager_config(
         url.trim(),
         &pb.watch.alerts,
     )))
+}
+
+/// The Prometheus source's settings for a live incident, if it has
+/// one: the URL (`--prometheus`, else the playbook's
+/// `watch.prometheus.url`) and the playbook's figure queries, checked
+/// before anything is declared. A URL without figures to ask is refused.
+pub fn prometheus_config(
+    pb: &Playbook,
+    spec: &LiveSpec,
+) -> Result<Option<crate::sources::prometheus::Config>> {
+    use crate::sources::prometheus;
+    let section = pb.watch.prometheus.clone().unwrap_or_default();
+    let Some(url) = spec
+        .prometheus
+        .clone()
+        .or_else(|| section.url.as_ref().map(|u| u.value.clone()))
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    prometheus::check_url(&url).map_err(|e| anyhow!(e))?;
+    if section.figures.is_empty() {
+        return Err(anyhow!(
+            "playbook {}: Prometheus at {} but no figures to ask it for (add watch.prometheus.figures: [{{name, query, unit}}])",
+            pb.name.value,
+            crate::sources::alertmanager::display_url(&url)
+        ));
+    }
+    let interval = match &section.interval {
+        Some(i) => crate::time::parse_duration(&i.value)
+            .map_err(|e| anyhow!("playbook {}: watch.prometheus.interval: {e}", pb.name.value))?,
+        None => prometheus::INTERVAL,
+    };
+    let queries = section
+        .figures
+        .iter()
+        .map(|f| prometheus::Query {
+            name: f.name.value.trim().to_string(),
+            query: f.query.value.clone(),
+            unit: f.unit.clone().unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some(prometheus::Config::new(&url, queries, interval)))
 }
 
 /// How a seat comes to an existing incident.
@@ -617,6 +666,7 @@ pub fn existing_state_with(
             namespace: watch.get("namespace").cloned(),
             selector: watch.get("selector").cloned(),
             alertmanager: watch.get("alertmanager").cloned(),
+            prometheus: None,
             read_only: seat == Seat::Viewer,
         };
         if pb.procedure(procedure).is_none() {

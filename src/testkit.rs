@@ -221,6 +221,7 @@ impl Harness {
             namespace: None,
             selector: None,
             alertmanager: alertmanager.map(Into::into),
+            prometheus: None,
             read_only: false,
         };
         let (procedure, severity, title) = session::resolve_live(&pb, &spec).unwrap();

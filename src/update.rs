@@ -37,7 +37,15 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             | Msg::Reloaded(_)
             | Msg::InjectDue(_)
             | Msg::Checks(_)
+            | Msg::Figures(_)
     );
+    // Severity criteria are judged again when the figures change.
+    // (A drill's inject changes them once its record is durable.)
+    let figures_changed = match &msg {
+        Msg::Figures(_) | Msg::InjectDue(_) => true,
+        Msg::Recorded(r) | Msg::Followed(r) => matches!(r.event, Event::InjectFired { .. }),
+        _ => false,
+    };
     let mut fx = Vec::new();
     match msg {
         Msg::Key(key) => on_key(s, key, &mut fx),
@@ -97,6 +105,7 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         }
         Msg::Checks(u) => s.observed.checks.apply(u),
         Msg::Host(h) => alerts::host(s, h, &mut fx),
+        Msg::Figures(u) => figures::polled(s, u, &mut fx),
         Msg::HostUnavailable(e) => s.observed.host_error = Some(e),
         Msg::AlertsPolled(poll) => alerts::polled(s, *poll, &mut fx),
         Msg::AlertsFailed { error, retry_in } => alerts::failed(s, error, retry_in),
@@ -219,6 +228,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             });
         }
         Msg::Terminate(_) => fx.push(Effect::Quit),
+    }
+    if figures_changed {
+        criteria::judge(s, &mut fx);
     }
     if reverify {
         verify::check(s, &mut fx);
@@ -540,8 +552,10 @@ pub mod alerts;
 mod approval;
 mod checklist;
 mod contacts;
+mod criteria;
 mod drill;
 mod editor;
+mod figures;
 mod global;
 mod help;
 mod output;
@@ -574,3 +588,6 @@ mod extend_tests;
 
 #[cfg(test)]
 mod procedures_tests;
+
+#[cfg(test)]
+mod criteria_tests;

@@ -61,6 +61,7 @@ fn truth(url: &str, answer: incident_cockpit::state::verify::HttpAnswer) -> Trut
             watched: &[],
             observes_pods: false,
             observes_alerts: false,
+            prometheus: None,
         },
     )
 }

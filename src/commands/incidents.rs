@@ -136,9 +136,17 @@ pub fn join(
             namespace: None,
             selector: None,
             alertmanager: state.ctx.alertmanager.clone(),
+            prometheus: None,
             read_only: false,
         },
     )?;
+    // The service's figures from Prometheus (live incidents; a drill's
+    // scenario has its own).
+    let prometheus = if state.ctx.drill {
+        None
+    } else {
+        session::prometheus_config(&state.ctx.playbook, &session::LiveSpec::default())?
+    };
     let script = sources::drill::Script::of(&state);
     // Records found out of the chain on opening: said and recorded like
     // those found later.
@@ -155,6 +163,9 @@ pub fn join(
                     seq: b.seq,
                     what: b.what,
                 });
+            }
+            if let Some(cfg) = prometheus {
+                let _ = sources::prometheus::spawn(cfg, tx.clone());
             }
             if let Some(wanted) = rollouts {
                 sources::kube::rollouts::spawn(wanted, tx.clone());

@@ -91,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             namespace,
             selector,
             alertmanager,
+            prometheus,
             read_only,
         } => open::run(
             &state_dir,
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 namespace,
                 selector,
                 alertmanager,
+                prometheus,
                 read_only,
             },
             shared,

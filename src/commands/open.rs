@@ -29,6 +29,7 @@ pub fn run(
     })?;
     let (procedure, severity, title) = session::resolve_live(&pb, &spec)?;
     let alertmanager = session::alertmanager_config(&pb, &spec)?;
+    let prometheus = session::prometheus_config(&pb, &spec)?;
     super::need_terminal("incident")?;
     let seat = session::seat_identity();
     let now = Utc::now();
@@ -85,6 +86,10 @@ pub fn run(
         seat,
         alertmanager,
         move |tx| {
+            if let Some(cfg) = prometheus {
+                // Checked before the declaration: it cannot fail here.
+                let _ = crate::sources::prometheus::spawn(cfg, tx.clone());
+            }
             if let Some(wanted) = rollouts {
                 kube::rollouts::spawn(wanted, tx.clone());
             }

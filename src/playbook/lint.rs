@@ -151,6 +151,113 @@ fn reference(c: &mut Ctx, r: &At<String>, kind: &str, set: &BTreeSet<String>) {
     }
 }
 
+/// `watch.prometheus`: its URL, interval, figures (named once, each with a
+/// query), and the thresholds on service figures, which must name one of
+/// its figures (a host metric not among them is the host's).
+fn prometheus(c: &mut Ctx, pb: &Playbook, watch_node: Option<&Node>) {
+    let Some(p) = &pb.watch.prometheus else {
+        return;
+    };
+    if let Some(u) = &p.url
+        && let Err(e) = crate::playbook::verify::check_http_url(&u.value)
+    {
+        c.at(
+            u,
+            format!("watch.prometheus.url: {e} (expected http://HOST:9090)"),
+        );
+    }
+    if let Some(i) = &p.interval {
+        c.duration(i, "watch.prometheus.interval");
+    }
+    let mut names = Seen::default();
+    for f in &p.figures {
+        names.check(c, "watch.prometheus figure", &f.name);
+        if f.name.value.trim().is_empty() {
+            c.at(&f.name, "watch.prometheus figure: the name is empty");
+        }
+        if f.query.value.trim().is_empty() {
+            c.at(
+                &f.query,
+                format!(
+                    "watch.prometheus figure \"{}\": the query is empty (a PromQL expression answering one number)",
+                    f.name.value
+                ),
+            );
+        }
+    }
+    let thresholds = watch_node.and_then(|w| w.get("thresholds"));
+    for (i, t) in pb.watch.thresholds.iter().enumerate() {
+        let host = super::verify::HOST_FIGURES
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case(t.metric.trim()));
+        if host || p.figure(&t.metric).is_some() {
+            continue;
+        }
+        let (line, col) = thresholds
+            .and_then(|n| n.index(i))
+            .and_then(|n| n.get("metric"))
+            .map_or((0, 0), |n| (n.line, n.col));
+        let known: Vec<&str> = p.figures.iter().map(|f| f.name.value.as_str()).collect();
+        c.node(
+            line,
+            col,
+            format!(
+                "threshold metric {:?} is neither a host metric (cpu, memory, disk, load) nor a query in watch.prometheus.figures ({})",
+                t.metric,
+                if known.is_empty() {
+                    "none are defined".to_string()
+                } else {
+                    format!("expected one of: {}", known.join(", "))
+                }
+            ),
+        );
+    }
+}
+
+/// Severity criteria: one with a figure has a bound, and names a figure
+/// the playbook measures (a `watch.prometheus` query, when it has one).
+fn criteria(c: &mut Ctx, severities: &[super::model::Severity], watch: &super::model::Watch) {
+    for sev in severities {
+        for cr in &sev.criteria {
+            let Some(f) = &cr.figure else {
+                if cr.above.is_some() || cr.below.is_some() {
+                    c.at(
+                        &sev.id,
+                        format!(
+                            "severity \"{}\": criterion {:?} has a bound but no figure (add figure: NAME)",
+                            sev.id.value, cr.text
+                        ),
+                    );
+                }
+                continue;
+            };
+            if cr.above.is_none() && cr.below.is_none() {
+                c.at(
+                    f,
+                    format!(
+                        "severity \"{}\": criterion on figure {:?} has no bound (add above: N or below: N)",
+                        sev.id.value, f.value
+                    ),
+                );
+            }
+            if let Some(p) = &watch.prometheus
+                && p.figure(&f.value).is_none()
+            {
+                let known: Vec<&str> = p.figures.iter().map(|x| x.name.value.as_str()).collect();
+                c.at(
+                    f,
+                    format!(
+                        "severity \"{}\": criterion figure {:?} is not a query in watch.prometheus.figures (expected one of: {})",
+                        sev.id.value,
+                        f.value,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Duplicate ids across files: the first definition wins, later ones are
 /// reported with where the first is.
 #[derive(Default)]
@@ -428,6 +535,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
         file,
     };
     policy_parts(&mut c, &mut seen, &known, &own);
+    criteria(&mut c, &own.severities, &pb.watch);
     if let Some(b) = &pb.business_day {
         use super::business_day::{parse_offset, parse_start};
         if let Some(s) = &b.start
@@ -448,6 +556,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             file: pfile,
         };
         policy_parts(&mut pc, &mut seen, &known, p);
+        criteria(&mut pc, &p.severities, &pb.watch);
         out.extend(pc.out);
     }
     c.out = out;
@@ -530,6 +639,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             c.node(line, col, format!("watch.alerts: {e}"));
         }
     }
+    prometheus(&mut c, pb, watch_node);
     if let Some(url) = &pb.watch.alertmanager
         && let Err(e) = crate::alerts::check_url(url)
     {
@@ -760,6 +870,112 @@ procedures:
             p[1].starts_with("t.yaml:6:7: watch.alerts:") && p[1].contains("expected ="),
             "{p:#?}"
         );
+    }
+
+    /// BASE with a Prometheus section of one figure, a threshold and a
+    /// `verify:` figure condition.
+    fn with_prometheus(url: &str, threshold: &str, verify: &str) -> impl Fn(&str) -> String {
+        let (url, threshold, verify) = (url.to_string(), threshold.to_string(), verify.to_string());
+        move |s: &str| {
+            s.replace(
+                "severities:",
+                &format!(
+                    "watch:\n  prometheus:\n    url: {url}\n    figures:\n      - {{name: Error rate, query: 'sum(rate(errors_total[5m]))', unit: /s}}\n  thresholds:\n    - {{metric: {threshold}, above: 5}}\nseverities:"
+                ),
+            )
+            .replace(
+                "            role: ic\n",
+                &format!("            role: ic\n            verify:\n              - {{figure: {verify}, below: 1}}\n"),
+            )
+        }
+    }
+
+    #[test]
+    fn figure_conditions_and_thresholds_name_a_prometheus_query() {
+        assert_eq!(
+            lint(with_prometheus(
+                "http://prometheus:9090",
+                "error rate",
+                "Error rate"
+            )),
+            Vec::<String>::new()
+        );
+        // Host metrics stay the host's.
+        assert_eq!(
+            lint(with_prometheus("http://prometheus:9090", "cpu", "memory")),
+            Vec::<String>::new()
+        );
+        let p = lint(with_prometheus(
+            "http://prometheus:9090",
+            "latency",
+            "p99 latency",
+        ));
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert!(
+            p[0].starts_with("t.yaml:9:16: threshold metric \"latency\"")
+                && p[0].contains("expected one of: Error rate"),
+            "{p:#?}"
+        );
+        assert!(
+            p[1].starts_with("t.yaml:29:26: verify figure: \"p99 latency\" is not a query in watch.prometheus.figures"),
+            "{p:#?}"
+        );
+    }
+
+    #[test]
+    fn the_prometheus_url_interval_and_figures_are_checked() {
+        let p = one(with_prometheus("ftp://prometheus", "cpu", "cpu"));
+        assert!(
+            p.starts_with("t.yaml:5:10: watch.prometheus.url:") && p.contains("http or https"),
+            "{p}"
+        );
+        let p = one(with_prometheus("http://u:pw@prometheus:9090", "cpu", "cpu"));
+        assert!(p.contains("no credentials"), "{p}");
+        let p = lint(|s| {
+            with_prometheus("http://p:9090", "cpu", "cpu")(s).replace(
+                "    figures:\n",
+                "    interval: soon\n    figures:\n      - {name: Error rate, query: ' '}\n",
+            )
+        });
+        assert_eq!(p.len(), 3, "{p:#?}");
+        assert!(p[0].contains("watch.prometheus.interval"), "{p:#?}");
+        assert!(p[1].contains("the query is empty"), "{p:#?}");
+        assert!(
+            p[2].contains("duplicate watch.prometheus figure id \"Error rate\""),
+            "{p:#?}"
+        );
+    }
+
+    #[test]
+    fn severity_criteria_have_a_bound_and_name_a_prometheus_figure() {
+        let crit = |c: &str| {
+            let c = c.to_string();
+            move |s: &str| {
+                with_prometheus("http://p:9090", "cpu", "cpu")(s).replace(
+                    "  - {id: P0, name: Critical, response: 15m}",
+                    &format!("  - id: P0\n    name: Critical\n    response: 15m\n    criteria:\n      - {c}"),
+                )
+            }
+        };
+        assert_eq!(
+            lint(crit(
+                "{text: '> 50% errors', figure: Error rate, above: 50}"
+            )),
+            Vec::<String>::new()
+        );
+        assert_eq!(lint(crit("{text: Customer reports}")), Vec::<String>::new());
+        let p = one(crit(
+            "{text: '> 50% errors', figure: error ratio, above: 50}",
+        ));
+        assert!(
+            p.starts_with("t.yaml:")
+                && p.contains("criterion figure \"error ratio\" is not a query in watch.prometheus.figures (expected one of: Error rate)"),
+            "{p}"
+        );
+        let p = one(crit("{text: '> 50% errors', figure: Error rate}"));
+        assert!(p.contains("has no bound"), "{p}");
+        let p = one(crit("{text: '> 50% errors', above: 50}"));
+        assert!(p.contains("has a bound but no figure"), "{p}");
     }
 
     #[test]

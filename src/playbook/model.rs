@@ -189,6 +189,60 @@ pub struct Watch {
     pub alertmanager: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<Threshold>,
+    /// The service's own figures from Prometheus' query API: `verify:`
+    /// figure conditions, thresholds and severity criteria are judged on
+    /// them in a live incident (a drill's scenario figures stand in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<Prometheus>,
+}
+
+/// A Prometheus server and the named queries whose answers are the
+/// service's figures.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prometheus {
+    /// Prometheus' base URL (`http://prometheus:9090`, or with a path
+    /// prefix); `open --prometheus URL` overrides it. Without one, no
+    /// figure is polled (a drill still has its scenario's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<At<String>>,
+    /// Between two polls (default `15s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<At<String>>,
+    /// The figures: each a PromQL instant query that answers one number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub figures: Vec<PromFigure>,
+}
+
+/// One figure: a name (what conditions, thresholds and criteria call it),
+/// the query and its unit.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PromFigure {
+    pub name: At<String>,
+    /// A PromQL expression whose answer is one number (a scalar, or an
+    /// instant vector of one series).
+    pub query: At<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+impl Prometheus {
+    /// The figure a name means (names compare without case).
+    pub fn figure(&self, name: &str) -> Option<&PromFigure> {
+        self.figures
+            .iter()
+            .find(|f| f.name.value.trim().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+impl Watch {
+    /// Whether Prometheus measures a figure of this name.
+    pub fn measures(&self, name: &str) -> bool {
+        self.prometheus
+            .as_ref()
+            .is_some_and(|p| p.figure(name).is_some())
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -219,6 +273,57 @@ pub struct Severity {
     pub page: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<String>,
+    /// What makes an incident this severe, in words and, where the plan
+    /// gives a number, on a service figure: when a figure crosses the
+    /// criterion of a severity higher than the incident's, the cockpit
+    /// suggests it (the IC raises it; nothing changes by itself).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<Criterion>,
+}
+
+/// One severity criterion: the plan's words, and the figure and number
+/// that say it when it has one (`{text: "> 50% error rate", figure:
+/// Error rate, above: 50}`).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub text: String,
+    /// A service figure (a `watch.prometheus` query's name; a drill's
+    /// scenario figure of the same name stands in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<At<String>>,
+    /// Met when the figure is above this...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above: Option<f64>,
+    /// ...or below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+}
+
+impl Criterion {
+    /// Whether a value meets it (a criterion without a number never is).
+    pub fn met_by(&self, value: f64) -> bool {
+        (self.above.is_some() || self.below.is_some())
+            && self.above.is_none_or(|a| value > a)
+            && self.below.is_none_or(|b| value < b)
+    }
+
+    /// `> 50` / `< 7`, for people.
+    pub fn bound(&self) -> String {
+        let n = |v: f64| {
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v}")
+            }
+        };
+        match (self.above, self.below) {
+            (Some(a), Some(b)) => format!("> {} and < {}", n(a), n(b)),
+            (Some(a), None) => format!("> {}", n(a)),
+            (None, Some(b)) => format!("< {}", n(b)),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
@@ -655,6 +760,7 @@ impl Watch {
             && self.alerts.is_empty()
             && self.alertmanager.is_none()
             && self.thresholds.is_empty()
+            && self.prometheus.is_none()
     }
 }
 

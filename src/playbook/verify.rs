@@ -47,7 +47,8 @@ pub struct Check {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alert: Option<At<String>>,
     /// A figure: `cpu`, `memory`, `disk`, `load`, `swap` (the host), or
-    /// the name of a service figure (a drill's, a threshold's metric)...
+    /// the name of a service figure (a `watch.prometheus` query's; a
+    /// drill's scenario figure stands in)...
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub figure: Option<At<String>>,
     /// ...above this value...
@@ -488,26 +489,48 @@ pub fn refers_to_watched(c: &Condition, check: &Check, watch: &Watch) -> Vec<Pro
         }
         Cond::Figure { name, .. } => {
             let lower = name.to_ascii_lowercase();
-            let known = HOST_FIGURES.contains(&lower.as_str())
-                || watch
-                    .thresholds
-                    .iter()
-                    .any(|t| t.metric.eq_ignore_ascii_case(name));
+            let host = HOST_FIGURES.contains(&lower.as_str());
+            let known = match &watch.prometheus {
+                // Prometheus measures the service: a figure is one of its
+                // queries (or the host's own).
+                Some(p) => host || p.figure(name).is_some(),
+                None => {
+                    host || watch
+                        .thresholds
+                        .iter()
+                        .any(|t| t.metric.eq_ignore_ascii_case(name))
+                }
+            };
             if !known {
                 let mut names: Vec<String> = HOST_FIGURES
                     .iter()
                     .filter(|n| **n != "mem")
                     .map(|s| s.to_string())
                     .collect();
-                names.extend(watch.thresholds.iter().map(|t| t.metric.clone()));
-                out.push((
-                    line,
-                    col,
-                    format!(
-                        "verify figure: {name:?} is not a figure the playbook watches (expected one of: {})",
-                        names.join(", ")
-                    ),
-                ));
+                match &watch.prometheus {
+                    Some(p) => {
+                        names.extend(p.figures.iter().map(|f| f.name.value.clone()));
+                        out.push((
+                            line,
+                            col,
+                            format!(
+                                "verify figure: {name:?} is not a query in watch.prometheus.figures (expected one of: {})",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                    None => {
+                        names.extend(watch.thresholds.iter().map(|t| t.metric.clone()));
+                        out.push((
+                            line,
+                            col,
+                            format!(
+                                "verify figure: {name:?} is not a figure the playbook watches (expected one of: {})",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                }
             }
         }
         Cond::Http { .. } => {}

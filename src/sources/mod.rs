@@ -8,3 +8,4 @@ pub mod host;
 pub mod http;
 pub mod input;
 pub mod kube;
+pub mod prometheus;

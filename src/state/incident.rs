@@ -359,6 +359,8 @@ impl Incident {
                 }
             }
             Event::ChainBroken { .. } => {}
+            // A suggestion changes nothing: the IC decides.
+            Event::SeveritySuggested { .. } => {}
             Event::DrillClock { .. } => {
                 if let Some(c) = &mut self.drill_clock {
                     c.apply_record(r);

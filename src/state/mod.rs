@@ -6,6 +6,7 @@
 //! - `ui`: what this seat looks at (focus, selection, dialogs)
 //! - `Context`: fixed for the session (playbook, seat identity, time zone)
 
+pub mod figures;
 pub mod incident;
 pub mod kube;
 pub mod observed;

@@ -27,6 +27,9 @@ pub struct Figure {
     pub name: String,
     pub value: f64,
     pub unit: String,
+    /// Why the value is not current (its source's last answer failed):
+    /// shown as stale, never judged.
+    pub stale: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -174,6 +177,11 @@ pub struct Observed {
     pub host: Option<HostSnapshot>,
     pub host_error: Option<String>,
     pub feed: AlertFeed,
+    /// The Prometheus source of the service's figures (live incidents).
+    pub prometheus: super::figures::PromFeed,
+    /// The severity criteria the figures meet now, by criterion
+    /// (`P1/0`): a new one of a higher severity is suggested once.
+    pub criteria: std::collections::BTreeMap<String, super::figures::Crossing>,
     /// The playbook's host thresholds: how long each has been over.
     pub thresholds: crate::state::thresholds::Clocks,
     /// The live Kubernetes source, when one watches the pods.
@@ -377,6 +385,7 @@ impl Observed {
             match self.figures.iter_mut().find(|x| x.name == f.name) {
                 Some(x) => {
                     x.value = f.value;
+                    x.stale = None;
                     if let Some(u) = &f.unit {
                         x.unit = u.clone();
                     }
@@ -385,6 +394,7 @@ impl Observed {
                     name: f.name.clone(),
                     value: f.value,
                     unit: f.unit.clone().unwrap_or_default(),
+                    stale: None,
                 }),
             }
         }

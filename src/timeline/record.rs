@@ -200,6 +200,16 @@ pub enum Event {
         #[serde(default, rename = "for", skip_serializing_if = "String::is_empty")]
         for_: String,
     },
+    /// A service figure met the criterion of a severity higher than the
+    /// incident's: the cockpit suggested that severity (the IC decides).
+    SeveritySuggested {
+        severity: String,
+        figure: String,
+        value: f64,
+        /// The criterion's words and bound (`Partial service degradation
+        /// (> 50% error rate): > 50`).
+        criterion: String,
+    },
     /// ...and came back under it.
     ThresholdRecovered {
         metric: String,
@@ -428,6 +438,7 @@ impl Event {
             Event::SilenceFailed { .. } => "silence_failed",
             Event::ThresholdCrossed { .. } => "threshold_crossed",
             Event::ThresholdRecovered { .. } => "threshold_recovered",
+            Event::SeveritySuggested { .. } => "severity_suggested",
             Event::Message { .. } => "message",
             Event::CommandStarted { .. } => "command_started",
             Event::Marked { .. } => "marked",
@@ -567,6 +578,12 @@ impl Event {
                 value,
                 above,
             } => format!("threshold {metric} back to {value:.1} (≤ {above})"),
+            Event::SeveritySuggested {
+                severity,
+                figure,
+                value,
+                criterion,
+            } => format!("severity {severity} suggested: {figure} {value:.1} meets {criterion}"),
             Event::Message { from, text } => format!("message from {from}: {text}"),
             Event::CommandStarted {
                 command,

@@ -255,6 +255,27 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         );
         return;
     }
+    // A figure meets the criterion of a higher severity: suggested (the
+    // IC raises it with `s`) while it holds and the incident is below it.
+    if let Some(c) = crate::view::criteria::suggestion(s) {
+        let used: usize = second.iter().map(|sp| sp.width()).sum();
+        second.push(Span::styled(
+            fit(
+                &format!(
+                    " ▲ {} · s raises · {} ",
+                    clean(&crate::view::criteria::say(c)),
+                    clean(&c.text)
+                ),
+                (area.width as usize).saturating_sub(used),
+            ),
+            theme::warn(s.ctx.theme).add_modifier(Modifier::REVERSED),
+        ));
+        f.render_widget(
+            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
+            area,
+        );
+        return;
+    }
     let used: usize = second.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
     let title = clean(&inc.title);

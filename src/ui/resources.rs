@@ -39,6 +39,27 @@ fn over(s: &State, metric: &str, value: f64) -> Option<f64> {
     threshold(s, metric).filter(|t| value > *t)
 }
 
+/// A host row's threshold: none when Prometheus measures the metric
+/// (the threshold is the service's, not the bastion's).
+fn host_over(s: &State, metric: &str, value: f64) -> Option<f64> {
+    if s.ctx.watch.measures(metric) {
+        None
+    } else {
+        over(s, metric, value)
+    }
+}
+
+/// What the service line says of Prometheus when it is not answering.
+fn prometheus_note(s: &State) -> Option<String> {
+    let h = &s.observed.prometheus.health;
+    let since = h.stale_since?;
+    Some(format!(
+        "stale {}: {}",
+        crate::time::age(s.now - since),
+        clean(h.last_error.as_deref().unwrap_or("no answer"))
+    ))
+}
+
 /// `▲ >90% 3m` (over for 3 minutes): the marker that says the same as
 /// the colour.
 fn over_text(s: &State, metric: &str, t: f64, unit: &str) -> String {
@@ -94,7 +115,7 @@ fn gauge_line(
     detail: String,
     width: usize,
 ) -> Line<'static> {
-    let hot = metric.and_then(|m| over(s, m, percent).map(|t| (m, t)));
+    let hot = metric.and_then(|m| host_over(s, m, percent).map(|t| (m, t)));
     let style = match hot {
         Some(_) => theme::bad(s.ctx.theme),
         None if percent >= 90.0 => theme::warn(s.ctx.theme),
@@ -222,7 +243,7 @@ fn host_lines(s: &State, h: &HostSnapshot, width: usize) -> Vec<Line<'static>> {
             width,
         ));
     }
-    let load_hot = over(s, "load", h.load[0]);
+    let load_hot = host_over(s, "load", h.load[0]);
     let mut load = vec![
         Span::styled("LOAD ", theme::heading(s.ctx.theme)),
         Span::styled(
@@ -319,11 +340,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
     }
     if !s.observed.figures.is_empty() {
         let label = if s.ctx.drill {
-            "service (simulated)"
+            "service (simulated)".to_string()
         } else {
-            "service"
+            match prometheus_note(s) {
+                Some(note) => format!("service · Prometheus {note}"),
+                None => "service".to_string(),
+            }
         };
-        lines.push(Line::styled(fit(label, width), theme::dim(s.ctx.theme)));
+        lines.push(Line::styled(fit(&label, width), theme::dim(s.ctx.theme)));
         let name_w = s
             .observed
             .figures
@@ -333,8 +357,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
             .unwrap_or(0)
             .min(width / 2);
         for fig in &s.observed.figures {
-            let hot = over(s, &fig.name, fig.value);
-            let style = if hot.is_some() {
+            // A stale value is shown as such, never judged against a
+            // threshold.
+            let hot = over(s, &fig.name, fig.value).filter(|_| fig.stale.is_none());
+            let style = if fig.stale.is_some() {
+                theme::dim(s.ctx.theme)
+            } else if hot.is_some() {
                 theme::bad(s.ctx.theme)
             } else {
                 Style::default()
@@ -350,6 +378,12 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
                 spans.push(Span::styled(
                     format!(" ▲ over {t}"),
                     theme::bad(s.ctx.theme),
+                ));
+            }
+            if let Some(why) = &fig.stale {
+                spans.push(Span::styled(
+                    format!(" stale: {}", clean(why)),
+                    theme::warn(s.ctx.theme),
                 ));
             }
             lines.push(Line::from(spans));
@@ -386,7 +420,7 @@ fn block(s: &State, compact: bool, focused: bool) -> ratatui::widgets::Block<'st
 fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
     let mut lines: Vec<Line> = Vec::new();
     let styled = |metric: &str, v: f64, text: String| {
-        let hot = over(s, metric, v).is_some();
+        let hot = host_over(s, metric, v).is_some();
         let style = if hot {
             theme::bad(s.ctx.theme)
         } else {
@@ -456,12 +490,18 @@ fn compact(s: &State, f: &mut Frame, area: Rect, width: usize, focused: bool) {
     for pair in s.observed.figures.chunks(2) {
         let mut spans = Vec::new();
         for (i, fig) in pair.iter().enumerate() {
-            let hot = over(s, &fig.name, fig.value).is_some();
+            let hot = over(s, &fig.name, fig.value).is_some() && fig.stale.is_none();
             // The figure is what matters: a long name is cut, its value
-            // never (`API availab… 41%`).
+            // never (`API availab… 41%`); a stale one is marked `?`.
             let value = format!(
                 "{}{}{}",
-                if hot { "▲" } else { "" },
+                if hot {
+                    "▲"
+                } else if fig.stale.is_some() {
+                    "?"
+                } else {
+                    ""
+                },
                 trim_float(fig.value),
                 clean(&fig.unit)
             );

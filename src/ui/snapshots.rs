@@ -441,6 +441,9 @@ fn live_resources() -> Harness {
     let mut h = Harness::live("zkp-ledger");
     h.state.ctx.alertmanager = None;
     h.state.ctx.observes_alerts = false;
+    // The host's own thresholds: without Prometheus, memory and CPU are
+    // the host's (with it, they are the ledger's figures).
+    h.state.ctx.watch.prometheus = None;
     let snap = crate::state::HostSnapshot {
         hostname: "bastion-pod-7f9c".into(),
         cpu_percent: 43.5,
@@ -652,4 +655,74 @@ fn every_bundled_scenario_plays_to_its_end_on_both_seats() {
         let s = screen(&p, 80, 24);
         assert!(!s.contains("Upcoming"), "{name}:\n{s}");
     }
+}
+
+/// A figure crossed a higher severity's criterion: the header suggests it
+/// (the API-outage drill, taken for a P2, at 20 s: 58.2 % errors).
+#[test]
+fn severity_suggestion_at_80x24() {
+    let mut h = Harness::drill();
+    let from = h.state.incident.severity.clone();
+    h.record(crate::timeline::Event::SeverityChanged {
+        from,
+        to: "P2".into(),
+    });
+    h.run_injects_until(20);
+    let s = screen(&h, 80, 24);
+    assert!(s.contains("▲ Suggest P1: Error rate 58.2% > 50"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+/// Prometheus' figures under "service"; when its answer fails, the last
+/// value stays, dimmed and marked stale with why (never as current).
+#[test]
+fn prometheus_figures_are_shown_and_a_failed_one_is_marked_stale() {
+    use crate::state::figures::{FigureAnswer, FigureUpdate};
+    let mut h = Harness::live("zkp-ledger");
+    h.state.ctx.alertmanager = None;
+    h.state.ctx.observes_alerts = false;
+    let poll = |v: Result<f64, &str>, down: bool| {
+        crate::msg::Msg::Figures(FigureUpdate {
+            answers: vec![FigureAnswer {
+                name: "API response time".into(),
+                unit: "s".into(),
+                result: v.map_err(str::to_string),
+            }],
+            took_ms: 1,
+            retry_in: down.then(|| std::time::Duration::from_secs(4)),
+        })
+    };
+    h.send(crate::msg::Msg::Host(crate::testkit::host()));
+    h.send(poll(Ok(0.8), false));
+    let pane = |h: &Harness, w: u16, hgt: u16| {
+        let mut term = Terminal::new(TestBackend::new(w, hgt)).unwrap();
+        term.draw(|f| super::resources::render(&h.state, f, f.area(), false))
+            .unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    };
+    let s = pane(&h, 70, 20);
+    assert!(s.contains("API response time 0.8 s"), "{s}");
+    assert!(!s.contains("stale"), "{s}");
+    h.advance(15);
+    h.send(poll(Err("cannot connect: Connection refused"), true));
+    h.advance(60);
+    let s = pane(&h, 70, 20);
+    assert!(
+        s.contains("API response time 0.8 s stale: cannot connect"),
+        "{s}"
+    );
+    assert!(
+        s.contains("service · Prometheus stale 60s: API response time: cannot connect"),
+        "{s}"
+    );
+    let s = pane(&h, 40, 5);
+    assert!(s.contains("?0.8s"), "{s}");
 }

@@ -58,6 +58,7 @@ fn style_for(k: theme::Kind, ev: &Event) -> Style {
         | Event::ThresholdCrossed { .. }
         | Event::ChainBroken { .. } => theme::bad(k),
         Event::ThresholdRecovered { .. } => theme::good(k),
+        Event::SeveritySuggested { .. } => theme::warn(k),
         Event::Note { .. } => Style::default(),
         Event::DrillClock { .. } => theme::heading(k),
         Event::InjectFired { .. } => theme::warn(k),

@@ -380,6 +380,8 @@ fn selection_follows_the_alert_across_polls() {
 #[test]
 fn host_thresholds_cross_once_after_their_duration_and_recover_once() {
     let mut h = Harness::live("zkp-ledger"); // cpu > 90 for 10m, memory > 80
+    // Without Prometheus the host's own figures are judged.
+    h.state.ctx.watch.prometheus = None;
     let sample = |cpu: f32| crate::state::HostSnapshot {
         cpu_percent: cpu,
         cpus: 2,
@@ -427,4 +429,117 @@ fn a_drill_records_no_host_thresholds() {
     hot.mem_used = hot.mem_total;
     h.send(Msg::Host(hot));
     assert_eq!(count(&h, "threshold_crossed"), 0);
+}
+
+fn figures(answers: &[(&str, Result<f64, &str>)], down: bool) -> Msg {
+    Msg::Figures(crate::state::figures::FigureUpdate {
+        answers: answers
+            .iter()
+            .map(|(n, r)| crate::state::figures::FigureAnswer {
+                name: n.to_string(),
+                unit: "%".into(),
+                result: r.map_err(str::to_string),
+            })
+            .collect(),
+        took_ms: 2,
+        retry_in: down.then(|| std::time::Duration::from_secs(1)),
+    })
+}
+
+#[test]
+fn the_ledgers_thresholds_are_judged_on_its_prometheus_figures_not_the_bastion() {
+    let mut h = Harness::live("zkp-ledger"); // memory > 80 (Prometheus' figure)
+    let mut hot = crate::testkit::host();
+    hot.mem_used = hot.mem_total;
+    h.send(Msg::Host(hot));
+    assert_eq!(
+        count(&h, "threshold_crossed"),
+        0,
+        "the bastion's memory is not the ledger's"
+    );
+    h.send(figures(
+        &[("memory", Ok(60.0)), ("proof generation time", Ok(8.0))],
+        false,
+    ));
+    assert_eq!(count(&h, "threshold_crossed"), 0);
+    h.advance(15);
+    h.send(figures(
+        &[("memory", Ok(91.5)), ("proof generation time", Ok(42.0))],
+        false,
+    ));
+    let crossed: Vec<String> = h
+        .records()
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::ThresholdCrossed { metric, value, .. } => Some(format!("{metric} {value}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(crossed, vec!["memory 91.5", "proof generation time 42"]);
+    // A failed poll keeps the value, stale: nothing recovers or crosses on it.
+    h.advance(15);
+    h.send(figures(
+        &[
+            ("memory", Err("HTTP 503")),
+            ("proof generation time", Err("HTTP 503")),
+        ],
+        true,
+    ));
+    let m = h
+        .state
+        .observed
+        .figures
+        .iter()
+        .find(|f| f.name == "memory")
+        .unwrap();
+    assert_eq!((m.value, m.stale.as_deref()), (91.5, Some("HTTP 503")));
+    assert_eq!(count(&h, "threshold_recovered"), 0);
+    assert!(h.state.observed.prometheus.health.stale_since.is_some());
+    h.advance(15);
+    h.send(figures(
+        &[("memory", Ok(50.0)), ("proof generation time", Ok(9.0))],
+        false,
+    ));
+    assert_eq!(count(&h, "threshold_recovered"), 2);
+    assert_eq!(h.state.observed.prometheus.health.stale_since, None);
+}
+
+#[test]
+fn a_stale_figure_is_no_evidence_for_a_verify_condition() {
+    let h = Harness::live("zkp-ledger");
+    let mut o = h.state.observed.clone();
+    // Prometheus measures memory: the bastion's memory must not stand in.
+    o.host = Some(crate::testkit::host());
+    o.figures.push(crate::state::Figure {
+        name: "API response time".into(),
+        value: 0.4,
+        unit: "s".into(),
+        stale: Some("cannot connect".into()),
+    });
+    let check = crate::playbook::verify::Check {
+        figure: Some(crate::playbook::model::At::new("API response time".into())),
+        below: Some(5.0),
+        ..Default::default()
+    };
+    let cond = check.compile().unwrap();
+    let inp = crate::view::verify::Inputs {
+        observed: &o,
+        watched: &[],
+        observes_pods: true,
+        observes_alerts: true,
+        prometheus: h.state.ctx.watch.prometheus.as_ref(),
+    };
+    assert_eq!(
+        crate::view::verify::evaluate(&cond, &inp),
+        crate::view::verify::Truth::No("0.4s stale: cannot connect".into())
+    );
+    let mem = crate::playbook::verify::Check {
+        figure: Some(crate::playbook::model::At::new("memory".into())),
+        below: Some(99.0),
+        ..Default::default()
+    };
+    assert_eq!(
+        crate::view::verify::evaluate(&mem.compile().unwrap(), &inp),
+        crate::view::verify::Truth::No("no memory figure yet".into())
+    );
 }

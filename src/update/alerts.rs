@@ -222,55 +222,23 @@ pub fn silence_done(
 /// drill the host is not part of the scenario).
 pub fn host(s: &mut State, h: HostSnapshot, fx: &mut Vec<Effect>) {
     if !s.ctx.drill {
-        let now = s.now;
-        let mut events = Vec::new();
-        for t in s
+        // A threshold Prometheus measures is the service's figure, not
+        // the bastion's (`figures::polled` judges it).
+        let host: Vec<(crate::playbook::model::Threshold, f64)> = s
             .ctx
             .watch
             .thresholds
             .iter()
-            .filter(|t| thresholds::is_host_metric(t))
-        {
-            let metric = t.metric.trim().to_ascii_lowercase();
-            let Some(value) = h.metric(&metric) else {
-                continue;
-            };
-            let clocks = &mut s.observed.thresholds;
-            let mut since = clocks.over_since.get(&metric).copied();
-            let recorded = s.incident.thresholds_crossed.contains(&metric);
-            let tr = thresholds::step(
-                &mut since,
-                recorded,
-                value,
-                t.above,
-                thresholds::hold(t),
-                now,
-            );
-            match since {
-                Some(t0) => clocks.over_since.insert(metric.clone(), t0),
-                None => clocks.over_since.remove(&metric),
-            };
-            if let Some(tr) = tr
-                && clocks.pending.insert(metric.clone())
-            {
-                let value = (value * 10.0).round() / 10.0;
-                events.push(match tr {
-                    thresholds::Transition::Crossed => Event::ThresholdCrossed {
-                        metric,
-                        value,
-                        above: t.above,
-                        for_: t.for_.as_ref().map(|f| f.value.clone()).unwrap_or_default(),
-                    },
-                    thresholds::Transition::Recovered => Event::ThresholdRecovered {
-                        metric,
-                        value,
-                        above: t.above,
-                    },
-                });
+            .filter(|t| thresholds::is_host_metric(t) && !s.ctx.watch.measures(&t.metric))
+            .filter_map(|t| {
+                h.metric(&t.metric.trim().to_ascii_lowercase())
+                    .map(|v| (t.clone(), v))
+            })
+            .collect();
+        for (t, value) in host {
+            if let Some(ev) = super::figures::judge(s, &t, value) {
+                append(s, ev, fx);
             }
-        }
-        for ev in events {
-            append(s, ev, fx);
         }
     }
     s.observed.host = Some(h);

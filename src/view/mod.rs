@@ -8,6 +8,7 @@
 pub mod acks;
 pub mod alerts;
 pub mod approvals;
+pub mod criteria;
 pub mod pickers;
 pub mod pods;
 pub mod run;

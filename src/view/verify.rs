@@ -30,6 +30,9 @@ pub struct Inputs<'a> {
     pub watched: &'a [(String, String)],
     pub observes_pods: bool,
     pub observes_alerts: bool,
+    /// The playbook's Prometheus figures: a figure it measures is never
+    /// read from the bastion's host instead.
+    pub prometheus: Option<&'a crate::playbook::model::Prometheus>,
 }
 
 fn pod_matches(inp: &Inputs, name: &str, selector: &[(String, String)]) -> bool {
@@ -103,16 +106,23 @@ pub fn evaluate(c: &Condition, inp: &Inputs) -> Truth {
                 .figures
                 .iter()
                 .find(|f| f.name.eq_ignore_ascii_case(name))
-                .map(|f| (f.value, f.unit.clone()))
+                .map(|f| (f.value, f.unit.clone(), f.stale.clone()))
                 .or_else(|| {
+                    if inp.prometheus.is_some_and(|p| p.figure(name).is_some()) {
+                        return None;
+                    }
                     o.host
                         .as_ref()
                         .and_then(|h| h.metric(name))
-                        .map(|v| (v, String::new()))
+                        .map(|v| (v, String::new(), None))
                 });
-            let Some((v, unit)) = value else {
+            let Some((v, unit, stale)) = value else {
                 return Truth::No(format!("no {name} figure yet"));
             };
+            if let Some(why) = stale {
+                // A value whose source failed is not evidence of anything.
+                return Truth::No(format!("{v:.1}{unit} stale: {why}"));
+            }
             let seen = format!("{v:.1}{unit}");
             let ok = above.is_none_or(|a| v > a) && below.is_none_or(|b| v < b);
             if ok {
@@ -251,6 +261,7 @@ pub fn refresh(s: &mut State) -> Vec<usize> {
         watched: &watched,
         observes_pods: s.ctx.observes_pods,
         observes_alerts: s.ctx.observes_alerts,
+        prometheus: s.ctx.watch.prometheus.as_ref(),
     };
     let now = clock(s);
     let mut met = Vec::new();
@@ -378,6 +389,7 @@ mod tests {
                 watched,
                 observes_pods: true,
                 observes_alerts: true,
+                prometheus: None,
             },
         )
     }
@@ -469,6 +481,7 @@ mod tests {
             name: "Error rate".into(),
             value: 4.0,
             unit: "%".into(),
+            stale: None,
         });
         let below = || Check {
             figure: at("error rate"),

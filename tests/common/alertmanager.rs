@@ -216,6 +216,7 @@ impl Cockpit {
             namespace: None,
             selector: None,
             alertmanager: Some(url.to_string()),
+            prometheus: None,
             read_only: false,
         };
         let (procedure, severity, title) = session::resolve_live(&pb, &spec).unwrap();

@@ -69,6 +69,7 @@ impl Incident {
             namespace: None,
             selector: None,
             alertmanager: None,
+            prometheus: None,
             read_only: false,
         };
         let now = chrono::Utc::now();

@@ -486,6 +486,7 @@ impl Importer {
             impact,
             page,
             examples,
+            criteria: Vec::new(),
         });
     }
 
@@ -550,6 +551,7 @@ impl Importer {
                     .map(String::from),
                 page: Vec::new(),
                 examples: Vec::new(),
+                criteria: Vec::new(),
             });
         }
         true
