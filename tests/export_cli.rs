@@ -318,7 +318,7 @@ fn a_drill_is_exported_by_id_as_its_after_action_report_never_by_default() {
         md.contains("| 1 | T+00:15 | 13:00:15 | pod dicps-api-7d9f8b6c5-2xkqp: CrashLoopBackOff | ticked Check pod status (ana@bastion) | 00:25 |"),
         "{md}"
     );
-    assert!(md.contains("- Injects: 1 of 12 scripted fired"), "{md}");
+    assert!(md.contains("- Injects: 1 of 13 scripted fired"), "{md}");
     let (code, out, _) = export(dir.path(), &[id, "--format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -11,6 +11,7 @@ pub mod approvals;
 pub mod pickers;
 pub mod pods;
 pub mod run;
+pub mod timeboxes;
 pub mod verify;
 
 pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};
