@@ -13,6 +13,8 @@
 //!   so each is judged on drill time and given in wall time too;
 //! - the commands attempted (drill runs: nothing was executed);
 //! - how the facilitator ran the drill clock;
+//! - the debrief's material: the notes, the communications as sent and the
+//!   timeline (the post-mortem's sections, `markdown::debrief`);
 //! - a summary of all of it.
 
 use super::markdown::{code_cell, text};
@@ -28,13 +30,16 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use std::fmt::Write;
 
 /// The report's sections (level-2 headings), in order.
-pub const SECTIONS: [&str; 6] = [
+pub const SECTIONS: [&str; 9] = [
     "Summary",
     "Injects",
     "Clocks",
     "Escalations",
     "Commands Attempted",
     "Drill Clock",
+    "Notes",
+    "Communications",
+    "Timeline",
 ];
 
 /// What counts as the team responding.
@@ -273,6 +278,9 @@ pub fn render(
     escalations(&mut o, &d);
     commands(&mut o, &d);
     drill_clock(&mut o, &d);
+    // What the facilitator debriefs from: the notes, the communications as
+    // sent and the timeline, as the post-mortem has them.
+    super::markdown::debrief(&mut o, &f);
     for w in &f.warnings {
         let _ = writeln!(o, "> Warning: {}\n", text(w));
     }
@@ -1000,6 +1008,73 @@ mod tests {
         assert!(
             md.contains("- Commands attempted: 1 (drill: none executed)"),
             "{md}"
+        );
+    }
+
+    /// The text of one section: from its heading to the next one.
+    fn section<'a>(md: &'a str, name: &str) -> &'a str {
+        let start = md
+            .find(&format!("\n## {name}\n"))
+            .unwrap_or_else(|| panic!("no section {name}:\n{md}"));
+        let rest = &md[start + 1..];
+        let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
+        &rest[..end]
+    }
+
+    #[test]
+    fn the_report_is_a_debrief_with_the_notes_comms_and_timeline() {
+        let mut recs = records();
+        let n = recs.len();
+        recs.push(rec_at(
+            n + 1,
+            1200,
+            Event::Note {
+                text: "Rolled back to v2.4.0 at 13:18\nthen \x1b[2Jcleared".into(),
+            },
+        ));
+        recs.push(rec_at(
+            n + 2,
+            1210,
+            Event::CommsSent {
+                template: "status-page".into(),
+                file: None,
+                text: "Subject: Investigating\n\nLogins fail\x1b]52;c;ZXZpbA==\x07 for some users.\nNext update 13:45 UTC."
+                    .into(),
+            },
+        ));
+        let md = render(&recs, Some(&playbook()), None, utc()).unwrap();
+        let p = crate::export::tests::parse(&md);
+        assert_eq!(p.h2, SECTIONS);
+        // Inert: nothing from a record reaches a terminal that cats it.
+        assert!(!md.contains('\x1b') && !md.contains('\x07'), "{md}");
+        let notes = section(&md, "Notes");
+        assert!(
+            notes.contains("- 13:20:00 — ana@bastion: Rolled back to v2.4.0 at 13:18"),
+            "{notes}"
+        );
+        assert!(notes.contains("then ^\\[\\[2Jcleared"), "{notes}");
+        // The communication as sent, whole, in a fenced block.
+        let comms = section(&md, "Communications");
+        assert!(
+            comms.contains("- 13:20:10 — ana@bastion: status-page"),
+            "{comms}"
+        );
+        for line in [
+            "  Subject: Investigating",
+            "  Logins fail^[]52;c;ZXZpbA==^G for some users.",
+            "  Next update 13:45 UTC.",
+        ] {
+            assert!(comms.contains(line), "{line:?} in:\n{comms}");
+        }
+        // The timeline: the moments, then every record.
+        let tl = section(&md, "Timeline");
+        assert!(tl.contains("Incident declared"), "{tl}");
+        assert!(tl.contains("### Full record"), "{tl}");
+        let full: Vec<&str> = tl.lines().filter(|l| l.starts_with("- 13:")).collect();
+        assert_eq!(full.len(), recs.len(), "{tl}");
+        assert!(
+            full.iter().any(|l| l.contains("message from Legal")),
+            "{tl}"
         );
     }
 

@@ -235,6 +235,16 @@ pub fn render(f: &Facts) -> String {
     out
 }
 
+/// What a drill's debrief shares with the post-mortem, written by the same
+/// code: the notes, the communications as sent and the timeline (the
+/// after-action report ends with them).
+pub(super) fn debrief(o: &mut String, f: &Facts) {
+    let c = Clock { f };
+    notes(o, f, &c);
+    communications(o, f, &c);
+    timeline(o, f, &c);
+}
+
 fn summary(o: &mut String, f: &Facts, c: &Clock) {
     let i = &f.incident;
     let _ = writeln!(o, "## Summary\n");
