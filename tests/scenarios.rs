@@ -15,12 +15,17 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Every command of a procedure as a drill would match it: resolved with
-/// each parameter's name as its value, redacted as runs are.
+/// each parameter's name as its value, redacted as runs are. With the
+/// procedures it joins (`with:`), as the drill's checklist has them.
 fn command_lines(pb: &Playbook, procedure: &str) -> Vec<(String, String)> {
     let patterns: Vec<String> = pb.redact.iter().map(|r| r.value.clone()).collect();
     let red = Redactor::new(Vec::<String>::new(), &patterns);
-    pb.procedure(procedure)
-        .unwrap()
+    assert!(
+        pb.procedure(procedure).is_some(),
+        "no procedure {procedure}"
+    );
+    incident_cockpit::playbook::checklist::build(pb, procedure, &[])
+        .joined
         .steps()
         .filter_map(|s| {
             let cmd = s.command.as_ref()?;
