@@ -60,6 +60,10 @@ fn every_seed_procedure_has_a_scenario() {
         "supply-chain-compromise",
         "initial-response",
         "service-recovery",
+        "access-verification",
+        "technical-investigation",
+        "security-investigation",
+        "data-recovery",
     ] {
         assert!(names.contains(&want), "no scenario {want}: {names:?}");
         let (s, _) = load(want);
