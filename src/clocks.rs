@@ -4,6 +4,13 @@
 //! severity, phase time boxes, escalation rules (after a duration at a
 //! severity, or on a condition the IC sets), regulatory deadlines started by
 //! a condition, and the comms cadence. Nothing here reads the real clock.
+//!
+//! A clock's `due` is on the incident's clock (`Incident::on_clock`): the
+//! wall time in a real incident; in a drill the declaration plus the drill
+//! time it falls due at, so the clocks pause, speed up and jump with the
+//! drill clock and every seat (a resumed one too) agrees. Compare it with
+//! `Incident::on_clock(now)`, never with `now`. Ids keep the wall times
+//! they always had (a record of one stays valid).
 
 use crate::playbook::lint::parse_timebox;
 use crate::playbook::model::{Deadline, Playbook, Procedure};
@@ -17,7 +24,7 @@ impl Timer {
     pub fn state(&self, inc: &Incident, now: DateTime<Utc>) -> State {
         if inc.acknowledged.contains_key(&self.id) {
             State::Acknowledged
-        } else if self.due <= now {
+        } else if self.due <= inc.on_clock(now) {
             State::Due
         } else {
             State::Upcoming
@@ -100,6 +107,9 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
     };
     let open = inc.is_open();
     let mut out = Vec::new();
+    // A moment of the record on the incident's clock (drill time in a
+    // drill); the declaration is where both start.
+    let clock = |at: DateTime<Utc>| inc.on_clock(at);
 
     // Whom to page: at the declaration and at each raise, until the
     // reminder is acknowledged (it falls due at once, into the record).
@@ -116,8 +126,8 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
         )
     {
         let due = match dur(&sev.response.value) {
-            Some(d) => Some((since + d, sev.response.value.clone())),
-            None => next_business_day(pb, &sev.response.value, since),
+            Some(d) => Some((clock(since) + d, sev.response.value.clone())),
+            None => next_business_day(pb, &sev.response.value, clock(since)),
         };
         if let Some((due, what)) = due {
             out.push(Timer {
@@ -158,7 +168,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
                     id: format!("escalation-{i}-{}", cond.value),
                     kind: Kind::Escalation,
                     label: format!("Notify {who} ({name}){how}"),
-                    due: *at + delay,
+                    due: clock(*at) + delay,
                 });
             }
             continue;
@@ -186,7 +196,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
                 "Escalate to {who}{level} ({at_sev}unresolved {}){how}",
                 crate::time::human(after.to_std().unwrap_or_default())
             ),
-            due: start + after,
+            due: clock(start) + after,
         });
     }
 
@@ -222,7 +232,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
             id: format!("deadline-{}", d.id.value),
             kind: Kind::Deadline,
             label: format!("{} (within {within_text})", d.name),
-            due: start + within,
+            due: clock(start) + within,
         });
     }
 
@@ -254,7 +264,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
                 ph.name,
                 ph.timebox.as_ref().map_or("", |t| t.value.as_str())
             ),
-            due: declared + TimeDelta::from_std(end).unwrap_or_default(),
+            due: clock(declared) + TimeDelta::from_std(end).unwrap_or_default(),
         });
     }
 
@@ -280,7 +290,7 @@ pub fn timers(pb: &Playbook, procedure: &Procedure, inc: &Incident) -> Vec<Timer
                 t.name,
                 t.cadence.as_ref().map_or("", |c| c.value.as_str())
             ),
-            due: last + cad,
+            due: clock(last) + cad,
         });
     }
 
@@ -316,9 +326,16 @@ pub fn obligations<'a>(pb: &'a Playbook, inc: &Incident) -> Vec<&'a Deadline> {
 
 /// Timers due and not yet recorded as due: what to record now.
 pub fn newly_due<'a>(all: &'a [Timer], inc: &Incident, now: DateTime<Utc>) -> Vec<&'a Timer> {
+    let now = inc.on_clock(now);
     all.iter()
         .filter(|t| t.due <= now && !inc.due.contains_key(&t.id))
         .collect()
+}
+
+/// Time left until a clock falls due, on the incident's clock (drill time
+/// in a drill); negative once it is past due.
+pub fn left(t: &Timer, inc: &Incident, now: DateTime<Utc>) -> TimeDelta {
+    t.due - inc.on_clock(now)
 }
 
 #[cfg(test)]
@@ -796,5 +813,159 @@ mod tests {
             State::Upcoming
         );
         assert_eq!(resp.state(&inc, resp.due), State::Due);
+    }
+
+    fn drill_of(playbook: &str, procedure: &str) -> Event {
+        Event::Declared {
+            id: "d".into(),
+            title: "drill".into(),
+            severity: "P0".into(),
+            status: Status::Investigating,
+            ic: "ana".into(),
+            playbook: playbook.into(),
+            procedure: procedure.into(),
+            drill: true,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
+        }
+    }
+
+    fn drill_clock(
+        change: crate::timeline::ClockChange,
+        speed: Option<u32>,
+        to_ms: Option<u64>,
+    ) -> Event {
+        Event::DrillClock {
+            change,
+            speed,
+            to_ms,
+        }
+    }
+
+    /// The zkp-ledger playbook's P0 escalation to the CTO after 30 min.
+    fn cto(pb: &Playbook, inc: &Incident) -> Timer {
+        let proc_ = pb.procedure("data-corruption").unwrap();
+        timers(pb, proc_, inc)
+            .into_iter()
+            .find(|x| x.label.starts_with("Escalate to CTO"))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_paused_drill_brings_no_escalation_due() {
+        use crate::timeline::ClockChange;
+        let pb = crate::playbook::load_bundled("zkp-ledger.yaml").unwrap();
+        let inc = Incident::replay(&[
+            rec(1, 0, drill_of("zkp-ledger", "data-corruption")),
+            rec(2, 60, drill_clock(ClockChange::Paused, None, None)),
+        ]);
+        let esc = cto(&pb, &inc);
+        // Three wall hours later the drill still stands at one minute.
+        let later = t(3 * 3600);
+        assert_eq!(esc.state(&inc, later), State::Upcoming);
+        assert!(newly_due(std::slice::from_ref(&esc), &inc, later).is_empty());
+        assert_eq!(left(&esc, &inc, later), TimeDelta::minutes(29));
+        // The elapsed time keeps wall time: it measures the team.
+        assert_eq!(inc.elapsed(later), TimeDelta::hours(3));
+    }
+
+    #[test]
+    fn at_10x_a_30_minute_escalation_is_due_after_3_wall_minutes() {
+        use crate::timeline::ClockChange;
+        let pb = crate::playbook::load_bundled("zkp-ledger.yaml").unwrap();
+        let inc = Incident::replay(&[
+            rec(1, 0, drill_of("zkp-ledger", "data-corruption")),
+            rec(2, 0, drill_clock(ClockChange::Speed, Some(10), None)),
+        ]);
+        let esc = cto(&pb, &inc);
+        assert_eq!(esc.state(&inc, t(179)), State::Upcoming);
+        assert_eq!(esc.state(&inc, t(180)), State::Due);
+        let all = timers(&pb, pb.procedure("data-corruption").unwrap(), &inc);
+        assert!(newly_due(&all, &inc, t(180)).iter().any(|x| x.id == esc.id));
+        // The P0 response clock (15 min) fell due at 90 s of wall time.
+        let resp = all.iter().find(|x| x.kind == Kind::Response).unwrap();
+        assert_eq!(resp.state(&inc, t(89)), State::Upcoming);
+        assert_eq!(resp.state(&inc, t(90)), State::Due);
+        assert_eq!(
+            inc.response_clock(
+                inc.declared_at,
+                Some(std::time::Duration::from_secs(900)),
+                t(60)
+            ),
+            crate::state::ResponseClock::Counting {
+                left: TimeDelta::minutes(5)
+            },
+            "the header's response clock counts drill time too"
+        );
+        // A real incident's clocks keep wall time.
+        let real = Incident::replay(&[rec(1, 0, declared())]);
+        let all = timers(&pb, pb.procedure("data-corruption").unwrap(), &real);
+        // (Only the page reminder, due at the declaration, is.)
+        assert!(
+            newly_due(&all, &real, t(180))
+                .iter()
+                .all(|t| t.kind == Kind::Page),
+            "{:?}",
+            newly_due(&all, &real, t(180))
+        );
+    }
+
+    #[test]
+    fn a_jump_moves_the_escalation_and_every_seat_agrees() {
+        use crate::timeline::ClockChange;
+        let pb = crate::playbook::load_bundled("zkp-ledger.yaml").unwrap();
+        let recs = vec![
+            rec(1, 0, drill_of("zkp-ledger", "data-corruption")),
+            // At 10 s of wall time the facilitator jumps to 25:00.
+            rec(
+                2,
+                10,
+                drill_clock(ClockChange::Jumped, None, Some(25 * 60 * 1000)),
+            ),
+        ];
+        let inc = Incident::replay(&recs);
+        let esc = cto(&pb, &inc);
+        assert_eq!(esc.state(&inc, t(10 + 299)), State::Upcoming);
+        assert_eq!(esc.state(&inc, t(10 + 300)), State::Due);
+        // Jumping past it brings it due at once.
+        let mut past = recs.clone();
+        past.push(rec(
+            3,
+            20,
+            drill_clock(ClockChange::Jumped, None, Some(40 * 60 * 1000)),
+        ));
+        let inc2 = Incident::replay(&past);
+        assert_eq!(cto(&pb, &inc2).state(&inc2, t(20)), State::Due);
+        // A condition set after the jump starts its clock at the drill
+        // time it was set at (the GDPR clock from dicps at 25:10).
+        let dicps = self::pb();
+        let mut cond = vec![rec(1, 0, drill_of("dicps", "data-breach"))];
+        cond.push(rec(
+            2,
+            10,
+            drill_clock(ClockChange::Jumped, None, Some(25 * 60 * 1000)),
+        ));
+        cond.push(rec(
+            3,
+            20,
+            Event::ConditionSet {
+                condition: "data-breach-confirmed".into(),
+            },
+        ));
+        // A later pause does not move where the condition fell.
+        cond.push(rec(4, 30, drill_clock(ClockChange::Paused, None, None)));
+        let inc3 = Incident::replay(&cond);
+        let notify = timers(&dicps, dicps.procedure("data-breach").unwrap(), &inc3)
+            .into_iter()
+            .find(|x| x.id == "deadline-customer-notification")
+            .unwrap();
+        assert_eq!(notify.due, t(25 * 60 + 10 + 72 * 3600));
+        // A seat that resumes from the record computes the same clocks.
+        let resumed = Incident::replay(&inc3.records);
+        assert_eq!(
+            timers(&dicps, dicps.procedure("data-breach").unwrap(), &resumed),
+            timers(&dicps, dicps.procedure("data-breach").unwrap(), &inc3)
+        );
     }
 }

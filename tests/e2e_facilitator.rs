@@ -72,7 +72,7 @@ fn the_facilitator_pauses_injects_and_jumps_while_players_only_see_the_effects()
         "players see what an inject did, not the inject:\n{s}"
     );
     fac.wait_for("the facilitator's list moves on", |s| {
-        s.contains("Upcoming injects 11/12") && s.contains("↯ inject 1 at T+00:15")
+        s.contains("Upcoming injects 12/13") && s.contains("↯ inject 1 at T+00:15")
     });
 
     for t in [&fac, &player] {
@@ -127,7 +127,7 @@ fn a_facilitator_starts_the_drill_and_a_player_joins_it_by_id() {
     let state = shared.path().join("state");
     let fac = seat(&state, "drill --facilitator ddos");
     fac.wait_for("the facilitator's seat", |s| {
-        s.contains("Upcoming injects 12/12") || s.contains("Upcoming injects 11/12")
+        s.contains("Upcoming injects 13/13") || s.contains("Upcoming injects 12/13")
     });
     let id = timelines_in(&state.join("drills"))[0]
         .parent()

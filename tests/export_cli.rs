@@ -300,6 +300,20 @@ fn a_drill_is_exported_by_id_as_its_after_action_report_never_by_default() {
                 reason: None,
             },
         ),
+        (
+            86_450,
+            Event::Note {
+                text: "v2.4.1 went out at 12:55".into(),
+            },
+        ),
+        (
+            86_460,
+            Event::CommsSent {
+                template: "status-page".into(),
+                file: None,
+                text: "We are investigating failed logins.".into(),
+            },
+        ),
     ];
     for (secs, ev) in events {
         d.append(t(secs), by, ev).unwrap();
@@ -318,7 +332,22 @@ fn a_drill_is_exported_by_id_as_its_after_action_report_never_by_default() {
         md.contains("| 1 | T+00:15 | 13:00:15 | pod dicps-api-7d9f8b6c5-2xkqp: CrashLoopBackOff | ticked Check pod status (ana@bastion) | 00:25 |"),
         "{md}"
     );
-    assert!(md.contains("- Injects: 1 of 12 scripted fired"), "{md}");
+    assert!(md.contains("- Injects: 1 of 13 scripted fired"), "{md}");
+    // A debrief: the notes, the communications as sent, the timeline.
+    assert!(
+        md.contains("## Notes\n\n- 13:00:50 — ana@bastion: v2.4.1 went out at 12:55\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("## Communications\n\n- 13:01:00 — ana@bastion: status-page\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("  We are investigating failed logins.\n"),
+        "{md}"
+    );
+    assert!(md.contains("## Timeline\n"), "{md}");
+    assert!(md.contains("### Full record\n"), "{md}");
     let (code, out, _) = export(dir.path(), &[id, "--format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

@@ -65,6 +65,22 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "initial-response",
         include_str!("../../assets/scenarios/initial-response.yaml"),
     ),
+    (
+        "access-verification",
+        include_str!("../../assets/scenarios/access-verification.yaml"),
+    ),
+    (
+        "technical-investigation",
+        include_str!("../../assets/scenarios/technical-investigation.yaml"),
+    ),
+    (
+        "security-investigation",
+        include_str!("../../assets/scenarios/security-investigation.yaml"),
+    ),
+    (
+        "data-recovery",
+        include_str!("../../assets/scenarios/data-recovery.yaml"),
+    ),
 ];
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

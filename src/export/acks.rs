@@ -691,10 +691,7 @@ mod tests {
         let f = ack_facts(&[], t(0));
         let mut md = String::new();
         markdown(&mut md, &f, false, &|t| t.0.to_string());
-        assert_eq!(
-            md,
-            "No alert fired and nothing was acknowledged.\n\n"
-        );
+        assert_eq!(md, "No alert fired and nothing was acknowledged.\n\n");
     }
 
     #[test]

@@ -9,11 +9,14 @@
 //!   or status change) and how long that took (wall time);
 //! - the response clock, the phase time boxes (met, missed, not reached),
 //!   the escalations and other clocks that fell due and whether they were
-//!   acknowledged;
+//!   acknowledged: these followed the drill clock (`Incident::on_clock`),
+//!   so each is judged on drill time and given in wall time too;
 //! - the alert acknowledgements and how long each alert went unowned
 //!   while firing (as in the post-mortem);
 //! - the commands attempted (drill runs: nothing was executed);
 //! - how the facilitator ran the drill clock;
+//! - the debrief's material: the notes, the communications as sent and the
+//!   timeline (the post-mortem's sections, `markdown::debrief`);
 //! - a summary of all of it.
 
 use super::markdown::{code_cell, text};
@@ -29,7 +32,7 @@ use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
 use std::fmt::Write;
 
 /// The report's sections (level-2 headings), in order.
-pub const SECTIONS: [&str; 7] = [
+pub const SECTIONS: [&str; 10] = [
     "Summary",
     "Injects",
     "Clocks",
@@ -37,6 +40,9 @@ pub const SECTIONS: [&str; 7] = [
     "Acknowledgements",
     "Commands Attempted",
     "Drill Clock",
+    "Notes",
+    "Communications",
+    "Timeline",
 ];
 
 /// What counts as the team responding.
@@ -123,19 +129,30 @@ pub enum Timebox {
     NotReached,
 }
 
-/// Each phase with a time box: name, time box, its end, how it went.
-pub fn timeboxes(
-    records: &[Record],
-    pb: &Playbook,
-    procedure: &str,
-) -> Vec<(String, String, DateTime<Utc>, Timebox)> {
-    let (Some(first), Some(last)) = (records.first(), records.last()) else {
-        return Vec::new();
-    };
-    if pb.procedure(procedure).is_none() {
+/// One phase's time box in a drill: it follows the drill clock, so it ends
+/// at a drill time, reached at some wall time (or never).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseBox {
+    pub name: String,
+    pub timebox: String,
+    /// Drill time the time box ends at.
+    pub ends: TimeDelta,
+    /// The wall time of the first record at or after the drill reached
+    /// `ends` (the drill clock reached it between that record and the one
+    /// before); `None` when the drill never did.
+    pub reached: Option<DateTime<Utc>>,
+    pub result: Timebox,
+}
+
+/// Each phase with a time box and how it went, on drill time.
+pub fn timeboxes(records: &[Record], pb: &Playbook, procedure: &str) -> Vec<PhaseBox> {
+    if records.is_empty() || pb.procedure(procedure).is_none() {
         return Vec::new();
     }
     let inc = crate::state::Incident::replay(records);
+    let last = records
+        .last()
+        .map_or(TimeDelta::zero(), |r| inc.drill_time_at(r.at));
     // Every procedure of the checklist, each phase with its time box.
     let checklist = crate::playbook::checklist::build(pb, procedure, &inc.added);
     let proc_ = &checklist.joined;
@@ -145,7 +162,11 @@ pub fn timeboxes(
         let Ok((_, end)) = parse_timebox(&tb.value) else {
             continue;
         };
-        let ends = first.at + TimeDelta::from_std(end).unwrap_or_default();
+        let ends = TimeDelta::from_std(end).unwrap_or_default();
+        let reached = records
+            .iter()
+            .find(|r| inc.drill_time_at(r.at) >= ends)
+            .map(|r| r.at);
         let done = ph
             .steps
             .iter()
@@ -153,12 +174,18 @@ pub fn timeboxes(
             .collect::<Option<Vec<_>>>()
             .and_then(|v| v.into_iter().max());
         let result = match done {
-            Some(t) if t <= ends => Timebox::Met(t),
+            Some(t) if inc.drill_time_at(t) <= ends => Timebox::Met(t),
             Some(t) => Timebox::Missed(Some(t)),
-            None if last.at >= ends => Timebox::Missed(None),
+            None if last >= ends => Timebox::Missed(None),
             None => Timebox::NotReached,
         };
-        out.push((ph.name.clone(), tb.value.clone(), ends, result));
+        out.push(PhaseBox {
+            name: ph.name.clone(),
+            timebox: tb.value.clone(),
+            ends,
+            reached,
+            result,
+        });
     }
     out
 }
@@ -171,6 +198,9 @@ struct Doc<'a> {
     f: &'a Facts,
     /// Drill time at each record (by index).
     drill_at: Vec<TimeDelta>,
+    /// The record folded: the drill clock at any moment, the response.
+    inc: crate::state::Incident,
+    playbook: Option<&'a Playbook>,
 }
 
 impl Doc<'_> {
@@ -180,8 +210,7 @@ impl Doc<'_> {
 
     /// Drill time at a wall time (the clock as the record had it then).
     fn drill_at_time(&self, t: DateTime<Utc>) -> TimeDelta {
-        let n = self.f.records.iter().take_while(|r| r.at <= t).count();
-        crate::drill::clock::drill_time(&self.f.records[..n.max(1)], t)
+        self.inc.drill_time_at(t)
     }
 }
 
@@ -207,7 +236,12 @@ pub fn render(
             clock.at(r.at)
         })
         .collect();
-    let d = Doc { f: &f, drill_at };
+    let d = Doc {
+        f: &f,
+        drill_at,
+        inc: crate::state::Incident::replay(records),
+        playbook,
+    };
     let fired = injects(records);
     let boxes = playbook
         .map(|pb| timeboxes(records, pb, &f.incident.procedure))
@@ -250,6 +284,9 @@ pub fn render(
     super::acks::markdown(&mut o, &f.acks, resolved, &|t| d.local(t.0));
     commands(&mut o, &d);
     drill_clock(&mut o, &d);
+    // What the facilitator debriefs from: the notes, the communications as
+    // sent and the timeline, as the post-mortem has them.
+    super::markdown::debrief(&mut o, &f);
     for w in &f.warnings {
         let _ = writeln!(o, "> Warning: {}\n", text(w));
     }
@@ -260,7 +297,7 @@ fn summary(
     o: &mut String,
     d: &Doc,
     fired: &[InjectOutcome],
-    boxes: &[(String, String, DateTime<Utc>, Timebox)],
+    boxes: &[PhaseBox],
     scenario: Option<&Scenario>,
 ) {
     let f = d.f;
@@ -304,7 +341,7 @@ fn summary(
     let _ = writeln!(o, "{line}");
     let _ = writeln!(o, "- Response clock: {}", response_line(d));
     if !boxes.is_empty() {
-        let count = |p: fn(&Timebox) -> bool| boxes.iter().filter(|b| p(&b.3)).count();
+        let count = |p: fn(&Timebox) -> bool| boxes.iter().filter(|b| p(&b.result)).count();
         let _ = writeln!(
             o,
             "- Phase time boxes: {} met, {} missed, {} not reached",
@@ -344,29 +381,32 @@ fn summary(
     o.push('\n');
 }
 
+/// The response clock, judged on drill time (it followed the drill
+/// clock), with the wall time it took beside it.
 fn response_line(d: &Doc) -> String {
     let f = d.f;
     let Some(r) = &f.metrics.response else {
         return "no response time for this severity".into();
     };
     let target = TimeDelta::seconds(r.target_seconds);
+    let inc = &d.inc;
+    let start = inc.response_start(|id| d.playbook.and_then(|pb| pb.severity_rank(id)));
+    let wall = start
+        .zip(inc.identified_at)
+        .map(|(s, done)| mmss(done - s))
+        .unwrap_or_default();
     match (r.after_seconds, r.met) {
-        (Some(a), Some(true)) => format!(
-            "{} target {} met: out of Investigating after {}",
+        (Some(a), Some(met)) => format!(
+            "{} target {} {}: out of Investigating after {} of drill time ({wall} wall time)",
             text(&r.severity),
             mmss(target),
-            mmss(TimeDelta::seconds(a))
-        ),
-        (Some(a), _) => format!(
-            "{} target {} missed: out of Investigating after {}",
-            text(&r.severity),
-            mmss(target),
+            if met { "met" } else { "missed" },
             mmss(TimeDelta::seconds(a))
         ),
         _ => {
             let last = f.records.last().map_or(f.records[0].at, |x| x.at);
-            let since = f.records[0].at;
-            if last - since > target {
+            let reached = start.is_some_and(|s| inc.on_clock(last) - inc.on_clock(s) > target);
+            if reached {
                 format!(
                     "{} target {} missed: still Investigating at the end",
                     text(&r.severity),
@@ -443,11 +483,11 @@ fn injects_section(o: &mut String, d: &Doc, fired: &[InjectOutcome], scenario: O
     }
 }
 
-fn clocks_section(o: &mut String, d: &Doc, boxes: &[(String, String, DateTime<Utc>, Timebox)]) {
+fn clocks_section(o: &mut String, d: &Doc, boxes: &[PhaseBox]) {
     let _ = writeln!(o, "## Clocks\n");
     let _ = writeln!(
         o,
-        "The cockpit's clocks keep wall time in a drill (pausing or speeding the drill clock does not move them).\n"
+        "These clocks followed the drill clock: the response clock, the phase time boxes, the escalations, the regulatory deadlines and the comms cadence paused, sped up and jumped with it, so each is judged on drill time (`T+`) and its wall time is given beside it. The elapsed time and the team's response times are wall time.\n"
     );
     let _ = writeln!(o, "- Response clock: {}\n", response_line(d));
     if boxes.is_empty() {
@@ -455,19 +495,24 @@ fn clocks_section(o: &mut String, d: &Doc, boxes: &[(String, String, DateTime<Ut
         return;
     }
     let _ = writeln!(o, "| Phase | Time box | Ends | Result |\n|---|---|---|---|");
-    for (name, tb, ends, result) in boxes {
-        let r = match result {
-            Timebox::Met(t) => format!("met: done at {}", d.local(*t)),
-            Timebox::Missed(Some(t)) => format!("missed: done at {}", d.local(*t)),
+    for b in boxes {
+        let at = |t: DateTime<Utc>| format!("{} ({})", stamp(d.drill_at_time(t)), d.local(t));
+        let r = match &b.result {
+            Timebox::Met(t) => format!("met: done at {}", at(*t)),
+            Timebox::Missed(Some(t)) => format!("missed: done at {}", at(*t)),
             Timebox::Missed(None) => "missed: not done".into(),
             Timebox::NotReached => "not reached: the drill ended first".into(),
+        };
+        let ends = match b.reached {
+            Some(t) => format!("{} (reached {})", stamp(b.ends), d.local(t)),
+            None => stamp(b.ends),
         };
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
-            text(name),
-            text(tb),
-            d.local(*ends),
+            text(&b.name),
+            text(&b.timebox),
+            ends,
             r
         );
     }
@@ -797,20 +842,18 @@ mod tests {
         assert_eq!(out[1].response.as_ref().unwrap().1, "bo@bastion");
     }
 
-    #[test]
-    fn time_boxes_met_missed_and_not_reached() {
-        let recs = records();
-        let boxes = timeboxes(&recs, &playbook(), "api-outage");
-        let got: Vec<(&str, &Timebox)> = boxes.iter().map(|b| (b.0.as_str(), &b.3)).collect();
-        assert_eq!(
-            got,
-            vec![
-                ("Immediate Actions", &Timebox::Missed(None)),
-                ("Investigation", &Timebox::NotReached),
-            ]
-        );
-        // Every immediate step ticked by 10 minutes: met.
-        let mut recs = recs;
+    fn rec_at(seq: usize, secs: i64, event: Event) -> Record {
+        Record {
+            share: Default::default(),
+            seq: seq as u64,
+            at: t(secs),
+            by: "ana@bastion".into(),
+            event,
+        }
+    }
+
+    /// Every step of the first phase ticked, from `secs` a second apart.
+    fn tick_first_phase(recs: &mut Vec<Record>, secs: i64) {
         let pb = playbook();
         let steps: Vec<_> = pb.procedure("api-outage").unwrap().phases[0]
             .steps
@@ -818,21 +861,77 @@ mod tests {
             .map(|s| s.id.value.clone())
             .collect();
         for (k, id) in steps.into_iter().enumerate() {
-            recs.push(Record {
-                share: Default::default(),
-                seq: recs.len() as u64 + 1,
-                at: t(600 + k as i64),
-                by: "ana@bastion".into(),
-                event: Event::StepChecked {
+            let n = recs.len() + 1;
+            recs.push(rec_at(
+                n,
+                secs + k as i64,
+                Event::StepChecked {
                     step: id,
                     title: "x".into(),
                     evidence: Vec::new(),
                     reason: None,
                 },
-            });
+            ));
         }
+    }
+
+    #[test]
+    fn time_boxes_follow_the_drill_clock() {
+        let pb = playbook();
+        let result = |recs: &[Record]| -> Vec<(String, Timebox)> {
+            timeboxes(recs, &pb, "api-outage")
+                .into_iter()
+                .map(|b| (b.name, b.result))
+                .collect()
+        };
+        // Paused 50-70 s, then 5x from 80 s: at the last record (1100 s of
+        // wall time) the drill is at 86:00, past both time boxes.
+        let recs = records();
+        assert_eq!(
+            result(&recs),
+            vec![
+                ("Immediate Actions".into(), Timebox::Missed(None)),
+                ("Investigation".into(), Timebox::Missed(None)),
+            ]
+        );
         let boxes = timeboxes(&recs, &pb, "api-outage");
-        assert_eq!(boxes[0].3, Timebox::Met(t(604)));
+        assert_eq!(boxes[0].ends, TimeDelta::minutes(15));
+        // Drill time 15:00 came at 248 s of wall time: the next record is
+        // the one at 900 s.
+        assert_eq!(boxes[0].reached, Some(t(900)));
+        // Every immediate step ticked 10 wall minutes in is 44:20 of
+        // drill time at 5x: missed, where the wall clock would say met.
+        let mut late = recs.clone();
+        tick_first_phase(&mut late, 600);
+        assert_eq!(result(&late)[0].1, Timebox::Missed(Some(t(604))));
+        // At 5x from the start, ticked 100 s in (drill 8:20): met.
+        let mut fast = vec![
+            recs[0].clone(),
+            rec_at(2, 0, clock(ClockChange::Speed, Some(5))),
+        ];
+        tick_first_phase(&mut fast, 100);
+        assert_eq!(result(&fast)[0].1, Timebox::Met(t(104)));
+        // Paused at 10 s and left for an hour of wall time: the drill
+        // never reached 15:00.
+        let paused = vec![
+            recs[0].clone(),
+            rec_at(2, 10, clock(ClockChange::Paused, None)),
+            rec_at(
+                3,
+                3600,
+                Event::Note {
+                    text: "lunch".into(),
+                },
+            ),
+        ];
+        assert_eq!(
+            result(&paused),
+            vec![
+                ("Immediate Actions".into(), Timebox::NotReached),
+                ("Investigation".into(), Timebox::NotReached),
+            ]
+        );
+        assert_eq!(timeboxes(&paused, &pb, "api-outage")[0].reached, None);
     }
 
     #[test]
@@ -884,8 +983,9 @@ mod tests {
         );
         assert_eq!(cmds[1][5], "exit 0 (not executed)");
         let boxes = table("Phase");
+        assert_eq!(boxes[1][2], "T+15:00 (reached 13:15:00)");
         assert_eq!(boxes[1][3], "missed: not done");
-        assert_eq!(boxes[2][3], "not reached: the drill ended first");
+        assert_eq!(boxes[2][3], "missed: not done");
         let clock = table("At");
         assert_eq!(clock[0].len(), 6, "the commands table comes first");
         let dc = p
@@ -899,12 +999,12 @@ mod tests {
         assert!(md.contains("- Injects: 2 scripted fired, 1 ad hoc; the team responded after 3 of 3 (median 00:30, slowest 16:40)"), "{md}");
         assert!(
             md.contains(
-                "- Response clock: P0 target 15:00 missed: out of Investigating after 18:20"
+                "- Response clock: P0 target 15:00 missed: out of Investigating after 1:26:00 of drill time (18:20 wall time)"
             ),
             "{md}"
         );
         assert!(
-            md.contains("- Phase time boxes: 0 met, 1 missed, 1 not reached"),
+            md.contains("- Phase time boxes: 0 met, 2 missed, 0 not reached"),
             "{md}"
         );
         assert!(
@@ -917,13 +1017,80 @@ mod tests {
         );
     }
 
+    /// The text of one section: from its heading to the next one.
+    fn section<'a>(md: &'a str, name: &str) -> &'a str {
+        let start = md
+            .find(&format!("\n## {name}\n"))
+            .unwrap_or_else(|| panic!("no section {name}:\n{md}"));
+        let rest = &md[start + 1..];
+        let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
+        &rest[..end]
+    }
+
+    #[test]
+    fn the_report_is_a_debrief_with_the_notes_comms_and_timeline() {
+        let mut recs = records();
+        let n = recs.len();
+        recs.push(rec_at(
+            n + 1,
+            1200,
+            Event::Note {
+                text: "Rolled back to v2.4.0 at 13:18\nthen \x1b[2Jcleared".into(),
+            },
+        ));
+        recs.push(rec_at(
+            n + 2,
+            1210,
+            Event::CommsSent {
+                template: "status-page".into(),
+                file: None,
+                text: "Subject: Investigating\n\nLogins fail\x1b]52;c;ZXZpbA==\x07 for some users.\nNext update 13:45 UTC."
+                    .into(),
+            },
+        ));
+        let md = render(&recs, Some(&playbook()), None, utc()).unwrap();
+        let p = crate::export::tests::parse(&md);
+        assert_eq!(p.h2, SECTIONS);
+        // Inert: nothing from a record reaches a terminal that cats it.
+        assert!(!md.contains('\x1b') && !md.contains('\x07'), "{md}");
+        let notes = section(&md, "Notes");
+        assert!(
+            notes.contains("- 13:20:00 — ana@bastion: Rolled back to v2.4.0 at 13:18"),
+            "{notes}"
+        );
+        assert!(notes.contains("then ^\\[\\[2Jcleared"), "{notes}");
+        // The communication as sent, whole, in a fenced block.
+        let comms = section(&md, "Communications");
+        assert!(
+            comms.contains("- 13:20:10 — ana@bastion: status-page"),
+            "{comms}"
+        );
+        for line in [
+            "  Subject: Investigating",
+            "  Logins fail^[]52;c;ZXZpbA==^G for some users.",
+            "  Next update 13:45 UTC.",
+        ] {
+            assert!(comms.contains(line), "{line:?} in:\n{comms}");
+        }
+        // The timeline: the moments, then every record.
+        let tl = section(&md, "Timeline");
+        assert!(tl.contains("Incident declared"), "{tl}");
+        assert!(tl.contains("### Full record"), "{tl}");
+        let full: Vec<&str> = tl.lines().filter(|l| l.starts_with("- 13:")).collect();
+        assert_eq!(full.len(), recs.len(), "{tl}");
+        assert!(
+            full.iter().any(|l| l.contains("message from Legal")),
+            "{tl}"
+        );
+    }
+
     #[test]
     fn with_the_scenario_the_injects_not_reached_are_listed() {
         let sc = crate::drill::load_bundled_scenario("api-outage")
             .unwrap()
             .unwrap();
         let md = render(&records(), Some(&playbook()), Some(&sc), utc()).unwrap();
-        assert!(md.contains("- Injects: 2 of 12 scripted fired"), "{md}");
+        assert!(md.contains("- Injects: 2 of 13 scripted fired"), "{md}");
         assert!(md.contains("Not reached before the drill ended:"), "{md}");
         assert!(md.contains("- 3 at T+00:30: message from Support"), "{md}");
         assert!(!md.contains("- 1 at T+00:15"), "{md}");

@@ -267,13 +267,26 @@ fn fill_body(o: &mut String, f: &Facts, c: &Clock, fill: Fill) {
         Fill::Commands => commands(o, f, c),
         Fill::Notes => notes(o, f, c),
         Fill::Clocks => clocks(o, f, c),
-        Fill::Acks => super::acks::markdown(o, &f.acks, f.moments.resolved.is_some(), &|t| {
-            c.hms(t)
-        }),
+        Fill::Acks => {
+            super::acks::markdown(o, &f.acks, f.moments.resolved.is_some(), &|t| c.hms(t))
+        }
         Fill::Contacts => super::contacts::markdown(o, &f.who_to_call),
         Fill::Comms => communications(o, f, c),
         Fill::ActionItems => action_items(o, f, c),
     }
+}
+
+/// What a drill's debrief shares with the post-mortem, written by the same
+/// code: the notes, the communications as sent and the timeline (the
+/// after-action report ends with them).
+pub(super) fn debrief(o: &mut String, f: &Facts) {
+    let c = Clock { f };
+    let _ = writeln!(o, "## Notes\n");
+    notes(o, f, &c);
+    let _ = writeln!(o, "## Communications\n");
+    communications(o, f, &c);
+    let _ = writeln!(o, "## Timeline\n");
+    timeline(o, f, &c);
 }
 
 fn summary(o: &mut String, f: &Facts, c: &Clock) {

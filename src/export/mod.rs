@@ -588,9 +588,11 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
         .and_then(|(sev, resp)| {
             let target = TimeDelta::from_std(resp).ok()?;
             let start = inc.response_start(|id| playbook.and_then(|pb| pb.severity_rank(id)))?;
+            // On the incident's clock (drill time in a drill), as the
+            // response clock counted it.
             let after = inc
                 .identified_at
-                .map(|done| (done - start).max(TimeDelta::zero()));
+                .map(|done| (inc.on_clock(done) - inc.on_clock(start)).max(TimeDelta::zero()));
             Some(ResponseFact {
                 severity: sev.id.value.clone(),
                 target_seconds: secs(target),

@@ -64,6 +64,10 @@ pub struct Incident {
     pub lowest_ready: Option<((u32, u32), DateTime<Utc>)>,
     /// A drill's clock (a fold of its `drill_clock` records).
     pub drill_clock: Option<crate::drill::clock::Clock>,
+    /// Every state the drill clock was in, oldest first (the start, then
+    /// after each change): where any moment of the drill falls on drill
+    /// time (`on_clock`).
+    pub drill_clocks: Vec<crate::drill::clock::Clock>,
     /// A drill's scripted injects that fired (number → when).
     pub fired: BTreeMap<u32, DateTime<Utc>>,
     /// Two-person rule: every proposal, in the order proposed, with its
@@ -183,6 +187,7 @@ impl Incident {
                 self.procedure = procedure.clone();
                 self.drill = *drill;
                 self.drill_clock = drill.then(|| crate::drill::clock::Clock::start(r.at));
+                self.drill_clocks = self.drill_clock.into_iter().collect();
                 self.note_status(*status, r.at);
             }
             Event::StepChecked { step, evidence, .. } => {
@@ -364,6 +369,7 @@ impl Incident {
             Event::DrillClock { .. } => {
                 if let Some(c) = &mut self.drill_clock {
                     c.apply_record(r);
+                    self.drill_clocks.push(*c);
                 }
             }
             Event::InjectFired {
@@ -498,6 +504,31 @@ impl Incident {
         self.drill_clock.map_or(TimeDelta::zero(), |c| c.at(now))
     }
 
+    /// Drill time at any moment of the drill (a record's time, now): the
+    /// clock as the record had it then, so a later pause or jump does not
+    /// move where an earlier moment fell. Zero for a real incident.
+    pub fn drill_time_at(&self, at: DateTime<Utc>) -> TimeDelta {
+        // The clock's changes take effect in time order (`drill::clock`):
+        // the last one made by `at` holds.
+        let i = self.drill_clocks.partition_point(|c| c.since <= at);
+        self.drill_clocks
+            .get(i.saturating_sub(1))
+            .map_or(TimeDelta::zero(), |c| c.at(at))
+    }
+
+    /// Where a moment falls on the incident's clocks (response, time
+    /// boxes, escalations, deadlines, comms cadence): in a drill they
+    /// follow the drill clock, so it is the declaration plus the drill
+    /// time then (paused, it stands still; at 10x it runs ten times as
+    /// fast; a jump moves it); in a real incident the moment itself.
+    /// The elapsed time (`elapsed`) keeps wall time: it measures the team.
+    pub fn on_clock(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        match (self.drill_clock, self.declared_at) {
+            (Some(_), Some(declared)) => declared + self.drill_time_at(at),
+            _ => at,
+        }
+    }
+
     /// When the disruption began as far as the record knows: the
     /// detection when it came before the declaration, else the declaration.
     pub fn began_at(&self) -> Option<DateTime<Utc>> {
@@ -538,6 +569,9 @@ impl Incident {
         Some(start)
     }
 
+    /// The response clock at `now`, counted on the incident's clock
+    /// (`on_clock`: drill time in a drill); `start` and `now` are wall
+    /// times.
     pub fn response_clock(
         &self,
         start: Option<DateTime<Utc>>,
@@ -550,7 +584,9 @@ impl Incident {
         let Ok(resp) = TimeDelta::from_std(resp) else {
             return ResponseClock::None;
         };
-        if let Some(done) = self.identified_at {
+        // On the incident's clock: drill time in a drill.
+        let (start, now) = (self.on_clock(start), self.on_clock(now));
+        if let Some(done) = self.identified_at.map(|d| self.on_clock(d)) {
             let after = (done - start).max(TimeDelta::zero());
             return if after <= resp {
                 ResponseClock::Met { after }

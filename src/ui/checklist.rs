@@ -11,19 +11,10 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-/// A time box that ran out with steps still open (`done` of them ticked)
-/// says so.
-fn overdue(s: &State, phase: &crate::playbook::model::Phase, done: usize) -> bool {
-    phase
-        .timebox
-        .as_ref()
-        .and_then(|t| crate::playbook::lint::parse_timebox(&t.value).ok())
-        .zip(s.incident.declared_at)
-        .is_some_and(|((_, end), at)| {
-            done < phase.steps.len()
-                && s.incident.is_open()
-                && s.now >= at + chrono::TimeDelta::from_std(end).unwrap_or_default()
-        })
+/// A time box that ran out with steps still open says so (`view`: it
+/// follows the drill clock in a drill).
+fn overdue(s: &State, phase: &crate::playbook::model::Phase) -> bool {
+    crate::view::timeboxes::overdue(s, phase)
 }
 
 /// What the pane shows that moves with the time (`ui::cache`): each
@@ -35,12 +26,7 @@ fn overdue(s: &State, phase: &crate::playbook::model::Phase, done: usize) -> boo
 pub fn time_key(s: &State, shown: Option<&[(u16, usize)]>, h: &mut impl std::hash::Hasher) {
     use std::hash::Hash;
     for phase in &s.ctx.procedure().phases {
-        let done = phase
-            .steps
-            .iter()
-            .filter(|st| s.incident.checked.contains_key(&st.id.value))
-            .count();
-        overdue(s, phase, done).hash(h);
+        overdue(s, phase).hash(h);
     }
     let now = crate::view::verify::clock(s);
     let conds = |i: usize| {
@@ -155,7 +141,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             .as_ref()
             .map(|t| format!(" ({})", clean(&t.value)))
             .unwrap_or_default();
-        let timebox = if overdue(s, phase, pdone) {
+        let timebox = if overdue(s, phase) {
             format!("{timebox} ⚑ OVERDUE")
         } else {
             timebox

@@ -99,7 +99,7 @@ fn facilitator_sees_upcoming_injects_at_120x40() {
     let (f, p) = facilitated();
     let s = screen(&f, 120, 40);
     assert!(
-        s.contains("Upcoming injects 8/12 · T+00:50 ⏸ paused"),
+        s.contains("Upcoming injects 9/13 · T+00:50 ⏸ paused"),
         "{s}"
     );
     assert!(s.contains("paused T+01:30 #6"), "{s}");
@@ -119,7 +119,7 @@ fn facilitator_sees_upcoming_injects_at_120x40() {
 fn facilitator_at_80x24() {
     let (f, _) = facilitated();
     let s = screen(&f, 80, 24);
-    assert!(s.contains("Upcoming injects 8/12"), "{s}");
+    assert!(s.contains("Upcoming injects 9/13"), "{s}");
     assert!(s.contains("DRILL T+00:50⏸"), "{s}");
     insta::assert_snapshot!(s);
 }
@@ -639,7 +639,9 @@ fn every_bundled_scenario_plays_to_its_end_on_both_seats() {
         f.state.ctx.facilitator = true;
         let first = screen(&f, 120, 40);
         assert!(!first.contains("Upcoming injects 0/"), "{name}:\n{first}");
-        f.run_injects_until(31 * 60);
+        // The longest scenario runs two hours of drill time (its
+        // playbook's first escalation).
+        f.run_injects_until(2 * 3600 + 60);
         assert_eq!(
             f.state.incident.fired.len(),
             f.state.ctx.injects.len(),
@@ -668,6 +670,9 @@ fn severity_suggestion_at_80x24() {
         to: "P2".into(),
     });
     h.run_injects_until(20);
+    // The page reminder due at the declaration is acknowledged (a due
+    // clock takes the header's line first).
+    h.keys("a");
     let s = screen(&h, 80, 24);
     assert!(s.contains("▲ Suggest P1: Error rate 58.2% > 50"), "{s}");
     insta::assert_snapshot!(s);

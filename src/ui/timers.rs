@@ -13,13 +13,15 @@ use ratatui::widgets::{Clear, Paragraph};
 
 /// When a clock is due, and its style.
 fn when(s: &State, t: &crate::state::timers::Timer) -> (String, ratatui::style::Style) {
+    // On the incident's clock: drill time in a drill (`Incident::on_clock`).
+    let now = s.incident.on_clock(s.now);
     match t.state(&s.incident, s.now) {
         TimerState::Upcoming => (
-            format!("in {}", countdown_coarse(t.due - s.now)),
+            format!("in {}", countdown_coarse(t.due - now)),
             ratatui::style::Style::default(),
         ),
         TimerState::Due => (
-            format!("DUE +{}", countdown_coarse(s.now - t.due)),
+            format!("DUE +{}", countdown_coarse(now - t.due)),
             theme::bad(s.ctx.theme),
         ),
         TimerState::Acknowledged => ("✓ ack".to_string(), theme::dim(s.ctx.theme)),

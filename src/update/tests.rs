@@ -1353,6 +1353,81 @@ mod drills {
         assert!(crate::ui::timeline::shown(&f.state, &recs[n - 2]));
     }
 
+    /// The escalation matrix rehearsed: at 10x the playbook's first
+    /// escalation (dicps P0: VP Engineering after 1 h) falls due after 6
+    /// minutes of wall time and is recorded once, on drill time; a player
+    /// who joins sees it due; paused, nothing more falls due.
+    #[test]
+    fn an_escalation_falls_due_on_drill_time() {
+        let mut f = Harness::facilitator();
+        f.keys(">>>");
+        assert_eq!(f.state.incident.drill_clock.unwrap().speed, 10);
+        let due = |h: &Harness| -> Vec<String> {
+            h.records()
+                .iter()
+                .filter_map(|r| match &r.event {
+                    // (The page reminder is due at the declaration.)
+                    Event::TimerDue { label, .. } if !label.starts_with("Page ") => {
+                        Some(label.clone())
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        // The P0 response time (15 min) at 90 s of wall time.
+        f.advance(89);
+        assert!(due(&f).is_empty(), "{:?}", due(&f));
+        f.advance(1);
+        assert!(
+            due(&f).iter().any(|l| l.starts_with("P0 response time")),
+            "{:?}",
+            due(&f)
+        );
+        // VP Engineering after an hour: 360 s of wall time.
+        f.advance(269);
+        assert!(!due(&f).iter().any(|l| l.contains("VP Engineering")));
+        f.advance(1);
+        let vp: Vec<String> = due(&f)
+            .into_iter()
+            .filter(|l| l.contains("Escalate to VP Engineering"))
+            .collect();
+        assert_eq!(vp.len(), 1, "{:?}", due(&f));
+        assert_eq!(
+            f.state.incident.drill_time(f.now),
+            TimeDelta::hours(1),
+            "at an hour of drill time"
+        );
+        f.advance(1);
+        assert_eq!(
+            due(&f)
+                .iter()
+                .filter(|l| l.contains("VP Engineering"))
+                .count(),
+            1,
+            "recorded once"
+        );
+        // A player joining now sees it due, with the time past due in
+        // drill time.
+        let p = f.join("pl@bastion-2", Seat::Join);
+        let t = p
+            .state
+            .derived
+            .timers
+            .iter()
+            .find(|t| t.label.contains("VP Engineering"))
+            .unwrap()
+            .clone();
+        assert_eq!(t.state(&p.state.incident, p.now), crate::clocks::State::Due);
+        assert_eq!(
+            crate::clocks::left(&t, &p.state.incident, p.now),
+            TimeDelta::seconds(-10)
+        );
+        // Paused: the CTO's four hours never come.
+        f.key(KeyCode::Char('p'));
+        f.advance(3 * 3600);
+        assert!(!due(&f).iter().any(|l| l.contains("CTO")), "{:?}", due(&f));
+    }
+
     #[test]
     fn canned_output_follows_the_drill_clock() {
         let mut f = Harness::facilitator();

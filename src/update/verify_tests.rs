@@ -324,3 +324,28 @@ fn a_scenario_sets_rollouts_and_http_answers() {
     assert_eq!(r.stalled.as_deref(), Some("ProgressDeadlineExceeded"));
     assert_eq!(o.checks.http["http://x/health"].status, Some(503));
 }
+
+/// The bundled drills of seed 000's Data Recovery and of its Technical and
+/// Security Investigation (joined with the Service Recovery Checklist)
+/// reach a step that ticks itself: the pods ready for their hold and
+/// ServiceDown resolved, on drill time.
+#[test]
+fn the_recovery_steps_of_the_newer_bundled_drills_verify_themselves() {
+    for (name, step) in [
+        ("data-recovery", "db-start"),
+        ("technical-investigation", "service-recovery/restore"),
+        ("security-investigation", "service-recovery/restore"),
+    ] {
+        let mut h = Harness::drill_of(name);
+        h.advance(1);
+        h.run_injects_until(20 * 60);
+        h.advance(180);
+        let ticks = step_records(&h);
+        assert!(
+            ticks.iter().any(
+                |e| matches!(e, Event::StepChecked { step: s, evidence, .. } if s.ends_with(step) && !evidence.is_empty())
+            ),
+            "{name}: {ticks:?}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ pub mod criteria;
 pub mod pickers;
 pub mod pods;
 pub mod run;
+pub mod timeboxes;
 pub mod verify;
 
 pub use crate::alerts::silence::all_labels as alert_labels;

@@ -355,6 +355,11 @@ fn rng_secs(seed: u64) -> u64 {
 fn an_idle_drill_tick_draws_the_header_alone() {
     let mut h = Harness::drill();
     update(&mut h.state, Msg::Resize(120, 40), h.now);
+    // The page reminder due at the declaration acknowledged: an
+    // unacknowledged due clock counts its seconds in the clocks pane.
+    h.advance(1);
+    h.keys("a");
+    assert!(crate::view::unacknowledged(&h.state).is_empty());
     let mut cache = crate::ui::cache::Cache::default();
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let mut whole_panes = Vec::new();

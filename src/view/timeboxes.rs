@@ -1,0 +1,18 @@
+//! Phase time boxes as the checklist shows them: a phase whose time box ran
+//! out with steps still open is overdue. Read from the incident's clocks
+//! (`Derived::timers`, a phase's clock listed while it is open and the
+//! incident is), so in a drill a time box follows the drill clock like
+//! every other clock.
+
+use crate::state::State;
+use crate::state::timers::Kind;
+
+/// Whether the phase's time box ran out with steps still open.
+pub fn overdue(s: &State, phase: &crate::playbook::model::Phase) -> bool {
+    let id = format!("phase-{}", phase.id.value);
+    let now = s.incident.on_clock(s.now);
+    s.derived
+        .timers
+        .iter()
+        .any(|t| t.kind == Kind::Phase && t.id == id && t.due <= now)
+}
