@@ -18,6 +18,25 @@ pub fn t0() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// `secs` seconds after `t0`.
+pub fn at(secs: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(secs)
+}
+
+/// Records numbered from 1, each `secs` after `t0`, by whom.
+pub fn records_at(evs: Vec<(i64, &str, crate::timeline::Event)>) -> Vec<crate::timeline::Record> {
+    evs.into_iter()
+        .enumerate()
+        .map(|(i, (secs, by, event))| crate::timeline::Record {
+            share: Default::default(),
+            seq: i as u64 + 1,
+            at: at(secs),
+            by: by.into(),
+            event,
+        })
+        .collect()
+}
+
 pub fn host() -> HostSnapshot {
     HostSnapshot {
         hostname: "bastion-1".into(),
@@ -269,6 +288,12 @@ impl Harness {
             .record
             .unwrap();
         self.send(Msg::Recorded(Box::new(rec)));
+    }
+
+    /// The id of the first Alertmanager request in flight.
+    pub fn inflight(&self) -> String {
+        let first = self.state.observed.feed.inflight.keys().next();
+        first.expect("a request in flight").clone()
     }
 
     pub fn advance(&mut self, secs: i64) {

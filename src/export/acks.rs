@@ -432,12 +432,7 @@ mod tests {
     use super::*;
     use crate::timeline::Status;
 
-    fn t(secs: i64) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-            + TimeDelta::seconds(secs)
-    }
+    use crate::testkit::at as t;
 
     fn firing(name: &str, fp: &str) -> Event {
         Event::AlertFiring {
@@ -480,16 +475,7 @@ mod tests {
     }
 
     fn recs(evs: Vec<(i64, &str, Event)>) -> Vec<Record> {
-        evs.into_iter()
-            .enumerate()
-            .map(|(i, (secs, by, event))| Record {
-                share: Default::default(),
-                seq: i as u64 + 1,
-                at: t(secs),
-                by: by.into(),
-                event,
-            })
-            .collect()
+        crate::testkit::records_at(evs)
     }
 
     fn alert<'a>(f: &'a AckFacts, fp: &str) -> &'a AlertOwnership {

@@ -334,12 +334,7 @@ mod tests {
     use crate::drill::scenario::parse_scenario;
     use std::time::Duration;
 
-    fn t(secs: i64) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
-            + chrono::TimeDelta::seconds(secs)
-    }
+    use crate::testkit::at as t;
 
     fn started(run: &str, command: &str) -> Event {
         Event::CommandStarted {

@@ -3,7 +3,7 @@
 use super::*;
 use crate::playbook::load::parse_yaml;
 use crate::timeline::{Event, Record, Status};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::FixedOffset;
 use pulldown_cmark::{Event as Md, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 const PLAYBOOK: &str = r#"
@@ -43,12 +43,7 @@ fn utc() -> FixedOffset {
     FixedOffset::east_opt(0).unwrap()
 }
 
-fn t(secs: i64) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-        + TimeDelta::seconds(secs)
-}
+use crate::testkit::at as t;
 
 fn declared(title: &str, drill: bool) -> Event {
     Event::Declared {
@@ -234,16 +229,7 @@ fn records(title: &str, drill: bool) -> Vec<Record> {
             },
         ),
     ];
-    evs.into_iter()
-        .enumerate()
-        .map(|(i, (secs, by, event))| Record {
-            share: Default::default(),
-            seq: i as u64 + 1,
-            at: t(secs),
-            by: by.into(),
-            event,
-        })
-        .collect()
+    crate::testkit::records_at(evs)
 }
 
 fn full() -> Facts {

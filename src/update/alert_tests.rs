@@ -199,15 +199,7 @@ fn an_unrecorded_request_is_never_sent_and_a_failure_is_recorded() {
     h.keys("x");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('y'));
-    let request = h
-        .state
-        .observed
-        .feed
-        .inflight
-        .keys()
-        .next()
-        .unwrap()
-        .clone();
+    let request = h.inflight();
     h.send(Msg::SilenceDone {
         request,
         result: Err("HTTP 400: bad matchers".into()),

@@ -193,15 +193,7 @@ fn a_failed_extension_is_recorded_as_such() {
     h.keys("1h");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('y'));
-    let request = h
-        .state
-        .observed
-        .feed
-        .inflight
-        .keys()
-        .next()
-        .unwrap()
-        .clone();
+    let request = h.inflight();
     h.send(Msg::SilenceDone {
         request,
         result: Err("HTTP 404: silence not found".into()),
@@ -257,15 +249,7 @@ fn updated_in_place_the_silence_keeps_its_id_and_stands() {
     h.key(KeyCode::Char('+'));
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('y'));
-    let request = h
-        .state
-        .observed
-        .feed
-        .inflight
-        .keys()
-        .next()
-        .unwrap()
-        .clone();
+    let request = h.inflight();
     h.send(Msg::SilenceDone {
         request,
         result: Ok(OURS.into()),

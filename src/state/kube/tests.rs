@@ -1,12 +1,6 @@
 use super::*;
-use chrono::TimeDelta;
 
-fn t(secs: i64) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-22T13:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-        + TimeDelta::seconds(secs)
-}
+use crate::testkit::at as t;
 
 fn pod(name: &str, ready: &str, status: &str) -> Pod {
     Pod {
