@@ -92,32 +92,29 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, d: &SilenceDialog) {
         ));
     }
     lines.push(Line::from(""));
-    if d.confirm && d.extends.is_some() {
+    if d.confirm {
+        let (ask, verb, then) = if d.extends.is_some() {
+            (
+                "Extend it?",
+                "extend",
+                "Recorded first; Alertmanager then replaces it with a new one.",
+            )
+        } else {
+            (
+                "Create this silence?",
+                "create",
+                "It is recorded in the timeline before it is sent.",
+            )
+        };
         lines.push(Line::styled(
             format!(
-                "Extend it? {} extend · {} back",
+                "{ask} {} {verb} · {} back",
                 s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Confirm),
                 s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Cancel)
             ),
             theme::warn(s.ctx.theme),
         ));
-        lines.push(Line::styled(
-            "Recorded first; Alertmanager then replaces it with a new one.",
-            theme::dim(s.ctx.theme),
-        ));
-    } else if d.confirm {
-        lines.push(Line::styled(
-            format!(
-                "Create this silence? {} create · {} back",
-                s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Confirm),
-                s.ctx.keymap.keys_for(Ctx::SilenceConfirm, Action::Cancel)
-            ),
-            theme::warn(s.ctx.theme),
-        ));
-        lines.push(Line::styled(
-            "It is recorded in the timeline before it is sent.",
-            theme::dim(s.ctx.theme),
-        ));
+        lines.push(Line::styled(then, theme::dim(s.ctx.theme)));
     }
     // The keys of the stage the dialog is in.
     let hint = if d.confirm {
