@@ -115,7 +115,7 @@ fn kill_9_then_resume_rebuilds_the_exact_state() {
     for _ in 0..4 {
         t.keys(&["Space", "j"]);
     }
-    t.wait_for("four ticks", |s| s.contains("4/18"));
+    t.wait_for("four ticks", |s| s.contains("4/21"));
     let pid = t.pid();
     assert!(
         Command::new("kill")
@@ -151,10 +151,10 @@ fn kill_9_then_resume_rebuilds_the_exact_state() {
     );
     // The torn line is reported (waited for with the rest of the frame).
     r.wait_for("the resumed drill saying its torn line", |s| {
-        s.contains("4/18") && s.contains("torn last line")
+        s.contains("4/21") && s.contains("torn last line")
     });
     r.keys(&["j", "j", "j", "j", "Space"]);
-    r.wait_for("a fifth tick", |s| s.contains("5/18"));
+    r.wait_for("a fifth tick", |s| s.contains("5/21"));
     r.keys(&["C-c"]);
     assert_eq!(r.wait_exit(), "0");
     let after = std::fs::read_to_string(&path).unwrap();

@@ -120,7 +120,7 @@ fn a_drill_step_verifies_itself_after_the_rollback() {
         "{ev:?}"
     );
     a.wait_for("the tick on screen", |s| {
-        s.contains("Checklist: API Outage 1/18") && s.contains("✔ Watch the rollback complete")
+        s.contains("Checklist: API Outage 1/21") && s.contains("✔ Watch the rollback complete")
     });
     assert!(!f.screen().is_empty());
 }

@@ -137,7 +137,7 @@ fn markdown_of_the_most_recent_incident_on_stdout() {
     assert!(md.contains("- Duration: 00:30\n"), "{md}");
     assert!(md.contains("- [13:03] - Root cause identified: bad config in v2.4.1\n"));
     assert!(md.contains("- Time to acknowledge: 00:00:40"));
-    assert!(md.contains("- Steps done: 1 of 18\n"), "{md}");
+    assert!(md.contains("- Steps done: 1 of 21\n"), "{md}");
     assert!(md.contains("| `kubectl get pods -n identity-platform \\| grep api` |"));
     assert!(md.contains("- 13:02:00 — ana@bastion: v2.4.1 rolled out at 12:58\n"));
     // The playbook's follow-ups, due from 13:30 on the 22nd.

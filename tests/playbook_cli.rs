@@ -117,6 +117,12 @@ fn lint_and_show_take_bundled_names() {
         "{out}"
     );
     assert!(out.contains("risk: destructive"), "{out}");
+    // The detection signs are checklist items of a Detection phase,
+    // before the procedure's own phases.
+    assert!(
+        out.contains("Procedure api-outage: API Outage [P0]\n  Detection\n    [ ] Alertmanager fires `APIDown` alert  (detect-alertmanager-fires-apidown-alert)\n"),
+        "{out}"
+    );
     // Who to call: roles' primary and backup with their contacts, the
     // contacts, the SOC 2 obligation at P0/P1 only, and each step's owner.
     assert!(

@@ -232,10 +232,8 @@ pub fn outline(pb: &Playbook) -> String {
             let with: Vec<&str> = p.with.iter().map(|w| w.value.as_str()).collect();
             let _ = writeln!(o, "  with: {} (one checklist)", with.join(", "));
         }
-        for d in &p.detection {
-            let _ = writeln!(o, "  detect: {d}");
-        }
-        for ph in &p.phases {
+        // The detection signs are checked like steps, in a Detection phase.
+        for ph in &crate::playbook::checklist::phases_with_detection(p) {
             let tb = ph
                 .timebox
                 .as_ref()

@@ -378,6 +378,7 @@ fn summary(
         Some(t) => writeln!(o, "- Steps done: {} of {t}", f.steps.done),
         None => writeln!(o, "- Steps done: {}", f.steps.done),
     };
+    super::markdown::detection_signs(o, f);
     o.push('\n');
 }
 

@@ -325,6 +325,7 @@ fn summary(o: &mut String, f: &Facts, c: &Clock) {
             f.steps.done
         ),
     };
+    detection_signs(o, f);
     let failed = f
         .commands
         .iter()
@@ -336,6 +337,52 @@ fn summary(o: &mut String, f: &Facts, c: &Clock) {
         (n, k) => writeln!(o, "- Commands run: {n} ({k} did not exit 0)"),
     };
     o.push('\n');
+}
+
+/// The detection signs the team confirmed (ticked) and when, then those
+/// not confirmed.
+pub(super) fn detection_signs(o: &mut String, f: &Facts) {
+    let c = Clock { f };
+    let several = f
+        .steps
+        .detection
+        .iter()
+        .any(|d| d.procedure != f.steps.detection[0].procedure);
+    let line = |d: &super::SignFact| {
+        if several {
+            format!("{} ({})", text(&d.sign), text(&d.procedure))
+        } else {
+            text(&d.sign)
+        }
+    };
+    let confirmed: Vec<String> = f
+        .steps
+        .detection
+        .iter()
+        .filter_map(|d| {
+            d.confirmed_at.map(|t| {
+                let by = d.by.as_deref().map(text).unwrap_or_default();
+                format!("{} at {} by {by}", line(d), c.hm(t))
+            })
+        })
+        .collect();
+    let not: Vec<String> = f
+        .steps
+        .detection
+        .iter()
+        .filter(|d| d.confirmed_at.is_none())
+        .map(line)
+        .collect();
+    if f.steps.detection.is_empty() {
+        return;
+    }
+    let _ = match confirmed.len() {
+        0 => writeln!(o, "- Detection signs confirmed: none"),
+        _ => writeln!(o, "- Detection signs confirmed: {}", confirmed.join("; ")),
+    };
+    if !not.is_empty() {
+        let _ = writeln!(o, "- Detection signs not confirmed: {}", not.join("; "));
+    }
 }
 
 fn moment_line(o: &mut String, c: &Clock, what: &str, m: Option<&Moment>, unset: &str) {

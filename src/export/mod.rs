@@ -219,6 +219,21 @@ pub struct Steps {
     pub done: usize,
     /// Steps in the procedure; `null` without the playbook.
     pub total: Option<usize>,
+    /// The procedures' detection signs (each a step of its Detection
+    /// phase), confirmed or not at the end of the record; empty without
+    /// the playbook.
+    pub detection: Vec<SignFact>,
+}
+
+/// A detection sign and whether the team confirmed it (ticked its step).
+#[derive(Clone, Debug, Serialize)]
+pub struct SignFact {
+    pub procedure: String,
+    pub sign: String,
+    pub step: String,
+    /// When it was ticked (the tick that stands at the end of the record).
+    pub confirmed_at: Option<Ts>,
+    pub by: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -617,6 +632,24 @@ pub fn facts(records: &[Record], playbook: Option<&Playbook>, tz: FixedOffset) -
             None => inc.checked.len(),
         },
         total: proc_.map(|p| p.steps().count()),
+        detection: checklist
+            .as_ref()
+            .map(|c| {
+                c.signs
+                    .iter()
+                    .map(|sg| {
+                        let ticked = inc.checked.get(&sg.step);
+                        SignFact {
+                            procedure: sg.procedure.clone(),
+                            sign: sg.text.clone(),
+                            step: sg.step.clone(),
+                            confirmed_at: ticked.map(|(t, _)| Ts(*t)),
+                            by: ticked.map(|(_, b)| b.clone()),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     };
 
     // Open deadlines, as the record leaves them.

@@ -1130,3 +1130,48 @@ fn a_written_out_section_without_facts_is_left_for_the_author() {
     );
     assert!(!p.h2.contains(&"Notes".to_string()), "{:?}", p.h2);
 }
+
+#[test]
+fn the_export_says_which_detection_signs_were_confirmed_and_when() {
+    let yaml = PLAYBOOK.replace(
+        "    name: Outage\n",
+        "    name: Outage\n    detection: [\"APIDown fires\", Customer reports]\n",
+    );
+    let pb = parse_yaml("mini.yaml", &yaml).unwrap();
+    let recs = crate::testkit::records_at(vec![
+        (0, "ana@h", declared("API down", false)),
+        (
+            40,
+            "bob@h",
+            Event::StepChecked {
+                step: "detect-apidown-fires".into(),
+                title: "APIDown fires".into(),
+                evidence: Vec::new(),
+                reason: None,
+            },
+        ),
+    ]);
+    let f = facts(&recs, Some(&pb), utc()).unwrap();
+    // The signs are steps of the checklist (3 own + 2 signs).
+    assert_eq!(f.steps.total, Some(5));
+    assert_eq!(f.steps.done, 1);
+    assert_eq!(f.steps.detection.len(), 2);
+    assert_eq!(f.steps.detection[0].step, "detect-apidown-fires");
+    assert_eq!(f.steps.detection[0].by.as_deref(), Some("bob@h"));
+    assert!(f.steps.detection[1].confirmed_at.is_none());
+    let md = markdown::render(&f);
+    assert!(
+        md.contains("- Detection signs confirmed: APIDown fires at 13:00 by bob@h\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Detection signs not confirmed: Customer reports\n"),
+        "{md}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&json::render(&f)).unwrap();
+    let d = &json["steps"]["detection"][0];
+    assert_eq!(d["sign"], "APIDown fires");
+    assert_eq!(d["procedure"], "outage");
+    assert_eq!(d["confirmed_at"], "2026-11-22T13:00:40.000Z");
+    assert!(json["steps"]["detection"][1]["confirmed_at"].is_null());
+}

@@ -7,8 +7,17 @@
 //! procedures: the declared procedure's steps keep their own ids (older
 //! timelines, which knew one procedure, read as they did), the others'
 //! are `procedure/step` (and their phases `procedure/phase`).
+//!
+//! A procedure's `detection:` list (the signs that tell this incident
+//! apart) is checked like any step: each sign is a step of a Detection
+//! phase shown before the procedure's own phases (or at the start of its
+//! own phase named Detection, when it has one), without a command. Its id
+//! is `detect-` and the sign's words (`detect-replica-lag-alert`), so a
+//! record of it reads the same on every seat, after a resume and in the
+//! export; joined like any step (`procedure/detect-…` when the procedure
+//! is not the declared one).
 
-use super::model::{At, Playbook, Procedure};
+use super::model::{At, Phase, Playbook, Procedure, Step};
 
 /// One procedure's place in the checklist.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,6 +30,91 @@ pub struct Part {
     pub phases: usize,
     /// Why it is there: `declared`, `with` (the playbook), `added`.
     pub why: &'static str,
+}
+
+/// A detection sign of a procedure, as a step of the checklist.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sign {
+    /// The procedure whose `detection:` list says it.
+    pub procedure: String,
+    /// The sign as the playbook writes it.
+    pub text: String,
+    /// The id it is ticked by in the joined checklist.
+    pub step: String,
+}
+
+/// The id of a Detection phase the checklist makes for a procedure that
+/// has none.
+pub const DETECTION_PHASE: &str = "detection";
+
+/// The step ids of a procedure's detection signs, in its list's order:
+/// `detect-` and the sign's words (lowercase ASCII letters and digits,
+/// dashes), made unique within the procedure by `-2`, `-3`...; a sign
+/// without a letter or digit is `detect-N` (its place, from 1).
+pub fn sign_ids(p: &Procedure) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, d) in p.detection.iter().enumerate() {
+        let base = if d.chars().any(|c| c.is_ascii_alphanumeric()) {
+            format!("detect-{}", super::report::slug(d))
+        } else {
+            format!("detect-{}", i + 1)
+        };
+        let taken = |id: &str| out.iter().any(|o| o == id) || p.step(id).is_some();
+        let mut id = base.clone();
+        let mut n = 2;
+        while taken(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(id);
+    }
+    out
+}
+
+/// A procedure's phases as the checklist shows them: its detection signs
+/// first, as the steps of a Detection phase (its own phase with id
+/// `detection` or named Detection..., else one made before its phases).
+pub fn phases_with_detection(p: &Procedure) -> Vec<Phase> {
+    let mut phases = p.phases.clone();
+    if p.detection.is_empty() {
+        return phases;
+    }
+    let signs: Vec<Step> = p
+        .detection
+        .iter()
+        .zip(sign_ids(p))
+        .map(|(text, id)| Step {
+            id: At::new(id),
+            title: text.clone(),
+            detail: Some(
+                "A detection sign of this procedure: tick it when it was seen.".to_string(),
+            ),
+            command: None,
+            expect: None,
+            role: None,
+            approval: None,
+            verify: Vec::new(),
+        })
+        .collect();
+    let own = phases.iter().position(|ph| {
+        ph.id.value.eq_ignore_ascii_case(DETECTION_PHASE)
+            || ph.name.trim().to_lowercase().starts_with("detection")
+    });
+    match own {
+        Some(i) => {
+            phases[i].steps.splice(0..0, signs);
+        }
+        None => phases.insert(
+            0,
+            Phase {
+                id: At::new(DETECTION_PHASE.to_string()),
+                name: "Detection".to_string(),
+                timebox: None,
+                steps: signs,
+            },
+        ),
+    }
+    phases
 }
 
 /// The joined checklist of an incident.
@@ -37,6 +131,8 @@ pub struct Checklist {
     pub joined: Procedure,
     /// The playbook it was built from (`is_for` compares it).
     pub playbook: Option<std::sync::Arc<Playbook>>,
+    /// Every procedure's detection signs, in checklist order.
+    pub signs: Vec<Sign>,
 }
 
 /// The id a step of `procedure` is ticked by in an incident declared with
@@ -100,10 +196,18 @@ pub fn build(pb: &Playbook, primary: &str, added: &[String]) -> Checklist {
         ..main.clone()
     };
     let mut parts = Vec::new();
+    let mut signs = Vec::new();
     for (p, why) in procs {
         let first_phase = joined.phases.len();
-        for ph in &p.phases {
-            let mut ph = ph.clone();
+        for (text, id) in p.detection.iter().zip(sign_ids(p)) {
+            signs.push(Sign {
+                procedure: p.id.value.clone(),
+                text: text.clone(),
+                step: step_id(&main.id.value, &p.id.value, &id),
+            });
+        }
+        let phases = phases_with_detection(p);
+        for mut ph in phases.iter().cloned() {
             if p.id.value != main.id.value {
                 ph.id = requalify(&p.id.value, &ph.id);
                 for st in &mut ph.steps {
@@ -121,7 +225,7 @@ pub fn build(pb: &Playbook, primary: &str, added: &[String]) -> Checklist {
             id: p.id.value.clone(),
             name: p.name.clone(),
             first_phase,
-            phases: p.phases.len(),
+            phases: phases.len(),
             why,
         });
     }
@@ -131,6 +235,7 @@ pub fn build(pb: &Playbook, primary: &str, added: &[String]) -> Checklist {
         parts,
         joined,
         playbook: None,
+        signs,
     }
 }
 
@@ -150,6 +255,7 @@ impl Default for Checklist {
             parts: Vec::new(),
             joined: Procedure::empty(),
             playbook: None,
+            signs: Vec::new(),
         }
     }
 }
@@ -173,6 +279,22 @@ impl Checklist {
                 .playbook
                 .as_ref()
                 .is_some_and(|p| std::sync::Arc::ptr_eq(p, pb))
+    }
+
+    /// Whether a step (by its id in the joined checklist) is a detection
+    /// sign.
+    pub fn is_sign(&self, step: &str) -> bool {
+        self.signs.iter().any(|s| s.step == step)
+    }
+
+    /// Where the cursor starts: the first step that is not a detection
+    /// sign (the first thing to do; the signs above are ticked as they
+    /// are confirmed), else the first.
+    pub fn first_action(&self) -> usize {
+        self.joined
+            .steps()
+            .position(|s| !self.is_sign(&s.id.value))
+            .unwrap_or(0)
     }
 
     /// The part a phase (by index in the joined checklist) belongs to.
@@ -275,5 +397,120 @@ mod tests {
         let c = build(&pb, "nope", &[]);
         assert_eq!(c.parts.len(), 1);
         assert_eq!(c.parts[0].id, pb.procedures[0].id.value);
+    }
+
+    #[test]
+    fn detection_signs_are_the_steps_of_a_detection_phase_before_the_procedures_own() {
+        let pb = crate::playbook::load_bundled("dicps.yaml").expect("bundled dicps");
+        let c = build(&pb, "api-outage", &[]);
+        let first = &c.joined.phases[0];
+        assert_eq!(first.id.value, "detection");
+        assert_eq!(first.name, "Detection");
+        assert!(first.timebox.is_none());
+        let ids: Vec<_> = first.steps.iter().map(|s| s.id.value.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "detect-alertmanager-fires-apidown-alert",
+                "detect-health-check-failures-3-consecutive-checks",
+                "detect-customer-reports"
+            ]
+        );
+        assert_eq!(first.steps[0].title, "Alertmanager fires `APIDown` alert");
+        assert!(first.steps.iter().all(|s| s.command.is_none()));
+        // The procedure's own phases follow, unchanged.
+        let own = pb.procedure("api-outage").unwrap();
+        assert_eq!(c.joined.phases.len(), own.phases.len() + 1);
+        assert_eq!(c.joined.phases[1].id.value, own.phases[0].id.value);
+        assert_eq!(c.parts[0].phases, own.phases.len() + 1);
+        assert_eq!(c.signs.len(), 3);
+        assert_eq!(c.signs[2].step, "detect-customer-reports");
+        assert_eq!(c.signs[2].procedure, "api-outage");
+        assert!(c.is_sign("detect-customer-reports"));
+        // The cursor starts on the first thing to do, below the signs.
+        assert_eq!(c.first_action(), 3);
+        assert_eq!(build(&zkp(), "data-corruption", &[]).first_action(), 0);
+        // The same ids every time: another seat, a resume, the export.
+        let again = build(&pb, "api-outage", &[]);
+        assert_eq!(again.signs, c.signs);
+    }
+
+    #[test]
+    fn a_joined_or_added_procedures_signs_are_qualified_like_its_steps() {
+        let pb = zkp();
+        let c = build(&pb, "data-corruption", &["supply-chain-compromise".into()]);
+        let part = c.parts.iter().find(|p| p.id == "data-corruption").unwrap();
+        let det = &c.joined.phases[part.first_phase];
+        assert_eq!(det.id.value, "detection");
+        assert_eq!(
+            det.steps[0].id.value,
+            "detect-merkle-tree-verification-failures"
+        );
+        assert_eq!(
+            c.part_of_phase(part.first_phase).unwrap().id,
+            "data-corruption"
+        );
+        let sc = c
+            .parts
+            .iter()
+            .find(|p| p.id == "supply-chain-compromise")
+            .unwrap();
+        let det = &c.joined.phases[sc.first_phase];
+        assert_eq!(det.id.value, "supply-chain-compromise/detection");
+        assert_eq!(
+            det.steps[0].id.value,
+            "supply-chain-compromise/detect-dependency-vulnerability-alerts"
+        );
+        assert!(
+            c.signs
+                .iter()
+                .any(|s| s.step == "supply-chain-compromise/detect-build-system-anomalies")
+        );
+        // General procedures without a detection list bring no phase.
+        let ir = c.parts.iter().find(|p| p.id == "initial-response").unwrap();
+        assert_eq!(
+            ir.phases,
+            pb.procedure("initial-response").unwrap().phases.len()
+        );
+        let ids: Vec<_> = c.joined.steps().map(|s| s.id.value.clone()).collect();
+        let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "step ids are unique");
+    }
+
+    #[test]
+    fn signs_join_the_procedures_own_detection_phase_and_stay_unique() {
+        let mut p = zkp().procedure("data-corruption").unwrap().clone();
+        p.detection = vec![
+            "Replica lag alert".into(),
+            "replica lag ALERT!".into(),
+            "→ ←".into(),
+        ];
+        assert_eq!(
+            sign_ids(&p),
+            [
+                "detect-replica-lag-alert",
+                "detect-replica-lag-alert-2",
+                "detect-3"
+            ]
+        );
+        p.phases[1].name = "Detection and triage".into();
+        let phases = phases_with_detection(&p);
+        assert_eq!(phases.len(), p.phases.len());
+        let ids: Vec<_> = phases[1]
+            .steps
+            .iter()
+            .map(|s| s.id.value.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "detect-replica-lag-alert",
+                "detect-replica-lag-alert-2",
+                "detect-3",
+                "backup-state"
+            ]
+        );
+        p.detection.clear();
+        assert_eq!(phases_with_detection(&p).len(), p.phases.len());
     }
 }

@@ -131,6 +131,8 @@ struct Known {
     severities: BTreeSet<String>,
     roles: BTreeSet<String>,
     conditions: BTreeSet<String>,
+    /// The playbook's procedures (a condition `starts:` them).
+    procedures: BTreeSet<String>,
     templates: BTreeSet<String>,
 }
 
@@ -338,6 +340,9 @@ fn policy_parts(c: &mut Ctx, seen: &mut Seen, known: &Known, p: &Policy) {
     }
     for k in &p.conditions {
         seen.check(c, "condition", &k.id);
+        for st in &k.starts {
+            reference(c, st, "procedure", &known.procedures);
+        }
     }
     for e in &p.escalation {
         if let Some(s) = &e.severity {
@@ -528,6 +533,7 @@ pub fn check(file: &str, pb: &Playbook, tree: &Node, policies: &[(String, Policy
             .extend(p.conditions.iter().map(|s| s.id.value.clone()));
     }
     known.templates = pb.templates.iter().map(|t| t.id.value.clone()).collect();
+    known.procedures = pb.procedures.iter().map(|p| p.id.value.clone()).collect();
 
     let mut seen = Seen::default();
     let mut c = Ctx {
@@ -1109,6 +1115,24 @@ procedures:
                 "    severity: P0\n    with: [outage]\n"
             )),
             "t.yaml:13:12: procedure \"outage\" lists itself in with: (list the other procedures that go with it)"
+        );
+    }
+
+    #[test]
+    fn a_condition_starts_procedures_of_the_playbook() {
+        assert_eq!(
+            one(|s| s.replace(
+                "{id: breach, name: Breach confirmed}",
+                "{id: breach, name: Breach confirmed, starts: [outage, forensics]}"
+            )),
+            "t.yaml:8:59: unknown procedure \"forensics\" (expected one of: outage)"
+        );
+        assert!(
+            lint(|s| s.replace(
+                "{id: breach, name: Breach confirmed}",
+                "{id: breach, name: Breach confirmed, starts: [outage]}"
+            ))
+            .is_empty()
         );
     }
 

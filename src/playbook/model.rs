@@ -359,12 +359,18 @@ pub struct Contact {
 }
 
 /// Something the IC declares true during an incident ("data breach
-/// confirmed"); escalation rules and deadlines can start on it.
+/// confirmed"); escalation rules and deadlines can start on it, and the
+/// procedures it `starts` join the checklist.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub id: At<String>,
     pub name: String,
+    /// Procedures that setting it starts: each joins the incident's
+    /// checklist (a `procedure_added` record naming the condition), unless
+    /// it is already there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub starts: Vec<At<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

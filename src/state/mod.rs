@@ -199,12 +199,18 @@ impl State {
                 &incident.added,
             ));
         }
+        // The cursor starts on the first step to do, below the
+        // procedure's detection signs.
+        let ui = Ui {
+            step: ctx.checklist.first_action(),
+            ..Ui::default()
+        };
         Self {
             ctx,
             incident,
             observed: Observed::default(),
             runs: runs::Runs::default(),
-            ui: Ui::default(),
+            ui,
             derived: Derived::default(),
             marks: Marks::default(),
             verify: verify::Verify::default(),

@@ -322,6 +322,10 @@ pub enum Event {
         procedure: String,
         /// Its name, as the playbook said when it was added.
         name: String,
+        /// The condition whose setting started it (the playbook's
+        /// `conditions: [{starts: …}]`); none when added by hand (`P`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        condition: Option<String>,
     },
     /// A clock fell due (response time, phase time box, escalation,
     /// deadline, comms cadence). Recorded once per timer.
@@ -658,9 +662,14 @@ impl Event {
             }
             Event::RoleAssigned { role, person } => format!("role {role} → {person}"),
             Event::ConditionSet { condition } => format!("condition set: {condition}"),
-            Event::ProcedureAdded { procedure, name } => {
-                format!("procedure added: {name} ({procedure})")
-            }
+            Event::ProcedureAdded {
+                procedure,
+                name,
+                condition,
+            } => match condition {
+                Some(c) => format!("procedure added: {name} ({procedure}), as {c} was set"),
+                None => format!("procedure added: {name} ({procedure})"),
+            },
             Event::TimerDue { label, .. } => format!("⚑ DUE: {label}"),
             Event::ChainBroken { record, what } => {
                 format!("⚠ the record is not as written at record {record}: {what}")

@@ -152,7 +152,13 @@ fn states(h: &mut Harness) -> Vec<(String, State)> {
                 h.state = base.clone();
                 h.state.ui.focus = p;
                 // A step with a command in the checklist.
-                h.state.ui.step = 1;
+                h.state.ui.step = h
+                    .state
+                    .ctx
+                    .procedure()
+                    .steps()
+                    .position(|s| s.command.is_some())
+                    .unwrap_or(0);
                 h.send_held(key(k));
                 if let Some(t) = then
                     && h.state.ui.modal.is_some()

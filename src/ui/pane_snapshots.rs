@@ -1804,6 +1804,7 @@ fn checklist_of_several_procedures() {
     h.record(crate::timeline::Event::ProcedureAdded {
         procedure: "data-recovery".into(),
         name: "Data Recovery Procedures".into(),
+        condition: None,
     });
     h.select_step("initial-response/acknowledge");
     h.key(KeyCode::Char(' '));
@@ -1820,5 +1821,20 @@ fn checklist_of_several_procedures() {
     );
     assert!(s.contains("■ Data Corruption (declared)"), "{s}");
     insta::assert_snapshot!("checklist_several_procedures_80x40", s);
+}
+
+/// A procedure's detection signs at 80x24: a Detection phase before its
+/// own phases, each sign a step without a command, one confirmed.
+#[test]
+fn checklist_with_detection_signs_at_80x24() {
+    let mut h = sized(Harness::drill(), 80, 24);
+    h.select_step("detect-alertmanager-fires-apidown-alert");
+    h.key(KeyCode::Char(' '));
+    let buf = pane_alone(&h.state, Pane::Checklist, 80, 24);
+    let s = serialise(&buf, buf.area, "checklist pane");
+    assert!(s.contains("▸ Detection"), "{s}");
+    assert!(s.contains("[x] Alertmanager fires `APIDown` alert"), "{s}");
+    assert!(s.contains("[ ] Customer reports"), "{s}");
+    insta::assert_snapshot!("checklist_detection_signs_80x24", s);
 }
 mod contacts;

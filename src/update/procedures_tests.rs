@@ -81,7 +81,8 @@ fn p_adds_a_procedure_from_a_picker_and_the_record_says_so() {
         last.event,
         Event::ProcedureAdded {
             procedure: "data-recovery".into(),
-            name: "Data Recovery Procedures".into()
+            name: "Data Recovery Procedures".into(),
+            condition: None,
         }
     );
     assert!(parts(&h).contains(&"data-recovery".to_string()));
@@ -109,6 +110,7 @@ fn ticks_of_joined_steps_survive_a_resume_and_reach_other_seats() {
     h.record(Event::ProcedureAdded {
         procedure: "data-recovery".into(),
         name: "Data Recovery Procedures".into(),
+        condition: None,
     });
     h.select_step("initial-response/acknowledge");
     h.key(KeyCode::Char(' '));
@@ -142,6 +144,7 @@ fn another_seat_sees_a_procedure_added_live() {
     a.record(Event::ProcedureAdded {
         procedure: "data-recovery".into(),
         name: "Data Recovery Procedures".into(),
+        condition: None,
     });
     b.follow();
     assert!(parts(&b).contains(&"data-recovery".to_string()));
@@ -162,6 +165,7 @@ fn the_export_lists_the_procedures_worked() {
     h.record(Event::ProcedureAdded {
         procedure: "data-recovery".into(),
         name: "Data Recovery Procedures".into(),
+        condition: None,
     });
     h.select_step("initial-response/acknowledge");
     h.key(KeyCode::Char(' '));
@@ -204,4 +208,129 @@ fn the_export_lists_the_procedures_worked() {
         .map(|p| p.id.as_str())
         .collect();
     assert_eq!(got, ["data-corruption", "data-recovery"]);
+}
+
+#[test]
+fn a_detection_sign_is_ticked_like_a_step_and_recorded_by_its_stable_id() {
+    let mut h = Harness::drill();
+    // The API outage's signs come first, in their own Detection phase.
+    let first = &h.state.ctx.procedure().phases[0];
+    assert_eq!(first.name, "Detection");
+    assert_eq!(step_ids(&h)[0], "detect-alertmanager-fires-apidown-alert");
+    h.select_step("detect-customer-reports");
+    h.key(KeyCode::Char(' '));
+    let last = h.records().last().cloned().unwrap();
+    let crate::timeline::Event::StepChecked { step, title, .. } = &last.event else {
+        panic!("not a tick: {last:?}");
+    };
+    assert_eq!(step, "detect-customer-reports");
+    assert_eq!(title, "Customer reports");
+    assert!(
+        h.state
+            .incident
+            .checked
+            .contains_key("detect-customer-reports")
+    );
+    // Another seat reads the same checklist, the tick on the same sign.
+    let other = h.join("bob@bastion-2", Seat::Join);
+    assert_eq!(step_ids(&other), step_ids(&h));
+    assert!(
+        other
+            .state
+            .incident
+            .checked
+            .contains_key("detect-customer-reports")
+    );
+}
+
+/// Picks `id` in the picker `key` opens.
+fn pick(h: &mut Harness, key: char, id: &str) {
+    h.key(KeyCode::Char(key));
+    let Some(Modal::Pick { kind, .. }) = &h.state.ui.modal else {
+        panic!("no picker for {key}: {:?}", h.state.ui.flash)
+    };
+    let items = picker_items(&h.state, *kind);
+    let i = items
+        .iter()
+        .position(|x| x == id)
+        .unwrap_or_else(|| panic!("{id} not in {items:?}"));
+    for _ in 0..i {
+        h.key(KeyCode::Down);
+    }
+    h.key(KeyCode::Enter);
+}
+
+fn added_by(r: &crate::timeline::Record) -> Option<(String, Option<String>)> {
+    match &r.event {
+        Event::ProcedureAdded {
+            procedure,
+            condition,
+            ..
+        } => Some((procedure.clone(), condition.clone())),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_condition_starts_the_procedures_it_names_once() {
+    let mut h = Harness::drill_of("data-corruption");
+    let n = h.records().len();
+    // Data corruption: its procedure is the declared one, only the data
+    // recovery procedure joins, recorded after the condition.
+    pick(&mut h, 'C', "data-corruption");
+    let recs = h.records();
+    let kinds: Vec<_> = recs[n..].iter().map(|r| r.event.kind()).collect();
+    assert_eq!(kinds, ["condition_set", "procedure_added"], "{recs:#?}");
+    assert_eq!(
+        added_by(&recs[n + 1]),
+        Some(("data-recovery".into(), Some("data-corruption".into())))
+    );
+    assert!(parts(&h).contains(&"data-recovery".to_string()));
+    assert!(
+        h.state
+            .ui
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Data Recovery Procedures"),
+        "{:?}",
+        h.state.ui.flash
+    );
+    // A cryptographic vulnerability: its procedure and the security
+    // investigation, in the order the condition names them.
+    pick(&mut h, 'C', "crypto-vulnerability-confirmed");
+    let added: Vec<_> = h.records().iter().filter_map(added_by).collect();
+    assert_eq!(
+        added,
+        [
+            ("data-recovery".into(), Some("data-corruption".into())),
+            (
+                "cryptographic-vulnerability".into(),
+                Some("crypto-vulnerability-confirmed".into())
+            ),
+            (
+                "security-investigation".into(),
+                Some("crypto-vulnerability-confirmed".into())
+            ),
+        ]
+    );
+    // Data exposure starts the security investigation, already there:
+    // the condition alone is recorded.
+    let n = h.records().len();
+    pick(&mut h, 'C', "data-exposure");
+    let kinds: Vec<_> = h.records()[n..].iter().map(|r| r.event.kind()).collect();
+    assert_eq!(kinds, ["condition_set"]);
+    // Every seat and a resume read the same checklist from the record,
+    // and replaying it adds nothing.
+    for who in [Seat::Resume, Seat::Join] {
+        let mut other = h.join("bo@bastion-2", who);
+        assert_eq!(parts(&other), parts(&h), "{who:?}");
+        other.advance(1);
+        assert_eq!(
+            other.records().iter().filter_map(added_by).count(),
+            3,
+            "{who:?}"
+        );
+    }
 }

@@ -52,7 +52,14 @@ pub fn choose(s: &mut State, kind: PickKind, id: String, fx: &mut Vec<Effect>) {
             if s.incident.conditions.contains_key(&id) {
                 flash(s, "That condition is already set");
             } else {
-                append(s, Event::ConditionSet { condition: id }, fx);
+                append(
+                    s,
+                    Event::ConditionSet {
+                        condition: id.clone(),
+                    },
+                    fx,
+                );
+                super::procedures::started_by(s, &id, fx);
             }
         }
         PickKind::Mark if id == crate::timeline::Mark::Detected.id() => {

@@ -18,7 +18,7 @@ fn space_ticks_and_unticks_the_selected_step() {
         .ctx
         .procedure()
         .steps()
-        .nth(1)
+        .nth(h.state.ui.step)
         .unwrap()
         .id
         .value
