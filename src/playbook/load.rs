@@ -251,6 +251,75 @@ mod tests {
         assert!(loaded >= 2, "dicps.yaml and zkp-ledger.yaml are bundled");
     }
 
+    /// Seed 000's "Key Metrics to Monitor" and Performance Degradation's
+    /// "Monitoring Thresholds" are the ledger's figures from Prometheus,
+    /// the thresholds judged on them (not on the bastion); its four
+    /// conditions start their procedures.
+    #[test]
+    fn zkp_ledgers_key_metrics_and_thresholds_are_prometheus_figures() {
+        let pb = load_bundled("zkp-ledger.yaml").unwrap();
+        let prom = pb.watch.prometheus.as_ref().expect("watch.prometheus");
+        for name in [
+            "availability",
+            "API response time",
+            "Error rate",
+            "cpu",
+            "memory",
+            "disk",
+            "authentication failures",
+            "proof verification failures",
+            "proof generation time",
+            "verification time",
+        ] {
+            let f = prom
+                .figure(name)
+                .unwrap_or_else(|| panic!("no figure {name}"));
+            assert!(!f.query.value.trim().is_empty(), "{name}");
+        }
+        let bounds: Vec<(&str, f64)> = pb
+            .watch
+            .thresholds
+            .iter()
+            .map(|t| (t.metric.as_str(), t.above))
+            .collect();
+        assert_eq!(
+            bounds,
+            [
+                ("memory", 80.0),
+                ("cpu", 90.0),
+                ("proof generation time", 30.0),
+                ("verification time", 100.0),
+                ("API response time", 5.0),
+            ]
+        );
+        for t in &pb.watch.thresholds {
+            assert!(pb.watch.measures(&t.metric), "{} is not measured", t.metric);
+        }
+        let starts = |id: &str| -> Vec<String> {
+            pb.conditions
+                .iter()
+                .find(|k| k.id.value == id)
+                .unwrap_or_else(|| panic!("no condition {id}"))
+                .starts
+                .iter()
+                .map(|s| s.value.clone())
+                .collect()
+        };
+        assert_eq!(
+            starts("crypto-vulnerability-confirmed"),
+            ["cryptographic-vulnerability", "security-investigation"]
+        );
+        assert_eq!(starts("data-exposure"), ["security-investigation"]);
+        assert_eq!(
+            starts("data-corruption"),
+            ["data-corruption", "data-recovery"]
+        );
+        assert_eq!(
+            starts("supply-chain-compromise"),
+            ["supply-chain-compromise", "security-investigation"]
+        );
+    }
+
     #[test]
     fn errors_are_placed_file_line_column() {
         let err = parse_yaml::<Playbook>("pb.yaml", "name: x\ntitle: y\nbogus: 1\n").unwrap_err();
