@@ -58,6 +58,10 @@ pub struct Incident {
     pub silences: BTreeMap<String, SilenceRecord>,
     /// Host metrics recorded over their threshold and not yet back.
     pub thresholds_crossed: std::collections::BTreeSet<String>,
+    /// Severity suggestions recorded (`severity_suggested`): (severity,
+    /// criterion as recorded). A resumed seat does not suggest them again
+    /// until it sees the figure go back.
+    pub suggested: std::collections::BTreeSet<(String, String)>,
     /// The watched pods' ready count as last recorded, `(ready, total)`.
     pub pods_ready: Option<(u32, u32)>,
     /// The lowest ready count recorded, and when.
@@ -365,7 +369,13 @@ impl Incident {
             }
             Event::ChainBroken { .. } => {}
             // A suggestion changes nothing: the IC decides.
-            Event::SeveritySuggested { .. } => {}
+            Event::SeveritySuggested {
+                severity,
+                criterion,
+                ..
+            } => {
+                self.suggested.insert((severity.clone(), criterion.clone()));
+            }
             Event::DrillClock { .. } => {
                 if let Some(c) = &mut self.drill_clock {
                     c.apply_record(r);

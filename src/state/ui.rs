@@ -254,6 +254,10 @@ pub struct Ui {
     pub modal: Option<Modal>,
     /// Steps whose tick was sent to the log and not yet acknowledged.
     pub pending_steps: BTreeSet<String>,
+    /// The severity criteria this seat judged not met on a current figure
+    /// (`P1/0`): a crossing after that is new even if the record suggested
+    /// it before (this seat's memory, not an observation seats share).
+    pub criteria_clear: BTreeSet<String>,
     /// Appends sent and not yet acknowledged.
     pub saving: usize,
     pub flash: Option<Flash>,

@@ -138,3 +138,36 @@ fn the_api_outage_drills_58_percent_error_rate_is_flagged() {
     h.run_injects_until(60);
     assert!(suggested(&h).is_empty());
 }
+
+/// A seat that resumes (or joins) while the figure still stands over a
+/// criterion the timeline already suggested does not suggest it again:
+/// which crossings were suggested comes from the record, not memory. It
+/// does once it has seen the figure go back and cross again.
+#[test]
+fn a_resumed_seat_does_not_suggest_a_recorded_crossing_again() {
+    let mut h = Harness::live("dicps");
+    at_severity(&mut h, "P3");
+    h.send(figures(&[("Error rate", Ok(58.2))]));
+    assert_eq!(suggested(&h), vec!["P1 Error rate 58.2"]);
+    for who in [crate::session::Seat::Resume, crate::session::Seat::Join] {
+        let mut other = h.join("bo@bastion-2", who);
+        other.state.ctx.records_observations = true;
+        other.send(figures(&[("Error rate", Ok(61.0))]));
+        assert_eq!(suggested(&other), vec!["P1 Error rate 58.2"], "{who:?}");
+        // The header still says it: the suggestion stands.
+        assert!(
+            crate::view::criteria::suggestion(&other.state).is_some(),
+            "{who:?}"
+        );
+    }
+    // Back under, then over again: a new crossing, suggested again.
+    let mut other = h.join("bo@bastion-2", crate::session::Seat::Resume);
+    other.state.ctx.records_observations = true;
+    other.send(figures(&[("Error rate", Ok(61.0))]));
+    other.send(figures(&[("Error rate", Ok(12.0))]));
+    other.send(figures(&[("Error rate", Ok(70.0))]));
+    assert_eq!(
+        suggested(&other),
+        vec!["P1 Error rate 58.2", "P1 Error rate 70"]
+    );
+}
