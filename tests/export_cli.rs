@@ -169,7 +169,14 @@ fn json_holds_the_facts_and_the_records() {
     assert_eq!(v["metrics"]["time_to_acknowledge_seconds"], 40);
     assert_eq!(v["metrics"]["time_to_resolve_seconds"], 1800);
     assert!(v["metrics"]["time_to_detect_seconds"].is_null());
-    assert_eq!(v["steps"]["total"], 18);
+    // 15 steps and the API outage's 3 detection signs.
+    assert_eq!(v["steps"]["total"], 21);
+    assert_eq!(v["steps"]["detection"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        v["steps"]["detection"][0]["step"],
+        "detect-alertmanager-fires-apidown-alert"
+    );
+    assert!(v["steps"]["detection"][0]["confirmed_at"].is_null());
     assert_eq!(v["commands"][0]["outcome"], "exit 0");
     assert_eq!(v["notes"][0]["text"], "v2.4.1 rolled out at 12:58");
     assert_eq!(v["action_items"].as_array().unwrap().len(), 17);
