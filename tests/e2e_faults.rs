@@ -729,7 +729,7 @@ fn rapid_resizes_leave_a_live_cockpit_drawn_for_the_final_size() {
     }
     resize(90, 28);
     assert_eq!(t.pid(), pid, "the same cockpit is running");
-    // The first step selected, as on a new seat.
+    // The first step selected (the fresh seat below does the same).
     t.keys(&["g"]);
 
     // A seat opened at that size draws the same frame: nothing left over
@@ -742,6 +742,9 @@ fn rapid_resizes_leave_a_live_cockpit_drawn_for_the_final_size() {
         &format!("join {id}"),
     );
     v.wait_for("the viewer", |s| s.contains("Checklist"));
+    // A new seat's cursor starts below the detection signs: both go to
+    // the first row.
+    v.keys(&["g"]);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let (a, b) = (t.screen(), v.screen());
@@ -760,10 +763,11 @@ fn rapid_resizes_leave_a_live_cockpit_drawn_for_the_final_size() {
     }
 
     // Keys work; q quits and the terminal is restored.
+    // (The first row is the API outage's first detection sign.)
     t.keys(&["Space"]);
-    t.wait_for("the tick", |s| s.contains("[x] Verify the outage"));
+    t.wait_for("the tick", |s| s.contains("[x] Alertmanager fires"));
     v.wait_for("the tick on the viewer", |s| {
-        s.contains("[x] Verify the outage")
+        s.contains("[x] Alertmanager fires")
     });
     t.quit_open();
     assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left");
