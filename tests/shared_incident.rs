@@ -371,6 +371,194 @@ fn a_cut_off_host_keeps_writing_and_every_host_converges_when_the_link_returns()
     assert_eq!(fa.lines().count(), 7);
 }
 
+/// The incident's messages on the store, in order.
+fn on_the_store(conf: &StoreConfig, id: &str) -> Vec<incident_cockpit::store::nats::Entry> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_s, j) = Nats::open(conf, id).await.unwrap();
+        j.replay_from(1).await.unwrap()
+    })
+}
+
+/// Host C, cut off, writes `n` notes `c-1`..: pending, as C shows them.
+fn written_cut_off(proxy: &mut Proxy, h: &mut Replica, h_shown: &mut Vec<Record>, n: usize) {
+    proxy.stop();
+    for i in 1..=n {
+        let rec = h
+            .append(chrono::Utc::now(), "cy@c", note(&format!("c-{i}")))
+            .unwrap()
+            .record
+            .expect("recorded on the cut-off host");
+        h_shown.push(rec);
+    }
+    assert_eq!(h.sharing().unwrap().pending, n as u64);
+}
+
+/// Until both hosts' files hold `lines` lines and are the same.
+fn files_agree(
+    a: &mut Replica,
+    a_dir: &Path,
+    h: &mut Replica,
+    c_dir: &Path,
+    id: &str,
+    lines: usize,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let _ = a.read_new();
+        let _ = h.read_new();
+        let fa = std::fs::read_to_string(mirror(a_dir, id)).unwrap();
+        let fc = std::fs::read_to_string(mirror(c_dir, id)).unwrap();
+        if fa == fc && fa.lines().count() == lines && h.sharing().unwrap().pending == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the hosts do not agree:\n{fa}\n---\n{fc}\n{:?}",
+            h.sharing()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A cut-off host's pending records go in one message (a batch) when the
+/// link returns; another host writes between the cut-off host's read of
+/// the store and its publish: compare-and-set refuses the batch whole,
+/// the host reads on, numbers its records after the other host's and
+/// publishes them again, once.
+#[test]
+fn a_batch_refused_because_another_host_wrote_first_is_placed_after_it() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let id = "20261207-110000-general";
+    let TwoHosts {
+        _c,
+        mut proxy,
+        cut,
+        a_dir,
+        c_dir,
+        mut a,
+    } = two_hosts(id);
+    let conf = cfg(&_c.urls_from(0));
+    a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
+    let (mut h, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut h_shown = read.records;
+    written_cut_off(&mut proxy, &mut h, &mut h_shown, 5);
+    // The batch is held on its way to the server while host A writes.
+    let held = proxy.hold_at("Cockpit-Batch");
+    proxy.resume();
+    let left = std::thread::scope(|s| {
+        let flushing = s.spawn(|| h.flush(Duration::from_secs(20)));
+        held.reached
+            .recv_timeout(Duration::from_secs(15))
+            .expect("the cut-off host publishes its pending records as a batch");
+        a.append(chrono::Utc::now(), "ana@a", note("a-2")).unwrap();
+        held.release.send(()).unwrap();
+        flushing.join().unwrap()
+    });
+    assert_eq!(left, 0, "{:?}", h.sharing());
+    assert!(
+        proxy.marked() >= 2,
+        "the batch was sent again after it was refused ({} sends)",
+        proxy.marked()
+    );
+    files_agree(&mut a, a_dir.path(), &mut h, c_dir.path(), id, 8);
+    let all = h.read_from(0).unwrap().records;
+    assert_eq!(
+        texts(&all)[1..],
+        [
+            "note: a-1",
+            "note: a-2",
+            "note: c-1",
+            "note: c-2",
+            "note: c-3",
+            "note: c-4",
+            "note: c-5"
+        ]
+    );
+    for (i, r) in all.iter().enumerate() {
+        assert_eq!(r.seq, i as u64 + 1, "gap-free");
+    }
+    assert!(all[3..].iter().all(|r| r.share.offline), "{:?}", &all[3..]);
+    // On the store: four messages, the last the batch, numbered after
+    // host A's note (re-based), stored once.
+    let msgs = on_the_store(&conf, id);
+    assert_eq!(msgs.len(), 4, "{msgs:?}");
+    assert_eq!(msgs[3].batch, Some(5));
+    assert_eq!(msgs[3].incident_seq, Some(4), "numbered after a-2");
+}
+
+/// The server stores a batch and its answer is lost (the cut-off host's
+/// link drops every reply from then on): the host still shows the records
+/// pending; when the link is back it finds them on the store and shares
+/// nothing twice. A retry of the same batch is a duplicate by its message
+/// id, not a second copy.
+#[test]
+fn a_batch_whose_ack_is_lost_is_stored_once() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let id = "20261207-110100-general";
+    let TwoHosts {
+        _c,
+        mut proxy,
+        cut,
+        a_dir,
+        c_dir,
+        mut a,
+    } = two_hosts(id);
+    let conf = cfg(&_c.urls_from(0));
+    let (mut h, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut h_shown = read.records;
+    written_cut_off(&mut proxy, &mut h, &mut h_shown, 4);
+    proxy.mute_replies_at("Cockpit-Batch");
+    proxy.resume();
+    // C publishes; the server stores; C never hears.
+    let left = h.flush(Duration::from_secs(4));
+    assert!(proxy.muted(), "the batch was sent");
+    assert_eq!(left, 4, "the host did not hear its batch was stored");
+    let mut a_shown = a.read_from(0).unwrap().records;
+    until(&mut a, &mut a_shown, Duration::from_secs(5), |s| {
+        s.len() == 5
+    });
+    assert_eq!(
+        texts(&a_shown)[1..],
+        ["note: c-1", "note: c-2", "note: c-3", "note: c-4"]
+    );
+    // The same batch again, as a retry sends it (its id, the head it
+    // expected): a duplicate or refused as stale, never a second copy.
+    let msgs = on_the_store(&conf, id);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    let batch = msgs[1].clone();
+    assert_eq!(batch.batch, Some(4));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_s, mut j) = Nats::open(&conf, id).await.unwrap();
+        j.observe(1);
+        let id = batch.msg_id.clone().expect("a batch has an id");
+        let again = j
+            .publish(incident_cockpit::store::nats::Outgoing {
+                bytes: &batch.bytes,
+                incident_seq: 2,
+                msg_id: &id,
+                offline: true,
+                records: 4,
+            })
+            .await;
+        match again {
+            Ok(ack) => assert!(ack.duplicate && ack.stream_seq == 2, "{ack:?}"),
+            Err(e) => assert!(e.is_conflict(), "{e}"),
+        }
+    });
+    // The link comes back: C finds its batch there and agrees with A.
+    proxy.stop();
+    proxy.resume();
+    files_agree(&mut a, a_dir.path(), &mut h, c_dir.path(), id, 5);
+    assert_eq!(on_the_store(&conf, id).len(), 2, "nothing twice");
+    let all = h.read_from(0).unwrap().records;
+    assert_eq!(
+        texts(&all)[1..],
+        ["note: c-1", "note: c-2", "note: c-3", "note: c-4"]
+    );
+}
+
 /// A seat with nothing to write is told when its link is lost and when it
 /// is back (the client's events wake it): it never shows "shared" over a
 /// dead link, and it does not look every second to know.
