@@ -9,6 +9,7 @@
 #[path = "common/nats.rs"]
 mod nats;
 
+use futures::StreamExt;
 use incident_cockpit::store::StoreConfig;
 use incident_cockpit::store::nats::Store as Nats;
 use incident_cockpit::store::replica::Replica;
@@ -556,6 +557,66 @@ fn a_batch_whose_ack_is_lost_is_stored_once() {
     assert_eq!(
         texts(&all)[1..],
         ["note: c-1", "note: c-2", "note: c-3", "note: c-4"]
+    );
+}
+
+/// An idle seat's follow is lost without a word (its consumer deleted, as
+/// when the server holding it dies): its heartbeats say so only after
+/// 20 s, but the seat's quiet look (every 10 s) reads the subject's head,
+/// brings another host's record and starts a new follow, which brings the
+/// next one at once.
+#[test]
+fn a_lost_follow_delays_another_hosts_record_by_a_quiet_look_at_most() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let id = "20261207-113000-general";
+    drop(FileStore::create(a_dir.path(), id).unwrap());
+    let (mut a, _) = Replica::open(&conf, id, &mirror(a_dir.path(), id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(id)).unwrap();
+    let (mut b, read) = Replica::open(&conf, id, &mirror(b_dir.path(), id)).unwrap();
+    let mut b_shown = read.records;
+    a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(2), |s| {
+        s.len() == 2
+    });
+    // Every consumer on the incident's stream goes.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stream = format!("INCIDENTS_{id}");
+    let gone = rt.block_on(async {
+        let client = async_nats::connect(c.nodes[0].url()).await.unwrap();
+        let js = async_nats::jetstream::new(client);
+        let s = js.get_stream(&stream).await.unwrap();
+        let names: Vec<String> = s
+            .consumer_names()
+            .map(|n| n.unwrap())
+            .collect::<Vec<_>>()
+            .await;
+        for n in &names {
+            s.delete_consumer(n).await.unwrap();
+        }
+        names.len()
+    });
+    assert!(gone >= 1, "host B follows with a consumer");
+    let t = Instant::now();
+    a.append(chrono::Utc::now(), "ana@a", note("a-2")).unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(15), |s| {
+        s.len() == 3
+    });
+    eprintln!("a-2 on host B after {:?} with its follow lost", t.elapsed());
+    assert!(t.elapsed() < Duration::from_secs(12), "{:?}", t.elapsed());
+    // A new follow: the next record comes at once, not at the next look.
+    let t = Instant::now();
+    a.append(chrono::Utc::now(), "ana@a", note("a-3")).unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(3), |s| {
+        s.len() == 4
+    });
+    eprintln!("a-3 on host B after {:?}", t.elapsed());
+    assert_eq!(
+        texts(&b_shown)[1..],
+        ["note: a-1", "note: a-2", "note: a-3"]
     );
 }
 

@@ -31,8 +31,14 @@ pub const HDR_OFFLINE: &str = "Cockpit-Offline";
 pub const HDR_BATCH: &str = "Cockpit-Batch";
 const HDR_MSG_ID: &str = "Nats-Msg-Id";
 
-/// The longest pull request of a follow (its heartbeat is half of it).
-const FOLLOW_EXPIRES: Duration = Duration::from_secs(4);
+/// The longest pull request of a follow and of the presence watch (the
+/// server's idle heartbeat is half of it): what an idle seat on the store
+/// wakes up for, a heartbeat every 10 s and a new request every 20 s on
+/// each. A consumer lost with its server is noticed after two missed
+/// heartbeats (20 s); the replica's quiet look (every 10 s) reads the
+/// subject's head too, so another host's record is there within 10 s
+/// even then.
+pub const FOLLOW_EXPIRES: Duration = Duration::from_secs(20);
 
 /// The longest stream name made for an incident.
 pub const MAX_STREAM_NAME: usize = 200;
@@ -964,34 +970,60 @@ impl Presence {
 
     /// Who is on the incident now, then every change. A malformed entry
     /// (another host's bug or a hostile writer) is an `Err` item; the
-    /// watch goes on.
+    /// watch goes on. It ends when its consumer is lost (the caller
+    /// watches again).
+    ///
+    /// An ordered *pull* consumer on the bucket's stream (the last entry of
+    /// each of the incident's keys, then every change), not async-nats'
+    /// KV watch: that one is a push consumer with a fixed 5 s heartbeat,
+    /// a wake-up every 5 s on every idle seat; this one has the follow's
+    /// ([`FOLLOW_EXPIRES`]). The entries are the KV conventions (ADR-8):
+    /// subject `$KV.<bucket>.<key>`, a `KV-Operation` header `DEL` or
+    /// `PURGE` on a removal.
     pub async fn watch(
         &self,
         incident: &str,
     ) -> Result<impl Stream<Item = Result<PresenceUpdate, StoreError>> + use<>, StoreError> {
-        let prefix = format!("{}.", subject_token(incident)?);
-        let w = self
+        let what = "watching presence";
+        let prefix = format!("{}{}.", self.kv.prefix, subject_token(incident)?);
+        let c = self
             .kv
-            .watch_with_history(format!("{prefix}*"))
+            .stream
+            .create_consumer(consumer::pull::OrderedConfig {
+                filter_subject: format!("{prefix}*"),
+                deliver_policy: consumer::DeliverPolicy::LastPerSubject,
+                max_expires: FOLLOW_EXPIRES,
+                ..Default::default()
+            })
             .await
-            .map_err(|e| classify("watching presence", &e))?;
-        Ok(w.map(move |e| {
-            let e = e.map_err(|e| classify("watching presence", &e))?;
-            let seat = e
-                .key
-                .strip_prefix(&prefix)
-                .and_then(name_from_token)
-                .ok_or_else(|| StoreError::Malformed("a presence key that is not a seat".into()))?;
-            let seen = match e.operation {
-                kv::Operation::Put => {
-                    Some(serde_json::from_slice::<Seen>(&e.value).map_err(|err| {
+            .map_err(|e| classify(what, &e))?;
+        let msgs = c.messages().await.map_err(|e| classify(what, &e))?;
+        Ok(msgs
+            .take_while(|m| std::future::ready(m.is_ok()))
+            .map(move |m| {
+                let m = m.map_err(|e| classify(what, &e))?;
+                let seat = m
+                    .subject
+                    .as_str()
+                    .strip_prefix(&prefix)
+                    .and_then(name_from_token)
+                    .ok_or_else(|| {
+                        StoreError::Malformed("a presence key that is not a seat".into())
+                    })?;
+                let removed = m
+                    .headers
+                    .as_ref()
+                    .and_then(|h| header(h, "KV-Operation"))
+                    .is_some_and(|op| op == "DEL" || op == "PURGE");
+                let seen = if removed {
+                    None
+                } else {
+                    Some(serde_json::from_slice::<Seen>(&m.payload).map_err(|err| {
                         StoreError::Malformed(format!("presence of a seat: {err}"))
                     })?)
-                }
-                kv::Operation::Delete | kv::Operation::Purge => None,
-            };
-            Ok(PresenceUpdate { seat, seen })
-        }))
+                };
+                Ok(PresenceUpdate { seat, seen })
+            }))
     }
 }
 

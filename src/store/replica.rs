@@ -2,10 +2,15 @@
 //! when a shared store is configured ([`Replica`], a [`crate::timeline::Store`]).
 //!
 //! # Files, per incident, in its folder under the state directory
-//! - `timeline.jsonl`, the *mirror*: the incident's subject, in its order.
-//!   Record n is the subject's n-th message (one subject per stream, no
-//!   deletes: its stream sequence is n). Only messages that are on the
-//!   store are written here, so every host's mirror is the same file.
+//! - `timeline.jsonl`, the *mirror*: the incident's subject, in its order,
+//!   each message's records (one, or a batch's) numbered on. Until the
+//!   first batch, record n is the subject's n-th message (one subject per
+//!   stream, no deletes: its stream sequence is n); after it, each record
+//!   says which message it came in and which part of it it is
+//!   ([`crate::timeline::StorePos`]), which is how the mirror knows where
+//!   to read on (a batch written only in part is read again). Only
+//!   messages that are on the store are written here, so every host's
+//!   mirror is the same file.
 //!   Seats of the host follow it as they follow a local timeline.
 //! - `outbox.jsonl`: what seats of this host wrote, in their order, each
 //!   durable here before anything is shown. A record leaves nothing: it is
@@ -15,9 +20,11 @@
 //!
 //! # What a seat sees
 //! The mirror, then the pending records of the outbox numbered after it.
-//! When the link returns, pending records are published in order, each
-//! with compare-and-set on the subject's last message and its own id, so
-//! each lands exactly once: a lost acknowledgement or another seat of the
+//! When the link returns, pending records are published in order, as
+//! many as one message takes at a time ([`MAX_BATCH_RECORDS`], the
+//! server's max payload), with compare-and-set on the subject's last
+//! message and an id (a record's own, or a batch's: its first record's and
+//! the count), so each lands exactly once: a lost acknowledgement or another seat of the
 //! host publishing it too is a duplicate the server or the mirror drops.
 //! If other hosts wrote meanwhile, the pending records land after theirs:
 //! the seat's timeline is then delivered again, whole (`reload`). A record
@@ -315,6 +322,9 @@ pub struct Replica {
     /// written while cut off, even before the seat knew it was.
     missed: std::collections::HashSet<String>,
     last_try: Option<Instant>,
+    /// Records the last sync's reads of the store brought (the follow had
+    /// not).
+    tail_found: usize,
     follow: Option<tokio::task::JoinHandle<()>>,
     /// A connection being made in the background ([`Replica::reconnect`]).
     dialing: Option<tokio::task::JoinHandle<Result<(Nats, Journal), StoreError>>>,
@@ -450,6 +460,7 @@ impl Replica {
             },
             missed: Default::default(),
             last_try: None,
+            tail_found: 0,
             follow: None,
             dialing: None,
             me: None,
@@ -715,6 +726,7 @@ impl Replica {
     /// Brings the mirror up to date and publishes what is pending, within
     /// `budget`. Never fails: trouble is the status's.
     fn sync(&mut self, budget: Duration) {
+        self.tail_found = 0;
         self.last_try = Some(Instant::now());
         if self.link.is_none()
             && let Err(e) = self.reconnect()
@@ -772,7 +784,7 @@ impl Replica {
             };
             let now = Utc::now();
             let recs: Vec<Record> = tail.iter().flat_map(|e| records_of(e, now)).collect();
-            self.import(&recs)?;
+            self.tail_found += self.import(&recs)?;
             let Some(out) = self.next_message(now)? else {
                 return Ok(());
             };
@@ -898,12 +910,14 @@ impl Replica {
         }))
     }
 
-    /// Writes records of the shared order into the mirror.
-    fn import(&mut self, recs: &[Record]) -> Result<(), String> {
+    /// Writes records of the shared order into the mirror: how many it
+    /// wrote (not what another seat of the host had written already).
+    fn import(&mut self, recs: &[Record]) -> Result<usize, String> {
         let (others, written) = self.mirror.import(recs).map_err(|e| format!("{e:#}"))?;
+        let n = written.len();
         self.absorb_mirror(others);
         self.absorb_mirror(written);
-        Ok(())
+        Ok(n)
     }
 
     /// The status with what is pending now.
@@ -1000,9 +1014,18 @@ impl Replica {
 
     /// Time to try the store again: something to publish, or no link yet
     /// (a seat that started cut off must still come to follow the others).
+    /// On a quiet link, each quiet look ([`LOOK_QUIET`]) reads the
+    /// subject's head too (one request): a follow lost with its server
+    /// (noticed by its heartbeats only after 20 s) delays another host's
+    /// record by a look at most.
     fn due(&self) -> bool {
-        (self.link.is_none() || self.pending().next().is_some())
-            && self.last_try.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
+        let wait = if self.link.is_none() || self.pending().next().is_some() {
+            RETRY_EVERY
+        } else {
+            // The look that comes every LOOK_QUIET, a little early or not.
+            LOOK_QUIET.saturating_sub(Duration::from_millis(500))
+        };
+        self.last_try.is_none_or(|t| t.elapsed() >= wait)
     }
 }
 
@@ -1075,7 +1098,16 @@ impl crate::timeline::Store for Replica {
         broken.extend(o.broken);
         self.absorb_outbox(o.records);
         if self.due() {
+            let quiet = self.link.is_some() && self.pending().next().is_none();
             self.sync(APPEND_BUDGET);
+            if quiet && self.tail_found > 0 {
+                // The follow should have brought them: lost with its
+                // server, or stuck. A new one, from where the mirror is.
+                if let Some(f) = self.follow.take() {
+                    f.abort();
+                }
+                self.start_follow();
+            }
         }
         let (records, reload) = self.delta();
         Ok(ReadOutcome {
