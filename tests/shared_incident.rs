@@ -711,9 +711,40 @@ fn a_hostile_or_unreadable_message_from_another_host_is_inert_and_keeps_its_plac
         let hostile = br#"{"seq":2,"at":"2026-12-06T20:02:00.000Z","by":"mallory\u001b[2J","kind":"note","text":"\u001b]0;owned\u0007x\u001b[31m"}"#;
         j.append(hostile, 2).await.unwrap();
         j.append(b"\x1b[2J not json", 3).await.unwrap();
+        // A batch that says it holds 3 records in 2 lines, then one of 2
+        // whose second line is no record.
+        let rec = br#"{"seq":4,"at":"2026-12-06T20:02:01.000Z","by":"mallory","kind":"note","text":"in a batch"}"#;
+        for (n, bytes, msg_id) in [
+            (3, [&rec[..], &b"\n"[..], &rec[..]].concat(), "bad-count"),
+            (2, [&rec[..], &b"\n\x1b[2J"[..]].concat(), "bad-line"),
+        ] {
+            j.publish(incident_cockpit::store::nats::Outgoing {
+                bytes: &bytes,
+                incident_seq: 4,
+                msg_id,
+                offline: false,
+                records: n,
+            })
+            .await
+            .unwrap();
+        }
     });
     let mut shown = a.read_from(0).unwrap().records;
-    until(&mut a, &mut shown, Duration::from_secs(3), |s| s.len() == 3);
+    until(&mut a, &mut shown, Duration::from_secs(3), |s| s.len() == 6);
+    assert!(
+        shown[3]
+            .event
+            .summary()
+            .contains("a batch that says it holds 3"),
+        "{:?}",
+        shown[3]
+    );
+    assert_eq!(shown[4].event.summary(), "note: in a batch");
+    assert!(
+        shown[5].event.summary().contains("record 2 of 2"),
+        "{:?}",
+        shown[5]
+    );
     assert_eq!(
         shown[1].by, "mallory\u{1b}[2J",
         "kept as written; the screen cleans it"
@@ -738,7 +769,7 @@ fn a_hostile_or_unreadable_message_from_another_host_is_inert_and_keeps_its_plac
         .unwrap()
         .record
         .unwrap();
-    assert_eq!(r.seq, 4);
+    assert_eq!(r.seq, 7);
 }
 
 #[test]
