@@ -145,6 +145,7 @@ impl Seat {
                     incident_seq: seq,
                     msg_id: id,
                     offline,
+                    records: 1,
                 })
                 .await;
             match r {
@@ -409,6 +410,7 @@ fn the_same_message_id_is_stored_once() {
                 incident_seq: 1,
                 msg_id: &id,
                 offline: false,
+                records: 1,
             })
             .await
             .expect("a duplicate publish is acknowledged");
@@ -781,6 +783,7 @@ fn a_host_cut_off_keeps_its_records_and_converges_when_the_link_returns() {
                 incident_seq: seq,
                 msg_id: &id,
                 offline: true,
+                records: 1,
             }),
         )
         .await
@@ -852,6 +855,7 @@ fn a_host_cut_off_keeps_its_records_and_converges_when_the_link_returns() {
                     incident_seq: step.incident_seq,
                     msg_id: &step.msg_id,
                     offline: step.offline,
+                    records: 1,
                 })
                 .await
             {

@@ -9,6 +9,7 @@
 #[path = "common/nats.rs"]
 mod nats;
 
+use futures::StreamExt;
 use incident_cockpit::store::StoreConfig;
 use incident_cockpit::store::nats::Store as Nats;
 use incident_cockpit::store::replica::Replica;
@@ -371,6 +372,254 @@ fn a_cut_off_host_keeps_writing_and_every_host_converges_when_the_link_returns()
     assert_eq!(fa.lines().count(), 7);
 }
 
+/// The incident's messages on the store, in order.
+fn on_the_store(conf: &StoreConfig, id: &str) -> Vec<incident_cockpit::store::nats::Entry> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_s, j) = Nats::open(conf, id).await.unwrap();
+        j.replay_from(1).await.unwrap()
+    })
+}
+
+/// Host C, cut off, writes `n` notes `c-1`..: pending, as C shows them.
+fn written_cut_off(proxy: &mut Proxy, h: &mut Replica, h_shown: &mut Vec<Record>, n: usize) {
+    proxy.stop();
+    for i in 1..=n {
+        let rec = h
+            .append(chrono::Utc::now(), "cy@c", note(&format!("c-{i}")))
+            .unwrap()
+            .record
+            .expect("recorded on the cut-off host");
+        h_shown.push(rec);
+    }
+    assert_eq!(h.sharing().unwrap().pending, n as u64);
+}
+
+/// Until both hosts' files hold `lines` lines and are the same.
+fn files_agree(
+    a: &mut Replica,
+    a_dir: &Path,
+    h: &mut Replica,
+    c_dir: &Path,
+    id: &str,
+    lines: usize,
+) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let _ = a.read_new();
+        let _ = h.read_new();
+        let fa = std::fs::read_to_string(mirror(a_dir, id)).unwrap();
+        let fc = std::fs::read_to_string(mirror(c_dir, id)).unwrap();
+        if fa == fc && fa.lines().count() == lines && h.sharing().unwrap().pending == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the hosts do not agree:\n{fa}\n---\n{fc}\n{:?}",
+            h.sharing()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A cut-off host's pending records go in one message (a batch) when the
+/// link returns; another host writes between the cut-off host's read of
+/// the store and its publish: compare-and-set refuses the batch whole,
+/// the host reads on, numbers its records after the other host's and
+/// publishes them again, once.
+#[test]
+fn a_batch_refused_because_another_host_wrote_first_is_placed_after_it() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let id = "20261207-110000-general";
+    let TwoHosts {
+        _c,
+        mut proxy,
+        cut,
+        a_dir,
+        c_dir,
+        mut a,
+    } = two_hosts(id);
+    let conf = cfg(&_c.urls_from(0));
+    a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
+    let (mut h, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut h_shown = read.records;
+    written_cut_off(&mut proxy, &mut h, &mut h_shown, 5);
+    // The batch is held on its way to the server while host A writes.
+    let held = proxy.hold_at("Cockpit-Batch");
+    proxy.resume();
+    let left = std::thread::scope(|s| {
+        let flushing = s.spawn(|| h.flush(Duration::from_secs(20)));
+        held.reached
+            .recv_timeout(Duration::from_secs(15))
+            .expect("the cut-off host publishes its pending records as a batch");
+        a.append(chrono::Utc::now(), "ana@a", note("a-2")).unwrap();
+        held.release.send(()).unwrap();
+        flushing.join().unwrap()
+    });
+    assert_eq!(left, 0, "{:?}", h.sharing());
+    assert!(
+        proxy.marked() >= 2,
+        "the batch was sent again after it was refused ({} sends)",
+        proxy.marked()
+    );
+    files_agree(&mut a, a_dir.path(), &mut h, c_dir.path(), id, 8);
+    let all = h.read_from(0).unwrap().records;
+    assert_eq!(
+        texts(&all)[1..],
+        [
+            "note: a-1",
+            "note: a-2",
+            "note: c-1",
+            "note: c-2",
+            "note: c-3",
+            "note: c-4",
+            "note: c-5"
+        ]
+    );
+    for (i, r) in all.iter().enumerate() {
+        assert_eq!(r.seq, i as u64 + 1, "gap-free");
+    }
+    assert!(all[3..].iter().all(|r| r.share.offline), "{:?}", &all[3..]);
+    // On the store: four messages, the last the batch, numbered after
+    // host A's note (re-based), stored once.
+    let msgs = on_the_store(&conf, id);
+    assert_eq!(msgs.len(), 4, "{msgs:?}");
+    assert_eq!(msgs[3].batch, Some(5));
+    assert_eq!(msgs[3].incident_seq, Some(4), "numbered after a-2");
+}
+
+/// The server stores a batch and its answer is lost (the cut-off host's
+/// link drops every reply from then on): the host still shows the records
+/// pending; when the link is back it finds them on the store and shares
+/// nothing twice. A retry of the same batch is a duplicate by its message
+/// id, not a second copy.
+#[test]
+fn a_batch_whose_ack_is_lost_is_stored_once() {
+    let _g = EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner());
+    let id = "20261207-110100-general";
+    let TwoHosts {
+        _c,
+        mut proxy,
+        cut,
+        a_dir,
+        c_dir,
+        mut a,
+    } = two_hosts(id);
+    let conf = cfg(&_c.urls_from(0));
+    let (mut h, read) = Replica::open(&cut, id, &mirror(c_dir.path(), id)).unwrap();
+    let mut h_shown = read.records;
+    written_cut_off(&mut proxy, &mut h, &mut h_shown, 4);
+    proxy.mute_replies_at("Cockpit-Batch");
+    proxy.resume();
+    // C publishes; the server stores; C never hears.
+    let left = h.flush(Duration::from_secs(4));
+    assert!(proxy.muted(), "the batch was sent");
+    assert_eq!(left, 4, "the host did not hear its batch was stored");
+    let mut a_shown = a.read_from(0).unwrap().records;
+    until(&mut a, &mut a_shown, Duration::from_secs(5), |s| {
+        s.len() == 5
+    });
+    assert_eq!(
+        texts(&a_shown)[1..],
+        ["note: c-1", "note: c-2", "note: c-3", "note: c-4"]
+    );
+    // The same batch again, as a retry sends it (its id, the head it
+    // expected): a duplicate or refused as stale, never a second copy.
+    let msgs = on_the_store(&conf, id);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    let batch = msgs[1].clone();
+    assert_eq!(batch.batch, Some(4));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (_s, mut j) = Nats::open(&conf, id).await.unwrap();
+        j.observe(1);
+        let id = batch.msg_id.clone().expect("a batch has an id");
+        let again = j
+            .publish(incident_cockpit::store::nats::Outgoing {
+                bytes: &batch.bytes,
+                incident_seq: 2,
+                msg_id: &id,
+                offline: true,
+                records: 4,
+            })
+            .await;
+        match again {
+            Ok(ack) => assert!(ack.duplicate && ack.stream_seq == 2, "{ack:?}"),
+            Err(e) => assert!(e.is_conflict(), "{e}"),
+        }
+    });
+    // The link comes back: C finds its batch there and agrees with A.
+    proxy.stop();
+    proxy.resume();
+    files_agree(&mut a, a_dir.path(), &mut h, c_dir.path(), id, 5);
+    assert_eq!(on_the_store(&conf, id).len(), 2, "nothing twice");
+    let all = h.read_from(0).unwrap().records;
+    assert_eq!(
+        texts(&all)[1..],
+        ["note: c-1", "note: c-2", "note: c-3", "note: c-4"]
+    );
+}
+
+/// An idle seat's follow is lost without a word (its consumer deleted, as
+/// when the server holding it dies): its heartbeats say so only after
+/// 20 s, but the seat's quiet look (every 10 s) reads the subject's head,
+/// brings another host's record and starts a new follow, which brings the
+/// next one at once.
+#[test]
+fn a_lost_follow_delays_another_hosts_record_by_a_quiet_look_at_most() {
+    let _g = EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner());
+    let c = Cluster::start(3);
+    let conf = cfg(&c.urls_from(0));
+    settle(&c, &conf);
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let id = "20261207-113000-general";
+    drop(FileStore::create(a_dir.path(), id).unwrap());
+    let (mut a, _) = Replica::open(&conf, id, &mirror(a_dir.path(), id)).unwrap();
+    a.append(chrono::Utc::now(), "ana@a", declared(id)).unwrap();
+    let (mut b, read) = Replica::open(&conf, id, &mirror(b_dir.path(), id)).unwrap();
+    let mut b_shown = read.records;
+    a.append(chrono::Utc::now(), "ana@a", note("a-1")).unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(2), |s| {
+        s.len() == 2
+    });
+    // Every consumer on the incident's stream goes.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stream = format!("INCIDENTS_{id}");
+    let gone = rt.block_on(async {
+        let client = async_nats::connect(c.nodes[0].url()).await.unwrap();
+        let js = async_nats::jetstream::new(client);
+        let s = js.get_stream(&stream).await.unwrap();
+        let names: Vec<String> = s
+            .consumer_names()
+            .map(|n| n.unwrap())
+            .collect::<Vec<_>>()
+            .await;
+        for n in &names {
+            s.delete_consumer(n).await.unwrap();
+        }
+        names.len()
+    });
+    assert!(gone >= 1, "host B follows with a consumer");
+    let t = Instant::now();
+    a.append(chrono::Utc::now(), "ana@a", note("a-2")).unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(15), |s| {
+        s.len() == 3
+    });
+    eprintln!("a-2 on host B after {:?} with its follow lost", t.elapsed());
+    assert!(t.elapsed() < Duration::from_secs(12), "{:?}", t.elapsed());
+    // A new follow: the next record comes at once, not at the next look.
+    let t = Instant::now();
+    a.append(chrono::Utc::now(), "ana@a", note("a-3")).unwrap();
+    until(&mut b, &mut b_shown, Duration::from_secs(3), |s| {
+        s.len() == 4
+    });
+    eprintln!("a-3 on host B after {:?}", t.elapsed());
+    assert_eq!(
+        texts(&b_shown)[1..],
+        ["note: a-1", "note: a-2", "note: a-3"]
+    );
+}
+
 /// A seat with nothing to write is told when its link is lost and when it
 /// is back (the client's events wake it): it never shows "shared" over a
 /// dead link, and it does not look every second to know.
@@ -462,9 +711,40 @@ fn a_hostile_or_unreadable_message_from_another_host_is_inert_and_keeps_its_plac
         let hostile = br#"{"seq":2,"at":"2026-12-06T20:02:00.000Z","by":"mallory\u001b[2J","kind":"note","text":"\u001b]0;owned\u0007x\u001b[31m"}"#;
         j.append(hostile, 2).await.unwrap();
         j.append(b"\x1b[2J not json", 3).await.unwrap();
+        // A batch that says it holds 3 records in 2 lines, then one of 2
+        // whose second line is no record.
+        let rec = br#"{"seq":4,"at":"2026-12-06T20:02:01.000Z","by":"mallory","kind":"note","text":"in a batch"}"#;
+        for (n, bytes, msg_id) in [
+            (3, [&rec[..], &b"\n"[..], &rec[..]].concat(), "bad-count"),
+            (2, [&rec[..], &b"\n\x1b[2J"[..]].concat(), "bad-line"),
+        ] {
+            j.publish(incident_cockpit::store::nats::Outgoing {
+                bytes: &bytes,
+                incident_seq: 4,
+                msg_id,
+                offline: false,
+                records: n,
+            })
+            .await
+            .unwrap();
+        }
     });
     let mut shown = a.read_from(0).unwrap().records;
-    until(&mut a, &mut shown, Duration::from_secs(3), |s| s.len() == 3);
+    until(&mut a, &mut shown, Duration::from_secs(3), |s| s.len() == 6);
+    assert!(
+        shown[3]
+            .event
+            .summary()
+            .contains("a batch that says it holds 3"),
+        "{:?}",
+        shown[3]
+    );
+    assert_eq!(shown[4].event.summary(), "note: in a batch");
+    assert!(
+        shown[5].event.summary().contains("record 2 of 2"),
+        "{:?}",
+        shown[5]
+    );
     assert_eq!(
         shown[1].by, "mallory\u{1b}[2J",
         "kept as written; the screen cleans it"
@@ -489,7 +769,7 @@ fn a_hostile_or_unreadable_message_from_another_host_is_inert_and_keeps_its_plac
         .unwrap()
         .record
         .unwrap();
-    assert_eq!(r.seq, 4);
+    assert_eq!(r.seq, 7);
 }
 
 #[test]

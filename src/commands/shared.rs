@@ -242,8 +242,9 @@ pub fn status(cfg: Option<&StoreConfig>, state_dir: &Path, id: Option<&str>) -> 
                         }
                     );
                 }
+                // A message is one record or a batch of them.
                 println!(
-                    "  records on the store: {}; this host is {} behind",
+                    "  messages on the store: {}; this host is {} message(s) behind",
                     st.subject_last, st.behind
                 );
             }

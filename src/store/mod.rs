@@ -8,13 +8,26 @@
 //!   incident id escaped by [`subject_token`]), in a stream of its own,
 //!   `<stream>_<token>` (file storage, R3 in a team's cluster).
 //! - A message is one timeline record's bytes, as the local journal holds
-//!   them. Headers carry what the store needs without parsing the record:
+//!   them, or a batch of records, one a line, with a `Cockpit-Batch: N`
+//!   header ([`nats::HDR_BATCH`]; [`replica::records_of`] reads both).
+//!   Headers carry what the store needs without parsing the record:
 //!   `Nats-Msg-Id` (de-duplication, see [`msg_id`] and [`origin_msg_id`]),
 //!   `Nats-Expected-Last-Subject-Sequence` and `Nats-Expected-Last-Sequence`
 //!   (compare-and-set), `Cockpit-Seq` (the incident's own gap-free seq the
 //!   record carries) and `Cockpit-Offline` (the record was written while
 //!   the host was cut off and was given its place in the shared order
 //!   later).
+//! - Batches, not pipelining, make a long cut's records quick to share.
+//!   Pipelining (sending the next append before the previous one's ack,
+//!   expecting the sequence that one would get) is unsound here: if one
+//!   append is refused because another host wrote first, the next one
+//!   expects exactly the sequence the other host's message took and
+//!   lands, out of order, before the record refused. A batch is one
+//!   message: one compare-and-set, stored or refused whole, its id the
+//!   first record's and the count (the same on a retry of the same
+//!   records), bounded by [`replica::MAX_BATCH_RECORDS`] and the server's
+//!   max payload. The price is that a stream sequence is no longer a
+//!   record's seq: the mirror says where each record stands (`store_msg`).
 //! - Every append is a compare-and-set on the stream sequence of the
 //!   subject's last message this seat knows ([`nats::Journal`]). A stale
 //!   seat is refused ([`StoreError::Conflict`]): it catches up and
@@ -60,9 +73,8 @@
 //! `commands/shared.rs` reads `--store` and the config file's `store:`
 //! section and opens an incident on a [`replica::Replica`] (its module doc
 //! has the files and the algorithm); the recorder reports [`crate::timeline::Sharing`] to the
-//! header and the timeline pane. Left: presence on screen (the bucket is
-//! here, [`nats::Presence`]), publishing a long outage's records pipelined
-//! rather than one round trip each.
+//! header and the timeline pane; presence is in the header and the roles
+//! picker ([`nats::Presence`]).
 
 pub mod config;
 pub mod nats;

@@ -26,10 +26,19 @@ use tokio::sync::mpsc;
 pub const HDR_SEQ: &str = "Cockpit-Seq";
 /// Present (`true`) on a record written while its host was cut off.
 pub const HDR_OFFLINE: &str = "Cockpit-Offline";
+/// On a message holding several records (a batch): how many. Without it a
+/// message is one record.
+pub const HDR_BATCH: &str = "Cockpit-Batch";
 const HDR_MSG_ID: &str = "Nats-Msg-Id";
 
-/// The longest pull request of a follow (its heartbeat is half of it).
-const FOLLOW_EXPIRES: Duration = Duration::from_secs(4);
+/// The longest pull request of a follow and of the presence watch (the
+/// server's idle heartbeat is half of it): what an idle seat on the store
+/// wakes up for, a heartbeat every 10 s and a new request every 20 s on
+/// each. A consumer lost with its server is noticed after two missed
+/// heartbeats (20 s); the replica's quiet look (every 10 s) reads the
+/// subject's head too, so another host's record is there within 10 s
+/// even then.
+pub const FOLLOW_EXPIRES: Duration = Duration::from_secs(20);
 
 /// The longest stream name made for an incident.
 pub const MAX_STREAM_NAME: usize = 200;
@@ -49,7 +58,11 @@ pub struct Entry {
     pub incident_seq: Option<u64>,
     /// Written offline (`Cockpit-Offline`).
     pub offline: bool,
-    /// The record's bytes, as another host wrote them: outside input.
+    /// A batch of records (`Cockpit-Batch`): how many it says it holds
+    /// (0 if that is not a number). `None`: one record.
+    pub batch: Option<u64>,
+    /// The record's bytes (a batch's, one a line), as another host wrote
+    /// them: outside input.
     pub bytes: Vec<u8>,
 }
 
@@ -65,10 +78,15 @@ pub struct Ack {
 /// record; the offline sync gives its own id ([`super::origin_msg_id`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Outgoing<'a> {
+    /// One record's bytes, or a batch's (one record a line).
     pub bytes: &'a [u8],
+    /// The (first) record's seq.
     pub incident_seq: u64,
     pub msg_id: &'a str,
     pub offline: bool,
+    /// How many records `bytes` holds: 1 is a plain message; more is a
+    /// batch (the `Cockpit-Batch` header), stored or refused as one.
+    pub records: usize,
 }
 
 fn find_js<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a jetstream::Error> {
@@ -246,6 +264,15 @@ impl Store {
 
     pub fn config(&self) -> &StoreConfig {
         &self.cfg
+    }
+
+    /// The largest message the server takes (its `max_payload`; NATS'
+    /// default, 1 MB, if it says none).
+    pub fn max_payload(&self) -> usize {
+        match self.client.server_info().max_payload {
+            0 => 1024 * 1024,
+            n => n,
+        }
     }
 
     /// Connected now (the client reconnects by itself after a cut).
@@ -531,19 +558,21 @@ fn header(m: &async_nats::HeaderMap, name: &str) -> Option<String> {
 }
 
 fn entry_from(stream_seq: u64, headers: Option<&async_nats::HeaderMap>, payload: &[u8]) -> Entry {
-    let (msg_id, incident_seq, offline) = match headers {
+    let (msg_id, incident_seq, offline, batch) = match headers {
         Some(h) => (
             header(h, HDR_MSG_ID),
             header(h, HDR_SEQ).and_then(|s| s.parse().ok()),
             header(h, HDR_OFFLINE).is_some_and(|v| v == "true"),
+            header(h, HDR_BATCH).map(|n| n.trim().parse().unwrap_or(0)),
         ),
-        None => (None, None, false),
+        None => (None, None, false, None),
     };
     Entry {
         stream_seq,
         msg_id,
         incident_seq,
         offline,
+        batch,
         bytes: payload.to_vec(),
     }
 }
@@ -568,6 +597,11 @@ impl Journal {
     pub fn observe(&mut self, stream_seq: u64) {
         self.known = self.known.max(stream_seq);
     }
+    /// The seat has placed the messages up to this one and no more (its
+    /// copy is the truth, whatever this journal saw acknowledged).
+    pub fn set_known(&mut self, stream_seq: u64) {
+        self.known = stream_seq;
+    }
 
     /// Appends a record online: message id [`msg_id`] (incident, seq,
     /// hash of the bytes), compare-and-set on [`Journal::known_last`].
@@ -580,6 +614,7 @@ impl Journal {
             incident_seq,
             msg_id: &id,
             offline: false,
+            records: 1,
         })
         .await
         .map(|a| a.stream_seq)
@@ -602,6 +637,9 @@ impl Journal {
         if out.offline {
             msg = msg.header(HDR_OFFLINE, "true");
         }
+        if out.records > 1 {
+            msg = msg.header(HDR_BATCH, out.records.to_string());
+        }
         let expected = self.known;
         let map = |e: jetstream::context::PublishError| -> StoreError {
             match e.kind() {
@@ -615,7 +653,12 @@ impl Journal {
                     StoreError::Retryable(format!("appending to {}: {e}", self.subject))
                 }
                 PublishErrorKind::MaxPayloadExceeded => StoreError::Refused(format!(
-                    "a record of {} bytes is larger than the server takes: {e}",
+                    "{} of {} bytes is larger than the server takes: {e}",
+                    if out.records > 1 {
+                        "a batch of records"
+                    } else {
+                        "a record"
+                    },
                     out.bytes.len()
                 )),
                 _ => classify(&format!("appending to {}", self.subject), &e),
@@ -735,6 +778,12 @@ impl Journal {
     /// round trips, no consumer), or replayed if there are many. Does not
     /// move [`Journal::known_last`]: the seat observes what it placed.
     pub async fn tail(&self) -> Result<Vec<Entry>, StoreError> {
+        self.tail_from(self.known + 1).await
+    }
+
+    /// [`Journal::tail`] from stream sequence `from` (a message the seat
+    /// holds only part of is read again).
+    pub async fn tail_from(&self, from: u64) -> Result<Vec<Entry>, StoreError> {
         const BY_GET: usize = 32;
         let what = format!("catching up on {}", self.subject);
         let stream = self
@@ -743,7 +792,7 @@ impl Journal {
             .await
             .map_err(|e| classify(&what, &e))?;
         let mut out = Vec::new();
-        let mut seq = self.known + 1;
+        let mut seq = from.max(1);
         loop {
             if out.len() >= BY_GET {
                 out.extend(self.replay_from(seq).await?);
@@ -921,34 +970,60 @@ impl Presence {
 
     /// Who is on the incident now, then every change. A malformed entry
     /// (another host's bug or a hostile writer) is an `Err` item; the
-    /// watch goes on.
+    /// watch goes on. It ends when its consumer is lost (the caller
+    /// watches again).
+    ///
+    /// An ordered *pull* consumer on the bucket's stream (the last entry of
+    /// each of the incident's keys, then every change), not async-nats'
+    /// KV watch: that one is a push consumer with a fixed 5 s heartbeat,
+    /// a wake-up every 5 s on every idle seat; this one has the follow's
+    /// ([`FOLLOW_EXPIRES`]). The entries are the KV conventions (ADR-8):
+    /// subject `$KV.<bucket>.<key>`, a `KV-Operation` header `DEL` or
+    /// `PURGE` on a removal.
     pub async fn watch(
         &self,
         incident: &str,
     ) -> Result<impl Stream<Item = Result<PresenceUpdate, StoreError>> + use<>, StoreError> {
-        let prefix = format!("{}.", subject_token(incident)?);
-        let w = self
+        let what = "watching presence";
+        let prefix = format!("{}{}.", self.kv.prefix, subject_token(incident)?);
+        let c = self
             .kv
-            .watch_with_history(format!("{prefix}*"))
+            .stream
+            .create_consumer(consumer::pull::OrderedConfig {
+                filter_subject: format!("{prefix}*"),
+                deliver_policy: consumer::DeliverPolicy::LastPerSubject,
+                max_expires: FOLLOW_EXPIRES,
+                ..Default::default()
+            })
             .await
-            .map_err(|e| classify("watching presence", &e))?;
-        Ok(w.map(move |e| {
-            let e = e.map_err(|e| classify("watching presence", &e))?;
-            let seat = e
-                .key
-                .strip_prefix(&prefix)
-                .and_then(name_from_token)
-                .ok_or_else(|| StoreError::Malformed("a presence key that is not a seat".into()))?;
-            let seen = match e.operation {
-                kv::Operation::Put => {
-                    Some(serde_json::from_slice::<Seen>(&e.value).map_err(|err| {
+            .map_err(|e| classify(what, &e))?;
+        let msgs = c.messages().await.map_err(|e| classify(what, &e))?;
+        Ok(msgs
+            .take_while(|m| std::future::ready(m.is_ok()))
+            .map(move |m| {
+                let m = m.map_err(|e| classify(what, &e))?;
+                let seat = m
+                    .subject
+                    .as_str()
+                    .strip_prefix(&prefix)
+                    .and_then(name_from_token)
+                    .ok_or_else(|| {
+                        StoreError::Malformed("a presence key that is not a seat".into())
+                    })?;
+                let removed = m
+                    .headers
+                    .as_ref()
+                    .and_then(|h| header(h, "KV-Operation"))
+                    .is_some_and(|op| op == "DEL" || op == "PURGE");
+                let seen = if removed {
+                    None
+                } else {
+                    Some(serde_json::from_slice::<Seen>(&m.payload).map_err(|err| {
                         StoreError::Malformed(format!("presence of a seat: {err}"))
                     })?)
-                }
-                kv::Operation::Delete | kv::Operation::Purge => None,
-            };
-            Ok(PresenceUpdate { seat, seen })
-        }))
+                };
+                Ok(PresenceUpdate { seat, seen })
+            }))
     }
 }
 

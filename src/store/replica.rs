@@ -2,10 +2,15 @@
 //! when a shared store is configured ([`Replica`], a [`crate::timeline::Store`]).
 //!
 //! # Files, per incident, in its folder under the state directory
-//! - `timeline.jsonl`, the *mirror*: the incident's subject, in its order.
-//!   Record n is the subject's n-th message (one subject per stream, no
-//!   deletes: its stream sequence is n). Only messages that are on the
-//!   store are written here, so every host's mirror is the same file.
+//! - `timeline.jsonl`, the *mirror*: the incident's subject, in its order,
+//!   each message's records (one, or a batch's) numbered on. Until the
+//!   first batch, record n is the subject's n-th message (one subject per
+//!   stream, no deletes: its stream sequence is n); after it, each record
+//!   says which message it came in and which part of it it is
+//!   ([`crate::timeline::StorePos`]), which is how the mirror knows where
+//!   to read on (a batch written only in part is read again). Only
+//!   messages that are on the store are written here, so every host's
+//!   mirror is the same file.
 //!   Seats of the host follow it as they follow a local timeline.
 //! - `outbox.jsonl`: what seats of this host wrote, in their order, each
 //!   durable here before anything is shown. A record leaves nothing: it is
@@ -15,9 +20,11 @@
 //!
 //! # What a seat sees
 //! The mirror, then the pending records of the outbox numbered after it.
-//! When the link returns, pending records are published in order, each
-//! with compare-and-set on the subject's last message and its own id, so
-//! each lands exactly once: a lost acknowledgement or another seat of the
+//! When the link returns, pending records are published in order, as
+//! many as one message takes at a time ([`MAX_BATCH_RECORDS`], the
+//! server's max payload), with compare-and-set on the subject's last
+//! message and an id (a record's own, or a batch's: its first record's and
+//! the count), so each lands exactly once: a lost acknowledgement or another seat of the
 //! host publishing it too is a duplicate the server or the mirror drops.
 //! If other hosts wrote meanwhile, the pending records land after theirs:
 //! the seat's timeline is then delivered again, whole (`reload`). A record
@@ -36,7 +43,7 @@ use super::StoreError;
 use super::config::StoreConfig;
 use super::nats::{Entry, Journal, Outgoing, SeatKind, Seen, Store as Nats};
 use crate::timeline::store::{Batch, ReadOutcome, Sharing};
-use crate::timeline::{Event, FileStore, Record, Share, Store as _};
+use crate::timeline::{Event, FileStore, Record, Share, Store as _, StorePos};
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use futures::StreamExt;
@@ -126,46 +133,165 @@ fn host_id(dir: &Path) -> Result<String> {
     }
 }
 
-/// A message of the subject as the mirror's record n: what its writer
-/// wrote, numbered n, with the message's id and offline mark. A message
-/// that is not a record (another version, another program, a hostile
-/// host) becomes a note that says so, so the order keeps its place.
-pub fn to_record(e: &Entry, now: DateTime<Utc>) -> Record {
-    let share = Share {
-        id: Some(
-            e.msg_id
-                .clone()
-                .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
-        ),
-        offline: e.offline,
-        // The mirror links the record as it writes it.
-        prev: None,
+/// The most records one message takes (a batch): what a pending record
+/// waits for is one round trip per this many, not one each.
+pub const MAX_BATCH_RECORDS: usize = 1000;
+
+/// Room left in a message for its headers.
+const HEADER_ROOM: usize = 4096;
+
+/// A message of the subject as the mirror's record(s): what its writer
+/// wrote, with the message's id (each record of a batch its own) and
+/// offline mark, and where it stands in the subject (message, part, of);
+/// the mirror numbers them as it imports them. A message that is not a
+/// record or a batch of them (another version, another program, a
+/// hostile host) becomes a note that says so, so the order keeps its
+/// place; so does a line of a batch that is not a record. A message is
+/// never nothing: the mirror's last record says how far it has read.
+pub fn records_of(e: &Entry, now: DateTime<Utc>) -> Vec<Record> {
+    let Some(n) = e.batch else {
+        let mut r = to_record(e, now);
+        r.share.pos = Some(StorePos::single(e.stream_seq));
+        return vec![r];
     };
+    let lines: Vec<&[u8]> = e.bytes.split(|b| *b == b'\n').collect();
+    if n < 2 || n > MAX_BATCH_RECORDS as u64 || lines.len() as u64 != n {
+        let mut r = unreadable(
+            e,
+            now,
+            format!(
+                "a batch that says it holds {n} records in {} lines (2 to {MAX_BATCH_RECORDS}, \
+                 one a line)",
+                lines.len()
+            ),
+        );
+        r.share.pos = Some(StorePos::single(e.stream_seq));
+        return vec![r];
+    }
+    let of = n as u32;
+    let mut ids = std::collections::HashSet::new();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let pos = StorePos {
+                msg: e.stream_seq,
+                part: i as u32,
+                of,
+            };
+            let fallback = format!("stream:{}.{}", e.stream_seq, i + 1);
+            match serde_json::from_slice::<Record>(line) {
+                Ok(mut r) => {
+                    // Each record's own id, if it is one: printable, short,
+                    // once in the batch.
+                    let id = r
+                        .share
+                        .id
+                        .take()
+                        .filter(|id| {
+                            !id.is_empty()
+                                && id.len() <= 256
+                                && id.bytes().all(|b| b.is_ascii_graphic())
+                                && ids.insert(id.clone())
+                        })
+                        .unwrap_or(fallback);
+                    r.seq = e.stream_seq;
+                    r.share = Share {
+                        id: Some(id),
+                        offline: r.share.offline,
+                        prev: None,
+                        pos: Some(pos),
+                    };
+                    r
+                }
+                Err(err) => {
+                    let mut r = unreadable(e, now, format!("record {} of {n} in it: {err}", i + 1));
+                    r.share.id = Some(fallback);
+                    r.share.pos = Some(pos);
+                    r
+                }
+            }
+        })
+        .collect()
+}
+
+/// A note in the place of a message (or a batch's line) that is not a
+/// record.
+fn unreadable(e: &Entry, now: DateTime<Utc>, why: String) -> Record {
+    Record {
+        seq: e.stream_seq,
+        at: crate::timeline::record::at_millis(now),
+        by: "store".into(),
+        event: Event::Note {
+            text: format!(
+                "message {} of the shared store is not a record this cockpit can read ({why}); \
+                 skipped",
+                e.stream_seq
+            ),
+        },
+        share: Share {
+            id: Some(
+                e.msg_id
+                    .clone()
+                    .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
+            ),
+            offline: e.offline,
+            prev: None,
+            pos: None,
+        },
+    }
+}
+
+/// A message of one record as the mirror's record n: what its writer
+/// wrote, numbered n, with the message's id and offline mark (see
+/// [`records_of`], which takes batches too).
+pub fn to_record(e: &Entry, now: DateTime<Utc>) -> Record {
     match serde_json::from_slice::<Record>(&e.bytes) {
         Ok(mut r) => {
             r.seq = e.stream_seq;
-            r.share = share;
+            r.share = Share {
+                id: Some(
+                    e.msg_id
+                        .clone()
+                        .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
+                ),
+                offline: e.offline,
+                // The mirror links the record as it writes it.
+                prev: None,
+                pos: None,
+            };
             r
         }
-        Err(err) => Record {
-            seq: e.stream_seq,
-            at: crate::timeline::record::at_millis(now),
-            by: "store".into(),
-            event: Event::Note {
-                text: format!(
-                    "message {} of the shared store is not a record this cockpit can read \
-                     ({err}); skipped",
-                    e.stream_seq
-                ),
-            },
-            share,
-        },
+        Err(err) => unreadable(e, now, err.to_string()),
+    }
+}
+
+/// Where a mirror whose last record stands at `head` is in the subject:
+/// the stream sequence of the subject's last message it knows (what an
+/// append expects), and the first message to read (a message held only in
+/// part is read again).
+fn read_point(head: Option<StorePos>) -> (u64, u64) {
+    match head {
+        None => (0, 1),
+        Some(h) if h.completes() => (h.msg, h.msg + 1),
+        Some(h) => (h.msg, h.msg),
     }
 }
 
 struct Link {
     nats: Nats,
     journal: Journal,
+}
+
+/// One message to publish ([`Replica::next_message`]).
+#[derive(Clone)]
+struct Message {
+    id: String,
+    bytes: Vec<u8>,
+    /// The first record's seq.
+    seq: u64,
+    offline: bool,
+    records: usize,
 }
 
 pub struct Replica {
@@ -196,6 +322,9 @@ pub struct Replica {
     /// written while cut off, even before the seat knew it was.
     missed: std::collections::HashSet<String>,
     last_try: Option<Instant>,
+    /// Records the last sync's reads of the store brought (the follow had
+    /// not).
+    tail_found: usize,
     follow: Option<tokio::task::JoinHandle<()>>,
     /// A connection being made in the background ([`Replica::reconnect`]).
     dialing: Option<tokio::task::JoinHandle<Result<(Nats, Journal), StoreError>>>,
@@ -331,6 +460,7 @@ impl Replica {
             },
             missed: Default::default(),
             last_try: None,
+            tail_found: 0,
             follow: None,
             dialing: None,
             me: None,
@@ -576,7 +706,7 @@ impl Replica {
         let Some(link) = &self.link else { return };
         let journal = link.journal.clone();
         let path = self.mirror.path().to_path_buf();
-        let from = self.mirror.last_seq() + 1;
+        let (_, from) = read_point(self.mirror.store_head());
         self.follow = Some(self.rt.spawn(async move {
             let Ok((mut mirror, _)) = FileStore::open(&path) else {
                 return;
@@ -584,10 +714,10 @@ impl Replica {
             let mut live = journal.follow(from);
             while let Some(item) = live.next().await {
                 if let Ok(e) = item {
-                    let rec = to_record(&e, Utc::now());
+                    let recs = records_of(&e, Utc::now());
                     // Another seat of the host may have it already; a gap
                     // is caught up by the next sync.
-                    let _ = mirror.import(&[rec]);
+                    let _ = mirror.import(&recs);
                 }
             }
         }));
@@ -596,6 +726,7 @@ impl Replica {
     /// Brings the mirror up to date and publishes what is pending, within
     /// `budget`. Never fails: trouble is the status's.
     fn sync(&mut self, budget: Duration) {
+        self.tail_found = 0;
         self.last_try = Some(Instant::now());
         if self.link.is_none()
             && let Err(e) = self.reconnect()
@@ -623,6 +754,9 @@ impl Replica {
         }
     }
 
+    /// Rounds of: read what the subject holds past the mirror and import
+    /// it; publish the pending records that fit one message (a batch, all
+    /// or nothing) with compare-and-set on the subject's last message.
     fn exchange(&mut self, deadline: Instant) -> Result<(), String> {
         const ROUNDS: usize = 64;
         for _ in 0..ROUNDS {
@@ -639,55 +773,45 @@ impl Replica {
             if !link.nats.is_connected() {
                 return Err(format!("not connected to {}", self.status.servers));
             }
-            link.journal.observe(self.mirror.last_seq());
+            let (last, from) = read_point(self.mirror.store_head());
+            link.journal.set_known(last);
             let tail = {
                 let j = link.journal.clone();
                 self.rt
-                    .block_on(async move { tokio::time::timeout(left, j.tail()).await })
+                    .block_on(async move { tokio::time::timeout(left, j.tail_from(from)).await })
                     .map_err(|_| format!("reading the store timed out ({})", self.status.servers))?
                     .map_err(|e| e.to_string())?
             };
             let now = Utc::now();
-            let recs: Vec<Record> = tail.iter().map(|e| to_record(e, now)).collect();
-            self.import(&recs)?;
-            let Some(p) = self.pending().next().cloned() else {
+            let recs: Vec<Record> = tail.iter().flat_map(|e| records_of(e, now)).collect();
+            self.tail_found += self.import(&recs)?;
+            let Some(out) = self.next_message(now)? else {
                 return Ok(());
             };
-            let seq = self.mirror.last_seq() + 1;
-            let id = p.share.id.clone().unwrap_or_default();
-            let offline =
-                p.share.offline || self.missed.contains(&id) || now - p.at > OFFLINE_AFTER;
-            let rec = Record {
-                seq,
-                share: Share {
-                    id: Some(id.clone()),
-                    offline,
-                    // The outbox's link means nothing on the store; the
-                    // mirror links it where it lands.
-                    prev: None,
-                },
-                ..p
-            };
-            let bytes = crate::sanitize::json::to_vec(&rec).map_err(|e| e.to_string())?;
+            let (last, _) = read_point(self.mirror.store_head());
             let Some(link) = self.link.as_mut() else {
                 return Err("not connected".into());
             };
-            link.journal.observe(seq - 1);
+            link.journal.set_known(last);
             let mut j = link.journal.clone();
             let left = deadline.saturating_duration_since(Instant::now());
-            let sent = self.rt.block_on(async move {
-                let r = tokio::time::timeout(
-                    left,
-                    j.publish(Outgoing {
-                        bytes: &bytes,
-                        incident_seq: seq,
-                        msg_id: &id,
-                        offline,
-                    }),
-                )
-                .await;
-                (r, j)
-            });
+            let sent = {
+                let out = out.clone();
+                self.rt.block_on(async move {
+                    let r = tokio::time::timeout(
+                        left,
+                        j.publish(Outgoing {
+                            bytes: &out.bytes,
+                            incident_seq: out.seq,
+                            msg_id: &out.id,
+                            offline: out.offline,
+                            records: out.records,
+                        }),
+                    )
+                    .await;
+                    (r, j)
+                })
+            };
             match sent {
                 (Err(_), _) => {
                     return Err(format!("publishing timed out ({})", self.status.servers));
@@ -696,8 +820,17 @@ impl Replica {
                     if let Some(link) = self.link.as_mut() {
                         link.journal = j;
                     }
-                    if !ack.duplicate && ack.stream_seq == seq {
-                        self.import(&[rec])?;
+                    if !ack.duplicate && ack.stream_seq == last + 1 {
+                        // Ours as every host reads them from the message.
+                        let e = Entry {
+                            stream_seq: ack.stream_seq,
+                            msg_id: Some(out.id),
+                            incident_seq: Some(out.seq),
+                            offline: out.offline,
+                            batch: (out.records > 1).then_some(out.records as u64),
+                            bytes: out.bytes,
+                        };
+                        self.import(&records_of(&e, now))?;
                     }
                     // A duplicate: it is on the subject already, found by
                     // the next round's tail.
@@ -715,12 +848,76 @@ impl Replica {
         Ok(())
     }
 
-    /// Writes records of the shared order into the mirror.
-    fn import(&mut self, recs: &[Record]) -> Result<(), String> {
+    /// The message that shares the next pending records, numbered after
+    /// the mirror: one record as it always was, or as many as one message
+    /// takes as a batch (one a line, the `Cockpit-Batch` header; its id is
+    /// the first record's and how many, the same on a retry of the same
+    /// records). `None`: nothing pending.
+    fn next_message(&self, now: DateTime<Utc>) -> Result<Option<Message>, String> {
+        let limit = self
+            .link
+            .as_ref()
+            .map_or(1024 * 1024, |l| l.nats.max_payload())
+            .saturating_sub(HEADER_ROOM)
+            .max(HEADER_ROOM);
+        let base = self.mirror.last_seq();
+        let mut lines: Vec<Vec<u8>> = Vec::new();
+        let mut size = 0;
+        let mut first: Option<(String, u64)> = None;
+        let mut offline_any = false;
+        for (i, p) in self.pending().take(MAX_BATCH_RECORDS).enumerate() {
+            let seq = base + 1 + i as u64;
+            let id = id_of(p);
+            let offline =
+                p.share.offline || self.missed.contains(&id) || now - p.at > OFFLINE_AFTER;
+            let rec = Record {
+                seq,
+                share: Share {
+                    id: Some(id.clone()),
+                    offline,
+                    // The outbox's link means nothing on the store; the
+                    // mirror links it where it lands.
+                    prev: None,
+                    pos: None,
+                },
+                ..p.clone()
+            };
+            let bytes = crate::sanitize::json::to_vec(&rec).map_err(|e| e.to_string())?;
+            // One record too large for a message is sent alone (and
+            // refused, said as such).
+            if !lines.is_empty() && size + 1 + bytes.len() > limit {
+                break;
+            }
+            size += bytes.len() + usize::from(!lines.is_empty());
+            lines.push(bytes);
+            first.get_or_insert((id, seq));
+            offline_any |= offline;
+        }
+        let Some((first_id, seq)) = first else {
+            return Ok(None);
+        };
+        let records = lines.len();
+        Ok(Some(Message {
+            id: if records == 1 {
+                first_id
+            } else {
+                format!("{first_id}+{records}")
+            },
+            bytes: lines.join(&b'\n'),
+            seq,
+            offline: offline_any,
+            records,
+        }))
+    }
+
+    /// Writes records of the shared order into the mirror: how many it
+    /// wrote (not what another seat of the host had written already).
+    fn import(&mut self, recs: &[Record]) -> Result<usize, String> {
         let (others, written) = self.mirror.import(recs).map_err(|e| format!("{e:#}"))?;
+        let n = written.len();
         self.absorb_mirror(others);
         self.absorb_mirror(written);
-        Ok(())
+        Ok(n)
     }
 
     /// The status with what is pending now.
@@ -817,9 +1014,18 @@ impl Replica {
 
     /// Time to try the store again: something to publish, or no link yet
     /// (a seat that started cut off must still come to follow the others).
+    /// On a quiet link, each quiet look ([`LOOK_QUIET`]) reads the
+    /// subject's head too (one request): a follow lost with its server
+    /// (noticed by its heartbeats only after 20 s) delays another host's
+    /// record by a look at most.
     fn due(&self) -> bool {
-        (self.link.is_none() || self.pending().next().is_some())
-            && self.last_try.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
+        let wait = if self.link.is_none() || self.pending().next().is_some() {
+            RETRY_EVERY
+        } else {
+            // The look that comes every LOOK_QUIET, a little early or not.
+            LOOK_QUIET.saturating_sub(Duration::from_millis(500))
+        };
+        self.last_try.is_none_or(|t| t.elapsed() >= wait)
     }
 }
 
@@ -892,7 +1098,16 @@ impl crate::timeline::Store for Replica {
         broken.extend(o.broken);
         self.absorb_outbox(o.records);
         if self.due() {
+            let quiet = self.link.is_some() && self.pending().next().is_none();
             self.sync(APPEND_BUDGET);
+            if quiet && self.tail_found > 0 {
+                // The follow should have brought them: lost with its
+                // server, or stuck. A new one, from where the mirror is.
+                if let Some(f) = self.follow.take() {
+                    f.abort();
+                }
+                self.start_follow();
+            }
         }
         let (records, reload) = self.delta();
         Ok(ReadOutcome {
@@ -983,7 +1198,7 @@ impl Replica {
         let (nats, incident, seen) = (
             link.nats.clone(),
             self.incident.clone(),
-            self.mirror.last_seq(),
+            read_point(self.mirror.store_head()).1 - 1,
         );
         self.rt
             .block_on(async move { nats.status(&incident, seen).await })
@@ -993,6 +1208,146 @@ impl Replica {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(stream_seq: u64, batch: Option<u64>, bytes: &[u8]) -> Entry {
+        Entry {
+            stream_seq,
+            msg_id: Some(format!("m{stream_seq}")),
+            incident_seq: None,
+            offline: false,
+            batch,
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    fn line(id: &str, text: &str, offline: bool) -> String {
+        let off = if offline { r#","offline":true"# } else { "" };
+        format!(
+            r#"{{"seq":9,"at":"2026-12-07T11:00:00.000Z","by":"cy@c","kind":"note","text":"{text}","msg_id":"{id}"{off}}}"#
+        )
+    }
+
+    /// A plain message is one record (as before batches); a batch is its
+    /// records, each with its own id and offline mark and its place in
+    /// the message; what does not add up is a note in its place.
+    #[test]
+    fn a_message_is_one_record_or_a_batch_of_them() {
+        let now = Utc::now();
+        let one = records_of(&entry(3, None, line("x", "one", false).as_bytes()), now);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].share.id.as_deref(), Some("m3"), "the message's id");
+        assert_eq!(one[0].share.pos, Some(StorePos::single(3)));
+        let batch = [
+            line("i:o:h:1", "a", true),
+            line("i:o:h:2", "b", false),
+            line("i:o:h:1", "twice", false),
+        ]
+        .join("\n");
+        let recs = records_of(&entry(4, Some(3), batch.as_bytes()), now);
+        let ids: Vec<_> = recs.iter().map(|r| r.share.id.clone().unwrap()).collect();
+        assert_eq!(ids, ["i:o:h:1", "i:o:h:2", "stream:4.3"], "an id once");
+        assert_eq!(
+            recs.iter().map(|r| r.share.offline).collect::<Vec<_>>(),
+            [true, false, false]
+        );
+        for (i, r) in recs.iter().enumerate() {
+            assert_eq!(
+                r.share.pos,
+                Some(StorePos {
+                    msg: 4,
+                    part: i as u32,
+                    of: 3
+                })
+            );
+        }
+        // A line that is no record keeps its place as a note.
+        let bad = format!("{}\n\u{1b}[2J", line("i:o:h:5", "a", false));
+        let recs = records_of(&entry(5, Some(2), bad.as_bytes()), now);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1].by, "store");
+        assert!(
+            recs[1].event.summary().contains("record 2 of 2"),
+            "{:?}",
+            recs[1]
+        );
+        // A count that does not add up, or out of bounds: one note.
+        for (n, bytes) in [
+            (3, batch.replace("\n", " ")),
+            (0, batch.clone()),
+            (5000, batch.clone()),
+        ] {
+            let recs = records_of(&entry(6, Some(n), bytes.as_bytes()), now);
+            assert_eq!(recs.len(), 1, "{n}");
+            assert!(recs[0].event.summary().contains("not a record"));
+            assert_eq!(recs[0].share.pos, Some(StorePos::single(6)));
+        }
+    }
+
+    /// The mirror numbers records on from its last one, knows where it
+    /// stands in the store's subject, skips what it holds (another seat
+    /// of the host imported it) and refuses a gap; a batch written only
+    /// in part is completed.
+    #[test]
+    fn the_mirror_imports_by_place_in_the_subject() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x").join("timeline.jsonl");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"").unwrap();
+        let now = Utc::now();
+        let (mut m, _) = FileStore::open(&path).unwrap();
+        let first = records_of(&entry(1, None, line("a", "one", false).as_bytes()), now);
+        m.import(&first).unwrap();
+        let batch = [
+            line("b", "b1", false),
+            line("c", "b2", false),
+            line("d", "b3", false),
+        ]
+        .join("\n");
+        let b = records_of(&entry(2, Some(3), batch.as_bytes()), now);
+        // Part of it (a seat that stopped half-way), then all of it.
+        m.import(&b[..1]).unwrap();
+        assert_eq!(
+            m.store_head(),
+            Some(StorePos {
+                msg: 2,
+                part: 0,
+                of: 3
+            })
+        );
+        assert_eq!(
+            read_point(m.store_head()),
+            (2, 2),
+            "message 2 is read again"
+        );
+        let (_, written) = m.import(&b).unwrap();
+        assert_eq!(
+            written.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            [3, 4],
+            "only what was missing"
+        );
+        assert_eq!(read_point(m.store_head()), (2, 3));
+        let after = records_of(&entry(3, None, line("e", "after", false).as_bytes()), now);
+        let (_, written) = m.import(&after).unwrap();
+        assert_eq!(written[0].seq, 5);
+        assert_eq!(
+            written[0].share.pos,
+            Some(StorePos::single(3)),
+            "said in the line"
+        );
+        let gap = records_of(&entry(5, None, line("f", "gap", false).as_bytes()), now);
+        assert!(m.import(&gap).is_err());
+        // Another seat's copy of the file reads the same place.
+        let (again, read) = FileStore::open(&path).unwrap();
+        assert_eq!(again.store_head(), m.store_head());
+        assert_eq!(read.records.len(), 5);
+        assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+        // The plain case says nothing of it in the line (as before batches).
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.lines().next().unwrap().contains("store_msg"),
+            "{text}"
+        );
+    }
 
     /// Seats of one host opening an incident at the same moment agree on
     /// the host's id, and none reads it empty (a half-written `host` file

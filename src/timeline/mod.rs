@@ -6,5 +6,5 @@ pub mod chain;
 pub mod record;
 pub mod store;
 
-pub use record::{ClockChange, Event, Mark, Record, Share, Status};
+pub use record::{ClockChange, Event, Mark, Record, Share, Status, StorePos};
 pub use store::{FileStore, Present, Sharing, Store};

@@ -804,6 +804,64 @@ pub struct Share {
     /// store as it writes the line, never by whoever made the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
+    /// In a shared store's mirror, the message this record came in, when
+    /// that is not simply "message n is record n" (a message holding a
+    /// batch of records, and every record after one): set by the mirror
+    /// as it writes the line, never taken from the record's writer.
+    #[serde(default, rename = "store_msg", skip_serializing_if = "Option::is_none")]
+    pub pos: Option<StorePos>,
+}
+
+/// Where a mirror's record stands in the store's subject: part `part` of
+/// the `of` records of the message with stream sequence `msg`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StorePos {
+    #[serde(rename = "seq")]
+    pub msg: u64,
+    pub part: u32,
+    pub of: u32,
+}
+
+impl StorePos {
+    /// A message holding one record.
+    pub fn single(msg: u64) -> StorePos {
+        StorePos {
+            msg,
+            part: 0,
+            of: 1,
+        }
+    }
+
+    /// The last of its message's records.
+    pub fn completes(&self) -> bool {
+        self.part + 1 >= self.of
+    }
+
+    /// Where the record after this one stands.
+    pub fn next(&self) -> StorePos {
+        if self.completes() {
+            StorePos::single(self.msg + 1)
+        } else {
+            StorePos {
+                part: self.part + 1,
+                ..*self
+            }
+        }
+    }
+
+    /// What the line says for a record numbered `seq` at this position:
+    /// nothing in the plain case (record n, message n, alone), which is
+    /// also how a line without it is read ([`Share::pos_of`]).
+    pub fn in_line(self, seq: u64) -> Option<StorePos> {
+        (self.of != 1 || self.msg != seq).then_some(self)
+    }
+}
+
+impl Share {
+    /// Where the record numbered `seq` stands in the store's subject.
+    pub fn pos_of(&self, seq: u64) -> StorePos {
+        self.pos.unwrap_or(StorePos::single(seq))
+    }
 }
 
 fn ser_at<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {

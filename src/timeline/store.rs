@@ -246,6 +246,9 @@ pub struct FileStore {
     /// counted as lines are read so no read goes back to the start.
     line: usize,
     last_seq: u64,
+    /// A shared store's mirror: where its last record stands in the
+    /// store's subject ([`FileStore::store_head`]).
+    head: Option<super::StorePos>,
     /// Dedupe keys seen, with the last time.
     keys: HashMap<String, DateTime<Utc>>,
     /// The offset of a torn tail already reported.
@@ -340,6 +343,7 @@ impl FileStore {
             offset: 0,
             line: 1,
             last_seq: 0,
+            head: None,
             keys: HashMap::new(),
             torn_reported: None,
             mark_offline: false,
@@ -397,6 +401,7 @@ impl FileStore {
             offset: 0,
             line: 1,
             last_seq: 0,
+            head: None,
             keys: HashMap::new(),
             torn_reported: None,
             mark_offline: false,
@@ -416,12 +421,21 @@ impl FileStore {
         self.last_seq
     }
 
-    /// Appends records numbered elsewhere (a shared store's order), as
-    /// they are, after what the file holds: under the lock, records at or
-    /// below the file's last seq are already there (another seat of this
-    /// host imported them) and skipped; a record that would leave a gap is
-    /// refused. Returns what other seats appended (read first) and what
-    /// this call wrote, both durable.
+    /// A shared store's mirror: where its last record stands in the
+    /// store's subject (`None`: empty). Its message is held whole when
+    /// [`StorePos::completes`](super::StorePos::completes).
+    pub fn store_head(&self) -> Option<super::StorePos> {
+        self.head
+    }
+
+    /// Appends records of a shared store's order after what the file
+    /// holds, numbering them on: each says where it stands in the store's
+    /// subject ([`super::Share::pos`]; without it, record n is message n).
+    /// Under the lock, records at or before the file's last position are
+    /// already there (another seat of this host imported them) and
+    /// skipped; a record that would leave a gap is refused. Returns what
+    /// other seats appended (read first) and what this call wrote, both
+    /// durable.
     pub fn import(&mut self, records: &[Record]) -> Result<(Vec<Record>, Vec<Record>)> {
         let lock_file = self.file.try_clone()?;
         let _lock = Flock::lock(lock_file, FlockArg::LockExclusive)
@@ -432,26 +446,37 @@ impl FileStore {
         if len > self.offset {
             bytes.push(b'\n');
         }
-        let mut next = self.last_seq + 1;
+        let mut seq = self.last_seq;
+        let mut head = self.head;
         let mut written = Vec::new();
         let mut link = self.link.clone();
         for rec in records {
-            if rec.seq < next {
+            let pos = rec.share.pos_of(rec.seq);
+            if head.is_some_and(|h| (pos.msg, pos.part) <= (h.msg, h.part)) {
                 continue;
             }
-            if rec.seq > next {
+            let want = head.map_or(super::StorePos::single(1), |h| h.next());
+            if (pos.msg, pos.part) != (want.msg, want.part) {
                 bail!(
-                    "{}: record {} would follow record {}: the shared order has a gap",
+                    "{}: part {} of message {} would follow {}: the shared order has a gap",
                     self.path.display(),
-                    rec.seq,
-                    next - 1
+                    pos.part + 1,
+                    pos.msg,
+                    head.map_or("nothing".to_string(), |h| format!(
+                        "part {} of message {}",
+                        h.part + 1,
+                        h.msg
+                    )),
                 );
             }
+            seq += 1;
             let mut rec = rec.clone();
+            rec.seq = seq;
+            rec.share.pos = pos.in_line(seq);
             bytes.extend(link_line(&mut link, &mut rec)?);
             bytes.push(b'\n');
             written.push(rec);
-            next += 1;
+            head = Some(pos);
         }
         if written.is_empty() {
             return Ok((others, written));
@@ -495,6 +520,9 @@ impl FileStore {
     }
 
     fn remember(&mut self, r: &Record) {
+        if r.seq > self.last_seq {
+            self.head = Some(r.share.pos_of(r.seq));
+        }
         self.last_seq = self.last_seq.max(r.seq);
         if let Some((step, ticked)) = tick_of(&r.event) {
             self.steps.insert(step.to_string(), ticked);
@@ -625,6 +653,7 @@ impl Store for FileStore {
                     id: None,
                     offline: self.mark_offline,
                     prev: None,
+                    pos: None,
                 },
                 seq,
                 at,

@@ -306,13 +306,80 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
 
 /// A TCP proxy on a loopback port to one upstream port. `stop` closes the
 /// listener and every connection through it (the host behind it is cut
-/// off); `start` listens again on the same port.
+/// off); `start` listens again on the same port. It can also hold the
+/// host's first write that holds a marker until the test lets it go
+/// ([`Proxy::hold_at`]: another host writes first meanwhile), and drop
+/// every answer after such a write ([`Proxy::mute_replies_at`]: the
+/// server stores it, the host never hears).
 pub struct Proxy {
     pub port: u16,
     upstream: u16,
     running: Arc<AtomicBool>,
     conns: Arc<Mutex<Vec<TcpStream>>>,
     thread: Option<JoinHandle<()>>,
+    hooks: Arc<Hooks>,
+}
+
+/// A marker, whom to tell it has come, and when to let it go.
+type Hold = (
+    Vec<u8>,
+    std::sync::mpsc::Sender<()>,
+    std::sync::mpsc::Receiver<()>,
+);
+
+/// What the proxy watches the host's writes for.
+#[derive(Default)]
+pub struct Hooks {
+    /// Hold the first write holding this marker: say so on the first
+    /// sender, forward it when the second channel says.
+    hold: Mutex<Option<Hold>>,
+    /// After a write holding this marker, drop what the server sends.
+    mute_at: Mutex<Option<Vec<u8>>>,
+    muted: AtomicBool,
+    /// The last marker watched for, and how many writes held it so far.
+    counted: Mutex<Option<Vec<u8>>>,
+    pub seen: std::sync::atomic::AtomicUsize,
+}
+
+/// A write the proxy holds ([`Proxy::hold_at`]).
+pub struct Held {
+    /// Says when the write has reached the proxy (and is held).
+    pub reached: std::sync::mpsc::Receiver<()>,
+    /// Lets it go on to the server.
+    pub release: std::sync::mpsc::Sender<()>,
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+impl Hooks {
+    /// Called with each write from the host before it is forwarded.
+    fn upstream(&self, chunk: &[u8]) {
+        if let Some(m) = self.counted.lock().expect("proxy hooks").as_ref()
+            && contains(chunk, m)
+        {
+            self.seen.fetch_add(1, Ordering::SeqCst);
+        }
+        let held = {
+            let mut h = self.hold.lock().expect("proxy hooks");
+            match h.as_ref() {
+                Some((m, _, _)) if contains(chunk, m) => h.take(),
+                _ => None,
+            }
+        };
+        if let Some((_, reached, release)) = held {
+            let _ = reached.send(());
+            let _ = release.recv_timeout(Duration::from_secs(30));
+            return;
+        }
+        let mute = self.mute_at.lock().expect("proxy hooks");
+        if let Some(m) = mute.as_ref()
+            && contains(chunk, m)
+        {
+            self.muted.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 impl Proxy {
@@ -323,9 +390,38 @@ impl Proxy {
             running: Arc::new(AtomicBool::new(false)),
             conns: Arc::new(Mutex::new(Vec::new())),
             thread: None,
+            hooks: Arc::default(),
         };
         p.resume();
         p
+    }
+
+    /// Holds the host's first write holding `marker` until
+    /// `Held::release` says (or 30 s pass).
+    pub fn hold_at(&self, marker: &str) -> Held {
+        let (reached_tx, reached) = std::sync::mpsc::channel();
+        let (release, release_rx) = std::sync::mpsc::channel();
+        *self.hooks.hold.lock().expect("proxy hooks") =
+            Some((marker.as_bytes().to_vec(), reached_tx, release_rx));
+        *self.hooks.counted.lock().expect("proxy hooks") = Some(marker.as_bytes().to_vec());
+        Held { reached, release }
+    }
+
+    /// From the host's first write holding `marker` on (forwarded), drops
+    /// whatever the server sends back, until [`Proxy::stop`].
+    pub fn mute_replies_at(&self, marker: &str) {
+        *self.hooks.mute_at.lock().expect("proxy hooks") = Some(marker.as_bytes().to_vec());
+        *self.hooks.counted.lock().expect("proxy hooks") = Some(marker.as_bytes().to_vec());
+    }
+
+    /// Whether replies are being dropped now.
+    pub fn muted(&self) -> bool {
+        self.hooks.muted.load(Ordering::SeqCst)
+    }
+
+    /// How many writes held the last marker watched for.
+    pub fn marked(&self) -> usize {
+        self.hooks.seen.load(Ordering::SeqCst)
     }
 
     pub fn url(&self) -> String {
@@ -353,6 +449,7 @@ impl Proxy {
         let running = self.running.clone();
         let conns = self.conns.clone();
         let upstream = self.upstream;
+        let hooks = self.hooks.clone();
         self.thread = Some(std::thread::spawn(move || {
             while running.load(Ordering::SeqCst) {
                 match listener.accept() {
@@ -373,8 +470,9 @@ impl Proxy {
                                 c.push(b);
                             }
                         }
-                        std::thread::spawn(move || pipe(down, u2));
-                        std::thread::spawn(move || pipe(up, d2));
+                        let (h1, h2) = (hooks.clone(), hooks.clone());
+                        std::thread::spawn(move || pipe(down, u2, h1, true));
+                        std::thread::spawn(move || pipe(up, d2, h2, false));
                     }
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                         std::thread::sleep(Duration::from_millis(10));
@@ -394,6 +492,8 @@ impl Proxy {
         for c in self.conns.lock().expect("proxy connections").drain(..) {
             let _ = c.shutdown(Shutdown::Both);
         }
+        *self.hooks.mute_at.lock().expect("proxy hooks") = None;
+        self.hooks.muted.store(false, Ordering::SeqCst);
     }
 }
 
@@ -403,12 +503,17 @@ impl Drop for Proxy {
     }
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
+fn pipe(mut from: TcpStream, mut to: TcpStream, hooks: Arc<Hooks>, from_host: bool) {
     let mut buf = [0u8; 16 * 1024];
     loop {
         match from.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => {
+                if from_host {
+                    hooks.upstream(&buf[..n]);
+                } else if hooks.muted.load(Ordering::SeqCst) {
+                    continue;
+                }
                 if to.write_all(&buf[..n]).is_err() {
                     break;
                 }
