@@ -458,7 +458,7 @@ fn on_pane_key(s: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     };
     match ctx {
         Ctx::Checklist => checklist::on_action(s, action, fx),
-        Ctx::Timeline => timeline::on_action(s, action, fx),
+        Ctx::Timeline => timeline::on_action(s, action),
         Ctx::Output => output::on_action(s, action, fx),
         Ctx::Pods => pods::on_action(s, action),
         Ctx::Alerts | Ctx::Silences => alerts::on_pane_action(s, action, fx),
