@@ -113,6 +113,116 @@ fn forbidden_crates() -> BTreeMap<&'static str, Vec<&'static str>> {
     m
 }
 
+/// What a module may name inside a module it may import, when not all of
+/// it: `ui` reads the playbook's model (the plain data it shows: a step,
+/// a phase, a risk), never its computations (`contacts`, `checklist`,
+/// `verify`, `load`, `lint`, `report`…), which `view` derives when their
+/// inputs change.
+fn allowed_items() -> BTreeMap<(&'static str, &'static str), Vec<&'static str>> {
+    let mut m = BTreeMap::new();
+    m.insert(
+        ("ui", "playbook"),
+        vec![
+            "model",
+            "Command",
+            "Phase",
+            "Playbook",
+            "Procedure",
+            "Risk",
+            "Severity",
+            "Step",
+        ],
+    );
+    m
+}
+
+/// The paths a use tree or an expression names after `crate::` at `i`
+/// (`a::b`, `{a::b, c::{d, self}}`), each as its segments.
+fn use_tree(s: &[char], i: &mut usize) -> Vec<Vec<String>> {
+    let ws = |i: &mut usize| {
+        while *i < s.len() && s[*i].is_whitespace() {
+            *i += 1;
+        }
+    };
+    ws(i);
+    if s.get(*i) == Some(&'{') {
+        *i += 1;
+        let mut out = Vec::new();
+        loop {
+            ws(i);
+            match s.get(*i) {
+                None => break,
+                Some('}') => {
+                    *i += 1;
+                    break;
+                }
+                Some(',') => *i += 1,
+                Some(_) => {
+                    let before = *i;
+                    out.extend(use_tree(s, i));
+                    if *i == before {
+                        *i += 1;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let mut name = String::new();
+    while *i < s.len() && (s[*i].is_alphanumeric() || s[*i] == '_') {
+        name.push(s[*i]);
+        *i += 1;
+    }
+    if name.is_empty() {
+        return Vec::new();
+    }
+    let mut j = *i;
+    while j < s.len() && s[j].is_whitespace() {
+        j += 1;
+    }
+    if s.get(j) == Some(&':') && s.get(j + 1) == Some(&':') {
+        *i = j + 2;
+        let rest = use_tree(s, i);
+        if rest.is_empty() {
+            return vec![vec![name]];
+        }
+        return rest
+            .into_iter()
+            .map(|mut p| {
+                p.insert(0, name.clone());
+                p
+            })
+            .collect();
+    }
+    vec![vec![name]]
+}
+
+/// Every `crate::` path in the code, over several lines too: (segments,
+/// line).
+fn crate_paths(code: &str) -> Vec<(Vec<String>, usize)> {
+    let s: Vec<char> = code.chars().collect();
+    let mut out = Vec::new();
+    let pat: Vec<char> = "crate::".chars().collect();
+    let mut i = 0;
+    let mut line = 1;
+    while i < s.len() {
+        if s[i] == '\n' {
+            line += 1;
+        }
+        let word_start = i == 0 || !(s[i - 1].is_alphanumeric() || s[i - 1] == '_');
+        if word_start && s[i..].starts_with(&pat) {
+            let mut j = i + pat.len();
+            for p in use_tree(&s, &mut j) {
+                out.push((p, line));
+            }
+            i += pat.len();
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Known exceptions, each with its reason; the test fails when one is no
 /// longer true, so the list only shrinks. Empty: keep it so.
 const KNOWN: &[(&str, &str, &str)] = &[];
@@ -391,6 +501,7 @@ fn sources() -> Vec<Source> {
 fn violations(sources: &[Source]) -> Vec<String> {
     let rules = forbidden();
     let crates = forbidden_crates();
+    let items = allowed_items();
     let mut out = Vec::new();
     for s in sources {
         let rel = s.file.strip_prefix(src()).unwrap_or(&s.file).display();
@@ -398,6 +509,20 @@ fn violations(sources: &[Source]) -> Vec<String> {
             for (m, line) in crate_refs(&s.code) {
                 if bad.contains(&m.as_str()) {
                     out.push(format!("src/{rel}:{line}: `{}` imports `{m}`", s.module));
+                }
+            }
+        }
+        for (path, line) in crate_paths(&s.code) {
+            let Some(target) = path.first() else { continue };
+            if let Some(ok) = items.get(&(s.module.as_str(), target.as_str())) {
+                let item = path.get(1).map_or("", String::as_str);
+                if !ok.contains(&item) {
+                    out.push(format!(
+                        "src/{rel}:{line}: `{}` names `{}` (of `{target}` it may name only {})",
+                        s.module,
+                        path.join("::"),
+                        ok.join(", ")
+                    ));
                 }
             }
         }
@@ -494,6 +619,17 @@ fn the_checker_catches_a_forbidden_use() {
         code("ui", "fn f() { crate::drill::clock::stamp(d) }\n"),
         code("ui", "use crate::alerts::group::{self, Row};\n"),
         code(
+            "ui",
+            "use crate::playbook::contacts::{Line as Kind, directory};\n",
+        ),
+        code("ui", "fn f() { crate::playbook::checklist::of(p, q, r) }\n"),
+        code(
+            "ui",
+            "use crate::{\n    playbook::{Step, contacts},\n    state::State,\n};\n",
+        ),
+        code("ui", "use crate::playbook;\n"),
+        code("ui", "use crate::playbook::{self, Step};\n"),
+        code(
             "playbook",
             "fn f() { crate::sources::alertmanager::check_url(u) }\n",
         ),
@@ -516,6 +652,14 @@ fn the_checker_catches_a_forbidden_use() {
             "use crate::playbook::Playbook;\n#[cfg(test)]\nmod tests {\n    use crate::ui::draw;\n    fn f() { let c = '{'; }\n}\n",
         ),
         code("ui", "use crate::view::pods_shown;\nuse ratatui::Frame;\n"),
+        code(
+            "ui",
+            "use crate::playbook::model::Risk;\nfn f(s: &crate::playbook::Step) {}\n",
+        ),
+        code(
+            "ui",
+            "use crate::{playbook::{Phase, model::Risk}, state::State};\n",
+        ),
         code(
             "ui",
             "use crate::state::{Event, runs::Stream};\nuse crate::time::stamp;\n",

@@ -1,7 +1,8 @@
 //! The terminal drawn through the render cache (`ui::cache`): a frame
 //! renders only the panes whose inputs changed, over the last frame, and
 //! only the rows drawn again are compared with what the terminal shows.
-//! An idle clock tick renders and compares the header's rows, not 40.
+//! An idle clock tick writes and compares the header's elapsed time (8
+//! cells), not 40 rows.
 //!
 //! ratatui's `Terminal` is kept for its backend and its `Frame`; its own
 //! two buffers and whole-screen diff are not used: `shown` is what the

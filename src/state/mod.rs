@@ -29,6 +29,7 @@ pub use ui::{AlertsView, Modal, Pane, Ui};
 pub use crate::alerts::group::{Group as AlertGroup, Row as AlertRow};
 pub use crate::command::approval::{Closed, Proposal, Stage as ProposalStage};
 pub use crate::drill::clock::Clock as DrillClock;
+pub use crate::playbook::contacts::Line as ContactLine;
 pub use crate::timeline::{Event, Record, Sharing, Status};
 
 /// Fixed for the whole session.
@@ -185,6 +186,25 @@ pub struct Derived {
     pub timers: Vec<timers::Timer>,
     /// The record (its length) `timers` was listed from.
     pub timers_from: Option<usize>,
+    /// Whom to call, as the contacts overlay lists it (unsanitised: `ui`
+    /// cleans each line).
+    pub contacts: Vec<(ContactLine, String)>,
+    /// Each step's owner (by step id), for the steps that name a role.
+    pub owners: std::collections::BTreeMap<String, Owner>,
+    /// What `contacts` and `owners` were derived from: the playbook and
+    /// the checklist (their addresses) and the record (its length: who
+    /// holds a role changes only with a record).
+    pub contacts_from: Option<(usize, usize, usize)>,
+}
+
+/// A step's owner, as the checklist shows it (unsanitised).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Owner {
+    /// Its role's id, beside the step (` @tech-lead` where there is room).
+    pub role: String,
+    /// In the step's detail: the role, who holds it in this incident, its
+    /// primary and backup, and how to reach them.
+    pub line: String,
 }
 
 impl State {

@@ -59,6 +59,9 @@ pub struct Verify {
     pub steps: Vec<StepConds>,
     /// The conditions were compiled from the procedure.
     pub compiled: bool,
+    /// The change counters when the conditions were last evaluated: with
+    /// the same counters only the time moved (`view::verify::refresh`).
+    pub evaluated_at: Option<super::Marks>,
 }
 
 impl Verify {

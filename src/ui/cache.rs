@@ -33,6 +33,8 @@ struct Entry {
     key: Option<u64>,
     /// The checklist's step rows, for the mouse.
     steps: Vec<(u16, usize)>,
+    /// The header's elapsed time as drawn (the header's key leaves it out).
+    clock: Option<super::header::ClockCells>,
 }
 
 /// What the last frame was drawn from.
@@ -57,13 +59,23 @@ pub struct Drawn {
 /// A place's key: `None` when it is drawn every frame. `last`: how the
 /// last frame drew this place, if it drew the same slot there (the rows
 /// on screen then are the rows on screen now unless `marks.any` moved,
-/// which the key holds anyway).
-fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Option<u64> {
+/// which the key holds anyway). The header's key is what it shows but its
+/// elapsed time, whose cells come beside it.
+fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (slot, area, s.marks.any).hash(&mut h);
     match slot {
+        // Its lines are cheap beside drawing them: they are the key.
+        Slot::Header => {
+            let d = super::header::lines(s, area);
+            d.key(&mut h);
+            return Key {
+                key: Some(h.finish()),
+                clock: d.clock(area),
+            };
+        }
         // The clocks: they move every second.
-        Slot::Header | Slot::Bigclock | Slot::Injects | Slot::Tabbar(_) => return None,
+        Slot::Bigclock | Slot::Injects | Slot::Tabbar(_) => return Key::default(),
         Slot::Footer | Slot::Progress | Slot::Empty => {}
         Slot::Pane(p, _) => match p {
             Pane::Checklist => {
@@ -87,7 +99,18 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Option<u64> {
             }
         },
     }
-    Some(h.finish())
+    Key {
+        key: Some(h.finish()),
+        clock: None,
+    }
+}
+
+/// A place's key, and the header's elapsed time.
+#[derive(Clone, Debug, Default)]
+struct Key {
+    /// `None`: drawn every frame.
+    key: Option<u64>,
+    clock: Option<super::header::ClockCells>,
 }
 
 /// Whether two places overlap.
@@ -116,7 +139,7 @@ impl Cache {
                 areas: vec![area],
             };
         };
-        let keys: Vec<Option<u64>> = plan
+        let keys: Vec<Key> = plan
             .slots
             .iter()
             .enumerate()
@@ -153,7 +176,7 @@ impl Cache {
     }
 
     /// Every place, and the dialog over them.
-    fn draw_whole(&mut self, s: &State, f: &mut Frame, plan: &Plan, keys: &[Option<u64>]) -> Drawn {
+    fn draw_whole(&mut self, s: &State, f: &mut Frame, plan: &Plan, keys: &[Key]) -> Drawn {
         let area = f.area();
         f.buffer_mut().reset();
         self.entries.clear();
@@ -164,8 +187,9 @@ impl Cache {
             self.entries.push(Entry {
                 slot: *slot,
                 area: *r,
-                key: *key,
+                key: key.key,
                 steps: drawn,
+                clock: key.clock.clone(),
             });
         }
         let scroll_max = super::overlay(s, f, area, &mut steps);
@@ -177,18 +201,20 @@ impl Cache {
     }
 
     /// Only the places whose key changed, over the last frame.
-    fn draw_changed(
-        &mut self,
-        s: &State,
-        f: &mut Frame,
-        plan: &Plan,
-        keys: &[Option<u64>],
-    ) -> Drawn {
+    fn draw_changed(&mut self, s: &State, f: &mut Frame, plan: &Plan, keys: &[Key]) -> Drawn {
         let mut steps = Vec::new();
         let mut areas: Vec<Rect> = Vec::new();
         for ((e, (slot, r)), key) in self.entries.iter_mut().zip(&plan.slots).zip(keys) {
-            if e.slot == *slot && key.is_some() && e.key == *key {
+            if e.slot == *slot && key.key.is_some() && e.key == key.key {
                 steps.extend(e.steps.iter().copied());
+                // Only the header's elapsed time moved: its cells alone.
+                if let Some(c) = &key.clock
+                    && e.clock.as_ref() != Some(c)
+                {
+                    super::header::write_clock(f, c);
+                    areas.push(Rect::new(c.x, c.y, c.text.len() as u16, 1).intersection(*r));
+                    e.clock = Some(c.clone());
+                }
                 continue;
             }
             clear(f.buffer_mut(), *r);
@@ -198,8 +224,9 @@ impl Cache {
             *e = Entry {
                 slot: *slot,
                 area: *r,
-                key: *key,
+                key: key.key,
                 steps: drawn,
+                clock: key.clock.clone(),
             };
             areas.push(*r);
         }

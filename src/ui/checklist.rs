@@ -58,16 +58,6 @@ pub fn time_key(s: &State, shown: Option<&[(u16, usize)]>, h: &mut impl std::has
     }
 }
 
-/// The procedures joined in the checklist shown (none when one alone).
-pub fn joined_parts(s: &State) -> &[crate::playbook::checklist::Part] {
-    let c = &s.ctx.checklist;
-    if c.is_for(&s.ctx.playbook, &s.ctx.procedure, &s.incident.added) && c.parts.len() > 1 {
-        &c.parts
-    } else {
-        &[]
-    }
-}
-
 fn level_style(s: &State, l: Level) -> ratatui::style::Style {
     match l {
         Level::Plain => theme::dim(s.ctx.theme),
@@ -87,7 +77,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
         .filter(|st| s.incident.checked.contains_key(&st.id.value))
         .count();
     // Several procedures joined: each is a heading over its phases.
-    let parts = joined_parts(s);
+    let parts = crate::view::joined_parts(s);
     let title = if parts.len() > 1 {
         format!(
             " Checklist: {} + {} procedures {done}/{total} ",
@@ -183,7 +173,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
             });
             // The owner, ranked to go first when narrow.
             let room = width.saturating_sub(6 + cmd.len() + conds_w);
-            let owner = super::contacts::owner_tag(step, room);
+            let owner = super::contacts::owner_tag(s, &step.id.value, room);
             let owner_w = owner
                 .as_ref()
                 .map_or(0, |o| unicode_width::UnicodeWidthStr::width(o.as_str()));
@@ -255,7 +245,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) -> Vec<(u16, 
         }
         // The owner: beside the risk for a command, after the detail
         // for a manual step.
-        let mut owner = super::contacts::owner_line(s, step);
+        let mut owner = super::contacts::owner_line(s, &step.id.value);
         if let (Some(o), Some(info)) = (&owner, lines.last_mut())
             && step.command.is_some()
         {

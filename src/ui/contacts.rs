@@ -1,12 +1,11 @@
 //! Who to call (`@`): the playbook's roles (primary, backup, who holds
 //! each in this incident, how to reach them) and its contacts group by
 //! group (channels and external firms included), word-wrapped and
-//! scrollable. The list is `playbook::contacts::directory`.
+//! scrollable. The list is derived by `view::contacts`.
 
 use super::{layout, pane_block, theme};
-use crate::playbook::contacts::{Line as Kind, directory};
 use crate::sanitize::clean;
-use crate::state::State;
+use crate::state::{ContactLine as Kind, State};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -14,11 +13,10 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 /// The overlay's lines, cleaned for the terminal.
 pub fn lines(s: &State) -> Vec<Line<'static>> {
-    let dir = directory(&s.ctx.playbook, &s.incident.roles);
     let mut out = Vec::new();
-    for (kind, text) in dir {
-        let text = clean(&text).into_owned();
-        if kind == Kind::Heading && !out.is_empty() {
+    for (kind, text) in &s.derived.contacts {
+        let text = clean(text).into_owned();
+        if *kind == Kind::Heading && !out.is_empty() {
             out.push(Line::from(""));
         }
         out.push(match kind {
@@ -74,30 +72,21 @@ pub fn overlay(s: &State, f: &mut Frame, area: Rect, scroll: u16) -> u16 {
 /// The owner beside a step in the checklist (` @tech-lead`), when the
 /// step names one and `room` columns are left after it for the title's
 /// first 24: at narrow widths the owner goes before the title is cut.
-pub fn owner_tag(step: &crate::playbook::Step, room: usize) -> Option<String> {
+pub fn owner_tag(s: &State, step_id: &str, room: usize) -> Option<String> {
     use unicode_width::UnicodeWidthStr;
-    let tag = format!(" @{}", clean(&step.role.as_ref()?.value));
+    let tag = format!(
+        " @{}",
+        clean(&crate::view::contacts::owner(s, step_id)?.role)
+    );
     (room >= tag.width() + 24).then_some(tag)
 }
 
 /// The selected step's owner in its detail: the role, who holds it in
 /// this incident and how to reach them.
-pub fn owner_line(s: &State, step: &crate::playbook::Step) -> Option<Line<'static>> {
-    use crate::playbook::contacts as c;
-    let role = &step.role.as_ref()?.value;
-    let pb = &s.ctx.playbook;
-    let mut text = format!("owner: {}", c::owner(pb, role, &s.incident.roles));
-    if let Some(r) = c::role(pb, role) {
-        let holders = c::holders(r);
-        if !holders.is_empty() {
-            text.push_str(&format!(" [{holders}]"));
-        }
-        if let Some(how) = r.contacts.iter().map(c::how).find(|h| !h.is_empty()) {
-            text.push_str(&format!(" · {how}"));
-        }
-    }
+pub fn owner_line(s: &State, step_id: &str) -> Option<Line<'static>> {
+    let o = crate::view::contacts::owner(s, step_id)?;
     Some(Line::styled(
-        clean(&text).into_owned(),
+        clean(&o.line).into_owned(),
         theme::dim(s.ctx.theme),
     ))
 }

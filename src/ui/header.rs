@@ -6,12 +6,99 @@ use crate::sanitize::clean;
 use crate::state::{ResponseClock, State};
 use crate::time::{RESPONSE_SECONDS_FROM, countdown, hms, response_left};
 use ratatui::Frame;
+use ratatui::buffer::CellWidth;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render(s: &State, f: &mut Frame, area: Rect) {
+    lines(s, area).render(f, area);
+}
+
+/// The header as it is drawn in `area`: its two lines, and where its
+/// elapsed time (⏱) is, which moves every second while the rest rarely
+/// does: the render cache writes just those cells when nothing else in
+/// the header changed (`ui::cache`).
+pub struct Drawing {
+    lines: Vec<Line<'static>>,
+    /// The first line's span holding the elapsed time's digits, and its
+    /// column from the area's left; `None` when it is not shown whole.
+    clock: Option<(usize, u16)>,
+}
+
+/// The elapsed time's cells: where they start (absolute) and what they
+/// show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockCells {
+    pub x: u16,
+    pub y: u16,
+    pub text: String,
+    pub style: Style,
+}
+
+impl Drawing {
+    fn new(top: &Pieces, second: Vec<Span<'static>>, area: Rect) -> Self {
+        let (first, clock) = top.line(area.width as usize);
+        // The column as the paragraph places it: each grapheme's cells,
+        // the ones wider than the area left out; the digits must fit whole.
+        let clock = clock.and_then(|i| {
+            let before = Line::from(first.spans[..i].to_vec());
+            let x: usize = before
+                .styled_graphemes(Style::default())
+                .map(|g| g.symbol.cell_width() as usize)
+                .filter(|w| *w <= area.width as usize)
+                .sum();
+            let digits = first.spans[i].width();
+            (x + digits <= area.width as usize).then_some((i, x as u16))
+        });
+        Self {
+            lines: vec![first, Line::from(second)],
+            clock,
+        }
+    }
+
+    pub fn render(self, f: &mut Frame, area: Rect) {
+        f.render_widget(Paragraph::new(self.lines), area);
+    }
+
+    /// Everything the header shows but the elapsed time's digits (their
+    /// width and style are in: they place what follows).
+    pub fn key(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for (l, line) in self.lines.iter().enumerate() {
+            (line.style, line.alignment, line.spans.len()).hash(h);
+            for (i, span) in line.spans.iter().enumerate() {
+                match self.clock {
+                    Some((c, x)) if l == 0 && c == i => (x, span.width(), span.style).hash(h),
+                    _ => span.hash(h),
+                }
+            }
+        }
+        self.clock.is_some().hash(h);
+    }
+
+    /// The elapsed time's cells in `area`, when shown whole.
+    pub fn clock(&self, area: Rect) -> Option<ClockCells> {
+        let (i, x) = self.clock?;
+        let span = &self.lines[0].spans[i];
+        Some(ClockCells {
+            x: area.x + x,
+            y: area.y,
+            text: span.content.to_string(),
+            style: span.style,
+        })
+    }
+}
+
+/// Writes the elapsed time's cells over a header drawn with the same key.
+pub fn write_clock(f: &mut Frame, c: &ClockCells) {
+    f.buffer_mut()
+        .set_stringn(c.x, c.y, &c.text, c.text.len(), c.style);
+}
+
+/// The header's lines (see `Drawing`).
+pub fn lines(s: &State, area: Rect) -> Drawing {
     let inc = &s.incident;
     let wide = area.width >= 100;
     // The first line is pieces in order, each with a rank: when the line
@@ -110,16 +197,14 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         ],
         None,
     );
-    top.push(
+    // The digits in a span of their own: the cache writes them alone.
+    top.push_clock(
         4,
         vec![
             Span::raw("  "),
-            Span::styled(
-                format!("⏱ {}", hms(inc.elapsed(s.now))),
-                theme::heading(s.ctx.theme),
-            ),
+            Span::styled("⏱ ", theme::heading(s.ctx.theme)),
+            Span::styled(hms(inc.elapsed(s.now)), theme::heading(s.ctx.theme)),
         ],
-        None,
     );
     let response = sev.and_then(|x| x.response_time());
     let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
@@ -197,11 +282,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
         super::approvals::header_banner(s, (area.width as usize).saturating_sub(used))
     {
         second.push(banner);
-        f.render_widget(
-            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
-            area,
-        );
-        return;
+        return Drawing::new(&top, second, area);
     }
     // An ack about to lapse is said on every seat, not only its owner's:
     // someone must renew it or take the alert over. It lasts five minutes
@@ -228,11 +309,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ),
             theme::warn(s.ctx.theme).add_modifier(Modifier::REVERSED),
         ));
-        f.render_widget(
-            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
-            area,
-        );
-        return;
+        return Drawing::new(&top, second, area);
     }
     // A clock that fell due and is not acknowledged takes the line.
     let due = crate::view::unacknowledged(s);
@@ -249,11 +326,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ),
             theme::bad(s.ctx.theme).add_modifier(Modifier::REVERSED),
         ));
-        f.render_widget(
-            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
-            area,
-        );
-        return;
+        return Drawing::new(&top, second, area);
     }
     // A figure meets the criterion of a higher severity: suggested (the
     // IC raises it with `s`) while it holds and the incident is below it.
@@ -270,11 +343,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
             ),
             theme::warn(s.ctx.theme).add_modifier(Modifier::REVERSED),
         ));
-        f.render_widget(
-            Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
-            area,
-        );
-        return;
+        return Drawing::new(&top, second, area);
     }
     let used: usize = second.iter().map(|sp| sp.width()).sum();
     let room = (area.width as usize).saturating_sub(used);
@@ -292,10 +361,7 @@ pub fn render(s: &State, f: &mut Frame, area: Rect) {
     if s.ui.saving > 0 {
         second.push(Span::styled("  saving…", theme::warn(s.ctx.theme)));
     }
-    f.render_widget(
-        Paragraph::new(vec![top.line(area.width as usize), Line::from(second)]),
-        area,
-    );
+    Drawing::new(&top, second, area)
 }
 
 /// The header's first line as ranked pieces (see `render`).
@@ -307,6 +373,8 @@ struct Pieces {
 struct Piece {
     rank: u8,
     spans: Vec<Span<'static>>,
+    /// The elapsed time's piece: its last span is the digits.
+    clock: bool,
     /// A shorter form and its own (lower) rank, taken before the piece
     /// goes.
     short: Option<(u8, Vec<Span<'static>>)>,
@@ -327,19 +395,32 @@ impl Pieces {
         self.list.push(Piece {
             rank,
             spans,
+            clock: false,
             short: short.map(|sp| (SHORT, sp)),
         });
     }
 
+    /// The elapsed time's piece (no short form; its last span the digits).
+    fn push_clock(&mut self, rank: u8, spans: Vec<Span<'static>>) {
+        self.list.push(Piece {
+            rank,
+            spans,
+            clock: true,
+            short: None,
+        });
+    }
+
     /// The line in `width` columns: the lowest ranked piece shortened or
-    /// left out, then the next, until it fits.
-    fn line(&self, width: usize) -> Line<'static> {
+    /// left out, then the next, until it fits; and the index of the
+    /// elapsed time's digits among its spans, if they are on it.
+    fn line(&self, width: usize) -> (Line<'static>, Option<usize>) {
         let mut list: Vec<Piece> = self
             .list
             .iter()
             .map(|p| Piece {
                 rank: p.rank,
                 spans: p.spans.clone(),
+                clock: p.clock,
                 short: p.short.clone(),
             })
             .collect();
@@ -358,7 +439,15 @@ impl Pieces {
                 }
             }
         }
-        Line::from(list.into_iter().flat_map(|p| p.spans).collect::<Vec<_>>())
+        let mut clock = None;
+        let mut spans = Vec::new();
+        for p in list {
+            if p.clock && !p.spans.is_empty() {
+                clock = Some(spans.len() + p.spans.len() - 1);
+            }
+            spans.extend(p.spans);
+        }
+        (Line::from(spans), clock)
     }
 }
 

@@ -15,8 +15,8 @@ use crate::timeline::Event;
 /// (once: not while its tick is being saved, not after the IC unticked it
 /// with a reason). Only a seat that records what it observes ticks (in a
 /// drill, one seat; live, seats that tick together record one tick).
-pub fn check(s: &mut State, fx: &mut Vec<Effect>) {
-    let met = crate::view::verify::refresh(s);
+pub fn check(s: &mut State, only_time: bool, fx: &mut Vec<Effect>) {
+    let met = crate::view::verify::refresh(s, only_time);
     if met.is_empty() || s.ctx.viewer || !s.ctx.records_observations || !s.incident.is_open() {
         return;
     }

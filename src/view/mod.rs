@@ -8,6 +8,7 @@
 pub mod acks;
 pub mod alerts;
 pub mod approvals;
+pub mod contacts;
 pub mod criteria;
 pub mod pickers;
 pub mod pods;
@@ -43,6 +44,7 @@ pub fn refresh(s: &mut crate::state::State) {
     // The clocks change with the record only (their due times are fixed;
     // whether one is due is a comparison with the time at draw).
     let records = s.incident.records.len();
+    contacts::refresh(s);
     if s.derived.timers_from != Some(records) {
         s.derived.timers = crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
         s.derived.timers_from = Some(records);
@@ -87,6 +89,16 @@ fn checklist(s: &mut crate::state::State) {
     s.derived.timers_from = None;
 }
 pub use run::{guard as run_dialog_guard, redactor as run_dialog_redactor, step_redactor};
+
+/// The procedures joined in the checklist shown (none when one alone).
+pub fn joined_parts(s: &crate::state::State) -> &[crate::playbook::checklist::Part] {
+    let c = &s.ctx.checklist;
+    if c.is_for(&s.ctx.playbook, &s.ctx.procedure, &s.incident.added) && c.parts.len() > 1 {
+        &c.parts
+    } else {
+        &[]
+    }
+}
 
 /// Whether this seat's timeline shows a record: a drill's players see what
 /// an inject did (a pod crashing, a message), not the inject itself; the

@@ -161,6 +161,15 @@ pub fn evaluate(c: &Condition, inp: &Inputs) -> Truth {
     }
 }
 
+/// What a condition saw when its live state was last advanced.
+fn seen(live: &Live) -> Truth {
+    match live {
+        Live::Waiting(seen) => Truth::No(seen.clone()),
+        Live::Holding { seen, .. } | Live::Met { seen, .. } => Truth::Yes(seen.clone()),
+        Live::Failed(why) => Truth::Failed(why.clone()),
+    }
+}
+
 /// The next live state of a condition from its last one and what it sees.
 pub fn advance(before: &Live, truth: Truth, hold: std::time::Duration, now: DateTime<Utc>) -> Live {
     match truth {
@@ -206,6 +215,7 @@ fn compile(s: &State) -> Verify {
     Verify {
         steps,
         compiled: true,
+        evaluated_at: None,
     }
 }
 
@@ -244,18 +254,31 @@ pub fn rollouts_named(s: &State) -> Vec<(crate::playbook::verify::RolloutKind, S
 
 /// Evaluates every condition again; returns the steps (index into
 /// `s.verify.steps`) whose conditions all hold now.
-pub fn refresh(s: &mut State) -> Vec<usize> {
+/// `only_time`: the message applied moved only the clock; the
+/// observations are then as they were when last evaluated unless a change
+/// counter (`state::Marks`) moved since.
+pub fn refresh(s: &mut State, only_time: bool) -> Vec<usize> {
     ensure(s);
     if s.verify.steps.is_empty() {
         return Vec::new();
     }
-    let watched = s
-        .ctx
-        .watch
-        .selector
-        .as_deref()
-        .and_then(|w| crate::playbook::verify::parse_selector(w).ok())
-        .unwrap_or_default();
+    // What the conditions look at changes with a message that is not a
+    // tick, which moves a change counter (`state::Marks`, as the render
+    // cache relies on) after it is applied: on a tick with the counters
+    // as they were at the last evaluation only the time moved, and each
+    // condition sees what its live state says it saw (a hold counts on).
+    let fresh = !only_time || s.verify.evaluated_at != Some(s.marks);
+    s.verify.evaluated_at = Some(s.marks);
+    let watched = if fresh {
+        s.ctx
+            .watch
+            .selector
+            .as_deref()
+            .and_then(|w| crate::playbook::verify::parse_selector(w).ok())
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
     let inp = Inputs {
         observed: &s.observed,
         watched: &watched,
@@ -267,7 +290,11 @@ pub fn refresh(s: &mut State) -> Vec<usize> {
     let mut met = Vec::new();
     for (i, step) in s.verify.steps.iter_mut().enumerate() {
         for c in &mut step.conds {
-            let truth = evaluate(&c.cond, &inp);
+            let truth = if fresh {
+                evaluate(&c.cond, &inp)
+            } else {
+                seen(&c.live)
+            };
             c.live = advance(&c.live, truth, c.cond.hold, now);
         }
         if step.all_met() {
