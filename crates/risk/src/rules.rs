@@ -1,8 +1,8 @@
 //! What each program does with its arguments.
 
+use super::Risk;
 use super::lex::Simple;
 use super::{Inferred, analyse_at};
-use crate::playbook::model::Risk;
 use Risk::{Change, Destructive, Read};
 
 /// Programs that only read, whatever their arguments (a few are looked
