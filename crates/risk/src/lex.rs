@@ -161,6 +161,12 @@ impl Lexer {
                 self.pos += 2;
                 let inner = self.balanced('{', '}');
                 self.word.push_str(&format!("${{{inner}}}"));
+                // `${X:-$(rm -rf /data)}` runs its default: the text is
+                // analysed as a quoted word (its `$(…)` and backquotes
+                // are commands; a `|` or `;` in it is not).
+                if inner.contains(['$', '`']) {
+                    self.subs.push(format!("echo \"{inner}\""));
+                }
             }
             _ => {
                 self.pos += 1;
@@ -425,5 +431,98 @@ mod tests {
             cmds[0].words,
             vec!["find", ".", "-name", "*.log", "-exec", "rm", "{}", ";"]
         );
+    }
+
+    fn subs(line: &str) -> Vec<String> {
+        lex(line).1
+    }
+
+    #[test]
+    fn a_substitution_ends_at_its_own_closing_parenthesis() {
+        // Not at one in quotes, escaped or closing a nested one: what
+        // follows is still inside, and analysed.
+        assert_eq!(
+            subs("echo $(printf 'a)'; rm -rf /x) done"),
+            ["printf 'a)'; rm -rf /x"]
+        );
+        assert_eq!(
+            subs("echo $(printf \"a)\"; rm -rf /x) done"),
+            ["printf \"a)\"; rm -rf /x"]
+        );
+        assert_eq!(
+            subs("echo $(printf \\); rm -rf /x) done"),
+            ["printf \\); rm -rf /x"]
+        );
+        assert_eq!(
+            subs("echo $(cat $(ls); rm -rf /x) done"),
+            ["cat $(ls); rm -rf /x"]
+        );
+        assert_eq!(words("echo $(ls) done"), [["echo", "$(ls)", "done"]]);
+    }
+
+    #[test]
+    fn backquotes_end_at_the_next_unescaped_backquote() {
+        let (cmds, found) = lex("echo `date`; rm -rf /x");
+        assert_eq!(found, ["date"]);
+        assert_eq!(cmds.len(), 2);
+        assert_eq!(cmds[1].words, ["rm", "-rf", "/x"]);
+        // An escaped backquote is a nested one, in the text analysed.
+        assert_eq!(subs("echo `echo \\`date\\``; ls"), ["echo `date`"]);
+    }
+
+    #[test]
+    fn a_parameter_is_one_word_and_its_default_is_analysed() {
+        let (cmds, found) = lex("grep -E ${PATTERNS//,/|} app.log; ls ${DIR:-a b}");
+        assert_eq!(
+            cmds.iter().map(|c| c.words.clone()).collect::<Vec<_>>(),
+            [
+                vec!["grep", "-E", "${PATTERNS//,/|}", "app.log"],
+                vec!["ls", "${DIR:-a b}"]
+            ]
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(subs("echo ${X:-$(date)}"), ["echo \"X:-$(date)\""]);
+    }
+
+    #[test]
+    fn double_quotes_keep_escaped_quotes_and_find_substitutions() {
+        let (cmds, found) = lex(r#"echo "a\"; rm -rf /x" "`date`" "$(id)" done"#);
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(
+            cmds[0].words,
+            ["echo", "a\"; rm -rf /x", "`date`", "$(id)", "done"]
+        );
+        assert_eq!(found, ["date", "id"]);
+    }
+
+    #[test]
+    fn arithmetic_is_no_command() {
+        let (cmds, found) = lex("echo $((2*(3+1))) done");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(cmds[0].words, ["echo", "$((2*(3+1)))", "done"]);
+    }
+
+    #[test]
+    fn only_here_strings_and_here_documents_are_standard_input() {
+        let (cmds, _) = lex("psql -c 'select 1' > drop.txt 2>/dev/null <<< 'SELECT 2'");
+        assert_eq!(cmds[0].stdin, ["SELECT 2"]);
+        assert_eq!(
+            cmds[0].redirs,
+            [
+                (">".to_string(), "drop.txt".to_string()),
+                (">".into(), "/dev/null".into()),
+                ("<<<".into(), "SELECT 2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn tabs_before_the_delimiter_end_a_here_document_only_with_the_dash() {
+        let (cmds, _) = lex("cat <<-EOF\n\tline\n\tEOF\nrm x");
+        assert_eq!(cmds[0].stdin, ["\tline\n"]);
+        assert_eq!(cmds[1].words, ["rm", "x"]);
+        let (cmds, _) = lex("cat <<EOF\n\tEOF\nEOF\nrm x");
+        assert_eq!(cmds[0].stdin, ["\tEOF\n"]);
+        assert_eq!(cmds[1].words, ["rm", "x"]);
     }
 }

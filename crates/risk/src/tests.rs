@@ -965,3 +965,120 @@ fn a_query_string_does_not_make_a_post_delete() {
         Destructive
     );
 }
+
+#[test]
+fn risks_have_their_playbook_names() {
+    assert_eq!(Read.name(), "read");
+    assert_eq!(Change.name(), "change");
+    assert_eq!(Destructive.name(), "destructive");
+}
+
+#[test]
+fn the_rules_know_their_programs_only() {
+    assert!(knows("kubectl"));
+    assert!(knows("cat"));
+    assert!(!knows("zkp-ledger"));
+}
+
+#[test]
+fn wrappers_and_substitutions_are_followed_eight_deep_not_nine() {
+    // `sh -c` eight times around a read is a read; nine times, no longer
+    // looked into: `change`.
+    let nested = |n: usize, inner: &str| {
+        let mut s = inner.to_string();
+        for _ in 0..n {
+            s = format!("sh -c {}", shell_words::quote(&s));
+        }
+        s
+    };
+    assert_eq!(infer(&nested(8, "kubectl get pods")), Read);
+    let nine = analyse(&nested(9, "kubectl get pods"));
+    assert_eq!((nine.known, nine.unknown), (Change, true));
+    // The same for `$(…)` inside `$(…)`.
+    let subs = |n: usize| {
+        let mut s = String::from("ls");
+        for _ in 0..n {
+            s = format!("echo $({s})");
+        }
+        s
+    };
+    assert_eq!(infer(&subs(8)), Read);
+    assert_eq!(infer(&subs(9)), Change);
+}
+
+#[test]
+fn placeholders_given_by_place_are_words() {
+    let line = "kubectl logs <pod> -n <namespace>";
+    // Read as redirections, `<pod>` writes a file named `-n`.
+    assert_eq!(analyse(line).effective(None), Change);
+    assert_eq!(
+        analyse_masked(line, &[13..18, 22..33]).effective(None),
+        Read
+    );
+    // A place outside the line, or inside a character, is ignored.
+    assert_eq!(
+        analyse_masked(line, std::slice::from_ref(&(13..99))).effective(None),
+        Change
+    );
+    assert_eq!(
+        analyse_masked("cat é>x", std::slice::from_ref(&(5..6))).effective(None),
+        Change
+    );
+}
+
+#[test]
+fn what_hides_behind_quotes_in_a_substitution_counts() {
+    assert_eq!(infer("echo \"$(grep 'a)' f; rm -rf /data)\""), Destructive);
+    assert_eq!(infer("echo $(grep \"a)\" f; rm -rf /data)"), Destructive);
+    assert_eq!(infer("echo $(cat $(ls); rm -rf /data)"), Destructive);
+    // In double quotes: an escaped quote ends nothing, a backquote runs.
+    assert_eq!(infer(r#"echo "a\"; rm -rf /data""#), Read);
+    assert_eq!(infer("echo \"`rm -rf /data`\""), Destructive);
+    // Arithmetic runs nothing.
+    assert_eq!(infer("echo $((2*3))"), Read);
+    // A parameter is one word, whatever it holds; its default runs.
+    assert_eq!(infer("grep -E ${PATTERNS//,/|} /var/log/app.log"), Read);
+    assert_eq!(infer("ls ${DIR:-$(rm -rf /data)}"), Destructive);
+    assert_eq!(infer("ls \"${DIR:-`rm -rf /data`}\""), Destructive);
+    // `<<-` strips tabs before the delimiter: what follows it is a command.
+    assert_eq!(
+        infer("psql <<-SQL\n\tSELECT 1;\n\tSQL\nrm -rf /data"),
+        Destructive
+    );
+}
+
+#[test]
+fn only_shell_assignments_are_skipped_before_the_program() {
+    // `NAME=value` sets a variable for the program after it; a word that
+    // is not a name before `=` is the program itself (unknown: `change`).
+    assert_eq!(infer("_TRACE=1 kubectl get pods"), Read);
+    assert_eq!(infer("LOG_LEVEL=debug A1=x kubectl get pods"), Read);
+    assert_eq!(infer("1X=y kubectl get pods"), Change);
+    assert_eq!(infer("LOG-LEVEL=debug kubectl get pods"), Change);
+    assert_eq!(infer("env _TRACE=1 kubectl get pods"), Read);
+    assert_eq!(infer("=x kubectl get pods"), Change);
+}
+
+#[test]
+fn redirections_count_by_what_they_write_and_read() {
+    // Appending to a file changes it; emptying it destroys it.
+    assert_eq!(infer(": >> /var/run/app/drain"), Change);
+    assert_eq!(infer(": > /var/log/app.log"), Destructive);
+    assert_eq!(infer("> /var/log/app.log"), Destructive);
+    assert_eq!(infer(">> /var/log/app.log"), Change);
+    // `>&` to a file writes it; to a descriptor, nothing.
+    assert_eq!(infer("kubectl get pods >& /tmp/pods.txt"), Change);
+    assert_eq!(infer("kubectl get pods 2>&1"), Read);
+    // A database client fed a file runs it; fed nothing, it runs nothing.
+    assert_eq!(infer("psql -c 'select 1' < /dev/null"), Read);
+    assert_eq!(infer("psql app < restore.sql"), Destructive);
+}
+
+#[test]
+fn a_shell_after_its_options_reads_its_script_from_standard_input() {
+    assert_eq!(
+        infer("sh -s -- <<'EOF'\nrm -rf /var/lib/app\nEOF"),
+        Destructive
+    );
+    assert_eq!(infer("bash -- <<'EOF'\nls /var/lib/app\nEOF"), Read);
+}
