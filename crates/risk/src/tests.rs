@@ -1082,3 +1082,10 @@ fn a_shell_after_its_options_reads_its_script_from_standard_input() {
     );
     assert_eq!(infer("bash -- <<'EOF'\nls /var/lib/app\nEOF"), Read);
 }
+
+#[test]
+fn the_command_inside_docker_exec_is_found_after_a_double_dash() {
+    assert_eq!(infer("docker exec -- app rm -rf /data"), Destructive);
+    assert_eq!(infer("docker exec app -- rm -rf /data"), Destructive);
+    assert_eq!(infer("docker exec -it app -- ls /data"), Read);
+}
