@@ -238,12 +238,8 @@ impl Lexer {
                 body.push_str(&line);
                 body.push('\n');
             }
-            let target = if idx < self.out.len() {
-                self.out.get_mut(idx)
-            } else {
-                None
-            };
-            match target {
+            // The command that opened it, or the one still open.
+            match self.out.get_mut(idx) {
                 Some(c) => c.stdin.push(body),
                 None => self.cur.stdin.push(body),
             }
