@@ -408,7 +408,6 @@ fn short_has(w: &[&str], letter: char) -> bool {
     w.iter().any(|x| {
         x.starts_with('-')
             && !x.starts_with("--")
-            && x.len() > 1
             && x[1..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphabetic())

@@ -1089,3 +1089,23 @@ fn the_command_inside_docker_exec_is_found_after_a_double_dash() {
     assert_eq!(infer("docker exec app -- rm -rf /data"), Destructive);
     assert_eq!(infer("docker exec -it app -- ls /data"), Read);
 }
+
+#[test]
+fn a_lone_dash_is_an_argument_not_a_flag() {
+    // `kubectx -`: back to the previous context, a change like any other.
+    assert_eq!(infer("kubectl ctx -"), Change);
+    assert_eq!(infer("kubectl ns -"), Change);
+    assert_eq!(infer("kubectl ctx"), Read);
+}
+
+#[test]
+fn a_short_flag_takes_its_value_attached() {
+    assert_eq!(infer("cqlsh -e'TRUNCATE ks.sessions'"), Destructive);
+    assert_eq!(infer("cqlsh -e'SELECT * FROM ks.sessions'"), Read);
+    assert_eq!(infer("su -c'rm -rf /var/lib/app' app"), Destructive);
+    // A longer flag that starts like the one asked for is another flag.
+    assert_eq!(
+        infer("clickhouse-client --query_id q1 --query 'SELECT 1'"),
+        Read
+    );
+}
