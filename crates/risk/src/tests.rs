@@ -1109,3 +1109,31 @@ fn a_short_flag_takes_its_value_attached() {
         Read
     );
 }
+
+#[test]
+fn eval_here_strings_and_wrappers_are_followed_to_their_limits() {
+    let evals = |n: usize| format!("{}kubectl get pods", "eval ".repeat(n));
+    assert_eq!(infer(&evals(8)), Read);
+    assert_eq!(infer(&evals(9)), Change);
+    let here_strings = |n: usize| {
+        let mut s = String::from("kubectl get pods");
+        for _ in 0..n {
+            s = format!("sh <<< {}", shell_words::quote(&s));
+        }
+        s
+    };
+    assert_eq!(infer(&here_strings(8)), Read);
+    assert_eq!(infer(&here_strings(9)), Change);
+    // Wrappers in one simple command: 64 deep.
+    let nices = |n: usize| format!("{}kubectl get pods", "nice ".repeat(n));
+    assert_eq!(infer(&nices(64)), Read);
+    assert_eq!(infer(&nices(65)), Change);
+}
+
+#[test]
+fn taskset_and_chrt_run_the_command_after_their_cpu_list_or_priority() {
+    assert_eq!(infer("taskset -c 0-3 kubectl get pods"), Read);
+    assert_eq!(infer("taskset 0x3 rm -rf /var/lib/app"), Destructive);
+    assert_eq!(infer("chrt -f 10 kubectl get pods"), Read);
+    assert_eq!(infer("chrt 10 rm -rf /var/lib/app"), Destructive);
+}
