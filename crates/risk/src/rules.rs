@@ -587,7 +587,6 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
             }
         }
         "eval" => line_of(args, depth),
-        "source" | "." => Inferred::unknown(),
         "kubectl" | "oc" | "kubecolor" => kubectl(prog, args, stdin, depth),
         "helm" => helm(args),
         "curl" => curl(args),
@@ -1412,6 +1411,7 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
         | "chef-client" | "puppet" | "salt" => of(Change),
         "openssl" | "tcpdump" => of(Read),
         p if READ_PROGRAMS.contains(&p) => of(Read),
+        // Also `source FILE` and `. FILE`: a script not on the line.
         _ => Inferred::unknown(),
     }
 }

@@ -1137,3 +1137,14 @@ fn taskset_and_chrt_run_the_command_after_their_cpu_list_or_priority() {
     assert_eq!(infer("chrt -f 10 kubectl get pods"), Read);
     assert_eq!(infer("chrt 10 rm -rf /var/lib/app"), Destructive);
 }
+
+#[test]
+fn runuser_runs_its_command_and_a_sourced_script_is_unknown() {
+    assert_eq!(infer("runuser -u app -- kubectl get pods"), Read);
+    assert_eq!(infer("runuser -u app -- rm -rf /var/lib/app"), Destructive);
+    assert_eq!(infer("runuser -l app -c 'ls /srv/app'"), Read);
+    assert_eq!(infer("runuser -l app"), Change);
+    assert!(analyse("source ./drain.sh").unknown);
+    assert!(analyse(". ./drain.sh").unknown);
+    assert!(!knows("source"));
+}
