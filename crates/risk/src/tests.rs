@@ -949,6 +949,53 @@ const TABLE: &[(&str, Risk)] = &[
     ("mc cp dump.sql minio/backups/", Change),
     ("mc admin info minio", Read),
     ("mc admin service restart minio", Change),
+    // curl's long options, redis' admin commands, psql's meta-commands.
+    (
+        "curl --request DELETE https://api.example.com/v1/jobs/1",
+        Destructive,
+    ),
+    ("curl --request=GET https://api.example.com/v1/jobs", Read),
+    (
+        "curl --upload-file dump.tar https://files.example.com/",
+        Change,
+    ),
+    ("curl --output /tmp/page.html https://example.com/", Change),
+    (
+        "curl --output=/dev/null -w '%{http_code}' https://example.com/",
+        Read,
+    ),
+    ("curl --remote-name https://example.com/tool.tar.gz", Change),
+    (
+        "curl --json '{\"a\":1}' https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl --form file=@x https://api.example.com/v1/upload",
+        Change,
+    ),
+    ("curl --head https://example.com/", Read),
+    ("redis-cli ACL LIST", Read),
+    ("redis-cli ACL DELUSER bob", Destructive),
+    ("redis-cli ACL SETUSER bob on", Change),
+    ("redis-cli SCRIPT EXISTS abc", Read),
+    ("redis-cli FUNCTION DELETE mylib", Destructive),
+    ("redis-cli SCRIPT LOAD 'return 1'", Change),
+    ("redis-cli MODULE LIST", Read),
+    ("redis-cli MODULE LOAD /opt/m.so", Change),
+    ("redis-cli CLUSTER NODES", Read),
+    ("redis-cli CLUSTER FORGET abc", Destructive),
+    ("redis-cli CLUSTER MEET 10.0.0.1 6379", Change),
+    ("redis-cli --cluster check 10.0.0.1:6379", Read),
+    (
+        "redis-cli --cluster del-node 10.0.0.1:6379 abc",
+        Destructive,
+    ),
+    ("redis-cli --cluster rebalance 10.0.0.1:6379", Change),
+    ("psql -c '\\dt'", Read),
+    ("psql -c '\\copy jobs TO jobs.csv CSV'", Change),
+    ("psql -c '\\i fix.sql'", Change),
+    ("find /var/log -name '*.gz' -fprint /tmp/list.txt", Change),
+    ("kubectl plugin list", Read),
 ];
 
 /// The commands of [`TABLE`] whose program the rules do not know.
