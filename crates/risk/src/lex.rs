@@ -491,6 +491,84 @@ mod tests {
         assert_eq!(found, ["date", "id"]);
     }
 
+    fn redirs(line: &str) -> Vec<(String, String)> {
+        lex(line)
+            .0
+            .into_iter()
+            .flat_map(|c| c.redirs)
+            .collect::<Vec<_>>()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_redirection_operator_and_its_target() {
+        assert_eq!(
+            redirs("a >o1 >>o2 >|o3 >&2 2>o4 &>o5 &>>o6 <i1 <&3 <<<s 12x>o7"),
+            pairs(&[
+                (">", "o1"),
+                (">>", "o2"),
+                (">|", "o3"),
+                (">&", "2"),
+                (">", "o4"),
+                ("&>", "o5"),
+                ("&>>", "o6"),
+                ("<", "i1"),
+                ("<&", "3"),
+                ("<<<", "s"),
+                (">", "o7"),
+            ])
+        );
+        // `2>` is a descriptor; `12x>` is a word before a redirection.
+        assert_eq!(words("a 2>o 12x>p"), [["a", "12x"]]);
+        assert_eq!(words("a 2>/dev/null b"), [["a", "b"]]);
+        // Process substitutions are words, and analysed.
+        let (cmds, found) = lex("diff <(ls a) >(tee b) c");
+        assert_eq!(cmds[0].words, ["diff", "<(ls a)", ">(tee b)", "c"]);
+        assert_eq!(found, ["ls a", "tee b"]);
+        assert!(cmds[0].redirs.is_empty());
+    }
+
+    #[test]
+    fn comments_escapes_and_braces() {
+        assert_eq!(
+            words("ls # rm -rf /\necho a#b"),
+            vec![vec!["ls"], vec!["echo", "a#b"]]
+        );
+        // Outside quotes a backslash keeps the next character; before a
+        // newline it joins the lines; at the end it is nothing.
+        assert_eq!(words(r"echo a\ b \; c\\d"), [["echo", "a b", ";", r"c\d"]]);
+        assert_eq!(words("echo a\\\nb"), [["echo", "ab"]]);
+        assert_eq!(words(r"echo a\"), [["echo", "a"]]);
+        // In double quotes a backslash escapes only `"`, `\`, `$`, a
+        // backquote and a newline.
+        assert_eq!(
+            words(
+                r#"echo "x\"y\\z\$w\`v\q" "a\
+b" "end\"#
+            ),
+            [["echo", r#"x"y\z$w`v\q"#, "ab", r"end\"]]
+        );
+        assert_eq!(
+            words("{ ls; rm x; } && echo {a,b} {} x{y}z"),
+            vec![
+                vec!["ls"],
+                vec!["rm", "x"],
+                vec!["echo", "{a,b}", "{}", "x{y}z"]
+            ]
+        );
+        assert_eq!(
+            words("a;b|c&d&&e||f(g)h"),
+            [["a"], ["b"], ["c"], ["d"], ["e"], ["f"], ["g"], ["h"]]
+        );
+        assert_eq!(words("a\tb\r\tc"), [["a", "b", "c"]]);
+        assert_eq!(words("echo 'a b' c'd'e"), [["echo", "a b", "cde"]]);
+    }
+
     #[test]
     fn arithmetic_is_no_command() {
         let (cmds, found) = lex("echo $((2*(3+1))) done");
