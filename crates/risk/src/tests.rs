@@ -1180,6 +1180,7 @@ const TABLE: &[(&str, Risk)] = &[
     ("cargo search serde", Change),
     ("go version", Change),
     ("pacman -Qi nginx", Read),
+    ("pacman -Q nginx", Read),
     ("pacman -Si nginx", Change),
     ("pacman -Rns nginx", Destructive),
     ("pacman -Syu", Change),
