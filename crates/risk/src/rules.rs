@@ -1544,9 +1544,9 @@ fn kubectl(prog: &str, args: &[&str], stdin: &[String], depth: usize) -> Inferre
                 _ => Change,
             })
         }
-        "debug" | "cp" | "apply" | "create" | "patch" | "edit" | "label" | "annotate" | "set"
-        | "cordon" | "uncordon" | "taint" | "expose" | "run" | "autoscale" | "certificate"
-        | "attach" => of(Change),
+        // `debug`, `cp`, `apply`, `create`, `patch`, `edit`, `label`,
+        // `annotate`, `set`, `cordon`, `uncordon`, `taint`, `expose`, `run`,
+        // `autoscale`, `certificate`, `attach` and any verb not above.
         _ => of(Change),
     }
 }
