@@ -526,6 +526,8 @@ mod tests {
         // `2>` is a descriptor; `12x>` is a word before a redirection.
         assert_eq!(words("a 2>o 12x>p"), [["a", "12x"]]);
         assert_eq!(words("a 2>/dev/null b"), [["a", "b"]]);
+        // An empty quoted word before `>` is a word, not a descriptor.
+        assert_eq!(words("echo ''>x"), [["echo", ""]]);
         // Process substitutions are words, and analysed.
         let (cmds, found) = lex("diff <(ls a) >(tee b) c");
         assert_eq!(cmds[0].words, ["diff", "<(ls a)", ">(tee b)", "c"]);
