@@ -1853,6 +1853,9 @@ fn eval_here_strings_and_wrappers_are_followed_to_their_limits() {
     let nices = |n: usize| format!("{}kubectl get pods", "nice ".repeat(n));
     assert_eq!(infer(&nices(64)), Read);
     assert_eq!(infer(&nices(65)), Change);
+    let execs = |n: usize| format!("{}ls /data", "kubectl exec p -- ".repeat(n));
+    assert_eq!(infer(&execs(64)), Read);
+    assert_eq!(infer(&execs(65)), Change);
 }
 
 #[test]
