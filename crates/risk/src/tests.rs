@@ -1181,6 +1181,20 @@ const TABLE: &[(&str, Risk)] = &[
     ("go version", Change),
     ("pacman -Qi nginx", Read),
     ("pacman -Q nginx", Read),
+    ("curl --data delete https://api.example.com/v1/jobs", Change),
+    ("curl -G -d 'q=x' https://api.example.com/v1/jobs", Read),
+    (
+        "curl -X POST --referer https://app.example.com/delete https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl -X POST --compressed https://api.example.com/v1/jobs/delete",
+        Destructive,
+    ),
+    (
+        "curl -X POST -H 'Referer: https://app.example.com/delete' https://api.example.com/v1/jobs",
+        Change,
+    ),
     ("sudo -- rm -rf /var/lib/app", Destructive),
     ("sudo -u app -- kubectl get pods", Read),
     ("nice -n 10 -- rm -rf /var/lib/app", Destructive),
