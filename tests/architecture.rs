@@ -674,3 +674,28 @@ fn the_checker_catches_a_forbidden_use() {
         );
     }
 }
+
+/// The risk classifier's crate (`crates/risk`) sits below every module of
+/// the map: a pure library that depends on serde and schemars only (for
+/// its `Risk`), never on the cockpit, an I/O crate or the terminal.
+#[test]
+fn the_risk_crate_depends_on_serde_and_schemars_only() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/risk/Cargo.toml");
+    let text = std::fs::read_to_string(&path).expect("crates/risk/Cargo.toml is readable");
+    let mut section = "";
+    let mut deps = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            section = l;
+        } else if section == "[dependencies]" && !l.is_empty() && !l.starts_with('#') {
+            deps.push(l.split(['=', ' ']).next().unwrap_or("").to_string());
+        }
+    }
+    assert_eq!(
+        deps,
+        ["serde", "schemars"],
+        "{}: the risk crate's dependencies",
+        path.display()
+    );
+}

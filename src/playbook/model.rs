@@ -475,25 +475,9 @@ pub struct Step {
     pub verify: Vec<super::verify::Check>,
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Hash, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Risk {
-    Read,
-    Change,
-    Destructive,
-}
-
-impl Risk {
-    pub fn name(self) -> &'static str {
-        match self {
-            Risk::Read => "read",
-            Risk::Change => "change",
-            Risk::Destructive => "destructive",
-        }
-    }
-}
+/// `read`, `change` or `destructive`: defined with the classifier, in its
+/// own crate (`crates/risk`).
+pub use incident_cockpit_risk::Risk;
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

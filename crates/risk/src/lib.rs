@@ -18,12 +18,43 @@
 //! (`zkp-ledger health-check`), while a known command (`kubectl delete`)
 //! can never be declared lower than it is.
 
+//!
+//! This crate is the classifier alone, with the [`Risk`] it gives (the
+//! cockpit re-exports both as `playbook::model::Risk` and
+//! `playbook::risk`); it knows nothing of placeholders: the cockpit's
+//! `playbook::risk::analyse` finds them and hands their places to
+//! [`analyse_masked`].
+
 mod lex;
 mod rules;
 #[cfg(test)]
 mod tests;
 
-use super::model::Risk;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+// How much a command can do: the guard's confirmation follows it. (A
+// plain comment: a doc comment would be a description in the playbook's
+// JSON schema, which has none for it.)
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Hash, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Read,
+    Change,
+    Destructive,
+}
+
+impl Risk {
+    pub fn name(self) -> &'static str {
+        match self {
+            Risk::Read => "read",
+            Risk::Change => "change",
+            Risk::Destructive => "destructive",
+        }
+    }
+}
 
 /// What the rules know about a command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +113,8 @@ impl Inferred {
     }
 }
 
-/// The risk of a command line with nothing declared.
+/// The risk of a command line (without placeholders) with nothing
+/// declared.
 pub fn infer(line: &str) -> Risk {
     analyse(line).effective(None)
 }
@@ -95,12 +127,22 @@ pub fn knows(program: &str) -> bool {
 /// How deep wrappers and substitutions are followed (`sh -c "sh -c …"`).
 const MAX_DEPTH: usize = 8;
 
-/// The known floor and whether unknown programs are involved.
+/// The known floor and whether unknown programs are involved, for a line
+/// without placeholders.
 pub fn analyse(line: &str) -> Inferred {
-    // `<pod>` is a placeholder, not a redirection.
+    analyse_at(line, 0)
+}
+
+/// [`analyse`] with the placeholders at these byte ranges of `line` (in
+/// order, not overlapping) each read as one plain word: `<pod>` is a
+/// placeholder, not a redirection.
+pub fn analyse_masked(line: &str, placeholders: &[std::ops::Range<usize>]) -> Inferred {
     let mut s = line.to_string();
-    for f in super::placeholders::find(line).iter().rev() {
-        s.replace_range(f.start..f.start + f.text.len(), "PLACEHOLDER");
+    for r in placeholders.iter().rev() {
+        // A range outside the line (or inside a character) is no place.
+        if s.get(r.clone()).is_some() {
+            s.replace_range(r.clone(), "PLACEHOLDER");
+        }
     }
     analyse_at(&s, 0)
 }

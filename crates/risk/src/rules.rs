@@ -1,8 +1,8 @@
 //! What each program does with its arguments.
 
+use super::Risk;
 use super::lex::Simple;
 use super::{Inferred, analyse_at};
-use crate::playbook::model::Risk;
 use Risk::{Change, Destructive, Read};
 
 /// Programs that only read, whatever their arguments (a few are looked
@@ -408,7 +408,6 @@ fn short_has(w: &[&str], letter: char) -> bool {
     w.iter().any(|x| {
         x.starts_with('-')
             && !x.starts_with("--")
-            && x.len() > 1
             && x[1..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphabetic())
@@ -588,7 +587,6 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
             }
         }
         "eval" => line_of(args, depth),
-        "source" | "." => Inferred::unknown(),
         "kubectl" | "oc" | "kubecolor" => kubectl(prog, args, stdin, depth),
         "helm" => helm(args),
         "curl" => curl(args),
@@ -1413,6 +1411,7 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
         | "chef-client" | "puppet" | "salt" => of(Change),
         "openssl" | "tcpdump" => of(Read),
         p if READ_PROGRAMS.contains(&p) => of(Read),
+        // Also `source FILE` and `. FILE`: a script not on the line.
         _ => Inferred::unknown(),
     }
 }
@@ -1545,9 +1544,9 @@ fn kubectl(prog: &str, args: &[&str], stdin: &[String], depth: usize) -> Inferre
                 _ => Change,
             })
         }
-        "debug" | "cp" | "apply" | "create" | "patch" | "edit" | "label" | "annotate" | "set"
-        | "cordon" | "uncordon" | "taint" | "expose" | "run" | "autoscale" | "certificate"
-        | "attach" => of(Change),
+        // `debug`, `cp`, `apply`, `create`, `patch`, `edit`, `label`,
+        // `annotate`, `set`, `cordon`, `uncordon`, `taint`, `expose`, `run`,
+        // `autoscale`, `certificate`, `attach` and any verb not above.
         _ => of(Change),
     }
 }

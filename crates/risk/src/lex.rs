@@ -161,6 +161,12 @@ impl Lexer {
                 self.pos += 2;
                 let inner = self.balanced('{', '}');
                 self.word.push_str(&format!("${{{inner}}}"));
+                // `${X:-$(rm -rf /data)}` runs its default: the text is
+                // analysed as a quoted word (its `$(…)` and backquotes
+                // are commands; a `|` or `;` in it is not).
+                if inner.contains(['$', '`']) {
+                    self.subs.push(format!("echo \"{inner}\""));
+                }
             }
             _ => {
                 self.pos += 1;
@@ -232,12 +238,8 @@ impl Lexer {
                 body.push_str(&line);
                 body.push('\n');
             }
-            let target = if idx < self.out.len() {
-                self.out.get_mut(idx)
-            } else {
-                None
-            };
-            match target {
+            // The command that opened it, or the one still open.
+            match self.out.get_mut(idx) {
                 Some(c) => c.stdin.push(body),
                 None => self.cur.stdin.push(body),
             }
@@ -425,5 +427,178 @@ mod tests {
             cmds[0].words,
             vec!["find", ".", "-name", "*.log", "-exec", "rm", "{}", ";"]
         );
+    }
+
+    fn subs(line: &str) -> Vec<String> {
+        lex(line).1
+    }
+
+    #[test]
+    fn a_substitution_ends_at_its_own_closing_parenthesis() {
+        // Not at one in quotes, escaped or closing a nested one: what
+        // follows is still inside, and analysed.
+        assert_eq!(
+            subs("echo $(printf 'a)'; rm -rf /x) done"),
+            ["printf 'a)'; rm -rf /x"]
+        );
+        assert_eq!(
+            subs("echo $(printf \"a)\"; rm -rf /x) done"),
+            ["printf \"a)\"; rm -rf /x"]
+        );
+        assert_eq!(
+            subs("echo $(printf \\); rm -rf /x) done"),
+            ["printf \\); rm -rf /x"]
+        );
+        assert_eq!(
+            subs("echo $(cat $(ls); rm -rf /x) done"),
+            ["cat $(ls); rm -rf /x"]
+        );
+        assert_eq!(words("echo $(ls) done"), [["echo", "$(ls)", "done"]]);
+    }
+
+    #[test]
+    fn backquotes_end_at_the_next_unescaped_backquote() {
+        let (cmds, found) = lex("echo `date`; rm -rf /x");
+        assert_eq!(found, ["date"]);
+        assert_eq!(cmds.len(), 2);
+        assert_eq!(cmds[1].words, ["rm", "-rf", "/x"]);
+        // An escaped backquote is a nested one, in the text analysed.
+        assert_eq!(subs("echo `echo \\`date\\``; ls"), ["echo `date`"]);
+    }
+
+    #[test]
+    fn a_parameter_is_one_word_and_its_default_is_analysed() {
+        let (cmds, found) = lex("grep -E ${PATTERNS//,/|} app.log; ls ${DIR:-a b}");
+        assert_eq!(
+            cmds.iter().map(|c| c.words.clone()).collect::<Vec<_>>(),
+            [
+                vec!["grep", "-E", "${PATTERNS//,/|}", "app.log"],
+                vec!["ls", "${DIR:-a b}"]
+            ]
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(subs("echo ${X:-$(date)}"), ["echo \"X:-$(date)\""]);
+    }
+
+    #[test]
+    fn double_quotes_keep_escaped_quotes_and_find_substitutions() {
+        let (cmds, found) = lex(r#"echo "a\"; rm -rf /x" "`date`" "$(id)" done"#);
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(
+            cmds[0].words,
+            ["echo", "a\"; rm -rf /x", "`date`", "$(id)", "done"]
+        );
+        assert_eq!(found, ["date", "id"]);
+    }
+
+    fn redirs(line: &str) -> Vec<(String, String)> {
+        lex(line)
+            .0
+            .into_iter()
+            .flat_map(|c| c.redirs)
+            .collect::<Vec<_>>()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_redirection_operator_and_its_target() {
+        assert_eq!(
+            redirs("a >o1 >>o2 >|o3 >&2 2>o4 &>o5 &>>o6 <i1 <&3 <<<s 12x>o7"),
+            pairs(&[
+                (">", "o1"),
+                (">>", "o2"),
+                (">|", "o3"),
+                (">&", "2"),
+                (">", "o4"),
+                ("&>", "o5"),
+                ("&>>", "o6"),
+                ("<", "i1"),
+                ("<&", "3"),
+                ("<<<", "s"),
+                (">", "o7"),
+            ])
+        );
+        // `2>` is a descriptor; `12x>` is a word before a redirection.
+        assert_eq!(words("a 2>o 12x>p"), [["a", "12x"]]);
+        assert_eq!(words("a 2>/dev/null b"), [["a", "b"]]);
+        // An empty quoted word before `>` is a word, not a descriptor.
+        assert_eq!(words("echo ''>x"), [["echo", ""]]);
+        // Process substitutions are words, and analysed.
+        let (cmds, found) = lex("diff <(ls a) >(tee b) c");
+        assert_eq!(cmds[0].words, ["diff", "<(ls a)", ">(tee b)", "c"]);
+        assert_eq!(found, ["ls a", "tee b"]);
+        assert!(cmds[0].redirs.is_empty());
+    }
+
+    #[test]
+    fn comments_escapes_and_braces() {
+        assert_eq!(
+            words("ls # rm -rf /\necho a#b"),
+            vec![vec!["ls"], vec!["echo", "a#b"]]
+        );
+        // Outside quotes a backslash keeps the next character; before a
+        // newline it joins the lines; at the end it is nothing.
+        assert_eq!(words(r"echo a\ b \; c\\d"), [["echo", "a b", ";", r"c\d"]]);
+        assert_eq!(words("echo a\\\nb"), [["echo", "ab"]]);
+        assert_eq!(words(r"echo a\"), [["echo", "a"]]);
+        // In double quotes a backslash escapes only `"`, `\`, `$`, a
+        // backquote and a newline.
+        assert_eq!(
+            words(
+                r#"echo "x\"y\\z\$w\`v\q" "a\
+b" "end\"#
+            ),
+            [["echo", r#"x"y\z$w`v\q"#, "ab", r"end\"]]
+        );
+        assert_eq!(
+            words("{ ls; rm x; } && echo {a,b} {} x{y}z"),
+            vec![
+                vec!["ls"],
+                vec!["rm", "x"],
+                vec!["echo", "{a,b}", "{}", "x{y}z"]
+            ]
+        );
+        assert_eq!(
+            words("a;b|c&d&&e||f(g)h"),
+            [["a"], ["b"], ["c"], ["d"], ["e"], ["f"], ["g"], ["h"]]
+        );
+        assert_eq!(words("a\tb\r\tc"), [["a", "b", "c"]]);
+        assert_eq!(words("echo 'a b' c'd'e"), [["echo", "a b", "cde"]]);
+    }
+
+    #[test]
+    fn arithmetic_is_no_command() {
+        let (cmds, found) = lex("echo $((2*(3+1))) done");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(cmds[0].words, ["echo", "$((2*(3+1)))", "done"]);
+    }
+
+    #[test]
+    fn only_here_strings_and_here_documents_are_standard_input() {
+        let (cmds, _) = lex("psql -c 'select 1' > drop.txt 2>/dev/null <<< 'SELECT 2'");
+        assert_eq!(cmds[0].stdin, ["SELECT 2"]);
+        assert_eq!(
+            cmds[0].redirs,
+            [
+                (">".to_string(), "drop.txt".to_string()),
+                (">".into(), "/dev/null".into()),
+                ("<<<".into(), "SELECT 2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn tabs_before_the_delimiter_end_a_here_document_only_with_the_dash() {
+        let (cmds, _) = lex("cat <<-EOF\n\tline\n\tEOF\nrm x");
+        assert_eq!(cmds[0].stdin, ["\tline\n"]);
+        assert_eq!(cmds[1].words, ["rm", "x"]);
+        let (cmds, _) = lex("cat <<EOF\n\tEOF\nEOF\nrm x");
+        assert_eq!(cmds[0].stdin, ["\tEOF\n"]);
+        assert_eq!(cmds[1].words, ["rm", "x"]);
     }
 }

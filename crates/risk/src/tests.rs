@@ -819,6 +819,732 @@ const TABLE: &[(&str, Risk)] = &[
     ("make deploy", Change),
     ("npx prisma migrate deploy", Change),
     ("", Read),
+    // Disks, firewalls, network and host tools: each way a rule reads.
+    ("fdisk -l", Read),
+    ("fdisk --list /dev/nvme0n1", Read),
+    ("parted /dev/sdb print", Read),
+    ("parted /dev/sdb mklabel gpt", Destructive),
+    ("gdisk /dev/sdb", Destructive),
+    ("perl -pi -e 's/debug/info/' /etc/app/app.conf", Change),
+    ("iptables-save", Read),
+    ("ip6tables-save -t nat", Read),
+    ("iptables-restore < /etc/iptables/rules.v4", Change),
+    ("nft list ruleset", Read),
+    ("nft add rule inet filter input tcp dport 22 drop", Change),
+    ("nft -f /etc/nftables.conf", Change),
+    ("ufw status verbose", Read),
+    ("ufw deny 22/tcp", Change),
+    ("firewall-cmd --list-all", Read),
+    ("firewall-cmd --get-active-zones", Read),
+    ("firewall-cmd --query-port=443/tcp", Read),
+    ("firewall-cmd --state", Read),
+    ("firewall-cmd --zone=public --list-ports", Read),
+    ("firewall-cmd --permanent --list-services", Read),
+    ("firewall-cmd --add-port=8080/tcp", Change),
+    ("ip netns exec blue kubectl get pods", Read),
+    ("ip netns exec blue ip link set eth0 down", Change),
+    ("ip -n blue addr flush dev eth0", Change),
+    ("tc qdisc show dev eth0", Read),
+    ("tc qdisc add dev eth0 root netem delay 100ms", Change),
+    ("tc qdisc del dev eth0 root", Change),
+    ("conntrack -L", Read),
+    ("conntrack -D -s 10.0.0.5", Change),
+    ("conntrack --delete -s 10.0.0.5", Change),
+    ("conntrack --flush", Change),
+    ("ethtool eth0", Read),
+    ("ethtool -S eth0", Read),
+    ("ethtool -s eth0 speed 1000 duplex full", Change),
+    ("ethtool --set-ring eth0 rx 4096", Change),
+    ("ethtool --change eth0 autoneg off", Change),
+    ("sysctl -a", Read),
+    ("sysctl -p", Change),
+    ("sysctl --system", Change),
+    ("sysctl net.core.somaxconn=4096", Change),
+    ("hostnamectl", Read),
+    ("timedatectl status", Read),
+    ("nmcli device status", Read),
+    ("nmcli connection down eth0", Change),
+    ("hostnamectl set-hostname web-1", Change),
+    ("certbot certificates", Read),
+    ("certbot delete --cert-name example.com", Destructive),
+    ("certbot renew", Change),
+    // Mesh, deploy and messaging tools.
+    ("linkerd check", Read),
+    ("linkerd -n prod viz stat deploy", Read),
+    ("linkerd uninstall", Destructive),
+    ("linkerd upgrade", Change),
+    ("kustomize build overlays/prod", Read),
+    ("kustomize edit set image api=api:1.2", Change),
+    ("helmfile -e prod diff", Read),
+    ("helmfile -f helmfile.yaml destroy", Destructive),
+    ("helmfile -e prod apply", Change),
+    (
+        "kafka-topics.sh --bootstrap-server k:9092 --describe --topic t",
+        Read,
+    ),
+    (
+        "kafka-configs.sh --bootstrap-server k:9092 --alter --entity-type topics --entity-name t --add-config retention.ms=1000",
+        Change,
+    ),
+    (
+        "kafka-configs.sh --bootstrap-server k:9092 --alter --entity-type topics --entity-name t --remove --delete-config retention.ms",
+        Destructive,
+    ),
+    (
+        "kafka-acls.sh --bootstrap-server k:9092 --remove --allow-principal User:x --topic t",
+        Destructive,
+    ),
+    (
+        "kafka-consumer-groups.sh --bootstrap-server k:9092 --delete-offsets --group g --topic t",
+        Destructive,
+    ),
+    (
+        "kafka-consumer-groups.sh --bootstrap-server k:9092 --group g --reset-offsets --to-latest --topic t --dry-run",
+        Read,
+    ),
+    (
+        "kafka-console-consumer.sh --bootstrap-server k:9092 --topic t --from-beginning",
+        Read,
+    ),
+    (
+        "kafka-log-dirs.sh --bootstrap-server k:9092 --describe",
+        Read,
+    ),
+    (
+        "kafka-console-producer.sh --bootstrap-server k:9092 --topic t",
+        Change,
+    ),
+    (
+        "kafka-leader-election.sh --bootstrap-server k:9092 --election-type preferred --all-topic-partitions",
+        Change,
+    ),
+    ("kcat -b k:9092 -t t -C -c 10", Read),
+    ("kcat -b k:9092 -t t -P", Change),
+    ("kafkacat -b k:9092 -L", Read),
+    // Packages.
+    ("apt-cache policy nginx", Read),
+    ("dpkg-query -W nginx", Read),
+    ("dpkg -r nginx", Destructive),
+    ("dpkg -P nginx", Destructive),
+    ("dpkg --remove nginx", Destructive),
+    ("dpkg --purge nginx", Destructive),
+    ("dpkg -i /tmp/app.deb", Change),
+    ("dpkg --install /tmp/app.deb", Change),
+    ("dpkg --configure -a", Change),
+    ("rpm -e nginx", Destructive),
+    ("rpm --erase nginx", Destructive),
+    ("rpm -V nginx", Read),
+    ("rpm --query nginx", Read),
+    ("rpm --verify nginx", Read),
+    ("rpm -Uvh /tmp/app.rpm", Change),
+    ("pm2 list", Read),
+    ("pm2 logs api", Read),
+    ("pm2 delete api", Destructive),
+    ("pm2 restart api", Change),
+    ("s3cmd ls s3://backups", Read),
+    ("s3cmd del s3://backups/old.tar", Destructive),
+    ("s3cmd put dump.sql s3://backups/", Change),
+    ("mc ls minio/backups", Read),
+    ("mc rm --recursive --force minio/backups/old", Destructive),
+    ("mc cp dump.sql minio/backups/", Change),
+    ("mc admin info minio", Read),
+    ("mc admin service restart minio", Change),
+    // curl's long options, redis' admin commands, psql's meta-commands.
+    (
+        "curl --request DELETE https://api.example.com/v1/jobs/1",
+        Destructive,
+    ),
+    ("curl --request=GET https://api.example.com/v1/jobs", Read),
+    (
+        "curl --upload-file dump.tar https://files.example.com/",
+        Change,
+    ),
+    ("curl --output /tmp/page.html https://example.com/", Change),
+    (
+        "curl --output=/dev/null -w '%{http_code}' https://example.com/",
+        Read,
+    ),
+    ("curl --remote-name https://example.com/tool.tar.gz", Change),
+    (
+        "curl --json '{\"a\":1}' https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl --form file=@x https://api.example.com/v1/upload",
+        Change,
+    ),
+    ("curl --head https://example.com/", Read),
+    ("redis-cli ACL LIST", Read),
+    ("redis-cli ACL DELUSER bob", Destructive),
+    ("redis-cli ACL SETUSER bob on", Change),
+    ("redis-cli SCRIPT EXISTS abc", Read),
+    ("redis-cli FUNCTION DELETE mylib", Destructive),
+    ("redis-cli SCRIPT LOAD 'return 1'", Change),
+    ("redis-cli MODULE LIST", Read),
+    ("redis-cli MODULE LOAD /opt/m.so", Change),
+    ("redis-cli CLUSTER NODES", Read),
+    ("redis-cli CLUSTER FORGET abc", Destructive),
+    ("redis-cli CLUSTER MEET 10.0.0.1 6379", Change),
+    ("redis-cli --cluster check 10.0.0.1:6379", Read),
+    (
+        "redis-cli --cluster del-node 10.0.0.1:6379 abc",
+        Destructive,
+    ),
+    ("redis-cli --cluster rebalance 10.0.0.1:6379", Change),
+    ("psql -c '\\dt'", Read),
+    ("psql -c '\\copy jobs TO jobs.csv CSV'", Change),
+    ("psql -c '\\i fix.sql'", Change),
+    ("find /var/log -name '*.gz' -fprint /tmp/list.txt", Change),
+    ("kubectl plugin list", Read),
+    // Each branch of the rules for databases, storage, services, files,
+    // processes and infrastructure tools.
+    ("mysqladmin -h db status", Read),
+    ("mysqladmin -u root processlist", Read),
+    ("mysqladmin -h db shutdown", Destructive),
+    ("mysqladmin -h db flush-hosts", Change),
+    ("sqlite3 app.db .tables", Read),
+    ("sqlite3 app.db '.restore backup.db'", Destructive),
+    ("sqlite3 app.db 'DELETE FROM jobs'", Destructive),
+    ("sqlite3 app.db 'SELECT count(*) FROM jobs'", Read),
+    ("sqlite3 app.db <<< 'SELECT 1'", Read),
+    ("sqlite3 app.db", Change),
+    ("clickhouse-client --query 'SELECT count() FROM logs'", Read),
+    (
+        "clickhouse-client --query 'TRUNCATE TABLE logs'",
+        Destructive,
+    ),
+    ("clickhouse-client <<< 'SELECT 1'", Read),
+    ("clickhouse-client", Change),
+    ("cqlsh -e 'SELECT * FROM ks.t'", Read),
+    ("cqlsh", Change),
+    ("mongosh --eval 'db.jobs.countDocuments()'", Read),
+    ("mongosh <<< 'db.jobs.drop()'", Destructive),
+    ("mongosh", Change),
+    ("pg_ctl stop -D /var/lib/pg -m fast", Change),
+    ("pg_ctlcluster 16 main restart -m immediate", Destructive),
+    ("patronictl -c /etc/patroni.yml list", Read),
+    (
+        "patronictl -c /etc/patroni.yml reinit pg node-2",
+        Destructive,
+    ),
+    ("patronictl -c /etc/patroni.yml switchover", Change),
+    ("gsutil ls gs://backups", Read),
+    ("gsutil rm gs://backups/old.tar", Destructive),
+    ("gsutil -m rsync -d -r /data gs://backups/data", Destructive),
+    ("gsutil -m rsync -r /data gs://backups/data", Change),
+    ("service --status-all", Read),
+    ("service nginx status", Read),
+    ("service nginx restart", Change),
+    ("journalctl --vacuum-time=2d", Destructive),
+    ("journalctl --rotate", Change),
+    ("journalctl -u nginx --since today", Read),
+    ("shutdown -c", Change),
+    ("shutdown -r now", Destructive),
+    ("ctr version", Read),
+    ("ctr -n k8s.io containers list", Read),
+    (
+        "ctr -n k8s.io images rm docker.io/library/nginx:latest",
+        Destructive,
+    ),
+    (
+        "ctr -n k8s.io images pull docker.io/library/nginx:latest",
+        Change,
+    ),
+    ("mkfs.ext4 /dev/sdb1", Destructive),
+    ("mke2fs -t ext4 /dev/sdb1", Destructive),
+    ("dd if=/dev/sda of=/dev/null bs=1M count=10", Read),
+    ("swapon --show", Read),
+    ("swapon -s", Read),
+    ("swapon /swapfile", Change),
+    ("rsync -av --remove-source-files /a/ /b/", Destructive),
+    ("rsync -av --dry-run /a/ /b/", Read),
+    ("rsync -av -n /a/ /b/", Read),
+    ("tar --list -f backup.tar", Read),
+    ("tar -tvf backup.tar", Read),
+    ("tar -xvf backup.tar", Change),
+    ("tar -cvf backup.tar /etc", Change),
+    ("sed --in-place=.bak 's/a/b/' f", Change),
+    ("yq --inplace '.a = 1' f.yaml", Change),
+    ("yq -i '.a = 1' f.yaml", Change),
+    ("tee /dev/null", Read),
+    ("echo 1 | tee /proc/sys/vm/drop_caches", Change),
+    ("kill -l", Read),
+    ("kill -0 1234", Read),
+    ("renice -n 10 -p 1234", Change),
+    ("iptables --append INPUT -s 1.2.3.4 -j DROP", Change),
+    ("iptables -t nat -S", Read),
+    ("mount -t nfs srv:/export /mnt", Change),
+    ("crontab -e", Change),
+    ("nc -l 8080", Change),
+    ("nginx -T", Read),
+    ("apachectl configtest", Read),
+    ("haproxy -c -f /etc/haproxy/haproxy.cfg", Read),
+    ("caddy validate --config /etc/caddy/Caddyfile", Read),
+    ("httpd -v", Read),
+    ("httpd -V", Read),
+    ("apachectl -S", Read),
+    ("caddy version", Read),
+    ("caddy reload --config /etc/caddy/Caddyfile", Change),
+    ("terraform fmt -check", Read),
+    ("terraform fmt", Change),
+    ("terraform init", Change),
+    ("terraform -chdir=infra output", Read),
+    ("terraform apply -destroy", Destructive),
+    ("terraform state pull", Read),
+    ("vault policy read app", Read),
+    ("vault token lookup", Read),
+    ("vault secrets list", Read),
+    ("vault operator members", Read),
+    ("vault kv metadata get secret/app", Read),
+    ("vault kv metadata delete secret/app", Destructive),
+    ("vault delete secret/app", Destructive),
+    ("vault lease revoke -prefix aws/creds", Destructive),
+    ("vault secrets disable kv", Destructive),
+    ("vault operator raft remove-peer node-3", Destructive),
+    ("vault operator raft snapshot save s.snap", Change),
+    ("etcdctl member list", Read),
+    ("etcdctl snapshot status /backup/etcd.db", Read),
+    ("etcdctl member remove 8e9e05c52164694d", Destructive),
+    ("etcdctl get /registry --prefix --keys-only", Read),
+    ("consul operator raft list-peers", Read),
+    (
+        "consul operator raft remove-peer -address=10.0.0.3:8300",
+        Destructive,
+    ),
+    ("consul leave", Destructive),
+    ("consul kv put app/config x", Change),
+    ("nomad status", Read),
+    ("nomad job plan api.nomad", Read),
+    ("nomad operator raft list-peers", Read),
+    (
+        "nomad operator raft remove-peer -peer-address=10.0.0.3:4647",
+        Change,
+    ),
+    ("nomad job stop -purge api", Destructive),
+    ("nomad node eligibility -disable node-1", Change),
+    ("argocd version", Read),
+    ("argocd app list", Read),
+    ("argocd app delete-resource api --kind Pod", Destructive),
+    (
+        "argocd repo rm https://git.example.com/app.git",
+        Destructive,
+    ),
+    ("flux version", Read),
+    ("flux delete kustomization apps", Destructive),
+    ("flux uninstall", Destructive),
+    ("istioctl", Read),
+    ("istioctl x describe pod api-1", Read),
+    ("istioctl x uninstall --purge", Destructive),
+    ("istioctl uninstall --purge", Destructive),
+    ("istioctl install -y", Change),
+    ("velero version", Read),
+    ("velero backup describe nightly", Read),
+    ("velero backup delete nightly", Destructive),
+    ("amtool check-config /etc/alertmanager.yml", Read),
+    ("amtool alert", Read),
+    ("kubectx -c", Read),
+    ("kubens --current", Read),
+    ("kustomize version", Read),
+    ("helmfile list", Read),
+    ("helmfile delete", Destructive),
+    (
+        "kafka-topics.sh --bootstrap-server k:9092 --create --topic t",
+        Change,
+    ),
+    (
+        "kafka-consumer-groups.sh --bootstrap-server k:9092 --delete --group g",
+        Destructive,
+    ),
+    (
+        "kafka-consumer-groups.sh --bootstrap-server k:9092 --list",
+        Read,
+    ),
+    (
+        "kafka-consumer-groups.sh --bootstrap-server k:9092 --group g --reset-offsets --to-earliest --topic t",
+        Read,
+    ),
+    ("rabbitmq-diagnostics status", Read),
+    ("rabbitmqctl -p / list_exchanges", Read),
+    ("rabbitmqctl cluster_status", Read),
+    ("rabbitmqctl delete_queue q", Destructive),
+    ("rabbitmqctl forget_cluster_node rabbit@n2", Destructive),
+    ("rabbitmqctl force_reset", Destructive),
+    ("rabbitmq-plugins enable rabbitmq_shovel", Change),
+    ("nodetool -h db1 tpstats", Read),
+    ("nodetool clearsnapshot", Destructive),
+    ("apt list --upgradable", Read),
+    ("apt-get purge -y nginx", Destructive),
+    ("yum history", Read),
+    ("pip show requests", Read),
+    ("pip uninstall -y requests", Destructive),
+    ("cargo search serde", Change),
+    ("go version", Change),
+    ("pacman -Qi nginx", Read),
+    ("pacman -Q nginx", Read),
+    ("curl --data delete https://api.example.com/v1/jobs", Change),
+    ("curl -G -d 'q=x' https://api.example.com/v1/jobs", Read),
+    (
+        "curl -X POST --referer https://app.example.com/delete https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl -X POST --compressed https://api.example.com/v1/jobs/delete",
+        Destructive,
+    ),
+    (
+        "curl -X POST -H 'Referer: https://app.example.com/delete' https://api.example.com/v1/jobs",
+        Change,
+    ),
+    ("sudo -- rm -rf /var/lib/app", Destructive),
+    ("sudo -u app -- kubectl get pods", Read),
+    ("nice -n 10 -- rm -rf /var/lib/app", Destructive),
+    ("pacman -Si nginx", Change),
+    ("pacman -Rns nginx", Destructive),
+    ("pacman -Syu", Change),
+    ("supervisorctl status", Read),
+    ("supervisorctl shutdown", Destructive),
+    ("supervisorctl restart api", Change),
+    ("ansible all -m ping --check", Read),
+    ("ansible-playbook site.yml -C", Read),
+    ("ansible-playbook site.yml --list-hosts", Read),
+    ("ansible-playbook site.yml --syntax-check", Read),
+    ("ansible-playbook site.yml", Change),
+    ("make deploy", Change),
+    ("openssl s_client -connect example.com:443", Read),
+    // kubectl and oc, verb by verb; helm.
+    ("kubectl ctx prod", Change),
+    ("kubectl auth whoami", Read),
+    ("kubectl auth reconcile -f rbac.yaml", Change),
+    ("kubectl config get-contexts", Read),
+    ("kubectl config use-context prod", Change),
+    ("kubectl rollout status deploy/api", Read),
+    ("kubectl rollout restart deploy/api", Change),
+    ("kubectl plugin install x", Change),
+    ("oc image info quay.io/app:1", Read),
+    ("kubectl image info quay.io/app:1", Change),
+    ("oc project", Read),
+    ("oc project prod", Change),
+    ("kubectl drain node-1 --ignore-daemonsets", Destructive),
+    ("kubectl replace --force -f pod.yaml", Destructive),
+    ("kubectl scale deploy/api --replicas=0", Destructive),
+    ("kubectl scale deploy/api --replicas 3", Change),
+    ("oc adm drain node-1", Destructive),
+    ("oc adm prune images --confirm", Destructive),
+    ("oc adm top nodes", Read),
+    ("oc adm release info", Read),
+    ("oc adm release new", Change),
+    ("oc adm policy who-can get pods", Read),
+    ("oc adm policy add-role-to-user admin bob", Change),
+    ("oc adm upgrade", Read),
+    ("oc adm upgrade --to-latest", Change),
+    ("oc adm upgrade --clear", Change),
+    ("oc adm upgrade channel stable-4.16", Change),
+    ("kubectl cordon node-1", Change),
+    ("kubectl apply --dry-run=server -f app.yaml", Read),
+    ("kubectl apply --dry-run=none -f app.yaml", Change),
+    ("kubectl exec -it api-1 -- sh", Change),
+    ("kubectl exec api-1 -- ls /data", Read),
+    ("oc rsh api-1 ls /data", Read),
+    ("oc rsh api-1", Change),
+    ("helm", Read),
+    ("helm repo list", Read),
+    (
+        "helm repo add bitnami https://charts.bitnami.com/bitnami",
+        Change,
+    ),
+    ("helm upgrade api ./chart --dry-run", Read),
+    ("helm uninstall api -n prod", Destructive),
+    (
+        "helm upgrade --install api ./chart -n prod -f values.yaml",
+        Change,
+    ),
+    // HTTP: each method, each way a path deletes, each query sent by POST.
+    ("curl -X OPTIONS https://api.example.com/v1/jobs", Read),
+    ("curl -X TRACE https://api.example.com/v1/jobs", Read),
+    (
+        "curl -X delete https://api.example.com/v1/jobs/1",
+        Destructive,
+    ),
+    (
+        "curl -X PUT https://api.example.com/v1/jobs/delete",
+        Destructive,
+    ),
+    (
+        "curl -X POST https://api.example.com/v1/jobs/delete_all",
+        Destructive,
+    ),
+    (
+        "curl -X POST https://api.example.com/v1/jobs/delete-old",
+        Destructive,
+    ),
+    (
+        "curl -X POST 'https://api.example.com/v1/jobs/run?delete=1'",
+        Change,
+    ),
+    (
+        "curl -X POST 'https://api.example.com/v1/jobs/run#delete'",
+        Change,
+    ),
+    ("curl -X POST https://api.example.com/v1/undelete", Change),
+    ("curl -X POST es:9200/logs/_msearch", Read),
+    ("curl -X POST es:9200/logs/_count/", Read),
+    ("curl -X POST es:9200/logs/_mget", Read),
+    ("curl -X POST es:9200/logs/_field_caps", Read),
+    ("curl -X POST es:9200/logs/_analyze", Read),
+    ("curl -X POST es:9200/logs/_explain", Read),
+    ("curl -X POST es:9200/logs/_validate", Read),
+    ("curl -X POST es:9200/logs/_validate/query", Read),
+    ("curl -X POST 'es:9200/logs/_search?q=x#frag'", Read),
+    ("curl -X POST prom:9090/api/v1/query", Read),
+    ("curl -X POST prom:9090/api/v1/query_range", Read),
+    ("curl -X POST prom:9090/api/v1/query_exemplars", Read),
+    ("curl -X POST prom:9090/api/v1/series", Read),
+    ("curl -X POST prom:9090/api/v1/labels", Read),
+    (
+        "curl -X POST prom:9090/api/v1/admin/tsdb/delete_series",
+        Destructive,
+    ),
+    ("curl -G -d 'query=up' prom:9090/api/v1/query", Read),
+    (
+        "curl -d @body.json -X GET https://api.example.com/v1/jobs",
+        Read,
+    ),
+    (
+        "curl -sSo /tmp/out.json https://api.example.com/v1/jobs",
+        Change,
+    ),
+    ("curl -o/dev/null https://api.example.com/v1/jobs", Read),
+    ("curl -Tbackup.tar https://store/", Change),
+    ("curl -Ffile=@a https://api.example.com/v1/upload", Change),
+    (
+        "curl --url https://api.example.com/v1/jobs -H 'Accept: x'",
+        Read,
+    ),
+    (
+        "curl --data-urlencode 'q=x' https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl --form-string 'a=b' https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl --get --data 'q=x' https://api.example.com/v1/jobs",
+        Read,
+    ),
+    (
+        "curl --output=/tmp/x https://api.example.com/v1/jobs",
+        Change,
+    ),
+    (
+        "curl --remote-name-all https://example.com/a https://example.com/b",
+        Change,
+    ),
+    ("curl --max-time 5 https://api.example.com/v1/health", Read),
+    ("wget --output-document=/tmp/x http://api/x", Change),
+    ("wget --output-document=- http://api/x", Read),
+    ("wget --output-document /dev/null http://api/x", Read),
+    ("wget --output-document /tmp/x http://api/x", Change),
+    ("wget -O/tmp/x http://api/x", Change),
+    ("wget -qO /dev/null http://api/x", Read),
+    (
+        "wget --body-data 'a=1' --method PUT -qO- http://api/x",
+        Change,
+    ),
+    ("wget --body-file=b.json -qO- http://api/x", Change),
+    ("wget --method=GET -qO- http://api/jobs/delete", Read),
+    ("http PUT https://api/x name=a", Change),
+    ("http --form https://api/x name=a", Change),
+    ("http -f https://api/x", Change),
+    ("http https://api/x id:=1", Change),
+    ("http https://api/x file=@a.json", Change),
+    ("http https://api/x q==1", Read),
+    ("http https://api/x @body.json", Change),
+    ("http -a user:pass https://api/x", Read),
+    ("xh DELETE https://api/x/1", Destructive),
+    ("https https://api/x", Read),
+    // redis-cli: each way it is given commands.
+    ("redis-cli MEMORY PURGE", Change),
+    ("redis-cli memory doctor", Read),
+    ("redis-cli --eval script.lua k , a", Change),
+    ("redis-cli --rdb /tmp/dump.rdb", Change),
+    ("redis-cli --scan --pattern 'session:*'", Read),
+    ("redis-cli --latency-history", Read),
+    ("redis-cli --cluster help", Read),
+    ("redis-cli <<< 'GET a'", Read),
+    ("redis-cli <<EOF\nGET a\n\nDEL b\nEOF", Destructive),
+    ("redis-cli <<EOF\nGET a\n\nTTL b\nEOF", Read),
+    ("redis-cli -h redis -a secret --user bob GET k", Read),
+    // SQL: quotes and comments hide nothing and show nothing; each way
+    // psql and mysql are given statements.
+    ("psql -c \"SELECT 'DROP TABLE x'\"", Read),
+    ("psql -c 'SELECT 1 -- DROP TABLE x'", Read),
+    (
+        "psql <<EOF\nSELECT 1 -- a comment\nDELETE FROM jobs\nEOF",
+        Destructive,
+    ),
+    ("psql -c 'SELECT 2-1'", Read),
+    ("psql -c 'START TRANSACTION'", Read),
+    ("psql -c \"COPY jobs FROM '/tmp/jobs.csv'\"", Change),
+    ("psql -c 'COPY jobs TO STDOUT'", Read),
+    ("psql -c 'ANALYZE jobs'", Change),
+    ("psql -c 'SET statement_timeout = 0'", Read),
+    ("psql --command='DELETE FROM jobs'", Destructive),
+    ("psql --command 'SELECT 1'", Read),
+    ("psql -c'TRUNCATE jobs'", Destructive),
+    ("psql --cluster 16/main -l", Read),
+    ("psql -c 'SELECT 1' -c 'DELETE FROM jobs'", Destructive),
+    ("psql -f - <<< 'SELECT 1'", Read),
+    ("psql -f - <<< 'DROP TABLE jobs'", Destructive),
+    ("psql -f fix.sql", Change),
+    ("psql --file=fix.sql", Change),
+    ("psql -l", Read),
+    ("psql --list", Read),
+    ("psql --version", Read),
+    ("psql -V", Read),
+    ("psql -h db app", Change),
+    ("mysql -e 'SET GLOBAL max_connections = 500'", Change),
+    ("mysql -e 'SET PERSIST max_connections = 500'", Change),
+    ("mysql -e 'SET NAMES utf8mb4'", Read),
+    ("mysql -e 'START SLAVE'", Change),
+    ("mysql -e 'START REPLICA'", Change),
+    ("mysql --execute='DELETE FROM jobs'", Destructive),
+    ("mysql --execute 'SELECT 1'", Read),
+    ("mysql -eSELECT\\ 1", Read),
+    ("mysql -Nse 'SHOW PROCESSLIST'", Read),
+    ("mysql -Nse 'DROP TABLE jobs'", Destructive),
+    ("mysql -u root -p app", Change),
+    ("mysql --version", Read),
+    ("mysql -V", Read),
+    ("mysql app <<< 'SELECT 1'", Read),
+    ("mysql -h db -e 'SHOW SLAVE STATUS' -e 'KILL 42'", Change),
+    // Cloud CLIs, systemd, containers, find and git: each branch.
+    ("aws ec2 run-instances --dry-run --image-id ami-1", Read),
+    ("aws s3 ls s3://backups", Read),
+    ("aws s3 presign s3://backups/a", Read),
+    ("aws s3 rb s3://old-bucket", Destructive),
+    ("aws s3 sync /data s3://backups --delete", Destructive),
+    ("aws s3 sync /data s3://backups --dryrun", Read),
+    ("aws s3 mv s3://a/x s3://b/x --dryrun", Read),
+    ("aws s3 sync /data s3://backups", Change),
+    ("aws", Read),
+    ("aws help", Read),
+    ("aws --version", Read),
+    ("aws configure list", Read),
+    ("aws configure set region eu-west-1", Change),
+    ("aws ecr get-login-password", Change),
+    ("aws logs tail /aws/lambda/api --follow", Read),
+    (
+        "aws ec2 terminate-instances --instance-ids i-1",
+        Destructive,
+    ),
+    (
+        "aws ec2 revoke-security-group-ingress --group-id sg-1",
+        Change,
+    ),
+    ("aws iam disable-user --user-name x", Change),
+    (
+        "aws rds reboot-db-instance --db-instance-identifier db",
+        Change,
+    ),
+    ("aws ec2 remove-tags --resources i-1", Change),
+    (
+        "aws ec2 create-tags --resources i-1 --tags Key=a,Value=b",
+        Change,
+    ),
+    ("aws sts", Read),
+    ("gcloud compute instances get-serial-port-output vm-1", Read),
+    ("az vm get-instance-view -g rg -n vm", Read),
+    ("az vm get-boot-log -g rg -n vm", Change),
+    ("gcloud container clusters get-credentials prod", Change),
+    ("gcloud compute instances list-tags", Read),
+    ("az account show-usage", Read),
+    (
+        "gcloud container clusters resize prod --num-nodes 0",
+        Destructive,
+    ),
+    (
+        "gcloud container clusters resize prod --num-nodes=3",
+        Change,
+    ),
+    ("az aks scale -g rg -n prod -c 0", Destructive),
+    ("gcloud", Read),
+    ("gcloud compute ssh vm-1", Change),
+    ("systemctl", Read),
+    ("systemctl --failed", Read),
+    ("systemctl -H host1 is-active nginx", Read),
+    ("systemctl isolate rescue.target", Destructive),
+    ("systemctl restart nginx", Change),
+    ("docker compose ps", Read),
+    ("docker compose down", Destructive),
+    ("docker compose exec web ls /data", Read),
+    ("docker compose exec -e A=1 web rm -rf /data", Destructive),
+    ("docker compose exec web", Change),
+    ("docker compose up -d", Change),
+    ("docker-compose -f prod.yml logs api", Read),
+    ("docker-compose kill", Destructive),
+    ("docker exec -it -u root app cat /etc/os-release", Read),
+    ("docker exec app", Change),
+    ("docker container exec app rm -rf /data", Destructive),
+    ("docker container ls", Read),
+    ("docker container logs app", Read),
+    ("docker volume prune -f", Destructive),
+    ("docker swarm leave --force", Destructive),
+    ("docker image rmi nginx", Destructive),
+    ("docker network create app", Change),
+    ("docker -H tcp://h:2376 ps", Read),
+    ("docker rmi nginx:old", Destructive),
+    ("docker system prune -af", Destructive),
+    ("docker restart app", Change),
+    ("crictl", Read),
+    ("crictl inspectp abc", Read),
+    ("crictl rmp abc", Destructive),
+    ("crictl exec abc ls /", Read),
+    ("crictl exec -it abc rm -rf /data", Destructive),
+    ("crictl exec abc", Change),
+    ("crictl stopp abc", Change),
+    ("find /tmp -name '*.tmp' -delete", Destructive),
+    ("find /tmp -name '*.log' -exec gzip {} +", Change),
+    ("find /tmp -name '*.log' -execdir rm {} \\;", Destructive),
+    ("find /tmp -name '*.log' -exec ls -l {} ';' -print", Read),
+    ("find /tmp -ok rm {} ;", Destructive),
+    ("find /tmp -fls /tmp/list", Change),
+    ("git branch -a", Read),
+    ("git branch", Read),
+    ("git tag -l 'v1.*'", Read),
+    ("git remote -v", Read),
+    ("git stash list", Read),
+    ("git stash show", Read),
+    ("git config --get user.email", Read),
+    ("git branch --contains abc", Read),
+    ("git branch new-feature", Change),
+    ("git reset --hard HEAD~1", Destructive),
+    ("git reset --soft HEAD~1", Change),
+    ("git clean -fd", Destructive),
+    ("git clean --force", Destructive),
+    ("git clean -n", Change),
+    ("git push --force origin main", Destructive),
+    ("git push -f origin main", Destructive),
+    ("git push --force-with-lease", Destructive),
+    ("git push --delete origin old", Destructive),
+    ("git push origin :old", Destructive),
+    ("git push origin +main", Destructive),
+    ("git push origin main", Change),
+    ("git branch -D old", Destructive),
+    ("git -C /srv/app log --oneline -5", Read),
+    ("git pull", Change),
+];
+
+/// The commands of [`TABLE`] whose program the rules do not know.
+const UNKNOWN_IN_TABLE: &[&str] = &[
+    "bash fix.sh",
+    "zkp-ledger health-check --verbose",
+    "./scripts/failover.sh prod",
+    "/opt/app/bin/app-ctl restart",
+    "python3 fix_queue.py --apply",
+    "node scripts/reindex.js",
+    "kafka-log-cleaner --now",
+    "source ./env.sh",
 ];
 
 #[test]
@@ -828,6 +1554,19 @@ fn the_table() {
         let got = infer(cmd);
         if got != *want {
             wrong.push(format!("{cmd:?}: got {}, want {}", got.name(), want.name()));
+        }
+        // The rules know every program of the table but these: what
+        // they say is a floor that no declaration lowers.
+        let a = analyse(cmd);
+        let unknown = UNKNOWN_IN_TABLE.contains(cmd);
+        let floor = if unknown { Read } else { *want };
+        if a.unknown != unknown || a.known != floor {
+            wrong.push(format!(
+                "{cmd:?}: known {}, unknown {}; want known {}, unknown {unknown}",
+                a.known.name(),
+                a.unknown,
+                floor.name()
+            ));
         }
     }
     assert!(TABLE.len() >= 300, "{} commands", TABLE.len());
@@ -964,4 +1703,204 @@ fn a_query_string_does_not_make_a_post_delete() {
         infer("curl -X POST 'es:9200/logs/_delete_by_query'"),
         Destructive
     );
+}
+
+#[test]
+fn risks_have_their_playbook_names() {
+    assert_eq!(Read.name(), "read");
+    assert_eq!(Change.name(), "change");
+    assert_eq!(Destructive.name(), "destructive");
+}
+
+#[test]
+fn the_rules_know_their_programs_only() {
+    assert!(knows("kubectl"));
+    assert!(knows("cat"));
+    assert!(!knows("zkp-ledger"));
+}
+
+#[test]
+fn wrappers_and_substitutions_are_followed_eight_deep_not_nine() {
+    // `sh -c` eight times around a read is a read; nine times, no longer
+    // looked into: `change`.
+    let nested = |n: usize, inner: &str| {
+        let mut s = inner.to_string();
+        for _ in 0..n {
+            s = format!("sh -c {}", shell_words::quote(&s));
+        }
+        s
+    };
+    assert_eq!(infer(&nested(8, "kubectl get pods")), Read);
+    let nine = analyse(&nested(9, "kubectl get pods"));
+    assert_eq!((nine.known, nine.unknown), (Change, true));
+    // The same for `$(…)` inside `$(…)`.
+    let subs = |n: usize| {
+        let mut s = String::from("ls");
+        for _ in 0..n {
+            s = format!("echo $({s})");
+        }
+        s
+    };
+    assert_eq!(infer(&subs(8)), Read);
+    assert_eq!(infer(&subs(9)), Change);
+}
+
+#[test]
+fn placeholders_given_by_place_are_words() {
+    let line = "kubectl logs <pod> -n <namespace>";
+    // Read as redirections, `<pod>` writes a file named `-n`.
+    assert_eq!(analyse(line).effective(None), Change);
+    assert_eq!(
+        analyse_masked(line, &[13..18, 22..33]).effective(None),
+        Read
+    );
+    // A place outside the line, or inside a character, is ignored.
+    assert_eq!(
+        analyse_masked(line, std::slice::from_ref(&(13..99))).effective(None),
+        Change
+    );
+    assert_eq!(
+        analyse_masked("cat é>x", std::slice::from_ref(&(5..6))).effective(None),
+        Change
+    );
+}
+
+#[test]
+fn what_hides_behind_quotes_in_a_substitution_counts() {
+    assert_eq!(infer("echo \"$(grep 'a)' f; rm -rf /data)\""), Destructive);
+    assert_eq!(infer("echo $(grep \"a)\" f; rm -rf /data)"), Destructive);
+    assert_eq!(infer("echo $(cat $(ls); rm -rf /data)"), Destructive);
+    // In double quotes: an escaped quote ends nothing, a backquote runs.
+    assert_eq!(infer(r#"echo "a\"; rm -rf /data""#), Read);
+    assert_eq!(infer("echo \"`rm -rf /data`\""), Destructive);
+    // Arithmetic runs nothing.
+    assert_eq!(infer("echo $((2*3))"), Read);
+    // A parameter is one word, whatever it holds; its default runs.
+    assert_eq!(infer("grep -E ${PATTERNS//,/|} /var/log/app.log"), Read);
+    assert_eq!(infer("ls ${DIR:-$(rm -rf /data)}"), Destructive);
+    assert_eq!(infer("ls \"${DIR:-`rm -rf /data`}\""), Destructive);
+    // `<<-` strips tabs before the delimiter: what follows it is a command.
+    assert_eq!(
+        infer("psql <<-SQL\n\tSELECT 1;\n\tSQL\nrm -rf /data"),
+        Destructive
+    );
+}
+
+#[test]
+fn only_shell_assignments_are_skipped_before_the_program() {
+    // `NAME=value` sets a variable for the program after it; a word that
+    // is not a name before `=` is the program itself (unknown: `change`).
+    assert_eq!(infer("_TRACE=1 kubectl get pods"), Read);
+    assert_eq!(infer("LOG_LEVEL=debug A1=x kubectl get pods"), Read);
+    assert_eq!(infer("1X=y kubectl get pods"), Change);
+    assert_eq!(infer("LOG-LEVEL=debug kubectl get pods"), Change);
+    assert_eq!(infer("env _TRACE=1 kubectl get pods"), Read);
+    assert_eq!(infer("=x kubectl get pods"), Change);
+}
+
+#[test]
+fn redirections_count_by_what_they_write_and_read() {
+    // Appending to a file changes it; emptying it destroys it.
+    assert_eq!(infer(": >> /var/run/app/drain"), Change);
+    assert_eq!(infer(": > /var/log/app.log"), Destructive);
+    assert_eq!(infer("> /var/log/app.log"), Destructive);
+    assert_eq!(infer(">> /var/log/app.log"), Change);
+    // `>&` to a file writes it; to a descriptor, nothing.
+    assert_eq!(infer("kubectl get pods >& /tmp/pods.txt"), Change);
+    assert_eq!(infer("kubectl get pods 2>&1"), Read);
+    // A database client fed a file runs it; fed nothing, it runs nothing.
+    assert_eq!(infer("psql -c 'select 1' < /dev/null"), Read);
+    assert_eq!(infer("psql app < restore.sql"), Destructive);
+}
+
+#[test]
+fn a_shell_after_its_options_reads_its_script_from_standard_input() {
+    assert_eq!(
+        infer("sh -s -- <<'EOF'\nrm -rf /var/lib/app\nEOF"),
+        Destructive
+    );
+    assert_eq!(infer("bash -- <<'EOF'\nls /var/lib/app\nEOF"), Read);
+}
+
+#[test]
+fn the_command_inside_docker_exec_is_found_after_a_double_dash() {
+    assert_eq!(infer("docker exec -- app rm -rf /data"), Destructive);
+    assert_eq!(infer("docker exec app -- rm -rf /data"), Destructive);
+    assert_eq!(infer("docker exec -it app -- ls /data"), Read);
+}
+
+#[test]
+fn a_lone_dash_is_an_argument_not_a_flag() {
+    // `kubectx -`: back to the previous context, a change like any other.
+    assert_eq!(infer("kubectl ctx -"), Change);
+    assert_eq!(infer("kubectl ns -"), Change);
+    assert_eq!(infer("kubectl ctx"), Read);
+}
+
+#[test]
+fn a_short_flag_takes_its_value_attached() {
+    assert_eq!(infer("cqlsh -e'TRUNCATE ks.sessions'"), Destructive);
+    assert_eq!(infer("cqlsh -e'SELECT * FROM ks.sessions'"), Read);
+    assert_eq!(infer("su -c'rm -rf /var/lib/app' app"), Destructive);
+    // A longer flag that starts like the one asked for is another flag.
+    assert_eq!(
+        infer("clickhouse-client --query_id q1 --query 'SELECT 1'"),
+        Read
+    );
+}
+
+#[test]
+fn eval_here_strings_and_wrappers_are_followed_to_their_limits() {
+    let evals = |n: usize| format!("{}kubectl get pods", "eval ".repeat(n));
+    assert_eq!(infer(&evals(8)), Read);
+    assert_eq!(infer(&evals(9)), Change);
+    let here_strings = |n: usize| {
+        let mut s = String::from("kubectl get pods");
+        for _ in 0..n {
+            s = format!("sh <<< {}", shell_words::quote(&s));
+        }
+        s
+    };
+    assert_eq!(infer(&here_strings(8)), Read);
+    assert_eq!(infer(&here_strings(9)), Change);
+    // Wrappers in one simple command: 64 deep.
+    let nices = |n: usize| format!("{}kubectl get pods", "nice ".repeat(n));
+    assert_eq!(infer(&nices(64)), Read);
+    assert_eq!(infer(&nices(65)), Change);
+    let execs = |n: usize| format!("{}ls /data", "kubectl exec p -- ".repeat(n));
+    assert_eq!(infer(&execs(64)), Read);
+    assert_eq!(infer(&execs(65)), Change);
+}
+
+#[test]
+fn taskset_and_chrt_run_the_command_after_their_cpu_list_or_priority() {
+    assert_eq!(infer("taskset -c 0-3 kubectl get pods"), Read);
+    assert_eq!(infer("taskset 0x3 rm -rf /var/lib/app"), Destructive);
+    assert_eq!(infer("chrt -f 10 kubectl get pods"), Read);
+    assert_eq!(infer("chrt 10 rm -rf /var/lib/app"), Destructive);
+}
+
+#[test]
+fn runuser_runs_its_command_and_a_sourced_script_is_unknown() {
+    assert_eq!(infer("runuser -u app -- kubectl get pods"), Read);
+    assert_eq!(infer("runuser -u app -- rm -rf /var/lib/app"), Destructive);
+    assert_eq!(infer("runuser -l app -c 'ls /srv/app'"), Read);
+    assert_eq!(infer("runuser -l app"), Change);
+    assert!(analyse("source ./drain.sh").unknown);
+    assert!(analyse(". ./drain.sh").unknown);
+    assert!(!knows("source"));
+}
+
+#[test]
+fn postgres_tools_are_known() {
+    assert_eq!(infer("pg_ctl status -D /var/lib/postgresql/16/main"), Read);
+    assert_eq!(
+        infer("pg_ctl stop -D /var/lib/postgresql/16/main -m immediate"),
+        Destructive
+    );
+    assert_eq!(
+        analyse("createdb app_restore").effective(Some(Read)),
+        Change
+    );
+    assert_eq!(analyse("vacuumdb -z app").effective(Some(Read)), Change);
 }
