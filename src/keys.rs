@@ -308,7 +308,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Global,
         &[k('C')],
         A::Conditions,
-        "set a condition (data breach confirmed...): starts its clocks",
+        "set a condition (data breach confirmed...): starts its clocks, procedures",
     ),
     b(
         C::Global,
