@@ -229,16 +229,23 @@ fn unreadable(e: &Entry, now: DateTime<Utc>, why: String) -> Record {
                 e.stream_seq
             ),
         },
-        share: Share {
-            id: Some(
-                e.msg_id
-                    .clone()
-                    .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
-            ),
-            offline: e.offline,
-            prev: None,
-            pos: None,
-        },
+        share: shared_as(e),
+    }
+}
+
+/// How a message is shared: its id (or its place in the stream when it has
+/// none) and its offline mark. The mirror links the record as it writes it
+/// (`prev`); a batch's part sets `pos`.
+fn shared_as(e: &Entry) -> Share {
+    Share {
+        id: Some(
+            e.msg_id
+                .clone()
+                .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
+        ),
+        offline: e.offline,
+        prev: None,
+        pos: None,
     }
 }
 
@@ -249,17 +256,7 @@ pub fn to_record(e: &Entry, now: DateTime<Utc>) -> Record {
     match serde_json::from_slice::<Record>(&e.bytes) {
         Ok(mut r) => {
             r.seq = e.stream_seq;
-            r.share = Share {
-                id: Some(
-                    e.msg_id
-                        .clone()
-                        .unwrap_or_else(|| format!("stream:{}", e.stream_seq)),
-                ),
-                offline: e.offline,
-                // The mirror links the record as it writes it.
-                prev: None,
-                pos: None,
-            };
+            r.share = shared_as(e);
             r
         }
         Err(err) => unreadable(e, now, err.to_string()),
