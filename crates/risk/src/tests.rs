@@ -1904,3 +1904,27 @@ fn postgres_tools_are_known() {
     );
     assert_eq!(analyse("vacuumdb -z app").effective(Some(Read)), Change);
 }
+
+#[test]
+fn container_exec_and_find_exec_stop_at_the_depth_limit() {
+    // Each of these runs the command after it, one wrapper level a time
+    // (as `sudo`): sixty deep around a read is still looked into; seventy
+    // deep, past the wrappers' limit of 64, no longer is (`change`, unknown).
+    for (wrap, end) in [
+        ("docker exec c", ""),
+        ("docker compose exec web", ""),
+        ("crictl exec c", ""),
+        ("find . -exec", " \\;"),
+    ] {
+        let nested = |n: usize| {
+            let mut s = String::from("ls");
+            for _ in 0..n {
+                s = format!("{wrap} {s}{end}");
+            }
+            s
+        };
+        assert_eq!(infer(&nested(60)), Read, "{wrap}");
+        let deep = analyse(&nested(70));
+        assert_eq!((deep.known, deep.unknown), (Change, true), "{wrap}");
+    }
+}
