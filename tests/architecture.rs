@@ -675,27 +675,53 @@ fn the_checker_catches_a_forbidden_use() {
     }
 }
 
-/// The risk classifier's crate (`crates/risk`) sits below every module of
-/// the map: a pure library that depends on serde and schemars only (for
-/// its `Risk`), never on the cockpit, an I/O crate or the terminal.
+/// The crates beside the cockpit (`crates/`) are leaves of the map: pure
+/// libraries that never depend on the cockpit, on each other unless named
+/// here, on an I/O crate or on the terminal (the sanitiser's last line of
+/// defence reads a rendered buffer's cells, nothing more). A crate added
+/// to the workspace is added here, with what it may use.
 #[test]
-fn the_risk_crate_depends_on_serde_and_schemars_only() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/risk/Cargo.toml");
-    let text = std::fs::read_to_string(&path).expect("crates/risk/Cargo.toml is readable");
-    let mut section = "";
-    let mut deps = Vec::new();
-    for line in text.lines() {
-        let l = line.trim();
-        if l.starts_with('[') {
-            section = l;
-        } else if section == "[dependencies]" && !l.is_empty() && !l.starts_with('#') {
-            deps.push(l.split(['=', ' ']).next().unwrap_or("").to_string());
+fn the_crates_beside_the_cockpit_depend_only_on_what_they_are_allowed() {
+    let allowed: BTreeMap<&str, &[&str]> = BTreeMap::from([
+        ("risk", &["serde", "schemars"][..]),
+        ("sanitize", &["ratatui", "serde", "serde_json"][..]),
+        ("time", &["chrono"][..]),
+    ]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates");
+    let mut found = BTreeSet::new();
+    for e in std::fs::read_dir(&root).expect("crates/ is readable") {
+        let dir = e.expect("crates/ lists").path();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).expect("a crate's Cargo.toml is readable");
+        let mut section = "";
+        let mut deps = Vec::new();
+        for line in text.lines() {
+            let l = line.trim();
+            if l.starts_with('[') {
+                section = l;
+            } else if section == "[dependencies]" && !l.is_empty() && !l.starts_with('#') {
+                deps.push(l.split(['=', ' ']).next().unwrap_or("").to_string());
+            }
         }
+        let Some(ok) = allowed.get(name.as_str()) else {
+            panic!(
+                "{}: a crate this test does not know: add it to `allowed`",
+                path.display()
+            );
+        };
+        assert_eq!(
+            deps,
+            *ok,
+            "{}: the {name} crate's dependencies",
+            path.display()
+        );
+        found.insert(name);
     }
-    assert_eq!(
-        deps,
-        ["serde", "schemars"],
-        "{}: the risk crate's dependencies",
-        path.display()
-    );
+    let known: BTreeSet<String> = allowed.keys().map(|k| k.to_string()).collect();
+    assert_eq!(found, known, "the crates in crates/");
 }
