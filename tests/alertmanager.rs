@@ -7,7 +7,7 @@
 //!
 //! Without the binary these tests fail and say what to install.
 
-mod common;
+use crate::common;
 
 use common::alertmanager::{Am, Cockpit, alert_json};
 use crossterm::event::KeyCode;

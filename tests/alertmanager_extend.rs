@@ -9,7 +9,7 @@
 //!
 //! Without the binary this test fails and says what to install.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use common::alertmanager::{Am, Cockpit, alert_json};

@@ -3,7 +3,7 @@
 //! step whose alert resolves ticks itself with the evidence; the step
 //! whose alert keeps firing does not, poll after poll.
 
-mod common;
+use crate::common;
 
 use common::alertmanager::{Am, Cockpit, alert_json};
 use incident_cockpit::msg::Msg;

@@ -8,7 +8,7 @@
 //! is touched; and nothing already recorded is lost: a timeline is never
 //! truncated or rewritten.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Tmux};
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! Alertmanager is shown stale, then connected, and nothing is recorded
 //! twice.
 
-mod common;
+use crate::common;
 
 use common::alertmanager::{Am, PLAYBOOK, alert_json};
 use common::{Tmux, read_records};

@@ -5,7 +5,7 @@
 //! cannot approve; an approval voided by a parameter change; an approval
 //! used once, by the proposer's seat, and the command really run once.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Tmux, read_records};
 use serde_json::Value;

@@ -5,7 +5,7 @@
 //! next and cannot touch the clock. Both seats quit; the record holds the
 //! clock changes and injects, and the after-action report is written.
 
-mod common;
+use crate::common;
 
 use common::{Tmux, read_records, timelines_in};
 

@@ -6,7 +6,7 @@
 //!
 //! Waits are generous (`wait_for`: 20 s); nothing here is timed.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Tmux, command_finished, read_records};
 use nix::sys::signal::{Signal, kill, killpg};

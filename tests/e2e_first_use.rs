@@ -2,7 +2,7 @@
 //! looked like a seat, a note cut to one line with no way to read it
 //! whole, and Esc followed quickly by a key read as Alt+key.
 
-mod common;
+use crate::common;
 
 use common::{Tmux, read_records, timelines_in};
 

@@ -4,9 +4,8 @@
 //! stopped to cut it off. Without tmux or nats-server these fail and say
 //! what to install.
 
-mod common;
-#[path = "common/nats.rs"]
-mod nats;
+use crate::common;
+use crate::common::nats;
 
 use common::{BIN, Tmux, timelines_in};
 use nats::{Cluster, Proxy};

@@ -2,7 +2,7 @@
 //! does not stop the keys; quitting cancels running commands and records
 //! their end; a drill never executes anything.
 
-mod common;
+use crate::common;
 
 use common::{Tmux, command_finished, read_records};
 

@@ -1,7 +1,7 @@
 //! End to end: several seats on one incident, scripts' notes, viewers, and
 //! kill -9 followed by resume.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Tmux, read_records, timelines_in};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! driven in a real tmux: start the drill, tick a step, write a note, quit;
 //! the timeline holds both records in order and the terminal is restored.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Tmux, read_records};
 use std::process::Command;

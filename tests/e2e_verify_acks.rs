@@ -1,7 +1,7 @@
 //! End to end (tmux, the release binary): a drill step that verifies
 //! itself, and an acknowledgement seen by a second seat.
 
-mod common;
+use crate::common;
 
 use common::{BIN, Tmux, read_records};
 use std::process::Command;

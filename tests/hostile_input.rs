@@ -6,7 +6,7 @@
 //! Three ways in: a real Alertmanager's alert, another seat's note, and a
 //! command's output.
 
-mod common;
+use crate::common;
 
 use common::alertmanager::{Am, PLAYBOOK};
 use common::{BIN, Tmux, read_records, timelines_in};

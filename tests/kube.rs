@@ -4,8 +4,7 @@
 //! against the same fake server, which keeps the fake honest and checks
 //! that the cockpit shows pods as kubectl does.
 
-#[path = "common/mod.rs"]
-mod common;
+use crate::common;
 #[path = "kube/fake.rs"]
 mod fake;
 #[path = "kube/kubectl.rs"]

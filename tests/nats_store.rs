@@ -9,25 +9,20 @@
 //!
 //! Without the binary these tests fail and say what to install.
 
-#[path = "common/nats.rs"]
-mod nats;
+use crate::common::nats;
 
+use crate::common::sync_plan;
 use futures::StreamExt;
 use incident_cockpit::store::nats::{
     Entry, Follow, Journal, Outgoing, PresenceUpdate, SeatKind, Seen, Store,
 };
-#[path = "common/sync_plan.rs"]
-mod sync_plan;
 use incident_cockpit::store::{StoreConfig, StoreError, origin_msg_id};
-use nats::{Cluster, Proxy, ServerAuth, TlsFiles};
+use nats::{Cluster, EXCLUSIVE, Proxy, ServerAuth, TlsFiles};
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use sync_plan::{Head, Pending, Shared, plan};
-
-/// Disturbing tests take it for writing, the others for reading.
-static EXCLUSIVE: RwLock<()> = RwLock::new(());
 
 fn run<F: std::future::Future<Output = ()>>(exclusive: bool, f: F) {
     let rt = tokio::runtime::Builder::new_multi_thread()

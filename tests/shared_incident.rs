@@ -6,22 +6,17 @@
 //!
 //! Without `nats-server` these tests fail and say what to install.
 
-#[path = "common/nats.rs"]
-mod nats;
+use crate::common::nats;
 
 use futures::StreamExt;
 use incident_cockpit::store::StoreConfig;
 use incident_cockpit::store::nats::Store as Nats;
 use incident_cockpit::store::replica::Replica;
 use incident_cockpit::timeline::{Event, FileStore, Record, Status, Store};
-use nats::{Cluster, Proxy};
+use nats::{Cluster, EXCLUSIVE, Proxy};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::RwLock;
 use std::time::{Duration, Instant};
-
-/// The test that cuts a host off runs alone.
-static EXCLUSIVE: RwLock<()> = RwLock::new(());
 
 fn cfg(urls: &str) -> StoreConfig {
     let mut c = StoreConfig::parse_urls(urls).expect("test URLs parse");
@@ -904,7 +899,7 @@ fn the_sample_deployments_cockpit_user_works_and_cannot_erase_records() {
 }
 
 /// Not a test: the figures for BENCHMARKS.md ("The shared store"), printed.
-/// `cargo test --release --test shared_incident -- --ignored
+/// `cargo test --release --test suite -- --ignored
 /// measure_the_shared_store --nocapture`; PARTITION_SECS (default 60) is
 /// how long a host is cut off; TUIPROBE (default
 /// ../shared/tools/tuiprobe.py) measures a connected seat's idle cost when

@@ -8,7 +8,7 @@ set -euo pipefail
 pods=${1:-10000}
 log=$(mktemp) kc=$(mktemp) state=$(mktemp -d)
 FAKE_KUBE_KUBECONFIG=$kc FAKE_KUBE_PODS=$pods FAKE_KUBE_SECONDS=20 FAKE_KUBE_CHANGE_AFTER_S=8 \
-    cargo test --release --test kube -- --ignored serve_fake_for_measurement --nocapture 2>"$log" >/dev/null &
+    cargo test --release --test suite -- --ignored serve_fake_for_measurement --nocapture 2>"$log" >/dev/null &
 until grep -q "fake API server" "$log"; do sleep 0.1; done
 sock=pod-change-$$
 start=$(date +%s%N)

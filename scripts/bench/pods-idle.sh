@@ -15,14 +15,14 @@ bin=${CARGO_TARGET_DIR:-target}/release/incident-cockpit
 probe=${TUIPROBE:-../shared/tools/tuiprobe.py}
 [ -f "$probe" ] || { echo "pods-idle.sh: no tuiprobe at $probe (set TUIPROBE=path)" >&2; exit 2; }
 cargo build --release --quiet
-cargo test --release --test kube --no-run --quiet 2>/dev/null
+cargo test --release --test suite --no-run --quiet 2>/dev/null
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100 10000 50000 100000)
 secs=${SECONDS_IDLE:-30}
 for n in "${counts[@]}"; do
     log=$(mktemp) kc=$(mktemp) state=$(mktemp -d) out=$(mktemp)
     FAKE_KUBE_KUBECONFIG=$kc FAKE_KUBE_PODS=$n FAKE_KUBE_SECONDS=$((secs + 90)) \
-        setsid cargo test --release --test kube -- --ignored serve_fake_for_measurement --nocapture 2>"$log" >/dev/null &
+        setsid cargo test --release --test suite -- --ignored serve_fake_for_measurement --nocapture 2>"$log" >/dev/null &
     fake=$!
     until grep -q "fake API server" "$log"; do sleep 0.1; done
     sock=pods-idle-$$

@@ -217,6 +217,8 @@ pub fn read_records(path: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 pub mod alertmanager;
+pub mod nats;
+pub mod sync_plan;
 
 impl Tmux {
     /// Quits an open incident the way a person does (`q`, then `y` to

@@ -12,9 +12,15 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// The tests that disturb a cluster (a leader killed, a host cut off) take
+/// it for writing, the other cluster tests for reading: the store tests of
+/// every module (`nats_store`, `shared_incident`) share it, as they share
+/// one test binary.
+pub static EXCLUSIVE: RwLock<()> = RwLock::new(());
 
 pub const INSTALL: &str = "the store tests need nats-server: apt-get install nats-server \
      (scripts/test installs it)";
