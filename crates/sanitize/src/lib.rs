@@ -321,6 +321,44 @@ mod tests {
     }
 
     #[test]
+    fn a_redrawn_area_loses_what_a_pane_forgot_and_the_rest_is_left_alone() {
+        // A 5x3 area at (2, 1) of an 8x4 buffer, clipped by nothing.
+        let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 8, 4));
+        for y in 0..4 {
+            for x in 0..8 {
+                buf[(x, y)].set_symbol("x\u{202E}");
+            }
+        }
+        inert_cells_in(&mut buf, ratatui::layout::Rect::new(2, 1, 5, 3));
+        for y in 0..4 {
+            for x in 0..8 {
+                let inside = (2..7).contains(&x) && (1..4).contains(&y);
+                let want = if inside { "x" } else { "x\u{202E}" };
+                assert_eq!(buf[(x, y)].symbol(), want, "cell ({x}, {y})");
+            }
+        }
+        // An area reaching past the buffer is clipped to it.
+        inert_cells_in(&mut buf, ratatui::layout::Rect::new(6, 0, 10, 10));
+        assert_eq!(buf[(7, 0)].symbol(), "x");
+        assert_eq!(buf[(5, 0)].symbol(), "x\u{202E}");
+    }
+
+    #[test]
+    fn indented_json_is_laid_out_as_serde_json_lays_it_out() {
+        // The inert formatter passes every layout call on: the same text
+        // as serde_json's own, escapes aside.
+        let v = serde_json::json!({ "a": [1, [2, {}], []], "b": { "c": "d", "e": [] } });
+        assert_eq!(
+            json::to_string_pretty(&v).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
+        assert_eq!(
+            String::from_utf8(json::to_vec(&v).unwrap()).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
+    }
+
+    #[test]
     fn json_escapes_every_dangerous_character_and_reads_back_the_same() {
         let text = "a\x1b]52;c;eA==\x07 \x1b[2J \u{9b}31m \u{202E}rtl \u{7f} \u{2028} \u{E0041} é ✔ 👩\u{200D}💻";
         let line = json::to_vec(&serde_json::json!({ "text": text, "k\u{85}": 1 })).unwrap();
