@@ -834,9 +834,21 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
             }
         }
         "tar" => {
+            // The operation: a long option anywhere (`--list`, `--delete`),
+            // or the letters of the first argument (`tzf`, `-tvf`). A long
+            // option's letters are no operation: `--delete` and `--update`
+            // hold a `t` and change the archive.
             let first = args.first().copied().unwrap_or("");
-            let letters = first.trim_start_matches('-');
-            if has(args, "--list")
+            let letters = if first.starts_with("--") {
+                ""
+            } else {
+                first.trim_start_matches('-')
+            };
+            if has(args, "--delete") {
+                of(Destructive)
+            } else if has(args, "--list")
+                || has(args, "--diff")
+                || has(args, "--compare")
                 || (letters.contains('t') && !letters.contains('x') && !letters.contains('c'))
             {
                 of(Read)
@@ -2203,8 +2215,8 @@ fn psql(args: &[&str], stdin: &[String]) -> Inferred {
         } else if let Some(v) = x.strip_prefix("--command=") {
             Some(v)
         } else {
+            // `-cSQL` (a lone `-c` took the next argument above).
             x.strip_prefix("-c")
-                .filter(|v| !v.is_empty() && !x.starts_with("--"))
         };
         if let Some(q) = sql_here {
             risk = Some(risk.unwrap_or(Read).max(sql(q)));
@@ -2241,9 +2253,8 @@ fn mysql(args: &[&str], stdin: &[String]) -> Inferred {
             args.get(i).copied()
         } else if let Some(v) = x.strip_prefix("--execute=") {
             Some(v)
-        } else if !x.starts_with("--") && x.starts_with('-') && x.len() > 1 {
-            // `-e SQL`, `-eSQL`, `-Nse SQL`.
-            let letters = &x[1..];
+        } else if let Some(letters) = x.strip_prefix('-').filter(|l| !l.starts_with('-')) {
+            // `-e SQL`, `-eSQL`, `-Nse SQL` (a lone `-` has no `e`).
             if let Some(v) = letters.strip_prefix('e').filter(|v| !v.is_empty()) {
                 Some(v)
             } else if letters.chars().all(|c| c.is_ascii_alphabetic()) && letters.ends_with('e') {

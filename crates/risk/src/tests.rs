@@ -1533,6 +1533,46 @@ const TABLE: &[(&str, Risk)] = &[
     ("git branch -D old", Destructive),
     ("git -C /srv/app log --oneline -5", Read),
     ("git pull", Change),
+    // Session 11: commands that tell the rules' branches apart (each was
+    // a surviving mutant of rules.rs).
+    // tar: the letters of the first argument, long operations anywhere.
+    ("tar -rf backup.tar /etc/hosts", Change),
+    ("tar --update -f backup.tar /etc/hosts", Change),
+    ("tar --delete -f backup.tar etc/hosts", Destructive),
+    ("tar -f backup.tar --delete etc/hosts", Destructive),
+    ("tar --diff -f backup.tar", Read),
+    // ip: only `netns exec` runs a command.
+    ("ip netns add blue", Change),
+    ("ip netns delete blue", Change),
+    ("ip netns list", Read),
+    // nginx: `-c` names a config to run with, only haproxy checks with it.
+    ("nginx -c /etc/nginx/nginx.conf", Change),
+    ("nginx -c /etc/nginx/nginx.conf -t", Read),
+    ("haproxy -f /etc/haproxy/haproxy.cfg", Change),
+    // wget: a URL is no option, an option's value no URL.
+    ("wget http://files/O-", Change),
+    ("wget --output-document -O- http://api/x", Change),
+    (
+        "wget --post-data='{}' -qO- http://es:9200/logs/_search",
+        Read,
+    ),
+    // httpie: a JSON item whose text holds `==` is still a body.
+    ("http :8080/api/rules 'expr:=\"a==b\"'", Change),
+    // SQL: `--` starts a comment, a lone `-` is arithmetic.
+    ("psql -c 'SELECT 1-1; DROP TABLE users'", Destructive),
+    ("psql -c 'SELECT 1 -- DROP TABLE users'", Read),
+    ("psql -c 'SELECT 1 -- note\nDROP TABLE users'", Destructive),
+    // psql: `-f FILE` runs the file, not what stdin holds; `-f -` reads a terminal.
+    ("psql -f fix.sql <<EOF\nSELECT 1;\nEOF", Change),
+    ("psql -f -", Change),
+    ("psql -cDROP\\ TABLE\\ users", Destructive),
+    // mysql: `--execute SQL` as two arguments; a database name is no flag.
+    ("mysql --execute 'DROP DATABASE old'", Destructive),
+    ("mysql -u root store -e 'DROP TABLE x'", Destructive),
+    ("mysql -u root -", Change),
+    // aws: no service, or help.
+    ("aws --version", Read),
+    ("aws help", Read),
 ];
 
 /// The commands of [`TABLE`] whose program the rules do not know.
