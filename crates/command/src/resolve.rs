@@ -6,8 +6,8 @@
 //! in quotes, in `$(…)`, in a here-document), so the shell reads it back
 //! literally.
 
-use crate::playbook::model::{Command, Param, Risk};
-use crate::playbook::{placeholders, risk};
+use crate::model::{Command, Param, Risk};
+use crate::{placeholders, risk};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -438,7 +438,7 @@ pub fn target(argv: &[String], step_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playbook::model::At;
+    use crate::model::At;
 
     fn cmd(run: &str, shell: bool, params: &[(&str, Option<&str>)]) -> Command {
         Command {

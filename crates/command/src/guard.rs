@@ -2,7 +2,7 @@
 //! `change` needs an explicit `y`, `destructive` needs its target typed
 //! back exactly. `--read-only` refuses everything but `read`.
 
-use crate::playbook::model::Risk;
+use crate::model::Risk;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Guard {

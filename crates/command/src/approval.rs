@@ -7,7 +7,7 @@
 //! rule (written by hand, or by a seat that raced another) approves
 //! nothing.
 
-use crate::playbook::model::{Approval, Playbook, Risk};
+use crate::model::{Approval, Playbook, Risk};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -48,7 +48,7 @@ impl Policy {
             lapse: a
                 .lapse
                 .as_ref()
-                .and_then(|l| crate::time::parse_duration(&l.value).ok())
+                .and_then(|l| incident_cockpit_time::parse_duration(&l.value).ok())
                 .unwrap_or(d.lapse),
         }
     }
@@ -353,16 +353,14 @@ mod tests {
 
     #[test]
     fn a_policy_comes_from_the_playbook() {
-        let pb: Playbook = crate::playbook::load::parse_yaml(
-            "p.yaml",
+        let pb: Playbook = serde_saphyr::from_str(
             "name: x\ntitle: y\napproval: {two_person: [change, destructive], lapse: 5m}\nprocedures: []\n",
         )
         .unwrap();
         let p = Policy::of(&pb);
         assert!(p.needs_two(None, Risk::Change));
         assert_eq!(p.lapse, Duration::from_secs(300));
-        let pb: Playbook = crate::playbook::load::parse_yaml(
-            "p.yaml",
+        let pb: Playbook = serde_saphyr::from_str(
             "name: x\ntitle: y\napproval: {two_person: []}\nprocedures: []\n",
         )
         .unwrap();
