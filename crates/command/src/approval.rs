@@ -437,6 +437,40 @@ mod tests {
         assert!(!r.lapse_due(t(10_000)), "a rejection never lapses");
     }
 
+    /// An approval may be used up to and including its last second, not
+    /// after; a rejection's deadline is the proposal's, not an approval's
+    /// lapse from the rejection; only a waiting or approved proposal is
+    /// still in play.
+    #[test]
+    fn an_approval_holds_to_its_last_second_and_only_open_ones_are_in_play() {
+        let mut p = proposal();
+        assert_eq!(p.deadline(), t(600));
+        assert!(p.stage(t(0)).open());
+        p.decision = Some(decision("bob", 300, true));
+        assert_eq!(p.stage(t(900)), Stage::Approved { until: t(900) });
+        assert!(p.stage(t(900)).open() && !p.lapse_due(t(900)));
+        assert!(!p.stage(t(901)).open());
+        let mut r = proposal();
+        r.decision = Some(decision("bob", 10, false));
+        assert_eq!(r.deadline(), t(600), "not 10 s + the lapse");
+        assert!(!r.stage(t(20)).open());
+        for closed in [
+            Closed::Lapsed { at: t(601) },
+            Closed::Voided {
+                at: t(20),
+                reason: "pod changed".into(),
+            },
+            Closed::Ran {
+                at: t(20),
+                run: "r1".into(),
+            },
+        ] {
+            let mut c = proposal();
+            c.closed = Some(closed);
+            assert!(!c.stage(t(30)).open(), "{:?}", c.closed);
+        }
+    }
+
     #[test]
     fn it_runs_once_on_the_proposers_seat() {
         let mut p = proposal();
