@@ -595,6 +595,71 @@ mod tests {
         }
     }
 
+    /// Where a value stands is followed through the whole script: after
+    /// each quote, escape, substitution, subshell and comment closes (or
+    /// is no such thing where it stands), and past here-documents started
+    /// on an earlier line, a value still comes back literally.
+    #[test]
+    fn values_come_back_literally_after_each_quote_and_substitution_closes() {
+        // (template, what sh prints, `{v}` for the value)
+        let p = "printf '[%s]\\n'";
+        let templates = [
+            (format!("{p} \"x\"<v>"), "[x{v}]\n"),
+            (format!("{p} 'x'<v>"), "[x{v}]\n"),
+            (format!("{p} \"it's <v>\""), "[it's {v}]\n"),
+            (format!("{p} 'a\"b <v>'"), "[a\"b {v}]\n"),
+            (format!("{p} 'a\\'<v>"), "[a\\{v}]\n"),
+            (format!("{p} \\\"<v>"), "[\"{v}]\n"),
+            (format!("{p} \"a\\\"<v>\""), "[a\"{v}]\n"),
+            (format!("{p} \"$#\"<v>"), "[0{v}]\n"),
+            (format!("{p} \"$(printf %s a)<v>\""), "[a{v}]\n"),
+            (
+                format!("{p} \"$( (printf %s a); printf %s <v>)\""),
+                "[a{v}]\n",
+            ),
+            (
+                format!("{p} \"$( (printf %s a); printf %s b)\"<v>"),
+                "[ab{v}]\n",
+            ),
+            (format!("{p} \"`printf %s a`<v>\""), "[a{v}]\n"),
+            (format!("{p} 'a`b <v>'"), "[a`b {v}]\n"),
+            (format!("{p} \"a#b <v>\""), "[a#b {v}]\n"),
+            (format!("{p} a#<v>"), "[a#{v}]\n"),
+            (format!("{p} '<<EOF'\n{p} <v>"), "[<<EOF]\n[{v}]\n"),
+            (format!("{p} a < /dev/null\n{p} <v>"), "[a]\n[{v}]\n"),
+            (
+                format!("cat <<EOF; {p} \"a\n<v>\"\nb\nEOF"),
+                "b\n[a\n{v}]\n",
+            ),
+            ("sed 's/^/[/; s/$/]/' << E\n<v>\nE".to_string(), "[{v}]\n"),
+            (format!("{p} <v> <<EOF"), "[{v}]\n"),
+            (format!("{p} a # c\n{p} <v>"), "[a]\n[{v}]\n"),
+            // A here-document ended by the end of the script (its last
+            // line has no line break, nor has what sed prints).
+            ("sed 's/^/[/; s/$/]/' <<EOF\n<v>".to_string(), "[{v}]"),
+            (
+                format!("sed 's/^/[/; s/$/]/' <<EOF\n<v>\nEOF\n{p} b"),
+                "[{v}]\n[b]\n",
+            ),
+        ];
+        for (t, want) in &templates {
+            let c = cmd(t, true, &[("v", None)]);
+            for h in HOSTILE {
+                let r = resolve(&c, &vals(&[("v", h)]), "s");
+                let here = t.contains("<< E\n") || t.contains("<<EOF\n<v>");
+                if here && (h.contains('\n') || (*h == "EOF" && t.contains("<<EOF"))) {
+                    assert!(r.unwrap_err().contains("here-document"), "{t}");
+                    continue;
+                }
+                let Program::Shell(script) = r.unwrap().program else {
+                    panic!("{t}: not a shell")
+                };
+                let want = want.replace("{v}", h);
+                assert_eq!(sh(&script), want, "{t} with {h:?}: {script}");
+            }
+        }
+    }
+
     #[test]
     fn a_placeholder_with_spaces_is_one_piece_without_a_shell() {
         let c = cmd(
@@ -627,6 +692,12 @@ mod tests {
             t("aws rds failover-db-cluster --db-cluster-identifier dicps-production"),
             "dicps-production"
         );
+        // The name after `--…identifier`, not after an earlier option.
+        assert_eq!(
+            t("aws --region eu-west-1 rds delete-db-instance --db-instance-identifier dicps-db"),
+            "dicps-db"
+        );
+        assert_eq!(t("kubectl drain node-7"), "node-7");
         assert_eq!(t("rm -rf /var/lib/x"), "/var/lib/x");
         assert_eq!(
             t("pg_restore -h db -U dicps -d dicps /backups/latest.dump"),
