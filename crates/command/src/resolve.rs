@@ -578,20 +578,29 @@ mod tests {
             ("sed 's/^/[/; s/$/]/' <<-EOF\n\t<v>\n\tEOF", "[", "]"),
         ];
         for (t, before, after) in templates {
-            let c = cmd(t, true, &[("v", None)]);
-            for h in HOSTILE {
-                let r = resolve(&c, &vals(&[("v", h)]), "s");
-                let ends = *h == "EOF" && !t.contains("\\<v>");
-                if t.contains("<<") && (h.contains('\n') || ends) {
-                    assert!(r.unwrap_err().contains("here-document"), "{t}");
-                    continue;
-                }
-                let Program::Shell(script) = r.unwrap().program else {
-                    panic!("{t}: not a shell")
-                };
-                let want = format!("{before}{h}{after}\n");
-                assert_eq!(sh(&script), want, "{t} with {h:?}: {script}");
+            let refused = |h: &str| {
+                let ends = h == "EOF" && !t.contains("\\<v>");
+                t.contains("<<") && (h.contains('\n') || ends)
+            };
+            comes_back(t, refused, |h| format!("{before}{h}{after}\n"));
+        }
+    }
+
+    /// Resolves a shell template with each hostile value as `v` and checks
+    /// what sh prints (`want` of the value), or, where `refused` says so,
+    /// that the value is refused for a here-document.
+    fn comes_back(t: &str, refused: impl Fn(&str) -> bool, want: impl Fn(&str) -> String) {
+        let c = cmd(t, true, &[("v", None)]);
+        for h in HOSTILE {
+            let r = resolve(&c, &vals(&[("v", h)]), "s");
+            if refused(h) {
+                assert!(r.unwrap_err().contains("here-document"), "{t}");
+                continue;
             }
+            let Program::Shell(script) = r.unwrap().program else {
+                panic!("{t}: not a shell")
+            };
+            assert_eq!(sh(&script), want(h), "{t} with {h:?}: {script}");
         }
     }
 
@@ -634,6 +643,8 @@ mod tests {
             ("sed 's/^/[/; s/$/]/' << E\n<v>\nE".to_string(), "[{v}]\n"),
             (format!("{p} <v> <<EOF"), "[{v}]\n"),
             (format!("{p} a # c\n{p} <v>"), "[a]\n[{v}]\n"),
+            (format!("{p} \"a)<v>\""), "[a){v}]\n"),
+            (format!("{p} 'a)<v>'"), "[a){v}]\n"),
             // A here-document ended by the end of the script (its last
             // line has no line break, nor has what sed prints).
             ("sed 's/^/[/; s/$/]/' <<EOF\n<v>".to_string(), "[{v}]"),
@@ -643,20 +654,10 @@ mod tests {
             ),
         ];
         for (t, want) in &templates {
-            let c = cmd(t, true, &[("v", None)]);
-            for h in HOSTILE {
-                let r = resolve(&c, &vals(&[("v", h)]), "s");
-                let here = t.contains("<< E\n") || t.contains("<<EOF\n<v>");
-                if here && (h.contains('\n') || (*h == "EOF" && t.contains("<<EOF"))) {
-                    assert!(r.unwrap_err().contains("here-document"), "{t}");
-                    continue;
-                }
-                let Program::Shell(script) = r.unwrap().program else {
-                    panic!("{t}: not a shell")
-                };
-                let want = want.replace("{v}", h);
-                assert_eq!(sh(&script), want, "{t} with {h:?}: {script}");
-            }
+            let here = t.contains("<< E\n") || t.contains("<<EOF\n<v>");
+            let refused =
+                |h: &str| here && (h.contains('\n') || (h == "EOF" && t.contains("<<EOF")));
+            comes_back(t, refused, |h| want.replace("{v}", h));
         }
     }
 
