@@ -3,7 +3,7 @@
 //! met), a server that does not answer in time is a timeout; the request
 //! is a GET without a body.
 
-use incident_cockpit::playbook::verify::Check;
+use incident_cockpit::playbook::verify::{Check, Compile};
 use incident_cockpit::sources::http;
 use incident_cockpit::state::Observed;
 use incident_cockpit::view::verify::{Inputs, Truth, evaluate};

@@ -7,6 +7,7 @@
 use super::model::{At, Command, Playbook, Policy};
 use super::placeholders::{self, Style};
 use super::risk;
+use super::verify::Compile;
 use crate::schema::Node;
 use crate::time::parse_duration;
 use std::collections::{BTreeMap, BTreeSet};

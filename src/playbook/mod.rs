@@ -7,11 +7,13 @@ pub mod contacts;
 pub mod import;
 pub mod lint;
 pub mod load;
-pub mod model;
-pub mod placeholders;
 pub mod report;
-pub mod risk;
 pub mod verify;
+
+// The model (what a playbook can say), its placeholders and the risk
+// classifier's glue live with the guarded commands that read them, in the
+// command crate (`crates/command`).
+pub use incident_cockpit_command::{model, placeholders, risk};
 
 pub use load::{LoadError, load_bundled, load_file};
 pub use model::{Command, Phase, Playbook, Procedure, Risk, Severity, Step};

@@ -13,70 +13,14 @@
 //!   - {http: "https://api.example.com/health", timeout: 5s}
 //! ```
 
-use super::model::{At, Watch};
+use super::model::Watch;
 use crate::alerts::matcher::{self, Matcher};
 use crate::time::parse_duration;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// One condition of a step's `verify:` as written: exactly one of `pods`,
-/// `rollout`, `alert`, `figure` or `http`, with what qualifies it.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Check {
-    /// The pods of this label selector (`app=dicps-api`, within the
-    /// watched pods)...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pods: Option<At<String>>,
-    /// ...`all` ready (the default), or at least this many (`3`)...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "ready_schema")]
-    pub ready: Option<At<String>>,
-    /// ...or none in a failing state (CrashLoopBackOff, Error, OOMKilled,
-    /// Failed...), instead of a ready count.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub none_failing: bool,
-    /// A rollout complete in the watched namespace: `deployment/NAME` or
-    /// `statefulset/NAME` (observed generation, updated and available
-    /// replicas).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rollout: Option<At<String>>,
-    /// An alert resolved: its name (`APIDown`) or Alertmanager matchers
-    /// (`alertname="APIDown",service="dicps-api"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alert: Option<At<String>>,
-    /// A figure: `cpu`, `memory`, `disk`, `load`, `swap` (the host), or
-    /// the name of a service figure (a `watch.prometheus` query's; a
-    /// drill's scenario figure stands in)...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub figure: Option<At<String>>,
-    /// ...above this value...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub above: Option<f64>,
-    /// ...or below it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub below: Option<f64>,
-    /// An HTTP GET answering 2xx: the URL (http or https, no credentials).
-    /// The cockpit sends it itself: no body, redirects not followed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http: Option<At<String>>,
-    /// The HTTP GET's timeout (default `5s`, at most `60s`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<At<String>>,
-    /// How long the condition must hold before it counts (`2m`; default:
-    /// at once).
-    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
-    pub hold: Option<At<String>>,
-}
-
-/// `ready: all` or `ready: 3`.
-fn ready_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({
-        "description": "`all` (the default) or at least this many pods ready",
-        "type": ["string", "integer", "null"]
-    })
-}
+/// The YAML form of a condition: plain data, with the rest of the
+/// playbook's model (`crates/command`); compiled here ([`Compile`]).
+pub use super::model::Check;
 
 /// How many pods of the selector must be ready, or that none fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,27 +158,34 @@ fn fmt_dur(d: Duration) -> String {
     crate::time::human(d)
 }
 
-impl Check {
-    /// Where the check is written (its first field's place).
-    fn place(&self) -> (u64, u64) {
-        [
-            &self.pods,
-            &self.rollout,
-            &self.alert,
-            &self.figure,
-            &self.http,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|a| (a.line, a.col))
-        .next()
-        .unwrap_or((0, 0))
-    }
+/// Where a check is written (its first field's place).
+fn place(check: &Check) -> (u64, u64) {
+    [
+        &check.pods,
+        &check.rollout,
+        &check.alert,
+        &check.figure,
+        &check.http,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|a| (a.line, a.col))
+    .next()
+    .unwrap_or((0, 0))
+}
 
+/// A check as written into its condition. A trait because `Check` is the
+/// model's (in the command crate) and compiling it needs the cockpit's
+/// alert matchers.
+pub trait Compile {
     /// The condition, or every problem with the check as written.
-    pub fn compile(&self) -> Result<Condition, Vec<Problem>> {
+    fn compile(&self) -> Result<Condition, Vec<Problem>>;
+}
+
+impl Compile for Check {
+    fn compile(&self) -> Result<Condition, Vec<Problem>> {
         let mut errs: Vec<Problem> = Vec::new();
-        let (line, col) = self.place();
+        let (line, col) = place(self);
         let kinds = [
             self.pods.is_some(),
             self.rollout.is_some(),
@@ -442,7 +393,7 @@ pub fn check_http_url(url: &str) -> Result<reqwest::Url, String> {
 /// What the playbook watches that a condition may refer to: the checks
 /// `playbook lint` makes beyond the condition itself.
 pub fn refers_to_watched(c: &Condition, check: &Check, watch: &Watch) -> Vec<Problem> {
-    let (line, col) = check.place();
+    let (line, col) = place(check);
     let mut out = Vec::new();
     match &c.cond {
         Cond::Pods { selector, .. } => match &watch.selector {
@@ -541,6 +492,7 @@ pub fn refers_to_watched(c: &Condition, check: &Check, watch: &Watch) -> Vec<Pro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::playbook::model::At;
 
     fn at(s: &str) -> Option<At<String>> {
         Some(At {

@@ -112,12 +112,3 @@ impl Runs {
         self.list.iter().filter(|r| r.is_running()).count()
     }
 }
-
-impl std::fmt::Debug for Spec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Spec")
-            .field("run", &self.run)
-            .field("program", &self.program)
-            .finish()
-    }
-}

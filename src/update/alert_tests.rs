@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::msg::AmCommand;
+use crate::playbook::verify::Compile;
 use crate::state::AlertState;
 use crate::testkit::{Harness, am_poll};
 use crate::timeline::Store;

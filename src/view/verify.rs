@@ -5,7 +5,7 @@
 //! inputs may have changed and on the clock, and ticks the steps whose
 //! conditions all held for their time.
 
-use crate::playbook::verify::{Cond, Condition, PodsWant};
+use crate::playbook::verify::{Compile, Cond, Condition, PodsWant};
 use crate::state::State;
 use crate::state::observed::{Observed, is_alarming, is_ready};
 use crate::state::verify::{CondState, Live, StepConds, Verify};

@@ -2,7 +2,7 @@
 //! `change` needs an explicit `y`, `destructive` needs its target typed
 //! back exactly. `--read-only` refuses everything but `read`.
 
-use crate::playbook::model::Risk;
+use crate::model::Risk;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Guard {
@@ -77,5 +77,33 @@ mod tests {
             assert!(!g.passes("y") && !g.passes("t"));
         }
         assert_eq!(guard_for(Risk::Read, "t", true), Guard::Enter);
+    }
+
+    /// The record says which confirmation let a command run, and the
+    /// dialog says what to press or type: the target to type back, `y`,
+    /// or that `--read-only` refuses it.
+    #[test]
+    fn each_guard_says_what_it_asks_and_records_what_it_got() {
+        let g = guard_for(Risk::Destructive, "dicps-database", false);
+        assert_eq!(g.describe(), "typed dicps-database");
+        assert_eq!(
+            g.prompt(),
+            "DESTRUCTIVE. Type dicps-database and press Enter to run it, Esc to go back"
+        );
+        let g = guard_for(Risk::Change, "t", false);
+        assert_eq!(g.describe(), "y");
+        assert_eq!(
+            g.prompt(),
+            "This changes things. Press y to run it, Esc to go back"
+        );
+        let g = guard_for(Risk::Read, "t", false);
+        assert_eq!(g.describe(), "enter");
+        assert_eq!(g.prompt(), "Enter runs it");
+        let g = guard_for(Risk::Change, "t", true);
+        assert_eq!(g.describe(), "refused");
+        assert_eq!(
+            g.prompt(),
+            "Refused: the cockpit is --read-only and this command is not read-only"
+        );
     }
 }

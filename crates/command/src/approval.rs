@@ -7,7 +7,7 @@
 //! rule (written by hand, or by a seat that raced another) approves
 //! nothing.
 
-use crate::playbook::model::{Approval, Playbook, Risk};
+use crate::model::{Approval, Playbook, Risk};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -48,7 +48,7 @@ impl Policy {
             lapse: a
                 .lapse
                 .as_ref()
-                .and_then(|l| crate::time::parse_duration(&l.value).ok())
+                .and_then(|l| incident_cockpit_time::parse_duration(&l.value).ok())
                 .unwrap_or(d.lapse),
         }
     }
@@ -353,16 +353,14 @@ mod tests {
 
     #[test]
     fn a_policy_comes_from_the_playbook() {
-        let pb: Playbook = crate::playbook::load::parse_yaml(
-            "p.yaml",
+        let pb: Playbook = serde_saphyr::from_str(
             "name: x\ntitle: y\napproval: {two_person: [change, destructive], lapse: 5m}\nprocedures: []\n",
         )
         .unwrap();
         let p = Policy::of(&pb);
         assert!(p.needs_two(None, Risk::Change));
         assert_eq!(p.lapse, Duration::from_secs(300));
-        let pb: Playbook = crate::playbook::load::parse_yaml(
-            "p.yaml",
+        let pb: Playbook = serde_saphyr::from_str(
             "name: x\ntitle: y\napproval: {two_person: []}\nprocedures: []\n",
         )
         .unwrap();
@@ -437,6 +435,40 @@ mod tests {
         r.decision = Some(decision("bob", 10, false));
         assert_eq!(r.stage(t(20)), Stage::Rejected);
         assert!(!r.lapse_due(t(10_000)), "a rejection never lapses");
+    }
+
+    /// An approval may be used up to and including its last second, not
+    /// after; a rejection's deadline is the proposal's, not an approval's
+    /// lapse from the rejection; only a waiting or approved proposal is
+    /// still in play.
+    #[test]
+    fn an_approval_holds_to_its_last_second_and_only_open_ones_are_in_play() {
+        let mut p = proposal();
+        assert_eq!(p.deadline(), t(600));
+        assert!(p.stage(t(0)).open());
+        p.decision = Some(decision("bob", 300, true));
+        assert_eq!(p.stage(t(900)), Stage::Approved { until: t(900) });
+        assert!(p.stage(t(900)).open() && !p.lapse_due(t(900)));
+        assert!(!p.stage(t(901)).open());
+        let mut r = proposal();
+        r.decision = Some(decision("bob", 10, false));
+        assert_eq!(r.deadline(), t(600), "not 10 s + the lapse");
+        assert!(!r.stage(t(20)).open());
+        for closed in [
+            Closed::Lapsed { at: t(601) },
+            Closed::Voided {
+                at: t(20),
+                reason: "pod changed".into(),
+            },
+            Closed::Ran {
+                at: t(20),
+                run: "r1".into(),
+            },
+        ] {
+            let mut c = proposal();
+            c.closed = Some(closed);
+            assert!(!c.stage(t(30)).open(), "{:?}", c.closed);
+        }
     }
 
     #[test]

@@ -472,7 +472,66 @@ pub struct Step {
     /// When all hold for their time, the step ticks itself (see
     /// `playbook::verify`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub verify: Vec<super::verify::Check>,
+    pub verify: Vec<Check>,
+}
+
+/// One condition of a step's `verify:` as written (compiled and
+/// evaluated by the cockpit's `playbook::verify`): exactly one of `pods`,
+/// `rollout`, `alert`, `figure` or `http`, with what qualifies it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// The pods of this label selector (`app=dicps-api`, within the
+    /// watched pods)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pods: Option<At<String>>,
+    /// ...`all` ready (the default), or at least this many (`3`)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "ready_schema")]
+    pub ready: Option<At<String>>,
+    /// ...or none in a failing state (CrashLoopBackOff, Error, OOMKilled,
+    /// Failed...), instead of a ready count.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub none_failing: bool,
+    /// A rollout complete in the watched namespace: `deployment/NAME` or
+    /// `statefulset/NAME` (observed generation, updated and available
+    /// replicas).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<At<String>>,
+    /// An alert resolved: its name (`APIDown`) or Alertmanager matchers
+    /// (`alertname="APIDown",service="dicps-api"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<At<String>>,
+    /// A figure: `cpu`, `memory`, `disk`, `load`, `swap` (the host), or
+    /// the name of a service figure (a `watch.prometheus` query's; a
+    /// drill's scenario figure stands in)...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figure: Option<At<String>>,
+    /// ...above this value...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above: Option<f64>,
+    /// ...or below it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// An HTTP GET answering 2xx: the URL (http or https, no credentials).
+    /// The cockpit sends it itself: no body, redirects not followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<At<String>>,
+    /// The HTTP GET's timeout (default `5s`, at most `60s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<At<String>>,
+    /// How long the condition must hold before it counts (`2m`; default:
+    /// at once).
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    pub hold: Option<At<String>>,
+}
+
+/// `ready: all` or `ready: 3`.
+fn ready_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "`all` (the default) or at least this many pods ready",
+        "type": ["string", "integer", "null"]
+    })
 }
 
 /// `read`, `change` or `destructive`: defined with the classifier, in its
@@ -804,6 +863,6 @@ impl Deadline {
 impl Severity {
     /// The response time, or `None` for "next business day" style answers.
     pub fn response_time(&self) -> Option<std::time::Duration> {
-        crate::time::parse_duration(&self.response.value).ok()
+        incident_cockpit_time::parse_duration(&self.response.value).ok()
     }
 }

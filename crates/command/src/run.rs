@@ -81,6 +81,16 @@ pub struct Spec {
     pub redactor: Arc<Redactor>,
 }
 
+/// Only what it runs: never its environment or the redactor's secrets.
+impl std::fmt::Debug for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spec")
+            .field("run", &self.run)
+            .field("program", &self.program)
+            .finish()
+    }
+}
+
 /// Carried by a batch of output: when the loop has applied the batch (and
 /// dropped the message), the run may send its next one.
 pub struct Taken(Option<Arc<AtomicBool>>);

@@ -6,8 +6,8 @@
 //! in quotes, in `$(…)`, in a here-document), so the shell reads it back
 //! literally.
 
-use crate::playbook::model::{Command, Param, Risk};
-use crate::playbook::{placeholders, risk};
+use crate::model::{Command, Param, Risk};
+use crate::{placeholders, risk};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -438,7 +438,7 @@ pub fn target(argv: &[String], step_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::playbook::model::At;
+    use crate::model::At;
 
     fn cmd(run: &str, shell: bool, params: &[(&str, Option<&str>)]) -> Command {
         Command {
@@ -578,20 +578,86 @@ mod tests {
             ("sed 's/^/[/; s/$/]/' <<-EOF\n\t<v>\n\tEOF", "[", "]"),
         ];
         for (t, before, after) in templates {
-            let c = cmd(t, true, &[("v", None)]);
-            for h in HOSTILE {
-                let r = resolve(&c, &vals(&[("v", h)]), "s");
-                let ends = *h == "EOF" && !t.contains("\\<v>");
-                if t.contains("<<") && (h.contains('\n') || ends) {
-                    assert!(r.unwrap_err().contains("here-document"), "{t}");
-                    continue;
-                }
-                let Program::Shell(script) = r.unwrap().program else {
-                    panic!("{t}: not a shell")
-                };
-                let want = format!("{before}{h}{after}\n");
-                assert_eq!(sh(&script), want, "{t} with {h:?}: {script}");
+            let refused = |h: &str| {
+                let ends = h == "EOF" && !t.contains("\\<v>");
+                t.contains("<<") && (h.contains('\n') || ends)
+            };
+            comes_back(t, refused, |h| format!("{before}{h}{after}\n"));
+        }
+    }
+
+    /// Resolves a shell template with each hostile value as `v` and checks
+    /// what sh prints (`want` of the value), or, where `refused` says so,
+    /// that the value is refused for a here-document.
+    fn comes_back(t: &str, refused: impl Fn(&str) -> bool, want: impl Fn(&str) -> String) {
+        let c = cmd(t, true, &[("v", None)]);
+        for h in HOSTILE {
+            let r = resolve(&c, &vals(&[("v", h)]), "s");
+            if refused(h) {
+                assert!(r.unwrap_err().contains("here-document"), "{t}");
+                continue;
             }
+            let Program::Shell(script) = r.unwrap().program else {
+                panic!("{t}: not a shell")
+            };
+            assert_eq!(sh(&script), want(h), "{t} with {h:?}: {script}");
+        }
+    }
+
+    /// Where a value stands is followed through the whole script: after
+    /// each quote, escape, substitution, subshell and comment closes (or
+    /// is no such thing where it stands), and past here-documents started
+    /// on an earlier line, a value still comes back literally.
+    #[test]
+    fn values_come_back_literally_after_each_quote_and_substitution_closes() {
+        // (template, what sh prints, `{v}` for the value)
+        let p = "printf '[%s]\\n'";
+        let templates = [
+            (format!("{p} \"x\"<v>"), "[x{v}]\n"),
+            (format!("{p} 'x'<v>"), "[x{v}]\n"),
+            (format!("{p} \"it's <v>\""), "[it's {v}]\n"),
+            (format!("{p} 'a\"b <v>'"), "[a\"b {v}]\n"),
+            (format!("{p} 'a\\'<v>"), "[a\\{v}]\n"),
+            (format!("{p} \\\"<v>"), "[\"{v}]\n"),
+            (format!("{p} \"a\\\"<v>\""), "[a\"{v}]\n"),
+            (format!("{p} \"$#\"<v>"), "[0{v}]\n"),
+            (format!("{p} \"$(printf %s a)<v>\""), "[a{v}]\n"),
+            (
+                format!("{p} \"$( (printf %s a); printf %s <v>)\""),
+                "[a{v}]\n",
+            ),
+            (
+                format!("{p} \"$( (printf %s a); printf %s b)\"<v>"),
+                "[ab{v}]\n",
+            ),
+            (format!("{p} \"`printf %s a`<v>\""), "[a{v}]\n"),
+            (format!("{p} 'a`b <v>'"), "[a`b {v}]\n"),
+            (format!("{p} \"a#b <v>\""), "[a#b {v}]\n"),
+            (format!("{p} a#<v>"), "[a#{v}]\n"),
+            (format!("{p} '<<EOF'\n{p} <v>"), "[<<EOF]\n[{v}]\n"),
+            (format!("{p} a < /dev/null\n{p} <v>"), "[a]\n[{v}]\n"),
+            (
+                format!("cat <<EOF; {p} \"a\n<v>\"\nb\nEOF"),
+                "b\n[a\n{v}]\n",
+            ),
+            ("sed 's/^/[/; s/$/]/' << E\n<v>\nE".to_string(), "[{v}]\n"),
+            (format!("{p} <v> <<EOF"), "[{v}]\n"),
+            (format!("{p} a # c\n{p} <v>"), "[a]\n[{v}]\n"),
+            (format!("{p} \"a)<v>\""), "[a){v}]\n"),
+            (format!("{p} 'a)<v>'"), "[a){v}]\n"),
+            // A here-document ended by the end of the script (its last
+            // line has no line break, nor has what sed prints).
+            ("sed 's/^/[/; s/$/]/' <<EOF\n<v>".to_string(), "[{v}]"),
+            (
+                format!("sed 's/^/[/; s/$/]/' <<EOF\n<v>\nEOF\n{p} b"),
+                "[{v}]\n[b]\n",
+            ),
+        ];
+        for (t, want) in &templates {
+            let here = t.contains("<< E\n") || t.contains("<<EOF\n<v>");
+            let refused =
+                |h: &str| here && (h.contains('\n') || (h == "EOF" && t.contains("<<EOF")));
+            comes_back(t, refused, |h| want.replace("{v}", h));
         }
     }
 
@@ -627,6 +693,12 @@ mod tests {
             t("aws rds failover-db-cluster --db-cluster-identifier dicps-production"),
             "dicps-production"
         );
+        // The name after `--…identifier`, not after an earlier option.
+        assert_eq!(
+            t("aws --region eu-west-1 rds delete-db-instance --db-instance-identifier dicps-db"),
+            "dicps-db"
+        );
+        assert_eq!(t("kubectl drain node-7"), "node-7");
         assert_eq!(t("rm -rf /var/lib/x"), "/var/lib/x");
         assert_eq!(
             t("pg_restore -h db -U dicps -d dicps /backups/latest.dump"),
