@@ -29,7 +29,6 @@ pub mod sources;
 pub mod state;
 pub mod store;
 pub mod term;
-pub mod timeline;
 pub mod ui;
 pub mod update;
 pub mod view;
@@ -39,6 +38,7 @@ pub mod view;
 // only them. Re-exported under the names the cockpit's modules use.
 pub use incident_cockpit_sanitize as sanitize;
 pub use incident_cockpit_time as time;
+pub use incident_cockpit_timeline as timeline;
 
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

@@ -753,7 +753,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
 /// as the screen (`cat`, `tail -f`), and reads back the same.
 fn link_line(link: &mut super::chain::Link, rec: &mut Record) -> Result<Vec<u8>> {
     rec.share.prev = Some(link.expect.clone());
-    let bytes = crate::sanitize::json::to_vec(&*rec)?;
+    let bytes = incident_cockpit_sanitize::json::to_vec(&*rec)?;
     link.next(rec.seq, rec.share.prev.as_deref(), &bytes);
     Ok(bytes)
 }
@@ -929,8 +929,21 @@ mod tests {
         assert!(!reports_changes(Path::new("/no/such/dir")));
     }
 
+    /// An incident's first record (a drill: nothing real is implied).
     fn declared() -> Event {
-        crate::testkit::declared("x", true)
+        Event::Declared {
+            id: "x".into(),
+            title: "t".into(),
+            severity: "P0".into(),
+            status: crate::Status::Investigating,
+            ic: "ana".into(),
+            playbook: "dicps".into(),
+            procedure: "api-outage".into(),
+            drill: true,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
+        }
     }
 
     /// Every line the store writes is linked to the one before; a line
@@ -970,20 +983,20 @@ mod tests {
         b.append(Utc::now(), "b@h", Event::Note { text: "two".into() })
             .unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        match super::super::chain::verify("inc", &bytes).verdict {
-            super::super::chain::Verdict::Broken { seq, .. } => assert_eq!(seq, 3),
+        match crate::chain::verify("inc", &bytes).verdict {
+            crate::chain::Verdict::Broken { seq, .. } => assert_eq!(seq, 3),
             v => panic!("{v:?}"),
         }
         // Without the forged line's bad link the rest is one chain.
         let text = String::from_utf8(bytes).unwrap();
         let fixed = text.replace(
             &"0".repeat(64),
-            &super::super::chain::hash_line(text.lines().nth(1).unwrap().as_bytes()),
+            &crate::chain::hash_line(text.lines().nth(1).unwrap().as_bytes()),
         );
         assert!(
             matches!(
-                super::super::chain::verify("inc", fixed.as_bytes()).verdict,
-                super::super::chain::Verdict::Broken { seq: 4, .. }
+                crate::chain::verify("inc", fixed.as_bytes()).verdict,
+                crate::chain::Verdict::Broken { seq: 4, .. }
             ),
             "the line after the edited one no longer fits"
         );
@@ -1451,7 +1464,7 @@ mod tests {
         assert!(
             !line
                 .chars()
-                .any(|c| c != '\n' && crate::sanitize::is_dangerous(c)),
+                .any(|c| c != '\n' && incident_cockpit_sanitize::is_dangerous(c)),
             "{line:?}"
         );
         assert!(
