@@ -28,7 +28,6 @@ pub mod sources;
 pub mod state;
 pub mod store;
 pub mod term;
-pub mod timeline;
 pub mod ui;
 pub mod update;
 pub mod view;
@@ -42,6 +41,7 @@ pub mod view;
 pub use incident_cockpit_command as command;
 pub use incident_cockpit_sanitize as sanitize;
 pub use incident_cockpit_time as time;
+pub use incident_cockpit_timeline as timeline;
 
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;

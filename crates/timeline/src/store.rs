@@ -370,14 +370,11 @@ impl FileStore {
             } else {
                 format!("{base}-{n}")
             };
-            if Self::path_in(state_dir, folder, &id).exists() {
-                continue;
-            }
             match Self::create_in(state_dir, folder, &id) {
                 Ok(s) => return Ok((s, id)),
-                Err(e) if Self::path_in(state_dir, folder, &id).exists() => {
-                    let _ = e; // lost a race with another seat: next name
-                }
+                // Taken (before, or by another seat a moment ago): the
+                // next name.
+                Err(_) if Self::path_in(state_dir, folder, &id).exists() => {}
                 Err(e) => return Err(e),
             }
         }
@@ -753,7 +750,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> ReadOutcome {
 /// as the screen (`cat`, `tail -f`), and reads back the same.
 fn link_line(link: &mut super::chain::Link, rec: &mut Record) -> Result<Vec<u8>> {
     rec.share.prev = Some(link.expect.clone());
-    let bytes = crate::sanitize::json::to_vec(&*rec)?;
+    let bytes = incident_cockpit_sanitize::json::to_vec(&*rec)?;
     link.next(rec.seq, rec.share.prev.as_deref(), &bytes);
     Ok(bytes)
 }
@@ -912,6 +909,7 @@ pub fn validate_id(id: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::StorePos;
 
     /// On a local disk the follower trusts inotify and looks only as a
     /// safety net; a file system that is not known to report every write
@@ -929,8 +927,21 @@ mod tests {
         assert!(!reports_changes(Path::new("/no/such/dir")));
     }
 
+    /// An incident's first record (a drill: nothing real is implied).
     fn declared() -> Event {
-        crate::testkit::declared("x", true)
+        Event::Declared {
+            id: "x".into(),
+            title: "t".into(),
+            severity: "P0".into(),
+            status: crate::Status::Investigating,
+            ic: "ana".into(),
+            playbook: "dicps".into(),
+            procedure: "api-outage".into(),
+            drill: true,
+            source: None,
+            scenario: None,
+            watch: Default::default(),
+        }
     }
 
     /// Every line the store writes is linked to the one before; a line
@@ -970,20 +981,20 @@ mod tests {
         b.append(Utc::now(), "b@h", Event::Note { text: "two".into() })
             .unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        match super::super::chain::verify("inc", &bytes).verdict {
-            super::super::chain::Verdict::Broken { seq, .. } => assert_eq!(seq, 3),
+        match crate::chain::verify("inc", &bytes).verdict {
+            crate::chain::Verdict::Broken { seq, .. } => assert_eq!(seq, 3),
             v => panic!("{v:?}"),
         }
         // Without the forged line's bad link the rest is one chain.
         let text = String::from_utf8(bytes).unwrap();
         let fixed = text.replace(
             &"0".repeat(64),
-            &super::super::chain::hash_line(text.lines().nth(1).unwrap().as_bytes()),
+            &crate::chain::hash_line(text.lines().nth(1).unwrap().as_bytes()),
         );
         assert!(
             matches!(
-                super::super::chain::verify("inc", fixed.as_bytes()).verdict,
-                super::super::chain::Verdict::Broken { seq: 4, .. }
+                crate::chain::verify("inc", fixed.as_bytes()).verdict,
+                crate::chain::Verdict::Broken { seq: 4, .. }
             ),
             "the line after the edited one no longer fits"
         );
@@ -1099,6 +1110,29 @@ mod tests {
         (s, calls)
     }
 
+    /// After an append that failed: the next one takes sequence number
+    /// `seq`, and the file reads back whole, without a warning, on an
+    /// intact chain.
+    fn the_next_append_follows(s: &mut FileStore, seq: u64) -> Record {
+        let n = s
+            .append(
+                Utc::now(),
+                "a@h",
+                Event::Note {
+                    text: "kept".into(),
+                },
+            )
+            .unwrap()
+            .record
+            .unwrap();
+        assert_eq!((n.seq, s.last_seq()), (seq, seq));
+        let back = read_file(s.path()).unwrap();
+        assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+        assert!(back.broken.is_empty(), "{:?}", back.broken);
+        assert_eq!(back.records.len() as u64, seq);
+        n
+    }
+
     #[test]
     fn an_append_is_acknowledged_only_after_its_fsync() {
         let dir = tempfile::tempdir().unwrap();
@@ -1158,22 +1192,7 @@ mod tests {
                 "{error}: the file is as it was"
             );
             assert!(other.read_new().unwrap().records.is_empty());
-            let n = s
-                .append(
-                    Utc::now(),
-                    "a@h",
-                    Event::Note {
-                        text: "kept".into(),
-                    },
-                )
-                .unwrap()
-                .record
-                .unwrap();
-            assert_eq!(n.seq, 2);
-            let back = read_file(&path).unwrap();
-            assert!(back.warnings.is_empty(), "{:?}", back.warnings);
-            assert!(back.broken.is_empty(), "{:?}", back.broken);
-            assert_eq!(back.records.len(), 2);
+            let n = the_next_append_follows(&mut s, 2);
             assert_eq!(other.read_new().unwrap().records, vec![n]);
         }
     }
@@ -1212,24 +1231,7 @@ mod tests {
                 FileStore::open(&path).unwrap().1
             }
         });
-        let tid = rx.recv().unwrap();
-        let flock = nix::libc::SYS_flock.to_string();
-        let in_flock = || {
-            fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
-                .is_ok_and(|s| s.split_whitespace().next() == Some(flock.as_str()))
-        };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while !in_flock() {
-            assert!(
-                !reader.is_finished(),
-                "the reader did not wait for the lock"
-            );
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the reader never blocked"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        waits_in_flock("the reader", rx.recv().unwrap(), &reader);
         Write::write_all(&mut f, &line[10..]).unwrap();
         drop(lock);
         let read = reader.join().unwrap();
@@ -1240,6 +1242,578 @@ mod tests {
             Event::Note {
                 text: "whole".into()
             }
+        );
+    }
+
+    /// Returns once the thread `tid` (running `seat`) is blocked in
+    /// `flock`; fails if it finishes first (it did not wait for the lock)
+    /// or never blocks.
+    fn waits_in_flock<T>(who: &str, tid: nix::unistd::Pid, seat: &std::thread::JoinHandle<T>) {
+        let flock = nix::libc::SYS_flock.to_string();
+        let in_flock = || {
+            fs::read_to_string(format!("/proc/self/task/{tid}/syscall"))
+                .is_ok_and(|s| s.split_whitespace().next() == Some(flock.as_str()))
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !in_flock() {
+            assert!(!seat.is_finished(), "{who} did not wait for the lock");
+            assert!(std::time::Instant::now() < deadline, "{who} never blocked");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// This test binary run again as a process of its own, running only
+    /// the test `name` (which sees `env` and plays the other part).
+    fn this_test_again(name: &str, env: &str, value: &Path) -> std::process::Command {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let mut c = std::process::Command::new(exe);
+        c.args([name, "--exact", "--nocapture", "--test-threads=1"])
+            .env(env, value);
+        c
+    }
+
+    const HOLD_LOCK: &str = "INCIDENT_COCKPIT_TEST_HOLD_LOCK";
+
+    /// Another seat is a process of its own: while it holds the file's
+    /// exclusive lock, an append and an import wait for it (nothing is
+    /// written meanwhile), then go on once it lets go, numbered after what
+    /// the file holds.
+    #[test]
+    fn an_append_and_an_import_wait_for_a_lock_another_process_holds() {
+        if let Some(path) = std::env::var_os(HOLD_LOCK) {
+            // The other process: holds the lock until its stdin closes.
+            let f = File::open(path).unwrap();
+            let _lock = Flock::lock(f, FlockArg::LockExclusive)
+                .map_err(|(_, e)| e)
+                .unwrap();
+            println!("holding the lock");
+            let _ = std::io::stdin().read_to_end(&mut Vec::new());
+            return;
+        }
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        let path = s.path().to_path_buf();
+        for (n, import) in [(2, false), (3, true)] {
+            let mut other = this_test_again(
+                "store::tests::an_append_and_an_import_wait_for_a_lock_another_process_holds",
+                HOLD_LOCK,
+                &path,
+            )
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+            let mut out = std::io::BufReader::new(other.stdout.take().unwrap());
+            let mut said = String::new();
+            // Its own line, or after libtest's `test … ` on the same one.
+            while !said.trim_end().ends_with("holding the lock") {
+                said.clear();
+                let got = out.read_line(&mut said).unwrap();
+                assert!(got > 0, "the other process ended without the lock");
+            }
+            let len = fs::metadata(&path).unwrap().len();
+            let (tx, rx) = std::sync::mpsc::channel();
+            let seat = std::thread::spawn(move || {
+                tx.send(nix::unistd::gettid()).unwrap();
+                let note = Event::Note {
+                    text: format!("note {n}"),
+                };
+                let seq = if import {
+                    let rec = Record {
+                        share: Default::default(),
+                        seq: n,
+                        at: at_millis(Utc::now()),
+                        by: "b@h".into(),
+                        event: note,
+                    };
+                    s.import(&[rec]).unwrap().1[0].seq
+                } else {
+                    s.append(Utc::now(), "a@h", note)
+                        .unwrap()
+                        .record
+                        .unwrap()
+                        .seq
+                };
+                (s, seq)
+            });
+            waits_in_flock("the appending seat", rx.recv().unwrap(), &seat);
+            assert_eq!(
+                fs::metadata(&path).unwrap().len(),
+                len,
+                "written under the lock"
+            );
+            drop(other.stdin.take());
+            assert!(other.wait().unwrap().success());
+            let (back, seq) = seat.join().unwrap();
+            s = back;
+            assert_eq!(seq, n);
+        }
+        let read = read_file(&path).unwrap();
+        assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+        assert_eq!(read.records.len(), 3);
+    }
+
+    const FILE_SIZE_LIMIT: &str = "INCIDENT_COCKPIT_TEST_FILE_SIZE_LIMIT";
+
+    /// A write the kernel cuts short for real: the file may grow only 40
+    /// bytes more (RLIMIT_FSIZE, in a process of its own; SIGXFSZ ignored
+    /// so the write fails with EFBIG instead of killing it). The append is
+    /// an error, the bytes that did land are cut back, and the next append
+    /// (by another seat) takes the same sequence number on an intact chain.
+    #[test]
+    fn a_write_the_kernel_cuts_short_is_not_recorded_and_leaves_nothing() {
+        if let Some(path) = std::env::var_os(FILE_SIZE_LIMIT) {
+            use nix::sys::resource::{Resource, getrlimit, setrlimit};
+            let (mut s, _) = FileStore::open(Path::new(&path)).unwrap();
+            let len = fs::metadata(&path).unwrap().len();
+            let (_, hard) = getrlimit(Resource::RLIMIT_FSIZE).unwrap();
+            setrlimit(Resource::RLIMIT_FSIZE, len + 40, hard).unwrap();
+            let text = "a note longer than what the disk still takes ".repeat(4);
+            match s.append(Utc::now(), "a@h", Event::Note { text }) {
+                Ok(a) => println!("outcome: recorded {:?}", a.record.map(|r| r.seq)),
+                Err(e) => println!("outcome: {e:#}"),
+            }
+            println!("last seq: {}", s.last_seq());
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        let path = s.path().to_path_buf();
+        let before = fs::read(&path).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let child = std::process::Command::new("sh")
+            .args(["-c", "trap '' XFSZ; exec \"$0\" \"$@\""])
+            .arg(exe)
+            .args(this_test_again(
+                "store::tests::a_write_the_kernel_cuts_short_is_not_recorded_and_leaves_nothing",
+                FILE_SIZE_LIMIT,
+                &path,
+            )
+            .get_args())
+            .env(FILE_SIZE_LIMIT, &path)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&child.stdout);
+        assert!(child.status.success(), "{said}");
+        let outcome = said
+            .lines()
+            .find_map(|l| l.split_once("outcome: "))
+            .map_or("", |(_, o)| o);
+        assert!(
+            outcome.contains("cannot write to") && outcome.contains("File too large"),
+            "{said}"
+        );
+        assert!(!outcome.contains("could not be removed"), "{said}");
+        assert!(said.contains("last seq: 1"), "nothing acknowledged: {said}");
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            before,
+            "the partial write is gone"
+        );
+        the_next_append_follows(&mut s, 2);
+    }
+
+    /// A file the kernel will not fsync (a character device answers
+    /// EINVAL, as a disk that failed answers EIO): the append is an error
+    /// and nothing is acknowledged, whatever was written.
+    #[test]
+    fn a_record_the_kernel_does_not_fsync_is_not_acknowledged() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        s.out = Box::new(OpenOptions::new().append(true).open("/dev/null").unwrap());
+        let e = s
+            .append(
+                Utc::now(),
+                "a@h",
+                Event::Note {
+                    text: "lost".into(),
+                },
+            )
+            .unwrap_err();
+        let e = format!("{e:#}");
+        assert!(
+            e.contains("cannot fsync") && e.contains("Invalid argument"),
+            "{e}"
+        );
+        assert!(e.contains("could not be removed either"), "{e}");
+        assert_eq!(s.last_seq(), 1);
+        s.out = Box::new(s.file.try_clone().unwrap());
+        the_next_append_follows(&mut s, 2);
+    }
+
+    /// What several seats may each observe and propose has one key, so it
+    /// is written once: exactly (a timer, an inject, a proposal's steps, a
+    /// chain break) or within a window (alerts, pods, a lapsed ack).
+    /// Everything else is each seat's own.
+    #[test]
+    fn what_several_seats_observe_is_keyed_once() {
+        let key = |k: &str, exact: bool| Some((k.to_string(), exact));
+        let s = |x: &str| x.to_string();
+        let started = |approval: Option<&str>| Event::CommandStarted {
+            run: s("r1"),
+            step: s("s1"),
+            command: s("kubectl get pods"),
+            argv: vec![s("kubectl")],
+            risk: s("read"),
+            confirmation: s("enter"),
+            shell: false,
+            drill: false,
+            dry_run: false,
+            approval: approval.map(s),
+        };
+        let unacked = |reason: &str| Event::AlertUnacked {
+            ack: s("group:APIDown"),
+            target: s("group APIDown"),
+            reason: s(reason),
+        };
+        let cases = [
+            (
+                Event::TimerDue {
+                    timer: s("response"),
+                    label: s("Response"),
+                },
+                key("due:response", true),
+            ),
+            (
+                Event::TimerAcknowledged {
+                    timer: s("response"),
+                    label: s("Response"),
+                },
+                key("ack:response", true),
+            ),
+            (
+                Event::AlertFiring {
+                    alertname: s("APIDown"),
+                    severity: s("critical"),
+                    summary: s("down"),
+                    fingerprint: s("f1"),
+                    since: None,
+                },
+                key("firing:APIDown:f1", false),
+            ),
+            (
+                Event::AlertResolved {
+                    alertname: s("APIDown"),
+                    fingerprint: s("f1"),
+                },
+                key("resolved:APIDown:f1", false),
+            ),
+            (
+                Event::PodChanged {
+                    pod: s("p"),
+                    from: s("Running"),
+                    to: s("Failed"),
+                },
+                key("pod:p:Running:Failed", false),
+            ),
+            (
+                Event::InjectFired {
+                    inject: Some(3),
+                    drill_ms: 0,
+                    summary: s("x"),
+                    from: None,
+                    text: None,
+                },
+                key("inject:3", true),
+            ),
+            (
+                Event::InjectFired {
+                    inject: None,
+                    drill_ms: 0,
+                    summary: s("x"),
+                    from: None,
+                    text: None,
+                },
+                None,
+            ),
+            (
+                Event::ChainBroken {
+                    record: 7,
+                    what: s("edited"),
+                },
+                key("chain:7", true),
+            ),
+            (unacked("lapsed"), key("acklapse:group:APIDown", false)),
+            (unacked("by hand"), None),
+            (
+                Event::ApprovalProposed {
+                    proposal: s("p1"),
+                    step: s("s1"),
+                    title: s("t"),
+                    command: s("c"),
+                    argv: Vec::new(),
+                    shell: false,
+                    params: Default::default(),
+                    risk: s("destructive"),
+                    target: s("db"),
+                    reason: s("why"),
+                    user: s("ana"),
+                    lapses_at: at_millis(Utc::now()),
+                    drill: false,
+                },
+                key("proposal:p1", true),
+            ),
+            (
+                Event::ApprovalGranted {
+                    proposal: s("p1"),
+                    user: s("bo"),
+                    reason: s("ok"),
+                    confirmation: s("enter"),
+                },
+                key("decided:p1", true),
+            ),
+            (
+                Event::ApprovalRejected {
+                    proposal: s("p1"),
+                    user: s("bo"),
+                    reason: s("no"),
+                },
+                key("decided:p1", true),
+            ),
+            (
+                Event::ApprovalLapsed { proposal: s("p1") },
+                key("closed:p1", true),
+            ),
+            (
+                Event::ApprovalVoided {
+                    proposal: s("p1"),
+                    reason: s("changed"),
+                },
+                key("closed:p1", true),
+            ),
+            (started(Some("p1")), key("closed:p1", true)),
+            (started(None), None),
+            (Event::Note { text: s("n") }, None),
+        ];
+        for (ev, want) in cases {
+            assert_eq!(dedupe_key(&ev), want, "{ev:?}");
+        }
+    }
+
+    /// A record keyed within the window is the same observation for two
+    /// minutes, to the millisecond: one at exactly two minutes is new.
+    #[test]
+    fn the_dedupe_window_is_two_minutes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        let crash = || Event::PodChanged {
+            pod: "p".into(),
+            from: "Running".into(),
+            to: "CrashLoopBackOff".into(),
+        };
+        let t = at_millis(Utc::now());
+        assert!(s.append(t, "a@h", crash()).unwrap().record.is_some());
+        let just_before = t + DEDUPE_WINDOW - TimeDelta::milliseconds(1);
+        assert!(
+            s.append(just_before, "a@h", crash())
+                .unwrap()
+                .record
+                .is_none()
+        );
+        let at_two_minutes = t + DEDUPE_WINDOW;
+        assert!(
+            s.append(at_two_minutes, "a@h", crash())
+                .unwrap()
+                .record
+                .is_some()
+        );
+    }
+
+    /// The follower watches the store's one file, and there is no shared
+    /// store; a file it cannot look at (gone, or on a file system it cannot
+    /// name) is looked at often.
+    #[test]
+    fn the_follower_watches_the_file_and_looks_often_where_it_cannot_tell() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = FileStore::create(dir.path(), "inc").unwrap();
+        assert_eq!(s.watched(), vec![s.path().to_path_buf()]);
+        assert_eq!(s.sharing(), None);
+        fs::remove_dir_all(dir.path().join(INCIDENTS)).unwrap();
+        assert_eq!(s.look_every(), LOOK_OFTEN);
+    }
+
+    /// Drills live apart from incidents, under `drills/`.
+    #[test]
+    fn drills_are_kept_apart_from_incidents() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = FileStore::create_drill(dir.path(), "d-1").unwrap();
+        assert_eq!(d.path(), dir.path().join("drills/d-1/timeline.jsonl"));
+        assert_eq!(FileStore::drill_path_for(dir.path(), "d-1"), d.path());
+        assert!(!FileStore::path_for(dir.path(), "d-1").exists());
+        let (d2, id) = FileStore::create_drill_unique(dir.path(), "d-1").unwrap();
+        assert_eq!(id, "d-1-2");
+        assert_eq!(d2.path(), FileStore::drill_path_for(dir.path(), "d-1-2"));
+        // The incident of the same name is another one.
+        let (i, id) = FileStore::create_unique(dir.path(), "d-1").unwrap();
+        assert_eq!(
+            (i.path(), id.as_str()),
+            (FileStore::path_for(dir.path(), "d-1").as_path(), "d-1")
+        );
+    }
+
+    /// A base that is no safe name is refused as such, not reported as a
+    /// lack of free ids.
+    #[test]
+    fn a_unique_id_from_a_bad_name_is_refused_for_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let Err(e) = FileStore::create_unique(dir.path(), "../x") else {
+            panic!("a bad name was taken");
+        };
+        assert!(format!("{e:#}").contains("bad incident id"), "{e:#}");
+    }
+
+    /// A record of the shared order, `seq` there, in part `part` of the
+    /// `of` records of message `msg`.
+    fn shared(seq: u64, msg: u64, part: u32, of: u32, text: &str) -> Record {
+        let pos = StorePos { msg, part, of };
+        Record {
+            share: crate::Share {
+                id: Some(format!("m{msg}")),
+                pos: pos.in_line(seq),
+                ..Default::default()
+            },
+            seq,
+            at: at_millis(Utc::now()),
+            by: "b@other".into(),
+            event: Event::Note { text: text.into() },
+        }
+    }
+
+    /// A mirror imports the shared order after what its file holds: what
+    /// another seat of the host imported first is read, not written again;
+    /// a message's parts follow each other; a gap in the order is refused
+    /// and leaves the file as it was. Every line is on the chain, on a line
+    /// of its own, and the next append follows.
+    #[test]
+    fn a_mirror_imports_the_shared_order_once_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = FileStore::create(dir.path(), "inc").unwrap();
+        let path = m.path().to_path_buf();
+        let (mut b, _) = FileStore::open(&path).unwrap();
+        let r1 = shared(1, 1, 0, 1, "one");
+        let r2 = shared(2, 2, 0, 1, "two");
+        let r3a = shared(3, 3, 0, 2, "three a");
+        let r3b = shared(4, 3, 1, 2, "three b");
+        let (others, written) = m.import(&[r1.clone(), r2.clone()]).unwrap();
+        assert!(others.is_empty());
+        let seqs = |rs: &[Record]| rs.iter().map(|r| r.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&written), [1, 2]);
+        assert_eq!(written[1].share.pos, None, "message 2 is record 2");
+        assert_eq!(
+            (m.last_seq(), m.store_head()),
+            (2, Some(StorePos::single(2)))
+        );
+        // b has not read m's: it reads them, and writes only what is new.
+        let (others, written) = b.import(&[r1.clone(), r2, r3a.clone()]).unwrap();
+        assert_eq!(seqs(&others), [1, 2]);
+        assert_eq!(seqs(&written), [3]);
+        let part = StorePos {
+            msg: 3,
+            part: 0,
+            of: 2,
+        };
+        assert_eq!(written[0].share.pos, Some(part));
+        assert_eq!(b.store_head(), Some(part));
+        let (others, written) = m.import(&[r3a, r3b]).unwrap();
+        assert_eq!(seqs(&others), [3]);
+        assert_eq!(seqs(&written), [4]);
+        assert_eq!(
+            m.store_head(),
+            Some(StorePos {
+                msg: 3,
+                part: 1,
+                of: 2
+            })
+        );
+        // Nothing new: nothing written, not even a newline.
+        let len = fs::metadata(&path).unwrap().len();
+        assert!(m.import(&[r1]).unwrap().1.is_empty());
+        let gap = shared(6, 6, 0, 1, "six");
+        let e = m.import(&[gap]).unwrap_err();
+        assert!(
+            e.to_string().ends_with(
+                "part 1 of message 6 would follow part 2 of message 3: the shared order has a gap"
+            ),
+            "{e}"
+        );
+        assert_eq!(fs::metadata(&path).unwrap().len(), len);
+        let next = m
+            .append(
+                Utc::now(),
+                "a@h",
+                Event::Note {
+                    text: "five".into(),
+                },
+            )
+            .unwrap();
+        assert!(next.others.is_empty());
+        assert_eq!(next.record.unwrap().seq, 5);
+        assert_eq!(seqs(&b.read_new().unwrap().records), [4, 5]);
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 5, "no blank line: {text}");
+        let read = read_file(&path).unwrap();
+        assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+        assert!(matches!(
+            crate::chain::verify("inc", text.as_bytes()).verdict,
+            crate::chain::Verdict::Intact { records: 5, .. }
+        ));
+    }
+
+    /// The store counts the lines it writes itself (appends, imports), so
+    /// a torn line after them is placed on its line; an import closes a
+    /// torn line off as an append does.
+    #[test]
+    fn a_torn_line_after_a_seats_own_writes_is_placed_and_closed_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = FileStore::create(dir.path(), "inc").unwrap();
+        s.append(Utc::now(), "a@h", declared()).unwrap();
+        s.append_many(
+            Utc::now(),
+            "a@h",
+            vec![
+                Event::Note { text: "one".into() },
+                Event::Note { text: "two".into() },
+            ],
+        )
+        .unwrap();
+        s.import(&[shared(4, 4, 0, 1, "four")]).unwrap();
+        let path = s.path().to_path_buf();
+        let torn = |p: &Path| {
+            let mut f = OpenOptions::new().append(true).open(p).unwrap();
+            f.write_all(br#"{"seq":5,"at":"2026-1"#).unwrap();
+        };
+        torn(&path);
+        let read = s.read_new().unwrap();
+        assert_eq!(read.warnings.len(), 1, "{:?}", read.warnings);
+        assert!(
+            read.warnings[0].ends_with(
+                "timeline.jsonl:5: torn last line (a seat was stopped mid-write); skipped"
+            ),
+            "{}",
+            read.warnings[0]
+        );
+        let (others, written) = s.import(&[shared(5, 5, 0, 1, "five")]).unwrap();
+        assert!(others.is_empty());
+        assert_eq!(written[0].seq, 5);
+        let read = read_file(&path).unwrap();
+        assert!(read.damaged.is_empty(), "{:?}", read.damaged);
+        assert_eq!(read.records.len(), 5);
+        assert!(
+            read.warnings[0].contains(":5: torn line"),
+            "{:?}",
+            read.warnings
+        );
+        torn(&path);
+        let read = s.read_new().unwrap();
+        assert!(
+            read.warnings[0].contains("timeline.jsonl:7: torn last line"),
+            "{:?}",
+            read.warnings
         );
     }
 
@@ -1451,7 +2025,7 @@ mod tests {
         assert!(
             !line
                 .chars()
-                .any(|c| c != '\n' && crate::sanitize::is_dangerous(c)),
+                .any(|c| c != '\n' && incident_cockpit_sanitize::is_dangerous(c)),
             "{line:?}"
         );
         assert!(
@@ -1602,8 +2176,55 @@ mod tests {
     #[test]
     fn ids_must_be_safe_names() {
         assert!(validate_id("drill-20261122-132131").is_ok());
+        assert!(validate_id("inc_2.b").is_ok());
+        assert!(validate_id(&"a".repeat(128)).is_ok());
+        assert!(validate_id(&"a".repeat(129)).is_err());
         assert!(validate_id("../etc").is_err());
+        assert!(validate_id(".hidden").is_err());
         assert!(validate_id("a/b").is_err());
+        assert!(validate_id("a b").is_err());
         assert!(validate_id("").is_err());
+        let e = validate_id("a/b").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "bad incident id \"a/b\" (letters, digits, '-', '_' and '.' only)"
+        );
+    }
+
+    /// Read whole (an export, `verify`, a viewer): a torn last line is a
+    /// write that never finished, placed and skipped; a damaged line before
+    /// it is damage all the same.
+    #[test]
+    fn a_whole_read_tells_a_torn_last_line_from_damage_before_it() {
+        let torn = br#"{"seq":3,"at":"2026-11-22T13:0"#;
+        let (_d, path, mut bytes) = log_of(&[R1, R2]);
+        bytes.extend_from_slice(torn);
+        fs::write(&path, &bytes).unwrap();
+        let read = read_file(&path).unwrap();
+        assert_eq!(read.records.len(), 2);
+        assert!(read.damaged.is_empty(), "{:?}", read.damaged);
+        assert_eq!(read.warnings.len(), 1, "{:?}", read.warnings);
+        assert!(
+            read.warnings[0].ends_with(
+                "timeline.jsonl:3:30: torn last line (the cockpit was stopped mid-write); skipped"
+            ),
+            "{}",
+            read.warnings[0]
+        );
+        let (_d, path, mut bytes) = log_of(&[R1, b"{\"seq\":2, damaged", R3]);
+        bytes.extend_from_slice(torn);
+        fs::write(&path, &bytes).unwrap();
+        let read = read_file(&path).unwrap();
+        assert_eq!(read.damaged.len(), 1, "{:?}", read.warnings);
+        assert!(
+            read.damaged[0].contains("timeline.jsonl:2:"),
+            "{:?}",
+            read.damaged
+        );
+        assert!(
+            read.warnings[1].contains("timeline.jsonl:4:30: torn last line"),
+            "{:?}",
+            read.warnings
+        );
     }
 }

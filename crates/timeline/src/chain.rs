@@ -222,7 +222,9 @@ pub fn verify(incident: &str, bytes: &[u8]) -> Report {
     let mut last_seq = 0u64;
     let mut since = None;
     let mut torn = None;
-    let ends_clean = bytes.is_empty() || bytes.ends_with(b"\n");
+    // The piece after the last newline is empty (and skipped) when the
+    // file ends clean: only a file that does not has a last line to tear.
+    let ends_clean = bytes.ends_with(b"\n");
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
     let n = lines.len();
     for (i, raw) in lines.into_iter().enumerate() {
@@ -456,6 +458,129 @@ mod tests {
             r#"{"seq":3,"at":"2026-12-06T10:00:00.000Z","by":"a@h","kind":"note","text":"z"}"#;
         let r = verify("inc-1", format!("{old}\n{second}\n{third}\n").as_bytes());
         assert!(matches!(r.verdict, Verdict::Broken { seq: 3, .. }), "{r:?}");
+    }
+
+    /// A torn line in the middle (a prefix of a record, or the zeros a
+    /// crash leaves) that the next record replaces is no tampering; a line
+    /// that is whole but no record (valid JSON without a `seq`, or not JSON
+    /// at all) breaks the chain where it is, even with a torn last line
+    /// after it (which would be read as torn if damage were).
+    #[test]
+    fn a_line_that_is_no_record_breaks_the_chain_and_a_torn_one_does_not() {
+        let l = chain(3);
+        for torn in [
+            r#"{"seq":3,"at":"2026-12"#,
+            "\0\0\0\0",
+            "{\"seq\":3,\"by\":\"a@\"\0\0",
+        ] {
+            let mut b = file(&l[..2]);
+            b.extend_from_slice(torn.as_bytes());
+            b.push(b'\n');
+            b.extend_from_slice(&file(&l[2..]));
+            let r = verify("inc-1", &b);
+            assert!(
+                matches!(r.verdict, Verdict::Intact { records: 3, .. }),
+                "{torn:?}: {r:?}"
+            );
+            assert_eq!(r.torn, None);
+        }
+        for bad in [
+            r#"{"note":"written by hand"}"#,
+            r#"{"seq":3, not json"#,
+            "not json at all",
+        ] {
+            for tail in ["", r#"{"seq":4,"at":"2026"#] {
+                let mut b = file(&l[..2]);
+                b.extend_from_slice(bad.as_bytes());
+                b.push(b'\n');
+                b.extend_from_slice(tail.as_bytes());
+                let r = verify("inc-1", &b);
+                match &r.verdict {
+                    Verdict::Broken { seq, line, what } => {
+                        assert_eq!((*seq, *line), (3, 3), "{bad:?}");
+                        assert!(what.contains("not a record"), "{what}");
+                    }
+                    v => panic!("{bad:?} then {tail:?}: {v:?}"),
+                }
+                assert_eq!(r.torn, None, "{bad:?}: the read stops at the break");
+            }
+        }
+    }
+
+    #[test]
+    fn the_missing_records_are_named() {
+        assert_eq!(missing(1, 3), "record 2 is");
+        assert_eq!(missing(3, 5), "record 4 is");
+        assert_eq!(missing(2, 4), "record 3 is");
+        assert_eq!(missing(2, 5), "records 3-4 are");
+        assert_eq!(missing(0, 7), "records 1-6 are");
+    }
+
+    /// What `verify` and the export say, in a person's words: the head in
+    /// full when intact, the records that predate the chain, a break with
+    /// its place and the two hashes (twelve digits each) that differ, a
+    /// torn last line apart.
+    #[test]
+    fn the_report_says_how_the_record_stands() {
+        assert_eq!(short("0123456789abcdef0123"), "0123456789ab");
+        assert_eq!(short("abc"), "abc", "shorter than twelve: whole");
+        let l = chain(3);
+        let head = hash_line(l[2].as_bytes());
+        let r = verify("inc-1", &file(&l));
+        assert_eq!(r.describe(), format!("intact, 3 records, head {head}."));
+        assert_eq!(
+            r.facts(),
+            Facts {
+                chain: "intact",
+                records: Some(3),
+                head: Some(head.clone()),
+                since: Some(1),
+                broken_at: None,
+                what: None,
+            }
+        );
+        let late = Report {
+            verdict: Verdict::Intact {
+                records: 5,
+                head: head.clone(),
+                since: 3,
+            },
+            torn: Some(6),
+        };
+        assert_eq!(
+            late.describe(),
+            format!(
+                "intact, 5 records, head {head} (records 1-2 predate the chain: they are held \
+                 by record 3's link only). Line 6 is torn (a write that never finished, never \
+                 acknowledged); it is not part of the record."
+            )
+        );
+        let old = Report {
+            verdict: Verdict::Predates { records: 4 },
+            torn: None,
+        };
+        assert_eq!(
+            old.describe(),
+            "4 records written before the hash chain existed: they cannot be checked."
+        );
+        assert_eq!(old.facts().chain, "predates");
+        assert_eq!(old.facts().records, Some(4));
+        let mut l = chain(3);
+        l[1] = l[1].replace("note 2", "note 2, edited");
+        let r = verify("inc-1", &file(&l));
+        let was = short(&hash_line(chain(3)[1].as_bytes())).to_string();
+        let now = short(&hash_line(l[1].as_bytes())).to_string();
+        assert_eq!(
+            r.describe(),
+            format!(
+                "NOT AS WRITTEN at record 3 (line 3): record 3 does not fit the chain: it \
+                 follows a line that hashed to {was}, the line before it hashes to {now} (that \
+                 line was changed, or a record was removed or moved)."
+            )
+        );
+        let f = r.facts();
+        assert_eq!((f.chain, f.broken_at), ("broken", Some(3)));
+        assert!(f.what.is_some_and(|w| w.contains(&was)));
     }
 
     #[test]

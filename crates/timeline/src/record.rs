@@ -689,7 +689,7 @@ impl Event {
                 ClockChange::Speed => format!("drill clock at {}x", speed.unwrap_or(1)),
                 ClockChange::Jumped => format!(
                     "⏭ drill clock jumped to {}",
-                    crate::time::stamp_ms(to_ms.unwrap_or(0))
+                    incident_cockpit_time::stamp_ms(to_ms.unwrap_or(0))
                 ),
             },
             Event::InjectFired {
@@ -701,11 +701,11 @@ impl Event {
                 Some(n) => format!(
                     "↯ inject {} at {}: {summary}",
                     n + 1,
-                    crate::time::stamp_ms(*drill_ms)
+                    incident_cockpit_time::stamp_ms(*drill_ms)
                 ),
                 None => format!(
                     "↯ ad hoc inject at {}: {summary}",
-                    crate::time::stamp_ms(*drill_ms)
+                    incident_cockpit_time::stamp_ms(*drill_ms)
                 ),
             },
             Event::CommandFinished {
@@ -720,7 +720,7 @@ impl Event {
                     .unwrap_or_default();
                 format!(
                     "→ {outcome} in {}{last}",
-                    crate::time::human_ms(*duration_ms)
+                    incident_cockpit_time::human_ms(*duration_ms)
                 )
             }
         }
