@@ -1429,6 +1429,7 @@ const TABLE: &[(&str, Risk)] = &[
     ("aws s3 sync /data s3://backups", Change),
     ("aws", Read),
     ("aws help", Read),
+    ("aws help config-vars", Read),
     ("aws --version", Read),
     ("aws configure list", Read),
     ("aws configure set region eu-west-1", Change),
