@@ -388,18 +388,4 @@ impl Harness {
 }
 
 /// A declaration for unit tests: P0, IC ana, the DICPS api-outage procedure.
-pub fn declared(id: &str, drill: bool) -> crate::timeline::Event {
-    crate::timeline::Event::Declared {
-        id: id.into(),
-        title: "t".into(),
-        severity: "P0".into(),
-        status: crate::timeline::Status::Investigating,
-        ic: "ana".into(),
-        playbook: "dicps".into(),
-        procedure: "api-outage".into(),
-        drill,
-        source: None,
-        scenario: None,
-        watch: Default::default(),
-    }
-}
+pub use crate::timeline::testkit::declared;

@@ -929,19 +929,7 @@ mod tests {
 
     /// An incident's first record (a drill: nothing real is implied).
     fn declared() -> Event {
-        Event::Declared {
-            id: "x".into(),
-            title: "t".into(),
-            severity: "P0".into(),
-            status: crate::Status::Investigating,
-            ic: "ana".into(),
-            playbook: "dicps".into(),
-            procedure: "api-outage".into(),
-            drill: true,
-            source: None,
-            scenario: None,
-            watch: Default::default(),
-        }
+        crate::testkit::declared("x", true)
     }
 
     /// Every line the store writes is linked to the one before; a line
