@@ -16,7 +16,7 @@
 //! Checked by `tests`: after every step of random sequences of messages,
 //! keys, ticks and resizes, the cached frame equals one drawn whole.
 
-use super::{Plan, Slot, plan, render_slot};
+use super::{Plan, Slot, layout, plan_with, render_slot};
 use crate::state::ui::Placed;
 use crate::state::{Pane, State};
 use ratatui::Frame;
@@ -33,8 +33,33 @@ struct Entry {
     key: Option<u64>,
     /// The checklist's step rows, for the mouse.
     steps: Vec<(u16, usize)>,
-    /// The header's elapsed time as drawn (the header's key leaves it out).
-    clock: Option<super::header::ClockCells>,
+    /// The counting cells as drawn (the key leaves their text out).
+    cells: Vec<Cells>,
+}
+
+/// Cells a pane writes alone when only they moved: the header's elapsed
+/// time, a clock counting in the clocks pane. Where they start
+/// (absolute), what they show, in what style. A pane's key holds their
+/// place, width and style, never their text: with the key unchanged the
+/// pane is as drawn but for these cells, written over it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cells {
+    pub x: u16,
+    pub y: u16,
+    pub text: String,
+    pub style: ratatui::style::Style,
+}
+
+impl Cells {
+    /// Writes the cells over a pane drawn with the same key (their style
+    /// is the one drawn there: it is in the key); returns where, within
+    /// `area`.
+    fn write(&self, f: &mut Frame, area: Rect) -> Rect {
+        let width = unicode_width::UnicodeWidthStr::width(self.text.as_str());
+        f.buffer_mut()
+            .set_stringn(self.x, self.y, &self.text, width, self.style);
+        Rect::new(self.x, self.y, width as u16, 1).intersection(area)
+    }
 }
 
 /// What the last frame was drawn from.
@@ -44,6 +69,9 @@ pub struct Cache {
     /// alone with nothing over them (`None`: draw the next one whole).
     area: Option<Rect>,
     entries: Vec<Entry>,
+    /// The last layout placed: placed again only when what it is placed
+    /// from changed.
+    placed: layout::Memo,
 }
 
 /// A frame drawn through the cache.
@@ -59,19 +87,37 @@ pub struct Drawn {
 /// A place's key: `None` when it is drawn every frame. `last`: how the
 /// last frame drew this place, if it drew the same slot there (the rows
 /// on screen then are the rows on screen now unless `marks.any` moved,
-/// which the key holds anyway). The header's key is what it shows but its
-/// elapsed time, whose cells come beside it.
+/// which the key holds anyway). A pane whose counting cells come beside
+/// its key (the header's elapsed time, the clocks) keys all it shows but
+/// their text.
 fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (slot, area, s.marks.any).hash(&mut h);
     match slot {
-        // Its lines are cheap beside drawing them: they are the key.
+        // What moves with the time, but the elapsed time's digits: with
+        // the key unchanged, those digits are written where the last
+        // frame placed them; the lines are built only to place them anew.
         Slot::Header => {
-            let d = super::header::lines(s, area);
-            d.key(&mut h);
+            let elapsed = super::header::elapsed(s);
+            super::header::time_key(s, area, &elapsed, &mut h);
+            let key = h.finish();
+            let cells = match last {
+                Some(e) if e.key == Some(key) => e
+                    .cells
+                    .iter()
+                    .map(|c| Cells {
+                        text: elapsed.clone(),
+                        ..c.clone()
+                    })
+                    .collect(),
+                _ => super::header::lines(s, area)
+                    .clock(area)
+                    .into_iter()
+                    .collect(),
+            };
             return Key {
-                key: Some(h.finish()),
-                clock: d.clock(area),
+                key: Some(key),
+                cells,
             };
         }
         // The clocks: they move every second.
@@ -92,7 +138,13 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
                 super::pods::time_key(s, area, &mut h);
             }
             Pane::Alerts => super::alerts::time_key(s, area, &mut h),
-            Pane::Timers => super::timers::time_key(s, &mut h),
+            Pane::Timers => {
+                let cells = super::timers::time_key(s, area, &mut h);
+                return Key {
+                    key: Some(h.finish()),
+                    cells,
+                };
+            }
             Pane::Resources => {
                 s.marks.host.hash(&mut h);
                 super::resources::time_key(s, &mut h);
@@ -101,16 +153,16 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
     }
     Key {
         key: Some(h.finish()),
-        clock: None,
+        cells: Vec::new(),
     }
 }
 
-/// A place's key, and the header's elapsed time.
+/// A place's key, and the cells it writes alone.
 #[derive(Clone, Debug, Default)]
 struct Key {
     /// `None`: drawn every frame.
     key: Option<u64>,
-    clock: Option<super::header::ClockCells>,
+    cells: Vec<Cells>,
 }
 
 /// Whether two places overlap.
@@ -130,7 +182,7 @@ impl Cache {
     /// Returns where things were placed and the rows drawn again.
     pub fn draw(&mut self, s: &State, f: &mut Frame) -> Drawn {
         let area = f.area();
-        let Some(plan) = plan(s, area) else {
+        let Some(plan) = plan_with(s, area, &mut self.placed) else {
             self.clear();
             f.buffer_mut().reset();
             let placed = super::draw(s, f);
@@ -189,7 +241,7 @@ impl Cache {
                 area: *r,
                 key: key.key,
                 steps: drawn,
-                clock: key.clock.clone(),
+                cells: key.cells.clone(),
             });
         }
         let scroll_max = super::overlay(s, f, area, &mut steps);
@@ -205,15 +257,18 @@ impl Cache {
         let mut steps = Vec::new();
         let mut areas: Vec<Rect> = Vec::new();
         for ((e, (slot, r)), key) in self.entries.iter_mut().zip(&plan.slots).zip(keys) {
-            if e.slot == *slot && key.key.is_some() && e.key == key.key {
+            if e.slot == *slot
+                && key.key.is_some()
+                && e.key == key.key
+                && e.cells.len() == key.cells.len()
+            {
                 steps.extend(e.steps.iter().copied());
-                // Only the header's elapsed time moved: its cells alone.
-                if let Some(c) = &key.clock
-                    && e.clock.as_ref() != Some(c)
-                {
-                    super::header::write_clock(f, c);
-                    areas.push(Rect::new(c.x, c.y, c.text.len() as u16, 1).intersection(*r));
-                    e.clock = Some(c.clone());
+                // Only counting cells moved: they alone.
+                for (c, was) in key.cells.iter().zip(&mut e.cells) {
+                    if c != was {
+                        areas.push(c.write(f, *r));
+                        *was = c.clone();
+                    }
                 }
                 continue;
             }
@@ -226,7 +281,7 @@ impl Cache {
                 area: *r,
                 key: key.key,
                 steps: drawn,
-                clock: key.clock.clone(),
+                cells: key.cells.clone(),
             };
             areas.push(*r);
         }

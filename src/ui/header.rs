@@ -27,16 +27,6 @@ pub struct Drawing {
     clock: Option<(usize, u16)>,
 }
 
-/// The elapsed time's cells: where they start (absolute) and what they
-/// show.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClockCells {
-    pub x: u16,
-    pub y: u16,
-    pub text: String,
-    pub style: Style,
-}
-
 impl Drawing {
     fn new(top: &Pieces, second: Vec<Span<'static>>, area: Rect) -> Self {
         let (first, clock) = top.line(area.width as usize);
@@ -62,39 +52,17 @@ impl Drawing {
         f.render_widget(Paragraph::new(self.lines), area);
     }
 
-    /// Everything the header shows but the elapsed time's digits (their
-    /// width and style are in: they place what follows).
-    pub fn key(&self, h: &mut impl std::hash::Hasher) {
-        use std::hash::Hash;
-        for (l, line) in self.lines.iter().enumerate() {
-            (line.style, line.alignment, line.spans.len()).hash(h);
-            for (i, span) in line.spans.iter().enumerate() {
-                match self.clock {
-                    Some((c, x)) if l == 0 && c == i => (x, span.width(), span.style).hash(h),
-                    _ => span.hash(h),
-                }
-            }
-        }
-        self.clock.is_some().hash(h);
-    }
-
     /// The elapsed time's cells in `area`, when shown whole.
-    pub fn clock(&self, area: Rect) -> Option<ClockCells> {
+    pub fn clock(&self, area: Rect) -> Option<super::cache::Cells> {
         let (i, x) = self.clock?;
         let span = &self.lines[0].spans[i];
-        Some(ClockCells {
+        Some(super::cache::Cells {
             x: area.x + x,
             y: area.y,
             text: span.content.to_string(),
             style: span.style,
         })
     }
-}
-
-/// Writes the elapsed time's cells over a header drawn with the same key.
-pub fn write_clock(f: &mut Frame, c: &ClockCells) {
-    f.buffer_mut()
-        .set_stringn(c.x, c.y, &c.text, c.text.len(), c.style);
 }
 
 /// The header's lines (see `Drawing`).
@@ -121,25 +89,12 @@ pub fn lines(s: &State, area: Rect) -> Drawing {
         // Shown only when it says something ⏱ does not (paused, sped up,
         // or a second or more apart): otherwise ⏱ is the one clock that
         // ticks.
-        if let Some(c) = inc
-            .drill_clock
-            .filter(|c| drill_clock_differs(c, inc, s.now))
-        {
-            let state = if c.paused {
-                if wide { " ⏸ paused" } else { "⏸" }.to_string()
-            } else if c.speed > 1 {
-                format!(" {}x", c.speed)
-            } else {
-                String::new()
-            };
+        if let Some(text) = drill_clock(s, wide) {
             // Paused or sped up: a facilitator's state stays after the
             // elapsed time goes.
             top.push(
                 5,
-                vec![Span::styled(
-                    format!("{}{state} ", crate::time::stamp(c.at(s.now))),
-                    theme::drill_banner(s.ctx.theme),
-                )],
+                vec![Span::styled(text, theme::drill_banner(s.ctx.theme))],
                 None,
             );
         }
@@ -203,56 +158,10 @@ pub fn lines(s: &State, area: Rect) -> Drawing {
         vec![
             Span::raw("  "),
             Span::styled("⏱ ", theme::heading(s.ctx.theme)),
-            Span::styled(hms(inc.elapsed(s.now)), theme::heading(s.ctx.theme)),
+            Span::styled(elapsed(s), theme::heading(s.ctx.theme)),
         ],
     );
-    let response = sev.and_then(|x| x.response_time());
-    let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
-    let (label, short, style) = match inc.response_clock(start, response, s.now) {
-        ResponseClock::None => {
-            let r = clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"));
-            (
-                format!("response {r}"),
-                format!("resp {r}"),
-                theme::dim(s.ctx.theme),
-            )
-        }
-        ResponseClock::Counting { left } => (
-            if wide {
-                format!("response {} left", response_left(left))
-            } else {
-                format!("resp {} left", response_left(left))
-            },
-            format!("{} left", response_left(left)),
-            if left.num_seconds() < RESPONSE_SECONDS_FROM {
-                theme::warn(s.ctx.theme)
-            } else {
-                Style::default()
-            },
-        ),
-        ResponseClock::Overdue { by } => (
-            if wide {
-                format!("RESPONSE OVERDUE +{}", countdown(by))
-            } else {
-                format!("OVERDUE +{}", countdown(by))
-            },
-            format!("OVERDUE +{}", countdown(by)),
-            Style::default()
-                .fg(Color::White)
-                .bg(Color::Red)
-                .add_modifier(Modifier::BOLD | Modifier::SLOW_BLINK),
-        ),
-        ResponseClock::Met { after } => (
-            format!("responded in {}", countdown(after)),
-            format!("resp {}", countdown(after)),
-            theme::good(s.ctx.theme),
-        ),
-        ResponseClock::Missed { after } => (
-            format!("response missed ({})", countdown(after)),
-            format!("missed {}", countdown(after)),
-            theme::bad(s.ctx.theme),
-        ),
-    };
+    let (label, short, style) = response(s, wide);
     top.push(
         8,
         vec![Span::raw("  "), Span::styled(label, style)],
@@ -362,6 +271,119 @@ pub fn lines(s: &State, area: Rect) -> Drawing {
         second.push(Span::styled("  saving…", theme::warn(s.ctx.theme)));
     }
     Drawing::new(&top, second, area)
+}
+
+/// The response clock as the header says it: long and short forms, and
+/// their style.
+fn response(s: &State, wide: bool) -> (String, String, Style) {
+    let inc = &s.incident;
+    let sev = s.ctx.playbook.severity(&inc.severity);
+    let response = sev.and_then(|x| x.response_time());
+    let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
+    match inc.response_clock(start, response, s.now) {
+        ResponseClock::None => {
+            let r = clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"));
+            (
+                format!("response {r}"),
+                format!("resp {r}"),
+                theme::dim(s.ctx.theme),
+            )
+        }
+        ResponseClock::Counting { left } => (
+            if wide {
+                format!("response {} left", response_left(left))
+            } else {
+                format!("resp {} left", response_left(left))
+            },
+            format!("{} left", response_left(left)),
+            if left.num_seconds() < RESPONSE_SECONDS_FROM {
+                theme::warn(s.ctx.theme)
+            } else {
+                Style::default()
+            },
+        ),
+        ResponseClock::Overdue { by } => (
+            if wide {
+                format!("RESPONSE OVERDUE +{}", countdown(by))
+            } else {
+                format!("OVERDUE +{}", countdown(by))
+            },
+            format!("OVERDUE +{}", countdown(by)),
+            Style::default()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(Modifier::BOLD | Modifier::SLOW_BLINK),
+        ),
+        ResponseClock::Met { after } => (
+            format!("responded in {}", countdown(after)),
+            format!("resp {}", countdown(after)),
+            theme::good(s.ctx.theme),
+        ),
+        ResponseClock::Missed { after } => (
+            format!("response missed ({})", countdown(after)),
+            format!("missed {}", countdown(after)),
+            theme::bad(s.ctx.theme),
+        ),
+    }
+}
+
+/// The drill clock's text, when the header shows it (see `lines`).
+fn drill_clock(s: &State, wide: bool) -> Option<String> {
+    let c = s
+        .incident
+        .drill_clock
+        .filter(|c| drill_clock_differs(c, &s.incident, s.now))?;
+    let state = if c.paused {
+        if wide { " ⏸ paused" } else { "⏸" }.to_string()
+    } else if c.speed > 1 {
+        format!(" {}x", c.speed)
+    } else {
+        String::new()
+    };
+    Some(format!("{}{state} ", crate::time::stamp(c.at(s.now))))
+}
+
+/// The elapsed time's digits (⏱).
+pub fn elapsed(s: &State) -> String {
+    hms(s.incident.elapsed(s.now))
+}
+
+/// What the header shows that moves with the time, but the elapsed
+/// time's digits (their width is in: it places what follows), for the
+/// render cache's key (`ui::cache`), beside the change counter `any` that
+/// every key holds: the drill clock when shown, the response clock as
+/// said, the acks lapsing soon, which proposals want attention, and the
+/// severity suggested on the figures (a host sample moves them without
+/// moving `any`). Everything else the header shows changes only with
+/// `any`. Much cheaper than its lines: the cache builds those only when
+/// this key moved.
+pub fn time_key(s: &State, area: Rect, elapsed: &str, h: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    let wide = area.width >= 100;
+    elapsed.len().hash(h);
+    drill_clock(s, wide).hash(h);
+    response(s, wide).hash(h);
+    let lapsing = crate::view::acks::lapsing_soon(s);
+    lapsing.len().hash(h);
+    if let Some(a) = lapsing.first() {
+        countdown(a.until - s.now).hash(h);
+        (&a.target, &a.owner).hash(h);
+    }
+    let b = crate::view::approvals::banner(s);
+    for list in [&b.for_me, &b.mine_approved, &b.mine_waiting] {
+        (list.len(), list.first().map(|p| p.deadline())).hash(h);
+    }
+    if let Some(c) = crate::view::criteria::suggestion(s) {
+        (
+            &c.severity,
+            &c.figure,
+            c.value.to_bits(),
+            &c.unit,
+            &c.text,
+            &c.bound,
+        )
+            .hash(h);
+    }
 }
 
 /// The header's first line as ranked pieces (see `render`).

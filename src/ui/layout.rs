@@ -7,7 +7,7 @@ pub use crate::layout::{MIN_HEIGHT, MIN_WIDTH, Node, PaneId, Spec, When};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// What the layout places, and how much of it there is.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Content {
     pub pods: usize,
     /// The live source's status line above the pods, if any: its width
@@ -191,6 +191,41 @@ pub fn place(spec: &Spec, area: Rect, c: &Content) -> Placement {
     out
 }
 
+/// The last placement and what it was placed from: the render cache
+/// keeps one, so a layout is placed again only when the terminal, the
+/// layout or what it places changed, not on every frame. `place` is a
+/// pure function of these.
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    last: Option<Placed>,
+}
+
+/// The layouts (held, so their address is never another's), the one
+/// placed, the terminal, the content, and where it placed things.
+type Placed = (std::sync::Arc<Vec<Spec>>, usize, Rect, Content, Placement);
+
+impl Memo {
+    /// `specs[i]` placed on `area` with `c`: the last placement if it was
+    /// made from the same.
+    pub fn place(
+        &mut self,
+        specs: &std::sync::Arc<Vec<Spec>>,
+        i: usize,
+        area: Rect,
+        c: &Content,
+    ) -> Placement {
+        if let Some((s, j, a, cc, p)) = &self.last
+            && std::sync::Arc::ptr_eq(s, specs)
+            && (*j, *a, cc) == (i, area, c)
+        {
+            return p.clone();
+        }
+        let p = place(&specs[i], area, c);
+        self.last = Some((specs.clone(), i, area, *c, p.clone()));
+        p
+    }
+}
+
 /// A centred rectangle for dialogs.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -292,5 +327,42 @@ mod tests {
         assert_eq!(height(&content), 6, "fits on one line");
         content.pods_status = Some(100);
         assert_eq!(height(&content), 7, "two status lines");
+    }
+
+    /// The memo places again whenever the terminal, the layout or the
+    /// content differs from the last placement's: never a stale place.
+    #[test]
+    fn the_memo_places_again_when_anything_it_places_from_changed() {
+        let specs = std::sync::Arc::new(bundled());
+        let mut memo = Memo::default();
+        let area = Rect::new(0, 0, 120, 40);
+        let mut content = c();
+        let default = specs.iter().position(|s| s.name == "default").unwrap();
+        let check = |memo: &mut Memo, specs: &std::sync::Arc<Vec<Spec>>, i, area, c: &Content| {
+            assert_eq!(memo.place(specs, i, area, c), place(&specs[i], area, c));
+        };
+        check(&mut memo, &specs, default, area, &content);
+        let before = memo.place(&specs, default, area, &content);
+        // More pods: the pods pane grows.
+        content.pods = 9;
+        check(&mut memo, &specs, default, area, &content);
+        assert_ne!(memo.place(&specs, default, area, &content), before);
+        // Another terminal, another layout.
+        check(
+            &mut memo,
+            &specs,
+            default,
+            Rect::new(0, 0, 80, 24),
+            &content,
+        );
+        for i in 0..specs.len() {
+            check(&mut memo, &specs, i, area, &content);
+        }
+        // Other layouts at the same index (a new list): placed anew.
+        let mut other = bundled();
+        other.swap(0, default);
+        let other = std::sync::Arc::new(other);
+        check(&mut memo, &specs, 0, area, &content);
+        check(&mut memo, &other, 0, area, &content);
     }
 }

@@ -60,6 +60,11 @@ pub fn active_layout(s: &State) -> &layout::Spec {
 }
 
 fn layout_for(s: &State, w: u16, h: u16) -> &layout::Spec {
+    &s.ctx.layouts[layout_index(s, w, h)]
+}
+
+/// The index of `layout_for`'s layout in `ctx.layouts`.
+fn layout_index(s: &State, w: u16, h: u16) -> usize {
     let specs = &s.ctx.layouts;
     // A facilitator's seat starts on the facilitator layout.
     let auto = || {
@@ -70,7 +75,7 @@ fn layout_for(s: &State, w: u16, h: u16) -> &layout::Spec {
             .unwrap_or_else(|| crate::layout::auto(specs, w, h))
     };
     let i = s.ui.layout.unwrap_or_else(auto);
-    &specs[i.min(specs.len().saturating_sub(1))]
+    i.min(specs.len().saturating_sub(1))
 }
 
 /// Where everything goes at the state's terminal size.
@@ -204,11 +209,17 @@ pub struct Plan {
 
 /// The frame's plan at `area`; `None` when the terminal is too small.
 pub fn plan(s: &State, area: ratatui::layout::Rect) -> Option<Plan> {
+    plan_with(s, area, &mut layout::Memo::default())
+}
+
+/// `plan`, the layout placed again only if `memo` did not place the same
+/// (the render cache's).
+pub fn plan_with(s: &State, area: ratatui::layout::Rect, memo: &mut layout::Memo) -> Option<Plan> {
     if layout::too_small(area) {
         return None;
     }
-    let spec = layout_for(s, area.width, area.height);
-    let placement = layout::place(spec, area, &content(s));
+    let i = layout_index(s, area.width, area.height);
+    let placement = memo.place(&s.ctx.layouts, i, area, &content(s));
     let mut slots = Vec::new();
     let header = placement.get(layout::PaneId::Header);
     let footer = placement.get(layout::PaneId::Footer);

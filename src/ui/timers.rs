@@ -28,13 +28,37 @@ fn when(s: &State, t: &crate::state::timers::Timer) -> (String, ratatui::style::
     }
 }
 
-/// What the pane shows that moves with the time (`ui::cache`): when each
-/// clock is due (its state is in the words).
-pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+/// The column of a clock's time (`in 04:10`, `DUE +00:09`), right-aligned.
+const WHEN: usize = 12;
+
+/// What the pane shows that moves with the time (`ui::cache`): for each
+/// clock on screen whose time fits its column whole, its state, and its
+/// time as cells the cache writes alone (a clock counting its seconds
+/// does not draw the pane again); any other clock's time in the key.
+pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) -> Vec<super::cache::Cells> {
     use std::hash::Hash;
-    for t in &s.derived.timers {
-        when(s, t).0.hash(h);
+    // Inside the pane's borders; a line cut short keeps its first
+    // `WHEN` cells whole when the pane is wider than them.
+    let inner = area.inner(ratatui::layout::Margin::new(1, 1));
+    let mut cells = Vec::new();
+    for (i, t) in s.derived.timers.iter().enumerate() {
+        let (when, style) = when(s, t);
+        let counted = i < inner.height as usize
+            && inner.width as usize > WHEN
+            && when.chars().count() <= WHEN;
+        (counted, t.state(&s.incident, s.now) as u8, style).hash(h);
+        if counted {
+            cells.push(super::cache::Cells {
+                x: inner.x,
+                y: inner.y + i as u16,
+                text: format!("{when:>WHEN$}"),
+                style,
+            });
+        } else {
+            when.hash(h);
+        }
     }
+    cells
 }
 
 /// One line a clock.
@@ -44,7 +68,7 @@ pub fn lines(s: &State, width: usize) -> Vec<Line<'static>> {
     for t in all {
         let (when, style) = when(s, t);
         let kind = t.kind.name();
-        let text = format!("{when:>12} {kind:<10} {}", clean(&t.label));
+        let text = format!("{when:>WHEN$} {kind:<10} {}", clean(&t.label));
         out.push(Line::from(Span::styled(fit(&text, width), style)));
     }
     if out.is_empty() {

@@ -384,3 +384,125 @@ fn an_idle_drill_tick_draws_the_header_alone() {
         "ticks that drew more than the header's clock: {whole_panes:?}"
     );
 }
+
+/// A seat ticking one second at a time: the frame as the terminal shows
+/// it, and beside it the same cache's decisions (the areas drawn again).
+struct Ticking {
+    h: Harness,
+    screen: Painted<TestBackend>,
+    cache: crate::ui::cache::Cache,
+    term: Terminal<TestBackend>,
+}
+
+impl Ticking {
+    fn new(mut h: Harness) -> Self {
+        update(&mut h.state, Msg::Resize(120, 40), h.now);
+        Self {
+            h,
+            screen: Painted::new(Terminal::new(TestBackend::new(120, 40)).unwrap()),
+            cache: crate::ui::cache::Cache::default(),
+            term: Terminal::new(TestBackend::new(120, 40)).unwrap(),
+        }
+    }
+
+    /// One second on, an idle tick: panics if the frame differs from one
+    /// drawn whole (a stale cell); returns the areas drawn again and the
+    /// frame's text.
+    fn tick(&mut self) -> (Vec<Rect>, String) {
+        let h = &mut self.h;
+        h.now += TimeDelta::seconds(1);
+        let seat = h.state.ctx.seat.clone();
+        let mut fx = Direct::new(&mut h.store, &seat, h.now);
+        apply(&mut h.state, Msg::Tick, h.now, &mut fx);
+        let mut areas = None;
+        self.term
+            .draw(|f| areas = Some(self.cache.draw(&h.state, f).areas))
+            .unwrap();
+        let placed = self.screen.draw(&h.state).unwrap();
+        let (want, _) = whole(h);
+        let got = self.screen.term.backend().buffer();
+        let shown = text(got);
+        assert_eq!(shown, text(&want), "at {}", h.now);
+        assert_eq!(*got, want, "at {}: styles", h.now);
+        update(&mut h.state, Msg::Drawn(Box::new(placed)), h.now);
+        (areas.unwrap(), shown)
+    }
+}
+
+/// The header's key is what moves with the time, not its lines: the
+/// response clock counting down in minutes, then in seconds, then
+/// overdue, is drawn as it moves (every frame equals a whole one), while
+/// the ticks between draw the elapsed time's cells alone.
+#[test]
+fn the_headers_response_clock_moves_on_screen() {
+    let mut t = Ticking::new(Harness::drill());
+    t.h.advance(1);
+    t.h.keys("a");
+    let mut said = Vec::new();
+    let mut header_drawn = 0;
+    for _ in 0..20 * 60 {
+        let (areas, shown) = t.tick();
+        let first = shown.lines().next().unwrap_or("").to_string();
+        let resp = first
+            .split("  ")
+            .find(|p| p.contains("response") || p.contains("RESPONSE"))
+            .unwrap_or("")
+            .to_string();
+        if said.last() != Some(&resp) {
+            said.push(resp);
+        }
+        if areas.iter().any(|a| a.y == 0 && a.width > 8) {
+            header_drawn += 1;
+        }
+    }
+    // Minutes, then the seconds of the last three, then overdue.
+    assert!(
+        said.len() > 180,
+        "the response clock moved {} times: {said:?}",
+        said.len()
+    );
+    assert!(said.iter().any(|x| x.contains("OVERDUE")), "{said:?}");
+    // Drawn whole when it moved: once a minute, every second of the
+    // last three and of the overdue count, not every tick.
+    assert!(
+        header_drawn < said.len() + 5,
+        "{header_drawn} header frames"
+    );
+}
+
+/// A clock that fell due counts its seconds in the clocks pane (`DUE
+/// +00:09`): an idle tick writes those cells and the header's elapsed
+/// time, not the pane, and every frame is the whole frame (a stale count
+/// would differ from it).
+#[test]
+fn a_due_clock_counts_its_seconds_in_its_cells_alone() {
+    let mut t = Ticking::new(Harness::drill());
+    t.h.advance(1);
+    // The page reminder due at the declaration, not acknowledged.
+    assert!(!crate::view::unacknowledged(&t.h.state).is_empty());
+    let mut counted = Vec::new();
+    let mut whole_panes = Vec::new();
+    for sec in 0..30 {
+        let (areas, shown) = t.tick();
+        let due = shown
+            .lines()
+            .flat_map(|l| l.split("DUE +").skip(1).map(|x| x[..5].to_string()))
+            .collect::<Vec<_>>();
+        assert!(!due.is_empty(), "no DUE count on screen:\n{shown}");
+        counted.push(due);
+        if sec > 1 && !areas.iter().all(|a| a.height == 1 && a.width <= 12) {
+            whole_panes.push((sec, areas));
+        }
+    }
+    // The count moved every second.
+    for w in counted.windows(2) {
+        assert_ne!(
+            w[0], w[1],
+            "the clocks pane's count did not move: {counted:?}"
+        );
+    }
+    assert!(
+        whole_panes.len() <= 2,
+        "ticks that drew more than counting cells: {whole_panes:?}"
+    );
+}
