@@ -101,23 +101,26 @@ fn two_hosts_share_an_incident_and_a_cut_off_host_catches_up() {
     b.wait_for("the note editor", |s| s.contains("Ctrl-S save"));
     b.text("from-cut-off-b");
     b.keys(&["C-s"]);
-    let s = b.wait_for("B's note, not shared", |s| {
-        s.contains("note: from-cut-off-b") && s.contains("OFFLINE") && s.contains(" not shared")
-    });
     // The note is marked pending, and the header counts exactly the
-    // records marked so. (Usually the note alone; a loaded machine has once
-    // shown a second record pending here, which the screen below names.)
-    assert!(
-        s.lines()
-            .any(|l| l.contains("note: from-cut-off-b") && l.contains("⧗")),
-        "the pending note is marked:\n{s}"
-    );
-    let marked = s.matches("⧗").count();
-    assert!(
-        s.contains(&format!("· {marked} not shared")),
-        "the header counts the {marked} records marked pending:\n{s}"
-    );
-    if marked != 1 {
+    // records marked so, all in the one screen waited for. The note may
+    // not be alone: the page clock falls due a second after the
+    // declaration, about when B is cut off here, and B records it too if
+    // A's record of it has not reached B yet (each host does: a run that
+    // waited for "1 not shared" once timed out on "2 not shared"). A
+    // record and the count it changes reach the screen by two messages
+    // (the record, then the sharing state), so the count is part of the
+    // wait, never asserted on a screen read once.
+    let counted = |s: &str| {
+        let marked = s.matches("⧗").count();
+        marked >= 1 && s.contains(&format!("· {marked} not shared"))
+    };
+    let s = b.wait_for("B's note, marked and counted as not shared", |s| {
+        s.contains("OFFLINE")
+            && s.lines()
+                .any(|l| l.contains("note: from-cut-off-b") && l.contains("⧗"))
+            && counted(s)
+    });
+    if s.matches("⧗").count() != 1 {
         eprintln!("more than the note pending on B:\n{s}");
     }
     // Meanwhile A writes too, and does not see B's.
@@ -161,16 +164,26 @@ fn two_hosts_share_an_incident_and_a_cut_off_host_catches_up() {
     let title = a.pane("#{pane_title}");
     assert!(!title.contains("owned"), "the title was set: {title}");
 
-    // Both hosts' files hold the same timeline.
+    // Both hosts' files hold the same timeline (B's follow may still be
+    // writing the hostile note A shows: waited for, not slept on).
     a.keys(&["q"]);
     b.keys(&["q"]);
-    std::thread::sleep(Duration::from_millis(500));
-    let fa = std::fs::read_to_string(&timeline).unwrap();
-    let fb = std::fs::read_to_string(
-        timelines_in(&b_state.join("incidents"))
-            .pop()
-            .expect("host B's copy"),
-    )
-    .unwrap();
+    let b_timeline = timelines_in(&b_state.join("incidents"))
+        .pop()
+        .expect("host B's copy");
+    let read = || {
+        (
+            std::fs::read_to_string(&timeline).unwrap(),
+            std::fs::read_to_string(&b_timeline).unwrap(),
+        )
+    };
+    let start = Instant::now();
+    let (fa, fb) = loop {
+        let (fa, fb) = read();
+        if fa == fb || start.elapsed() > Duration::from_secs(5) {
+            break (fa, fb);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     assert_eq!(fa, fb);
 }

@@ -31,14 +31,17 @@ pub const HDR_OFFLINE: &str = "Cockpit-Offline";
 pub const HDR_BATCH: &str = "Cockpit-Batch";
 const HDR_MSG_ID: &str = "Nats-Msg-Id";
 
-/// The longest pull request of a follow and of the presence watch (the
-/// server's idle heartbeat is half of it): what an idle seat on the store
-/// wakes up for, a heartbeat every 10 s and a new request every 20 s on
-/// each. A consumer lost with its server is noticed after two missed
-/// heartbeats (20 s); the replica's quiet look (every 10 s) reads the
-/// subject's head too, so another host's record is there within 10 s
-/// even then.
-pub const FOLLOW_EXPIRES: Duration = Duration::from_secs(20);
+/// The longest pull request of a follow and of the presence watch: what
+/// an idle seat on the store wakes up for, the server's idle heartbeat
+/// every 15 s (async-nats' ordered consumer asks for half the request's
+/// life, at most 15 s) and a new request every 30 s (its longest) on
+/// each. The client notices a consumer lost with its server only after
+/// two missed heartbeats (30 s and more), so this is not what keeps a
+/// follow honest: the replica's quiet look (every 10 s) reads the
+/// subject's head, so another host's record is there within 10 s even
+/// then (tests/shared_incident.rs,
+/// `a_lost_follow_delays_another_hosts_record_by_a_quiet_look_at_most`).
+pub const FOLLOW_EXPIRES: Duration = Duration::from_secs(30);
 
 /// The longest stream name made for an incident.
 pub const MAX_STREAM_NAME: usize = 200;
@@ -714,10 +717,9 @@ impl Journal {
                 deliver_policy: consumer::DeliverPolicy::ByStartSequence {
                     start_sequence: from.max(1),
                 },
-                // Pull requests of 4 s with a heartbeat every 2 s: a
-                // consumer lost with its server (it lives on one) is
-                // noticed and made again within seconds, not the 30 s of
-                // the client's defaults.
+                // Pull requests of FOLLOW_EXPIRES, the server's
+                // heartbeat every half of it: the replica's quiet look,
+                // not these, notices a consumer lost with its server.
                 max_expires: FOLLOW_EXPIRES,
                 ..Default::default()
             })

@@ -330,6 +330,10 @@ pub struct Replica {
     /// Who is on the incident, as the presence watch last said.
     present: Arc<Mutex<BTreeMap<String, Seen>>>,
     presence: Vec<tokio::task::JoinHandle<()>>,
+    /// Asks the presence task to say this seat is here
+    /// ([`Replica::beat_if_due`]), and when it last asked.
+    beat: Option<tokio::sync::mpsc::Sender<()>>,
+    last_beat: Option<Instant>,
     /// The client's word on its link, between looks.
     watch: Arc<LinkWatch>,
 }
@@ -395,7 +399,9 @@ impl Drop for Replica {
     }
 }
 
-/// How often a seat says it is there.
+/// How often a seat says it is there: on every second quiet look
+/// ([`LOOK_QUIET`]), so the heartbeat needs no timer of its own (an idle
+/// seat's store thread wakes for the look anyway).
 const HEARTBEAT: Duration = Duration::from_secs(20);
 /// A seat not heard from for this long is gone.
 const GONE_AFTER: TimeDelta = TimeDelta::seconds(90);
@@ -463,6 +469,8 @@ impl Replica {
             me: None,
             present: Default::default(),
             presence: Vec::new(),
+            beat: None,
+            last_beat: None,
             watch: Arc::default(),
         };
         r.absorb_mirror(mread.records);
@@ -656,25 +664,39 @@ impl Replica {
             None => (who.to_string(), String::new()),
         };
         let (n2, i2, present) = (nats.clone(), incident.clone(), self.present.clone());
+        // Heartbeats when the recorder's look asks ([`Replica::beat_if_due`]),
+        // not on a timer of this task's own.
+        let (beat, mut beats) = tokio::sync::mpsc::channel::<()>(1);
         self.presence.push(self.rt.spawn(async move {
-            loop {
-                if let Ok(p) = nats.presence().await {
-                    loop {
+            let mut p = None;
+            while beats.recv().await.is_some() {
+                // A beat that fails (the bucket being made by another seat
+                // at the same moment, a leader election) is tried again
+                // 2 s later, a few times; then at the next beat.
+                for _ in 0..5 {
+                    if p.is_none() {
+                        p = nats.presence().await.ok();
+                    }
+                    if let Some(bucket) = &p {
                         let seen = Seen {
                             user: user.clone(),
                             host: host.clone(),
                             kind,
                             last_seen: Utc::now(),
                         };
-                        if p.heartbeat(&incident, &seat, &seen).await.is_err() {
+                        if bucket.heartbeat(&incident, &seat, &seen).await.is_ok() {
                             break;
                         }
-                        tokio::time::sleep(HEARTBEAT).await;
+                        p = None;
                     }
+                    tokio::time::sleep(Duration::from_secs(2)).await;
                 }
-                tokio::time::sleep(Duration::from_secs(2)).await;
             }
         }));
+        // The first at once.
+        let _ = beat.try_send(());
+        self.last_beat = Some(Instant::now());
+        self.beat = Some(beat);
         self.presence.push(self.rt.spawn(async move {
             loop {
                 if let Ok(p) = n2.presence().await
@@ -696,6 +718,23 @@ impl Replica {
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
         }));
+    }
+
+    /// Says this seat is here if [`HEARTBEAT`] has (about) passed since
+    /// it last did and the link is up: called on every look, so it rides
+    /// the quiet look's wake-up (every second one) instead of a timer.
+    fn beat_if_due(&mut self) {
+        let (Some(beat), Some(link)) = (&self.beat, &self.link) else {
+            return;
+        };
+        let due = self
+            .last_beat
+            .is_none_or(|t| t.elapsed() + LOOK_QUIET / 2 >= HEARTBEAT);
+        if due && link.nats.is_connected() {
+            // Full: a beat is waiting already.
+            let _ = beat.try_send(());
+            self.last_beat = Some(Instant::now());
+        }
     }
 
     /// Imports what other hosts publish into the mirror as it arrives.
@@ -828,6 +867,14 @@ impl Replica {
                             bytes: out.bytes,
                         };
                         self.import(&records_of(&e, now))?;
+                        // Stored right after what the mirror held: the
+                        // subject's head was read just before and is now
+                        // ours. Read it again only to publish more (what
+                        // others write after it, the follow brings): an
+                        // append is two round trips, not three.
+                        if self.pending().next().is_none() {
+                            return Ok(());
+                        }
                     }
                     // A duplicate: it is on the subject already, found by
                     // the next round's tail.
@@ -1090,6 +1137,7 @@ impl crate::timeline::Store for Replica {
 
     fn read_new(&mut self) -> Result<crate::timeline::store::ReadOutcome> {
         let (mut warnings, mut broken) = self.mirror_read()?;
+        self.beat_if_due();
         let o = self.outbox.read_new()?;
         warnings.extend(o.warnings);
         broken.extend(o.broken);

@@ -1,7 +1,7 @@
 //! Real NATS servers for the store tests: Debian's `nats-server` (2.9.10
 //! here), a 3-node JetStream cluster on free loopback ports in a temp dir,
 //! killed on drop; a node can be killed with SIGKILL and restarted on the
-//! same ports and storage; a TCP proxy between a "host" and a node can be
+//! same ports and storage, or frozen (SIGSTOP) and thawed; a TCP proxy between a "host" and a node can be
 //! stopped and started again to cut that host off.
 //!
 //! Without the binary these tests fail and say what to install.
@@ -105,6 +105,26 @@ impl Node {
 
     pub fn is_running(&self) -> bool {
         self.child.is_some()
+    }
+
+    /// SIGSTOP: the server hangs without a word (no connection closed, no
+    /// answer, no error to anyone) until [`Node::thaw`], like a server
+    /// wedged or cut off behind a partition that drops packets.
+    pub fn freeze(&mut self) {
+        self.signal(nix::sys::signal::Signal::SIGSTOP);
+    }
+
+    /// SIGCONT after [`Node::freeze`].
+    pub fn thaw(&mut self) {
+        self.signal(nix::sys::signal::Signal::SIGCONT);
+    }
+
+    fn signal(&self, sig: nix::sys::signal::Signal) {
+        if let Some(c) = &self.child {
+            let pid = nix::unistd::Pid::from_raw(c.id() as i32);
+            nix::sys::signal::kill(pid, sig)
+                .unwrap_or_else(|e| panic!("{sig} to nats-server {}: {e}", self.name));
+        }
     }
 
     fn healthy(&self) -> bool {
