@@ -1063,13 +1063,26 @@ impl Replica {
     /// (noticed by its heartbeats only after 20 s) delays another host's
     /// record by a look at most.
     fn due(&self) -> bool {
-        let wait = if self.link.is_none() || self.pending().next().is_some() {
-            RETRY_EVERY
-        } else {
-            // The look that comes every LOOK_QUIET, a little early or not.
-            LOOK_QUIET.saturating_sub(Duration::from_millis(500))
-        };
+        let wait = try_again_after(
+            self.link.is_some(),
+            self.status.online,
+            self.pending().next().is_some(),
+        );
         self.last_try.is_none_or(|t| t.elapsed() >= wait)
+    }
+}
+
+/// How long after a try the store is tried again: every [`RETRY_EVERY`]
+/// while there is no link, something to publish, or the last try failed
+/// (a look that failed on a link still up, in a leader election, shows
+/// the seat offline: it must not stay so for a quiet look's ten seconds
+/// once the store answers again); else at the quiet look, a little early
+/// or not.
+fn try_again_after(linked: bool, online: bool, pending: bool) -> Duration {
+    if !linked || !online || pending {
+        RETRY_EVERY
+    } else {
+        LOOK_QUIET.saturating_sub(Duration::from_millis(500))
     }
 }
 
@@ -1253,6 +1266,20 @@ impl Replica {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A seat shown offline is tried again every second, link or not: a
+    /// quiet look that failed during a leader election does not leave it
+    /// offline for the next quiet look's ten seconds.
+    #[test]
+    fn a_failed_look_is_tried_again_every_second_not_at_the_next_quiet_look() {
+        assert_eq!(try_again_after(true, false, false), RETRY_EVERY);
+        assert_eq!(try_again_after(false, false, false), RETRY_EVERY);
+        assert_eq!(try_again_after(true, true, true), RETRY_EVERY);
+        assert_eq!(
+            try_again_after(true, true, false),
+            LOOK_QUIET - Duration::from_millis(500)
+        );
+    }
 
     fn entry(stream_seq: u64, batch: Option<u64>, bytes: &[u8]) -> Entry {
         Entry {
