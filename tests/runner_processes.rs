@@ -73,6 +73,10 @@ async fn run(spec: Spec, cancel_on: Option<&str>) -> Finished {
     };
     let mut cancelled = false;
     loop {
+        // Checked on every message, not only when none came: a command
+        // whose kill failed and that prints without end (`yes`) must fail
+        // the test, not keep it running.
+        assert!(start.elapsed() < Duration::from_secs(30), "run never ended");
         let msg = tokio::time::timeout(Duration::from_millis(100), rx.recv()).await;
         match msg {
             Ok(Some(Msg::RunOutput { lines, dropped, .. })) => {
@@ -94,7 +98,7 @@ async fn run(spec: Spec, cancel_on: Option<&str>) -> Finished {
             }
             Ok(Some(_)) => {}
             Ok(None) => panic!("channel closed before the run ended"),
-            Err(_) => assert!(start.elapsed() < Duration::from_secs(30), "run never ended"),
+            Err(_) => {}
         }
     }
 }
@@ -339,8 +343,11 @@ async fn a_loop_that_does_not_keep_up_is_sent_one_batch_at_a_time() {
     // Taken: the next batch comes, with what was dropped meanwhile.
     drop(held);
     let mut dropped = 0;
+    // The 4 s timeout ends it; a kill that failed leaves `yes` flooding,
+    // which must fail here rather than run forever.
+    let end = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        match tokio::time::timeout(Duration::from_secs(20), rx.recv()).await {
+        match tokio::time::timeout_at(end, rx.recv()).await {
             Ok(Some(Msg::RunOutput {
                 lines, dropped: d, ..
             })) => {
