@@ -1119,7 +1119,7 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
                 ) => of(Read),
                 ("member" | "alarm" | "user" | "role" | "lease", "list" | "timetolive") => of(Read),
                 ("snapshot", "status") => of(Read),
-                ("snapshot", "save") => of(Change),
+                // `snapshot save` writes a file: a change, as below.
                 ("del" | "rm" | "rmdir", _) | ("snapshot", "restore") | ("member", "remove") => {
                     of(Destructive)
                 }
@@ -1238,7 +1238,8 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
             }
         }
         "kubectx" | "kubens" => {
-            if pos(&[]).is_empty() || has(args, "-c") || has(args, "--current") {
+            // No name (`-c`, `--current` or nothing): it prints.
+            if pos(&[]).is_empty() {
                 of(Read)
             } else {
                 of(Change)
@@ -1421,7 +1422,7 @@ pub(super) fn command(w: &[&str], stdin: &[String], depth: usize) -> Inferred {
         }
         "make" | "npx" | "terraform-apply" | "pulumi" | "skaffold" | "tilt" | "ansible-galaxy"
         | "chef-client" | "puppet" | "salt" => of(Change),
-        "openssl" | "tcpdump" => of(Read),
+        // openssl, tcpdump and the other readers: READ_PROGRAMS.
         p if READ_PROGRAMS.contains(&p) => of(Read),
         // Also `source FILE` and `. FILE`: a script not on the line.
         _ => Inferred::unknown(),

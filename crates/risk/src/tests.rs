@@ -641,6 +641,9 @@ const TABLE: &[(&str, Risk)] = &[
     ("sudo kubectl delete pod x", Destructive),
     ("sudo -E -u app kubectl get pods", Read),
     ("sudo -i", Change),
+    // A command after `-i` or `-s` is what runs (in root's shell).
+    ("sudo -i cat /var/log/syslog", Read),
+    ("sudo -s systemctl restart kubelet", Change),
     ("env FOO=1 kubectl delete pod x", Destructive),
     ("env -i PATH=/bin kubectl get pods", Read),
     ("FOO=1 BAR=2 kubectl delete pod x", Destructive),
@@ -686,6 +689,15 @@ const TABLE: &[(&str, Risk)] = &[
     ("sh -c 'kubectl delete pod x'", Destructive),
     ("bash -c \"kubectl get pods\"", Read),
     ("bash -ec 'rm -rf /tmp/x'", Destructive),
+    // Options before `-c`, apart.
+    ("bash -e -c 'rm -rf /tmp/x'", Destructive),
+    ("sh -x -c 'kubectl get pods'", Read),
+    // What the remote shell reads from a here-document.
+    ("ssh node-1 <<'EOF'\nuptime\nEOF", Read),
+    // `watch -x` runs its words as they are; without it `sh -c` reads
+    // them joined.
+    ("watch -x echo 'a; rm -rf /tmp/x'", Read),
+    ("watch echo 'a; rm -rf /tmp/x'", Destructive),
     ("bash", Change),
     ("bash fix.sh", Change),
     ("sh -s <<EOF\nkubectl get pods\nEOF", Read),
