@@ -33,6 +33,11 @@ for n in "${counts[@]}"; do
     synced=$((($(date +%s%N) - start) / 1000000))
     # The pane's own process (never another user's run of the same command).
     pid=$(tmux -L "$sock" list-panes -F "#{pane_pid}")
+    # The cockpit's own CPU until then (user + system, in clock ticks):
+    # what the sync cost it, whatever else shares the cores (the fake
+    # server, other builds) and stretches the wall time.
+    hz=$(getconf CLK_TCK)
+    cpu=$(awk -v hz="$hz" '{ sub(/^.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz }' "/proc/$pid/stat")
     sleep 2
     mem=$(grep -E "VmHWM|VmRSS" "/proc/$pid/status" | tr -s " \t\n" " ")
     tmux -L "$sock" kill-server
@@ -46,9 +51,9 @@ for n in "${counts[@]}"; do
         python3 "$probe" --cols 120 --rows 40 --seconds "$secs" --steady-start 5 --refresh 1 \
             --label htop --json-out "$out.h" -q -- htop >/dev/null 2>&1
     fi
-    python3 - "$n" "$synced" "$mem" "$out.c" "$out.h" <<'EOF'
+    python3 - "$n" "$synced" "$mem" "$out.c" "$out.h" "$cpu" <<'EOF'
 import json, os, sys
-n, synced, mem, c, h = sys.argv[1:6]
+n, synced, mem, c, h, cpu = sys.argv[1:7]
 def get(path):
     if not os.path.exists(path):
         return None
@@ -59,7 +64,7 @@ def fmt(label, r):
     return (f"{label}: {r['cpu_steady_pct']:.3f} % of a core, {r['steady_bytes_per_s']:.0f} B/s; "
             f"a tick {r['cpu_ms_per_refresh']:.2f} ms CPU, {r['bytes_per_refresh']:.0f} B; "
             f"peak RSS {r['peak_rss_mb']:.1f} MiB")
-print(f"{n} pods: synced and drawn in {synced} ms; {mem}")
+print(f"{n} pods: synced and drawn in {synced} ms (the cockpit's CPU {cpu} ms); {mem}")
 print("  " + fmt("cockpit", get(c)))
 print("  " + fmt("htop", get(h)))
 EOF
