@@ -42,10 +42,14 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) -> Vec<su
     let inner = area.inner(ratatui::layout::Margin::new(1, 1));
     let mut cells = Vec::new();
     for (i, t) in s.derived.timers.iter().enumerate() {
+        // A clock below the pane's last row is not on screen: only whether
+        // it is due counts (the title says how many are).
+        if i >= inner.height as usize {
+            (t.state(&s.incident, s.now) as u8).hash(h);
+            continue;
+        }
         let (when, style) = when(s, t);
-        let counted = i < inner.height as usize
-            && inner.width as usize > WHEN
-            && when.chars().count() <= WHEN;
+        let counted = inner.width as usize > WHEN && when.chars().count() <= WHEN;
         (counted, t.state(&s.incident, s.now) as u8, style).hash(h);
         if counted {
             cells.push(super::cache::Cells {
