@@ -277,7 +277,7 @@ pub fn drill_state(
 }
 
 /// The playbook's `redact` patterns, compiled.
-fn playbook_redactor(pb: &Playbook) -> crate::command::Redactor {
+pub(crate) fn playbook_redactor(pb: &Playbook) -> crate::command::Redactor {
     let patterns: Vec<String> = pb.redact.iter().map(|r| r.value.clone()).collect();
     crate::command::Redactor::new(Vec::new(), &patterns)
 }

@@ -121,7 +121,7 @@ fn kill_9_then_resume_rebuilds_the_exact_state() {
         Command::new("kill")
             .args(["-9", &pid])
             .status()
-            .unwrap()
+            .expect("kill is needed: apt-get install procps (scripts/test installs it)")
             .success()
     );
     assert_eq!(t.wait_exit(), "137", "killed by SIGKILL");

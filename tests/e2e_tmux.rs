@@ -102,7 +102,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         let ok = Command::new("kill")
             .args([&format!("-{sig}"), &pid])
             .status()
-            .unwrap();
+            .expect("kill is needed: apt-get install procps (scripts/test installs it)");
         assert!(ok.success());
         assert_eq!(t.wait_exit(), "0", "SIG{sig}: clean exit");
         assert_eq!(

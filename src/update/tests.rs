@@ -605,6 +605,145 @@ mod runs {
         assert!(h.state.runs.list[0].spec.is_none());
     }
 
+    /// The text of a frame of the state at 120x40, row by row.
+    fn screen(h: &Harness) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        term.draw(|f| {
+            crate::ui::draw(&h.state, f);
+        })
+        .unwrap();
+        let buf = term.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect::<String>()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    /// Nothing a run records or shows holds a secret: the value of a
+    /// `secret: true` parameter and what the playbook's `redact:` patterns
+    /// match are `[redacted]` in the dialog (its command and its argv word
+    /// by word), in the recorded command and argv, and in the run the
+    /// output pane lists; the process alone gets the real values, and its
+    /// output goes through the same redactor.
+    #[test]
+    fn secrets_are_redacted_in_what_a_run_records_and_shows_but_not_in_what_runs() {
+        let mut h = live();
+        h.run_injects_until(20);
+        // The playbook says: the pod's name is a secret, and so is
+        // anything matching `identity-platform` (its namespace).
+        let mut pb = (*h.state.ctx.playbook).clone();
+        pb.redact
+            .push(crate::playbook::model::At::new("identity-platform".into()));
+        let mut marked = 0;
+        for step in pb
+            .procedures
+            .iter_mut()
+            .flat_map(|p| p.phases.iter_mut())
+            .flat_map(|p| p.steps.iter_mut())
+            .filter(|st| st.id.value == "db-env")
+        {
+            if let Some(p) = step.command.as_mut().and_then(|c| c.params.get_mut("pod")) {
+                p.secret = true;
+                marked += 1;
+            }
+        }
+        assert!(marked > 0, "the playbook has the db-env step");
+        h.state.ctx.redactor = crate::session::playbook_redactor(&pb);
+        h.state.ctx.playbook = std::sync::Arc::new(pb);
+        h.state.ui.pod = 0;
+        let pod = h.state.observed.pods[0].name.clone();
+        h.select_step("db-env");
+        h.key(KeyCode::Enter);
+        let Some(Modal::Run(d)) = &h.state.ui.modal else {
+            panic!("no run dialog")
+        };
+        assert!(d.params[0].secret, "the dialog knows the value is secret");
+        assert_eq!(d.params[0].value.as_str(), pod);
+        // What a proposal under the two-person rule would show and record.
+        let Some(cur) = crate::view::approvals::current(&h.state, d) else {
+            panic!("the command resolves")
+        };
+        assert_eq!(cur.params["pod"], "***");
+        assert!(cur.hidden, "says that something is hidden");
+        for text in std::iter::once(&cur.command)
+            .chain(&cur.argv)
+            .chain(std::iter::once(&cur.target))
+        {
+            assert!(
+                !text.contains(&pod) && !text.contains("identity-platform"),
+                "a secret in the proposal: {text}"
+            );
+        }
+        // The dialog's command, then its argv word by word (Ctrl-D).
+        let shown = screen(&h);
+        assert!(shown.contains("This exact command will run"), "{shown}");
+        assert!(h.ctrl('d').is_empty());
+        assert_eq!(stage(&h), RunStage::Preview);
+        let preview = screen(&h);
+        assert!(preview.contains("argv, word by word"), "{preview}");
+        // The dialog's rows (the pods pane above it lists the pod, as it
+        // should).
+        let dialog = |s: &str| -> String {
+            s.lines()
+                .skip_while(|l| !l.contains("┌ Run:"))
+                .take_while(|l| !l.contains("Esc close"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for s in [&shown, &preview] {
+            let d = dialog(s);
+            assert!(d.contains("[redacted]"), "{s}");
+            assert!(
+                !d.contains(&pod) && !d.contains("identity-platform"),
+                "a secret in the run dialog:\n{d}"
+            );
+        }
+        // Any key leaves the preview for the parameters; Enter runs it.
+        h.key(KeyCode::Enter);
+        let fx = h.key(KeyCode::Enter);
+        // What runs has the real values.
+        let argv = spawned(&fx);
+        assert_eq!(argv.len(), 1);
+        assert!(
+            argv[0]
+                .iter()
+                .any(|w| w.contains(&pod) && w.contains("identity-platform")),
+            "{argv:?}"
+        );
+        // What is recorded, and listed, does not.
+        let started = started(&h);
+        let Some(Event::CommandStarted { command, argv, .. }) = started.first() else {
+            panic!("no start recorded: {started:?}")
+        };
+        for text in std::iter::once(command)
+            .chain(argv)
+            .chain(std::iter::once(&h.state.runs.list[0].display))
+        {
+            assert!(
+                !text.contains(&pod) && !text.contains("identity-platform"),
+                "a secret recorded: {text}"
+            );
+        }
+        assert!(command.contains("[redacted]"), "{command}");
+        assert!(argv.iter().any(|w| w.contains("[redacted]")), "{argv:?}");
+        // The run's output goes through the same redactor.
+        let Some(spec) = fx.iter().find_map(|f| match f {
+            Effect::Spawn(spec) => Some(spec),
+            _ => None,
+        }) else {
+            panic!("the run is spawned")
+        };
+        let line = format!("connected to {pod} in identity-platform");
+        assert_eq!(
+            spec.redactor.line(&line),
+            "connected to [redacted] in [redacted]"
+        );
+    }
+
     #[test]
     fn parameters_come_from_the_incident_and_are_validated() {
         let mut h = live();
