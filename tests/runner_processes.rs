@@ -365,6 +365,29 @@ async fn a_loop_that_does_not_keep_up_is_sent_one_batch_at_a_time() {
     assert!(dropped > 0, "yes printed more than the cap meanwhile");
 }
 
+/// A command that prints nothing for a while sends nothing meanwhile: no
+/// empty batch every flush (each one would wake the loop for nothing).
+#[tokio::test]
+async fn a_quiet_command_sends_no_empty_batches() {
+    let f = run(
+        spec(
+            Program::Shell("echo a; sleep 1; echo b".into()),
+            Duration::from_secs(20),
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(f.outcome, Outcome::Exited(0));
+    let lines: Vec<&str> = f.lines.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(lines, ["a", "b"]);
+    assert!(
+        f.batches.iter().all(|n| *n > 0),
+        "empty batches: {:?}",
+        f.batches
+    );
+    assert!(f.batches.len() <= 2, "{:?}", f.batches);
+}
+
 #[tokio::test]
 async fn exit_codes_signals_streams_and_environment() {
     let f = run(

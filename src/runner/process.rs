@@ -134,11 +134,10 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
             stream: l.stream,
             text,
         });
-        if pending.len() > CAP {
-            let extra = pending.len() - CAP;
-            pending.drain(..extra);
-            *dropped += extra as u64;
-        }
+        // Over the cap (by one: a line comes at a time), the oldest go.
+        let extra = pending.len().saturating_sub(CAP);
+        pending.drain(..extra);
+        *dropped += extra as u64;
     };
     // One batch on its way to the loop at a time, unless `force` (the
     // first lines, the last batch).
@@ -230,10 +229,10 @@ async fn run(spec: Spec, tx: mpsc::UnboundedSender<Msg>, mut cancel: oneshot::Re
         },
         Some(o) => o,
         None => match status {
-            Ok(_) => match (code, sig) {
-                (Some(c), _) => Outcome::Exited(c),
-                (None, Some(sig)) => Outcome::Signalled(sig),
-                _ => Outcome::Exited(-1),
+            // wait(2) reports an exit code or the signal that ended it.
+            Ok(_) => match code {
+                Some(c) => Outcome::Exited(c),
+                None => Outcome::Signalled(sig.unwrap_or_default()),
             },
             Err(e) => Outcome::FailedToStart(e.to_string()),
         },
