@@ -247,7 +247,7 @@ pub fn table(list: &[Summary], now: chrono::DateTime<chrono::Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::{Event, Status, Store};
+    use crate::timeline::Store;
     use chrono::DateTime;
 
     fn declare(dir: &Path, id: &str, drill: bool, secs: i64) {
@@ -259,19 +259,7 @@ mod tests {
         s.append(
             DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap(),
             "ana@h",
-            Event::Declared {
-                id: id.into(),
-                title: "t".into(),
-                severity: "P0".into(),
-                status: Status::Investigating,
-                ic: "ana".into(),
-                playbook: "dicps".into(),
-                procedure: "api-outage".into(),
-                drill,
-                source: None,
-                scenario: None,
-                watch: Default::default(),
-            },
+            crate::testkit::declared(id, drill),
         )
         .unwrap();
     }

@@ -356,31 +356,15 @@ fn record_section(id: &str, chain: &crate::timeline::chain::Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::{Status, Store};
+    use crate::timeline::Store;
 
     fn declare(dir: &Path, id: &str, at: &str) {
         let mut s = FileStore::create(dir, id).unwrap();
         let at = DateTime::parse_from_rfc3339(at)
             .unwrap()
             .with_timezone(&Utc);
-        s.append(
-            at,
-            "ana@h",
-            Event::Declared {
-                id: id.into(),
-                title: "t".into(),
-                severity: "P0".into(),
-                status: Status::Investigating,
-                ic: "ana".into(),
-                playbook: "dicps".into(),
-                procedure: "api-outage".into(),
-                drill: false,
-                source: None,
-                scenario: None,
-                watch: Default::default(),
-            },
-        )
-        .unwrap();
+        s.append(at, "ana@h", crate::testkit::declared(id, false))
+            .unwrap();
     }
 
     #[test]
