@@ -19,19 +19,7 @@ fn cmd(run: &str, shell: bool, params: &[&str]) -> Command {
         risk: None,
         params: params
             .iter()
-            .map(|n| {
-                (
-                    n.to_string(),
-                    Param {
-                        description: None,
-                        default: None,
-                        pattern: None,
-                        secret: false,
-                        from: None,
-                        token: None,
-                    },
-                )
-            })
+            .map(|n| (n.to_string(), Param::default()))
             .collect(),
         timeout: None,
         shell,

@@ -558,7 +558,7 @@ pub struct Command {
     pub workdir: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Param {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -331,12 +331,8 @@ mod tests {
     #[test]
     fn token_params() {
         let p = Param {
-            description: None,
-            default: None,
-            pattern: None,
-            secret: false,
-            from: None,
             token: Some("dicps-api-xxx".into()),
+            ..Param::default()
         };
         assert_eq!(
             texts_for("kubectl exec -n x dicps-api-xxx -- env", "pod", &p),

@@ -450,12 +450,8 @@ mod tests {
                     (
                         n.to_string(),
                         Param {
-                            description: None,
-                            default: None,
-                            pattern: None,
-                            secret: false,
-                            from: None,
                             token: token.map(Into::into),
+                            ..Param::default()
                         },
                     )
                 })
