@@ -42,8 +42,9 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) -> Vec<su
     let inner = area.inner(ratatui::layout::Margin::new(1, 1));
     let mut cells = Vec::new();
     for (i, t) in s.derived.timers.iter().enumerate() {
-        // A clock below the pane's last row is not on screen: only whether
-        // it is due counts (the title says how many are).
+        // A clock below the pane's last row is not on screen: no text is
+        // built for it, only its state keyed (cheap, and safe should the
+        // pane ever show a count of due clocks).
         if i >= inner.height as usize {
             (t.state(&s.incident, s.now) as u8).hash(h);
             continue;
