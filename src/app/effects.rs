@@ -49,6 +49,11 @@ pub struct Live {
     /// Commands running, by run id. A handle dropped cancels its command,
     /// so each is kept until its command has ended.
     handles: HashMap<String, Handle>,
+    /// The runtime that runs commands and requests: the sources' one, not
+    /// the loop's. The loop runs alone on its thread, so a tick wakes that
+    /// thread alone, and a command's output is read while a frame is
+    /// written to a slow terminal.
+    tasks: tokio::runtime::Handle,
 }
 
 impl Live {
@@ -58,6 +63,7 @@ impl Live {
         comms_dir: Option<PathBuf>,
         alertmanager: Option<UnboundedSender<AmCommand>>,
         drill: Option<UnboundedSender<crate::drill::clock::Clock>>,
+        tasks: tokio::runtime::Handle,
     ) -> Self {
         Self {
             recorder,
@@ -66,6 +72,7 @@ impl Live {
             alertmanager,
             drill,
             handles: HashMap::new(),
+            tasks,
         }
     }
 
@@ -77,6 +84,9 @@ impl Live {
 
 impl Effects for Live {
     fn carry_out(&mut self, fx: Effect) {
+        // What is spawned here (a command, a request) runs on the tasks'
+        // runtime.
+        let _tasks = self.tasks.enter();
         match fx {
             Effect::Append(ev) => {
                 if let Err(ev) = self.recorder.append(ev) {

@@ -456,16 +456,84 @@ fn a_communication_is_copied_through_the_screen_in_order_with_frames() {
     assert!(h.records().iter().any(|r| r.event.kind() == "comms_sent"));
 }
 
-/// The loop's effects on a store in `dir`, writing comms to `comms`.
+/// The loop's effects on a store in `dir`, writing comms to `comms`,
+/// spawning on `tasks`.
 fn live(
     dir: &std::path::Path,
     comms: Option<std::path::PathBuf>,
+    tasks: &tokio::runtime::Runtime,
 ) -> (Live, tokio::sync::mpsc::UnboundedReceiver<Msg>) {
     let store = crate::timeline::FileStore::create(dir, "fx-test").expect("a store");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let recorder = crate::recorder::Recorder::spawn(Box::new(store), "ana".into(), tx.clone())
         .expect("the recorder");
-    (Live::new(recorder, tx, comms, None, None), rx)
+    let fx = Live::new(recorder, tx, comms, None, None, tasks.handle().clone());
+    (fx, rx)
+}
+
+/// The sources' runtime as the cockpit makes it (two workers).
+fn tasks() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// The loop runs alone on a runtime of its own; a command it starts runs
+/// on the tasks' runtime: its output and its end come while the loop's
+/// thread is busy (a frame to a slow terminal) and polls nothing. Spawned
+/// on the loop's runtime, the command would not even start until the
+/// loop waited again.
+#[test]
+fn a_command_runs_on_the_tasks_runtime_while_the_loop_is_busy() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let tasks = tasks();
+    let (mut fx, mut rx) = live(dir.path(), None, &tasks);
+    let looping = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let got = looping.block_on(async {
+        fx.carry_out(Effect::Spawn(Box::new(crate::command::run::Spec {
+            run: "r1".into(),
+            program: crate::command::resolve::Program::Argv(vec!["echo".into(), "hi".into()]),
+            env: vec![],
+            workdir: None,
+            timeout: Duration::from_secs(10),
+            redactor: Default::default(),
+        })));
+        // Busy, not awaiting: nothing of this runtime's is polled.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut got = Vec::new();
+        while Instant::now() < deadline {
+            match rx.try_recv() {
+                Ok(m @ Msg::RunExited { .. }) => {
+                    got.push(m);
+                    break;
+                }
+                Ok(m @ Msg::RunOutput { .. }) => got.push(m),
+                Ok(_) => {}
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+        got
+    });
+    let output = got
+        .iter()
+        .any(|m| matches!(m, Msg::RunOutput { lines, .. } if lines.iter().any(|l| l.text == "hi")));
+    assert!(output, "the output came while the loop was busy: {got:?}");
+    assert!(
+        matches!(
+            got.last(),
+            Some(Msg::RunExited {
+                outcome: Outcome::Exited(0),
+                ..
+            })
+        ),
+        "and its end: {got:?}"
+    );
+    fx.finish();
 }
 
 /// The next message that is not the recorder's, within 5 s.
@@ -485,7 +553,8 @@ fn next_answer(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>) -> Msg {
 fn send_comms_answers_with_comms_written_and_the_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let comms = dir.path().join("inc").join("comms");
-    let (mut fx, mut rx) = live(dir.path(), Some(comms.clone()));
+    let tasks = tasks();
+    let (mut fx, mut rx) = live(dir.path(), Some(comms.clone()), &tasks);
     fx.carry_out(Effect::SendComms {
         template: "status-page".into(),
         text: "Status: Investigating \x1b[2J".into(),
@@ -519,7 +588,8 @@ fn a_comms_write_to_an_unwritable_directory_answers_with_the_error() {
     let blocker = dir.path().join("not-a-dir");
     std::fs::write(&blocker, "x").expect("a file");
     let comms = blocker.join("comms");
-    let (mut fx, mut rx) = live(dir.path(), Some(comms.clone()));
+    let tasks = tasks();
+    let (mut fx, mut rx) = live(dir.path(), Some(comms.clone()), &tasks);
     fx.carry_out(Effect::SendComms {
         template: "status-page".into(),
         text: "hello".into(),
@@ -543,7 +613,8 @@ fn a_comms_write_to_an_unwritable_directory_answers_with_the_error() {
 #[test]
 fn without_a_comms_directory_nothing_is_written_and_that_is_no_error() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (mut fx, mut rx) = live(dir.path(), None);
+    let tasks = tasks();
+    let (mut fx, mut rx) = live(dir.path(), None, &tasks);
     fx.carry_out(Effect::SendComms {
         template: "status-page".into(),
         text: "hello".into(),
@@ -562,7 +633,8 @@ fn without_a_comms_directory_nothing_is_written_and_that_is_no_error() {
 #[test]
 fn a_silence_without_alertmanager_answers_that_it_is_not_running() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (mut fx, mut rx) = live(dir.path(), None);
+    let tasks = tasks();
+    let (mut fx, mut rx) = live(dir.path(), None, &tasks);
     let cmd = crate::msg::AmCommand::ExpireSilence {
         request: "r1".into(),
         id: "s1".into(),
@@ -609,7 +681,8 @@ fn a_comms_write_that_blocks_does_not_hold_the_loop() {
             p
         })
         .collect();
-    let (mut fx, mut rx) = live(dir.path(), Some(comms));
+    let tasks = tasks();
+    let (mut fx, mut rx) = live(dir.path(), Some(comms), &tasks);
     // A reader comes after a second (so a write on this thread would
     // hold `carry_out` that long, not for ever).
     let paths = fifos.clone();

@@ -74,7 +74,13 @@ impl Ticker {
             };
             let mut expirations = [0u8; 8];
             match nix::unistd::read(fd.get_ref().0.as_fd(), &mut expirations) {
-                Ok(_) => return,
+                // Read, the one-shot timer is spent until it is set again:
+                // the readiness goes with it, so the next wait does not
+                // begin with a read that finds nothing.
+                Ok(_) => {
+                    ready.clear_ready();
+                    return;
+                }
                 // Readiness from an expiry that a new setting cleared.
                 Err(nix::errno::Errno::EAGAIN) => ready.clear_ready(),
                 Err(nix::errno::Errno::EINTR) => {}

@@ -229,33 +229,48 @@ pub fn run_cockpit(
         None => ui_settings(&UiFlags::default())?,
     };
     let mouse = settings.apply(&mut state);
+    // Two runtimes: the sources, commands and requests on two workers;
+    // the loop alone on this thread, on a runtime of its own whose poller
+    // waits on the tick's timer, so an idle tick wakes this thread and no
+    // other (a worker woken by the timer would wake this thread in turn).
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let result = rt.block_on(async move {
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let recorder = crate::recorder::Recorder::spawn(store, seat, tx.clone())?;
-        let (term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
-        let mut term = crate::app::Painted::new(term);
-        crate::sources::input::spawn(tx.clone());
-        crate::sources::host::spawn(tx.clone());
-        let alertmanager = match alertmanager {
-            Some(cfg) => Some(
-                crate::sources::alertmanager::spawn(cfg, tx.clone())
-                    .map_err(|e| anyhow::anyhow!(e))?,
-            ),
-            None => None,
-        };
-        let drill = extra(tx.clone());
-        let fx = crate::app::effects::Live::new(
-            recorder,
-            tx,
-            incident_dir.map(|d| d.join("comms")),
-            alertmanager,
-            drill,
-        );
-        let res = crate::app::Loop::new(state, fx, rx).run(&mut term).await;
+    let local = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let started = {
+        // What starts here is spawned on the sources' runtime.
+        let _sources = rt.enter();
+        (|| -> anyhow::Result<_> {
+            let recorder = crate::recorder::Recorder::spawn(store, seat, tx.clone())?;
+            let (term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
+            let term = crate::app::Painted::new(term);
+            crate::sources::input::spawn(tx.clone());
+            crate::sources::host::spawn(tx.clone());
+            let alertmanager = match alertmanager {
+                Some(cfg) => Some(
+                    crate::sources::alertmanager::spawn(cfg, tx.clone())
+                        .map_err(|e| anyhow::anyhow!(e))?,
+                ),
+                None => None,
+            };
+            let drill = extra(tx.clone());
+            let fx = crate::app::effects::Live::new(
+                recorder,
+                tx,
+                incident_dir.map(|d| d.join("comms")),
+                alertmanager,
+                drill,
+                rt.handle().clone(),
+            );
+            Ok((term, guard, fx))
+        })()
+    };
+    let result = started.and_then(|(mut term, guard, fx)| {
+        let res = local.block_on(crate::app::Loop::new(state, fx, rx).run(&mut term));
         drop(guard);
         res
     });

@@ -1,20 +1,26 @@
 //! The real host's CPU (total and per core), memory, swap, load, disks and
-//! network rates, sampled with sysinfo every few seconds on a thread of its
-//! own (sysinfo reads /proc synchronously); inside a container, the cgroup
-//! limits too (v2, or v1 on older hosts), so the pane shows the real headroom.
+//! network rates, sampled every few seconds on a thread of its own (the
+//! reads are synchronous): CPU, memory, load and network from `/proc`
+//! files kept open (`procfs`), disks with sysinfo; inside a container, the
+//! cgroup limits too (v2, or v1 on older hosts), so the pane shows the
+//! real headroom.
 
 use super::cgroup;
+use super::procfs::{self, CpuTimes, ProcFile};
 use crate::msg::Msg;
 use crate::state::HostSnapshot;
 use crate::state::observed::{CgroupUse, DiskUse};
 use std::path::Path;
 use std::time::{Duration, Instant};
-use sysinfo::{CpuRefreshKind, Disks, MemoryRefreshKind, RefreshKind, System};
+use sysinfo::Disks;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Between two samples: often enough for a 10-minute threshold, rare
 /// enough that an idle cockpit costs nothing measurable.
 pub const INTERVAL: Duration = Duration::from_secs(3);
+
+/// Between the first two readings of the CPU counters at start.
+const FIRST_CPU_GAP: Duration = Duration::from_millis(200);
 
 /// Disks are listed again every this many samples (mounts rarely change).
 const DISK_EVERY: u64 = 10;
@@ -109,10 +115,6 @@ pub fn net_totals(proc_net_dev: &str) -> Option<(u64, u64)> {
     any.then_some(totals)
 }
 
-fn read_net_totals() -> Option<(u64, u64)> {
-    net_totals(&std::fs::read_to_string("/proc/net/dev").ok()?)
-}
-
 /// Where this process's cgroup (v2 or v1) files are, if it is limited at
 /// all.
 fn cgroup_dir() -> Option<cgroup::Cgroup> {
@@ -121,33 +123,80 @@ fn cgroup_dir() -> Option<cgroup::Cgroup> {
     cgroup::read(&at).limited().then_some(at)
 }
 
+/// The `/proc` files a sample reads, kept open.
+struct Files {
+    stat: ProcFile,
+    meminfo: ProcFile,
+    loadavg: ProcFile,
+    net_dev: Option<ProcFile>,
+}
+
+impl Files {
+    fn open() -> Result<Self, String> {
+        let open = |p: &str| ProcFile::open(p).map_err(|e| format!("cannot read {p}: {e}"));
+        Ok(Self {
+            stat: open("/proc/stat")?,
+            meminfo: open("/proc/meminfo")?,
+            loadavg: open("/proc/loadavg")?,
+            // Network figures are optional (a sandbox may hide them).
+            net_dev: ProcFile::open("/proc/net/dev").ok(),
+        })
+    }
+
+    fn cpu(&mut self) -> Result<(CpuTimes, Vec<CpuTimes>), String> {
+        let text = self
+            .stat
+            .read()
+            .map_err(|e| format!("cannot read /proc/stat: {e}"))?;
+        procfs::cpu_times(text).ok_or_else(|| "no cpu line in /proc/stat".to_string())
+    }
+
+    fn net(&mut self) -> Option<(u64, u64)> {
+        net_totals(self.net_dev.as_mut()?.read().ok()?)
+    }
+}
+
 fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
-    let mut sys = System::new_with_specifics(
-        RefreshKind::nothing()
-            .with_cpu(CpuRefreshKind::nothing().with_usage())
-            .with_memory(MemoryRefreshKind::nothing().with_ram().with_swap()),
-    )
-    .map_err(|e| format!("cannot read host figures: {e}"))?;
+    let mut files = Files::open()?;
     let mut disks =
         Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
-    let hostname = System::host_name().unwrap_or_else(|_| "host".into());
+    let hostname = sysinfo::System::host_name().unwrap_or_else(|_| "host".into());
     let cg_dir = cgroup_dir();
-    let mut last_net: Option<((u64, u64), Instant)> =
-        read_net_totals().map(|t| (t, Instant::now()));
+    let mut last_net: Option<((u64, u64), Instant)> = files.net().map(|t| (t, Instant::now()));
     let mut last_cpu: Option<(u64, Instant)> = None;
-    // CPU usage needs two samples some time apart.
-    std::thread::sleep(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL);
+    // CPU usage needs two readings some time apart.
+    let mut cpu_before = files.cpu()?;
+    std::thread::sleep(FIRST_CPU_GAP);
     let mut n: u64 = 0;
     loop {
-        sys.refresh_cpu_usage();
-        sys.refresh_memory_specifics(MemoryRefreshKind::nothing().with_ram().with_swap());
+        let cpu_now = files.cpu()?;
+        let cpu_percent = cpu_now.0.usage_since(&cpu_before.0);
+        let cores: Vec<f32> = cpu_now
+            .1
+            .iter()
+            .zip(&cpu_before.1)
+            .map(|(now, before)| now.usage_since(before))
+            .collect();
+        let cpus = cpu_now.1.len();
+        cpu_before = cpu_now;
+        let mem = files
+            .meminfo
+            .read()
+            .ok()
+            .and_then(procfs::memory)
+            .unwrap_or_default();
         if n > 0 && n.is_multiple_of(DISK_EVERY) {
             disks.refresh(true);
         }
         n += 1;
-        let load = System::load_average().map_or([0.0; 3], |l| [l.one, l.five, l.fifteen]);
+        let load = files
+            .loadavg
+            .read()
+            .ok()
+            .and_then(procfs::load)
+            .unwrap_or([0.0; 3]);
         let (mut net_rx, mut net_tx) = (None, None);
-        if let Some(totals) = read_net_totals() {
+        if let Some(totals) = files.net() {
             let now = Instant::now();
             if let Some(((r0, t0), at)) = last_net {
                 let secs = now.duration_since(at).as_secs_f64();
@@ -179,13 +228,13 @@ fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
         });
         let snap = HostSnapshot {
             hostname: hostname.clone(),
-            cpu_percent: sys.global_cpu_usage(),
-            cpus: sys.cpus().len(),
-            cores: sys.cpus().iter().map(|c| c.usage()).collect(),
-            mem_used: sys.used_memory(),
-            mem_total: sys.total_memory(),
-            swap_used: sys.used_swap(),
-            swap_total: sys.total_swap(),
+            cpu_percent,
+            cpus,
+            cores,
+            mem_used: mem.used,
+            mem_total: mem.total,
+            swap_used: mem.swap_used,
+            swap_total: mem.swap_total,
             load,
             disks: disks_of(&disks),
             net_rx,

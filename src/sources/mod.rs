@@ -8,4 +8,5 @@ pub mod host;
 pub mod http;
 pub mod input;
 pub mod kube;
+pub mod procfs;
 pub mod prometheus;
