@@ -29,6 +29,10 @@ use tokio::sync::mpsc::UnboundedReceiver;
 pub struct Loop<E> {
     pub cycle: Cycle<E>,
     pub rx: UnboundedReceiver<Msg>,
+    /// Messages that can wait for the next tick (the host's samples, every
+    /// few seconds): sending them does not wake the loop, which takes them
+    /// with whatever wakes it next, at the latest the tick.
+    pub paced: Option<std::sync::mpsc::Receiver<Msg>>,
 }
 
 /// The terminal, drawn through the render cache.
@@ -97,7 +101,14 @@ impl<E: Effects> Loop<E> {
         Self {
             cycle: Cycle::new(state, fx),
             rx,
+            paced: None,
         }
+    }
+
+    /// With a channel for messages that can wait for the tick.
+    pub fn with_paced(mut self, paced: std::sync::mpsc::Receiver<Msg>) -> Self {
+        self.paced = Some(paced);
+        self
     }
 
     /// Runs until a quit: waits, applies a batch, draws when a frame is
@@ -117,8 +128,13 @@ impl<E: Effects> Loop<E> {
                 _ = ticker.sleep(wait) => Msg::Tick,
                 sig = next_signal(&mut signals) => Msg::Terminate(sig),
             };
-            let rx = &mut self.rx;
-            if self.cycle.batch(first, || rx.try_recv().ok(), screen) {
+            let (rx, paced) = (&mut self.rx, &self.paced);
+            let more = || {
+                rx.try_recv()
+                    .ok()
+                    .or_else(|| paced.as_ref()?.try_recv().ok())
+            };
+            if self.cycle.batch(first, more, screen) {
                 break;
             }
             self.cycle.frame(screen, std::time::Instant::now())?;

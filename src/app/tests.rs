@@ -254,6 +254,44 @@ async fn a_quit_ends_the_loop_and_leaves_the_rest() {
     assert!(matches!(l.rx.try_recv(), Ok(Msg::Key(_))), "Esc is left");
 }
 
+/// A host sample on the paced channel wakes nothing: the loop takes it
+/// with what wakes it next, at the latest the next tick (within a
+/// second), and shows it in that tick's frame.
+#[tokio::test]
+async fn a_paced_message_is_applied_by_the_next_tick() {
+    let mut h = Harness::drill();
+    let state = h.state.clone();
+    let seat = state.ctx.seat.clone();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (paced_tx, paced_rx) = std::sync::mpsc::channel();
+    let mut l = Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx).with_paced(paced_rx);
+    let sample = crate::state::HostSnapshot {
+        hostname: "paced-sample".into(),
+        ..host()
+    };
+    paced_tx.send(Msg::Host(sample)).expect("the paced channel");
+    // Ends the loop after the next tick, and no sooner than a second
+    // (the tick is at most a second away).
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1300)).await;
+        let _ = tx.send(Msg::Terminate("SIGTERM"));
+    });
+    let mut screen = TestScreen::new(120, 40);
+    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen, None))
+        .await
+        .expect("the loop ends")
+        .expect("without an error");
+    let applied = l
+        .cycle
+        .state
+        .observed
+        .host
+        .as_ref()
+        .map(|h| h.hostname.as_str());
+    assert_eq!(applied, Some("paced-sample"), "the sample was applied");
+    assert!(screen.frames >= 2, "and drawn: {} frames", screen.frames);
+}
+
 #[tokio::test]
 async fn a_closed_channel_ends_the_loop() {
     let mut h = Harness::drill();
@@ -360,7 +398,11 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
     let t = Instant::now();
     let (c, id) = with_a_run(&mut h, &mut screen, t);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut l = Loop { cycle: c, rx };
+    let mut l = Loop {
+        cycle: c,
+        rx,
+        paced: None,
+    };
     tx.send(Msg::Terminate("SIGTERM"))
         .expect("the loop's channel");
     // The run's end, as the runner sends it once cancelled.

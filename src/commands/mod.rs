@@ -241,6 +241,7 @@ pub fn run_cockpit(
         .enable_all()
         .build()?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (paced_tx, paced_rx) = std::sync::mpsc::channel();
     let started = {
         // What starts here is spawned on the sources' runtime.
         let _sources = rt.enter();
@@ -249,7 +250,9 @@ pub fn run_cockpit(
             let (term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
             let term = crate::app::Painted::new(term);
             crate::sources::input::spawn(tx.clone());
-            crate::sources::host::spawn(tx.clone());
+            // Every few seconds, and shown at the next tick anyway: sent
+            // without waking the loop.
+            crate::sources::host::spawn(paced_tx);
             let alertmanager = match alertmanager {
                 Some(cfg) => Some(
                     crate::sources::alertmanager::spawn(cfg, tx.clone())
@@ -270,7 +273,8 @@ pub fn run_cockpit(
         })()
     };
     let result = started.and_then(|(mut term, guard, fx)| {
-        let res = local.block_on(crate::app::Loop::new(state, fx, rx).run(&mut term));
+        let main = crate::app::Loop::new(state, fx, rx).with_paced(paced_rx);
+        let res = local.block_on(main.run(&mut term));
         drop(guard);
         res
     });

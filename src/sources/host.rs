@@ -11,9 +11,9 @@ use crate::msg::Msg;
 use crate::state::HostSnapshot;
 use crate::state::observed::{CgroupUse, DiskUse};
 use std::path::Path;
+use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 use sysinfo::Disks;
-use tokio::sync::mpsc::UnboundedSender;
 
 /// Between two samples: often enough for a 10-minute threshold, rare
 /// enough that an idle cockpit costs nothing measurable.
@@ -28,7 +28,9 @@ const DISK_EVERY: u64 = 10;
 /// The most disks the pane lists.
 pub const MAX_DISKS: usize = 6;
 
-pub fn spawn(tx: UnboundedSender<Msg>) {
+/// Samples on `tx`, the loop's paced channel: a sample waits for the next
+/// tick (at most a second) rather than waking the loop on its own.
+pub fn spawn(tx: Sender<Msg>) {
     let spawned = std::thread::Builder::new()
         .name("host-sampler".into())
         .spawn(move || {
@@ -156,7 +158,7 @@ impl Files {
     }
 }
 
-fn run(tx: &UnboundedSender<Msg>) -> Result<(), String> {
+fn run(tx: &Sender<Msg>) -> Result<(), String> {
     let mut files = Files::open()?;
     let mut disks =
         Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;

@@ -1,5 +1,7 @@
 //! Sources: tasks that observe something and send owned messages on the
-//! one channel. None of them can block the screen.
+//! one channel (what can wait for the next tick, the host's samples, on
+//! its paced side, which does not wake the loop). None of them can block
+//! the screen.
 
 pub mod alertmanager;
 pub mod cgroup;
