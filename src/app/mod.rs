@@ -1,5 +1,6 @@
-//! The loop: wait for a message, a signal or the next visible second;
-//! apply everything pending; draw once. No fixed-rate redraw.
+//! The loop: wait for a message (a signal is one: `sources::signals`) or
+//! the next visible second; apply everything pending; draw once. No
+//! fixed-rate redraw.
 //!
 //! What to apply, when to draw and what to cancel at the end are decided in
 //! [`cycle`], without a terminal; the effects are carried out behind the
@@ -23,7 +24,6 @@ use effects::{Effects, Live};
 pub use paint::Painted;
 use std::io::Write;
 use std::time::Duration;
-use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 pub struct Loop<E> {
@@ -67,35 +67,6 @@ impl Screen for TermScreen {
     }
 }
 
-/// SIGTERM, SIGHUP and SIGINT, which end the loop cleanly.
-pub struct Signals {
-    term: Signal,
-    hup: Signal,
-    int: Signal,
-}
-
-impl Signals {
-    pub fn new() -> std::io::Result<Self> {
-        Ok(Self {
-            term: signal(SignalKind::terminate())?,
-            hup: signal(SignalKind::hangup())?,
-            int: signal(SignalKind::interrupt())?,
-        })
-    }
-}
-
-/// The next signal's name; never, without signals (the tests).
-async fn next_signal(signals: &mut Option<Signals>) -> &'static str {
-    match signals {
-        Some(s) => tokio::select! {
-            _ = s.term.recv() => "SIGTERM",
-            _ = s.hup.recv() => "SIGHUP",
-            _ = s.int.recv() => "SIGINT",
-        },
-        None => std::future::pending().await,
-    }
-}
-
 impl<E: Effects> Loop<E> {
     pub fn new(state: State, fx: E, rx: UnboundedReceiver<Msg>) -> Self {
         Self {
@@ -114,11 +85,7 @@ impl<E: Effects> Loop<E> {
     /// Runs until a quit: waits, applies a batch, draws when a frame is
     /// due; at the end cancels the commands still running and waits (a
     /// while) for what is still owed, so their end is recorded.
-    pub async fn drive(
-        &mut self,
-        screen: &mut impl Screen,
-        mut signals: Option<Signals>,
-    ) -> Result<()> {
+    pub async fn drive(&mut self, screen: &mut impl Screen) -> Result<()> {
         self.cycle.start(screen, std::time::Instant::now())?;
         let mut ticker = ticker::Ticker::new();
         loop {
@@ -126,7 +93,6 @@ impl<E: Effects> Loop<E> {
             let first = tokio::select! {
                 m = self.rx.recv() => m.unwrap_or(Msg::Terminate("channel closed")),
                 _ = ticker.sleep(wait) => Msg::Tick,
-                sig = next_signal(&mut signals) => Msg::Terminate(sig),
             };
             let (rx, paced) = (&mut self.rx, &self.paced);
             let more = || {
@@ -159,8 +125,7 @@ impl Loop<Live> {
     /// The cockpit on the terminal, until a quit or a signal; every append
     /// is durable when it returns.
     pub async fn run(mut self, term: &mut TermScreen) -> Result<()> {
-        let signals = Signals::new()?;
-        self.drive(term, Some(signals)).await?;
+        self.drive(term).await?;
         self.cycle.fx.finish();
         Ok(())
     }

@@ -245,7 +245,7 @@ async fn a_quit_ends_the_loop_and_leaves_the_rest() {
         .expect("the loop's channel");
     tx.send(code(KeyCode::Esc)).expect("the loop's channel");
     let mut screen = TestScreen::new(120, 40);
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen, None))
+    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
         .await
         .expect("the loop ends")
         .expect("without an error");
@@ -277,7 +277,7 @@ async fn a_paced_message_is_applied_by_the_next_tick() {
         let _ = tx.send(Msg::Terminate("SIGTERM"));
     });
     let mut screen = TestScreen::new(120, 40);
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen, None))
+    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
         .await
         .expect("the loop ends")
         .expect("without an error");
@@ -301,7 +301,7 @@ async fn a_closed_channel_ends_the_loop() {
     drop(tx);
     let mut l = Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx);
     let mut screen = TestScreen::new(120, 40);
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen, None))
+    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
         .await
         .expect("the loop ends")
         .expect("without an error");
@@ -415,7 +415,7 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
         duration: Duration::from_millis(300),
     })
     .expect("the loop's channel");
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen, None))
+    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
         .await
         .expect("the loop ends once the run has")
         .expect("without an error");

@@ -249,6 +249,8 @@ pub fn run_cockpit(
             let recorder = crate::recorder::Recorder::spawn(store, seat, tx.clone())?;
             let (term, guard) = crate::term::setup(mouse).context("cannot set up the terminal")?;
             let term = crate::app::Painted::new(term);
+            crate::sources::signals::spawn(tx.clone())
+                .context("cannot listen for SIGTERM, SIGHUP and SIGINT")?;
             crate::sources::input::spawn(tx.clone());
             // Every few seconds, and shown at the next tick anyway: sent
             // without waking the loop.

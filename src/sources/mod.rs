@@ -12,3 +12,4 @@ pub mod input;
 pub mod kube;
 pub mod procfs;
 pub mod prometheus;
+pub mod signals;
