@@ -233,6 +233,14 @@ fn a_quit_effect_ends_the_batch() {
     assert_eq!(screen.frames, 1, "no frame after a quit");
 }
 
+/// Drives the loop until it ends, within 5 s, without an error.
+async fn drive_to_end<E: Effects>(l: &mut Loop<E>, screen: &mut TestScreen) {
+    tokio::time::timeout(Duration::from_secs(5), l.drive(screen))
+        .await
+        .expect("the loop ends")
+        .expect("without an error");
+}
+
 #[tokio::test]
 async fn a_quit_ends_the_loop_and_leaves_the_rest() {
     let mut h = Harness::drill();
@@ -245,10 +253,7 @@ async fn a_quit_ends_the_loop_and_leaves_the_rest() {
         .expect("the loop's channel");
     tx.send(code(KeyCode::Esc)).expect("the loop's channel");
     let mut screen = TestScreen::new(120, 40);
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
-        .await
-        .expect("the loop ends")
-        .expect("without an error");
+    drive_to_end(&mut l, &mut screen).await;
     assert!(l.cycle.state.ui.modal.is_some(), "the help opened");
     assert_eq!(screen.frames, 1, "the quit's batch is not drawn");
     assert!(matches!(l.rx.try_recv(), Ok(Msg::Key(_))), "Esc is left");
@@ -277,10 +282,7 @@ async fn a_paced_message_is_applied_by_the_next_tick() {
         let _ = tx.send(Msg::Terminate("SIGTERM"));
     });
     let mut screen = TestScreen::new(120, 40);
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
-        .await
-        .expect("the loop ends")
-        .expect("without an error");
+    drive_to_end(&mut l, &mut screen).await;
     let applied = l
         .cycle
         .state
@@ -301,10 +303,7 @@ async fn a_closed_channel_ends_the_loop() {
     drop(tx);
     let mut l = Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx);
     let mut screen = TestScreen::new(120, 40);
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
-        .await
-        .expect("the loop ends")
-        .expect("without an error");
+    drive_to_end(&mut l, &mut screen).await;
 }
 
 /// A live (not drill) incident with `kubectl get pods` started from the
@@ -415,10 +414,8 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
         duration: Duration::from_millis(300),
     })
     .expect("the loop's channel");
-    tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
-        .await
-        .expect("the loop ends once the run has")
-        .expect("without an error");
+    // It ends once the run has.
+    drive_to_end(&mut l, &mut screen).await;
     assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
     drop(l);
     let last = h.records().pop().expect("records");
