@@ -233,6 +233,17 @@ fn a_quit_effect_ends_the_batch() {
     assert_eq!(screen.frames, 1, "no frame after a quit");
 }
 
+/// The loop over the harness's state and store, and its channel.
+fn loop_of(h: &mut Harness) -> (Loop<Direct<'_>>, tokio::sync::mpsc::UnboundedSender<Msg>) {
+    let state = h.state.clone();
+    let seat = state.ctx.seat.clone();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    (
+        Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx),
+        tx,
+    )
+}
+
 /// Drives the loop until it ends, within 5 s, without an error.
 async fn drive_to_end<E: Effects>(l: &mut Loop<E>, screen: &mut TestScreen) {
     tokio::time::timeout(Duration::from_secs(5), l.drive(screen))
@@ -244,10 +255,7 @@ async fn drive_to_end<E: Effects>(l: &mut Loop<E>, screen: &mut TestScreen) {
 #[tokio::test]
 async fn a_quit_ends_the_loop_and_leaves_the_rest() {
     let mut h = Harness::drill();
-    let state = h.state.clone();
-    let seat = state.ctx.seat.clone();
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut l = Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx);
+    let (mut l, tx) = loop_of(&mut h);
     tx.send(key('?')).expect("the loop's channel");
     tx.send(Msg::Terminate("SIGTERM"))
         .expect("the loop's channel");
@@ -265,11 +273,9 @@ async fn a_quit_ends_the_loop_and_leaves_the_rest() {
 #[tokio::test]
 async fn a_paced_message_is_applied_by_the_next_tick() {
     let mut h = Harness::drill();
-    let state = h.state.clone();
-    let seat = state.ctx.seat.clone();
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let (paced_tx, paced_rx) = std::sync::mpsc::channel();
-    let mut l = Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx).with_paced(paced_rx);
+    let (l, tx) = loop_of(&mut h);
+    let mut l = l.with_paced(paced_rx);
     let sample = crate::state::HostSnapshot {
         hostname: "paced-sample".into(),
         ..host()
@@ -297,11 +303,8 @@ async fn a_paced_message_is_applied_by_the_next_tick() {
 #[tokio::test]
 async fn a_closed_channel_ends_the_loop() {
     let mut h = Harness::drill();
-    let state = h.state.clone();
-    let seat = state.ctx.seat.clone();
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let (mut l, tx) = loop_of(&mut h);
     drop(tx);
-    let mut l = Loop::new(state, Direct::new(&mut h.store, &seat, h.now), rx);
     let mut screen = TestScreen::new(120, 40);
     drive_to_end(&mut l, &mut screen).await;
 }
