@@ -29,12 +29,13 @@ const DISK_EVERY: u64 = 10;
 pub const MAX_DISKS: usize = 6;
 
 /// Samples on `tx`, the loop's paced channel: a sample waits for the next
-/// tick (at most a second) rather than waking the loop on its own.
+/// tick (a second, five with `--low-bandwidth`) rather than waking the
+/// loop on its own.
 pub fn spawn(tx: Sender<Msg>) {
     let spawned = std::thread::Builder::new()
         .name("host-sampler".into())
         .spawn(move || {
-            if let Err(e) = run(&tx) {
+            if let Err(e) = run(Path::new("/proc"), INTERVAL, &tx) {
                 let _ = tx.send(Msg::HostUnavailable(e));
             }
         });
@@ -134,14 +135,18 @@ struct Files {
 }
 
 impl Files {
-    fn open() -> Result<Self, String> {
-        let open = |p: &str| ProcFile::open(p).map_err(|e| format!("cannot read {p}: {e}"));
+    /// The files under `proc` (`/proc`; another directory in the tests).
+    fn open(proc: &Path) -> Result<Self, String> {
+        let open = |name: &str| {
+            let p = proc.join(name);
+            ProcFile::open(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        };
         Ok(Self {
-            stat: open("/proc/stat")?,
-            meminfo: open("/proc/meminfo")?,
-            loadavg: open("/proc/loadavg")?,
+            stat: open("stat")?,
+            meminfo: open("meminfo")?,
+            loadavg: open("loadavg")?,
             // Network figures are optional (a sandbox may hide them).
-            net_dev: ProcFile::open("/proc/net/dev").ok(),
+            net_dev: ProcFile::open(proc.join("net/dev")).ok(),
         })
     }
 
@@ -153,13 +158,23 @@ impl Files {
         procfs::cpu_times(text).ok_or_else(|| "no cpu line in /proc/stat".to_string())
     }
 
+    fn memory(&mut self) -> Result<procfs::Memory, String> {
+        let text = self
+            .meminfo
+            .read()
+            .map_err(|e| format!("cannot read /proc/meminfo: {e}"))?;
+        procfs::memory(text).ok_or_else(|| "no MemTotal in /proc/meminfo".to_string())
+    }
+
     fn net(&mut self) -> Option<(u64, u64)> {
         net_totals(self.net_dev.as_mut()?.read().ok()?)
     }
 }
 
-fn run(tx: &Sender<Msg>) -> Result<(), String> {
-    let mut files = Files::open()?;
+/// Samples `proc`'s files every `interval` until the cockpit is gone; an
+/// error only when nothing can be sampled at all.
+fn run(proc: &Path, interval: Duration, tx: &Sender<Msg>) -> Result<(), String> {
+    let mut files = Files::open(proc)?;
     let mut disks =
         Disks::new_with_refreshed_list().map_err(|e| format!("cannot list disks: {e}"))?;
     let hostname = sysinfo::System::host_name().unwrap_or_else(|_| "host".into());
@@ -171,7 +186,19 @@ fn run(tx: &Sender<Msg>) -> Result<(), String> {
     std::thread::sleep(FIRST_CPU_GAP);
     let mut n: u64 = 0;
     loop {
-        let cpu_now = files.cpu()?;
+        // A sample that cannot be read says so (the pane shows the error
+        // until the next one is read) and the sampler goes on.
+        let read = files.cpu().and_then(|cpu| Ok((cpu, files.memory()?)));
+        let (cpu_now, mem) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                if tx.send(Msg::HostUnavailable(e)).is_err() {
+                    return Ok(()); // the cockpit is gone
+                }
+                std::thread::sleep(interval);
+                continue;
+            }
+        };
         let cpu_percent = cpu_now.0.usage_since(&cpu_before.0);
         let cores: Vec<f32> = cpu_now
             .1
@@ -181,12 +208,6 @@ fn run(tx: &Sender<Msg>) -> Result<(), String> {
             .collect();
         let cpus = cpu_now.1.len();
         cpu_before = cpu_now;
-        let mem = files
-            .meminfo
-            .read()
-            .ok()
-            .and_then(procfs::memory)
-            .unwrap_or_default();
         if n > 0 && n.is_multiple_of(DISK_EVERY) {
             disks.refresh(true);
         }
@@ -246,13 +267,71 @@ fn run(tx: &Sender<Msg>) -> Result<(), String> {
         if tx.send(Msg::Host(snap)).is_err() {
             return Ok(()); // the cockpit is gone
         }
-        std::thread::sleep(INTERVAL);
+        std::thread::sleep(interval);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::net_totals;
+    use crate::msg::Msg;
+    use std::time::Duration;
+
+    /// A sample that cannot be read is said (`HostUnavailable`, which the
+    /// pane shows) and the sampler goes on: once the file reads again, so
+    /// do the samples. The files are a stand-in for `/proc`, rewritten in
+    /// place (the sampler keeps them open).
+    #[test]
+    fn a_sample_that_cannot_be_read_is_said_and_sampling_goes_on() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let p = dir.path();
+        let stat = |busy: u64| {
+            format!("cpu  {busy} 0 0 1000 0 0 0 0 0 0\ncpu0 {busy} 0 0 1000 0 0 0 0 0 0\n")
+        };
+        std::fs::write(p.join("stat"), stat(100)).expect("stat");
+        std::fs::write(
+            p.join("meminfo"),
+            "MemTotal: 1000 kB\nMemAvailable: 600 kB\n",
+        )
+        .expect("meminfo");
+        std::fs::write(p.join("loadavg"), "0.50 0.40 0.30 1/100 42\n").expect("loadavg");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let proc = p.to_path_buf();
+        std::thread::spawn(move || super::run(&proc, Duration::from_millis(20), &tx));
+        let next = || {
+            rx.recv_timeout(Duration::from_secs(5))
+                .expect("a sample within 5 s")
+        };
+        let Msg::Host(first) = next() else {
+            panic!("a sample first")
+        };
+        assert_eq!(first.mem_used, 400 * 1024);
+        assert_eq!(first.load, [0.5, 0.4, 0.3]);
+        assert_eq!(first.cpus, 1);
+        std::fs::write(p.join("stat"), "intr 1 2 3\n").expect("a stat without cpus");
+        let said = loop {
+            match next() {
+                Msg::HostUnavailable(e) => break e,
+                Msg::Host(_) => {}
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(said.contains("stat"), "{said}");
+        // Against the last good reading: 100 busy ticks, none idle.
+        std::fs::write(p.join("stat"), stat(200)).expect("stat again");
+        let again = loop {
+            match next() {
+                Msg::Host(h) => break h,
+                Msg::HostUnavailable(_) => {}
+                other => panic!("{other:?}"),
+            }
+        };
+        assert!(
+            (again.cpu_percent - 100.0).abs() < 1e-3,
+            "{}",
+            again.cpu_percent
+        );
+    }
 
     const SAMPLE: &str = "\
 Inter-|   Receive                                                |  Transmit
