@@ -46,6 +46,15 @@ struct Finished {
     duration: Duration,
 }
 
+/// A shell script run to the end, with a timeout of `secs`.
+async fn run_shell(script: &str, secs: u64) -> Finished {
+    run(
+        spec(Program::Shell(script.into()), Duration::from_secs(secs)),
+        None,
+    )
+    .await
+}
+
 /// Runs to the end; `cancel_on` cancels once the command printed that
 /// line (so it has done what it must before the cancel: set a trap, say).
 async fn run(spec: Spec, cancel_on: Option<&str>) -> Finished {
@@ -269,14 +278,7 @@ async fn a_flood_stays_within_the_cap() {
     );
     assert!(f.lines.len() > CAP, "yes printed plenty: {}", f.lines.len());
     // A very long line is cut, not held whole.
-    let f = run(
-        spec(
-            Program::Shell("head -c 100000 /dev/zero | tr '\\0' 'a'".into()),
-            Duration::from_secs(10),
-        ),
-        None,
-    )
-    .await;
+    let f = run_shell("head -c 100000 /dev/zero | tr '\\0' 'a'", 10).await;
     assert!(f.lines.iter().all(|(_, l)| l.len() <= process::MAX_LINE));
     assert_eq!(f.lines.iter().map(|(_, l)| l.len()).sum::<usize>(), 100_000);
 }
@@ -357,14 +359,7 @@ async fn a_loop_that_does_not_keep_up_is_sent_one_batch_at_a_time() {
 /// empty batch every flush (each one would wake the loop for nothing).
 #[tokio::test]
 async fn a_quiet_command_sends_no_empty_batches() {
-    let f = run(
-        spec(
-            Program::Shell("echo a; sleep 1; echo b".into()),
-            Duration::from_secs(20),
-        ),
-        None,
-    )
-    .await;
+    let f = run_shell("echo a; sleep 1; echo b", 20).await;
     assert_eq!(f.outcome, Outcome::Exited(0));
     let lines: Vec<&str> = f.lines.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(lines, ["a", "b"]);
@@ -378,25 +373,11 @@ async fn a_quiet_command_sends_no_empty_batches() {
 
 #[tokio::test]
 async fn exit_codes_signals_streams_and_environment() {
-    let f = run(
-        spec(
-            Program::Shell("echo out; echo err >&2; exit 3".into()),
-            Duration::from_secs(10),
-        ),
-        None,
-    )
-    .await;
+    let f = run_shell("echo out; echo err >&2; exit 3", 10).await;
     assert_eq!(f.outcome, Outcome::Exited(3));
     assert!(f.lines.contains(&(Stream::Out, "out".into())));
     assert!(f.lines.contains(&(Stream::Err, "err".into())));
-    let f = run(
-        spec(
-            Program::Shell("kill -KILL $$".into()),
-            Duration::from_secs(10),
-        ),
-        None,
-    )
-    .await;
+    let f = run_shell("kill -KILL $$", 10).await;
     assert_eq!(f.outcome, Outcome::Signalled(9));
     assert_eq!(f.outcome.describe(), "killed by SIGKILL");
     let f = run(
@@ -410,14 +391,7 @@ async fn exit_codes_signals_streams_and_environment() {
     assert!(
         matches!(f.outcome, Outcome::FailedToStart(ref e) if e.contains("no-such-program-xyz"))
     );
-    let f = run(
-        spec(
-            Program::Shell("echo $INCIDENT_ID".into()),
-            Duration::from_secs(10),
-        ),
-        None,
-    )
-    .await;
+    let f = run_shell("echo $INCIDENT_ID", 10).await;
     assert_eq!(f.lines, vec![(Stream::Out, "inc-test".to_string())]);
 }
 
