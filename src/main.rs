@@ -9,10 +9,12 @@ fn main() -> ExitCode {
         Err(e) => {
             incident_cockpit::term::restore();
             // Errors quote files and servers: shown inert, line by line.
-            eprintln!(
+            // The terminal may be gone (a dropped link): then unsaid, not
+            // a panic.
+            incident_cockpit::commands::say_err(format_args!(
                 "incident-cockpit: {}",
                 incident_cockpit::sanitize::clean_text(&format!("{e:#}"))
-            );
+            ));
             ExitCode::from(2)
         }
     }

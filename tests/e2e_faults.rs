@@ -994,3 +994,65 @@ fn a_note_waits_for_the_lock_another_process_holds_before_it_writes() {
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[1]["text"], "after the lock");
 }
+
+/// The terminal goes away under a drill (`tmux kill-server`: a dropped
+/// SSH link) and the SIGHUP a login shell passes on to its jobs follows:
+/// the cockpit quits as `q` does, the tick made before is recorded, the
+/// after-action report is still written, and it exits cleanly (its last
+/// words to the terminal that is gone used to panic, exit 101, before the
+/// report was written).
+#[test]
+fn a_dropped_link_ends_a_drill_cleanly_with_its_record_and_report() {
+    let t = Tmux::start_surviving_hangup(120, 40, "", "drill");
+    t.wait_for("the cockpit", |s| {
+        s.contains("DRILL") && s.contains("Checklist")
+    });
+    t.keys(&["Space"]);
+    t.wait_for("the tick", |s| s.contains("[x] Verify the outage"));
+    let pid: i32 = t.pid().parse().expect("the cockpit's pid");
+    t.tmux(&["kill-server"]);
+    kill(Pid::from_raw(pid), Signal::SIGHUP).expect("SIGHUP to the cockpit");
+    // 0: the hang-up; 2 when a tick's frame found the terminal gone in
+    // the instant before it (said, as the next test shows).
+    let rc = t.wait_exit();
+    assert!(rc == "0" || rc == "2", "a clean end, not a panic: {rc}");
+    let files = t.timelines();
+    assert_eq!(files.len(), 1, "one drill");
+    let recs = read_records(&files[0]);
+    assert!(
+        recs.iter().any(|r| r["kind"] == "step_checked"),
+        "the tick is recorded: {recs:?}"
+    );
+    let report = files[0].parent().unwrap().join("after-action.md");
+    let md = std::fs::read_to_string(&report).expect("the after-action report");
+    assert!(md.starts_with("# After-Action Report: [DRILL]"), "{md}");
+}
+
+/// The terminal goes away and no hang-up comes (the cockpit in a session
+/// of its own, `setsid`, as under some wrappers): the next frame cannot be
+/// written, and the cockpit ends within seconds saying so (exit 2, not a
+/// panic), with the tick recorded and the after-action report written; it
+/// does not stay behind spinning on a closed terminal.
+#[test]
+fn a_terminal_gone_without_a_hangup_ends_the_cockpit_with_its_record() {
+    let t = Tmux::start_surviving_hangup(120, 40, "setsid -w", "drill");
+    t.wait_for("the cockpit", |s| {
+        s.contains("DRILL") && s.contains("Checklist")
+    });
+    t.keys(&["Space"]);
+    t.wait_for("the tick", |s| s.contains("[x] Verify the outage"));
+    t.tmux(&["kill-server"]);
+    assert_eq!(
+        t.wait_exit(),
+        "2",
+        "an error, said (to a terminal that is gone)"
+    );
+    let files = t.timelines();
+    let recs = read_records(&files[0]);
+    assert!(
+        recs.iter().any(|r| r["kind"] == "step_checked"),
+        "the tick is recorded: {recs:?}"
+    );
+    let report = files[0].parent().unwrap().join("after-action.md");
+    assert!(report.exists(), "the after-action report is written");
+}

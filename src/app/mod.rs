@@ -84,10 +84,14 @@ impl<E: Effects> Loop<E> {
 
     /// Runs until a quit: waits, applies a batch, draws when a frame is
     /// due; at the end cancels the commands still running and waits (a
-    /// while) for what is still owed, so their end is recorded.
+    /// while) for what is still owed, so their end is recorded. A frame
+    /// that cannot be written (the terminal is gone: a dropped SSH link
+    /// whose hang-up did not reach us) ends it the same way, with the
+    /// error.
     pub async fn drive(&mut self, screen: &mut impl Screen) -> Result<()> {
         self.cycle.start(screen, std::time::Instant::now())?;
         let mut ticker = ticker::Ticker::new();
+        let mut lost = None;
         loop {
             let wait = self.cycle.wait(std::time::Instant::now());
             let first = tokio::select! {
@@ -103,7 +107,10 @@ impl<E: Effects> Loop<E> {
             if self.cycle.batch(first, more, screen) {
                 break;
             }
-            self.cycle.frame(screen, std::time::Instant::now())?;
+            if let Err(e) = self.cycle.frame(screen, std::time::Instant::now()) {
+                lost = Some(e.context("the terminal cannot be written to"));
+                break;
+            }
         }
         self.cycle.cancel_running();
         if self.cycle.outstanding() {
@@ -117,16 +124,16 @@ impl<E: Effects> Loop<E> {
                 }
             }
         }
-        Ok(())
+        lost.map_or(Ok(()), Err)
     }
 }
 
 impl Loop<Live> {
     /// The cockpit on the terminal, until a quit or a signal; every append
-    /// is durable when it returns.
+    /// is durable when it returns, an error's too.
     pub async fn run(mut self, term: &mut TermScreen) -> Result<()> {
-        self.drive(term).await?;
+        let ended = self.drive(term).await;
         self.cycle.fx.finish();
-        Ok(())
+        ended
     }
 }

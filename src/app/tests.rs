@@ -24,6 +24,8 @@ struct TestScreen {
     copied: Vec<String>,
     /// Frames and copies, in the order they reached the terminal.
     writes: Vec<String>,
+    /// The terminal goes away after this many frames: the next one fails.
+    gone_after: Option<usize>,
 }
 
 impl TestScreen {
@@ -34,6 +36,7 @@ impl TestScreen {
             resizes: Vec::new(),
             copied: Vec::new(),
             writes: Vec::new(),
+            gone_after: None,
         }
     }
 }
@@ -49,6 +52,9 @@ impl Screen for TestScreen {
         let _ = self.term.resize(ratatui::layout::Rect::new(0, 0, w, h));
     }
     fn draw(&mut self, state: &State) -> anyhow::Result<Placed> {
+        if self.gone_after.is_some_and(|n| self.frames >= n) {
+            return Err(std::io::Error::from_raw_os_error(5).into()); // EIO
+        }
         let mut placed = Default::default();
         self.term.draw(|f| placed = crate::ui::draw(state, f))?;
         self.frames += 1;
@@ -419,6 +425,52 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
     .expect("the loop's channel");
     // It ends once the run has.
     drive_to_end(&mut l, &mut screen).await;
+    assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
+    drop(l);
+    let last = h.records().pop().expect("records");
+    assert!(
+        matches!(&last.event, Event::CommandFinished { run, .. } if *run == id),
+        "{last:?}"
+    );
+}
+
+/// The terminal goes away (a frame cannot be written: EIO after a dropped
+/// link whose hang-up never came): the loop ends with the error, but as a
+/// quit does, the running command cancelled and its end recorded.
+#[tokio::test]
+async fn a_terminal_that_is_gone_ends_the_loop_as_a_quit_does() {
+    let mut h = Harness::drill();
+    let mut screen = TestScreen::new(120, 40);
+    let t = Instant::now();
+    let (c, id) = with_a_run(&mut h, &mut screen, t);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut l = Loop {
+        cycle: c,
+        rx,
+        paced: None,
+    };
+    // The loop's first frame is written; the one after the key is not.
+    screen.gone_after = Some(screen.frames + 1);
+    tx.send(key('?')).expect("the loop's channel");
+    // The run's end, as the runner sends it once cancelled (after the
+    // key's batch).
+    let run = id.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let _ = tx.send(Msg::RunExited {
+            run,
+            outcome: Outcome::Cancelled {
+                exit: None,
+                signal: None,
+            },
+            duration: Duration::from_millis(300),
+        });
+    });
+    let ended = tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
+        .await
+        .expect("the loop ends");
+    let err = format!("{:#}", ended.expect_err("the terminal's error"));
+    assert!(err.contains("terminal cannot be written"), "{err}");
     assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
     drop(l);
     let last = h.records().pop().expect("records");

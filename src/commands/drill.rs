@@ -99,7 +99,7 @@ pub fn run(
     let mut state = session::drill_state(&scenario, Arc::new(playbook), &seat, &[declared], now);
     state.ctx.facilitator = facilitator;
     let script = sources::drill::Script::of(&state);
-    super::run_cockpit(
+    let ended = super::run_cockpit(
         state,
         store,
         path.parent().map(Path::to_path_buf),
@@ -107,9 +107,12 @@ pub fn run(
         None,
         move |tx| script.map(|sc| sc.spawn(tx)),
         ui,
-    )?;
-    println!("Drill {id} recorded in {}", path.display());
+    );
+    // Written also when the cockpit ended on an error (a terminal gone):
+    // the drill is recorded either way.
+    super::say(format_args!("Drill {id} recorded in {}", path.display()));
     report_after_action(&path);
+    ended?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -168,8 +171,11 @@ pub fn write_after_action(timeline: &Path) -> Result<std::path::PathBuf> {
 /// Writes the after-action report when a drill seat quits, and says where.
 pub fn report_after_action(timeline: &Path) {
     match write_after_action(timeline) {
-        Ok(p) => println!("After-action report: {}", p.display()),
-        Err(e) => eprintln!("incident-cockpit: no after-action report: {e:#}"),
+        Ok(p) => super::say(format_args!("After-action report: {}", p.display())),
+        Err(e) => super::say_err(format_args!(
+            "incident-cockpit: no after-action report: {}",
+            crate::sanitize::clean_text(&format!("{e:#}"))
+        )),
     }
 }
 

@@ -151,7 +151,7 @@ pub fn join(
     // Records found out of the chain on opening: said and recorded like
     // those found later.
     let broken = read.broken;
-    crate::commands::run_cockpit(
+    let ended = crate::commands::run_cockpit(
         state,
         store,
         path.parent().map(Path::to_path_buf),
@@ -176,15 +176,25 @@ pub fn join(
             script.map(|sc| sc.spawn(tx))
         },
         ui,
-    )?;
+    );
+    // Said also when the cockpit ended on an error (a terminal gone).
     if chosen.is_drill() {
-        println!("Drill {} is recorded in {}", chosen.id, path.display());
+        super::say(format_args!(
+            "Drill {} is recorded in {}",
+            chosen.id,
+            path.display()
+        ));
         if seat != Seat::Viewer {
             super::drill::report_after_action(&path);
         }
     } else {
-        println!("Incident {} is recorded in {}", chosen.id, path.display());
+        super::say(format_args!(
+            "Incident {} is recorded in {}",
+            chosen.id,
+            path.display()
+        ));
     }
+    ended?;
     Ok(ExitCode::SUCCESS)
 }
 

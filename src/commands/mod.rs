@@ -12,6 +12,22 @@ pub mod verify;
 use crate::cli::{Cli, Command, ConfigCommand, PlaybookCommand, StoreCommand, UiFlags};
 use std::process::ExitCode;
 
+/// A line on standard output once the cockpit has ended (where the
+/// incident is recorded). The terminal may be gone by then: a dropped SSH
+/// link ends the cockpit with SIGHUP and its writes fail with EIO, where
+/// `println!` would panic and skip what follows (the after-action
+/// report). A line that cannot be written is dropped.
+pub fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// The same on standard error.
+pub fn say_err(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let state_dir = cli.state_dir();
     let flags = cli.ui.clone();

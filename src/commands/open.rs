@@ -79,7 +79,7 @@ pub fn run(
             names: crate::view::verify::rollouts_named(&state),
         })
         .filter(|w| !w.names.is_empty());
-    super::run_cockpit(
+    let ended = super::run_cockpit(
         state,
         store,
         path.parent().map(Path::to_path_buf),
@@ -99,7 +99,8 @@ pub fn run(
             None
         },
         ui,
-    )?;
-    println!("Incident {id} recorded in {}", path.display());
+    );
+    super::say(format_args!("Incident {id} recorded in {}", path.display()));
+    ended?;
     Ok(ExitCode::SUCCESS)
 }

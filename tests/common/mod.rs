@@ -28,7 +28,7 @@ impl Tmux {
         rows: u16,
         args: &str,
     ) -> Tmux {
-        Self::start_wrapped(dir, state, cols, rows, "", args)
+        Self::start_wrapped(dir, state, cols, rows, ("", ""), args)
     }
 
     /// A seat whose files may not grow past `bytes` (a multiple of 512):
@@ -41,15 +41,26 @@ impl Tmux {
             "sh -c 'trap \"\" XFSZ; ulimit -f {}; exec \"$@\"' sh",
             bytes / 512
         );
-        Self::start_wrapped(dir, &state, cols, rows, &wrap, args)
+        Self::start_wrapped(dir, &state, cols, rows, ("", &wrap), args)
     }
 
+    /// A seat whose pane's shell outlives a hang-up (`trap '' HUP`), so
+    /// the cockpit's exit status is still written when the terminal goes
+    /// (`tmux kill-server`: a dropped SSH link). `wrap` goes before the
+    /// binary, as in `start_file_limited`.
+    pub fn start_surviving_hangup(cols: u16, rows: u16, wrap: &str, args: &str) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        Self::start_wrapped(dir, &state, cols, rows, ("trap '' HUP; ", wrap), args)
+    }
+
+    /// `shell`: said first by the pane's shell; `wrap`: before the binary.
     fn start_wrapped(
         dir: tempfile::TempDir,
         state: &Path,
         cols: u16,
         rows: u16,
-        wrap: &str,
+        (shell, wrap): (&str, &str),
         args: &str,
     ) -> Tmux {
         let sock = dir.path().join("tmux.sock");
@@ -58,7 +69,7 @@ impl Tmux {
         // No cluster from the machine's kubeconfig or service account: a
         // test names its own with KUBECONFIG in `args` (`env K=V ...`).
         let cmd = format!(
-            "env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {wrap} {} ; {}",
+            "{shell}env -u KUBERNETES_SERVICE_HOST INCIDENT_COCKPIT_STATE_DIR='{}' KUBECONFIG='{}' TERM=xterm-256color {wrap} {} ; {}",
             state.display(),
             dir.path().join("no-kubeconfig").display(),
             command_line(args),
