@@ -161,12 +161,16 @@ impl<E: Effects> Cycle<E> {
         }
     }
 
-    /// Draws a frame and hands where it placed things back to `update`; a
-    /// second frame follows only when that moved the focus (a layout
-    /// without the focused pane).
+    /// Draws a frame and hands where it placed things back to `update`
+    /// when they moved (a tick's frame places everything where it was:
+    /// nothing to hand on); a second frame follows only when that moved
+    /// the focus (a layout without the focused pane).
     fn draw(&mut self, screen: &mut impl Screen) -> Result<()> {
         for _ in 0..2 {
             let placed = screen.draw(&self.state)?;
+            if placed == self.state.ui.placed {
+                break;
+            }
             let focus = self.state.ui.focus;
             // Geometry only: it asks for no effect.
             let _ = update(&mut self.state, Msg::Drawn(Box::new(placed)), Utc::now());
