@@ -8,7 +8,7 @@
 //! prose sentence or comment becomes a step), recall at least 97 %, and no
 //! changing command may be classified `read`.
 //!
-//! `cargo test --release --test suite import_fixtures:: -- --nocapture` prints the
+//! `cargo test --profile ci --test suite import_fixtures:: -- --nocapture` prints the
 //! figures.
 
 use incident_cockpit::playbook::import::import_with_report;

@@ -971,7 +971,7 @@ fn the_sample_deployments_cockpit_user_works_and_cannot_erase_records() {
 }
 
 /// Not a test: the figures for BENCHMARKS.md ("The shared store"), printed.
-/// `cargo test --release --test suite -- --ignored
+/// `cargo test --profile ci --test suite -- --ignored
 /// measure_the_shared_store --nocapture`; PARTITION_SECS (default 60) is
 /// how long a host is cut off; TUIPROBE (default
 /// ../shared/tools/tuiprobe.py) measures a connected seat's idle cost when

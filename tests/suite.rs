@@ -6,7 +6,7 @@
 //! takes minutes off a fresh build on 2 cores; and the suites' waiting
 //! (servers starting, clusters electing a leader, screens settling)
 //! overlaps instead of running file after file. Run one file's tests with
-//! a filter: `cargo test --release --test suite e2e_hosts::`.
+//! a filter: `cargo test --profile ci --test suite e2e_hosts::`.
 //!
 //! `tests/runner_processes.rs` stays a binary of its own: mutation testing
 //! of the process runner runs it with the library's unit tests

@@ -359,17 +359,7 @@ fn running_commands_are_cancelled_at_quit_and_their_end_recorded() {
     c.cancel_running();
     assert_eq!(c.fx.done.last(), Some(&Effect::Cancel(id.clone())));
     // Its end comes back (as the runner sends it) and is recorded.
-    c.apply(
-        Msg::RunExited {
-            run: id.clone(),
-            outcome: Outcome::Cancelled {
-                exit: None,
-                signal: None,
-            },
-            duration: Duration::from_millis(300),
-        },
-        &mut screen,
-    );
+    c.apply(cancelled_end(&id), &mut screen);
     assert!(!c.outstanding());
     drop(c);
     let last = h.records().pop().expect("records");
@@ -399,39 +389,55 @@ fn a_command_that_ended_is_not_cancelled() {
     assert_eq!(c.fx.done.len(), before, "{:?}", c.fx.done);
 }
 
+/// The loop over a cycle (a run started), and its channel.
+fn loop_on(c: Cycle<Direct<'_>>) -> (Loop<Direct<'_>>, tokio::sync::mpsc::UnboundedSender<Msg>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    (
+        Loop {
+            cycle: c,
+            rx,
+            paced: None,
+        },
+        tx,
+    )
+}
+
+/// A run's end as the runner sends it once cancelled.
+fn cancelled_end(run: &str) -> Msg {
+    Msg::RunExited {
+        run: run.to_string(),
+        outcome: Outcome::Cancelled {
+            exit: None,
+            signal: None,
+        },
+        duration: Duration::from_millis(300),
+    }
+}
+
+/// The last record is the end of `id`.
+fn last_is_the_end_of(h: &Harness, id: &str) {
+    let last = h.records().pop().expect("records");
+    assert!(
+        matches!(&last.event, Event::CommandFinished { run, .. } if run == id),
+        "{last:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
     let mut h = Harness::drill();
     let mut screen = TestScreen::new(120, 40);
     let t = Instant::now();
     let (c, id) = with_a_run(&mut h, &mut screen, t);
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut l = Loop {
-        cycle: c,
-        rx,
-        paced: None,
-    };
+    let (mut l, tx) = loop_on(c);
     tx.send(Msg::Terminate("SIGTERM"))
         .expect("the loop's channel");
-    // The run's end, as the runner sends it once cancelled.
-    tx.send(Msg::RunExited {
-        run: id.clone(),
-        outcome: Outcome::Cancelled {
-            exit: None,
-            signal: None,
-        },
-        duration: Duration::from_millis(300),
-    })
-    .expect("the loop's channel");
+    tx.send(cancelled_end(&id)).expect("the loop's channel");
     // It ends once the run has.
     drive_to_end(&mut l, &mut screen).await;
     assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
     drop(l);
-    let last = h.records().pop().expect("records");
-    assert!(
-        matches!(&last.event, Event::CommandFinished { run, .. } if *run == id),
-        "{last:?}"
-    );
+    last_is_the_end_of(&h, &id);
 }
 
 /// The terminal goes away (a frame cannot be written: EIO after a dropped
@@ -443,28 +449,15 @@ async fn a_terminal_that_is_gone_ends_the_loop_as_a_quit_does() {
     let mut screen = TestScreen::new(120, 40);
     let t = Instant::now();
     let (c, id) = with_a_run(&mut h, &mut screen, t);
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut l = Loop {
-        cycle: c,
-        rx,
-        paced: None,
-    };
+    let (mut l, tx) = loop_on(c);
     // The loop's first frame is written; the one after the key is not.
     screen.gone_after = Some(screen.frames + 1);
     tx.send(key('?')).expect("the loop's channel");
-    // The run's end, as the runner sends it once cancelled (after the
-    // key's batch).
-    let run = id.clone();
+    // The run's end, once cancelled (after the key's batch).
+    let end = cancelled_end(&id);
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let _ = tx.send(Msg::RunExited {
-            run,
-            outcome: Outcome::Cancelled {
-                exit: None,
-                signal: None,
-            },
-            duration: Duration::from_millis(300),
-        });
+        let _ = tx.send(end);
     });
     let ended = tokio::time::timeout(Duration::from_secs(5), l.drive(&mut screen))
         .await
@@ -473,11 +466,7 @@ async fn a_terminal_that_is_gone_ends_the_loop_as_a_quit_does() {
     assert!(err.contains("terminal cannot be written"), "{err}");
     assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
     drop(l);
-    let last = h.records().pop().expect("records");
-    assert!(
-        matches!(&last.event, Event::CommandFinished { run, .. } if *run == id),
-        "{last:?}"
-    );
+    last_is_the_end_of(&h, &id);
 }
 
 /// Opens the comms editor on the status-page template and sends it.
