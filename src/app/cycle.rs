@@ -189,6 +189,35 @@ impl<E: Effects> Cycle<E> {
         }
     }
 
+    /// At the very end: a cancelled command whose end did not come within
+    /// the wait (a process stuck in the kernel, a machine too loaded to
+    /// reap it in time) is recorded as what it was, cancelled by the
+    /// cockpit with its exit unknown, so no run is left without an end.
+    pub fn give_up_running(&mut self, screen: &mut impl Screen) {
+        for run in self.running.clone() {
+            let duration = self
+                .state
+                .runs
+                .list
+                .iter()
+                .find(|r| r.id == run)
+                .and_then(|r| (Utc::now() - r.started).to_std().ok())
+                .unwrap_or_default();
+            let outcome = crate::command::run::Outcome::Cancelled {
+                exit: None,
+                signal: None,
+            };
+            self.apply(
+                Msg::RunExited {
+                    run,
+                    outcome,
+                    duration,
+                },
+                screen,
+            );
+        }
+    }
+
     /// Whether answers are still owed: commands running, files being
     /// written.
     pub fn outstanding(&self) -> bool {

@@ -123,6 +123,7 @@ impl<E: Effects> Loop<E> {
                     _ => break,
                 }
             }
+            self.cycle.give_up_running(screen);
         }
         lost.map_or(Ok(()), Err)
     }

@@ -440,6 +440,31 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
     last_is_the_end_of(&h, &id);
 }
 
+/// A cancelled command whose end never comes (stuck in the kernel, or a
+/// machine too loaded to reap it within the wait): at the end of the wait
+/// it is recorded as cancelled with its exit unknown, not left without an
+/// end. (The clock is paused: the wait passes at once.)
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_command_whose_end_never_comes_is_recorded_as_cancelled() {
+    let mut h = Harness::drill();
+    let mut screen = TestScreen::new(120, 40);
+    let t = Instant::now();
+    let (c, id) = with_a_run(&mut h, &mut screen, t);
+    let (mut l, tx) = loop_on(c);
+    tx.send(Msg::Terminate("SIGTERM"))
+        .expect("the loop's channel");
+    drive_to_end(&mut l, &mut screen).await;
+    assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
+    assert!(!l.cycle.outstanding());
+    drop(l);
+    last_is_the_end_of(&h, &id);
+    let last = h.records().pop().expect("records");
+    assert!(
+        matches!(&last.event, Event::CommandFinished { outcome, exit: None, signal: None, .. } if outcome == "cancelled"),
+        "{last:?}"
+    );
+}
+
 /// The terminal goes away (a frame cannot be written: EIO after a dropped
 /// link whose hang-up never came): the loop ends with the error, but as a
 /// quit does, the running command cancelled and its end recorded.
