@@ -402,6 +402,23 @@ fn loop_on(c: Cycle<Direct<'_>>) -> (Loop<Direct<'_>>, tokio::sync::mpsc::Unboun
     )
 }
 
+/// The loop over a live run, a SIGTERM waiting in its channel: the
+/// loop, its channel and the run's id.
+fn quit_with_a_run<'a>(
+    h: &'a mut Harness,
+    screen: &mut TestScreen,
+) -> (
+    Loop<Direct<'a>>,
+    tokio::sync::mpsc::UnboundedSender<Msg>,
+    String,
+) {
+    let (c, id) = with_a_run(h, screen, Instant::now());
+    let (l, tx) = loop_on(c);
+    tx.send(Msg::Terminate("SIGTERM"))
+        .expect("the loop's channel");
+    (l, tx, id)
+}
+
 /// A run's end as the runner sends it once cancelled.
 fn cancelled_end(run: &str) -> Msg {
     Msg::RunExited {
@@ -427,11 +444,7 @@ fn last_is_the_end_of(h: &Harness, id: &str) {
 async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
     let mut h = Harness::drill();
     let mut screen = TestScreen::new(120, 40);
-    let t = Instant::now();
-    let (c, id) = with_a_run(&mut h, &mut screen, t);
-    let (mut l, tx) = loop_on(c);
-    tx.send(Msg::Terminate("SIGTERM"))
-        .expect("the loop's channel");
+    let (mut l, tx, id) = quit_with_a_run(&mut h, &mut screen);
     tx.send(cancelled_end(&id)).expect("the loop's channel");
     // It ends once the run has.
     drive_to_end(&mut l, &mut screen).await;
@@ -448,11 +461,7 @@ async fn the_loop_waits_at_the_end_for_a_cancelled_command_to_end() {
 async fn a_cancelled_command_whose_end_never_comes_is_recorded_as_cancelled() {
     let mut h = Harness::drill();
     let mut screen = TestScreen::new(120, 40);
-    let t = Instant::now();
-    let (c, id) = with_a_run(&mut h, &mut screen, t);
-    let (mut l, tx) = loop_on(c);
-    tx.send(Msg::Terminate("SIGTERM"))
-        .expect("the loop's channel");
+    let (mut l, _tx, id) = quit_with_a_run(&mut h, &mut screen);
     drive_to_end(&mut l, &mut screen).await;
     assert!(l.cycle.fx.done.contains(&Effect::Cancel(id.clone())));
     assert!(!l.cycle.outstanding());
