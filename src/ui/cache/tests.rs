@@ -199,6 +199,26 @@ fn whole(h: &Harness) -> (Buffer, Placed) {
     (term.backend().buffer().clone(), placed)
 }
 
+/// The buffer as a terminal shows it: a wide character covers the cell
+/// after it, whatever `TestBackend` left there (it writes cells one by
+/// one; a terminal printing the wide character blanks its second cell).
+fn as_shown(b: &Buffer) -> Buffer {
+    let mut out = b.clone();
+    let w = b.area.width as usize;
+    for row in out.content.chunks_mut(w) {
+        let mut covered = 0;
+        for cell in row {
+            if covered > 0 {
+                covered -= 1;
+                cell.reset();
+                continue;
+            }
+            covered = unicode_width::UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+        }
+    }
+    out
+}
+
 fn text(b: &Buffer) -> String {
     let w = b.area.width as usize;
     b.content
@@ -284,7 +304,7 @@ fn play(seat: &str, mut h: Harness, seed: u64, steps: usize) {
         for _ in 0..2 {
             let placed = screen.draw(&h.state).unwrap();
             let (want, want_placed) = whole(&h);
-            let got = screen.term.backend().buffer();
+            let (got, want) = (&as_shown(screen.term.backend().buffer()), as_shown(&want));
             if *got != want || placed != want_placed {
                 let tail = log[log.len().saturating_sub(12)..].join("\n");
                 panic!(
@@ -420,7 +440,10 @@ impl Ticking {
             .unwrap();
         let placed = self.screen.draw(&h.state).unwrap();
         let (want, _) = whole(h);
-        let got = self.screen.term.backend().buffer();
+        let (got, want) = (
+            &as_shown(self.screen.term.backend().buffer()),
+            as_shown(&want),
+        );
         let shown = text(got);
         assert_eq!(shown, text(&want), "at {}", h.now);
         assert_eq!(*got, want, "at {}: styles", h.now);
@@ -505,4 +528,33 @@ fn a_due_clock_counts_its_seconds_in_its_cells_alone() {
         whole_panes.len() <= 2,
         "ticks that drew more than counting cells: {whole_panes:?}"
     );
+}
+
+/// The owner's warning that an acknowledgement lapses in five minutes is
+/// a flash a tick sets (no record, no effect): the footer shows it on the
+/// tick it is set, as a whole frame would, the second ack's too (the
+/// header's lapsing line is there already: nothing else moves).
+#[test]
+fn an_acks_lapse_warning_set_by_a_tick_is_drawn() {
+    let mut t = Ticking::new(Harness::drill());
+    t.h.advance(1);
+    t.h.state.ui.focus = crate::state::Pane::Alerts;
+    for alert in 0..2 {
+        t.h.state.ui.alert = alert;
+        t.h.key(KeyCode::Char('W'));
+        t.h.key(KeyCode::Enter);
+        for _ in 0..60 {
+            t.tick();
+        }
+    }
+    assert_eq!(t.h.state.incident.acks.len(), 2);
+    let mut warned = Vec::new();
+    for _ in 0..27 * 60 {
+        let (_, shown) = t.tick();
+        let footer = shown.lines().last().unwrap_or("").to_string();
+        if footer.contains("Your acknowledgement of") && !warned.contains(&footer) {
+            warned.push(footer);
+        }
+    }
+    assert_eq!(warned.len(), 2, "{warned:?}");
 }
