@@ -24,6 +24,9 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
     let touches = Touches::of(&msg);
     let focus = s.ui.focus;
+    // A message that moves no change counter of its own may still set a
+    // flash (an ack's lapse warning on a tick).
+    let flash = (touches != Touches::Any).then(|| s.ui.flash.clone());
     // `verify:` conditions are evaluated again when the clock moves (a
     // hold counts; the pods, host and figures are read at most once a
     // second) and when alerts, a drill's observations or the record
@@ -232,15 +235,18 @@ pub fn update(s: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     if figures_changed {
         criteria::judge(s, &mut fx);
     }
+    // Whether the checklist's conditions moved (a hold met on a tick).
+    let mut conditions_moved = false;
     if reverify {
         // After a message that only moves the clock (a tick), what the
         // conditions look at is as it was unless a change counter moved.
-        verify::check(s, touches == Touches::Time, &mut fx);
+        conditions_moved = verify::check(s, touches == Touches::Time, &mut fx);
     }
     // What the panes show follows what changed (cheap when nothing did).
     crate::view::refresh(s);
     // What the render cache must draw again.
-    let touches = if fx.is_empty() && s.ui.focus == focus {
+    let flash_moved = flash.is_some_and(|f| f != s.ui.flash);
+    let touches = if fx.is_empty() && s.ui.focus == focus && !conditions_moved && !flash_moved {
         touches
     } else {
         Touches::Any

@@ -27,6 +27,10 @@ pub enum Live {
 }
 
 impl Live {
+    pub fn is_holding(&self) -> bool {
+        matches!(self, Live::Holding { .. })
+    }
+
     pub fn is_met(&self) -> bool {
         matches!(self, Live::Met { .. })
     }

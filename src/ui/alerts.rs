@@ -9,7 +9,7 @@ use crate::state::observed::AlertState;
 use crate::state::{AlertGroup, AlertRow, AlertsView, State};
 use crate::time::{countdown, since};
 use crate::view::alerts::short_id;
-use crate::view::{expiring_soon, health_line};
+use crate::view::{Horizon, expiring_soon, health_line};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -65,20 +65,38 @@ fn notices(s: &State) -> Vec<Line<'static>> {
 
 /// What the pane shows that moves with the time (`ui::cache`): the
 /// notices (silences ending), the source's line, each row's age that the
-/// pane may show in `area`, or the silences' time left.
-pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
+/// pane may show in `area`, or the silences' time left. `hz`: when any
+/// of it next moves.
+pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher, hz: &mut Horizon) {
     use std::hash::Hash;
     for l in notices(s) {
         for sp in &l.spans {
             sp.content.hash(h);
         }
     }
+    // Our silences' notice: it opens ten minutes before the end, then
+    // counts seconds.
+    for x in &s.observed.feed.silences {
+        let warn = x.ends_at - crate::view::EXPIRY_WARNING;
+        if warn <= s.now {
+            hz.every_frame();
+        }
+        hz.at(warn);
+    }
     if s.ctx.alertmanager.is_some() {
-        health_line(&s.observed.feed.health, s.now, s.ctx.tz).hash(h);
+        let health = &s.observed.feed.health;
+        health_line(health, s.now, s.ctx.tz).hash(h);
+        match (health.stale_since, health.last_ok) {
+            // A retry counting its seconds.
+            (Some(_), _) => hz.every_frame(),
+            (None, Some(ok)) => hz.counting(ok, crate::time::age_step(s.now - ok)),
+            (None, None) => {}
+        }
     }
     for a in s.incident.acks.values() {
         crate::view::acks::cell(s, a).hash(h);
     }
+    crate::view::acks::horizon(s, hz);
     match s.ui.alerts_view {
         AlertsView::Alerts => {
             let groups = &s.derived.alert_groups;
@@ -95,9 +113,15 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
                     AlertRow::Alert(ai) => alerts.get(ai).map(|a| a.since),
                 };
                 at.map(|at| since(s.now - at)).hash(h);
+                if let Some(at) = at {
+                    hz.counting(at, crate::time::since_step(s.now - at));
+                }
             }
         }
         AlertsView::Silences => {
+            if !s.observed.feed.silences.is_empty() {
+                hz.every_frame();
+            }
             for x in &s.observed.feed.silences {
                 countdown(x.starts_at - s.now).hash(h);
                 countdown(x.ends_at - s.now).hash(h);

@@ -18,7 +18,9 @@
 
 use super::{Plan, Slot, layout, plan_with, render_slot};
 use crate::state::ui::Placed;
-use crate::state::{Pane, State};
+use crate::state::{Marks, Pane, State};
+use crate::view::Horizon;
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -35,6 +37,70 @@ struct Entry {
     steps: Vec<(u16, usize)>,
     /// The counting cells as drawn (the key leaves their text out).
     cells: Vec<Cells>,
+    /// The change counters and the time the key was computed at, and
+    /// until when it holds (`Horizon`).
+    marks: Marks,
+    from: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    fn new(s: &State, slot: Slot, area: Rect, key: &Key, steps: Vec<(u16, usize)>) -> Self {
+        Self {
+            slot,
+            area,
+            key: key.key,
+            steps,
+            cells: key.cells.clone(),
+            marks: read(slot, &s.marks),
+            from: s.now,
+            until: key.until,
+        }
+    }
+
+    /// The key just found equal to this one: it holds from now until its
+    /// own horizon.
+    fn renew(&mut self, s: &State, key: &Key) {
+        self.marks = read(self.slot, &s.marks);
+        self.from = s.now;
+        self.until = key.until;
+    }
+
+    /// The key as computed last, when it still holds: no change counter
+    /// moved, the time did not go back, and nothing the pane shows from
+    /// the clock moved (`until`). The header's elapsed time is written
+    /// anew, when its width is the same.
+    fn kept(&self, s: &State) -> Option<Key> {
+        let holds = self.key.is_some()
+            && self.marks == read(self.slot, &s.marks)
+            && self.from <= s.now
+            && self.until.is_none_or(|u| s.now < u);
+        if !holds {
+            return None;
+        }
+        let cells = match self.slot {
+            _ if self.cells.is_empty() => Vec::new(),
+            Slot::Header => {
+                let elapsed = super::header::elapsed(s);
+                if self.cells.iter().any(|c| c.text.len() != elapsed.len()) {
+                    return None;
+                }
+                self.cells
+                    .iter()
+                    .map(|c| Cells {
+                        text: elapsed.clone(),
+                        ..c.clone()
+                    })
+                    .collect()
+            }
+            _ => return None,
+        };
+        Some(Key {
+            key: self.key,
+            cells,
+            until: self.until,
+        })
+    }
 }
 
 /// Cells a pane writes alone when only they moved: the header's elapsed
@@ -89,9 +155,13 @@ pub struct Drawn {
 /// on screen then are the rows on screen now unless `marks.any` moved,
 /// which the key holds anyway). A pane whose counting cells come beside
 /// its key (the header's elapsed time, the clocks) keys all it shows but
-/// their text.
+/// their text. The last key is kept while it holds (`Entry::kept`).
 fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
+    if let Some(k) = last.and_then(|e| e.kept(s)) {
+        return k;
+    }
     let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut hz = Horizon::new(s.now);
     (slot, area, s.marks.any).hash(&mut h);
     match slot {
         // What moves with the time, but the elapsed time's digits: with
@@ -99,7 +169,7 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
         // frame placed them; the lines are built only to place them anew.
         Slot::Header => {
             let elapsed = super::header::elapsed(s);
-            super::header::time_key(s, area, &elapsed, &mut h);
+            super::header::time_key(s, area, &elapsed, &mut h, &mut hz);
             let key = h.finish();
             let cells = match last {
                 Some(e) if e.key == Some(key) => e
@@ -118,6 +188,7 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
             return Key {
                 key: Some(key),
                 cells,
+                until: hz.until(),
             };
         }
         // The clocks: they move every second.
@@ -126,35 +197,57 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
         Slot::Pane(p, _) => match p {
             Pane::Checklist => {
                 let shown = last.map(|e| e.steps.as_slice());
-                super::checklist::time_key(s, shown, &mut h)
+                super::checklist::time_key(s, shown, &mut h, &mut hz)
             }
             Pane::Timeline => {}
             Pane::Output => {
                 s.marks.runs.hash(&mut h);
-                super::output::time_key(s, &mut h);
+                super::output::time_key(s, &mut h, &mut hz);
             }
             Pane::Pods => {
                 s.marks.pods.hash(&mut h);
-                super::pods::time_key(s, area, &mut h);
+                super::pods::time_key(s, area, &mut h, &mut hz);
             }
-            Pane::Alerts => super::alerts::time_key(s, area, &mut h),
+            Pane::Alerts => super::alerts::time_key(s, area, &mut h, &mut hz),
             Pane::Timers => {
+                // Its cells count every second: computed every frame.
                 let cells = super::timers::time_key(s, area, &mut h);
                 return Key {
                     key: Some(h.finish()),
                     cells,
+                    until: Some(s.now),
                 };
             }
             Pane::Resources => {
                 s.marks.host.hash(&mut h);
-                super::resources::time_key(s, &mut h);
+                super::resources::time_key(s, &mut h, &mut hz);
             }
         },
     }
     Key {
         key: Some(h.finish()),
         cells: Vec::new(),
+        until: hz.until(),
     }
+}
+
+/// The change counters a place's key reads: `any`, and the one of the
+/// pane's own frequent inputs (a host sample, pod metrics, a command's
+/// output); the header reads them all (the severity it suggests follows
+/// the figures).
+fn read(slot: Slot, m: &Marks) -> Marks {
+    let mut r = Marks {
+        any: m.any,
+        ..Marks::default()
+    };
+    match slot {
+        Slot::Header => return *m,
+        Slot::Pane(Pane::Resources, _) => r.host = m.host,
+        Slot::Pane(Pane::Pods, _) => r.pods = m.pods,
+        Slot::Pane(Pane::Output, _) => r.runs = m.runs,
+        _ => {}
+    }
+    r
 }
 
 /// A place's key, and the cells it writes alone.
@@ -163,6 +256,8 @@ struct Key {
     /// `None`: drawn every frame.
     key: Option<u64>,
     cells: Vec<Cells>,
+    /// Until when it holds (`Horizon`; `None`: while the counters stand).
+    until: Option<DateTime<Utc>>,
 }
 
 /// Whether two places overlap.
@@ -236,13 +331,7 @@ impl Cache {
         for ((slot, r), key) in plan.slots.iter().zip(keys) {
             let drawn = render_slot(s, f, plan, *slot, *r);
             steps.extend(drawn.iter().copied());
-            self.entries.push(Entry {
-                slot: *slot,
-                area: *r,
-                key: key.key,
-                steps: drawn,
-                cells: key.cells.clone(),
-            });
+            self.entries.push(Entry::new(s, *slot, *r, key, drawn));
         }
         let scroll_max = super::overlay(s, f, area, &mut steps);
         crate::sanitize::inert_cells(f.buffer_mut());
@@ -263,6 +352,7 @@ impl Cache {
                 && e.cells.len() == key.cells.len()
             {
                 steps.extend(e.steps.iter().copied());
+                e.renew(s, key);
                 // Only counting cells moved: they alone.
                 for (c, was) in key.cells.iter().zip(&mut e.cells) {
                     if c != was {
@@ -276,13 +366,7 @@ impl Cache {
             let drawn = render_slot(s, f, plan, *slot, *r);
             crate::sanitize::inert_cells_in(f.buffer_mut(), *r);
             steps.extend(drawn.iter().copied());
-            *e = Entry {
-                slot: *slot,
-                area: *r,
-                key: key.key,
-                steps: drawn,
-                cells: key.cells.clone(),
-            };
+            *e = Entry::new(s, *slot, *r, key, drawn);
             areas.push(*r);
         }
         // The pods filter is typed in place (nothing over the panes), but

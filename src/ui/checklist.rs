@@ -22,13 +22,28 @@ fn overdue(s: &State, phase: &crate::playbook::model::Phase) -> bool {
 /// seconds) of the steps on screen (`shown`: the rows the last frame drew,
 /// as `render` returns them; `None`: every step's) and of the selected
 /// step's detail. A hold counting on a step scrolled out of sight draws
-/// nothing.
-pub fn time_key(s: &State, shown: Option<&[(u16, usize)]>, h: &mut impl std::hash::Hasher) {
+/// nothing. `hz`: when any of it next moves (a time box's end, every
+/// frame while a hold counts).
+pub fn time_key(
+    s: &State,
+    shown: Option<&[(u16, usize)]>,
+    h: &mut impl std::hash::Hasher,
+    hz: &mut crate::view::Horizon,
+) {
     use std::hash::Hash;
     for phase in &s.ctx.procedure().phases {
         overdue(s, phase).hash(h);
     }
+    crate::view::timeboxes::horizon(s, hz);
     let now = crate::view::verify::clock(s);
+    // A step's conditions as shown: a hold counts its seconds (a hold
+    // met moves a change counter).
+    let mut step = |st: &crate::state::verify::StepConds, h: &mut _| {
+        crate::view::verify::summary(st, now).0.hash(h);
+        if st.conds.iter().any(|c| c.live.is_holding()) {
+            hz.every_frame();
+        }
+    };
     let conds = |i: usize| {
         s.ctx
             .procedure()
@@ -41,17 +56,18 @@ pub fn time_key(s: &State, shown: Option<&[(u16, usize)]>, h: &mut impl std::has
             for &(row, i) in rows {
                 (row, i).hash(h);
                 if let Some(st) = conds(i) {
-                    crate::view::verify::summary(st, now).0.hash(h);
+                    step(st, h);
                 }
             }
         }
         None => {
             for st in &s.verify.steps {
-                crate::view::verify::summary(st, now).0.hash(h);
+                step(st, h);
             }
         }
     }
     if let Some(st) = conds(s.ui.step) {
+        step(st, h);
         for c in &st.conds {
             crate::view::verify::label(&c.live, now).hash(h);
         }

@@ -5,6 +5,7 @@ use super::{fit, theme};
 use crate::sanitize::clean;
 use crate::state::{ResponseClock, State};
 use crate::time::{RESPONSE_SECONDS_FROM, countdown, hms, response_left};
+use crate::view::Horizon;
 use ratatui::Frame;
 use ratatui::buffer::CellWidth;
 use ratatui::layout::Rect;
@@ -275,12 +276,35 @@ pub fn lines(s: &State, area: Rect) -> Drawing {
 
 /// The response clock as the header says it: long and short forms, and
 /// their style.
+/// The response clock now.
+fn response_clock(s: &State) -> ResponseClock {
+    let inc = &s.incident;
+    let response = s
+        .ctx
+        .playbook
+        .severity(&inc.severity)
+        .and_then(|x| x.response_time());
+    let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
+    inc.response_clock(start, response, s.now)
+}
+
+/// When the response clock's text next moves: its next minute, or
+/// second in the last three and overdue; never once met or missed.
+fn response_horizon(s: &State, hz: &mut Horizon) {
+    match response_clock(s) {
+        ResponseClock::Counting { left } => {
+            let deadline = s.incident.on_clock(s.now) + left;
+            hz.counting_on_clock(&s.incident, deadline, crate::time::response_left_step(left));
+        }
+        ResponseClock::Overdue { .. } => hz.every_frame(),
+        _ => {}
+    }
+}
+
 fn response(s: &State, wide: bool) -> (String, String, Style) {
     let inc = &s.incident;
     let sev = s.ctx.playbook.severity(&inc.severity);
-    let response = sev.and_then(|x| x.response_time());
-    let start = inc.response_start(|id| s.ctx.playbook.severity_rank(id));
-    match inc.response_clock(start, response, s.now) {
+    match response_clock(s) {
         ResponseClock::None => {
             let r = clean(sev.map(|x| x.response.value.as_str()).unwrap_or("-"));
             (
@@ -356,22 +380,44 @@ pub fn elapsed(s: &State) -> String {
 /// severity suggested on the figures (a host sample moves them without
 /// moving `any`). Everything else the header shows changes only with
 /// `any`. Much cheaper than its lines: the cache builds those only when
-/// this key moved.
-pub fn time_key(s: &State, area: Rect, elapsed: &str, h: &mut impl std::hash::Hasher) {
+/// this key moved. `hz`: when any of it next moves.
+pub fn time_key(
+    s: &State,
+    area: Rect,
+    elapsed: &str,
+    h: &mut impl std::hash::Hasher,
+    hz: &mut Horizon,
+) {
     use std::hash::Hash;
     let wide = area.width >= 100;
     elapsed.len().hash(h);
-    drill_clock(s, wide).hash(h);
+    let drill = drill_clock(s, wide);
+    // Shown, it counts seconds; hidden, it stays so while both clocks
+    // run alike (not once resolved, nor before the clock's last change).
+    if drill.is_some()
+        || s.incident
+            .drill_clock
+            .is_some_and(|c| s.now <= c.since || s.incident.resolved_at.is_some())
+    {
+        hz.every_frame();
+    }
+    drill.hash(h);
     response(s, wide).hash(h);
+    response_horizon(s, hz);
     let lapsing = crate::view::acks::lapsing_soon(s);
     lapsing.len().hash(h);
     if let Some(a) = lapsing.first() {
         countdown(a.until - s.now).hash(h);
         (&a.target, &a.owner).hash(h);
     }
+    crate::view::acks::horizon(s, hz);
     let b = crate::view::approvals::banner(s);
     for list in [&b.for_me, &b.mine_approved, &b.mine_waiting] {
         (list.len(), list.first().map(|p| p.deadline())).hash(h);
+    }
+    // Proposals move through their stages with the time.
+    if !s.incident.approvals.is_empty() {
+        hz.every_frame();
     }
     if let Some(c) = crate::view::criteria::suggestion(s) {
         (

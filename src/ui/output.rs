@@ -42,12 +42,13 @@ fn status(
 }
 
 /// What the pane shows that moves with the time (`ui::cache`): how long
-/// each running command has run.
-pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+/// each running command has run. `hz`: when that next moves.
+pub fn time_key(s: &State, h: &mut impl std::hash::Hasher, hz: &mut crate::view::Horizon) {
     use std::hash::Hash;
     for r in &s.runs.list {
         if r.status == RunStatus::Running {
             crate::time::age(s.now - r.started).hash(h);
+            hz.counting(r.started, crate::time::age_step(s.now - r.started));
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::state::kube::{KubeView, Link};
 use crate::state::ui::{Modal, PodSort};
 use crate::state::{Pod, PodColumns, State};
 use crate::time::{age, local_hms};
+use crate::view::Horizon;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -93,19 +94,25 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, focused: bool) {
 
 /// What the pane shows that moves with the time (`ui::cache`): the ages
 /// and restarts of the rows it may show in `area`, and a failing source's
-/// retry countdown (to the second: its key is the time itself).
-pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) {
+/// retry countdown (to the second: its key is the time itself). `hz`:
+/// when any of it next moves.
+pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher, hz: &mut Horizon) {
     use std::hash::Hash;
     if let Some(v) = &s.observed.kube
         && matches!(v.link, Link::Failing { .. })
     {
         s.now.hash(h);
+        hz.every_frame();
     }
     let pods = &s.derived.pods;
     for i in &pods[super::around(pods.len(), s.ui.pod, area.height as usize)] {
         if let Some(p) = s.observed.pods.get(*i) {
             age(s.now - p.created).hash(h);
+            hz.counting(p.created, crate::time::age_step(s.now - p.created));
             crate::view::restarts_cell(p.restarts, p.last_restart, s.now).hash(h);
+            if let Some(at) = p.last_restart.filter(|_| p.restarts != 0) {
+                hz.counting(at, crate::time::age_step(s.now - at));
+            }
         }
     }
 }

@@ -74,12 +74,18 @@ fn over_text(s: &State, metric: &str, t: f64, unit: &str) -> String {
 }
 
 /// What the pane shows that moves with the time (`ui::cache`): how long
-/// each metric has been over its threshold.
-pub fn time_key(s: &State, h: &mut impl std::hash::Hasher) {
+/// each metric has been over its threshold, and how long Prometheus has
+/// not answered. `hz`: when that next moves.
+pub fn time_key(s: &State, h: &mut impl std::hash::Hasher, hz: &mut crate::view::Horizon) {
     use std::hash::Hash;
+    if let Some(since) = s.observed.prometheus.health.stale_since {
+        crate::time::age(s.now - since).hash(h);
+        hz.counting(since, crate::time::age_step(s.now - since));
+    }
     for (metric, t0) in &s.observed.thresholds.over_since {
         metric.hash(h);
         crate::time::age(s.now - *t0).hash(h);
+        hz.counting(*t0, crate::time::age_step(s.now - *t0));
     }
 }
 

@@ -15,10 +15,11 @@ use crate::timeline::Event;
 /// (once: not while its tick is being saved, not after the IC unticked it
 /// with a reason). Only a seat that records what it observes ticks (in a
 /// drill, one seat; live, seats that tick together record one tick).
-pub fn check(s: &mut State, only_time: bool, fx: &mut Vec<Effect>) {
-    let met = crate::view::verify::refresh(s, only_time);
+/// Returns whether any condition's state moved.
+pub fn check(s: &mut State, only_time: bool, fx: &mut Vec<Effect>) -> bool {
+    let crate::view::verify::Refreshed { met, moved } = crate::view::verify::refresh(s, only_time);
     if met.is_empty() || s.ctx.viewer || !s.ctx.records_observations || !s.incident.is_open() {
-        return;
+        return moved;
     }
     for i in met {
         let st = &s.verify.steps[i];
@@ -38,6 +39,7 @@ pub fn check(s: &mut State, only_time: bool, fx: &mut Vec<Effect>) {
         s.ui.pending_steps.insert(id);
         append(s, ev, fx);
     }
+    moved
 }
 
 /// How often an open step's HTTP condition is asked again after its

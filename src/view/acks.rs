@@ -52,6 +52,16 @@ pub fn cell(s: &State, a: &Ack) -> String {
     )
 }
 
+/// When what is shown of the acks next moves (`Horizon`): each one's
+/// time left (its cell's coarse countdown, counting seconds in its last
+/// ten minutes, which holds its warning window's opening at five and its
+/// lapse). A lapsed one moves nothing more.
+pub fn horizon(s: &State, hz: &mut crate::view::Horizon) {
+    for a in s.incident.acks.values().filter(|a| a.until >= s.now) {
+        hz.counting(a.until, crate::time::countdown_coarse_step(a.until - s.now));
+    }
+}
+
 /// Acks that lapse within five minutes, soonest first.
 pub fn lapsing_soon(s: &State) -> Vec<&Ack> {
     let mut v: Vec<&Ack> = s

@@ -10,11 +10,14 @@ pub mod alerts;
 pub mod approvals;
 pub mod contacts;
 pub mod criteria;
+mod horizon;
 pub mod pickers;
 pub mod pods;
 pub mod run;
 pub mod timeboxes;
 pub mod verify;
+
+pub use horizon::Horizon;
 
 pub use crate::alerts::silence::all_labels as alert_labels;
 pub use alerts::{EXPIRY_WARNING, check as silence_check, expiring_soon, health_line};

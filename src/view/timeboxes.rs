@@ -7,6 +7,13 @@
 use crate::state::State;
 use crate::state::timers::Kind;
 
+/// When a time box next runs out (`Horizon`), on the incident's clock.
+pub fn horizon(s: &State, hz: &mut crate::view::Horizon) {
+    for t in s.derived.timers.iter().filter(|t| t.kind == Kind::Phase) {
+        hz.on_clock(&s.incident, t.due);
+    }
+}
+
 /// Whether the phase's time box ran out with steps still open.
 pub fn overdue(s: &State, phase: &crate::playbook::model::Phase) -> bool {
     let id = format!("phase-{}", phase.id.value);

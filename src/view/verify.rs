@@ -252,15 +252,24 @@ pub fn rollouts_named(s: &State) -> Vec<(crate::playbook::verify::RolloutKind, S
     out
 }
 
-/// Evaluates every condition again; returns the steps (index into
-/// `s.verify.steps`) whose conditions all hold now.
+/// What evaluating the conditions again found.
+#[derive(Debug, Default)]
+pub struct Refreshed {
+    /// The steps (index into `s.verify.steps`) whose conditions all hold.
+    pub met: Vec<usize>,
+    /// Whether any condition's state moved (the checklist shows another
+    /// thing).
+    pub moved: bool,
+}
+
+/// Evaluates every condition again.
 /// `only_time`: the message applied moved only the clock; the
 /// observations are then as they were when last evaluated unless a change
 /// counter (`state::Marks`) moved since.
-pub fn refresh(s: &mut State, only_time: bool) -> Vec<usize> {
+pub fn refresh(s: &mut State, only_time: bool) -> Refreshed {
     ensure(s);
     if s.verify.steps.is_empty() {
-        return Vec::new();
+        return Refreshed::default();
     }
     // What the conditions look at changes with a message that is not a
     // tick, which moves a change counter (`state::Marks`, as the render
@@ -288,6 +297,7 @@ pub fn refresh(s: &mut State, only_time: bool) -> Vec<usize> {
     };
     let now = clock(s);
     let mut met = Vec::new();
+    let mut moved = false;
     for (i, step) in s.verify.steps.iter_mut().enumerate() {
         for c in &mut step.conds {
             let truth = if fresh {
@@ -295,13 +305,15 @@ pub fn refresh(s: &mut State, only_time: bool) -> Vec<usize> {
             } else {
                 seen(&c.live)
             };
-            c.live = advance(&c.live, truth, c.cond.hold, now);
+            let live = advance(&c.live, truth, c.cond.hold, now);
+            moved |= live != c.live;
+            c.live = live;
         }
         if step.all_met() {
             met.push(i);
         }
     }
-    met
+    Refreshed { met, moved }
 }
 
 /// The evidence a step that ticked itself records: each condition, what

@@ -188,6 +188,63 @@ pub fn age(d: chrono::TimeDelta) -> String {
     }
 }
 
+/// How a clock text moves: the smallest unit it shows at `d`, in seconds.
+/// Each of `age`, `since`, `countdown_coarse`, `response_left`,
+/// `countdown` and `hms` depends on its duration only through that
+/// duration in whole steps (its regimes change at whole steps too), so
+/// its text cannot change before the duration next crosses a multiple of
+/// the step (`next_change`). What the render cache keeps a pane's key
+/// until.
+pub fn age_step(d: chrono::TimeDelta) -> i64 {
+    match d.num_seconds() {
+        s if s < 600 => 1,
+        s if s < 28_800 => 60,
+        s if s < 691_200 => 3600,
+        _ => 86_400,
+    }
+}
+
+/// `since`'s step (see `age_step`).
+pub fn since_step(d: chrono::TimeDelta) -> i64 {
+    match d.num_seconds() {
+        s if s < 60 => 1,
+        s if s < 86_400 => 60,
+        _ => 3600,
+    }
+}
+
+/// `countdown_coarse`'s step (see `age_step`).
+pub fn countdown_coarse_step(d: chrono::TimeDelta) -> i64 {
+    if d.num_seconds().abs() < 600 { 1 } else { 60 }
+}
+
+/// `response_left`'s step (see `age_step`).
+pub fn response_left_step(d: chrono::TimeDelta) -> i64 {
+    if d.num_seconds().abs() < RESPONSE_SECONDS_FROM {
+        1
+    } else {
+        60
+    }
+}
+
+/// The first moment after `now` at which a duration measured from `t0`
+/// (`now - t0`, or `t0 - now`) crosses a multiple of `step` seconds:
+/// until then a text of that duration at that step stays as it is. `now`
+/// itself when it is on such a multiple (a countdown's text there is not
+/// the one just after). `None` past what a time can hold.
+pub fn next_change(t0: DateTime<Utc>, now: DateTime<Utc>, step: i64) -> Option<DateTime<Utc>> {
+    let x = now - t0;
+    let step = step.max(1);
+    let whole = x.subsec_nanos() == 0;
+    if whole && x.num_seconds() % step == 0 {
+        return Some(now);
+    }
+    // Whole seconds, rounded down (`num_seconds` rounds towards zero).
+    let floor = x.num_seconds() - i64::from(x.subsec_nanos() < 0);
+    let k = floor.div_euclid(step).checked_add(1)?;
+    t0.checked_add_signed(TimeDelta::try_seconds(k.checked_mul(step)?)?)
+}
+
 /// A compact duration for people: `15m`, `1h`, `1h30m`, `3d`.
 pub fn human(d: Duration) -> String {
     let s = d.as_secs();
@@ -426,5 +483,84 @@ mod when_tests {
         assert_eq!(at("2026-11-22 09:15").unwrap(), "2026-11-22T08:15:00+00:00");
         assert!(at("2026-11-23 09:15").unwrap_err().contains("future"));
         assert!(at("soon").is_err());
+    }
+
+    /// Each clock text stays as it is until its duration crosses the
+    /// next multiple of its step (`next_change`), at every magnitude and
+    /// to the millisecond, counting up and down: what the render cache
+    /// relies on to keep a pane's key.
+    #[test]
+    fn a_clock_text_stays_until_its_next_change() {
+        type Text = fn(TimeDelta) -> String;
+        type Step = fn(TimeDelta) -> i64;
+        let clocks: [(&str, Text, Step); 6] = [
+            ("age", age, age_step),
+            ("since", since, since_step),
+            ("countdown_coarse", countdown_coarse, countdown_coarse_step),
+            ("response_left", response_left, response_left_step),
+            ("countdown", countdown, |_| 1),
+            ("hms", hms, |_| 1),
+        ];
+        let t0 = DateTime::from_timestamp(1_800_000_000, 123_456_789).unwrap();
+        // Magnitudes around every regime's edge, and a pseudo-random walk.
+        let mut at: Vec<i64> = [
+            0,
+            59,
+            60,
+            119,
+            120,
+            179,
+            180,
+            599,
+            600,
+            3599,
+            3600,
+            10_799,
+            10_800,
+            28_799,
+            28_800,
+            86_399,
+            86_400,
+            172_799,
+            172_800,
+            691_199,
+            691_200,
+            63_071_999,
+            63_072_000,
+            252_287_999,
+            252_288_000,
+        ]
+        .iter()
+        .flat_map(|s| [s * 1000 - 1, s * 1000, s * 1000 + 1, s * 1000 + 999])
+        .collect();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            at.push((x % 400_000_000_000) as i64 / [1, 1000, 100_000][(x % 3) as usize]);
+        }
+        for (name, text, step) in clocks {
+            for &ms in &at {
+                for sign in [1, -1] {
+                    // Counting up from t0 (an age), or down to it.
+                    let now = t0 + TimeDelta::milliseconds(sign * ms);
+                    let d = |n: DateTime<Utc>| if sign == 1 { n - t0 } else { t0 - n };
+                    let d = move |n| d(n);
+                    let shown = text(d(now));
+                    let next = next_change(t0, now, step(d(now))).unwrap();
+                    assert!(next >= now, "{name} at {ms} ms");
+                    for probe in [next - TimeDelta::nanoseconds(1), now + (next - now) / 2] {
+                        if probe > now {
+                            assert_eq!(
+                                text(d(probe)),
+                                shown,
+                                "{name} at {ms} ms (sign {sign}): changed before {next}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -558,3 +558,39 @@ fn an_acks_lapse_warning_set_by_a_tick_is_drawn() {
     }
     assert_eq!(warned.len(), 2, "{warned:?}");
 }
+
+/// On a drill clock run faster, paused and resumed, what follows the
+/// incident's clock (the response clock, the time boxes, the clocks) is
+/// drawn as it moves on the facilitator's seat and on a seat that joined
+/// (which records no clock falling due: its time boxes run out on the
+/// time alone): every tick's frame is the whole frame, while the panes'
+/// keys are kept between the moments their texts change.
+#[test]
+fn a_drill_clock_run_faster_paused_and_resumed_is_drawn_as_it_moves() {
+    let mut h = Harness::facilitator();
+    h.advance(1);
+    h.keys("a>>>");
+    assert_eq!(h.state.incident.drill_clock.map(|c| c.speed), Some(10));
+    let joined = h.join("bob@bastion-2", crate::session::Seat::Join);
+    for mut t in [Ticking::new(h), Ticking::new(joined)] {
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..150 {
+            let (_, shown) = t.tick();
+            seen.extend(shown.lines().map(str::to_string));
+        }
+        // At 10x for 150 s the 15 minutes of response and the first
+        // time box ran out.
+        assert!(seen.iter().any(|l| l.contains("OVERDUE +")), "{seen:#?}");
+        assert!(seen.iter().any(|l| l.contains("⚑ OVERDUE")), "{seen:#?}");
+        if t.h.state.ctx.facilitator {
+            t.h.keys("p");
+            for _ in 0..20 {
+                t.tick();
+            }
+            t.h.keys("p<");
+            for _ in 0..100 {
+                t.tick();
+            }
+        }
+    }
+}
