@@ -66,6 +66,9 @@ pub struct Verify {
     /// The change counters when the conditions were last evaluated: with
     /// the same counters only the time moved (`view::verify::refresh`).
     pub evaluated_at: Option<super::Marks>,
+    /// Some condition looks at a figure (which a host sample or pod
+    /// metrics move without moving `any`).
+    pub reads_figures: bool,
 }
 
 impl Verify {

@@ -11,6 +11,21 @@ use std::sync::Arc;
 /// The drill with `verify:` on the API outage's rollout-status step: all
 /// API pods ready for 1m and APIDown resolved.
 fn drill_with_verify() -> Harness {
+    drill_verifying(vec![
+        Check {
+            pods: Some(At::new("app=dicps-api".into())),
+            hold: Some(At::new("1m".into())),
+            ..Default::default()
+        },
+        Check {
+            alert: Some(At::new("APIDown".into())),
+            ..Default::default()
+        },
+    ])
+}
+
+/// The drill with `checks` on the API outage's rollout-status step alone.
+fn drill_verifying(checks: Vec<Check>) -> Harness {
     let mut h = Harness::drill();
     let mut pb = (*h.state.ctx.playbook).clone();
     let proc_ = pb
@@ -22,17 +37,7 @@ fn drill_with_verify() -> Harness {
         for st in &mut ph.steps {
             st.verify.clear();
             if st.id.value == "rollout-status" {
-                st.verify = vec![
-                    Check {
-                        pods: Some(At::new("app=dicps-api".into())),
-                        hold: Some(At::new("1m".into())),
-                        ..Default::default()
-                    },
-                    Check {
-                        alert: Some(At::new("APIDown".into())),
-                        ..Default::default()
-                    },
-                ];
+                st.verify = checks.clone();
             }
         }
     }
@@ -348,4 +353,42 @@ fn the_recovery_steps_of_the_newer_bundled_drills_verify_themselves() {
             "{name}: {ticks:?}"
         );
     }
+}
+
+/// A condition on the host's CPU follows the host's samples: a sample
+/// moves the host's change counter alone, and the next tick evaluates the
+/// conditions again (those of a procedure that looks at no figure are not
+/// evaluated again for it).
+#[test]
+fn a_condition_on_a_host_figure_follows_its_samples() {
+    let mut h = drill_verifying(vec![Check {
+        figure: Some(At::new("cpu".into())),
+        below: Some(30.0),
+        ..Default::default()
+    }]);
+    // Below any threshold that would record something (and move `any`).
+    let mut busy = crate::testkit::host();
+    busy.cpu_percent = 31.0;
+    let mut idle = busy.clone();
+    idle.cpu_percent = 29.0;
+    let met = |h: &Harness| {
+        h.state
+            .verify
+            .step("rollout-status")
+            .is_some_and(|st| st.all_met())
+    };
+    h.send(Msg::Host(busy.clone()));
+    h.advance(1);
+    assert!(!met(&h));
+    // Ticks with nothing else moving: the conditions stand.
+    h.advance(1);
+    h.advance(1);
+    h.send(Msg::Host(idle));
+    h.advance(1);
+    assert!(met(&h), "{:?}", h.state.verify.step("rollout-status"));
+    h.advance(1);
+    h.advance(1);
+    h.send(Msg::Host(busy));
+    h.advance(1);
+    assert!(!met(&h));
 }

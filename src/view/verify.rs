@@ -6,9 +6,9 @@
 //! conditions all held for their time.
 
 use crate::playbook::verify::{Compile, Cond, Condition, PodsWant};
-use crate::state::State;
 use crate::state::observed::{Observed, is_alarming, is_ready};
 use crate::state::verify::{CondState, Live, StepConds, Verify};
+use crate::state::{Marks, State};
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// What a condition sees now.
@@ -211,11 +211,16 @@ fn compile(s: &State) -> Verify {
                 })
                 .collect(),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let reads_figures = steps
+        .iter()
+        .flat_map(|st| &st.conds)
+        .any(|c| matches!(c.cond.cond, Cond::Figure { .. }));
     Verify {
         steps,
         compiled: true,
         evaluated_at: None,
+        reads_figures,
     }
 }
 
@@ -276,7 +281,20 @@ pub fn refresh(s: &mut State, only_time: bool) -> Refreshed {
     // cache relies on) after it is applied: on a tick with the counters
     // as they were at the last evaluation only the time moved, and each
     // condition sees what its live state says it saw (a hold counts on).
-    let fresh = !only_time || s.verify.evaluated_at != Some(s.marks);
+    // The counters the conditions read: `any`, and the figures' when one
+    // looks at a figure.
+    let figures = s.verify.reads_figures;
+    let read = |m: Marks| {
+        if figures {
+            Marks { runs: 0, ..m }
+        } else {
+            Marks {
+                any: m.any,
+                ..Marks::default()
+            }
+        }
+    };
+    let fresh = !only_time || s.verify.evaluated_at.map(read) != Some(read(s.marks));
     s.verify.evaluated_at = Some(s.marks);
     let watched = if fresh {
         s.ctx
