@@ -68,8 +68,9 @@ impl Entry {
 
     /// The key as computed last, when it still holds: no change counter
     /// moved, the time did not go back, and nothing the pane shows from
-    /// the clock moved (`until`). The header's elapsed time is written
-    /// anew, when its width is the same.
+    /// the clock moved (`until`). The counting cells are written anew: the
+    /// header's elapsed time when its width is the same, the clocks' times
+    /// when they still fit their column in the same style.
     fn kept(&self, s: &State) -> Option<Key> {
         let holds = self.key.is_some()
             && self.marks == read(self.slot, &s.marks)
@@ -93,6 +94,18 @@ impl Entry {
                     })
                     .collect()
             }
+            // The clocks counting their seconds, each on its row.
+            Slot::Pane(Pane::Timers, _) => self
+                .cells
+                .iter()
+                .map(|c| {
+                    let row = c.y.checked_sub(self.area.y + 1)? as usize;
+                    Some(Cells {
+                        text: super::timers::counted_text(s, row, c.style)?,
+                        ..c.clone()
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
             _ => return None,
         };
         Some(Key {
@@ -210,12 +223,11 @@ fn key(s: &State, slot: Slot, area: Rect, last: Option<&Entry>) -> Key {
             }
             Pane::Alerts => super::alerts::time_key(s, area, &mut h, &mut hz),
             Pane::Timers => {
-                // Its cells count every second: computed every frame.
-                let cells = super::timers::time_key(s, area, &mut h);
+                let cells = super::timers::time_key(s, area, &mut h, &mut hz);
                 return Key {
                     key: Some(h.finish()),
                     cells,
-                    until: Some(s.now),
+                    until: hz.until(),
                 };
             }
             Pane::Resources => {

@@ -35,8 +35,16 @@ const WHEN: usize = 12;
 /// clock on screen whose time fits its column whole, its state, and its
 /// time as cells the cache writes alone (a clock counting its seconds
 /// does not draw the pane again); any other clock's time in the key.
-pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) -> Vec<super::cache::Cells> {
+/// `hz`: when a clock falls due, or a time in the key next moves (the
+/// cells' text is written anew every frame: `counted_text`).
+pub fn time_key(
+    s: &State,
+    area: Rect,
+    h: &mut impl std::hash::Hasher,
+    hz: &mut crate::view::Horizon,
+) -> Vec<super::cache::Cells> {
     use std::hash::Hash;
+    let inc = &s.incident;
     // Inside the pane's borders; a line cut short keeps its first
     // `WHEN` cells whole when the pane is wider than them.
     let inner = area.inner(ratatui::layout::Margin::new(1, 1));
@@ -45,8 +53,9 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) -> Vec<su
         // A clock below the pane's last row is not on screen: no text is
         // built for it, only its state keyed (cheap, and safe should the
         // pane ever show a count of due clocks).
+        hz.on_clock(inc, t.due);
         if i >= inner.height as usize {
-            (t.state(&s.incident, s.now) as u8).hash(h);
+            (t.state(inc, s.now) as u8).hash(h);
             continue;
         }
         let (when, style) = when(s, t);
@@ -61,9 +70,20 @@ pub fn time_key(s: &State, area: Rect, h: &mut impl std::hash::Hasher) -> Vec<su
             });
         } else {
             when.hash(h);
+            let left = t.due - inc.on_clock(s.now);
+            hz.counting_on_clock(inc, t.due, crate::time::countdown_coarse_step(left));
         }
     }
     cells
+}
+
+/// The text of the counting cells of the clock on row `i` now (the key
+/// kept: `ui::cache`), or `None` when it no longer fits its column or its
+/// style moved: the pane is then drawn again.
+pub fn counted_text(s: &State, i: usize, style: ratatui::style::Style) -> Option<String> {
+    let t = s.derived.timers.get(i)?;
+    let (when, now_style) = when(s, t);
+    (now_style == style && when.chars().count() <= WHEN).then(|| format!("{when:>WHEN$}"))
 }
 
 /// One line a clock.
