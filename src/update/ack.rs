@@ -164,7 +164,7 @@ pub fn hand_over_done(s: &mut State, ack: String, to: String, fx: &mut Vec<Effec
 /// per seat; the store keeps one), and the owner's seat is told five
 /// minutes before.
 pub fn check_lapses(s: &mut State, fx: &mut Vec<Effect>) {
-    if s.ctx.viewer {
+    if s.ctx.viewer || s.incident.acks.is_empty() {
         return;
     }
     let now = s.now;

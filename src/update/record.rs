@@ -144,7 +144,7 @@ pub fn check_timers(s: &mut State, fx: &mut Vec<Effect>) {
     if s.ctx.viewer || !s.ctx.records_observations {
         return;
     }
-    crate::view::refresh(s);
+    crate::view::timers(s);
     let all = &s.derived.timers;
     let due: Vec<(String, String)> = clocks::newly_due(all, &s.incident, s.now)
         .into_iter()

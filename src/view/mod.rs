@@ -44,10 +44,15 @@ pub fn refresh(s: &mut crate::state::State) {
         s.derived.alert_groups = groups;
         s.derived.alerts_from = Some(s.observed.alerts_rev);
     }
-    // The clocks change with the record only (their due times are fixed;
-    // whether one is due is a comparison with the time at draw).
-    let records = s.incident.records.len();
     contacts::refresh(s);
+    timers(s);
+}
+
+/// The clocks, brought up to date: they change with the record only
+/// (their due times are fixed; whether one is due is a comparison with
+/// the time at draw).
+pub fn timers(s: &mut crate::state::State) {
+    let records = s.incident.records.len();
     if s.derived.timers_from != Some(records) {
         s.derived.timers = crate::clocks::timers(&s.ctx.playbook, s.ctx.procedure(), &s.incident);
         s.derived.timers_from = Some(records);
