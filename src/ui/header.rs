@@ -415,8 +415,9 @@ pub fn time_key(
     for list in [&b.for_me, &b.mine_approved, &b.mine_waiting] {
         (list.len(), list.first().map(|p| p.deadline())).hash(h);
     }
-    // Proposals move through their stages with the time.
-    if !s.incident.approvals.is_empty() {
+    // A proposal in play lapses with the time (one that ended stays so
+    // but for a record).
+    if s.incident.approvals.iter().any(|p| p.stage(s.now).open()) {
         hz.every_frame();
     }
     if let Some(c) = crate::view::criteria::suggestion(s) {
