@@ -178,3 +178,25 @@ fn renew_hand_over_and_unack_are_one_key_each() {
     );
     assert!(h.state.incident.acks.is_empty());
 }
+
+/// The owner's lapse warning is a flash a tick sets with nothing recorded:
+/// the tick moves the change counter every pane's key reads, so the
+/// footer is drawn again (the render cache keeps a key while the counters
+/// stand).
+#[test]
+fn the_tick_that_warns_of_a_lapse_moves_the_change_counter() {
+    let mut h = on_alerts(Harness::drill());
+    h.key(KeyCode::Char('W'));
+    h.key(KeyCode::Enter);
+    // Up to the second before the warning: a tick moves no counter.
+    h.advance(25 * 60 - 2);
+    h.advance(1);
+    let before = h.state.marks;
+    h.advance(0);
+    assert_eq!(h.state.marks, before, "an idle tick");
+    assert!(h.state.ui.flash.is_none());
+    h.advance(1);
+    let flash = h.state.ui.flash.clone().expect("the warning");
+    assert!(flash.text.contains("lapses in"), "{}", flash.text);
+    assert_ne!(h.state.marks.any, before.any);
+}
